@@ -1,0 +1,163 @@
+"""The `kaoping` command line: score a period, list schemes, run the demo.
+
+`kaoping score` is a pinned public contract (shared/spec/interchange.md): exactly one JSON document on
+stdout when it succeeds; exit 2 with file, row and column on bad input, and no result printed then.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.engine.result import PeriodResult
+from kaoping.io.errors import InputErrors
+from kaoping.periods import PeriodError
+from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
+from kaoping.service import score_folder
+
+app = typer.Typer(
+    help="kaoping — 城市管理综合考评系统: evaluation schemes as files, scores explained to the row.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    JSON = "json"
+    TABLE = "table"
+    XLSX = "xlsx"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def score(
+    scheme: Annotated[str, typer.Option(help="built-in scheme name (see `kaoping schemes`) or a scheme file")],
+    data: Annotated[Path, typer.Option(help="folder of CSV files or one .xlsx workbook")],
+    period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
+    format: Annotated[Format | None, typer.Option("--format", help="json (default when piped), table, xlsx")] = None,
+    out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout (required for xlsx)")] = None,
+    explain: Annotated[str | None, typer.Option(help="explain one unit's score down to the rows (unit_id)")] = None,
+) -> None:
+    """Score one period: ranking per group with parts, bonus, rewards and flags."""
+    chosen = format or (Format.TABLE if sys.stdout.isatty() and out is None else Format.JSON)
+    if chosen == Format.XLSX and out is None:
+        fail("--format xlsx needs --out FILE.xlsx")
+    sch, result = _score(scheme, data, period)
+    if explain is not None:
+        _explain(sch, result, explain, chosen)
+        return
+    match chosen:
+        case Format.JSON:
+            from kaoping.output.document import result_json
+
+            _emit(result_json(sch, result), out)
+        case Format.TABLE:
+            from kaoping.output.table import print_ranking
+
+            console = Console(file=out.open("w", encoding="utf-8") if out else None, width=160 if out else None)
+            print_ranking(console, sch, result)
+        case Format.XLSX:
+            from kaoping.output.workbook import write_workbook
+
+            assert out is not None
+            write_workbook(sch, result, out)
+            err.print(f"wrote {out}")
+
+
+def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
+    try:
+        return score_folder(scheme, data, period)
+    except SchemeError as exc:
+        fail(str(exc))
+    except InputErrors as exc:
+        fail(f"bad input ({exc.total} problem(s)):\n{exc}")
+    except (PeriodError, UnsupportedPeriod) as exc:
+        fail(f"--period: {exc}")
+    except FileNotFoundError as exc:
+        fail(f"--data: {exc}")
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.replace(out)
+
+
+def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) -> None:
+    unit = result.unit(unit_id)
+    if unit is None:
+        fail(f"--explain: unknown unit '{unit_id}'; units: {', '.join(u.unit_id for u in result.units())}")
+    if chosen == Format.JSON:
+        doc = {
+            "scheme": result.scheme,
+            "period": result.period,
+            "unit_id": unit.unit_id,
+            "unit": unit.name,
+            "rank": unit.rank,
+            "total": float(unit.shown_total),
+            "lines": [
+                {
+                    "part": ln.part,
+                    "rule": ln.rule,
+                    "points": float(ln.points),
+                    "rows": [{"file": r.file, "row": r.row} for r in ln.rows],
+                }
+                for ln in unit.lines
+            ],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from kaoping.output.table import explain_tree
+
+        Console().print(explain_tree(unit, result.period))
+
+
+@app.command()
+def schemes() -> None:
+    """List the built-in schemes, one line each."""
+    console = Console()
+    for name in builtin_names():
+        s = load_scheme(name)
+        kinds = "/".join(k.value for k in s.periods)
+        console.print(f"[bold]{name:<22}[/] {s.title}  [dim]({kinds}; {len(s.groups)} group(s))[/]")
+
+
+@app.command()
+def demo(
+    period: Annotated[str, typer.Option(help="quarter to show")] = "2024-Q2",
+) -> None:
+    """Score the bundled demo city with `city-1000` and print each group's ranking."""
+    from kaoping.demo import demo_data_dir
+    from kaoping.output.table import print_ranking
+
+    sch, result = _score("city-1000", demo_data_dir(), period)
+    console = Console()
+    console.print(f"[bold]kaoping demo[/] — {sch.title} ({sch.scheme}), {result.period}, data: {demo_data_dir()}")
+    print_ranking(console, sch, result)
+    console.print(
+        "Explain a unit: kaoping score --scheme city-1000 --data "
+        f"{demo_data_dir()} --period {period} --explain UNIT_ID --format table"
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

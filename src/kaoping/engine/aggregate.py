@@ -1,0 +1,189 @@
+"""Leaf parts from fact rows: the only place rows are touched, and only through Polars group-bys.
+
+A leaf part of a scheme is fed by scores.csv (部门考评, 第三方测评...) or deductions.csv (扣分制 items).
+Rows are filtered to the evaluated period, grouped by (part, unit, item, period) in Polars with exact
+integer sums, and only the groups — units × items × months, never rows — come back to Python to be
+combined by the scheme's rules (several scorers averaged, items summed, months averaged, clamping).
+Each group keeps the row numbers it came from, which is what makes every point explainable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import polars as pl
+
+from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_micro
+from kaoping.engine.result import Line, RowRef
+from kaoping.io.readers import Facts
+from kaoping.periods import Period, PeriodKind, parse_period
+from kaoping.scheme.model import Combine, Part, Scheme, Source
+
+
+@dataclass
+class LeafValue:
+    value: Decimal
+    lines: list[Line] = field(default_factory=list)
+
+
+LeafValues = dict[tuple[str, str], LeafValue]
+"""(unit_id, part name) → value with its explanation."""
+
+
+def period_keys(p: Period) -> list[str]:
+    """Every period text that lies inside ``p`` (a quarter holds itself and its three months)."""
+    keys: list[str] = []
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        if kind.size <= p.last - p.first + 1:
+            keys += [str(sub) for sub in p.subperiods(kind)]
+    return keys
+
+
+def canonical_parts(parts: list[Part]) -> dict[str, str]:
+    """Every name or alias → the part's own name."""
+    return {n: p.name for p in parts for n in p.names()}
+
+
+def normalise_item(parts: dict[str, str]) -> pl.Expr:
+    """An item that repeats its part's name (or alias) means the whole part: ''."""
+    canonical = pl.col("part").replace_strict(parts, default=pl.col("part"))
+    return (
+        pl.when((pl.col("item") == pl.col("part")) | (pl.col("item") == canonical))
+        .then(pl.lit(""))
+        .otherwise(pl.col("item"))
+    )
+
+
+def leaf_values(scheme: Scheme, facts: Facts, period: Period) -> LeafValues:
+    """Values of every leaf part for every unit with rows in ``period`` (units without rows are absent)."""
+    out: LeafValues = {}
+    score_parts = [p for p in scheme.leaves() if p.source == Source.SCORES]
+    deduction_parts = [p for p in scheme.leaves() if p.source == Source.DEDUCTIONS]
+    if score_parts:
+        out.update(_score_leaves(score_parts, facts, period))
+    if deduction_parts:
+        out.update(_deduction_leaves(deduction_parts, facts, period))
+    return out
+
+
+def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues:
+    names = canonical_parts(parts)
+    label = facts.label("scores")
+    grouped = (
+        facts.scores.lazy()
+        .filter(pl.col("period").is_in(period_keys(period)) & pl.col("part").is_in(list(names)))
+        .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("score"))
+        .group_by("part", "unit_id", "item", "period")
+        .agg(
+            s=pl.col("u").sum(),
+            n=pl.len(),
+            hi=pl.col("u").max(),
+            lo=pl.col("u").min(),
+            rows=pl.col("_row").sort(),
+        )
+        .collect()
+    )
+    by_part = {p.name: p for p in parts}
+    # (unit, part) → period → item → (value, line)
+    cells: dict[tuple[str, str], dict[str, dict[str, tuple[Decimal, Line]]]] = defaultdict(lambda: defaultdict(dict))
+    for g in grouped.iter_rows(named=True):
+        part = by_part[g["part"]]
+        value = _scorers(part.scorers, g["s"], g["n"], g["hi"], g["lo"])
+        what = g["item"] or "整体"
+        how = part.scorers.value if g["n"] > 1 else "1 row"
+        rule = (
+            f"{g['period']} {what}: {how} of {g['n']} rows = {fmt(value)}"
+            if g["n"] > 1
+            else (f"{g['period']} {what}: {fmt(value)}")
+        )
+        refs = tuple(RowRef(label, r) for r in g["rows"])
+        cells[(g["unit_id"], g["part"])][g["period"]][g["item"]] = (value, Line(part.name, rule, value, refs))
+    out: LeafValues = {}
+    for (unit, pname), per_period in cells.items():
+        part = by_part[pname]
+        lines: list[Line] = []
+        period_values: list[Decimal] = []
+        for key in sorted(per_period, key=_period_order):
+            items = per_period[key]
+            lines += [items[i][1] for i in sorted(items)]
+            raw = combine([items[i][0] for i in sorted(items)], part.items_combine)
+            period_values.append(clamp(raw, part.min, part.max))
+        value = clamp(combine(period_values, part.over_time), part.min, part.max)
+        if len(period_values) > 1:
+            shown = ", ".join(fmt(v) for v in period_values)
+            lines.append(Line(pname, f"{part.over_time.value} over {len(period_values)} periods ({shown})", value))
+        elif any(len(items) > 1 for items in per_period.values()):
+            lines.append(Line(pname, f"{part.items_combine.value} of items", value))
+        out[(unit, pname)] = LeafValue(value, lines)
+    return out
+
+
+def _period_order(key: str) -> tuple[int, int]:
+    p = parse_period(key)
+    return (p.first, p.last)
+
+
+def _scorers(how: Combine, s: int, n: int, hi: int, lo: int) -> Decimal:
+    match how:
+        case Combine.SUM:
+            return from_micro(s)
+        case Combine.MAX:
+            return from_micro(hi)
+        case Combine.MIN:
+            return from_micro(lo)
+        case _:
+            return from_micro(s) / n
+
+
+def _deduction_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues:
+    names = canonical_parts(parts)
+    label = facts.label("deductions")
+    grouped = (
+        facts.deductions.lazy()
+        .filter(
+            (pl.col("date") >= period.start())
+            & (pl.col("date") < period.end_exclusive())
+            & pl.col("part").is_in(list(names))
+        )
+        .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("points"))
+        .group_by("part", "unit_id", "item")
+        .agg(s=pl.col("u").sum(), n=pl.len(), rows=pl.col("_row").sort())
+        .sort("part", "unit_id", "item")
+        .collect()
+    )
+    by_part = {p.name: p for p in parts}
+    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    lines: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    for g in grouped.iter_rows(named=True):
+        part = by_part[g["part"]]
+        points = from_micro(g["s"])
+        counted = min(points, part.item_cap) if part.item_cap is not None else points
+        capped = f" (item capped at {fmt(counted)})" if counted != points else ""
+        rule = f"{g['item'] or '整体'}: {g['n']} deduction(s) −{fmt(points)}{capped}"
+        key = (g["unit_id"], g["part"])
+        totals[key] += counted
+        lines[key].append(Line(part.name, rule, -counted, tuple(RowRef(label, r) for r in g["rows"])))
+    out: LeafValues = {}
+    for key, deducted in totals.items():
+        part = by_part[key[1]]
+        value = deduction_value(part, deducted)
+        floor_note = " (floored)" if value != (part.max or ZERO) - deducted else ""
+        rule = f"{fmt(part.max or ZERO)} − {fmt(deducted)} = {fmt(value)}{floor_note}"
+        out[key] = LeafValue(value, [*lines[key], Line(part.name, rule, value)])
+    return out
+
+
+def deduction_value(part: Part, deducted: Decimal) -> Decimal:
+    """扣分制: the maximum minus deductions, never below the floor (default the part's min)."""
+    floor = part.floor if part.floor is not None else part.min
+    return clamp((part.max or ZERO) - deducted, floor, part.max)
+
+
+def missing_leaf(part: Part) -> LeafValue:
+    """A unit with no rows for a leaf: deductions → full marks; scores → the part's minimum."""
+    if part.source == Source.DEDUCTIONS:
+        full = part.max or ZERO
+        return LeafValue(full, [Line(part.name, f"no deductions: full {fmt(full)}", full)])
+    return LeafValue(part.min, [Line(part.name, f"no scores in the period: {fmt(part.min)}", part.min)])

@@ -1,0 +1,179 @@
+"""Facts checked against a scheme before anything is computed (nothing is half-computed).
+
+The readers check each file on its own (dates, numbers, enumerations).  What only the scheme can say is
+checked here: unknown units, units in groups the plan does not have, parts the plan does not know, items
+not in the unit's group, scores out of a part's range, a monthly part given a quarter.  Every problem
+names file, row and column, and all of them are reported at once (first 50).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from kaoping.engine.aggregate import canonical_parts, normalise_item
+from kaoping.io.errors import ErrorLog, InputError, InputErrors
+from kaoping.io.readers import Facts
+from kaoping.periods import parse_period
+from kaoping.scheme.model import Part, Scheme, ScoreBonus, Source
+
+UNIT_FILES = ("scores", "deductions", "honors", "notices", "cases", "ranks")
+
+
+def check_facts(scheme: Scheme, facts: Facts) -> None:
+    """Raise InputErrors listing every row that does not fit ``scheme``."""
+    log = ErrorLog()
+    _units(scheme, facts, log)
+    known = facts.units.get_column("unit_id").unique().to_list()
+    for name in UNIT_FILES:
+        frame: pl.DataFrame = getattr(facts, name)
+        _report(
+            log,
+            facts.label(name),
+            "unit_id",
+            frame.filter(~pl.col("unit_id").is_in(known)),
+            lambda r: f"unknown unit '{r['unit_id']}'; units.csv has no such unit_id",
+        )
+    _scores(scheme, facts, log)
+    _deductions(scheme, facts, log)
+    log.raise_if_any()
+
+
+def _report(log: ErrorLog, file: str, column: str, bad: pl.DataFrame, message: Callable[[dict[str, Any]], str]) -> None:
+    if bad.is_empty():
+        return
+    bad = bad.sort("_row")
+    shown = [InputError(file, r["_row"], column, message(r)) for r in bad.head(50).iter_rows(named=True)]
+    log.add_counted(shown, bad.height)
+
+
+def _units(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
+    label = facts.label("units")
+    units = facts.units
+    if units.is_empty():
+        log.add(InputError(label, None, None, "no units: units.csv must list the evaluated units (unit_id,name,group)"))
+        return
+    dup = units.filter(pl.col("unit_id").is_duplicated() & (pl.col("_row") > pl.col("_row").min().over("unit_id")))
+    _report(log, label, "unit_id", dup, lambda r: f"unit '{r['unit_id']}' is listed twice")
+    groups = [g.name for g in scheme.groups]
+    _report(
+        log,
+        label,
+        "group",
+        units.filter(~pl.col("group").is_in(groups)),
+        lambda r: f"unknown group '{r['group']}'; scheme {scheme.scheme} has groups {', '.join(groups)}",
+    )
+
+
+def _allowed_items(scheme: Scheme, part: Part) -> dict[str, set[str]] | None:
+    """Allowed items per group name, or None when any item is accepted."""
+    rule = part.items
+    if rule == "open":
+        return None
+    if rule == "none":
+        return {g.name: {""} for g in scheme.groups}
+    if rule == "group":
+        return {g.name: set(g.items) for g in scheme.groups}
+    return {g.name: set(rule) for g in scheme.groups}
+
+
+def _items(scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, parts: list[Part], log: ErrorLog) -> None:
+    """Rows naming an item their part (or their unit's group) does not have."""
+    with_group = frame.join(facts.units.select("unit_id", "group"), on="unit_id", how="inner")
+    for part in parts:
+        allowed = _allowed_items(scheme, part)
+        if allowed is None:
+            continue
+        rows = with_group.filter(pl.col("part") == part.name)
+        ok = pl.lit(False)
+        for group, items in allowed.items():
+            ok = ok | ((pl.col("group") == group) & pl.col("item").is_in(list(items)))
+        bad = rows.filter(~ok)
+
+        def message(r: dict[str, Any], part: Part = part, allowed: dict[str, set[str]] = allowed) -> str:
+            if part.items == "none":
+                return f"'{r['item']}': {part.name} is scored as a whole part; leave item empty"
+            listed = "、".join(sorted(allowed.get(r["group"], set())))
+            return f"'{r['item']}' is not an item of {part.name} for {r['group']}; expected one of: {listed}"
+
+        _report(log, facts.label(name), "item", bad, message)
+
+
+def _scores(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
+    label = facts.label("scores")
+    leaves = [p for p in scheme.leaves() if p.source == Source.SCORES]
+    bonus_names = [n for r in scheme.bonus.rules if isinstance(r, ScoreBonus) for n in r.names()]
+    names = canonical_parts(leaves)
+    deduction_names = list(canonical_parts([p for p in scheme.leaves() if p.source == Source.DEDUCTIONS]))
+    scores = facts.scores
+    known = list(names) + bonus_names
+    unknown = scores.filter(~pl.col("part").is_in(known))
+    expected = "、".join(known)
+
+    def unknown_part(r: dict[str, Any]) -> str:
+        if r["part"] in deduction_names:
+            return f"'{r['part']}' is a deduction part of {scheme.scheme}: give it in deductions.csv"
+        return f"unknown part '{r['part']}'; {scheme.scheme} takes scores for: {expected}"
+
+    _report(log, label, "part", unknown, unknown_part)
+    ours = scores.filter(pl.col("part").is_in(list(names))).with_columns(
+        item=normalise_item(names), part=pl.col("part").replace_strict(names)
+    )
+    kinds = {p: str(parse_period(p).kind.value) for p in ours.get_column("period").unique().to_list()}
+    for part in leaves:
+        _score_rows(log, label, part, ours.filter(pl.col("part") == part.name), kinds)
+    bonus_rows = scores.filter(pl.col("part").is_in(bonus_names) & (pl.col("score") < 0))
+    _report(log, label, "score", bonus_rows, lambda r: f"bonus score {r['score']} is negative; expected ≥ 0")
+    _items(scheme, facts, "scores", ours, leaves, log)
+
+
+def _score_rows(log: ErrorLog, label: str, part: Part, rows: pl.DataFrame, kinds: dict[str, str]) -> None:
+    """A part's rows: the period kind it is given per, and the score range (0 to row_max, default max)."""
+    if part.given_per is not None:
+        want = part.given_per.value
+        wrong = rows.filter(pl.col("period").replace_strict(kinds, default="") != want)
+
+        def wrong_kind(r: dict[str, Any]) -> str:
+            return f"{part.name} is given per {want}; '{r['period']}' is a {kinds[r['period']]}"
+
+        _report(log, label, "period", wrong, wrong_kind)
+    top = part.row_max if part.row_max is not None else part.max
+    bad = pl.col("score") < 0
+    if top is not None:
+        bad = bad | (pl.col("score") > float(top))
+
+    def out_of_range(r: dict[str, Any]) -> str:
+        return f"score {r['score']} out of range for {part.name}: expected 0–{_n(top)}"
+
+    _report(log, label, "score", rows.filter(bad), out_of_range)
+
+
+def _n(x: Decimal | None) -> str:
+    return "∞" if x is None else format(x.normalize(), "f")
+
+
+def _deductions(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
+    label = facts.label("deductions")
+    leaves = [p for p in scheme.leaves() if p.source == Source.DEDUCTIONS]
+    names = canonical_parts(leaves)
+    frame = facts.deductions
+    if frame.is_empty():
+        return
+    expected = "、".join(names) or "(none: this scheme has no deduction parts)"
+    _report(
+        log,
+        label,
+        "part",
+        frame.filter(~pl.col("part").is_in(list(names))),
+        lambda r: f"'{r['part']}' is not a deduction part of {scheme.scheme}; expected one of: {expected}",
+    )
+    ours = frame.filter(pl.col("part").is_in(list(names))).with_columns(
+        item=normalise_item(names), part=pl.col("part").replace_strict(names)
+    )
+    _items(scheme, facts, "deductions", ours, leaves, log)
+
+
+__all__ = ["InputErrors", "check_facts"]

@@ -1,0 +1,75 @@
+"""Ranking within a group (排名), economic rewards and penalties by rank with 递补, accountability flags.
+
+Ties: equal keys share a rank (1, 2, 2, 4) unless the scheme breaks them by named parts.  Rewards go to
+the best units that may receive one (not reward-ineligible, not disqualified): a skipped unit's reward
+passes down to the next (后位名次递补).  Penalties go to the lowest units that may be penalised
+(reward-ineligible units are skipped, so penalties pass up).  A unit in both a reward and a penalty tier
+(a group smaller than the tiers) gets their sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from kaoping.engine.numbers import rounded
+from kaoping.engine.result import Line, UnitResult
+from kaoping.scheme.model import Display, GroupTiers
+
+Key = tuple[Decimal, ...]
+
+
+def rank_group(units: list[UnitResult], display: Display) -> list[UnitResult]:
+    """Set ``shown_total`` and ``rank``; return the units in rank order (ties by unit id, for stability)."""
+    for u in units:
+        u.shown_total = rounded(u.total, display.decimals, display.rounding)
+
+    def key(u: UnitResult) -> Key:
+        first = u.shown_total if display.rank_on == "rounded" else u.total
+        extra = tuple(u.parts.get(p, Decimal(0)) for p in display.ties) if isinstance(display.ties, list) else ()
+        return (first, *extra)
+
+    ordered = sorted(units, key=lambda u: (tuple(-k for k in key(u)), u.unit_id))
+    for u in ordered:
+        u.rank = 1 + sum(1 for other in ordered if key(other) > key(u))
+    return ordered
+
+
+def positions_from_top(units: list[UnitResult]) -> dict[str, int]:
+    """Competition position among ``units`` by rank: 1 + how many are strictly better."""
+    return {u.unit_id: 1 + sum(1 for o in units if o.rank < u.rank) for u in units}
+
+
+def positions_from_bottom(units: list[UnitResult]) -> dict[str, int]:
+    """Position counted from the last: 1 + how many are strictly worse (tied last units are all 1)."""
+    return {u.unit_id: 1 + sum(1 for o in units if o.rank > u.rank) for u in units}
+
+
+def apply_rewards(ordered: list[UnitResult], tiers: GroupTiers, disqualified: set[str]) -> None:
+    """Add reward/penalty yuan to ``reward`` with explanation lines (see the module docstring)."""
+    can_win = [u for u in ordered if u.reward_eligible and u.unit_id not in disqualified]
+    can_lose = [u for u in ordered if u.reward_eligible]
+    _apply(can_win, positions_from_top(can_win), tiers.top, "奖励", "第{}名奖励")
+    _apply(can_lose, positions_from_bottom(can_lose), tiers.bottom, "处罚", "倒数第{}名处罚")
+    for u in ordered:
+        if not u.reward_eligible:
+            u.lines.append(Line("奖惩", "不参加经济奖惩 (reward_eligible = false): skipped, 递补", Decimal(0)))
+
+
+def _apply(units: list[UnitResult], pos: dict[str, int], amounts: list[int], part: str, text: str) -> None:
+    for u in units:
+        p = pos[u.unit_id]
+        if p <= len(amounts):
+            amount = amounts[p - 1]
+            u.reward += amount
+            moved = f" (group rank {u.rank})" if p != u.rank and part == "奖励" else ""
+            u.lines.append(Line("奖惩", text.format(p) + f": {amount:+,} 元{moved}", Decimal(amount)))
+
+
+def bottom_sets(ordered: list[UnitResult], n: int) -> set[str]:
+    """Unit ids among the last ``n`` of a group (ties included)."""
+    pos = positions_from_bottom(ordered)
+    return {uid for uid, p in pos.items() if p <= n}
+
+
+FlagCheck = Callable[[str], bool]

@@ -1,0 +1,73 @@
+"""Results of an evaluation and their explanations (得分说明): every number traces back to rows and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """One row of an input file: its label (path, or book.xlsx[sheet]) and spreadsheet row number."""
+
+    file: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file} row {self.row}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One step of an explanation: which part or rule, what it did, how many points, from which rows."""
+
+    part: str
+    rule: str
+    points: Decimal
+    rows: tuple[RowRef, ...] = ()
+
+
+@dataclass
+class UnitResult:
+    """A unit's result for one period.  ``total`` is exact; ``shown_total`` is rounded by the scheme."""
+
+    unit_id: str
+    name: str
+    group: str
+    reward_eligible: bool
+    parts: dict[str, Decimal]
+    """Every part's value by name, top-level parts first (nested parts follow their parent)."""
+    top_parts: list[str]
+    bonus: Decimal
+    bonus_detail: dict[str, Decimal]
+    total: Decimal
+    shown_total: Decimal = Decimal(0)
+    rank: int = 0
+    reward: int = 0
+    flags: list[str] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class GroupResult:
+    group: str
+    ranking: list[UnitResult]
+
+
+@dataclass
+class PeriodResult:
+    scheme: str
+    period: str
+    groups: list[GroupResult]
+    evaluated: bool = True
+    """False when no fact at all falls in the period (used to tell 'no data' from 'everyone scored 0')."""
+
+    def unit(self, unit_id: str) -> UnitResult | None:
+        for g in self.groups:
+            for u in g.ranking:
+                if u.unit_id == unit_id:
+                    return u
+        return None
+
+    def units(self) -> list[UnitResult]:
+        return [u for g in self.groups for u in g.ranking]

@@ -1,0 +1,193 @@
+"""The interchange files as data: which columns each one has, what a value must look like, its dtype.
+
+Keeping the contract in one table (rather than spread over reader code) means the validator, the empty
+frames for absent files and :func:`~kaoping.io.readers.facts_from_frames` can never disagree about a
+schema, and a reader of this module sees the whole public data format at a glance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import polars as pl
+
+ROW = "_row"
+"""Extra column of every frame: the row number as a spreadsheet shows it, so later errors can point at it."""
+
+
+class Kind(Enum):
+    """What a column holds; decides parsing, dtype, the value used for an empty cell and the messages."""
+
+    TEXT = "text"
+    CHOICE = "choice"  # one of Column.choices (compared lower-case)
+    PERIOD = "period"  # YYYY-MM, YYYY-Qn or YYYY, normalised by kaoping.periods
+    DATE = "date"  # YYYY-MM-DD
+    TIME = "time"  # YYYY-MM-DD HH:MM[:SS], or a plain date = midnight
+    NUMBER = "number"
+    POINTS = "points"  # a number >= 0
+    RANK = "rank"  # a whole number >= 1
+    COUNT = "count"  # a whole number >= 0; empty = 0
+    FLAG = "flag"  # yes/no; empty = yes
+    TIMES = "times"  # a whole number >= 0, or true/false = 1/0; empty = 0
+
+
+DTYPES: dict[Kind, pl.DataType] = {
+    Kind.TEXT: pl.String(),
+    Kind.CHOICE: pl.String(),
+    Kind.PERIOD: pl.String(),
+    Kind.DATE: pl.Date(),
+    Kind.TIME: pl.Datetime("us"),
+    Kind.NUMBER: pl.Float64(),
+    Kind.POINTS: pl.Float64(),
+    Kind.RANK: pl.Int64(),
+    Kind.COUNT: pl.Int64(),
+    Kind.FLAG: pl.Boolean(),
+    Kind.TIMES: pl.Int64(),
+}
+
+TRUE_WORDS = ("true", "是", "1", "yes")
+FALSE_WORDS = ("false", "否", "0", "no")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an interchange file."""
+
+    name: str
+    kind: Kind = Kind.TEXT
+    required: bool = True
+    """The value must be non-empty (otherwise an empty cell gets the kind's default)."""
+    optional: bool = False
+    """The column may be left out of the header altogether (then every value is the default)."""
+    choices: tuple[str, ...] = ()
+
+    @property
+    def dtype(self) -> pl.DataType:
+        return DTYPES[self.kind]
+
+    def expected(self) -> str:
+        """What a good value looks like, for messages ("empty; expected a date YYYY-MM-DD")."""
+        match self.kind:
+            case Kind.TEXT:
+                return "a value"
+            case Kind.CHOICE:
+                return "one of " + ", ".join(self.choices)
+            case Kind.PERIOD:
+                return "a period YYYY-MM, YYYY-Qn or YYYY"
+            case Kind.DATE:
+                return "a date YYYY-MM-DD"
+            case Kind.TIME:
+                return "a time YYYY-MM-DD HH:MM[:SS] or a date YYYY-MM-DD"
+            case Kind.NUMBER:
+                return "a number"
+            case Kind.POINTS:
+                return "a number ≥ 0"
+            case Kind.RANK:
+                return "a whole number ≥ 1"
+            case Kind.COUNT:
+                return "a whole number ≥ 0"
+            case Kind.FLAG:
+                return "true/false, 是/否, 1/0 or yes/no"
+            case Kind.TIMES:
+                return "a whole number ≥ 0 (or true/false)"
+
+
+def _text(name: str, *, required: bool = True, optional: bool = False) -> Column:
+    return Column(name, Kind.TEXT, required=required, optional=optional)
+
+
+def _extra(name: str) -> Column:
+    """An optional free-text column: may be missing from the header or empty, read as ""."""
+    return _text(name, required=False, optional=True)
+
+
+def _time(name: str, *, required: bool = False) -> Column:
+    return Column(name, Kind.TIME, required=required)
+
+
+FILES: dict[str, tuple[Column, ...]] = {
+    "units": (
+        _text("unit_id"),
+        _text("name"),
+        _text("group"),
+        Column("reward_eligible", Kind.FLAG, required=False, optional=True),
+    ),
+    "scores": (
+        Column("period", Kind.PERIOD),
+        _text("unit_id"),
+        _text("part"),
+        _text("item", required=False),
+        Column("score", Kind.NUMBER),
+        _extra("source"),
+        _extra("note"),
+    ),
+    "deductions": (
+        Column("date", Kind.DATE),
+        _text("unit_id"),
+        _text("part"),
+        _text("item", required=False),
+        Column("points", Kind.POINTS),
+        _extra("source"),
+        _extra("problem"),
+        _extra("location"),
+        _extra("evidence"),
+    ),
+    "honors": (
+        Column("date", Kind.DATE),
+        _text("unit_id"),
+        Column("kind", Kind.CHOICE, choices=("award", "criticism")),
+        Column("level", Kind.CHOICE, choices=("national", "provincial", "provincial_dept")),
+        _text("title", required=False),
+    ),
+    "notices": (
+        _text("problem_id"),
+        _text("unit_id"),
+        Column("notified_on", Kind.DATE),
+        Column("rectified_on", Kind.DATE, required=False),
+    ),
+    "cases": (
+        _text("case_id"),
+        _text("unit_id"),
+        Column("kind", Kind.CHOICE, choices=("component", "event")),
+        _text("category"),
+        _time("reported_at", required=True),
+        _time("dispatched_at"),
+        _time("deadline"),
+        _time("disposed_at"),
+        _time("closed_at"),
+        Column("rework_count", Kind.COUNT, required=False),
+        Column("verify_failed", Kind.TIMES, required=False, optional=True),
+    ),
+    "ranks": (
+        Column("period", Kind.PERIOD),
+        _text("unit_id"),
+        _text("task"),
+        Column("rank", Kind.RANK),
+    ),
+}
+
+SCHEMAS: dict[str, pl.Schema] = {
+    name: pl.Schema([(c.name, c.dtype) for c in columns] + [(ROW, pl.Int64())])
+    for name, columns in FILES.items()
+}
+"""The dtype of every column of every frame, ``_row`` last."""
+
+
+def default_value(column: Column) -> pl.Expr:
+    """The value an empty cell (or an absent optional column) stands for, typed."""
+    match column.kind:
+        case Kind.TEXT | Kind.CHOICE | Kind.PERIOD:
+            value: object = ""
+        case Kind.FLAG:
+            value = True
+        case Kind.COUNT | Kind.TIMES:
+            value = 0
+        case _:
+            value = None
+    return pl.lit(value, dtype=column.dtype)
+
+
+def empty_frame(name: str) -> pl.DataFrame:
+    """A frame with no rows and the schema of file ``name``: what an absent file reads as."""
+    return pl.DataFrame(schema=SCHEMAS[name])

@@ -1,0 +1,87 @@
+"""Errors in the input data, phrased for the person who keeps the spreadsheets.
+
+Data files are written by hand in Excel or exported from other systems, so mistakes are normal and the
+user must be able to find each one: every error names the file (as the user knows it), the row number
+as Excel shows it, the column and what was expected.  Reading collects *all* problems before failing,
+because fixing one error per run is miserable; but it keeps only the first :data:`MAX_ERRORS`, since a
+file with a wrong date format can easily produce a hundred thousand identical complaints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+MAX_ERRORS = 50
+"""How many errors are kept (and shown); the rest are only counted."""
+
+
+@dataclass(frozen=True)
+class InputError:
+    """One problem in the input: where it is and what was wrong."""
+
+    file: str
+    """Label of the file as the user knows it: ``"DIR/scores.csv"`` or ``"book.xlsx[scores]"``."""
+    row: int | None
+    """Row as a spreadsheet shows it (header = 1, first data row = 2); None = the whole file."""
+    column: str | None
+    """Column name; None when the problem is the whole row or file."""
+    message: str
+    """What was wrong and what was expected."""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+class InputErrors(Exception):
+    """Raised with all errors found (at most the first 50 kept, plus a count of the rest)."""
+
+    errors: list[InputError]
+    total: int
+
+    def __init__(self, errors: Iterable[InputError], total: int | None = None) -> None:
+        kept = list(errors)
+        self.errors = kept[:MAX_ERRORS]
+        self.total = max(len(kept), total or 0)
+        # Passing the fields as args keeps the exception picklable (multiprocessing, pytest-xdist).
+        super().__init__(self.errors, self.total)
+
+    def __str__(self) -> str:
+        lines = [str(e) for e in self.errors]
+        if self.total > len(self.errors):
+            lines.append(f"... and {self.total - len(self.errors)} more")
+        return "\n".join(lines)
+
+
+class ErrorLog:
+    """Collects errors across files, keeping the first :data:`MAX_ERRORS` and counting every one.
+
+    Validators report each failed check as "these first few cells, out of N": only the kept ones are
+    turned into :class:`InputError` objects, so a million bad cells cost no more than fifty.
+    """
+
+    def __init__(self) -> None:
+        self.kept: list[InputError] = []
+        self.total = 0
+
+    def add(self, error: InputError) -> None:
+        self.add_counted([error], 1)
+
+    def add_counted(self, errors: Sequence[InputError], total: int) -> None:
+        """Add ``errors`` (already in the order to show) standing for ``total`` problems in all."""
+        room = MAX_ERRORS - len(self.kept)
+        if room > 0:
+            self.kept.extend(errors[:room])
+        self.total += max(total, len(errors))
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise InputErrors(self.kept, self.total)

@@ -1,0 +1,1 @@
+"""Presenting results: the pinned JSON document, terminal tables, Excel workbooks, explanations."""

@@ -1,0 +1,54 @@
+"""The pinned JSON document of `kaoping score` (shared/spec/interchange.md): keep its fields exactly.
+
+Pinned: ``groups[].group``, ``groups[].ranking[]`` in rank order with ``rank``, ``unit_id``, ``total``
+(rounded), ``bonus``, ``reward`` (integer yuan) and ``flags``.  Added here, as the contract allows:
+``unit``, ``parts`` (top-level parts), ``bonus_detail``, ``reward_eligible``, and ``title`` on top.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from kaoping.engine.numbers import rounded
+from kaoping.engine.result import PeriodResult
+from kaoping.scheme.model import Scheme
+
+
+def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
+    d = scheme.display
+
+    def num(x: Decimal) -> float:
+        return float(rounded(x, d.decimals, d.rounding))
+
+    return {
+        "scheme": result.scheme,
+        "title": scheme.title,
+        "period": result.period,
+        "groups": [
+            {
+                "group": g.group,
+                "ranking": [
+                    {
+                        "rank": u.rank,
+                        "unit_id": u.unit_id,
+                        "unit": u.name,
+                        "total": float(u.shown_total),
+                        "parts": {name: num(u.parts[name]) for name in u.top_parts},
+                        "bonus": num(u.bonus),
+                        "bonus_detail": {k: num(v) for k, v in u.bonus_detail.items()},
+                        "reward": int(u.reward),
+                        "reward_eligible": u.reward_eligible,
+                        "flags": list(u.flags),
+                    }
+                    for u in g.ranking
+                ],
+            }
+            for g in result.groups
+        ],
+    }
+
+
+def result_json(scheme: Scheme, result: PeriodResult) -> str:
+    return json.dumps(result_document(scheme, result), ensure_ascii=False, indent=2)

@@ -1,0 +1,141 @@
+"""Evaluation periods (考评周期) as values: months, quarters and years.
+
+Plans speak of 月度考评, 季度考评 and 年度考评; data files write them as ``2024-03``, ``2024-Q2`` and
+``2024``.  Passing those around as strings invites bugs (is ``2024-03`` inside ``2024-Q1``?), so every
+period in the engine is one of the frozen dataclasses below, with ordering, containment and navigation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class PeriodKind(StrEnum):
+    """The kinds of period a scheme can evaluate."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+    @property
+    def size(self) -> int:
+        """Length in months, used for ordering kinds (a month is inside a quarter, never the other way)."""
+        return {"month": 1, "quarter": 3, "year": 12}[self.value]
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+class PeriodError(ValueError):
+    """A text that is not a month, quarter or year."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A closed run of whole months: ``first`` and ``last`` are month indexes (year * 12 + month - 1)."""
+
+    first: int
+    last: int
+
+    @property
+    def kind(self) -> PeriodKind:
+        n = self.last - self.first + 1
+        if n == 1:
+            return PeriodKind.MONTH
+        if n == 3:
+            return PeriodKind.QUARTER
+        return PeriodKind.YEAR
+
+    @property
+    def year(self) -> int:
+        return self.first // 12
+
+    def __str__(self) -> str:
+        y, m0 = divmod(self.first, 12)
+        match self.kind:
+            case PeriodKind.MONTH:
+                return f"{y:04d}-{m0 + 1:02d}"
+            case PeriodKind.QUARTER:
+                return f"{y:04d}-Q{m0 // 3 + 1}"
+            case PeriodKind.YEAR:
+                return f"{y:04d}"
+
+    def __repr__(self) -> str:
+        return f"Period({self})"
+
+    def contains(self, other: Period) -> bool:
+        return self.first <= other.first and other.last <= self.last
+
+    def contains_date(self, d: date) -> bool:
+        idx = d.year * 12 + d.month - 1
+        return self.first <= idx <= self.last
+
+    def start(self) -> date:
+        y, m0 = divmod(self.first, 12)
+        return date(y, m0 + 1, 1)
+
+    def end_exclusive(self) -> date:
+        y, m0 = divmod(self.last + 1, 12)
+        return date(y, m0 + 1, 1)
+
+    def shift(self, n: int) -> Period:
+        """The period ``n`` steps later (negative: earlier) of the same kind."""
+        size = self.last - self.first + 1
+        return Period(self.first + n * size, self.last + n * size)
+
+    def previous(self) -> Period:
+        return self.shift(-1)
+
+    def next(self) -> Period:
+        return self.shift(1)
+
+    def subperiods(self, kind: PeriodKind) -> list[Period]:
+        """The periods of ``kind`` inside this one, in order (the 3 months of a quarter...)."""
+        size = kind.size
+        if size > self.last - self.first + 1:
+            raise PeriodError(f"a {kind.value} does not fit inside {self}")
+        return [Period(i, i + size - 1) for i in range(self.first, self.last + 1, size)]
+
+
+def month(year: int, m: int) -> Period:
+    idx = year * 12 + m - 1
+    return Period(idx, idx)
+
+
+def quarter(year: int, q: int) -> Period:
+    idx = year * 12 + (q - 1) * 3
+    return Period(idx, idx + 2)
+
+
+def year_period(year: int) -> Period:
+    return Period(year * 12, year * 12 + 11)
+
+
+def parse_period(text: str) -> Period:
+    """Read ``2024-03``, ``2024-Q2`` (or ``2024Q2``) or ``2024``; raise PeriodError otherwise."""
+    s = text.strip()
+    if m := _MONTH.match(s):
+        mm = int(m.group(2))
+        if 1 <= mm <= 12:
+            return month(int(m.group(1)), mm)
+    elif m := _QUARTER.match(s):
+        return quarter(int(m.group(1)), int(m.group(2)))
+    elif m := _YEAR.match(s):
+        return year_period(int(m.group(1)))
+    raise PeriodError(f"'{text}' is not a period: expected YYYY-MM, YYYY-Qn or YYYY")
+
+
+def period_of(d: date, kind: PeriodKind) -> Period:
+    """The period of ``kind`` that contains the day ``d``."""
+    match kind:
+        case PeriodKind.MONTH:
+            return month(d.year, d.month)
+        case PeriodKind.QUARTER:
+            return quarter(d.year, (d.month - 1) // 3 + 1)
+        case PeriodKind.YEAR:
+            return year_period(d.year)

@@ -1,0 +1,138 @@
+"""Whole-document checks of a scheme: the rules no single field can see.
+
+Weights that do not add up to 100, a part named twice, a tie-break by an unknown part, reward tiers for
+a group that does not exist or beyond its size, formulas naming unknown things — each is reported with
+its path in the file, all at once, so an office fixes a scheme in one pass.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kaoping.scheme.formula import FormulaError, check_formula
+from kaoping.scheme.model import Part, Scheme, ScoreBonus
+
+
+def check_scheme(s: Scheme) -> list[str]:
+    problems: list[str] = []
+    problems += _check_periods(s)
+    problems += _check_names(s)
+    if s.combine == "weighted":
+        problems += [p.replace("总分.parts", "parts") for p in _check_weights(s.root(), "总分")]
+    for i, part in enumerate(s.parts):
+        problems += _check_part(s, part, f"parts[{i}] ({part.name})")
+    problems += _check_groups_and_rewards(s)
+    if isinstance(s.display.ties, list):
+        known = {p.name for p in s.all_parts()}
+        for j, name in enumerate(s.display.ties):
+            if name not in known:
+                problems.append(f"display.ties[{j}]: unknown part '{name}'; expected one of {sorted(known)}")
+    return problems
+
+
+def _check_periods(s: Scheme) -> list[str]:
+    out: list[str] = []
+    if not s.periods:
+        return ["periods: expected at least one period kind (month, quarter or year)"]
+    if all(rule.from_ is not None for rule in s.periods.values()):
+        out.append("periods: at least one period kind must be evaluated directly (without 'from')")
+    for kind, rule in s.periods.items():
+        if rule.from_ is None:
+            continue
+        if rule.from_ not in s.periods:
+            out.append(f"periods.{kind.value}.from: '{rule.from_.value}' is not one of this scheme's periods")
+        elif rule.from_.size >= kind.size:
+            out.append(f"periods.{kind.value}.from: a {kind.value} cannot be made of {rule.from_.value}s")
+    return out
+
+
+def _check_names(s: Scheme) -> list[str]:
+    seen: dict[str, str] = {}
+    out: list[str] = []
+    owners = [(p.name, p.names()) for p in s.all_parts()]
+    owners += [(r.name, r.names()) for r in s.bonus.rules if isinstance(r, ScoreBonus)]
+    for owner, names in owners:
+        for n in names:
+            if n in seen:
+                out.append(f"part name '{n}' is used twice (by '{seen[n]}' and '{owner}'); names must be unique")
+            seen[n] = owner
+    return out
+
+
+def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
+    out: list[str] = []
+    if part.max is not None and part.max < part.min:
+        out.append(f"{path}.max: {part.max} is below min {part.min}")
+    if part.is_leaf:
+        if part.source is None:
+            out.append(f"{path}.source: a part without sub-parts needs a source (scores or deductions)")
+        if part.source == "deductions" and part.max is None:
+            out.append(f"{path}.max: a deduction part needs its maximum (the points deductions start from)")
+        if (
+            part.given_per is not None
+            and part.given_per not in s.periods
+            and part.given_per.size > min(k.size for k in s.periods)
+        ):
+            out.append(f"{path}.given_per: '{part.given_per.value}' is coarser than every period of the scheme")
+        if part.items == "group" and not all(g.items for g in s.groups):
+            empty = [g.name for g in s.groups if not g.items]
+            out.append(f"{path}.items: 'group' but group(s) {empty} list no items")
+        if part.combine != "sum" or part.formula:
+            out.append(f"{path}: combine/formula only apply to a part with sub-parts")
+        return out
+    if part.source is not None:
+        out.append(f"{path}.source: a part with sub-parts takes its value from them, not from a file")
+    children = {c.name for c in part.parts}
+    match part.combine:
+        case "weighted":
+            out += _check_weights(part, path)
+        case "formula":
+            if not part.formula:
+                out.append(f"{path}.formula: combine is 'formula' but no formula is given")
+            else:
+                try:
+                    check_formula(part.formula, children)
+                except FormulaError as exc:
+                    out.append(f"{path}.formula: {exc}")
+        case "sum":
+            if part.max is not None and all(c.max is not None for c in part.parts):
+                total = sum((c.max or Decimal(0) for c in part.parts), Decimal(0))
+                if total > part.max:
+                    out.append(f"{path}: its parts' maxima add up to {total}, more than its max {part.max}")
+    for i, child in enumerate(part.parts):
+        out += _check_part(s, child, f"{path}.parts[{i}] ({child.name})")
+    return out
+
+
+def _check_weights(part: Part, path: str) -> list[str]:
+    missing = [c.name for c in part.parts if c.weight is None]
+    if missing:
+        return [f"{path}.parts: weighted, but {missing} have no weight"]
+    total = sum((c.weight or Decimal(0) for c in part.parts), Decimal(0))
+    if total != 100:
+        detail = " + ".join(f"{c.name} {c.weight}" for c in part.parts)
+        return [f"{path}.parts: weights add up to {total}, expected 100 ({detail})"]
+    return []
+
+
+def _check_groups_and_rewards(s: Scheme) -> list[str]:
+    out: list[str] = []
+    names = [g.name for g in s.groups]
+    if not names:
+        out.append("groups: expected at least one group")
+    if len(set(names)) != len(names):
+        out.append(f"groups: group names must be unique, got {names}")
+    for gname, tiers in s.rewards.tiers.items():
+        group = s.group(gname)
+        if group is None:
+            out.append(f"rewards.tiers.{gname}: unknown group; expected one of {names}")
+            continue
+        for side in ("top", "bottom"):
+            amounts: list[int] = getattr(tiers, side)
+            if group.size is not None and len(amounts) > group.size:
+                out.append(f"rewards.tiers.{gname}.{side}: {len(amounts)} tiers but the group has {group.size} units")
+    for i, flag in enumerate(s.flags):
+        too_small = [g.name for g in s.groups if g.size is not None and flag.bottom > g.size]
+        if too_small:
+            out.append(f"flags[{i}] ({flag.code}).bottom: {flag.bottom} is beyond the size of {too_small}")
+    return out

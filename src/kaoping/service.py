@@ -1,0 +1,28 @@
+"""Use cases that tie reading, checking and the engine together (the CLI and, later, the API call these)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kaoping.engine.consistency import check_facts
+from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from kaoping.engine.result import PeriodResult
+from kaoping.io.readers import Facts, read_facts
+from kaoping.periods import parse_period
+from kaoping.scheme import Scheme, load_scheme
+
+
+def score_facts(scheme: Scheme, facts: Facts, period_text: str) -> PeriodResult:
+    """Check ``facts`` against ``scheme`` (raising InputErrors), then evaluate the period."""
+    period = parse_period(period_text)
+    if period.kind not in scheme.periods:
+        kinds = ", ".join(k.value for k in scheme.periods)
+        raise UnsupportedPeriod(f"scheme {scheme.scheme} evaluates {kinds} periods; {period} is a {period.kind.value}")
+    check_facts(scheme, facts)
+    return evaluate(scheme, facts, period)
+
+
+def score_folder(scheme_name: str, data: Path, period_text: str) -> tuple[Scheme, PeriodResult]:
+    scheme = load_scheme(scheme_name)
+    parse_period(period_text)  # a bad period is reported before any file is read
+    return scheme, score_facts(scheme, read_facts(data), period_text)
