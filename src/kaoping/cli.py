@@ -36,6 +36,11 @@ class Format(StrEnum):
     XLSX = "xlsx"
 
 
+def out_console() -> Console:
+    """A console for results: terminal width on a terminal, wide enough for Chinese tables when piped."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -124,13 +129,13 @@ def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) ->
     else:
         from kaoping.output.table import explain_tree
 
-        Console().print(explain_tree(unit, result.period))
+        out_console().print(explain_tree(unit, result.period))
 
 
 @app.command()
 def schemes() -> None:
     """List the built-in schemes, one line each."""
-    console = Console()
+    console = out_console()
     for name in builtin_names():
         s = load_scheme(name)
         kinds = "/".join(k.value for k in s.periods)
@@ -146,7 +151,7 @@ def demo(
     from kaoping.output.table import print_ranking
 
     sch, result = _score("city-1000", demo_data_dir(), period)
-    console = Console()
+    console = out_console()
     console.print(f"[bold]kaoping demo[/] — {sch.title} ({sch.scheme}), {result.period}, data: {demo_data_dir()}")
     print_ranking(console, sch, result)
     console.print(

@@ -18,7 +18,7 @@ def check_scheme(s: Scheme) -> list[str]:
     problems += _check_periods(s)
     problems += _check_names(s)
     if s.combine == "weighted":
-        problems += [p.replace("总分.parts", "parts") for p in _check_weights(s.root(), "总分")]
+        problems += _check_weights(s.root(), "(top level)")
     for i, part in enumerate(s.parts):
         problems += _check_part(s, part, f"parts[{i}] ({part.name})")
     problems += _check_groups_and_rewards(s)

@@ -246,7 +246,7 @@ class Scheme(Strict):
 
     def root(self) -> Part:
         """The top-level parts as one node (the total before bonus), so the engine combines it like any node."""
-        return Part(name="总分", parts=self.parts, combine=self.combine, max=self.total_max)
+        return Part(name="基本分", parts=self.parts, combine=self.combine, max=self.total_max)
 
     def all_parts(self) -> list[Part]:
         out: list[Part] = []

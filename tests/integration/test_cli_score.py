@@ -1,0 +1,144 @@
+"""`kaoping score` as a user runs it: the pinned JSON, xlsx in and out, --explain, and exit 2 on bad input.
+
+Bad input must give exit status 2, a message naming file, row and column, and no result on stdout —
+checked here for a malformed row in each of the seven interchange files and for rows that only the
+scheme can reject (unknown unit, part, item, out-of-range score, wrong period kind).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from kaoping.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+CITY = ROOT / "examples" / "city-1000"
+runner = CliRunner()
+
+
+def score(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["score", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def city_q2(data: Path = CITY, *extra: str) -> tuple[int, str, str]:
+    return score("--scheme", "city-1000", "--data", str(data), "--period", "2024-Q2", *extra)
+
+
+def test_console_script_prints_pinned_json() -> None:
+    exe = Path(sys.executable).parent / "kaoping"
+    run = subprocess.run(
+        [str(exe), "score", "--scheme", "city-1000", "--data", str(CITY), "--period", "2024-Q2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert [g["group"] for g in doc["groups"]] == ["第一组", "第二组"]
+    top = doc["groups"][0]["ranking"][0]
+    assert (top["rank"], top["unit_id"], top["total"], top["bonus"], top["reward"]) == (1, "d1", 913.0, 3.0, 1000000)
+    assert [u["rank"] for u in doc["groups"][0]["ranking"]] == [1, 2, 2, 4, 5]
+
+
+def test_xlsx_workbook_input_gives_the_same_json(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for csv_file in sorted(CITY.glob("*.csv")):
+        sheet = book.create_sheet(csv_file.stem)
+        for line in csv_file.read_text(encoding="utf-8").splitlines():
+            sheet.append(line.split(","))
+    path = tmp_path / "city.xlsx"
+    book.save(path)
+    code, out, err = city_q2(path)
+    assert code == 0, err
+    assert json.loads(out) == json.loads(city_q2()[1])
+
+
+def test_xlsx_output(tmp_path: Path) -> None:
+    out = tmp_path / "排名.xlsx"
+    code, stdout, err = city_q2(CITY, "--format", "xlsx", "--out", str(out))
+    assert code == 0, err
+    assert stdout == ""
+    book = openpyxl.load_workbook(out, read_only=True)
+    rows = list(book["第一组"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("名次", "单位编号", "单位")
+    assert rows[1][0:3] == (1, "d1", "甲区")
+    header = list(rows[0])
+    assert rows[5][header.index("总分")] == pytest.approx(850.33)
+    assert rows[5][header.index("标记")] == "statement public_explanation"
+
+
+def test_explain_json_cites_rows() -> None:
+    code, out, err = city_q2(CITY, "--explain", "d1", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["unit_id"] == "d1" and doc["total"] == 913.0
+    cited = {(r["file"].rsplit("/", 1)[-1], r["row"]) for ln in doc["lines"] for r in ln["rows"]}
+    assert ("scores.csv", 2) in cited and ("honors.csv", 4) in cited
+
+
+def test_unsupported_period_exits_2() -> None:
+    code, out, err = score("--scheme", "city-1000", "--data", str(CITY), "--period", "2024-05")
+    assert code == 2 and out == ""
+    assert "month" in err
+
+
+GOOD_ROWS = {
+    "notices.csv": ("problem_id,unit_id,notified_on,rectified_on", "p1,d1,2024-04-02,"),
+    "cases.csv": (
+        "case_id,unit_id,kind,category,reported_at,dispatched_at,deadline,disposed_at,closed_at,rework_count",
+        "k1,d1,event,暴露垃圾,2024-04-01 09:00,2024-04-01 09:30,2024-04-01 13:30,,,0",
+    ),
+    "ranks.csv": ("period,unit_id,task,rank", "2024-04,d1,环卫一体化,2"),
+    "deductions.csv": ("date,unit_id,part,item,points", ""),
+}
+
+# file, a bad row to append (it becomes the file's last row), the column the message must name
+BAD_ROWS = [
+    ("units.csv", "d9,新区,第一组,maybe", "reward_eligible"),
+    ("scores.csv", "2024-13,d1,第三方测评,,480,第三方机构,", "period"),
+    ("scores.csv", "2024-04,d1,第三方测评,,abc,第三方机构,", "score"),
+    ("deductions.csv", "2024-02-30,d1,第三方测评,x,1", "date"),
+    ("honors.csv", "2024-04-01,d1,award,city,市级表彰", "level"),
+    ("notices.csv", "p2,d1,2024/04/02,", "notified_on"),
+    ("cases.csv", "k2,d1,thing,暴露垃圾,2024-04-01 09:00,,,,,0", "kind"),
+    ("ranks.csv", "2024-04,d1,环卫一体化,first", "rank"),
+    # rows only the scheme can reject
+    ("scores.csv", "2024-04,d404,第三方测评,,480,第三方机构,", "unit_id"),
+    ("scores.csv", "2024-Q2,d1,领导评价,,10,,", "part"),
+    ("scores.csv", "2024-Q2,d1,部门考评,杆线治理X,10,,", "item"),
+    ("scores.csv", "2024-Q2,c1,部门考评,杆线治理,10,,", "item"),  # a 第一组 item for a 第二组 unit
+    ("scores.csv", "2024-04,d1,第三方测评,,501,第三方机构,", "score"),
+    ("scores.csv", "2024-Q2,d1,第三方测评,,480,第三方机构,", "period"),  # monthly part given a quarter
+    ("units.csv", "d9,新区,第三组,是", "group"),
+    ("honors.csv", "2024-04-01,x1,award,national,全国表彰", "unit_id"),
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "bad", "column"), BAD_ROWS, ids=[f"{f}:{c}:{i}" for i, (f, _, c) in enumerate(BAD_ROWS)]
+)
+def test_bad_row_exits_2_naming_file_row_and_column(tmp_path: Path, file: str, bad: str, column: str) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(CITY, data)
+    target = data / file
+    if not target.exists():
+        header, good = GOOD_ROWS[file]
+        target.write_text(header + "\n" + (good + "\n" if good else ""), encoding="utf-8")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.rstrip("\n") + "\n" + bad + "\n", encoding="utf-8")
+    row = len(target.read_text(encoding="utf-8").splitlines())  # header is row 1, so the last line's number
+    code, out, err = city_q2(data)
+    assert code == 2, err
+    assert out == ""
+    flat = " ".join(err.split())
+    assert f"{file}, row {row}, column '{column}'" in flat, err
