@@ -1,0 +1,215 @@
+"""Scheme constructs one by one on small hand-made facts: each expected number is worked out in a comment."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from kaoping.engine.consistency import check_facts
+from kaoping.engine.evaluate import evaluate
+from kaoping.engine.result import PeriodResult
+from kaoping.io.readers import Facts, facts_from_frames
+from kaoping.periods import parse_period
+from kaoping.scheme import parse_scheme
+
+HEAD = """
+scheme: t
+title: 测试
+groups: [{name: 甲组, items: [道路保洁, 绿化养护]}]
+"""
+
+
+def units(n: int, ineligible: tuple[str, ...] = ()) -> pl.DataFrame:
+    ids = [f"u{i}" for i in range(1, n + 1)]
+    return pl.DataFrame(
+        {"unit_id": ids, "name": ids, "group": ["甲组"] * n, "reward_eligible": [i not in ineligible for i in ids]}
+    )
+
+
+def scores(rows: list[tuple[str, str, str, str, float]]) -> pl.DataFrame:
+    period, unit, part, item, score = zip(*rows, strict=True) if rows else ((),) * 5
+    return pl.DataFrame(
+        {"period": period, "unit_id": unit, "part": part, "item": item, "score": score},
+        schema={"period": pl.Utf8, "unit_id": pl.Utf8, "part": pl.Utf8, "item": pl.Utf8, "score": pl.Float64},
+    )
+
+
+def run(yaml: str, facts: Facts, period: str) -> PeriodResult:
+    scheme = parse_scheme(HEAD + yaml, "t.yaml")
+    check_facts(scheme, facts)
+    return evaluate(scheme, facts, parse_period(period))
+
+
+def by_unit(result: PeriodResult, field: str) -> dict[str, object]:
+    return {u.unit_id: getattr(u, field) for u in result.units()}
+
+
+ONE_PART = "periods: {month: {}}\nparts: [{name: 得分, max: 100, source: scores, items: none}]\n"
+
+
+def totals_facts(values: list[float], ineligible: tuple[str, ...] = ()) -> Facts:
+    rows = [("2024-03", f"u{i}", "得分", "", v) for i, v in enumerate(values, start=1)]
+    return facts_from_frames(units=units(len(values), ineligible), scores=scores(rows))
+
+
+def test_small_group_unit_in_both_tiers_gets_their_sum() -> None:
+    # 5 units, tiers 3 + 3 (as city-1000's 第一组): rank 3 is third from top and third from bottom.
+    # rewards: u1 +1,000,000, u2 +800,000, u3 +500,000 − 500,000 = 0, u4 −800,000, u5 −1,000,000.
+    tiers = "rewards: {tiers: {甲组: {top: [1000000, 800000, 500000], bottom: [-1000000, -800000, -500000]}}}\n"
+    got = run(ONE_PART + tiers, totals_facts([90, 80, 70, 60, 50]), "2024-03")
+    assert by_unit(got, "reward") == {"u1": 1_000_000, "u2": 800_000, "u3": 0, "u4": -800_000, "u5": -1_000_000}
+
+
+def test_ties_broken_by_named_part() -> None:
+    # Nantong 2017: two streets at 94.31 ranked 4th and 5th by a part score.
+    # u1: 50 + 44.31 = 94.31; u2: 49.31 + 45 = 94.31; ties broken by 日常检查: u1 (50) before u2 (49.31).
+    yaml = """periods: {month: {}}
+display: {ties: [日常检查]}
+parts:
+  - {name: 日常检查, max: 50, source: scores, items: none}
+  - {name: 暗访, max: 50, source: scores, items: none}
+"""
+    rows = [
+        ("2024-03", "u1", "日常检查", "", 50),
+        ("2024-03", "u1", "暗访", "", 44.31),
+        ("2024-03", "u2", "日常检查", "", 49.31),
+        ("2024-03", "u2", "暗访", "", 45),
+    ]
+    got = run(yaml, facts_from_frames(units=units(2), scores=scores(rows)), "2024-03")
+    assert [(u.unit_id, u.rank, u.shown_total) for u in got.groups[0].ranking] == [
+        ("u1", 1, Decimal("94.31")),
+        ("u2", 2, Decimal("94.31")),
+    ]
+
+
+def test_truncation_and_ranking_on_exact_total() -> None:
+    # 1 decimal, truncated: 80.19 → 80.1 and 80.11 → 80.1 (shown equal).
+    # rank_on rounded: both rank 1; rank_on exact: 80.19 is 1st, 80.11 2nd.
+    base = "periods: {month: {}}\nparts: [{name: 得分, max: 100, source: scores, items: none}]\n"
+    facts = totals_facts([80.19, 80.11])
+    shown = run(base + "display: {decimals: 1, rounding: truncate}\n", facts, "2024-03")
+    assert by_unit(shown, "shown_total") == {"u1": Decimal("80.1"), "u2": Decimal("80.1")}
+    assert by_unit(shown, "rank") == {"u1": 1, "u2": 1}
+    exact = run(base + "display: {decimals: 1, rounding: truncate, rank_on: exact}\n", facts, "2024-03")
+    assert by_unit(exact, "rank") == {"u1": 1, "u2": 2}
+
+
+def test_percent_weights_formula_and_rank_bonus() -> None:
+    # 日常检查 (weight 60) = 90; 数字城管 (weight 40) = min(100, 结案率 × 0.6 + 按期率 × 0.4)
+    #   u1: 95 × 0.6 + 80 × 0.4 = 57 + 32 = 89 → total 90 × 0.6 + 89 × 0.4 = 54 + 35.6 = 89.6
+    # rank bonus from ranks.csv task 环卫: rank 2 → +3 (tier 1–3), rank 5 → +1 (tier 4–6): u1 = 89.6 + 3 = 92.6
+    #   u2: 日常检查 70 × 0.6 = 42; no 数字城管 rows → 0; March rank 5 → +1 (February's rank 1 is another month) → 43
+    yaml = """periods: {month: {}}
+combine: weighted
+parts:
+  - {name: 日常检查, weight: 60, max: 100, source: scores, items: none}
+  - name: 数字城管
+    weight: 40
+    max: 100
+    combine: formula
+    formula: min(100, 结案率 * 0.6 + 按期率 * 0.4)
+    parts:
+      - {name: 结案率, max: 100, source: scores, items: none}
+      - {name: 按期率, max: 100, source: scores, items: none}
+bonus:
+  rules:
+    - {type: ranks, name: 排名加分, task: 环卫, tiers: [{ranks: [1, 3], points: 3}, {ranks: [4, 6], points: 1}]}
+"""
+    rows = [
+        ("2024-03", "u1", "日常检查", "", 90),
+        ("2024-03", "u1", "结案率", "", 95),
+        ("2024-03", "u1", "按期率", "", 80),
+        ("2024-03", "u2", "日常检查", "", 70),
+    ]
+    ranks = pl.DataFrame(
+        {
+            "period": ["2024-03", "2024-03", "2024-02"],
+            "unit_id": ["u1", "u2", "u2"],
+            "task": ["环卫", "环卫", "环卫"],
+            "rank": [2, 5, 1],
+        }
+    )
+    got = run(yaml, facts_from_frames(units=units(2), scores=scores(rows), ranks=ranks), "2024-03")
+    u1, u2 = got.unit("u1"), got.unit("u2")
+    assert u1 is not None and u2 is not None
+    assert u1.parts["数字城管"] == 89
+    assert u1.total == Decimal("89.6") + 3
+    assert u2.total == 42 + 1
+
+
+def test_deductions_item_cap_floor_and_quarter_mean_of_evaluated_months() -> None:
+    # 日常考评 max 20, at most 5 per item, never below 2.
+    # u1 in March: item 道路保洁 deductions 3 + 4 = 7 → capped 5; 绿化养护 1 → 20 − 6 = 14.
+    # u2 in March: 道路保洁 5, 绿化养护 5, plus 绿化养护 4 → 5 + 5 (capped) = 10 → 20 − 10 = 10.
+    # u1 in January: 道路保洁 19 → capped 5 → 15.  No facts at all in February: it is not evaluated.
+    # Quarter = mean of the evaluated months (January, March): u1 (15 + 14) / 2 = 14.5; u2 (20 + 10) / 2 = 15.
+    yaml = """periods: {month: {}, quarter: {from: month, combine: mean}}
+parts: [{name: 日常考评, max: 20, source: deductions, items: group, item_cap: 5, floor: 2}]
+"""
+    d = [
+        (date(2024, 3, 5), "u1", "道路保洁", 3.0),
+        (date(2024, 3, 6), "u1", "道路保洁", 4.0),
+        (date(2024, 3, 7), "u1", "绿化养护", 1.0),
+        (date(2024, 3, 8), "u2", "道路保洁", 5.0),
+        (date(2024, 3, 9), "u2", "绿化养护", 5.0),
+        (date(2024, 3, 9), "u2", "绿化养护", 4.0),
+        (date(2024, 1, 9), "u1", "道路保洁", 19.0),
+    ]
+    deductions = pl.DataFrame(
+        {
+            "date": [r[0] for r in d],
+            "unit_id": [r[1] for r in d],
+            "part": ["日常考评"] * len(d),
+            "item": [r[2] for r in d],
+            "points": [r[3] for r in d],
+        }
+    )
+    facts = facts_from_frames(units=units(2), deductions=deductions)
+    assert by_unit(run(yaml, facts, "2024-03"), "total") == {"u1": 14, "u2": 10}
+    assert by_unit(run(yaml, facts, "2024-Q1"), "total") == {"u1": Decimal("14.5"), "u2": 15}
+
+
+def test_floor_holds_when_deductions_exceed_everything() -> None:
+    yaml = "periods: {month: {}}\nparts: [{name: 日常考评, max: 20, source: deductions, floor: 2}]\n"
+    deductions = pl.DataFrame(
+        {"date": [date(2024, 3, 5)], "unit_id": ["u1"], "part": ["日常考评"], "item": ["x"], "points": [50.0]}
+    )
+    got = run(yaml, facts_from_frames(units=units(1), deductions=deductions), "2024-03")
+    assert by_unit(got, "total") == {"u1": 2}
+
+
+def test_consecutive_bottom_two_flag() -> None:
+    # reminder = among the last 2 in two consecutive months.  Feb: u3, u4 last two; Mar: u2 (tied), u3, u4?
+    # March totals u1 90, u2 60, u3 60, u4 70 → last two from the bottom: u2 and u3 (tied at 60), u4 is 3rd.
+    # In both months: u3 only.
+    yaml = ONE_PART + "flags: [{code: reminder, bottom: 2, consecutive: 2}]\n"
+    rows = [
+        ("2024-02", "u1", "得分", "", 90),
+        ("2024-02", "u2", "得分", "", 80),
+        ("2024-02", "u3", "得分", "", 50),
+        ("2024-02", "u4", "得分", "", 40),
+        ("2024-03", "u1", "得分", "", 90),
+        ("2024-03", "u2", "得分", "", 60),
+        ("2024-03", "u3", "得分", "", 60),
+        ("2024-03", "u4", "得分", "", 70),
+    ]
+    got = run(yaml, facts_from_frames(units=units(4), scores=scores(rows)), "2024-03")
+    assert by_unit(got, "flags") == {"u1": [], "u2": [], "u3": ["reminder"], "u4": []}
+
+
+def test_scorers_max_and_latest_over_time() -> None:
+    # scorers max: March item 道路保洁 max(70, 80) = 80 + 绿化养护 10 = 90; January 50.
+    # quarter evaluated directly, over_time latest → March's 90.
+    yaml = """periods: {quarter: {}}
+parts: [{name: 得分, max: 100, source: scores, items: group, scorers: max, over_time: latest}]
+"""
+    rows = [
+        ("2024-03", "u1", "得分", "道路保洁", 70),
+        ("2024-03", "u1", "得分", "道路保洁", 80),
+        ("2024-03", "u1", "得分", "绿化养护", 10),
+        ("2024-01", "u1", "得分", "道路保洁", 50),
+    ]
+    got = run(yaml, facts_from_frames(units=units(1), scores=scores(rows)), "2024-Q1")
+    assert by_unit(got, "total") == {"u1": 90}
