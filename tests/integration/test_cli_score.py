@@ -82,7 +82,7 @@ def test_explain_json_cites_rows() -> None:
     assert code == 0, err
     doc = json.loads(out)
     assert doc["unit_id"] == "d1" and doc["total"] == 913.0
-    cited = {(r["file"].rsplit("/", 1)[-1], r["row"]) for ln in doc["lines"] for r in ln["rows"]}
+    cited = {(ln["file"].rsplit("/", 1)[-1], r) for ln in doc["lines"] for r in ln["rows"]}
     assert ("scores.csv", 2) in cited and ("honors.csv", 4) in cited
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 import polars as pl
 
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_micro
-from kaoping.engine.result import Line, RowRef
+from kaoping.engine.result import Line
 from kaoping.io.readers import Facts
 from kaoping.periods import Period, PeriodKind, parse_period
 from kaoping.scheme.model import Combine, Part, Scheme, Source
@@ -92,14 +92,9 @@ def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues
         part = by_part[g["part"]]
         value = _scorers(part.scorers, g["s"], g["n"], g["hi"], g["lo"])
         what = g["item"] or "整体"
-        how = part.scorers.value if g["n"] > 1 else "1 row"
-        rule = (
-            f"{g['period']} {what}: {how} of {g['n']} rows = {fmt(value)}"
-            if g["n"] > 1
-            else (f"{g['period']} {what}: {fmt(value)}")
-        )
-        refs = tuple(RowRef(label, r) for r in g["rows"])
-        cells[(g["unit_id"], g["part"])][g["period"]][g["item"]] = (value, Line(part.name, rule, value, refs))
+        rule = f"{g['period']} {what}: " + (f"{part.scorers.value} of {g['n']} rows = " if g["n"] > 1 else "")
+        line = Line(part.name, rule + fmt(value), value, label, tuple(g["rows"]))
+        cells[(g["unit_id"], g["part"])][g["period"]][g["item"]] = (value, line)
     out: LeafValues = {}
     for (unit, pname), per_period in cells.items():
         part = by_part[pname]
@@ -164,7 +159,7 @@ def _deduction_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafVa
         rule = f"{g['item'] or '整体'}: {g['n']} deduction(s) −{fmt(points)}{capped}"
         key = (g["unit_id"], g["part"])
         totals[key] += counted
-        lines[key].append(Line(part.name, rule, -counted, tuple(RowRef(label, r) for r in g["rows"])))
+        lines[key].append(Line(part.name, rule, -counted, label, tuple(g["rows"])))
     out: LeafValues = {}
     for key, deducted in totals.items():
         part = by_part[key[1]]

@@ -15,7 +15,7 @@ import polars as pl
 
 from kaoping.engine.aggregate import period_keys
 from kaoping.engine.numbers import MICRO, ZERO, combine, fmt, from_micro, to_micro
-from kaoping.engine.result import Line, RowRef
+from kaoping.engine.result import Line
 from kaoping.io.readers import Facts
 from kaoping.periods import Period, PeriodKind
 from kaoping.scheme.model import Combine, HonorBonus, RankBonus, Scheme, ScoreBonus
@@ -93,7 +93,7 @@ def _honors(rule: HonorBonus, facts: Facts, period: Period, main: PeriodKind) ->
         part_note = f" (of {fmt(full)}: yearly cap {fmt(rule.cap_per_year or ZERO)} reached)" if added != full else ""
         text = f"{r['date']} {r['level']} {r['title']}: +{fmt(added)}{part_note}{when}"
         points, lines = out.get(r["unit_id"], (ZERO, []))
-        out[r["unit_id"]] = (points + added, [*lines, Line(rule.name, text, added, (RowRef(label, r["_row"]),))])
+        out[r["unit_id"]] = (points + added, [*lines, Line(rule.name, text, added, label, (r["_row"],))])
     return out
 
 
@@ -120,9 +120,7 @@ def _scores(rule: ScoreBonus, facts: Facts, period: Period) -> Got:
         v = from_micro(value)
         what = g["item"] or rule.name
         note = f" ({rule.same_item.value} of {len(g['rows'])})" if len(g["rows"]) > 1 else ""
-        per_unit[g["unit_id"]].append(
-            (v, Line(rule.name, f"{what}: +{fmt(v)}{note}", v, tuple(RowRef(label, r) for r in g["rows"])))
-        )
+        per_unit[g["unit_id"]].append((v, Line(rule.name, f"{what}: +{fmt(v)}{note}", v, label, tuple(g["rows"]))))
     return {u: (combine([v for v, _ in xs], Combine.SUM), [ln for _, ln in xs]) for u, xs in per_unit.items()}
 
 
@@ -139,5 +137,5 @@ def _ranks(rule: RankBonus, facts: Facts, period: Period) -> Got:
         pts = from_micro(r["pts"])
         text = f"{r['period']} {rule.task} rank {r['rank']}: +{fmt(pts)}"
         points, lines = out.get(r["unit_id"], (ZERO, []))
-        out[r["unit_id"]] = (points + pts, [*lines, Line(rule.name, text, pts, (RowRef(label, r["_row"]),))])
+        out[r["unit_id"]] = (points + pts, [*lines, Line(rule.name, text, pts, label, (r["_row"],))])
     return out

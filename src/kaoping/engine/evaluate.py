@@ -15,7 +15,7 @@ from kaoping.engine.aggregate import leaf_values, period_keys
 from kaoping.engine.bonus import UnitBonus, bonus_for
 from kaoping.engine.numbers import ZERO, combine, fmt
 from kaoping.engine.ranking import apply_rewards, bottom_sets, rank_group
-from kaoping.engine.result import GroupResult, Line, PeriodResult, RowRef, UnitResult
+from kaoping.engine.result import GroupResult, Line, PeriodResult, UnitResult
 from kaoping.engine.tree import part_value
 from kaoping.io.readers import Facts
 from kaoping.periods import Period
@@ -116,7 +116,7 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
         names = list(first.parts)
         lines: list[Line] = []
         for s, r in zip(used, per, strict=True):
-            lines += [Line(ln.part, f"[{s.period}] {ln.rule}", ln.points, ln.rows) for ln in r.lines]
+            lines += [Line(ln.part, f"[{s.period}] {ln.rule}", ln.points, ln.file, ln.rows) for ln in r.lines]
         total = combine([r.total for r in per], how)
         shown = ", ".join(f"{s.period} {fmt(r.total)}" for s, r in zip(used, per, strict=True))
         lines.append(Line("总分", f"{how.value} of {len(per)} periods ({shown}) = {fmt(total)}", total))
@@ -178,7 +178,7 @@ def _disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResu
             unit.flags.append(rule.flag)
         out.add(unit.unit_id)
         text = f"{r['date']} {r['title']}: 取消获奖资格, 后位名次递补"
-        unit.lines.append(Line("奖惩", text, ZERO, (RowRef(label, r["_row"]),)))
+        unit.lines.append(Line("奖惩", text, ZERO, label, (r["_row"],)))
     return out
 
 

@@ -30,19 +30,23 @@ def rank_group(units: list[UnitResult], display: Display) -> list[UnitResult]:
         return (first, *extra)
 
     ordered = sorted(units, key=lambda u: (tuple(-k for k in key(u)), u.unit_id))
-    for u in ordered:
-        u.rank = 1 + sum(1 for other in ordered if key(other) > key(u))
+    keys = [key(u) for u in ordered]
+    for i, u in enumerate(ordered):
+        u.rank = ordered[i - 1].rank if i and keys[i] == keys[i - 1] else i + 1
     return ordered
 
 
 def positions_from_top(units: list[UnitResult]) -> dict[str, int]:
-    """Competition position among ``units`` by rank: 1 + how many are strictly better."""
-    return {u.unit_id: 1 + sum(1 for o in units if o.rank < u.rank) for u in units}
+    """Competition position among ``units`` (in rank order) by rank: 1 + how many are strictly better."""
+    out: dict[str, int] = {}
+    for i, u in enumerate(units):
+        out[u.unit_id] = out[units[i - 1].unit_id] if i and u.rank == units[i - 1].rank else i + 1
+    return out
 
 
 def positions_from_bottom(units: list[UnitResult]) -> dict[str, int]:
     """Position counted from the last: 1 + how many are strictly worse (tied last units are all 1)."""
-    return {u.unit_id: 1 + sum(1 for o in units if o.rank > u.rank) for u in units}
+    return positions_from_top(units[::-1])
 
 
 def apply_rewards(ordered: list[UnitResult], tiers: GroupTiers, disqualified: set[str]) -> None:

@@ -7,24 +7,18 @@ from decimal import Decimal
 
 
 @dataclass(frozen=True)
-class RowRef:
-    """One row of an input file: its label (path, or book.xlsx[sheet]) and spreadsheet row number."""
-
-    file: str
-    row: int
-
-    def __str__(self) -> str:
-        return f"{self.file} row {self.row}"
-
-
-@dataclass(frozen=True)
 class Line:
-    """One step of an explanation: which part or rule, what it did, how many points, from which rows."""
+    """One step of an explanation: which part or rule, what it did, how many points, from which rows.
+
+    ``rows`` are spreadsheet row numbers (header = 1) of the input file labelled ``file`` (a path, or
+    book.xlsx[sheet]); plain ints, because a big period cites millions of them.
+    """
 
     part: str
     rule: str
     points: Decimal
-    rows: tuple[RowRef, ...] = ()
+    file: str = ""
+    rows: tuple[int, ...] = ()
 
 
 @dataclass

@@ -168,8 +168,7 @@ FILES: dict[str, tuple[Column, ...]] = {
 }
 
 SCHEMAS: dict[str, pl.Schema] = {
-    name: pl.Schema([(c.name, c.dtype) for c in columns] + [(ROW, pl.Int64())])
-    for name, columns in FILES.items()
+    name: pl.Schema([(c.name, c.dtype) for c in columns] + [(ROW, pl.Int64())]) for name, columns in FILES.items()
 }
 """The dtype of every column of every frame, ``_row`` last."""
 

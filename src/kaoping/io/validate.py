@@ -99,9 +99,7 @@ def _parse(column: Column, text: pl.Expr) -> _Parse:
             )
         case Kind.DATE:
             date = pl.when(text.str.contains(_DATE_RE)).then(text.str.to_date("%Y-%m-%d", strict=False))
-            return _Parse(
-                date, [_Check(date.is_null(), lambda v: f"{_q(v)} is not a date: expected YYYY-MM-DD")]
-            )
+            return _Parse(date, [_Check(date.is_null(), lambda v: f"{_q(v)} is not a date: expected YYYY-MM-DD")])
         case Kind.TIME:
             parsed = pl.coalesce(
                 text.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
@@ -118,18 +116,14 @@ def _parse(column: Column, text: pl.Expr) -> _Parse:
                 checks.append(
                     _Check(
                         num < 0,
-                        lambda v: (
-                            f"{_q(v)} is negative: expected a number ≥ 0 (deductions are positive points)"
-                        ),
+                        lambda v: f"{_q(v)} is negative: expected a number ≥ 0 (deductions are positive points)",
                     )
                 )
             return _Parse(num, checks)
         case Kind.RANK | Kind.COUNT:
             num = _number(text)
             minimum = 1 if column.kind is Kind.RANK else 0
-            return _Parse(
-                num.cast(pl.Int64, strict=False), _whole_checks(num, name, minimum, "a whole number")
-            )
+            return _Parse(num.cast(pl.Int64, strict=False), _whole_checks(num, name, minimum, "a whole number"))
         case Kind.TIMES:
             low = text.str.to_lowercase()
             as_number = (
@@ -204,10 +198,9 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
         *[pl.col(f"c{where[c.name]}").fill_null("").str.strip_chars().alias(c.name) for c in present],
         pl.col(ROW),
     )
-    if present:
-        text = text.filter(~pl.all_horizontal([pl.col(c.name) == "" for c in present]))
-    else:
-        text = text.clear()
+    # Entirely empty rows are skipped (judged on the contract's columns: a stray note elsewhere holds no fact).
+    filled = [pl.col(c.name) != "" for c in present]
+    text = text.filter(pl.any_horizontal(filled) if filled else pl.lit(False))
 
     parses: dict[str, _Parse] = {}
     flags: list[pl.Expr] = []

@@ -57,9 +57,9 @@ def explain_tree(unit: UnitResult, period: str) -> Tree:
             branch = branches[ln.part] = tree.add(f"[bold cyan]{ln.part}[/]")
         rows = ""
         if ln.rows:
-            shown = ", ".join(str(r.row) for r in ln.rows[:12])
+            shown = ", ".join(str(r) for r in ln.rows[:12])
             more = f" … +{len(ln.rows) - 12}" if len(ln.rows) > 12 else ""
-            rows = f"  [dim]← {ln.rows[0].file} row {shown}{more}[/]"
+            rows = f"  [dim]← {ln.file} row {shown}{more}[/]"
         branch.add(f"{ln.rule}  [magenta]{fmt(ln.points)}[/]{rows}")
     if unit.flags:
         tree.add(f"[bold red]标记[/]: {' '.join(unit.flags)}")

@@ -89,6 +89,6 @@ def test_ranking_and_totals(year: PeriodResult) -> None:
 
 def test_explanation_of_a_floored_item(year: PeriodResult) -> None:
     lines = [ln for ln in unit(year, "e2").lines if ln.part == "城市治理"]
-    cited = sorted(r.row for ln in lines for r in ln.rows)
+    cited = sorted(r for ln in lines for r in ln.rows)
     assert cited == [5, 6]  # the two deductions rows of e2 in deductions.csv
     assert any("floored" in ln.rule for ln in lines)

@@ -28,9 +28,7 @@ from kaoping.io import (
 from kaoping.io.sources import cell_text
 
 GOOD: dict[str, str] = {
-    "units": (
-        "unit_id,name,group,reward_eligible\nU1,城东街道,street,\nU2,城西街道,street,否\nU3,市容局,dept,YES\n"
-    ),
+    "units": ("unit_id,name,group,reward_eligible\nU1,城东街道,street,\nU2,城西街道,street,否\nU3,市容局,dept,YES\n"),
     "scores": (
         "period,unit_id,part,item,score,source,note\n"
         "2024-03,U1,日常,,95.5,巡查,\n"
@@ -47,9 +45,7 @@ GOOD: dict[str, str] = {
         "2024-05-01,U1,award,national,全国文明城市\n"
         "2024-06-01,U2,criticism,provincial_dept,\n"
     ),
-    "notices": (
-        "problem_id,unit_id,notified_on,rectified_on\nP1,U1,2024-03-01,2024-03-10\nP2,U2,2024-03-02,\n"
-    ),
+    "notices": ("problem_id,unit_id,notified_on,rectified_on\nP1,U1,2024-03-01,2024-03-10\nP2,U2,2024-03-02,\n"),
     "cases": (
         "case_id,unit_id,kind,category,reported_at,dispatched_at,deadline,disposed_at,closed_at,"
         "rework_count,verify_failed\n"
@@ -498,9 +494,7 @@ def test_undecodable_file_is_one_whole_file_error(tmp_path: Path) -> None:
 
 
 def test_unparseable_csv_is_one_whole_file_error(tmp_path: Path) -> None:
-    (error,) = errors_of(
-        write_folder(tmp_path, {"ranks": 'period,unit_id,task,rank\n"2024-03,U1,t,1\n'})
-    ).errors
+    (error,) = errors_of(write_folder(tmp_path, {"ranks": 'period,unit_id,task,rank\n"2024-03,U1,t,1\n'})).errors
     assert (Path(error.file).name, error.row, error.column) == ("ranks.csv", None, None)
     assert "cannot be read as CSV" in error.message
 
@@ -547,9 +541,7 @@ def test_empty_facts_have_the_schemas() -> None:
 
 
 def test_facts_from_frames_adds_rows_and_defaults() -> None:
-    scores = pl.DataFrame(
-        {"period": ["2024-03"] * 2, "unit_id": ["U1", "U2"], "part": ["p", "p"], "score": [1, 2]}
-    )
+    scores = pl.DataFrame({"period": ["2024-03"] * 2, "unit_id": ["U1", "U2"], "part": ["p", "p"], "score": [1, 2]})
     facts = facts_from_frames(scores=scores)
     assert facts.scores.schema == SCHEMAS["scores"]
     assert facts.scores.rows() == [
