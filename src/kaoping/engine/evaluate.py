@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.aggregate import leaf_values, period_keys
+from kaoping.engine.aggregate import canonical_parts, leaf_values, period_keys
 from kaoping.engine.bonus import UnitBonus, bonus_for
 from kaoping.engine.numbers import ZERO, combine, fmt
 from kaoping.engine.ranking import apply_rewards, bottom_sets, rank_group
@@ -19,7 +19,7 @@ from kaoping.engine.result import GroupResult, Line, PeriodResult, UnitResult
 from kaoping.engine.tree import part_value
 from kaoping.io.readers import Facts
 from kaoping.periods import Period
-from kaoping.scheme.model import Combine, Scheme
+from kaoping.scheme.model import Combine, Scheme, Source
 
 Cache = dict[tuple[str, bool], PeriodResult]
 
@@ -43,7 +43,7 @@ def _evaluate(scheme: Scheme, facts: Facts, period: Period, *, full: bool, cache
         raise UnsupportedPeriod(f"scheme {scheme.scheme} evaluates {kinds} periods; {period} is a {period.kind.value}")
     if rule.from_ is None:
         units = _direct(scheme, facts, period)
-        evaluated = has_facts(facts, period)
+        evaluated = has_facts(scheme, facts, period)
     else:
         subs = [_evaluate(scheme, facts, sp, full=False, cache=cache) for sp in period.subperiods(rule.from_)]
         units = _derived(facts, subs, rule.combine)
@@ -138,25 +138,22 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
     return out
 
 
-def has_facts(facts: Facts, period: Period) -> bool:
-    """Whether any fact row falls in ``period`` (an unevaluated period has no ranking to speak of)."""
-    keys = period_keys(period)
-    start, end = period.start(), period.end_exclusive()
-    in_dates = {
-        "deductions": "date",
-        "honors": "date",
-        "notices": "notified_on",
-    }
-    if not facts.scores.filter(pl.col("period").is_in(keys)).is_empty():
+def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
+    """Whether any row feeding a part of the scheme falls in ``period``.
+
+    A period without such rows was not evaluated: it has no ranking, so nobody was "last" in it (an
+    honor or a rank alone does not make a period evaluated — everyone would tie at 0).
+    """
+    score_names = list(canonical_parts([p for p in scheme.leaves() if p.source == Source.SCORES]))
+    deduction_names = list(canonical_parts([p for p in scheme.leaves() if p.source == Source.DEDUCTIONS]))
+    scores = facts.scores.filter(pl.col("period").is_in(period_keys(period)) & pl.col("part").is_in(score_names))
+    if not scores.is_empty():
         return True
-    if not facts.ranks.filter(pl.col("period").is_in(keys)).is_empty():
-        return True
-    for name, col in in_dates.items():
-        frame: pl.DataFrame = getattr(facts, name)
-        if not frame.filter((pl.col(col) >= start) & (pl.col(col) < end)).is_empty():
-            return True
-    cases = facts.cases.filter(pl.col("reported_at").dt.date().is_between(start, end, closed="left"))
-    return not cases.is_empty()
+    deductions = facts.deductions.filter(
+        pl.col("date").is_between(period.start(), period.end_exclusive(), closed="left")
+        & pl.col("part").is_in(deduction_names)
+    )
+    return not deductions.is_empty()
 
 
 def _disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult) -> set[str]:

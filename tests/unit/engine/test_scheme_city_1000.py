@@ -127,6 +127,15 @@ def test_bonus_delayed_a_quarter_and_capped_at_six_across_the_year_boundary() ->
     assert explained and "2023-11-10" in explained[0]
 
 
+def test_no_public_explanation_after_a_quarter_without_scores() -> None:
+    # 2023-Q4 holds only an honor (d1's August award, added then): no scores, so it was not evaluated and
+    # nobody was last in it.  In 2024-Q1 d5 (450) and c4 (430) are last: `statement` only.
+    q1 = run("2024-Q1")
+    assert unit(q1, "d5").flags == ["statement"]
+    assert unit(q1, "c4").flags == ["statement"]
+    assert not run("2023-Q4").evaluated
+
+
 def test_year_sums_quarters_without_rewards_or_flags() -> None:
     year = run("2024")
     totals = {u.unit_id: u.shown_total for u in year.groups[0].ranking}
