@@ -116,8 +116,16 @@ def _scores(rule: ScoreBonus, facts: Facts, period: Period) -> Got:
     )
     per_unit: dict[str, list[tuple[Decimal, Line]]] = defaultdict(list)
     for g in grouped.iter_rows(named=True):
-        value = {"max": g["hi"], "min": g["lo"]}.get(rule.same_item.value, g["s"])
-        v = from_micro(value)
+        n = len(g["rows"])
+        match rule.same_item:
+            case Combine.MAX:
+                v = from_micro(g["hi"])
+            case Combine.MIN:
+                v = from_micro(g["lo"])
+            case Combine.MEAN:
+                v = from_micro(g["s"]) / n
+            case _:
+                v = from_micro(g["s"])
         what = g["item"] or rule.name
         note = f" ({rule.same_item.value} of {len(g['rows'])})" if len(g["rows"]) > 1 else ""
         per_unit[g["unit_id"]].append((v, Line(rule.name, f"{what}: +{fmt(v)}{note}", v, label, tuple(g["rows"]))))

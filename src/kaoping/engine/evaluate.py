@@ -54,7 +54,7 @@ def _evaluate(scheme: Scheme, facts: Facts, period: Period, *, full: bool, cache
         if members:
             groups.append(GroupResult(g.name, rank_group(members, scheme.display)))
     result = PeriodResult(scheme.scheme, str(period), groups, evaluated)
-    if full:
+    if full and evaluated:  # a period without data has no ranking to reward or flag
         disqualified = _disqualify(scheme, facts, period, result) if rule.rewards else set()
         if rule.rewards:
             for gr in result.groups:
@@ -182,6 +182,8 @@ def _disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResu
 def _flags(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult, cache: Cache) -> None:
     for rule in scheme.flags:
         for gr in result.groups:
+            if rule.groups and gr.group not in rule.groups:
+                continue
             hit = bottom_sets(gr.ranking, rule.bottom)
             for k in range(1, rule.consecutive):
                 earlier = period.shift(-k)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 
 from kaoping.engine.aggregate import LeafValues, missing_leaf
 from kaoping.engine.numbers import ZERO, clamp, fmt
@@ -29,8 +29,11 @@ def part_value(part: Part, unit: str, leaves: LeafValues, values: dict[str, Deci
             raw = sum((children[c.name] * (c.weight or ZERO) / HUNDRED for c in part.parts), ZERO)
             how = " + ".join(f"{fmt(children[c.name])}×{fmt(c.weight or ZERO)}%" for c in part.parts)
         case "formula":
-            raw = evaluate(part.formula or "0", children)
             how = part.formula or ""
+            try:
+                raw = evaluate(how, children)
+            except (ZeroDivisionError, DecimalException):
+                raw, how = ZERO, f"{how} (division by zero: counted as 0)"
     value = clamp(raw, part.min, part.max)
     clamped = f" → clamped to {fmt(value)}" if value != raw else ""
     lines.append(Line(part.name, f"{how} = {fmt(raw)}{clamped}", value))

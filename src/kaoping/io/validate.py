@@ -189,9 +189,8 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
     When there are problems the frame is still returned (bad cells null) but should not be used.
     """
     columns = FILES[name]
-    found: list[tuple[int, int, InputError]] = []
-    counted = 0
-    where = _locate_columns(name, raw, found)
+    header_errors: list[tuple[int, int, InputError]] = []
+    where = _locate_columns(name, raw, header_errors)
     present = [c for c in columns if c.name in where]
 
     text = raw.body.select(
@@ -227,6 +226,8 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
             reports.append((flag, order, column, check.message))
             caught = caught | fails
 
+    found: list[tuple[int, int, InputError]] = []
+    counted = 0
     if flags:
         checked = text.with_columns(flags)
         counts = checked.select(pl.col(f).sum() for f, *_ in reports).row(0)
@@ -238,9 +239,9 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
             for row, value in bad.iter_rows():
                 found.append((row, order, InputError(raw.label, row, column.name, message(value))))
 
+    # Row by row, as the user will fix them; the first MAX_ERRORS of each check include the first overall.
     found.sort(key=lambda item: (item[0], item[1]))
-    header_errors = sum(1 for item in found if item[0] == 1)
-    log.add_counted([error for *_, error in found], counted + header_errors)
+    log.add_counted([error for *_, error in header_errors + found], len(header_errors) + counted)
 
     out: list[pl.Expr] = []
     for column in columns:

@@ -25,6 +25,7 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
     return {
         "scheme": result.scheme,
         "title": scheme.title,
+        "version": scheme.version,
         "period": result.period,
         "groups": [
             {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.scheme.formula import FormulaError, check_formula
-from kaoping.scheme.model import Part, Scheme, ScoreBonus
+from kaoping.scheme.model import Combine, Part, Scheme, ScoreBonus
 
 
 def check_scheme(s: Scheme) -> list[str]:
@@ -77,6 +77,8 @@ def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
         if part.items == "group" and not all(g.items for g in s.groups):
             empty = [g.name for g in s.groups if not g.items]
             out.append(f"{path}.items: 'group' but group(s) {empty} list no items")
+        if part.scorers == Combine.LATEST:
+            out.append(f"{path}.scorers: 'latest' has no meaning for rows of one period; use mean, sum, max or min")
         if part.combine != "sum" or part.formula:
             out.append(f"{path}: combine/formula only apply to a part with sub-parts")
         return out
@@ -131,7 +133,13 @@ def _check_groups_and_rewards(s: Scheme) -> list[str]:
             amounts: list[int] = getattr(tiers, side)
             if group.size is not None and len(amounts) > group.size:
                 out.append(f"rewards.tiers.{gname}.{side}: {len(amounts)} tiers but the group has {group.size} units")
+    for i, rule in enumerate(s.bonus.rules):
+        if isinstance(rule, ScoreBonus) and rule.same_item == Combine.LATEST:
+            out.append(f"bonus.rules[{i}] ({rule.name}).same_item: 'latest' is not defined; use max, sum, mean or min")
     for i, flag in enumerate(s.flags):
+        unknown = [g for g in flag.groups if g not in names]
+        if unknown:
+            out.append(f"flags[{i}] ({flag.code}).groups: unknown group(s) {unknown}; expected some of {names}")
         too_small = [g.name for g in s.groups if g.size is not None and flag.bottom > g.size]
         if too_small:
             out.append(f"flags[{i}] ({flag.code}).bottom: {flag.bottom} is beyond the size of {too_small}")

@@ -51,7 +51,7 @@ class _DecimalEval(SimpleEval):  # type: ignore[misc]
 
     def _eval_constant(self, node: ast.Constant) -> object:
         value = node.value
-        if isinstance(value, float | int) and not isinstance(value, bool):
+        if isinstance(value, float):
             return Decimal(str(value))
         return value
 

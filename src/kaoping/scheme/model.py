@@ -217,6 +217,8 @@ class FlagRule(Strict):
     bottom: int = Field(default=1, ge=1)
     """The condition: among the last ``bottom`` of the group's ranking."""
     consecutive: int = Field(default=1, ge=1)
+    groups: list[str] = Field(default_factory=list)
+    """Only these groups (default: every group)."""
 
 
 class Scheme(Strict):

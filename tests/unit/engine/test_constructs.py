@@ -213,3 +213,44 @@ parts: [{name: 得分, max: 100, source: scores, items: group, scorers: max, ove
     ]
     got = run(yaml, facts_from_frames(units=units(1), scores=scores(rows)), "2024-Q1")
     assert by_unit(got, "total") == {"u1": 90}
+
+
+def test_formula_round_and_division_by_zero() -> None:
+    # 比率 = round(a / b * 100, 1): u1 2 / 3 → 66.666… → 66.7; u2 has b = 0 → division by zero → 0 (explained)
+    yaml = """periods: {month: {}}
+parts:
+  - name: 比率
+    max: 100
+    combine: formula
+    formula: round(a / b * 100, 1)
+    parts: [{name: a, source: scores, items: none}, {name: b, source: scores, items: none}]
+"""
+    rows = [("2024-03", "u1", "a", "", 2), ("2024-03", "u1", "b", "", 3), ("2024-03", "u2", "a", "", 1)]
+    got = run(yaml, facts_from_frames(units=units(2), scores=scores(rows)), "2024-03")
+    assert by_unit(got, "total") == {"u1": Decimal("66.7"), "u2": 0}
+    u2 = got.unit("u2")
+    assert u2 is not None and any("division by zero" in ln.rule for ln in u2.lines)
+
+
+def test_period_without_data_gets_no_rewards_or_flags() -> None:
+    tiers = "rewards: {tiers: {甲组: {top: [100], bottom: [-100]}}}\nflags: [{code: statement}]\n"
+    got = run(ONE_PART + tiers, totals_facts([90, 80]), "2024-07")
+    assert not got.evaluated
+    assert by_unit(got, "reward") == {"u1": 0, "u2": 0}
+    assert by_unit(got, "flags") == {"u1": [], "u2": []}
+
+
+def test_flag_limited_to_named_groups() -> None:
+    # two groups; `statement` only for 乙组: u3 (last of 乙组) is flagged, u2 (last of 甲组) is not
+    scheme = parse_scheme(
+        HEAD.replace("groups: [{name: 甲组, items: [道路保洁, 绿化养护]}]", "groups: [{name: 甲组}, {name: 乙组}]")
+        + ONE_PART
+        + "flags: [{code: statement, groups: [乙组]}]\n",
+        "t.yaml",
+    )
+    facts = totals_facts([90, 80, 70, 95])
+    facts = facts_from_frames(
+        units=facts.units.with_columns(group=pl.Series(["甲组", "甲组", "乙组", "乙组"])), scores=facts.scores
+    )
+    got = evaluate(scheme, facts, parse_period("2024-03"))
+    assert by_unit(got, "flags") == {"u1": [], "u2": [], "u3": ["statement"], "u4": []}

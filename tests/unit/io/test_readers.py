@@ -553,3 +553,32 @@ def test_facts_from_frames_adds_rows_and_defaults() -> None:
         facts_from_frames(scores=scores.drop("score"))
     with pytest.raises(TypeError, match="unknown"):
         facts_from_frames(score=scores)
+
+
+def test_file_and_sheet_names_ignore_case(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "Ranks.CSV").write_text(GOOD["ranks"], encoding="utf-8")
+    facts = read_facts(str(folder))
+    assert facts.ranks.height == 2
+    assert facts.label("ranks") == str(folder / "Ranks.CSV")
+
+    book = write_book(tmp_path / "book.xlsx", {"Ranks": GOOD_CELLS["ranks"]})
+    facts = read_facts(book)
+    assert facts.ranks.height == 2
+    assert facts.label("ranks") == f"{book}[Ranks]"
+
+
+def test_header_only_period_file_reads_empty(tmp_path: Path) -> None:
+    facts = read_facts(
+        write_folder(tmp_path, {"scores": "period,unit_id,part,item,score\n", "ranks": "period,unit_id,task,rank\n"})
+    )
+    assert facts.scores.schema == SCHEMAS["scores"] and facts.scores.height == 0
+    assert facts.ranks.schema == SCHEMAS["ranks"] and facts.ranks.height == 0
+
+
+def test_utf16_file_gets_a_helpful_error(tmp_path: Path) -> None:
+    (tmp_path / "units.csv").write_bytes(GOOD["units"].encode("utf-16"))
+    (error,) = errors_of(tmp_path).errors
+    assert (error.row, error.column) == (None, None)
+    assert "UTF-16" in error.message
