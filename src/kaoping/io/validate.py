@@ -7,6 +7,7 @@ hundreds of thousands of rows and most of them are fine.  Only the failing cells
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,6 +60,9 @@ def _whole_checks(num: pl.Expr, name: str, minimum: int, what: str) -> list[_Che
     ]
 
 
+_EXCEL_MONTH = re.compile(r"^\d{4}-\d{2}-01$")
+
+
 def _period_parse(column: Column, values: pl.Series) -> _Parse:
     """Periods are checked by :func:`parse_period` itself, once per distinct text (there are few)."""
     normal: dict[str, str] = {}
@@ -66,8 +70,10 @@ def _period_parse(column: Column, values: pl.Series) -> _Parse:
     for text in values.unique().to_list():
         if not text:
             continue
+        # Excel turns a typed 2024-03 into the date 2024-03-01; a first-of-month date means that month.
+        typed = text[:7] if _EXCEL_MONTH.match(text) else text
         try:
-            normal[text] = str(parse_period(text))
+            normal[text] = str(parse_period(typed))
         except PeriodError as exc:
             problems[text] = str(exc)
     value = pl.col(column.name).replace_strict(normal, default=None, return_dtype=pl.String)

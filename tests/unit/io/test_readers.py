@@ -582,3 +582,23 @@ def test_utf16_file_gets_a_helpful_error(tmp_path: Path) -> None:
     (error,) = errors_of(tmp_path).errors
     assert (error.row, error.column) == (None, None)
     assert "UTF-16" in error.message
+
+
+def test_excel_month_typed_as_date_reads_as_that_month(tmp_path: Path) -> None:
+    """Excel stores a typed 2024-03 as the date 2024-03-01: in a period column that means March."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "scores"
+    sheet.append(["period", "unit_id", "part", "item", "score"])
+    sheet.append([dt.datetime(2024, 3, 1), "U1", "p", "", 80])
+    sheet.append(["2024-03-15", "U1", "p", "", 80])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with pytest.raises(InputErrors) as info:
+        read_facts(path)
+    errors = info.value.errors
+    assert [(e.row, e.column) for e in errors] == [(3, "period")]  # only the mid-month date is not a period
