@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 
 import polars as pl
 
+from kaoping.cases.metrics import COUNTS, RATES, case_counts, no_case_metrics, rates
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_micro
 from kaoping.engine.result import Line
 from kaoping.io.readers import Facts
-from kaoping.periods import Period, PeriodKind, parse_period
+from kaoping.periods import Period, PeriodKind, parse_period, period_of
+from kaoping.scheme.formula import evaluate
 from kaoping.scheme.model import Combine, Part, Scheme, Source
 
 
@@ -65,16 +67,50 @@ def leaf_values(scheme: Scheme, facts: Facts, period: Period) -> LeafValues:
         out.update(_score_leaves(score_parts, facts, period))
     if deduction_parts:
         out.update(_deduction_leaves(deduction_parts, facts, period))
+    for part in (p for p in scheme.leaves() if p.source == Source.CASES):
+        out.update(_case_leaf(part, facts, period))
     return out
+
+
+def _case_leaf(part: Part, facts: Facts, period: Period) -> LeafValues:
+    """数字城管运行效果: the part's formula over each unit's case metrics of the period."""
+    label = facts.label("cases")
+    out: LeafValues = {}
+    for row in case_counts(facts.cases, period).iter_rows(named=True):
+        metrics = rates(row)
+        value, text = case_value(part, metrics)
+        shown = "、".join(f"{k} {fmt(metrics[k].quantize(Decimal('0.01')))}" for k in (*COUNTS[:2], *RATES))
+        lines = [
+            Line(part.name, f"{row['应结案数']} cases: {shown}", Decimal(row["应结案数"]), label, tuple(row["rows"]))
+        ]
+        out[(row["unit_id"], part.name)] = LeafValue(value, [*lines, Line(part.name, text, value)])
+    return out
+
+
+def case_value(part: Part, metrics: dict[str, Decimal]) -> tuple[Decimal, str]:
+    formula = part.formula or "0"
+    try:
+        raw = evaluate(formula, metrics)
+    except (ZeroDivisionError, DecimalException):
+        return part.min, f"{formula}: division by zero, counted as {fmt(part.min)}"
+    value = clamp(raw, part.min, part.max)
+    return value, f"{formula} = {fmt(raw)}" + (f" → clamped to {fmt(value)}" if value != raw else "")
 
 
 def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues:
     names = canonical_parts(parts)
     label = facts.label("scores")
+    in_period = pl.lit(False)
+    for p in parts:
+        in_period = in_period | (pl.col("part").is_in(p.names()) & pl.col("period").is_in(score_keys(p, period)))
+    pooled = [p.name for p in parts if p.pool]
     grouped = (
         facts.scores.lazy()
-        .filter(pl.col("period").is_in(period_keys(period)) & pl.col("part").is_in(list(names)))
+        .filter(in_period)
         .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("score"))
+        .with_columns(
+            period=pl.when(pl.col("part").is_in(pooled)).then(pl.lit(str(period))).otherwise(pl.col("period"))
+        )
         .group_by("part", "unit_id", "item", "period")
         .agg(
             s=pl.col("u").sum(),
@@ -113,6 +149,18 @@ def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues
             lines.append(Line(pname, f"{part.items_combine.value} of items", value))
         out[(unit, pname)] = LeafValue(value, lines)
     return out
+
+
+def score_keys(part: Part, period: Period) -> list[str]:
+    """Period texts of the rows a part takes for ``period``.
+
+    Normally every period inside it.  A part given per a coarser period than the one evaluated (a
+    quarterly 环卫一体化 score in a monthly ranking) takes the score of the period that holds it.
+    """
+    given = part.given_per
+    if given is not None and given.size > period.last - period.first + 1:
+        return [str(period_of(period.start(), given))]
+    return period_keys(period)
 
 
 def _period_order(key: str) -> tuple[int, int]:
@@ -177,7 +225,11 @@ def deduction_value(part: Part, deducted: Decimal) -> Decimal:
 
 
 def missing_leaf(part: Part) -> LeafValue:
-    """A unit with no rows for a leaf: deductions → full marks; scores → the part's minimum."""
+    """A unit with no rows for a leaf: deductions → full marks; scores → the part's minimum; cases → the
+    formula over a period with nothing left undone (completion 100%, failures 0%)."""
+    if part.source == Source.CASES:
+        value, text = case_value(part, no_case_metrics())
+        return LeafValue(value, [Line(part.name, f"no cases in the period: {text}", value)])
     if part.source == Source.DEDUCTIONS:
         full = part.max or ZERO
         return LeafValue(full, [Line(part.name, f"no deductions: full {fmt(full)}", full)])

@@ -80,6 +80,21 @@ def _allowed_items(scheme: Scheme, part: Part) -> dict[str, set[str]] | None:
     return {g.name: set(rule) for g in scheme.groups}
 
 
+def _group_scope(scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, log: ErrorLog) -> None:
+    """Rows for a top-level part (or one of its sub-parts) that does not apply to the unit's group."""
+    with_group = frame.join(facts.units.select("unit_id", "group"), on="unit_id", how="inner")
+    for top in scheme.parts:
+        if not top.groups:
+            continue
+        names = [p.name for p in top.walk()]
+        bad = with_group.filter(pl.col("part").is_in(names) & ~pl.col("group").is_in(top.groups))
+
+        def message(r: dict[str, Any], top: Part = top) -> str:
+            return f"{r['part']} does not apply to {r['group']}; it is scored for {'、'.join(top.groups)} only"
+
+        _report(log, facts.label(name), "part", bad, message)
+
+
 def _items(scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, parts: list[Part], log: ErrorLog) -> None:
     """Rows naming an item their part (or their unit's group) does not have."""
     with_group = frame.join(facts.units.select("unit_id", "group"), on="unit_id", how="inner")
@@ -127,6 +142,7 @@ def _scores(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
         _score_rows(log, label, part, ours.filter(pl.col("part") == part.name), kinds)
     bonus_rows = scores.filter(pl.col("part").is_in(bonus_names) & (pl.col("score") < 0))
     _report(log, label, "score", bonus_rows, lambda r: f"bonus score {r['score']} is negative; expected ≥ 0")
+    _group_scope(scheme, facts, "scores", ours, log)
     _items(scheme, facts, "scores", ours, leaves, log)
 
 
@@ -173,6 +189,7 @@ def _deductions(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     ours = frame.filter(pl.col("part").is_in(list(names))).with_columns(
         item=normalise_item(names), part=pl.col("part").replace_strict(names)
     )
+    _group_scope(scheme, facts, "deductions", ours, log)
     _items(scheme, facts, "deductions", ours, leaves, log)
 
 

@@ -74,11 +74,12 @@ def _unit_rows(facts: Facts) -> list[dict[str, object]]:
 def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
     leaves = leaf_values(scheme, facts, period)
     bonuses = bonus_for(scheme, facts, period)
-    root = scheme.root()
-    top = [p.name for p in scheme.parts]
+    roots = {g.name: scheme.root(g.name) for g in scheme.groups}
     out: list[UnitResult] = []
     for u in _unit_rows(facts):
         uid = str(u["unit_id"])
+        root = roots[str(u["group"])]
+        top = [p.name for p in root.parts]
         values: dict[str, Decimal] = {}
         lines: list[Line] = []
         base = part_value(root, uid, leaves, values, lines)
@@ -153,7 +154,12 @@ def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
         pl.col("date").is_between(period.start(), period.end_exclusive(), closed="left")
         & pl.col("part").is_in(deduction_names)
     )
-    return not deductions.is_empty()
+    if not deductions.is_empty():
+        return True
+    if any(p.source == Source.CASES for p in scheme.leaves()):
+        dispatched = pl.col("dispatched_at").dt.date().is_between(period.start(), period.end_exclusive(), closed="left")
+        return not facts.cases.filter(dispatched).is_empty()
+    return False
 
 
 def _disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult) -> set[str]:

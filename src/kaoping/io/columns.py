@@ -158,6 +158,8 @@ FILES: dict[str, tuple[Column, ...]] = {
         _time("closed_at"),
         Column("rework_count", Kind.COUNT, required=False),
         Column("verify_failed", Kind.TIMES, required=False, optional=True),
+        # additions to the pinned contract (optional, so every existing file stays valid):
+        Column("postponed", Kind.TIMES, required=False, optional=True),  # 延期 approved by the office
     ),
     "ranks": (
         Column("period", Kind.PERIOD),

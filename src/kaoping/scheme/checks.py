@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kaoping.cases.metrics import METRIC_NAMES
 from kaoping.scheme.formula import FormulaError, check_formula
-from kaoping.scheme.model import Combine, Part, Scheme, ScoreBonus
+from kaoping.scheme.model import Combine, Part, Scheme, ScoreBonus, Source
 
 
 def check_scheme(s: Scheme) -> list[str]:
@@ -18,7 +19,17 @@ def check_scheme(s: Scheme) -> list[str]:
     problems += _check_periods(s)
     problems += _check_names(s)
     if s.combine == "weighted":
-        problems += _check_weights(s.root(), "(top level)")
+        for g in s.groups:
+            where = f"(top level, group {g.name})" if any(p.groups for p in s.parts) else "(top level)"
+            problems += _check_weights(s.root(g.name), where)
+    group_names = {g.name for g in s.groups}
+    for i, part in enumerate(s.parts):
+        unknown = [g for g in part.groups if g not in group_names]
+        if unknown:
+            problems.append(f"parts[{i}] ({part.name}).groups: unknown group(s) {unknown}")
+    for part in s.all_parts():
+        if part.groups and part not in s.parts:
+            problems.append(f"part {part.name}: 'groups' applies to top-level parts only")
     for i, part in enumerate(s.parts):
         problems += _check_part(s, part, f"parts[{i}] ({part.name})")
     problems += _check_groups_and_rewards(s)
@@ -65,7 +76,7 @@ def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
         out.append(f"{path}.max: {part.max} is below min {part.min}")
     if part.is_leaf:
         if part.source is None:
-            out.append(f"{path}.source: a part without sub-parts needs a source (scores or deductions)")
+            out.append(f"{path}.source: a part without sub-parts needs a source (scores, deductions or cases)")
         if part.source == "deductions" and part.max is None:
             out.append(f"{path}.max: a deduction part needs its maximum (the points deductions start from)")
         if (
@@ -79,8 +90,16 @@ def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
             out.append(f"{path}.items: 'group' but group(s) {empty} list no items")
         if part.scorers == Combine.LATEST:
             out.append(f"{path}.scorers: 'latest' has no meaning for rows of one period; use mean, sum, max or min")
-        if part.combine != "sum" or part.formula:
-            out.append(f"{path}: combine/formula only apply to a part with sub-parts")
+        if part.source == Source.CASES:
+            if not part.formula:
+                out.append(f"{path}.formula: a cases part needs a formula over case metrics, e.g. 结案率 * 0.6 + ...")
+            else:
+                try:
+                    check_formula(part.formula, set(METRIC_NAMES))
+                except FormulaError as exc:
+                    out.append(f"{path}.formula: {exc}")
+        elif part.combine != "sum" or part.formula:
+            out.append(f"{path}: combine/formula only apply to a part with sub-parts (or a cases part)")
         return out
     if part.source is not None:
         out.append(f"{path}.source: a part with sub-parts takes its value from them, not from a file")

@@ -45,6 +45,7 @@ class Source(StrEnum):
 
     SCORES = "scores"  # scores.csv: 部门考评, 第三方测评, 社会评价 ...
     DEDUCTIONS = "deductions"  # deductions.csv: 扣分制 items (maximum minus deductions, floored)
+    CASES = "cases"  # cases.csv: a formula over the unit's case metrics (数字城管运行效果)
 
 
 ItemsRule = Literal["group", "open", "none"] | list[str]
@@ -98,6 +99,8 @@ class Part(Strict):
     min: Decimal = Decimal(0)
     weight: Decimal | None = None
     note: str | None = None
+    groups: list[str] = Field(default_factory=list)
+    """Top-level parts only: the groups this part applies to (default: all) — 村居 and 保洁公司 differ."""
 
     # leaf
     source: Source | None = None
@@ -108,6 +111,9 @@ class Part(Strict):
     """Largest score one row may carry (default: ``max``); a larger one is an input error."""
     scorers: Combine = Combine.MEAN
     """Several rows for the same unit, item and period (several scorers): 多个评分取平均."""
+    pool: bool = False
+    """Scores: all rows of the evaluated period count as one set (有考评多次的取平均数: one mean over all
+    evaluations of the quarter, not a mean of monthly means); ``scorers`` then combines them."""
     items_combine: Combine = Combine.SUM
     over_time: Combine = Combine.MEAN
     """Across the sub-periods of the evaluated period that have data: mean of months, sum, latest."""
@@ -116,7 +122,7 @@ class Part(Strict):
     floor: Decimal | None = None
     """Deductions: the value never goes below this (default ``min``)."""
 
-    # node
+    # node (formula: also a cases leaf's formula over case metrics, see kaoping.cases.metrics)
     parts: list[Part] = Field(default_factory=list)
     combine: Literal["sum", "weighted", "formula"] = "sum"
     formula: str | None = None
@@ -246,9 +252,10 @@ class Scheme(Strict):
         direct = [k for k, rule in self.periods.items() if rule.from_ is None]
         return min(direct, key=lambda k: k.size)
 
-    def root(self) -> Part:
-        """The top-level parts as one node (the total before bonus), so the engine combines it like any node."""
-        return Part(name="基本分", parts=self.parts, combine=self.combine, max=self.total_max)
+    def root(self, group: str | None = None) -> Part:
+        """The top-level parts (of ``group``) as one node: the total before bonus, combined like any node."""
+        parts = [p for p in self.parts if group is None or not p.groups or group in p.groups]
+        return Part(name="基本分", parts=parts, combine=self.combine, max=self.total_max)
 
     def all_parts(self) -> list[Part]:
         out: list[Part] = []

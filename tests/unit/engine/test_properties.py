@@ -292,6 +292,9 @@ def assert_ranking(result: PeriodResult) -> None:
 
 
 def assert_rewards(scheme: Scheme, result: PeriodResult, criticized: set[str]) -> None:
+    if not result.evaluated:  # no score or deduction row in the period: no ranking to reward, nobody flagged
+        assert all(u.reward == 0 and not u.flags for u in result.units())
+        return
     for g in result.groups:
         tiers = scheme.rewards.tiers[g.group]
         for u in g.ranking:
