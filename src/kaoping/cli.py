@@ -60,6 +60,11 @@ def score(
     if chosen == Format.XLSX and out is None:
         fail("--format xlsx needs --out FILE.xlsx")
     sch, result = _score(scheme, data, period)
+    if result.excluded:
+        err.print(
+            f"[yellow]note:[/] {len(result.excluded)} row(s) not counted (outside the inspection windows); "
+            "listed under 'excluded' in the JSON and in each unit's explanation"
+        )
     if explain is not None:
         _explain(sch, result, explain, chosen)
         return

@@ -83,3 +83,18 @@ def rates(counts: dict[str, int]) -> dict[str, Decimal]:
     checked = counts["结案数"] + counts["核查不通过数"]
     out["核查通过率"] = hundred * counts["结案数"] / checked if checked else hundred
     return out
+
+
+def failed_verifications(cases: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """核查不通过 per unit: failures (max of verify_failed and rework_count) of the cases closed in the
+    period, or not closed but disposed in it (reworked in the period); columns unit_id, n, rows."""
+    start, end = period.start(), period.end_exclusive()
+    closed_in = pl.col("closed_at").dt.date().is_between(start, end, closed="left")
+    reworked_in = pl.col("closed_at").is_null() & pl.col("disposed_at").dt.date().is_between(start, end, closed="left")
+    fails = pl.max_horizontal("verify_failed", "rework_count")
+    return (
+        cases.filter((closed_in | reworked_in) & (fails > 0))
+        .group_by("unit_id")
+        .agg(n=fails.sum(), rows=pl.col("_row").sort())
+        .sort("unit_id")
+    )

@@ -18,6 +18,7 @@ import polars as pl
 from kaoping.cases.metrics import COUNTS, RATES, case_counts, no_case_metrics, rates
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_micro
 from kaoping.engine.result import Line
+from kaoping.engine.windows import outside_windows
 from kaoping.io.readers import Facts
 from kaoping.periods import Period, PeriodKind, parse_period, period_of
 from kaoping.scheme.formula import evaluate
@@ -66,7 +67,7 @@ def leaf_values(scheme: Scheme, facts: Facts, period: Period) -> LeafValues:
     if score_parts:
         out.update(_score_leaves(score_parts, facts, period))
     if deduction_parts:
-        out.update(_deduction_leaves(deduction_parts, facts, period))
+        out.update(_deduction_leaves(deduction_parts, facts, period, outside_windows(scheme.inspection_windows)))
     for part in (p for p in scheme.leaves() if p.source == Source.CASES):
         out.update(_case_leaf(part, facts, period))
     return out
@@ -180,7 +181,8 @@ def _scorers(how: Combine, s: int, n: int, hi: int, lo: int) -> Decimal:
             return from_micro(s) / n
 
 
-def _deduction_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues:
+def _deduction_leaves(parts: list[Part], facts: Facts, period: Period, outside: pl.Expr) -> LeafValues:
+    """扣分制 leaves; rows outside the inspection windows (``outside``) are left to windows.py to report."""
     names = canonical_parts(parts)
     label = facts.label("deductions")
     grouped = (
@@ -189,6 +191,7 @@ def _deduction_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafVa
             (pl.col("date") >= period.start())
             & (pl.col("date") < period.end_exclusive())
             & pl.col("part").is_in(list(names))
+            & ~outside
         )
         .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("points"))
         .group_by("part", "unit_id", "item")

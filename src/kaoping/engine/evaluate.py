@@ -13,10 +13,13 @@ import polars as pl
 
 from kaoping.engine.aggregate import canonical_parts, leaf_values, period_keys
 from kaoping.engine.bonus import UnitBonus, bonus_for
-from kaoping.engine.numbers import ZERO, combine, fmt
-from kaoping.engine.ranking import apply_rewards, bottom_sets, rank_group
-from kaoping.engine.result import GroupResult, Line, PeriodResult, UnitResult
+from kaoping.engine.flags import apply_flags, disqualify
+from kaoping.engine.numbers import ZERO, clamp, combine, fmt
+from kaoping.engine.penalties import penalties_for
+from kaoping.engine.ranking import apply_rewards, rank_group
+from kaoping.engine.result import Excluded, GroupResult, Line, PeriodResult, UnitResult
 from kaoping.engine.tree import part_value
+from kaoping.engine.windows import excluded_deductions, window_text
 from kaoping.io.readers import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import Combine, Scheme, Source
@@ -53,18 +56,39 @@ def _evaluate(scheme: Scheme, facts: Facts, period: Period, *, full: bool, cache
         members = [u for u in units if u.group == g.name]
         if members:
             groups.append(GroupResult(g.name, rank_group(members, scheme.display)))
-    result = PeriodResult(scheme.scheme, str(period), groups, evaluated)
+    result = PeriodResult(scheme.scheme, str(period), groups, evaluated=evaluated)
+    if rule.from_ is None:
+        _report_excluded(scheme, facts, period, result)
+    else:
+        result.excluded = [e for s in subs for e in s.excluded]
     if full and evaluated:  # a period without data has no ranking to reward or flag
-        disqualified = _disqualify(scheme, facts, period, result) if rule.rewards else set()
+        disqualified = disqualify(scheme, facts, period, result) if rule.rewards else set()
         if rule.rewards:
             for gr in result.groups:
                 tiers = scheme.rewards.tiers.get(gr.group)
                 if tiers is not None:
                     apply_rewards(gr.ranking, tiers, disqualified)
         if rule.flags:
-            _flags(scheme, facts, period, result, cache)
+
+            def earlier(p: Period, with_flags: bool) -> PeriodResult:
+                return _evaluate(scheme, facts, p, full=with_flags, cache=cache)
+
+            apply_flags(scheme, facts, period, result, earlier)
     cache[key] = result
     return result
+
+
+def _report_excluded(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult) -> None:
+    label = facts.label("deductions")
+    for r in excluded_deductions(scheme, facts, period).iter_rows(named=True):
+        window = window_text(scheme, r["date"].month)
+        reason = f"{r['date']} {r['time']} is outside the inspection window {window}: not counted"
+        result.excluded.append(Excluded(label, r["_row"], r["unit_id"], reason))
+        unit = result.unit(r["unit_id"])
+        if unit is not None:
+            unit.lines.append(
+                Line(r["part"], f"{r['item'] or '整体'} −{r['points']}: {reason}", ZERO, label, (r["_row"],))
+            )
 
 
 def _unit_rows(facts: Facts) -> list[dict[str, object]]:
@@ -74,6 +98,7 @@ def _unit_rows(facts: Facts) -> list[dict[str, object]]:
 def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
     leaves = leaf_values(scheme, facts, period)
     bonuses = bonus_for(scheme, facts, period)
+    penalties = penalties_for(scheme, facts, period)
     roots = {g.name: scheme.root(g.name) for g in scheme.groups}
     out: list[UnitResult] = []
     for u in _unit_rows(facts):
@@ -86,8 +111,13 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
         values.pop(root.name, None)
         ub = bonuses.get(uid, UnitBonus())
         lines += ub.lines
-        total = base + ub.total
-        lines.append(Line("总分", f"{fmt(base)} + bonus {fmt(ub.total)} = {fmt(total)}", total))
+        penalty, penalty_lines = penalties.get(uid, (ZERO, []))
+        lines += penalty_lines
+        raw = base + ub.total - penalty
+        total = clamp(raw, scheme.total_min, None)
+        minus = f" − penalties {fmt(penalty)}" if penalty else ""
+        floored = f" → {fmt(total)} (never below {fmt(scheme.total_min or ZERO)})" if total != raw else ""
+        lines.append(Line("总分", f"{fmt(base)} + bonus {fmt(ub.total)}{minus} = {fmt(raw)}{floored}", total))
         out.append(
             UnitResult(
                 unit_id=uid,
@@ -98,6 +128,7 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
                 top_parts=top,
                 bonus=ub.total,
                 bonus_detail=ub.detail,
+                penalty=penalty,
                 total=total,
                 lines=lines,
             )
@@ -131,6 +162,7 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
                 parts={n: combine([r.parts[n] for r in per], how) for n in names},
                 top_parts=first.top_parts,
                 bonus=combine([r.bonus for r in per], how),
+                penalty=combine([r.penalty for r in per], how),
                 bonus_detail={n: combine([r.bonus_detail.get(n, ZERO) for r in per], how) for n in bonus_names},
                 total=total,
                 lines=lines,
@@ -156,49 +188,14 @@ def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
     )
     if not deductions.is_empty():
         return True
+    if (
+        scheme.penalties
+        and not facts.notices.filter(
+            pl.col("notified_on").is_between(period.start(), period.end_exclusive(), closed="left")
+        ).is_empty()
+    ):
+        return True
     if any(p.source == Source.CASES for p in scheme.leaves()):
         dispatched = pl.col("dispatched_at").dt.date().is_between(period.start(), period.end_exclusive(), closed="left")
         return not facts.cases.filter(dispatched).is_empty()
     return False
-
-
-def _disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult) -> set[str]:
-    rule = scheme.rewards.disqualify
-    if rule is None:
-        return set()
-    hits = facts.honors.filter(
-        (pl.col("kind") == rule.honor_kind)
-        & (pl.col("date") >= period.start())
-        & (pl.col("date") < period.end_exclusive())
-    )
-    label = facts.label("honors")
-    out: set[str] = set()
-    for r in hits.sort("unit_id", "date", "_row").iter_rows(named=True):
-        unit = result.unit(r["unit_id"])
-        if unit is None:
-            continue
-        if rule.flag not in unit.flags:
-            unit.flags.append(rule.flag)
-        out.add(unit.unit_id)
-        text = f"{r['date']} {r['title']}: 取消获奖资格, 后位名次递补"
-        unit.lines.append(Line("奖惩", text, ZERO, label, (r["_row"],)))
-    return out
-
-
-def _flags(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult, cache: Cache) -> None:
-    for rule in scheme.flags:
-        for gr in result.groups:
-            if rule.groups and gr.group not in rule.groups:
-                continue
-            hit = bottom_sets(gr.ranking, rule.bottom)
-            for k in range(1, rule.consecutive):
-                earlier = period.shift(-k)
-                prev = _evaluate(scheme, facts, earlier, full=False, cache=cache)
-                pg = next((g for g in prev.groups if g.group == gr.group), None)
-                hit &= bottom_sets(pg.ranking, rule.bottom) if (prev.evaluated and pg) else set()
-            for u in gr.ranking:
-                if u.unit_id in hit and rule.code not in u.flags:
-                    u.flags.append(rule.code)
-                    n = f"last {rule.bottom}" if rule.bottom > 1 else "last"
-                    run = f" in {rule.consecutive} periods in a row" if rule.consecutive > 1 else ""
-                    u.lines.append(Line("问责", f"{rule.code}: {n} of {gr.group}{run}", ZERO))

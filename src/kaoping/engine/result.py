@@ -35,11 +35,21 @@ class UnitResult:
     bonus: Decimal
     bonus_detail: dict[str, Decimal]
     total: Decimal
+    penalty: Decimal = Decimal(0)
+    """Subtracted from the total (整改通报扣分)."""
     shown_total: Decimal = Decimal(0)
     rank: int = 0
     reward: int = 0
     flags: list[str] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    file: str
+    row: int
+    unit_id: str
+    reason: str
 
 
 @dataclass
@@ -53,6 +63,8 @@ class PeriodResult:
     scheme: str
     period: str
     groups: list[GroupResult]
+    excluded: list[Excluded] = field(default_factory=list)
+    """Rows not counted, and why (deductions outside the inspection windows): reported, never dropped."""
     evaluated: bool = True
     """False when no fact at all falls in the period (used to tell 'no data' from 'everyone scored 0')."""
 

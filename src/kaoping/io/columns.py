@@ -24,6 +24,7 @@ class Kind(Enum):
     PERIOD = "period"  # YYYY-MM, YYYY-Qn or YYYY, normalised by kaoping.periods
     DATE = "date"  # YYYY-MM-DD
     TIME = "time"  # YYYY-MM-DD HH:MM[:SS], or a plain date = midnight
+    CLOCK = "clock"  # HH:MM[:SS], a time of day
     NUMBER = "number"
     POINTS = "points"  # a number >= 0
     RANK = "rank"  # a whole number >= 1
@@ -38,6 +39,7 @@ DTYPES: dict[Kind, pl.DataType] = {
     Kind.PERIOD: pl.String(),
     Kind.DATE: pl.Date(),
     Kind.TIME: pl.Datetime("us"),
+    Kind.CLOCK: pl.Time(),
     Kind.NUMBER: pl.Float64(),
     Kind.POINTS: pl.Float64(),
     Kind.RANK: pl.Int64(),
@@ -79,6 +81,8 @@ class Column:
                 return "a date YYYY-MM-DD"
             case Kind.TIME:
                 return "a time YYYY-MM-DD HH:MM[:SS] or a date YYYY-MM-DD"
+            case Kind.CLOCK:
+                return "a time of day HH:MM[:SS]"
             case Kind.NUMBER:
                 return "a number"
             case Kind.POINTS:
@@ -132,6 +136,8 @@ FILES: dict[str, tuple[Column, ...]] = {
         _extra("problem"),
         _extra("location"),
         _extra("evidence"),
+        # addition to the pinned contract: when the problem was found, for inspection windows (考评时段)
+        Column("time", Kind.CLOCK, required=False, optional=True),
     ),
     "honors": (
         Column("date", Kind.DATE),

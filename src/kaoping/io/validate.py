@@ -115,6 +115,11 @@ def _parse(column: Column, text: pl.Expr) -> _Parse:
             time = pl.when(text.str.contains(_TIME_RE)).then(parsed)
             message = "is not a time: expected YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD"
             return _Parse(time, [_Check(time.is_null(), lambda v: f"{_q(v)} {message}")])
+        case Kind.CLOCK:
+            clock = pl.when(text.str.contains(r"^\d{1,2}:\d{2}(:\d{2})?$")).then(
+                pl.coalesce(text.str.to_time("%H:%M:%S", strict=False), text.str.to_time("%H:%M", strict=False))
+            )
+            return _Parse(clock, [_Check(clock.is_null(), lambda v: f"{_q(v)} is not a time of day: expected HH:MM")])
         case Kind.NUMBER | Kind.POINTS:
             num = _number(text)
             checks = [_Check(~num.is_finite().fill_null(False), lambda v: f"{_q(v)} is not a number")]

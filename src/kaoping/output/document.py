@@ -39,6 +39,7 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
                         "parts": {name: num(u.parts[name]) for name in u.top_parts},
                         "bonus": num(u.bonus),
                         "bonus_detail": {k: num(v) for k, v in u.bonus_detail.items()},
+                        "penalty": num(u.penalty),
                         "reward": int(u.reward),
                         "reward_eligible": u.reward_eligible,
                         "flags": list(u.flags),
@@ -48,6 +49,7 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
             }
             for g in result.groups
         ],
+        "excluded": [{"file": e.file, "row": e.row, "unit_id": e.unit_id, "reason": e.reason} for e in result.excluded],
     }
 
 

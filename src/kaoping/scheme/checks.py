@@ -33,6 +33,7 @@ def check_scheme(s: Scheme) -> list[str]:
     for i, part in enumerate(s.parts):
         problems += _check_part(s, part, f"parts[{i}] ({part.name})")
     problems += _check_groups_and_rewards(s)
+    problems += _check_penalties_and_windows(s)
     if isinstance(s.display.ties, list):
         known = {p.name for p in s.all_parts()}
         for j, name in enumerate(s.display.ties):
@@ -125,6 +126,25 @@ def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
     return out
 
 
+def _check_penalties_and_windows(s: Scheme) -> list[str]:
+    out: list[str] = []
+    for i, pen in enumerate(s.penalties):
+        if (pen.escalate_after is None) != (pen.escalated_points is None):
+            out.append(f"penalties[{i}] ({pen.name}): escalate_after and escalated_points go together")
+    for i, w in enumerate(s.inspection_windows):
+        bad = [m for m in w.months if not 1 <= m <= 12]
+        if bad:
+            out.append(f"inspection_windows[{i}].months: {bad} are not months 1–12")
+        for key in ("start", "end"):
+            h, m = (int(x) for x in getattr(w, key).split(":"))
+            if h > 23 or m > 59:
+                out.append(f"inspection_windows[{i}].{key}: '{getattr(w, key)}' is not a time of day")
+    months = [m for w in s.inspection_windows for m in w.months]
+    if len(months) != len(set(months)):
+        out.append("inspection_windows: a month is in two windows")
+    return out
+
+
 def _check_weights(part: Part, path: str) -> list[str]:
     missing = [c.name for c in part.parts if c.weight is None]
     if missing:
@@ -155,11 +175,25 @@ def _check_groups_and_rewards(s: Scheme) -> list[str]:
     for i, rule in enumerate(s.bonus.rules):
         if isinstance(rule, ScoreBonus) and rule.same_item == Combine.LATEST:
             out.append(f"bonus.rules[{i}] ({rule.name}).same_item: 'latest' is not defined; use max, sum, mean or min")
+    earlier: list[str] = []
     for i, flag in enumerate(s.flags):
+        where = f"flags[{i}] ({flag.code})"
+        conditions = [
+            flag.bottom is not None,
+            flag.flagged is not None,
+            flag.rank is not None,
+            flag.failed_verifications,
+        ]
+        if sum(conditions) > 1:
+            out.append(f"{where}: give one condition (bottom, flagged, rank or failed_verifications), not several")
+        if flag.flagged is not None and flag.flagged not in earlier:
+            out.append(f"{where}.flagged: '{flag.flagged}' is not the code of an earlier flag rule {earlier}")
+        earlier.append(flag.code)
         unknown = [g for g in flag.groups if g not in names]
         if unknown:
             out.append(f"flags[{i}] ({flag.code}).groups: unknown group(s) {unknown}; expected some of {names}")
-        too_small = [g.name for g in s.groups if g.size is not None and flag.bottom > g.size]
+        bottom = flag.bottom or 0
+        too_small = [g.name for g in s.groups if g.size is not None and bottom > g.size]
         if too_small:
             out.append(f"flags[{i}] ({flag.code}).bottom: {flag.bottom} is beyond the size of {too_small}")
     return out

@@ -215,16 +215,63 @@ class Rewards(Strict):
     disqualify: Disqualify | None = None
 
 
+class RankCondition(Strict):
+    """A unit's rank in an outside evaluation (ranks.csv) worse than ``worse_than`` in the period."""
+
+    task: str
+    worse_than: int = Field(ge=1)
+
+
 class FlagRule(Strict):
-    """An accountability flag (问责): e.g. the last unit gets ``statement`` (末位表态发言); last in
-    ``consecutive`` periods in a row gets ``public_explanation`` (连续末位公开说明原因)."""
+    """An accountability flag (问责) and its condition — exactly one of:
+
+    - ``bottom`` (the default, 1): among the last ``bottom`` of the group's ranking (末位表态发言);
+    - ``flagged``: the unit got flag ``flagged`` (an earlier rule) in the period — with ``consecutive: 2``,
+      a second 提醒 in a row becomes 督导 (supervision);
+    - ``rank``: its rank in an outside evaluation (ranks.csv task) is worse than a number (保洁公司 warning);
+    - ``failed_verifications``: cases of the unit failed verification in the period; the flag is written
+      ``code:N`` with the count (``unqualified_cases:3``).
+
+    ``consecutive``: the condition must hold in this and the previous ``consecutive - 1`` periods
+    (连续2个季度排名末位 → ``public_explanation``).
+    """
 
     code: str
-    bottom: int = Field(default=1, ge=1)
-    """The condition: among the last ``bottom`` of the group's ranking."""
+    bottom: int | None = Field(default=None, ge=1)
+    flagged: str | None = None
+    rank: RankCondition | None = None
+    failed_verifications: bool = False
     consecutive: int = Field(default=1, ge=1)
     groups: list[str] = Field(default_factory=list)
     """Only these groups (default: every group)."""
+
+
+class RectificationPenalty(Strict):
+    """整改通报扣分 from notices.csv, in the period of each notification.
+
+    A notification of a problem not rectified within ``rectify_days`` of it (rectified on the last day
+    counts as in time) costs ``points``; the ``escalate_after``-th consecutive such notification of the
+    same problem and every later one cost ``escalated_points`` (连续3次通报后仍未整改的, 双倍扣分).  A problem
+    rectified and later notified again starts a new count.
+    """
+
+    type: Literal["rectification"]
+    name: str = "整改通报扣分"
+    points: Decimal
+    escalate_after: int | None = Field(default=None, ge=1)
+    escalated_points: Decimal | None = None
+    rectify_days: int = Field(default=0, ge=0)
+
+
+Penalty = Annotated[RectificationPenalty, Field(discriminator="type")]
+
+
+class InspectionWindow(Strict):
+    """When inspections count (考评时间): months of the year and a daily clock window, both inclusive."""
+
+    months: list[int] = Field(min_length=1)
+    start: str = Field(pattern=r"^\d{1,2}:\d{2}$")
+    end: str = Field(pattern=r"^\d{1,2}:\d{2}$")
 
 
 class Scheme(Strict):
@@ -243,6 +290,11 @@ class Scheme(Strict):
     """How the top-level parts make the total: points added up, or percent weights (百分制权重)."""
     bonus: Bonus = Bonus()
     total_max: Decimal | None = None
+    penalties: list[Penalty] = Field(default_factory=list)
+    total_min: Decimal | None = None
+    """The total never goes below this (现场考评: 月度得分扣完为止, never below 0)."""
+    inspection_windows: list[InspectionWindow] = Field(default_factory=list)
+    """Deductions found outside these windows are excluded and reported (empty: every time counts)."""
     rewards: Rewards = Rewards()
     flags: list[FlagRule] = Field(default_factory=list)
 

@@ -182,8 +182,8 @@ def test_good_folder_reads_typed_frames(tmp_path: Path) -> None:
         ("2024", "U3", "年度", "", 912.5555, "", "备注", 4),
     ]
     assert facts.deductions.rows() == [
-        (date(2024, 3, 5), "U1", "日常", "道路", 2.0, "督查", "垃圾", "中山路", "photo.jpg", 2),
-        (date(2024, 4, 1), "U2", "日常", "", 0.5, "", "", "", "", 3),
+        (date(2024, 3, 5), "U1", "日常", "道路", 2.0, "督查", "垃圾", "中山路", "photo.jpg", None, 2),
+        (date(2024, 4, 1), "U2", "日常", "", 0.5, "", "", "", "", None, 3),
     ]
     assert facts.honors.rows() == [
         (date(2024, 5, 1), "U1", "award", "national", "全国文明城市", 2),
@@ -603,3 +603,21 @@ def test_excel_month_typed_as_date_reads_as_that_month(tmp_path: Path) -> None:
         read_facts(path)
     errors = info.value.errors
     assert [(e.row, e.column) for e in errors] == [(3, "period")]  # only the mid-month date is not a period
+
+
+def test_deduction_time_of_day_is_read_and_checked(tmp_path: Path) -> None:
+    """The optional `time` column (for inspection windows) reads HH:MM[:SS]; anything else names its cell."""
+    from datetime import time
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "deductions.csv").write_text(
+        "date,unit_id,part,item,points,time\n2024-03-05,U1,日常,,1,07:30\n2024-03-05,U1,日常,,1,21:45:10\n"
+        "2024-03-05,U1,日常,,1,\n",
+        encoding="utf-8",
+    )
+    assert read_facts(folder).deductions.get_column("time").to_list() == [time(7, 30), time(21, 45, 10), None]
+    (folder / "deductions.csv").write_text("date,unit_id,part,item,points,time\n2024-03-05,U1,日常,,1,7点半\n")
+    with pytest.raises(InputErrors) as info:
+        read_facts(folder)
+    assert [(e.row, e.column) for e in info.value.errors] == [(2, "time")]

@@ -1,0 +1,110 @@
+"""Accountability flags (问责标记) and disqualification (取消获奖资格).
+
+Each flag rule has one condition — among the last N of its group, flagged by an earlier rule, ranked
+worse than K in an outside evaluation, cases that failed verification — that may have to hold over
+several consecutive periods.  Earlier periods are evaluated by the caller's ``earlier`` function (the
+engine, with its cache), so a 督导 after two 提醒 in a row needs no special code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from kaoping.cases.metrics import failed_verifications
+from kaoping.engine.aggregate import period_keys
+from kaoping.engine.numbers import ZERO
+from kaoping.engine.ranking import bottom_sets
+from kaoping.engine.result import Line, PeriodResult
+from kaoping.io.readers import Facts
+from kaoping.periods import Period
+from kaoping.scheme.model import FlagRule, Scheme
+
+Earlier = Callable[[Period, bool], PeriodResult]
+"""(period, with_flags) → that period's result."""
+
+
+def disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult) -> set[str]:
+    """Units with an honor of the disqualifying kind (通报批评) dated in the period: flagged, no reward."""
+    rule = scheme.rewards.disqualify
+    if rule is None:
+        return set()
+    hits = facts.honors.filter(
+        (pl.col("kind") == rule.honor_kind) & pl.col("date").is_between(period.start(), period.end_exclusive(), "left")
+    )
+    label = facts.label("honors")
+    out: set[str] = set()
+    for r in hits.sort("unit_id", "date", "_row").iter_rows(named=True):
+        unit = result.unit(r["unit_id"])
+        if unit is None:
+            continue
+        if rule.flag not in unit.flags:
+            unit.flags.append(rule.flag)
+        out.add(unit.unit_id)
+        text = f"{r['date']} {r['title']}: 取消获奖资格, 后位名次递补"
+        unit.lines.append(Line("奖惩", text, ZERO, label, (r["_row"],)))
+    return out
+
+
+def apply_flags(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult, earlier: Earlier) -> None:
+    """Add every flag rule's code to the units that meet its condition (in rule order)."""
+    for rule in scheme.flags:
+        if rule.failed_verifications:
+            _failed_verifications(rule, facts, period, result)
+            continue
+        hit = _hits(rule, facts, period, result)
+        for k in range(1, rule.consecutive):
+            prev = earlier(period.shift(-k), rule.flagged is not None)
+            hit &= _hits(rule, facts, period.shift(-k), prev) if prev.evaluated else set()
+        for u in result.units():
+            if u.unit_id in hit and rule.code not in u.flags:
+                u.flags.append(rule.code)
+                u.lines.append(Line("问责", f"{rule.code}: {_describe(rule)}", ZERO))
+
+
+def _in_scope(rule: FlagRule, group: str) -> bool:
+    return not rule.groups or group in rule.groups
+
+
+def _hits(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) -> set[str]:
+    """Unit ids meeting ``rule``'s condition in one period."""
+    if rule.flagged is not None:
+        return {u.unit_id for u in result.units() if rule.flagged in u.flags and _in_scope(rule, u.group)}
+    if rule.rank is not None:
+        cond = rule.rank
+        rows = facts.ranks.filter(
+            pl.col("period").is_in(period_keys(period))
+            & (pl.col("task") == cond.task)
+            & (pl.col("rank") > cond.worse_than)
+        )
+        worse = set(rows.get_column("unit_id").to_list())
+        return {u.unit_id for u in result.units() if u.unit_id in worse and _in_scope(rule, u.group)}
+    out: set[str] = set()
+    for gr in result.groups:
+        if _in_scope(rule, gr.group):
+            out |= bottom_sets(gr.ranking, rule.bottom or 1)
+    return out
+
+
+def _failed_verifications(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) -> None:
+    label = facts.label("cases")
+    for r in failed_verifications(facts.cases, period).iter_rows(named=True):
+        unit = result.unit(r["unit_id"])
+        if unit is None or not _in_scope(rule, unit.group) or r["n"] == 0:
+            continue
+        code = f"{rule.code}:{r['n']}"
+        unit.flags.append(code)
+        unit.lines.append(
+            Line("问责", f"{code}: {r['n']} failed verification(s) (核查不通过)", ZERO, label, tuple(r["rows"]))
+        )
+
+
+def _describe(rule: FlagRule) -> str:
+    if rule.flagged is not None:
+        what = f"flagged {rule.flagged}"
+    elif rule.rank is not None:
+        what = f"{rule.rank.task} rank worse than {rule.rank.worse_than}"
+    else:
+        what = f"last {rule.bottom}" if (rule.bottom or 1) > 1 else "last"
+    return what + (f" in {rule.consecutive} periods in a row" if rule.consecutive > 1 else "")

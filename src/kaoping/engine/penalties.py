@@ -1,0 +1,71 @@
+"""Penalties subtracted from the total: 整改通报扣分 from notices.csv, with escalation (双倍扣分).
+
+Runs of notifications are found column-wise: per problem, in date order, a notification starts a new
+run when the previous one had been rectified by then (a problem rectified and found again starts a new
+count); its place in the run decides whether it costs ``points`` or ``escalated_points``.  The whole
+history is processed, then the notifications dated in the evaluated period are charged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+import polars as pl
+
+from kaoping.engine.numbers import MICRO, ZERO, fmt, from_micro
+from kaoping.engine.result import Line
+from kaoping.io.readers import Facts
+from kaoping.periods import Period
+from kaoping.scheme.model import RectificationPenalty, Scheme
+
+Charged = dict[str, tuple[Decimal, list[Line]]]
+
+
+def penalties_for(scheme: Scheme, facts: Facts, period: Period) -> Charged:
+    """Points to subtract per unit for ``period``, with one explanation line per charged notification."""
+    out: dict[str, tuple[Decimal, list[Line]]] = defaultdict(lambda: (ZERO, []))
+    for rule in scheme.penalties:
+        for unit, (points, lines) in _rectification(rule, facts, period).items():
+            total, before = out[unit]
+            out[unit] = (total + points, before + lines)
+    return dict(out)
+
+
+def notice_costs(rule: RectificationPenalty, notices: pl.DataFrame) -> pl.DataFrame:
+    """Every notification with ``ordinal`` (its place in the problem's run) and ``cost`` in micro-points."""
+    late = pl.col("rectified_on").is_null() | (
+        pl.col("rectified_on") > pl.col("notified_on") + timedelta(days=rule.rectify_days)
+    )
+    key = ["unit_id", "problem_id"]
+    prev_rectified = pl.col("rectified_on").shift(1).over(key)
+    new_run = prev_rectified.is_null().not_() & (prev_rectified <= pl.col("notified_on"))
+    points = int(rule.points * MICRO)
+    escalated = int((rule.escalated_points or rule.points) * MICRO)
+    after = rule.escalate_after or 10**9
+    return (
+        notices.sort(*key, "notified_on", "_row")
+        .with_columns(run=new_run.cast(pl.Int64).cum_sum().over(key))
+        .with_columns(ordinal=pl.int_range(1, pl.len() + 1).over([*key, "run"]))
+        .with_columns(
+            late=late,
+            cost=pl.when(~late).then(0).when(pl.col("ordinal") > after).then(escalated).otherwise(points),
+        )
+    )
+
+
+def _rectification(rule: RectificationPenalty, facts: Facts, period: Period) -> Charged:
+    label = facts.label("notices")
+    rows = notice_costs(rule, facts.notices).filter(
+        pl.col("notified_on").is_between(period.start(), period.end_exclusive(), closed="left") & (pl.col("cost") > 0)
+    )
+    out: Charged = {}
+    for r in rows.sort("unit_id", "notified_on", "problem_id").iter_rows(named=True):
+        cost = from_micro(r["cost"])
+        state = "not rectified" if r["rectified_on"] is None else f"rectified {r['rectified_on']}"
+        run = f"notification {r['ordinal']} in a row"
+        text = f"{r['problem_id']} notified {r['notified_on']} ({state}), {run}: −{fmt(cost)}"
+        total, lines = out.get(r["unit_id"], (ZERO, []))
+        out[r["unit_id"]] = (total + cost, [*lines, Line(rule.name, text, -cost, label, (r["_row"],))])
+    return out
