@@ -110,7 +110,8 @@ def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues
         .filter(in_period)
         .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("score"))
         .with_columns(
-            period=pl.when(pl.col("part").is_in(pooled)).then(pl.lit(str(period))).otherwise(pl.col("period"))
+            period=pl.when(pl.col("part").is_in(pooled)).then(pl.lit(str(period))).otherwise(pl.col("period")),
+            item=pl.when(pl.col("part").is_in(pooled)).then(pl.lit("")).otherwise(pl.col("item")),
         )
         .group_by("part", "unit_id", "item", "period")
         .agg(

@@ -112,8 +112,9 @@ class Part(Strict):
     scorers: Combine = Combine.MEAN
     """Several rows for the same unit, item and period (several scorers): 多个评分取平均."""
     pool: bool = False
-    """Scores: all rows of the evaluated period count as one set (有考评多次的取平均数: one mean over all
-    evaluations of the quarter, not a mean of monthly means); ``scorers`` then combines them."""
+    """Scores: all rows of the unit in the evaluated period count as one set, whatever their month or item
+    (有考评多次的取平均数: one mean over all evaluations of the quarter, not a mean of monthly means);
+    ``scorers`` then combines them."""
     items_combine: Combine = Combine.SUM
     over_time: Combine = Combine.MEAN
     """Across the sub-periods of the evaluated period that have data: mean of months, sum, latest."""
