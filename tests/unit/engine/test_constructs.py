@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 import polars as pl
@@ -254,3 +254,53 @@ def test_flag_limited_to_named_groups() -> None:
     )
     got = evaluate(scheme, facts, parse_period("2024-03"))
     assert by_unit(got, "flags") == {"u1": [], "u2": [], "u3": ["statement"], "u4": []}
+
+
+def test_inspection_windows_exclude_and_report() -> None:
+    # window: April–September 07:00–22:00, October–March 07:00–21:30.
+    # u1 in March: 21:00 (in) −2 counted; 21:45 (out: winter ends 21:30) −3 excluded; no time −1 counted → 20 − 3 = 17
+    # u1 in June: 21:45 is inside the summer window → counted.
+    yaml = """periods: {month: {}}
+inspection_windows:
+  - {months: [4, 5, 6, 7, 8, 9], start: "07:00", end: "22:00"}
+  - {months: [10, 11, 12, 1, 2, 3], start: "07:00", end: "21:30"}
+parts: [{name: 市容, max: 20, source: deductions}]
+"""
+    rows = [
+        (date(2024, 3, 5), time(21, 0), 2.0),
+        (date(2024, 3, 6), time(21, 45), 3.0),
+        (date(2024, 3, 7), None, 1.0),
+        (date(2024, 6, 7), time(21, 45), 4.0),
+    ]
+    deductions = pl.DataFrame(
+        {
+            "date": [r[0] for r in rows],
+            "unit_id": ["u1"] * 4,
+            "part": ["市容"] * 4,
+            "item": ["x"] * 4,
+            "points": [r[2] for r in rows],
+            "time": [r[1] for r in rows],
+        },
+        schema_overrides={"time": pl.Time},
+    )
+    facts = facts_from_frames(units=units(1), deductions=deductions)
+    march = run(yaml, facts, "2024-03")
+    assert by_unit(march, "total") == {"u1": 17}
+    assert [(e.row, e.unit_id) for e in march.excluded] == [(3, "u1")]
+    assert "21:30" in march.excluded[0].reason
+    assert by_unit(run(yaml, facts, "2024-06"), "total") == {"u1": 16}
+
+
+def test_inspection_window_months_must_not_overlap() -> None:
+    import pytest
+
+    from kaoping.scheme import SchemeError
+
+    bad = """periods: {month: {}}
+inspection_windows: [{months: [3, 4], start: "07:00", end: "22:00"}, {months: [4], start: "07:00", end: "25:00"}]
+parts: [{name: 市容, max: 20, source: deductions}]
+"""
+    with pytest.raises(SchemeError) as info:
+        parse_scheme(HEAD + bad, "t.yaml")
+    assert "inspection_windows: a month is in two windows" in info.value.problems
+    assert "inspection_windows[1].end: '25:00' is not a time of day" in info.value.problems
