@@ -143,7 +143,11 @@ def schemes() -> None:
     """List the built-in schemes, one line each."""
     console = out_console()
     for name in builtin_names():
-        s = load_scheme(name)
+        try:
+            s = load_scheme(name)
+        except SchemeError as exc:
+            console.print(f"[bold]{name:<22}[/] [red]does not load:[/] {exc}")
+            continue
         kinds = "/".join(k.value for k in s.periods)
         console.print(f"[bold]{name:<22}[/] {s.title}  [dim]({kinds}; {len(s.groups)} group(s))[/]")
 

@@ -101,9 +101,7 @@ def case_value(part: Part, metrics: dict[str, Decimal]) -> tuple[Decimal, str]:
 def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues:
     names = canonical_parts(parts)
     label = facts.label("scores")
-    in_period = pl.lit(False)
-    for p in parts:
-        in_period = in_period | (pl.col("part").is_in(p.names()) & pl.col("period").is_in(score_keys(p, period)))
+    in_period = score_rows(parts, period)
     pooled = [p.name for p in parts if p.pool]
     grouped = (
         facts.scores.lazy()
@@ -151,6 +149,14 @@ def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues
             lines.append(Line(pname, f"{part.items_combine.value} of items", value))
         out[(unit, pname)] = LeafValue(value, lines)
     return out
+
+
+def score_rows(parts: list[Part], period: Period) -> pl.Expr:
+    """scores.csv rows that feed one of ``parts`` in ``period`` (see score_keys)."""
+    in_period = pl.lit(False)
+    for p in parts:
+        in_period = in_period | (pl.col("part").is_in(p.names()) & pl.col("period").is_in(score_keys(p, period)))
+    return in_period
 
 
 def score_keys(part: Part, period: Period) -> list[str]:

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.aggregate import canonical_parts, leaf_values, period_keys
+from kaoping.engine.aggregate import canonical_parts, leaf_values, score_rows
 from kaoping.engine.bonus import UnitBonus, bonus_for
 from kaoping.engine.flags import apply_flags, disqualify
-from kaoping.engine.numbers import ZERO, clamp, combine, fmt
+from kaoping.engine.numbers import ZERO, clamp, combine, fmt, rounded
 from kaoping.engine.penalties import penalties_for
 from kaoping.engine.ranking import apply_rewards, rank_group
 from kaoping.engine.result import Excluded, GroupResult, Line, PeriodResult, UnitResult
@@ -55,7 +55,12 @@ def _evaluate(scheme: Scheme, facts: Facts, period: Period, *, full: bool, cache
     for g in scheme.groups:
         members = [u for u in units if u.group == g.name]
         if members:
-            groups.append(GroupResult(g.name, rank_group(members, scheme.display)))
+            rated = [u for u in members if u.rated]
+            unrated = [u for u in members if not u.rated]
+            for u in unrated:
+                u.shown_total = rounded(u.total, scheme.display.decimals, scheme.display.rounding)
+                u.lines.append(Line("总分", "未考评: no row scores this unit in the period; not ranked", ZERO))
+            groups.append(GroupResult(g.name, rank_group(rated, scheme.display), unrated))
     result = PeriodResult(scheme.scheme, str(period), groups, evaluated=evaluated)
     if rule.from_ is None:
         _report_excluded(scheme, facts, period, result)
@@ -118,6 +123,12 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
         minus = f" − penalties {fmt(penalty)}" if penalty else ""
         floored = f" → {fmt(total)} (never below {fmt(scheme.total_min or ZERO)})" if total != raw else ""
         lines.append(Line("总分", f"{fmt(base)} + bonus {fmt(ub.total)}{minus} = {fmt(raw)}{floored}", total))
+        rated = any(
+            leaf.source != Source.SCORES or (uid, leaf.name) in leaves
+            for p in root.parts
+            for leaf in p.walk()
+            if leaf.is_leaf
+        )
         out.append(
             UnitResult(
                 unit_id=uid,
@@ -131,6 +142,7 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
                 penalty=penalty,
                 total=total,
                 lines=lines,
+                rated=rated,
             )
         )
     return out
@@ -142,15 +154,16 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
     out: list[UnitResult] = []
     for u in _unit_rows(facts):
         uid = str(u["unit_id"])
-        per = [r for s in used if (r := s.unit(uid)) is not None]
+        pairs = [(s, r) for s in used if (r := s.unit(uid)) is not None and r.rated]
+        per = [r for _, r in pairs]
         first = subs[0].unit(uid)
         assert first is not None  # every unit is in every sub-period result
         names = list(first.parts)
         lines: list[Line] = []
-        for s, r in zip(used, per, strict=True):
+        for s, r in pairs:
             lines += [Line(ln.part, f"[{s.period}] {ln.rule}", ln.points, ln.file, ln.rows) for ln in r.lines]
         total = combine([r.total for r in per], how)
-        shown = ", ".join(f"{s.period} {fmt(r.total)}" for s, r in zip(used, per, strict=True))
+        shown = ", ".join(f"{s.period} {fmt(r.total)}" for s, r in pairs)
         lines.append(Line("总分", f"{how.value} of {len(per)} periods ({shown}) = {fmt(total)}", total))
         bonus_names = sorted({n for r in per for n in r.bonus_detail})
         out.append(
@@ -166,6 +179,7 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
                 bonus_detail={n: combine([r.bonus_detail.get(n, ZERO) for r in per], how) for n in bonus_names},
                 total=total,
                 lines=lines,
+                rated=bool(per),
             )
         )
     return out
@@ -177,9 +191,8 @@ def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
     A period without such rows was not evaluated: it has no ranking, so nobody was "last" in it (an
     honor or a rank alone does not make a period evaluated — everyone would tie at 0).
     """
-    score_names = list(canonical_parts([p for p in scheme.leaves() if p.source == Source.SCORES]))
     deduction_names = list(canonical_parts([p for p in scheme.leaves() if p.source == Source.DEDUCTIONS]))
-    scores = facts.scores.filter(pl.col("period").is_in(period_keys(period)) & pl.col("part").is_in(score_names))
+    scores = facts.scores.filter(score_rows([p for p in scheme.leaves() if p.source == Source.SCORES], period))
     if not scores.is_empty():
         return True
     deductions = facts.deductions.filter(

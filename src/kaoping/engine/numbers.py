@@ -60,6 +60,8 @@ def combine(values: list[Decimal], how: Combine) -> Decimal:
 
 
 def fmt(x: Decimal) -> str:
-    """Short human text of a Decimal for explanations: 87.5, not 87.500000."""
+    """Short human text of a Decimal for explanations: 87.5, not 87.500000; 85.666667, not 28 digits."""
+    if x.as_tuple().exponent < -6:  # type: ignore[operator]
+        x = x.quantize(Decimal("0.000001"))
     text = format(x.normalize(), "f")
     return text if "." not in text else text.rstrip("0").rstrip(".")

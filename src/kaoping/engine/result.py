@@ -37,6 +37,8 @@ class UnitResult:
     total: Decimal
     penalty: Decimal = Decimal(0)
     """Subtracted from the total (整改通报扣分)."""
+    rated: bool = True
+    """False when no row scores the unit in the period (未考评): listed apart, never ranked, rewarded or flagged."""
     shown_total: Decimal = Decimal(0)
     rank: int = 0
     reward: int = 0
@@ -56,6 +58,7 @@ class Excluded:
 class GroupResult:
     group: str
     ranking: list[UnitResult]
+    unrated: list[UnitResult] = field(default_factory=list)
 
 
 @dataclass
@@ -70,10 +73,11 @@ class PeriodResult:
 
     def unit(self, unit_id: str) -> UnitResult | None:
         for g in self.groups:
-            for u in g.ranking:
+            for u in (*g.ranking, *g.unrated):
                 if u.unit_id == unit_id:
                     return u
         return None
 
     def units(self) -> list[UnitResult]:
+        """The ranked units of every group (unrated ones are not among them)."""
         return [u for g in self.groups for u in g.ranking]

@@ -46,6 +46,10 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
                     }
                     for u in g.ranking
                 ],
+                "unrated": [
+                    {"unit_id": u.unit_id, "unit": u.name, "reason": "未考评: no row scores this unit in the period"}
+                    for u in g.unrated
+                ],
             }
             for g in result.groups
         ],

@@ -38,6 +38,8 @@ def ranking_tables(scheme: Scheme, result: PeriodResult) -> list[Table]:
                 " ".join(u.flags),
                 style=style,
             )
+        for u in g.unrated:
+            t.add_row("—", u.name, *["" for _ in parts], "", "未考评", "", " ".join(u.flags), style="dim")
         tables.append(t)
     return tables
 

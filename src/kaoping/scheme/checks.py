@@ -193,7 +193,8 @@ def _check_groups_and_rewards(s: Scheme) -> list[str]:
         if unknown:
             out.append(f"flags[{i}] ({flag.code}).groups: unknown group(s) {unknown}; expected some of {names}")
         bottom = flag.bottom or 0
-        too_small = [g.name for g in s.groups if g.size is not None and bottom > g.size]
+        scoped = [g for g in s.groups if not flag.groups or g.name in flag.groups]
+        too_small = [g.name for g in scoped if g.size is not None and bottom > g.size]
         if too_small:
             out.append(f"flags[{i}] ({flag.code}).bottom: {flag.bottom} is beyond the size of {too_small}")
     return out

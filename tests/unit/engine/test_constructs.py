@@ -236,8 +236,18 @@ def test_period_without_data_gets_no_rewards_or_flags() -> None:
     tiers = "rewards: {tiers: {甲组: {top: [100], bottom: [-100]}}}\nflags: [{code: statement}]\n"
     got = run(ONE_PART + tiers, totals_facts([90, 80]), "2024-07")
     assert not got.evaluated
-    assert by_unit(got, "reward") == {"u1": 0, "u2": 0}
-    assert by_unit(got, "flags") == {"u1": [], "u2": []}
+    assert got.groups[0].ranking == []  # nobody was scored: nobody is ranked, rewarded or flagged (未考评)
+    assert [(u.unit_id, u.reward, u.flags) for u in got.groups[0].unrated] == [("u1", 0, []), ("u2", 0, [])]
+
+
+def test_unit_without_scores_is_listed_apart_not_ranked_last() -> None:
+    # u3 has no row in March: 未考评.  u1 90, u2 80 are ranked; the last-two flag goes to u1 and u2, not u3.
+    yaml = ONE_PART + "flags: [{code: reminder, bottom: 1}]\n"
+    facts = totals_facts([90, 80, 70])
+    facts = facts_from_frames(units=facts.units, scores=facts.scores.filter(pl.col("unit_id") != "u3"))
+    got = run(yaml, facts, "2024-03")
+    assert [(u.unit_id, u.rank, u.flags) for u in got.groups[0].ranking] == [("u1", 1, []), ("u2", 2, ["reminder"])]
+    assert [u.unit_id for u in got.groups[0].unrated] == ["u3"]
 
 
 def test_flag_limited_to_named_groups() -> None:
