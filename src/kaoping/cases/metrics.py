@@ -6,7 +6,7 @@ A scheme part fed by cases (数字城管运行效果) is a formula over these na
 |---|---|
 | 应结案数 | cases dispatched to the unit in the period (派遣 in the period): the base of every rate |
 | 结案数 | of those, closed before the period ended |
-| 按期处置数 | of those, disposed at or before their deadline |
+| 按期处置数 | of those, disposed at or before their deadline, before the period ended |
 | 按期结案数 | of those, closed at or before their deadline |
 | 返工数 | of those, sent back at least once (rework_count > 0) |
 | 延期数 | of those, with an approved postponement (optional `postponed` column) |
@@ -57,7 +57,9 @@ def case_counts(cases: pl.DataFrame, period: Period) -> pl.DataFrame:
         .agg(
             应结案数=pl.len(),
             结案数=closed.sum(),
-            按期处置数=(on_time & (pl.col("disposed_at") <= pl.col("deadline"))).sum(),
+            按期处置数=(
+                on_time & (pl.col("disposed_at") <= pl.col("deadline")) & (pl.col("disposed_at") < end_ts)
+            ).sum(),
             按期结案数=(on_time & closed & (pl.col("closed_at") <= pl.col("deadline"))).sum(),
             返工数=(pl.col("rework_count") > 0).sum(),
             延期数=(pl.col("postponed") > 0).sum(),

@@ -39,6 +39,7 @@ def check_facts(scheme: Scheme, facts: Facts) -> None:
         )
     _scores(scheme, facts, log)
     _deductions(scheme, facts, log)
+    _duplicate_ranks(facts, log)
     log.raise_if_any()
 
 
@@ -165,6 +166,17 @@ def _score_rows(log: ErrorLog, label: str, part: Part, rows: pl.DataFrame, kinds
         return f"score {r['score']} out of range for {part.name}: expected 0–{_n(top)}"
 
     _report(log, label, "score", rows.filter(bad), out_of_range)
+
+
+def _duplicate_ranks(facts: Facts, log: ErrorLog) -> None:
+    """A unit has one rank per task and period: a second row would silently double a rank bonus."""
+    key = ["period", "unit_id", "task"]
+    dup = facts.ranks.filter(pl.col("_row") > pl.col("_row").min().over(key))
+
+    def message(r: dict[str, Any]) -> str:
+        return f"a second rank for {r['unit_id']} in task '{r['task']}' for {r['period']}; give one rank per period"
+
+    _report(log, facts.label("ranks"), "rank", dup, message)
 
 
 def _n(x: Decimal | None) -> str:

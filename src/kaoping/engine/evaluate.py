@@ -47,6 +47,11 @@ def _evaluate(scheme: Scheme, facts: Facts, period: Period, *, full: bool, cache
     if rule.from_ is None:
         units = _direct(scheme, facts, period)
         evaluated = has_facts(scheme, facts, period)
+        # nothing was scored in the period: nobody is ranked (未考评) — except under deductions (扣分制),
+        # where a period without deductions means full marks for everyone
+        if not evaluated and not any(leaf.source == Source.DEDUCTIONS for leaf in scheme.leaves()):
+            for u in units:
+                u.rated = False
     else:
         subs = [_evaluate(scheme, facts, sp, full=False, cache=cache) for sp in period.subperiods(rule.from_)]
         units = _derived(facts, subs, rule.combine)
@@ -154,7 +159,9 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
     out: list[UnitResult] = []
     for u in _unit_rows(facts):
         uid = str(u["unit_id"])
-        pairs = [(s, r) for s in used if (r := s.unit(uid)) is not None and r.rated]
+        # a mean counts the sub-periods in which the unit was rated; a sum adds them all (a bonus added in a
+        # quarter without scores still belongs to the year)
+        pairs = [(s, r) for s in used if (r := s.unit(uid)) is not None and (r.rated or how != Combine.MEAN)]
         per = [r for _, r in pairs]
         first = subs[0].unit(uid)
         assert first is not None  # every unit is in every sub-period result
@@ -179,7 +186,7 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
                 bonus_detail={n: combine([r.bonus_detail.get(n, ZERO) for r in per], how) for n in bonus_names},
                 total=total,
                 lines=lines,
-                rated=bool(per),
+                rated=any(r.rated for r in per),
             )
         )
     return out
