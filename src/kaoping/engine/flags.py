@@ -14,7 +14,7 @@ import polars as pl
 
 from kaoping.cases.metrics import failed_verifications
 from kaoping.engine.aggregate import period_keys
-from kaoping.engine.numbers import ZERO
+from kaoping.engine.numbers import ZERO, fmt
 from kaoping.engine.ranking import bottom_sets
 from kaoping.engine.result import Line, PeriodResult
 from kaoping.io.readers import Facts
@@ -80,9 +80,16 @@ def _hits(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) ->
         )
         worse = set(rows.get_column("unit_id").to_list())
         return {u.unit_id for u in result.units() if u.unit_id in worse and _in_scope(rule, u.group)}
+    if rule.below is not None:
+        below = rule.below
+        return {u.unit_id for u in result.units() if u.shown_total < below and _in_scope(rule, u.group)}
     out: set[str] = set()
     for gr in result.groups:
-        if _in_scope(rule, gr.group):
+        if not _in_scope(rule, gr.group):
+            continue
+        if rule.top is not None:
+            out |= {u.unit_id for u in gr.ranking if u.rank <= rule.top}
+        else:
             out |= bottom_sets(gr.ranking, rule.bottom or 1)
     return out
 
@@ -105,6 +112,10 @@ def _describe(rule: FlagRule) -> str:
         what = f"flagged {rule.flagged}"
     elif rule.rank is not None:
         what = f"{rule.rank.task} rank worse than {rule.rank.worse_than}"
+    elif rule.top is not None:
+        what = f"first {rule.top}" if rule.top > 1 else "first"
+    elif rule.below is not None:
+        what = f"total below {fmt(rule.below)}"
     else:
         what = f"last {rule.bottom}" if (rule.bottom or 1) > 1 else "last"
     return what + (f" in {rule.consecutive} periods in a row" if rule.consecutive > 1 else "")

@@ -180,12 +180,16 @@ def _check_groups_and_rewards(s: Scheme) -> list[str]:
         where = f"flags[{i}] ({flag.code})"
         conditions = [
             flag.bottom is not None,
+            flag.top is not None,
+            flag.below is not None,
             flag.flagged is not None,
             flag.rank is not None,
             flag.failed_verifications,
         ]
         if sum(conditions) > 1:
-            out.append(f"{where}: give one condition (bottom, flagged, rank or failed_verifications), not several")
+            out.append(
+                f"{where}: give one condition (bottom, top, below, flagged, rank or failed_verifications), not several"
+            )
         if flag.flagged is not None and flag.flagged not in earlier:
             out.append(f"{where}.flagged: '{flag.flagged}' is not the code of an earlier flag rule {earlier}")
         earlier.append(flag.code)

@@ -227,6 +227,8 @@ class FlagRule(Strict):
     """An accountability flag (问责) and its condition — exactly one of:
 
     - ``bottom`` (the default, 1): among the last ``bottom`` of the group's ranking (末位表态发言);
+    - ``top``: among the first ``top`` (表彰, a flag rather than money: 通报表扬);
+    - ``below``: a shown total below this score (不达标问责);
     - ``flagged``: the unit got flag ``flagged`` (an earlier rule) in the period — with ``consecutive: 2``,
       a second 提醒 in a row becomes 督导 (supervision);
     - ``rank``: its rank in an outside evaluation (ranks.csv task) is worse than a number (保洁公司 warning);
@@ -239,6 +241,8 @@ class FlagRule(Strict):
 
     code: str
     bottom: int | None = Field(default=None, ge=1)
+    top: int | None = Field(default=None, ge=1)
+    below: Decimal | None = None
     flagged: str | None = None
     rank: RankCondition | None = None
     failed_verifications: bool = False

@@ -314,3 +314,10 @@ parts: [{name: 市容, max: 20, source: deductions}]
         parse_scheme(HEAD + bad, "t.yaml")
     assert "inspection_windows: a month is in two windows" in info.value.problems
     assert "inspection_windows[1].end: '25:00' is not a time of day" in info.value.problems
+
+
+def test_top_and_below_flags() -> None:
+    # totals 90, 80, 55: first → `commended` (u1); shown total below 60 → `below_standard` (u3)
+    yaml = ONE_PART + "flags: [{code: commended, top: 1}, {code: below_standard, below: 60}]\n"
+    got = run(yaml, totals_facts([90, 80, 55]), "2024-03")
+    assert by_unit(got, "flags") == {"u1": ["commended"], "u2": [], "u3": ["below_standard"]}

@@ -74,7 +74,8 @@ def test_unknown_key_is_named_with_its_path() -> None:
 
 def test_bad_value_is_named_with_expected() -> None:
     got = problems("parts: [{name: 日常检查, max: 100, source: excel}]\n")
-    assert len(got) == 1 and got[0].startswith("parts[0] (日常检查).source: Input should be 'scores', 'deductions' or 'cases'")
+    expected = "parts[0] (日常检查).source: Input should be 'scores', 'deductions' or 'cases'"
+    assert len(got) == 1 and got[0].startswith(expected)
 
 
 def test_tier_beyond_group_size_and_unknown_group() -> None:
