@@ -321,3 +321,13 @@ def test_top_and_below_flags() -> None:
     yaml = ONE_PART + "flags: [{code: commended, top: 1}, {code: below_standard, below: 60}]\n"
     got = run(yaml, totals_facts([90, 80, 55]), "2024-03")
     assert by_unit(got, "flags") == {"u1": ["commended"], "u2": [], "u3": ["below_standard"]}
+
+
+def test_all_units_tied() -> None:
+    # three units at 80: all share rank 1; each is first (+100) and last (−100) at once → reward 0 each;
+    # each is last → `statement` for all three.  (A tie is never broken silently by unit id.)
+    tiers = "rewards: {tiers: {甲组: {top: [100, 50], bottom: [-100]}}}\nflags: [{code: statement}]\n"
+    got = run(ONE_PART + tiers, totals_facts([80, 80, 80]), "2024-03")
+    assert by_unit(got, "rank") == {"u1": 1, "u2": 1, "u3": 1}
+    assert by_unit(got, "reward") == {"u1": 0, "u2": 0, "u3": 0}
+    assert by_unit(got, "flags") == {"u1": ["statement"], "u2": ["statement"], "u3": ["statement"]}
