@@ -1,0 +1,73 @@
+"""Connecting to the store: SQLite file by default (WAL), PostgreSQL by URL, migrated by Alembic.
+
+The URL comes from ``--db``, else ``KAOPING_DATABASE_URL``, else ``sqlite:///kaoping.db`` in the working
+folder.  ``postgresql://`` URLs are run through psycopg 3.  Every connection to SQLite turns on foreign
+keys and WAL (readers do not block the one writer: the web app keeps serving while an import runs).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+ENV = "KAOPING_DATABASE_URL"
+DEFAULT = "sqlite:///kaoping.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def database_url(explicit: str | None = None) -> str:
+    url = explicit or os.environ.get(ENV) or DEFAULT
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    full = database_url(url)
+    if full.startswith("sqlite"):
+        engine = create_engine(full, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            if ":memory:" not in full and full != "sqlite://":
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+        return engine
+    return create_engine(full, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema (creates it on first use)."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def open_store(url: str | None = None) -> sessionmaker[Session]:
+    """Engine + migrations + a session factory: what the CLI and the API start from."""
+    engine = make_engine(url)
+    migrate(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: committed whole, or rolled back whole (nothing half-written)."""
+    with factory() as session, session.begin():
+        yield session

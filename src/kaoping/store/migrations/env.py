@@ -1,0 +1,23 @@
+"""Alembic environment: the engine comes from kaoping.store.db (render_as_batch for SQLite ALTERs)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from kaoping.store.db import make_engine
+from kaoping.store.tables import Base
+
+config = context.config
+engine: Engine = config.attributes.get("engine") or make_engine()
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

@@ -1,0 +1,255 @@
+"""The evaluation office's system of record: SQLAlchemy 2 tables (one per interchange file, plus the rest).
+
+Fact tables mirror the interchange files column for column, so a folder imported and exported comes back
+the same, and every fact row remembers where it came from (``src_file``, ``src_row``: explanations cite
+the spreadsheet row an office knows) and which import brought it.  Each fact table has a natural key
+(``nkey``): importing the same row again updates it instead of adding a copy — that is what makes an
+import idempotent.  Scores are stored as exact decimals (Numeric), never floats.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+POINTS = Numeric(14, 6)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SchemeVersion(Base):
+    """A scheme file as it was used: name, its version number and the exact text (方案版本)."""
+
+    __tablename__ = "scheme_versions"
+    __table_args__ = (UniqueConstraint("name", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class ImportBatch(Base):
+    """One imported file (or sheet): its hash makes a second import of the same file a no-op."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(500))
+    rows: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(100))
+
+
+class Unit(Base):
+    """考评对象: an evaluated unit and its group."""
+
+    __tablename__ = "units"
+    unit_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column("group_name", String(100))
+    reward_eligible: Mapped[bool] = mapped_column(Boolean, default=True)
+    src_file: Mapped[str] = mapped_column(String(500), default="")
+    src_row: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FactMixin:
+    """Columns every fact table has: natural key, provenance, import batch."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nkey: Mapped[str] = mapped_column(String(64), unique=True)
+    src_file: Mapped[str] = mapped_column(String(500), default="")
+    src_row: Mapped[int] = mapped_column(Integer, default=0)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True)
+
+
+class ScoreRow(FactMixin, Base):
+    __tablename__ = "scores"
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    part: Mapped[str] = mapped_column(String(100))
+    item: Mapped[str] = mapped_column(String(200), default="")
+    score: Mapped[Decimal] = mapped_column(POINTS)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeductionRow(FactMixin, Base):
+    __tablename__ = "deductions"
+    date: Mapped[date] = mapped_column(Date, index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    part: Mapped[str] = mapped_column(String(100))
+    item: Mapped[str] = mapped_column(String(200), default="")
+    points: Mapped[Decimal] = mapped_column(POINTS)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(500), default="")
+    evidence: Mapped[str] = mapped_column(String(500), default="")
+    time: Mapped[time | None] = mapped_column(Time, nullable=True)
+
+
+class HonorRow(FactMixin, Base):
+    __tablename__ = "honors"
+    date: Mapped[date] = mapped_column(Date, index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(500), default="")
+
+
+class NoticeRow(FactMixin, Base):
+    __tablename__ = "notices"
+    problem_id: Mapped[str] = mapped_column(String(100), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    notified_on: Mapped[date] = mapped_column(Date)
+    rectified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class CaseRow(FactMixin, Base):
+    """数字城管案卷."""
+
+    __tablename__ = "cases"
+    case_id: Mapped[str] = mapped_column(String(100), unique=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(200))
+    reported_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    disposed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    verify_failed: Mapped[int] = mapped_column(Integer, default=0)
+    postponed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseTransition(Base):
+    """One step of a case's lifecycle (派遣 → 处置 → 核查 → 结案 ...), with who and when."""
+
+    __tablename__ = "case_transitions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.case_id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RankRow(FactMixin, Base):
+    __tablename__ = "ranks"
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    task: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[int] = mapped_column(Integer)
+
+
+class PublishedResult(Base):
+    """A period's results as computed, reviewed and published (frozen): corrections add a new version."""
+
+    __tablename__ = "published_results"
+    __table_args__ = (UniqueConstraint("scheme", "period", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(100))
+    scheme_version_id: Mapped[int] = mapped_column(ForeignKey("scheme_versions.id"))
+    period: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # draft | reviewed | published | superseded
+    document: Mapped[dict[str, object]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    reviewed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    published_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class User(Base):
+    """A person with a role: 考评办 admin, 考评部门 department, 督查员 inspector, 第三方机构 third_party,
+    被考评单位 unit, 公众 public (no account needed)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.unit_id"), nullable=True)
+    parts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """考评部门 / 第三方机构: the parts (and items as 'part/item') this account may score."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Appeal(Base):
+    """申诉: a unit disputes a result or a deduction within the scheme's window."""
+
+    __tablename__ = "appeals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+
+class Evidence(Base):
+    """整改材料: a file a unit uploads to show a problem was rectified."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    target: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class AuditEntry(Base):
+    """Append-only trail of every change to a score-bearing row: who, when, what before/after, why."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))  # insert | update | delete | denied | publish | correct
+    table_name: Mapped[str] = mapped_column(String(50))
+    row_key: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    period: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
