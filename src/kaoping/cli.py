@@ -49,8 +49,9 @@ def fail(message: str, code: int = 2) -> NoReturn:
 @app.command()
 def score(
     scheme: Annotated[str, typer.Option(help="built-in scheme name (see `kaoping schemes`) or a scheme file")],
-    data: Annotated[Path, typer.Option(help="folder of CSV files or one .xlsx workbook")],
     period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
+    data: Annotated[Path | None, typer.Option(help="folder of CSV files or one .xlsx workbook")] = None,
+    db: Annotated[str | None, typer.Option(help="score from the store at this URL instead of --data")] = None,
     format: Annotated[Format | None, typer.Option("--format", help="json (default when piped), table, xlsx")] = None,
     out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout (required for xlsx)")] = None,
     explain: Annotated[str | None, typer.Option(help="explain one unit's score down to the rows (unit_id)")] = None,
@@ -59,7 +60,9 @@ def score(
     chosen = format or (Format.TABLE if sys.stdout.isatty() and out is None else Format.JSON)
     if chosen == Format.XLSX and out is None:
         fail("--format xlsx needs --out FILE.xlsx")
-    sch, result = _score(scheme, data, period)
+    if (data is None) == (db is None):
+        fail("give exactly one of --data DIR_OR_XLSX or --db URL")
+    sch, result = _score(scheme, data, period) if data is not None else _score_db(scheme, db or "", period)
     if result.excluded:
         err.print(
             f"[yellow]note:[/] {len(result.excluded)} row(s) not counted (outside the inspection windows); "
@@ -97,6 +100,19 @@ def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
         fail(f"--period: {exc}")
     except FileNotFoundError as exc:
         fail(f"--data: {exc}")
+
+
+def _score_db(scheme: str, url: str, period: str) -> tuple[Scheme, PeriodResult]:
+    from kaoping.service import score_store
+
+    try:
+        return score_store(scheme, url, period)
+    except SchemeError as exc:
+        fail(str(exc))
+    except InputErrors as exc:
+        fail(f"bad data in the store ({exc.total} problem(s)):\n{exc}")
+    except (PeriodError, UnsupportedPeriod) as exc:
+        fail(f"--period: {exc}")
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -195,6 +211,15 @@ def bench(
 
 def main() -> None:
     app()
+
+
+def _register_commands() -> None:
+    from kaoping.commands import register_all
+
+    register_all(app)
+
+
+_register_commands()
 
 
 if __name__ == "__main__":

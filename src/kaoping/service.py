@@ -22,6 +22,19 @@ def score_facts(scheme: Scheme, facts: Facts, period_text: str) -> PeriodResult:
     return evaluate(scheme, facts, period)
 
 
+def score_store(scheme_name: str, url: str, period_text: str) -> tuple[Scheme, PeriodResult]:
+    """Score from the store: the same engine on the same frames, read from the tables."""
+    from kaoping.store.db import open_store
+    from kaoping.store.facts import load_facts
+
+    scheme = load_scheme(scheme_name)
+    parse_period(period_text)
+    factory = open_store(url)
+    with factory() as session:
+        facts = load_facts(session)
+    return scheme, score_facts(scheme, facts, period_text)
+
+
 def score_folder(scheme_name: str, data: Path, period_text: str) -> tuple[Scheme, PeriodResult]:
     scheme = load_scheme(scheme_name)
     parse_period(period_text)  # a bad period is reported before any file is read

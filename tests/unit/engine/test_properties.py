@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kaoping.engine.consistency import check_facts
 from kaoping.engine.evaluate import evaluate
-from kaoping.engine.result import PeriodResult
+from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.io.readers import Facts, facts_from_frames
 from kaoping.output.document import result_document
 from kaoping.periods import parse_period
@@ -59,7 +59,9 @@ MONTHS = ["2023-12", *(f"2024-{m:02d}" for m in range(1, 13))]
 GROUP_ITEMS = {g.name: g.items for g in CITY.groups}
 ENF_ITEMS = {p.name: ["", p.name, "案卷不规范", "着装不规范"] for p in ENFORCEMENT.parts}
 CUSTOM_ITEMS = {"市容": ["甲", "乙", "丙"], "环卫": ["", "环卫", "x", "y"], "秩序": ["", "秩序"]}
-POINTS = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 1.25, 2.0, 3.0, 5.0, 10.0]), st.integers(0, 400).map(lambda x: x / 20))
+POINTS = st.one_of(
+    st.sampled_from([0.0, 0.5, 1.0, 1.25, 2.0, 3.0, 5.0, 10.0]), st.integers(0, 400).map(lambda x: x / 20)
+)
 ELIGIBLE = st.sampled_from([True, True, True, False])
 
 
@@ -76,10 +78,15 @@ def unit_rows(draw: st.DrawFn, group: str, prefix: str, least: int, most: int) -
     return [(f"{prefix}{i}", f"{group}{i}", group, draw(ELIGIBLE)) for i in range(draw(st.integers(least, most)))]
 
 
+def hot(values: list[str]) -> st.SearchStrategy[str]:
+    """Any of ``values``, the first one half the time: rows pile up on one unit (or part) and reach caps."""
+    return st.one_of(st.just(values[0]), st.sampled_from(values))
+
+
 def deduction_row(ids: list[str], items: dict[str, list[str]], first: date, last: date) -> st.SearchStrategy[Row]:
-    part_item = st.sampled_from(sorted(items)).flatmap(lambda p: st.tuples(st.just(p), st.sampled_from(items[p])))
+    part_item = hot(sorted(items)).flatmap(lambda p: st.tuples(st.just(p), st.sampled_from(items[p])))
     return st.builds(
-        lambda d, u, pi, pts: (d, u, pi[0], pi[1], pts), st.dates(first, last), st.sampled_from(ids), part_item, POINTS
+        lambda d, u, pi, pts: (d, u, pi[0], pi[1], pts), st.dates(first, last), hot(ids), part_item, POINTS
     )
 
 
@@ -88,13 +95,15 @@ def city_data(draw: st.DrawFn) -> Data:
     units = unit_rows(draw, "第一组", "a", 1, 6) + unit_rows(draw, "第二组", "b", 1, 4)
     group_of = {u[0]: u[2] for u in units}
     ids = sorted(group_of)
-    some_unit = st.one_of(st.just(ids[0]), st.sampled_from(ids))  # concentrate rows on one unit: caps are reached
+    some_unit = hot(ids)
     scores: list[Row] = []
     for _ in range(draw(st.integers(0, 40))):
         uid = draw(some_unit)
         part = draw(st.sampled_from(["部门考评", "市政府部门考评", "社会评价", "第三方测评"]))
         if part == "第三方测评":
-            scores.append((draw(st.sampled_from(MONTHS)), uid, part, draw(st.sampled_from(["", part])), draw(amount(500))))
+            scores.append(
+                (draw(st.sampled_from(MONTHS)), uid, part, draw(st.sampled_from(["", part])), draw(amount(500)))
+            )
         else:
             item = draw(st.sampled_from(GROUP_ITEMS[group_of[uid]]))
             top = 200 if part == "社会评价" else 300
@@ -102,7 +111,9 @@ def city_data(draw: st.DrawFn) -> Data:
     honors: list[Row] = []
     for _ in range(draw(st.integers(0, 14))):
         kind = draw(st.sampled_from(["award", "criticism"]))
-        day = draw(st.one_of(st.dates(date(2023, 10, 1), date(2024, 9, 30)), st.dates(date(2023, 1, 1), date(2024, 12, 31))))
+        day = draw(
+            st.one_of(st.dates(date(2023, 10, 1), date(2024, 9, 30)), st.dates(date(2023, 1, 1), date(2024, 12, 31)))
+        )
         honors.append((day, draw(some_unit), kind, draw(st.sampled_from(LEVELS)), draw(st.sampled_from(["", "表彰"]))))
     return {"units": units, "scores": scores, "honors": honors}
 
@@ -118,8 +129,12 @@ def deduction_data(draw: st.DrawFn, custom: bool) -> Data:
         matter = st.sampled_from(["文明城市", "示范中队", "数字化改革"])
         periods = st.sampled_from(["2024", "2024-Q2", "2024-07", "2023"])
         bonus = st.one_of(
-            st.tuples(periods, st.sampled_from(ids), st.just("争先创优"), matter, st.integers(0, 20).map(lambda x: x / 2)),
-            st.tuples(periods, st.sampled_from(ids), st.just("领导赋分"), st.just(""), st.integers(0, 6).map(lambda x: x / 4)),
+            st.tuples(
+                periods, st.sampled_from(ids), st.just("争先创优"), matter, st.integers(0, 20).map(lambda x: x / 2)
+            ),
+            st.tuples(
+                periods, st.sampled_from(ids), st.just("领导赋分"), st.just(""), st.integers(0, 6).map(lambda x: x / 4)
+            ),
         )
         data["scores"] = draw(st.lists(bonus, max_size=15))
     return data
@@ -128,7 +143,9 @@ def deduction_data(draw: st.DrawFn, custom: bool) -> Data:
 def frames(data: Data) -> dict[str, pl.DataFrame]:
     """One typed frame per file; ``_row`` numbered as a spreadsheet would (header is row 1)."""
     return {
-        name: pl.DataFrame([(*r, i + 2) for i, r in enumerate(rows)], schema={**COLUMNS[name], "_row": pl.Int64()}, orient="row")
+        name: pl.DataFrame(
+            [(*r, i + 2) for i, r in enumerate(rows)], schema={**COLUMNS[name], "_row": pl.Int64()}, orient="row"
+        )
         for name, rows in data.items()
     }
 
@@ -147,8 +164,13 @@ def run(scheme: Scheme, facts: Facts, period: str) -> PeriodResult:
     return evaluate(scheme, facts, parse_period(period))
 
 
+def everyone(result: PeriodResult) -> list[UnitResult]:
+    """Ranked and unrated (未考评: no score row in the period) units alike."""
+    return [u for g in result.groups for u in (*g.ranking, *g.unrated)]
+
+
 def totals(result: PeriodResult) -> dict[str, Decimal]:
-    return {u.unit_id: u.total for u in result.units()}
+    return {u.unit_id: u.total for u in everyone(result)}
 
 
 # 1. Row order never changes a result.
@@ -207,12 +229,12 @@ def test_city_parts_are_clamped_and_yearly_bonus_is_capped(data: Data) -> None:
     facts = build(CITY, data)
     limits = {"部门考评": 300, "社会评价": 200, "第三方测评": 500}
     for q in QUARTERS[1:]:
-        for u in run(CITY, facts, q).units():
+        for u in everyone(run(CITY, facts, q)):
             for name, top in limits.items():
                 assert 0 <= u.parts[name] <= top, (q, u.unit_id, name, u.parts[name])
             assert u.bonus >= 0
     year = run(CITY, facts, "2024")
-    for u in year.units():
+    for u in everyone(year):
         assert u.bonus <= 6, (u.unit_id, u.bonus)
         # Awards are added the quarter after their date: those dated 2023-10-01 .. 2024-09-30 add in 2024.
         won = sum(
@@ -228,7 +250,7 @@ def test_city_parts_are_clamped_and_yearly_bonus_is_capped(data: Data) -> None:
 def test_enforcement_items_and_bonus_are_capped(data: Data) -> None:
     result = run(ENFORCEMENT, build(ENFORCEMENT, data), "2024")
     maxima = {p.name: p.max for p in ENFORCEMENT.parts}
-    for u in result.units():
+    for u in everyone(result):
         for name, top in maxima.items():
             assert top is not None and 0 <= u.parts[name] <= top, (u.unit_id, name, u.parts[name])
         assert 0 <= u.bonus_detail.get("争先创优", Decimal(0)) <= 8
@@ -247,7 +269,11 @@ def weighted_case(draw: st.DrawFn) -> tuple[Scheme, Data, str]:
     sources = [draw(st.sampled_from(["scores", "deductions"])) for _ in range(n)]
     lines = [
         f"  - {{name: P{i}, max: 100, weight: {w}, source: {src}"
-        + (", item_cap: 30}" if src == "deductions" else f", scorers: {draw(st.sampled_from(['mean', 'max', 'sum']))}}}")
+        + (
+            ", item_cap: 30}"
+            if src == "deductions"
+            else f", scorers: {draw(st.sampled_from(['mean', 'max', 'sum']))}}}"
+        )
         for i, (w, src) in enumerate(zip(weights, sources, strict=True))
     ]
     text = "scheme: w\ntitle: 权重\nperiods: {month: {}, quarter: {from: month, combine: mean}}\n"
@@ -257,7 +283,9 @@ def weighted_case(draw: st.DrawFn) -> tuple[Scheme, Data, str]:
     ids = [u[0] for u in units]
     months = ["2024-04", "2024-05", "2024-06"]
     score_parts = [f"P{i}" for i, s in enumerate(sources) if s == "scores"] or ["none"]
-    score = st.tuples(st.sampled_from(months), st.sampled_from(ids), st.sampled_from(score_parts), st.just(""), amount(100))
+    score = st.tuples(
+        st.sampled_from(months), st.sampled_from(ids), st.sampled_from(score_parts), st.just(""), amount(100)
+    )
     deduction_parts = {f"P{i}": ["", "a", "b"] for i, s in enumerate(sources) if s == "deductions"}
     data: Data = {"units": units, "scores": [], "deductions": []}
     if "none" not in score_parts:
@@ -273,7 +301,7 @@ def weighted_case(draw: st.DrawFn) -> tuple[Scheme, Data, str]:
 def test_weighted_total_stays_within_0_and_100(case: tuple[Scheme, Data, str]) -> None:
     scheme, data, period = case
     result = run(scheme, build(scheme, data), period)
-    for u in result.units():
+    for u in everyone(result):
         assert 0 <= u.total <= 100, (u.unit_id, u.total, u.parts)
     assert_ranking(result)
 
@@ -285,7 +313,7 @@ def assert_ranking(result: PeriodResult) -> None:
     for g in result.groups:
         ranks = [u.rank for u in g.ranking]
         assert ranks == sorted(ranks), (g.group, ranks)
-        assert ranks[0] == 1
+        assert not ranks or ranks[0] == 1
         for u in g.ranking:
             assert u.shown_total == u.total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             assert u.rank == 1 + sum(o.shown_total > u.shown_total for o in g.ranking), (g.group, u.unit_id)
@@ -293,7 +321,7 @@ def assert_ranking(result: PeriodResult) -> None:
 
 def assert_rewards(scheme: Scheme, result: PeriodResult, criticized: set[str]) -> None:
     if not result.evaluated:  # no score or deduction row in the period: no ranking to reward, nobody flagged
-        assert all(u.reward == 0 and not u.flags for u in result.units())
+        assert all(u.reward == 0 and not u.flags for u in everyone(result))
         return
     for g in result.groups:
         tiers = scheme.rewards.tiers[g.group]
@@ -313,6 +341,7 @@ def assert_rewards(scheme: Scheme, result: PeriodResult, criticized: set[str]) -
             if u in may_lose and (p := 1 + sum(o.shown_total < u.shown_total for o in may_lose)) <= len(tiers.bottom):
                 expected += tiers.bottom[p - 1]
             assert u.reward == expected, (g.group, u.unit_id, u.reward, expected)
+        assert all(u.reward == 0 for u in g.unrated)
         # Tied winners each get their tier's amount (a reading city-1000.yaml documents), so the sum of the top
         # tiers bounds the rewards paid only when no two possible winners share a shown total.
         if len({u.shown_total for u in may_win}) == len(may_win):
@@ -325,7 +354,7 @@ def test_city_ranks_are_competition_ranks(data: Data, quarter: str) -> None:
     facts = build(CITY, data)
     for p in [quarter, "2024"]:
         result = run(CITY, facts, p)
-        assert sorted(u.unit_id for u in result.units()) == sorted(u[0] for u in data["units"])
+        assert sorted(u.unit_id for u in everyone(result)) == sorted(u[0] for u in data["units"])
         for g in result.groups:
             assert all(u.group == g.group for u in g.ranking)
         assert_ranking(result)
@@ -338,4 +367,4 @@ def test_city_rewards_follow_rank_eligibility_and_disqualification(data: Data, q
     criticized = {h[1] for h in data["honors"] if h[2] == "criticism" and period.contains_date(h[0])}
     assert_rewards(CITY, run(CITY, build(CITY, data), quarter), criticized)
     year = run(CITY, build(CITY, data), "2024")  # the year is ranked without rewards
-    assert all(u.reward == 0 and "disqualified" not in u.flags for u in year.units())
+    assert all(u.reward == 0 and "disqualified" not in u.flags for u in everyone(year))

@@ -1,0 +1,17 @@
+"""CLI command groups beyond `score`: each module registers its commands on the Typer app.
+
+Kept apart from cli.py so each area (store, publishing, server) owns its commands without one file
+growing past what a reader can hold.
+"""
+
+from __future__ import annotations
+
+import typer
+
+
+def register_all(app: typer.Typer) -> None:
+    from kaoping.commands import data_cmds, publish_cmds, serve_cmds
+
+    data_cmds.register(app)
+    publish_cmds.register(app)
+    serve_cmds.register(app)
