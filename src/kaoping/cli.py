@@ -20,6 +20,7 @@ from kaoping.engine.result import PeriodResult
 from kaoping.io.errors import InputErrors
 from kaoping.periods import PeriodError
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
+from kaoping.scheme.formula import FormulaError
 from kaoping.service import score_folder
 
 app = typer.Typer(
@@ -100,6 +101,8 @@ def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
         fail(f"--period: {exc}")
     except FileNotFoundError as exc:
         fail(f"--data: {exc}")
+    except FormulaError as exc:
+        fail(f"scheme {scheme}: {exc}")
 
 
 def _score_db(scheme: str, url: str, period: str) -> tuple[Scheme, PeriodResult]:

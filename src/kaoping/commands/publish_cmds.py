@@ -1,9 +1,271 @@
-"""Commands of this area (filled in by its feature)."""
+"""Commands for publishing results, accounts and the audit trail: `kaoping publish …`, `kaoping user …`,
+`kaoping audit`.
+
+They are thin: each opens the store, runs one function of ``kaoping.store.publishing`` / ``users`` /
+``audit`` in one transaction and prints the outcome, so the CLI and the REST API follow exactly the same
+rules (a draft cannot be published unreviewed from either).  Passwords are read from stdin or a hidden
+prompt, never from argv — argv is visible to every user of the machine in ``ps`` and shell history.
+"""
 
 from __future__ import annotations
 
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="store URL (default: $KAOPING_DATABASE_URL, else sqlite:///kaoping.db)")
+]
+ActorOption = Annotated[str | None, typer.Option(help="who does this, for the audit trail (default: login name)")]
+STATUS_STYLE = {"draft": "yellow", "reviewed": "cyan", "published": "bold green", "superseded": "dim"}
+
+
+class AuditFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "cli"
+
+
+@contextmanager
+def _session(db: str | None) -> Iterator[Session]:
+    """One transaction on the store; a known error becomes exit 2 with its message (nothing committed)."""
+    from kaoping.cli import fail
+    from kaoping.engine.evaluate import UnsupportedPeriod
+    from kaoping.io.errors import InputErrors
+    from kaoping.periods import PeriodError
+    from kaoping.scheme import SchemeError
+    from kaoping.store.db import open_store, transaction
+    from kaoping.store.publishing import PublishError
+    from kaoping.store.users import UserError
+
+    try:
+        with transaction(open_store(db)) as session:
+            yield session
+    except (PublishError, UserError, SchemeError) as exc:
+        fail(str(exc))
+    except (PeriodError, UnsupportedPeriod) as exc:
+        fail(f"--period: {exc}")
+    except InputErrors as exc:
+        fail(f"bad data in the store ({exc.total} problem(s)):\n{exc}")
+
+
+# --- kaoping publish ---------------------------------------------------------------------------------
+
+
+def compute(
+    scheme: Annotated[str, typer.Option(help="built-in scheme name or a scheme file")],
+    period: Annotated[str, typer.Option(help="2024-03, 2024-Q2 or 2024")],
+    reason: Annotated[str, typer.Option(help="why: required for a correction after publication")] = "",
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Score a period from the store and keep it as a draft (replaces an unpublished draft)."""
+    from kaoping.cli import out_console
+    from kaoping.store.publishing import compute_draft
+
+    with _session(db) as s:
+        row = compute_draft(s, scheme=scheme, period=period, actor=_actor(actor), reason=reason)
+        rid, version, name, per = row.id, row.version, row.scheme, row.period
+    out_console().print(
+        f"draft v{version} of {name} {per} stored as id {rid}; next: kaoping publish review {rid}", highlight=False
+    )
+
+
+def review_cmd(
+    result_id: Annotated[int, typer.Argument(metavar="ID", help="result id (see `kaoping publish list`)")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Mark a draft as reviewed (the check before publication)."""
+    from kaoping.cli import out_console
+    from kaoping.store.publishing import review
+
+    with _session(db) as s:
+        row = review(s, result_id, actor=_actor(actor))
+        text = f"reviewed {row.scheme} {row.period} v{row.version} (id {row.id}); next: kaoping publish release {row.id}"
+    out_console().print(text, highlight=False)
+
+
+def release(
+    result_id: Annotated[int, typer.Argument(metavar="ID", help="result id of a reviewed result")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Publish a reviewed result: it is frozen from now on; an earlier published version is superseded."""
+    from kaoping.cli import out_console
+    from kaoping.store.publishing import current, publish
+    from kaoping.store.tables import PublishedResult
+
+    with _session(db) as s:
+        row = s.get(PublishedResult, result_id)
+        previous = current(s, scheme=row.scheme, period=row.period) if row is not None else None
+        was = f" (supersedes v{previous.version})" if previous is not None else ""
+        row = publish(s, result_id, actor=_actor(actor))
+        text = f"published {row.scheme} {row.period} v{row.version} (id {row.id}){was}"
+    out_console().print(text, highlight=False)
+
+
+def list_cmd(
+    scheme: Annotated[str, typer.Option(help="scheme name")],
+    period: Annotated[str, typer.Option(help="2024-03, 2024-Q2 or 2024")],
+    db: DbOption = None,
+) -> None:
+    """Every version of a period's results, newest first, with status, reason and who/when."""
+    from kaoping.cli import err, out_console
+    from kaoping.store.publishing import versions
+
+    with _session(db) as s:
+        rows = versions(s, scheme=scheme, period=period)
+        table = Table(title=f"{scheme} {period} — result versions")
+        for col in ("id", "version", "status", "reason", "computed", "reviewed by", "published"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                str(r.id),
+                f"v{r.version}",
+                Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+                Text(r.reason or "—"),
+                Text(f"{r.created_by} {r.created_at:%Y-%m-%d %H:%M}"),
+                Text(r.reviewed_by or "—"),
+                Text(f"{r.published_by} {r.published_at:%Y-%m-%d %H:%M}" if r.published_at else "—"),
+            )
+    if not rows:
+        err.print(f"no results for {scheme} {period} yet; compute one: kaoping publish compute", highlight=False)
+        return
+    out_console().print(table)
+
+
+# --- kaoping user ------------------------------------------------------------------------------------
+
+
+def user_add(
+    username: Annotated[str, typer.Argument(help="login name")],
+    role: Annotated[str, typer.Option(help="admin, department, inspector, third_party, unit or public")],
+    unit: Annotated[str | None, typer.Option(help="unit_id (role unit)")] = None,
+    parts: Annotated[str | None, typer.Option(help="comma-separated parts or part/item (department, third_party)")] = None,
+    display_name: Annotated[str, typer.Option(help="name shown in the interface")] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
+    db: DbOption = None,
+) -> None:
+    """Add an account; the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    from kaoping.cli import fail, out_console
+    from kaoping.store.users import ROLE_NAMES, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    else:
+        fail("no password: pipe it in with --password-stdin (passwords are never taken from the command line)")
+    part_list = [p.strip() for p in (parts or "").split(",") if p.strip()]
+    with _session(db) as s:
+        user = create_user(
+            s, username=username, password=password, role=role, display_name=display_name, unit_id=unit, parts=part_list
+        )
+        text = f"added user {user.username} ({ROLE_NAMES[user.role]} {user.role}), id {user.id}"
+    out_console().print(text, highlight=False)
+
+
+# --- kaoping audit -----------------------------------------------------------------------------------
+
+
+def _short(v: Any) -> str:
+    text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """Only what changed for an update (``score: 140.0 → 141.5``); the values for an insert or event."""
+    if before and after:
+        keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
+        return "; ".join(f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys) or "(no change)"
+    if after:
+        return "→ " + ", ".join(f"{k}={_short(v)}" for k, v in after.items() if v not in (None, ""))
+    if before:
+        return ", ".join(f"{k}={_short(v)}" for k, v in before.items() if v not in (None, "")) + " → (deleted)"
+    return ""
+
+
+def audit(
+    unit: Annotated[str | None, typer.Option(help="only rows of this unit_id")] = None,
+    period: Annotated[str | None, typer.Option(help="only this period and the months inside it")] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", help="table or json")] = AuditFormat.TABLE,
+    db: DbOption = None,
+) -> None:
+    """The audit trail: who changed what, when, from what to what, and why."""
+    from kaoping.cli import err, out_console
+    from kaoping.store.audit import trail
+
+    with _session(db) as s:
+        entries = [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "table": e.table_name,
+                "key": e.row_key,
+                "unit_id": e.unit_id,
+                "period": e.period,
+                "before": e.before,
+                "after": e.after,
+                "reason": e.reason,
+            }
+            for e in trail(s, unit_id=unit, period=period)
+        ]
+    if format == AuditFormat.JSON:
+        sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not entries:
+        err.print("no audit entries match", highlight=False)
+        return
+    title = "audit trail" + (f" — unit {unit}" if unit else "") + (f" — {period}" if period else "")
+    table = Table(title=title)
+    for col in ("when", "who", "action", "table", "key", "before → after", "reason"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        table.add_row(
+            str(e["at"]).replace("T", " "),
+            Text(str(e["actor"])),
+            Text(str(e["action"])),
+            Text(str(e["table"])),
+            Text(_short(e["key"])),
+            Text(_change(e["before"], e["after"])),
+            Text(str(e["reason"] or "")),
+        )
+    out_console().print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to ``app``."""
+    """Add `publish` and `user` sub-apps and the `audit` command to ``app``."""
+    publish_app = typer.Typer(help="Compute, review and publish a period's results (结果发布).", no_args_is_help=True)
+    commands: list[tuple[str, Callable[..., None]]] = [
+        ("compute", compute),
+        ("review", review_cmd),
+        ("release", release),
+        ("list", list_cmd),
+    ]
+    for name, fn in commands:
+        publish_app.command(name)(fn)
+    user_app = typer.Typer(help="Accounts and roles (用户).", no_args_is_help=True)
+    user_app.command("add")(user_add)
+    app.add_typer(publish_app, name="publish")
+    app.add_typer(user_app, name="user")
+    app.command("audit")(audit)

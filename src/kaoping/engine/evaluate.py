@@ -155,13 +155,13 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
 
 def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitResult]:
     """Combine sub-period results; a mean counts only the sub-periods that were evaluated (had facts)."""
-    used = [s for s in subs if s.evaluated] if how == Combine.MEAN else subs
+    used = subs if how == Combine.SUM else [s for s in subs if s.evaluated]
     out: list[UnitResult] = []
     for u in _unit_rows(facts):
         uid = str(u["unit_id"])
         # a mean counts the sub-periods in which the unit was rated; a sum adds them all (a bonus added in a
         # quarter without scores still belongs to the year)
-        pairs = [(s, r) for s in used if (r := s.unit(uid)) is not None and (r.rated or how != Combine.MEAN)]
+        pairs = [(s, r) for s in used if (r := s.unit(uid)) is not None and (r.rated or how == Combine.SUM)]
         per = [r for _, r in pairs]
         first = subs[0].unit(uid)
         assert first is not None  # every unit is in every sub-period result

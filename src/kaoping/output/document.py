@@ -47,7 +47,12 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
                     for u in g.ranking
                 ],
                 "unrated": [
-                    {"unit_id": u.unit_id, "unit": u.name, "reason": "未考评: no row scores this unit in the period"}
+                    {
+                        "unit_id": u.unit_id,
+                        "unit": u.name,
+                        "reason": "未考评: no row scores this unit in the period",
+                        "flags": list(u.flags),
+                    }
                     for u in g.unrated
                 ],
             }

@@ -80,12 +80,6 @@ def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
             out.append(f"{path}.source: a part without sub-parts needs a source (scores, deductions or cases)")
         if part.source == "deductions" and part.max is None:
             out.append(f"{path}.max: a deduction part needs its maximum (the points deductions start from)")
-        if (
-            part.given_per is not None
-            and part.given_per not in s.periods
-            and part.given_per.size > min(k.size for k in s.periods)
-        ):
-            out.append(f"{path}.given_per: '{part.given_per.value}' is coarser than every period of the scheme")
         if part.items == "group" and not all(g.items for g in s.groups):
             empty = [g.name for g in s.groups if not g.items]
             out.append(f"{path}.items: 'group' but group(s) {empty} list no items")
@@ -190,6 +184,8 @@ def _check_groups_and_rewards(s: Scheme) -> list[str]:
             out.append(
                 f"{where}: give one condition (bottom, top, below, flagged, rank or failed_verifications), not several"
             )
+        if flag.failed_verifications and flag.consecutive > 1:
+            out.append(f"{where}.consecutive: failed_verifications counts one period; consecutive is not supported")
         if flag.flagged is not None and flag.flagged not in earlier:
             out.append(f"{where}.flagged: '{flag.flagged}' is not the code of an earlier flag rule {earlier}")
         earlier.append(flag.code)

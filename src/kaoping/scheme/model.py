@@ -255,8 +255,9 @@ class RectificationPenalty(Strict):
     """整改通报扣分 from notices.csv, in the period of each notification.
 
     A notification of a problem not rectified within ``rectify_days`` of it (rectified on the last day
-    counts as in time) costs ``points``; the ``escalate_after``-th consecutive such notification of the
-    same problem and every later one cost ``escalated_points`` (连续3次通报后仍未整改的, 双倍扣分).  A problem
+    counts as in time) costs ``points``; after ``escalate_after`` consecutive notifications of the same
+    problem, the next one and every later one cost ``escalated_points`` (连续3次通报后仍未整改的, 双倍扣分:
+    the 4th with ``escalate_after: 3``).  A problem
     rectified and later notified again starts a new count.
     """
 

@@ -39,11 +39,11 @@ mean of the evaluated quarters without flags).  Weights 整体卫生情况 30 (1
                total 28.2 + 19 + 23 + 21.25 = 91.45
            b3: 卫生 100 − (4 + 4) = 92; 设施 70; 外观 mean(80, 76) = 78
                total 27.6 + 18.25 + 17.5 + 19.5 = 82.85
-           ranks b1 1, b2 2, b3 3; b3 last → `supervision` (督促和整改)
+           ranks b1 1, b2 2, b3 3; b1 first → `commended` (表彰); b3 last → `supervision` (督促和整改)
   2024-Q1  b1: 100, 100, 80, 80 → 30 + 20 + 20 + 20 = 90
            b2: 100 − 5 = 95, 95, 90, 90 → 28.5 + 19 + 22.5 + 22.5 = 92.5
            b3: 100, 91.25, 85, 85 → 30 + 18.25 + 21.25 + 21.25 = 90.75
-           ranks b2 1, b3 2, b1 3; b1 → `supervision`
+           ranks b2 1, b3 2, b1 3; b2 → `commended`; b1 → `supervision`
   2024     b1 (90 + 92.25) / 2 = 91.125 → 91.13 (half-up);  b2 (92.5 + 91.45) / 2 = 91.975 → 91.98;
            b3 (90.75 + 82.85) / 2 = 86.8;  ranks b2 1, b1 2, b3 3; no flags in the year.
 """
@@ -214,8 +214,8 @@ def test_appearance_management_q2_parts_with_formula() -> None:
 def test_appearance_management_last_district_is_supervised() -> None:
     q1, q2 = run("appearance-management", "2024-Q1"), run("appearance-management", "2024-Q2")
     assert ranking(q1) == [("b2", 1, d("92.50")), ("b3", 2, d("90.75")), ("b1", 3, d("90.00"))]
-    assert {u.unit_id: u.flags for u in q1.units()} == {"b2": [], "b3": [], "b1": ["supervision"]}
-    assert {u.unit_id: u.flags for u in q2.units()} == {"b1": [], "b2": [], "b3": ["supervision"]}
+    assert {u.unit_id: u.flags for u in q1.units()} == {"b2": ["commended"], "b3": [], "b1": ["supervision"]}
+    assert {u.unit_id: u.flags for u in q2.units()} == {"b1": ["commended"], "b2": [], "b3": ["supervision"]}
 
 
 def test_appearance_management_year_mean_rounded_half_up_without_flags() -> None:
@@ -231,7 +231,7 @@ def test_appearance_management_cli() -> None:
     groups, rows = cli_pinned("appearance-management", "2024-Q2")
     assert groups == ["各区"]
     assert rows == [
-        (1, "b1", 92.25, 0.0, 0, []),
+        (1, "b1", 92.25, 0.0, 0, ["commended"]),
         (2, "b2", 91.45, 0.0, 0, []),
         (3, "b3", 82.85, 0.0, 0, ["supervision"]),
     ]
