@@ -1,9 +1,177 @@
-"""Commands of this area (filled in by its feature)."""
+"""Data commands: `kaoping import`, `kaoping export` and `kaoping template`.
+
+They move the interchange files (shared/spec/interchange.md) in and out of the store: the same folders
+and workbooks `kaoping score --data` reads, so an office can keep working in Excel while the store is
+the system of record.  The CLI helpers (``fail``, ``err``) are imported inside the commands because
+``kaoping.cli`` imports this module while it is being built.
+"""
 
 from __future__ import annotations
 
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from kaoping.io.templates import TemplateLists
+    from kaoping.scheme import Scheme
+    from kaoping.store.importer import ImportReport
+
+DbOption = Annotated[str | None, typer.Option(help="store URL (default: $KAOPING_DATABASE_URL or ./kaoping.db)")]
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to ``app``."""
+    app.command("import")(import_command)
+    app.command("export")(export_command)
+    app.command("template")(template_command)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "unknown"
+
+
+def _scheme(name: str | None) -> Scheme | None:
+    from kaoping.cli import fail
+    from kaoping.scheme import SchemeError, load_scheme
+
+    if name is None:
+        return None
+    try:
+        return load_scheme(name)
+    except SchemeError as exc:
+        fail(str(exc))
+
+
+def import_command(
+    source: Annotated[Path, typer.Argument(help="folder of CSV files or one .xlsx workbook")],
+    db: DbOption = None,
+    scheme: Annotated[str | None, typer.Option(help="also check the data against this scheme")] = None,
+    actor: Annotated[str | None, typer.Option(help="who imports, for the audit trail (default: OS user)")] = None,
+) -> None:
+    """Import every interchange file into the store: checked first, then all or nothing (repeatable)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kaoping.cli import err, fail
+    from kaoping.io.errors import InputErrors
+    from kaoping.store.db import open_store
+    from kaoping.store.importer import import_data
+
+    chosen = _scheme(scheme)
+    factory = open_store(db)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def progress(description: str, done: int, total: int) -> None:
+            bar.update(task, description=Path(description).name, completed=done, total=total or None)
+
+        try:
+            report = import_data(factory, source, actor=actor or _os_user(), scheme=chosen, progress=progress)
+        except InputErrors as exc:
+            bar.stop()
+            fail(f"bad input ({exc.total} problem(s)); nothing was imported:\n{exc}")
+        except FileNotFoundError as exc:
+            bar.stop()
+            fail(f"{source}: {exc.strerror or exc}")
+    _print_report(report)
+
+
+def _print_report(report: ImportReport) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from kaoping.cli import out_console
+
+    table = Table(title=Text(f"kaoping import {report.source}", style="italic"))
+    table.add_column("file")
+    table.add_column("status")
+    for name in ("rows", "inserted", "updated", "unchanged"):
+        table.add_column(name, justify="right")
+    for f in report.files:
+        counts = (f.rows, f.inserted, f.updated, f.unchanged)
+        numbers = ["", "", "", ""] if f.status == "absent" else [f"{n:,}" for n in counts]
+        # the file's own name (the folder is in the title); Text: "book.xlsx[scores]" is not markup
+        table.add_row(Text(Path(f.label).name), f.status, *numbers)
+    out_console().print(table)
+
+
+def export_command(
+    target: Annotated[Path, typer.Argument(help="folder to write the CSV files to, or FILE.xlsx")],
+    db: DbOption = None,
+) -> None:
+    """Write the store back as the interchange files (CSV UTF-8, or one .xlsx with a sheet per file)."""
+    from kaoping.cli import err, fail
+    from kaoping.io.export import write_csv_folder, write_workbook
+    from kaoping.store.db import open_store
+    from kaoping.store.importer import stored_frames
+
+    if target.exists() and not target.is_dir() and target.suffix.lower() != ".xlsx":
+        fail(f"{target} is a file: give a folder for CSV files, or a name ending in .xlsx")
+    frames = stored_frames(open_store(db))
+    try:
+        if target.suffix.lower() == ".xlsx":
+            write_workbook(target, frames)
+        else:
+            write_csv_folder(target, frames)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    rows = sum(f.height for f in frames.values())
+    err.print(f"wrote {target} ({rows:,} row(s) in {len(frames)} file(s))", highlight=False)
+
+
+def template_command(
+    target: Annotated[Path, typer.Argument(help="FILE.xlsx to write")],
+    db: DbOption = None,
+    scheme: Annotated[str | None, typer.Option(help="offer this scheme's parts and groups in drop-downs")] = None,
+) -> None:
+    """Write an Excel template: a sheet per interchange file, prompts and drop-down lists (units, parts)."""
+    from kaoping.cli import err, fail
+    from kaoping.io.templates import write_template
+
+    if target.suffix.lower() != ".xlsx":
+        fail(f"{target}: a template is an .xlsx workbook; give a name ending in .xlsx")
+    chosen = _scheme(scheme)
+    lists = _template_lists(_store_units(db), chosen)
+    try:
+        write_template(target, lists)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    err.print(f"wrote {target}", highlight=False)
+
+
+def _store_units(db: str | None) -> list[str]:
+    """The store's unit ids; none when no store was named and the default one does not exist yet (a
+    template should not create a database as a side effect)."""
+    from sqlalchemy import select
+
+    from kaoping.store.db import DEFAULT, database_url, open_store
+    from kaoping.store.tables import Unit
+
+    url = database_url(db)
+    if url == DEFAULT and not Path(url.removeprefix("sqlite:///")).exists():
+        return []
+    with open_store(db)() as session:
+        return sorted(session.scalars(select(Unit.unit_id)))
+
+
+def _template_lists(units: list[str], scheme: Scheme | None) -> TemplateLists:
+    """The drop-downs: the store's units; given a scheme, its groups and the parts each file may name
+    (leaf parts by the file that feeds them, plus the bonus parts given as scores)."""
+    from kaoping.io.templates import TemplateLists
+    from kaoping.scheme.model import ScoreBonus, Source
+
+    if scheme is None:
+        return TemplateLists(units=units)
+    leaves = scheme.leaves()
+    bonus = [r.name for r in scheme.bonus.rules if isinstance(r, ScoreBonus)]
+    parts = {
+        "scores": [p.name for p in leaves if p.source == Source.SCORES] + bonus,
+        "deductions": [p.name for p in leaves if p.source == Source.DEDUCTIONS],
+    }
+    return TemplateLists(units=units, groups=[g.name for g in scheme.groups], parts=parts)

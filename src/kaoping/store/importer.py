@@ -1,0 +1,258 @@
+"""Importing a data folder (or workbook) into the store: validated first, then all or nothing.
+
+An office imports the same spreadsheets many times — re-sent by e-mail, fixed and sent again — so an
+import must be safe to repeat and must never leave the store half-changed:
+
+* Everything is checked before anything is written: every reading error of every file (``read_facts``),
+  then every unit reference against this import's units and the store's, then (given a scheme) the
+  scheme's own checks on the store and the import merged.  All problems are reported together.
+* One transaction writes every file; any exception rolls all of it back.
+* A file's sha256 is recorded (``imports``); a file seen before is skipped as "already imported", and
+  rows are written through :func:`~kaoping.store.facts.write_facts`, matched on their natural keys, so
+  even a re-saved copy of a file only updates what really changed — with an audit row for each change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import openpyxl
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kaoping.engine.consistency import UNIT_FILES, check_facts
+from kaoping.io.columns import ROW
+from kaoping.io.errors import ErrorLog, InputError, InputErrors
+from kaoping.io.export import csv_text
+from kaoping.io.readers import FILE_NAMES, Facts, read_facts
+from kaoping.scheme import Scheme
+from kaoping.store.audit import AuditWriter, now
+from kaoping.store.db import transaction
+from kaoping.store.facts import TABLES, load_facts, natural_keys, write_facts
+from kaoping.store.tables import FactMixin, ImportBatch, Unit
+
+__all__ = ["ABSENT", "ALREADY", "IMPORTED", "FileReport", "ImportReport", "Progress", "import_data", "stored_frames"]
+
+IMPORTED = "imported"
+ALREADY = "already imported"
+ABSENT = "absent"
+
+Progress = Callable[[str, int, int], None]
+"""``progress(description, rows_done, rows_total)``; ``rows_total`` 0 = not known yet (still checking)."""
+
+_STORE_ROW = 10**12
+"""Added to the id of a stored row in the merged facts, so a scheme error on it can be told apart from an
+error on a row of the import (rows of a sheet never get this far) and cited as ``db:<table>``."""
+_LABEL_MAX = 500  # the width of imports.label and src_file
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to one interchange file of the import."""
+
+    name: str
+    label: str
+    status: str
+    """:data:`IMPORTED`, :data:`ALREADY` (same sha256 imported before) or :data:`ABSENT` (no such file)."""
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    source: str
+    files: tuple[FileReport, ...]
+
+    def file(self, name: str) -> FileReport:
+        return next(f for f in self.files if f.name == name)
+
+    @property
+    def changed(self) -> int:
+        """Rows inserted or updated: 0 means the store is as it was."""
+        return sum(f.inserted + f.updated for f in self.files)
+
+
+def import_data(
+    factory: sessionmaker[Session],
+    source: Path,
+    *,
+    actor: str,
+    scheme: Scheme | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every interchange file of ``source`` (folder or .xlsx) in one transaction.
+
+    Raises :class:`InputErrors` (nothing written) when any file, unit reference or — given ``scheme`` —
+    scheme check fails; ``FileNotFoundError`` when ``source`` does not exist.
+    """
+    report = progress or (lambda _description, _done, _total: None)
+    report("reading and checking", 0, 0)
+    facts = read_facts(source)
+    hashes = _hashes(Path(source), facts)
+    with transaction(factory) as session:
+        _check(session, facts, scheme)
+        seen = set(session.scalars(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(hashes.values())))))
+        todo = [n for n in FILE_NAMES if n in hashes and hashes[n] not in seen]
+        total = sum(getattr(facts, n).height for n in todo)
+        done = 0
+        files: list[FileReport] = []
+        for name in FILE_NAMES:
+            label = _fit(facts.label(name))
+            frame: pl.DataFrame = getattr(facts, name)
+            if name not in hashes:
+                files.append(FileReport(name, label, ABSENT))
+                continue
+            if name not in todo:
+                files.append(FileReport(name, label, ALREADY, frame.height))
+                continue
+            batch = ImportBatch(
+                sha256=hashes[name], kind=name, label=label, rows=frame.height, imported_at=now(), imported_by=actor
+            )
+            session.add(batch)
+            session.flush()  # the batch id, for the rows' import_id
+            audit = AuditWriter(session, actor, reason=f"import {label}")
+
+            def advance(rows: int, label: str = label) -> None:
+                nonlocal done
+                done += rows
+                report(label, done, total)
+
+            counts = write_facts(
+                session, name, frame, audit=audit, label=label, import_id=batch.id, on_progress=advance
+            )
+            audit.flush()
+            files.append(
+                FileReport(name, label, IMPORTED, frame.height, counts.inserted, counts.updated, counts.unchanged)
+            )
+    return ImportReport(str(source), tuple(files))
+
+
+def _fit(label: str) -> str:
+    """A label short enough for its column, keeping the end (the file name is what identifies it)."""
+    return label if len(label) <= _LABEL_MAX else "…" + label[-(_LABEL_MAX - 1) :]
+
+
+def _hashes(source: Path, facts: Facts) -> dict[str, str]:
+    """sha256 of every file present: the bytes of a CSV file; for a workbook, each sheet's canonical CSV
+    text (a workbook's bytes differ on every save even when no cell changed).  Absent files are left out."""
+    if source.is_dir():
+        out: dict[str, str] = {}
+        for name in FILE_NAMES:
+            path = Path(facts.label(name))
+            if path.is_file():
+                out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return out
+    present = _sheet_names(source)
+    return {
+        name: hashlib.sha256(csv_text(name, getattr(facts, name)).encode("utf-8")).hexdigest()
+        for name in FILE_NAMES
+        if name in present
+    }
+
+
+def _sheet_names(book: Path) -> set[str]:
+    """The interchange names that have a sheet, matched as the reader matches them (case, spaces)."""
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    try:
+        titles = {t.strip().lower() for t in workbook.sheetnames} | set(workbook.sheetnames)
+    finally:
+        workbook.close()
+    return {n for n in FILE_NAMES if n in titles}
+
+
+def _check(session: Session, facts: Facts, scheme: Scheme | None) -> None:
+    """Unit references against this import and the store; then the scheme on store + import merged."""
+    log = ErrorLog()
+    stored_units = set(session.scalars(select(Unit.unit_id)))
+    known = stored_units | set(facts.units.get_column("unit_id").to_list())
+    for name in UNIT_FILES:
+        frame: pl.DataFrame = getattr(facts, name)
+        bad = frame.filter(~pl.col("unit_id").is_in(list(known))).sort(ROW)
+        shown = [
+            InputError(
+                facts.label(name),
+                row,
+                "unit_id",
+                f"unknown unit '{unit}': expected a unit_id of units.csv in this import or of the store's units",
+            )
+            for row, unit in bad.head(50).select(ROW, "unit_id").iter_rows()
+        ]
+        log.add_counted(shown, bad.height)
+    if scheme is not None:
+        try:
+            check_facts(scheme, _merged(session, facts, known))
+        except InputErrors as exc:
+            log.add_counted([_relabel(e, facts) for e in exc.errors], exc.total)
+    log.raise_if_any()
+
+
+def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
+    """The facts the store will hold after the import: the import's rows plus the stored rows it does not
+    replace (matched on natural keys, as ``write_facts`` will match them).
+
+    Rows naming an unknown unit are left out: they are reported already, and once is enough.
+    """
+    stored = load_facts(session)
+    frames: dict[str, pl.DataFrame] = {}
+    for name in FILE_NAMES:
+        ours: pl.DataFrame = getattr(facts, name)
+        theirs: pl.DataFrame = getattr(stored, name)
+        if name in UNIT_FILES:
+            ours = ours.filter(pl.col("unit_id").is_in(list(known)))
+        if name == "units":
+            theirs = theirs.filter(~pl.col("unit_id").is_in(ours.get_column("unit_id").to_list()))
+            theirs = theirs.with_columns(pl.lit(_STORE_ROW, dtype=pl.Int64).alias(ROW))
+        elif not theirs.is_empty():
+            table = cast("type[FactMixin]", TABLES[name])
+            ids = pl.DataFrame(
+                [tuple(r) for r in session.execute(select(table.id, table.nkey))],
+                schema={ROW: pl.Int64, "nkey": pl.String},
+                orient="row",
+            )
+            replaced = natural_keys(name, ours).to_list() if not ours.is_empty() else []
+            theirs = (
+                theirs.join(ids, on=ROW, how="left")
+                .filter(~pl.col("nkey").is_in(replaced))
+                .drop("nkey")
+                .with_columns(pl.col(ROW) + _STORE_ROW)
+            )
+        frames[name] = pl.concat([ours, theirs]) if not theirs.is_empty() else ours
+    return Facts(
+        units=frames["units"],
+        scores=frames["scores"],
+        deductions=frames["deductions"],
+        honors=frames["honors"],
+        notices=frames["notices"],
+        cases=frames["cases"],
+        ranks=frames["ranks"],
+        labels=facts.labels,
+    )
+
+
+def _relabel(error: InputError, facts: Facts) -> InputError:
+    """A scheme error on a stored row names the table and the row's id, not the file being imported."""
+    if error.row is None or error.row < _STORE_ROW:
+        return error
+    name = next((n for n in FILE_NAMES if facts.label(n) == error.file), error.file)
+    row = error.row - _STORE_ROW
+    return InputError(f"db:{name}", row or None, error.column, error.message)
+
+
+def stored_frames(factory: sessionmaker[Session]) -> dict[str, pl.DataFrame]:
+    """The store's facts as interchange frames, in a stable order (the order rows were written), for export.
+
+    The order matters beyond looks: rows equal on their natural key are told apart by their order, so an
+    export imported again must list them as the store does.
+    """
+    with factory() as session:
+        facts = load_facts(session)
+    frames = {name: getattr(facts, name).sort(ROW) for name in FILE_NAMES}
+    frames["units"] = facts.units.sort([ROW, "unit_id"])
+    return frames
