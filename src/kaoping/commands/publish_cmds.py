@@ -15,12 +15,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from kaoping.store.tables import AuditEntry
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="store URL (default: $KAOPING_DATABASE_URL, else sqlite:///kaoping.db)")
@@ -99,7 +102,8 @@ def review_cmd(
 
     with _session(db) as s:
         row = review(s, result_id, actor=_actor(actor))
-        text = f"reviewed {row.scheme} {row.period} v{row.version} (id {row.id}); next: kaoping publish release {row.id}"
+        done = f"reviewed {row.scheme} {row.period} v{row.version} (id {row.id})"
+        text = f"{done}; next: kaoping publish release {row.id}"
     out_console().print(text, highlight=False)
 
 
@@ -159,7 +163,7 @@ def user_add(
     username: Annotated[str, typer.Argument(help="login name")],
     role: Annotated[str, typer.Option(help="admin, department, inspector, third_party, unit or public")],
     unit: Annotated[str | None, typer.Option(help="unit_id (role unit)")] = None,
-    parts: Annotated[str | None, typer.Option(help="comma-separated parts or part/item (department, third_party)")] = None,
+    parts: Annotated[str | None, typer.Option(help="comma-separated parts or part/item (department etc.)")] = None,
     display_name: Annotated[str, typer.Option(help="name shown in the interface")] = "",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
     db: DbOption = None,
@@ -187,11 +191,14 @@ def user_add(
 
 
 def _short(v: Any) -> str:
+    """A value fit for a table cell: hashes (row keys, document digests) cut to 12 hex digits."""
     text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    if len(text) >= 32 and all(c in "0123456789abcdef" for c in text):
+        return text[:12] + "…"
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+def _change(before: dict[str, object] | None, after: dict[str, object] | None) -> str:
     """Only what changed for an update (``score: 140.0 → 141.5``); the values for an insert or event."""
     if before and after:
         keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
@@ -201,6 +208,22 @@ def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
     if before:
         return ", ".join(f"{k}={_short(v)}" for k, v in before.items() if v not in (None, "")) + " → (deleted)"
     return ""
+
+
+def _entry_json(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": e.at.isoformat(),
+        "actor": e.actor,
+        "action": e.action,
+        "table": e.table_name,
+        "key": e.row_key,
+        "unit_id": e.unit_id,
+        "period": e.period,
+        "before": e.before,
+        "after": e.after,
+        "reason": e.reason,
+    }
 
 
 def audit(
@@ -214,24 +237,10 @@ def audit(
     from kaoping.store.audit import trail
 
     with _session(db) as s:
-        entries = [
-            {
-                "id": e.id,
-                "at": e.at.isoformat(),
-                "actor": e.actor,
-                "action": e.action,
-                "table": e.table_name,
-                "key": e.row_key,
-                "unit_id": e.unit_id,
-                "period": e.period,
-                "before": e.before,
-                "after": e.after,
-                "reason": e.reason,
-            }
-            for e in trail(s, unit_id=unit, period=period)
-        ]
+        entries = trail(s, unit_id=unit, period=period)
     if format == AuditFormat.JSON:
-        sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+        rows = [_entry_json(e) for e in entries]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if not entries:
         err.print("no audit entries match", highlight=False)
@@ -242,13 +251,13 @@ def audit(
         table.add_column(col, overflow="fold")
     for e in entries:
         table.add_row(
-            str(e["at"]).replace("T", " "),
-            Text(str(e["actor"])),
-            Text(str(e["action"])),
-            Text(str(e["table"])),
-            Text(_short(e["key"])),
-            Text(_change(e["before"], e["after"])),
-            Text(str(e["reason"] or "")),
+            f"{e.at:%Y-%m-%d %H:%M:%S}",
+            Text(e.actor),
+            Text(e.action),
+            Text(e.table_name),
+            Text(_short(e.row_key)),
+            Text(_change(e.before, e.after)),
+            Text(e.reason or ""),
         )
     out_console().print(table)
 

@@ -285,3 +285,12 @@ def _refuse_changes_to_frozen(_mapper: Mapper[Any], _conn: Connection, target: P
         f"result {target.scheme} {target.period} v{target.version} is {before} and frozen; "
         f"refusing to change {', '.join(changed)}"
     )
+
+
+@event.listens_for(PublishedResult, "before_delete")
+def _refuse_deleting_frozen(_mapper: Mapper[Any], _conn: Connection, target: PublishedResult) -> None:
+    """A published or superseded version is evidence of what the public was shown: it is never deleted."""
+    status = inspect(target).attrs.status.history
+    before = status.deleted[0] if status.deleted else target.status
+    if before in FROZEN:
+        raise PublishError(f"result {target.scheme} {target.period} v{target.version} is {before}; it is never deleted")
