@@ -75,7 +75,7 @@ def _honors(rule: HonorBonus, facts: Facts, period: Period, main: PeriodKind) ->
         return {}
     start = _main_index(df, main).alias("idx") + rule.delay * main.size
     df = df.with_columns(added_first=start).with_columns(added_year=pl.col("added_first") // 12)
-    df = df.sort("unit_id", "date", "pts", "title", descending=[False, False, True, False])
+    df = df.sort("unit_id", "date", "pts", "title", "_row", descending=[False, False, True, False, False])
     cap = int(rule.cap_per_year * MICRO) if rule.cap_per_year is not None else None
     if cap is not None:
         cum = pl.col("pts").cum_sum().over("unit_id", "added_year")
