@@ -1,0 +1,135 @@
+"""The application: settings, store, middleware and routers put together by ``create_app``.
+
+Built by a function rather than at import so the CLI, tests and a WSGI/ASGI server can each make one with
+their own database and secret; nothing global is shared between two apps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from kaoping.api import errors
+from kaoping.api.auth import SESSION_COOKIE
+from kaoping.api.context import ApiContext, load_office_schemes, load_settings
+from kaoping.api.roles import route_permission
+from kaoping.api.routes_admin import router as admin_router
+from kaoping.api.routes_appeals import router as appeals_router
+from kaoping.api.routes_audit import router as audit_router
+from kaoping.api.routes_auth import router as auth_router
+from kaoping.api.routes_evidence import MAX_BYTES
+from kaoping.api.routes_evidence import router as evidence_router
+from kaoping.api.routes_facts import router as facts_router
+from kaoping.api.routes_results import router as results_router
+from kaoping.store.db import open_store
+
+MAX_BODY = MAX_BYTES + 256 * 1024
+"""No request body needs more than one evidence file plus its form fields."""
+
+
+class BodyLimit:
+    """Refuse (413) a request whose declared Content-Length exceeds ``limit`` before reading any of it,
+    so an oversized upload is not first spooled to disk.  The evidence endpoint checks the real size."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if length.isdigit() and int(length) > self.limit:
+                body = b'{"detail":"request body too large","errors":[]}'
+                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 413, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def endpoints(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """(path, route) of every endpoint the app serves, routers included.
+
+    Since FastAPI 0.137 ``app.routes`` holds included routers as unexpanded nodes; ``iter_route_contexts``
+    is FastAPI's public way to expand them (older versions had already flattened the list).
+    """
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # pragma: no cover - FastAPI < 0.137.2
+        return [(r.path, r) for r in app.routes if isinstance(r, APIRoute)]
+    found: list[tuple[str, APIRoute]] = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            found.append((context.path or route.path, route))
+    return found
+
+
+def unguarded_routes(app: FastAPI) -> list[str]:
+    """/api endpoints that declare no permission: none may exist (the policy table must cover them all)."""
+    return [
+        f"{sorted(route.methods or ())} {path}"
+        for path, route in endpoints(app)
+        if path.startswith("/api") and route_permission(route) is None
+    ]
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    secret: str | None = None,
+    schemes: list[str] | None = None,
+    appeal_days: int | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """The kaoping API on the store at ``db_url`` (migrated on start); OpenAPI at /api/openapi.json."""
+    settings = load_settings(db_url, secret=secret, schemes=schemes, appeal_days=appeal_days, clock=clock)
+    ctx = ApiContext(settings=settings, factory=open_store(db_url), schemes=load_office_schemes(settings.schemes))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine = ctx.factory.kw.get("bind")
+        if engine is not None:
+            engine.dispose()
+
+    app = FastAPI(
+        title="kaoping 城市管理综合考评系统 API",
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    for router in (
+        auth_router,
+        admin_router,
+        facts_router,
+        results_router,
+        appeals_router,
+        evidence_router,
+        audit_router,
+    ):
+        app.include_router(router)
+    errors.install(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.token_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    missing = unguarded_routes(app)
+    if missing:
+        raise RuntimeError(f"endpoints without a permission in kaoping.api.roles: {', '.join(missing)}")
+    return app

@@ -1,0 +1,160 @@
+"""Who is asking: a signed bearer token, or the signed session cookie of a browser, or nobody (公众).
+
+Two ways in because the API has two kinds of client: scripts and other systems send
+``Authorization: Bearer <token>``; the browser front end keeps the Starlette session cookie (HttpOnly,
+SameSite=Lax, signed with the app secret).  A cookie is sent by the browser on its own, so a state-changing
+request authenticated by the cookie must also carry ``X-CSRF-Token`` equal to the token kept in that
+session (double submit): another site can make the browser send the cookie, but cannot read the token.
+A bearer token is never sent on its own, so it needs no CSRF token.
+
+Both carry a fingerprint of the account's password hash: changing a password ends every session and
+token made with the old one, although tokens are otherwise stateless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from kaoping.api.context import CtxDep, SessionDep, Settings
+from kaoping.store.tables import User
+from kaoping.store.users import get_user
+
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_COOKIE = "kaoping_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_TOKEN_SALT = "kaoping.api.token"
+
+bearer_scheme = HTTPBearer(auto_error=False, description="token from POST /api/auth/login")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller as the rules see it; anonymous callers are role ``public`` with no username."""
+
+    username: str | None
+    role: str
+    display_name: str = ""
+    unit_id: str | None = None
+    parts: tuple[str, ...] = ()
+    via: str = "anonymous"
+    """bearer | cookie | anonymous"""
+
+    @property
+    def authenticated(self) -> bool:
+        return self.username is not None
+
+    @property
+    def actor(self) -> str:
+        """The name audit rows carry."""
+        return self.username or "anonymous"
+
+    @property
+    def scorer_name(self) -> str:
+        """The ``source`` a department's or third party's score rows carry: the organisation's name."""
+        return self.display_name or self.username or ""
+
+
+ANONYMOUS = Principal(username=None, role="public")
+
+
+def principal_of(user: User, via: str) -> Principal:
+    return Principal(
+        username=user.username,
+        role=user.role,
+        display_name=user.display_name,
+        unit_id=user.unit_id,
+        parts=tuple(user.parts or ()),
+        via=via,
+    )
+
+
+def fingerprint(user: User) -> str:
+    """Changes whenever the password does; reveals nothing usable about the hash."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret, salt=_TOKEN_SALT)
+
+
+def issue_token(settings: Settings, user: User) -> str:
+    return _serializer(settings).dumps({"u": user.username, "f": fingerprint(user)})
+
+
+def _token_claims(settings: Settings, token: str) -> dict[str, Any] | None:
+    try:
+        data = _serializer(settings).loads(token, max_age=settings.token_seconds)
+    except BadSignature:  # also SignatureExpired, a subclass
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _active_user(session: Session, username: object, print_: object) -> User | None:
+    if not isinstance(username, str):
+        return None
+    user = get_user(session, username)
+    if user is None or not user.active or not hmac.compare_digest(str(print_), fingerprint(user)):
+        return None
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, made on first use (tied to this session: it lives inside the signed cookie)."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def start_session(request: Request, user: User) -> str:
+    """A fresh session for ``user`` (never reuse the pre-login one: session fixation); returns its CSRF token."""
+    request.session.clear()
+    request.session.update({"user": user.username, "f": fingerprint(user)})
+    return csrf_token(request)
+
+
+def current_principal(request: Request, session: SessionDep, ctx: CtxDep, bearer: BearerDep) -> Principal:
+    """Resolve the caller; every endpoint goes through this (via ``roles.require``), so CSRF is checked here.
+
+    A bearer header that is present but bad is a 401 — it never falls back to the cookie, which would
+    make a script's expired token silently act as whoever last used the browser.
+    """
+    if bearer is not None:
+        claims = _token_claims(ctx.settings, bearer.credentials)
+        user = _active_user(session, claims.get("u"), claims.get("f")) if claims else None
+        if user is None:
+            raise _unauthorized("invalid or expired token; sign in again at POST /api/auth/login")
+        return principal_of(user, "bearer")
+    if "user" not in request.session:
+        return ANONYMOUS
+    user = _active_user(session, request.session.get("user"), request.session.get("f"))
+    if user is None:
+        request.session.clear()
+        raise _unauthorized("session ended; sign in again")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        kept = request.session.get("csrf", "")
+        if not (sent and isinstance(kept, str) and hmac.compare_digest(sent, kept)):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"missing or wrong {CSRF_HEADER} header: send the token from login or GET /api/auth/csrf",
+            )
+    return principal_of(user, "cookie")
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,69 @@
+"""Error answers in one shape: ``{"detail": "...", "errors": [{file, row, column, message}]}``.
+
+Bad data is reported the way the CLI reports it — file, row and column — so an office reads the same kind
+of message whether a row came from a spreadsheet or a form; request-validation errors get the same
+``errors`` list next to FastAPI's usual ``detail``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from kaoping.api.models import InputProblem
+from kaoping.io.errors import InputError, InputErrors
+
+
+class ApiProblem(Exception):
+    """An answer other than success, with the data problems that caused it (if any)."""
+
+    def __init__(self, status_code: int, detail: str, errors: Iterable[InputProblem] = ()) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
+        self.detail = detail
+        self.errors = list(errors)
+
+
+def problems_of(errors: Iterable[InputError], scheme: str | None = None) -> list[InputProblem]:
+    return [InputProblem(scheme=scheme, file=e.file, row=e.row, column=e.column, message=e.message) for e in errors]
+
+
+def unprocessable(detail: str, errors: Iterable[InputProblem] = ()) -> ApiProblem:
+    return ApiProblem(status.HTTP_422_UNPROCESSABLE_CONTENT, detail, errors)
+
+
+async def _problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    body = {"detail": exc.detail, "errors": [e.model_dump() for e in exc.errors]}
+    return JSONResponse(body, status_code=exc.status_code)
+
+
+async def _input_errors(_request: Request, exc: Exception) -> JSONResponse:
+    """Facts in the store that the engine refuses (when computing or explaining a period)."""
+    assert isinstance(exc, InputErrors)
+    errors = [e.model_dump() for e in problems_of(exc.errors)]
+    body = {"detail": f"the data in the store does not fit the scheme ({exc.total} problem(s))", "errors": errors}
+    return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+async def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # the offending input is not echoed: it may be a password, or a NaN that JSON cannot carry
+    raw = [{k: v for k, v in e.items() if k not in ("input", "url", "ctx")} for e in exc.errors()]
+    errors = []
+    for e in raw:
+        loc = [str(p) for p in e.get("loc", ())]
+        where, column = (loc[0], ".".join(loc[1:])) if loc else ("request", "")
+        errors.append(InputProblem(file=f"request {where}", row=None, column=column or None, message=str(e["msg"])))
+    body = {"detail": jsonable_encoder(raw), "errors": [p.model_dump() for p in errors]}
+    return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiProblem, _problem)
+    app.add_exception_handler(InputErrors, _input_errors)
+    app.add_exception_handler(RequestValidationError, _validation)

@@ -1,0 +1,124 @@
+"""The office's master data: the schemes it runs, accounts, and the evaluated units (考评对象)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlalchemy import select
+
+from kaoping.api import factrows
+from kaoping.api.auth import Principal
+from kaoping.api.context import CtxDep, SessionDep
+from kaoping.api.errors import unprocessable
+from kaoping.api.models import InputProblem, UnitFields, UnitIn, UnitUpdate, Written
+from kaoping.api.roles import Perm, require, unit_scope
+from kaoping.api.schemas import SchemeOut, UserIn, UserOut
+from kaoping.store.audit import AuditWriter
+from kaoping.store.tables import Unit, User
+from kaoping.store.users import UserError, create_user
+
+router = APIRouter(prefix="/api", tags=["office"])
+
+
+@router.get("/schemes")
+def list_schemes(ctx: CtxDep, _: Annotated[Principal, Depends(require(Perm.OPEN))]) -> list[SchemeOut]:
+    """The schemes this office runs (KAOPING_SCHEMES): what results and rows are checked against."""
+    return [
+        SchemeOut(
+            scheme=name,
+            title=o.scheme.title,
+            version=o.scheme.version,
+            periods=[k.value for k in o.scheme.periods],
+            groups=[g.name for g in o.scheme.groups],
+            parts={p.name: str(p.source.value) if p.source else "" for p in o.scheme.leaves()},
+        )
+        for name, o in ctx.schemes.items()
+    ]
+
+
+@router.get("/users")
+def list_users(session: SessionDep, _: Annotated[Principal, Depends(require(Perm.USERS_READ))]) -> list[UserOut]:
+    return [UserOut.model_validate(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def add_user(
+    body: UserIn, session: SessionDep, who: Annotated[Principal, Depends(require(Perm.USERS_WRITE))]
+) -> UserOut:
+    """Create an account; refused (422) when its scope does not fit its role (a unit account needs its unit)."""
+    try:
+        user = create_user(
+            session,
+            username=body.username,
+            password=body.password,
+            role=body.role,
+            display_name=body.display_name,
+            unit_id=body.unit_id,
+            parts=body.parts,
+        )
+    except UserError as exc:
+        field, _, message = str(exc).partition(": ")
+        problem = InputProblem(file="request body", row=None, column=field, message=message)
+        raise unprocessable(str(exc), [problem]) from exc
+    audit = AuditWriter(session, who.actor, reason="account created")
+    detail = {"role": user.role, "unit_id": user.unit_id, "parts": list(user.parts)}
+    audit.event("insert", "users", user.username, unit_id=user.unit_id, detail=detail)
+    audit.flush()
+    session.commit()
+    return UserOut.model_validate(user)
+
+
+UnitsRead = Annotated[Principal, Depends(require(Perm.UNITS_READ))]
+UnitsWrite = Annotated[Principal, Depends(require(Perm.UNITS_WRITE))]
+
+
+@router.get("/units")
+def list_units(
+    session: SessionDep, who: UnitsRead, group: Annotated[str | None, Query(max_length=100)] = None
+) -> list[UnitFields]:
+    """Every unit (scorers need the list to enter rows); a unit account sees its own."""
+    stmt = select(Unit).order_by(Unit.unit_id)
+    own = unit_scope(who, None, "read units")
+    if own is not None:
+        stmt = stmt.where(Unit.unit_id == own)
+    if group is not None:
+        stmt = stmt.where(Unit.group == group)
+    return [UnitFields.model_validate(u) for u in session.scalars(stmt)]
+
+
+@router.get("/units/{unit_id}")
+def get_unit(unit_id: str, session: SessionDep, who: UnitsRead) -> UnitFields:
+    unit_scope(who, unit_id, "read the unit")
+    found = session.get(Unit, unit_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no unit '{unit_id}'")
+    return UnitFields.model_validate(found)
+
+
+def _save_unit(ctx: CtxDep, session: SessionDep, who: Principal, unit: UnitFields, reason: str) -> Written[UnitFields]:
+    frame = factrows.one_row("units", unit.model_dump())
+    factrows.validate(ctx, session, "units", frame)
+    outcome = factrows.write_row(session, "units", frame, actor=who.actor, reason=reason)
+    session.commit()
+    return Written[UnitFields](action=outcome.action, row=UnitFields.model_validate(outcome.row))
+
+
+@router.post("/units", status_code=status.HTTP_201_CREATED)
+def add_unit(body: UnitIn, ctx: CtxDep, session: SessionDep, who: UnitsWrite) -> Written[UnitFields]:
+    """Add a unit; its group must be a group of one of the office's schemes."""
+    if session.get(Unit, body.unit_id) is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"unit '{body.unit_id}' exists; PUT /api/units/{body.unit_id}")
+    unit = UnitFields.model_validate(body.model_dump())
+    return _save_unit(ctx, session, who, unit, body.reason)
+
+
+@router.put("/units/{unit_id}")
+def update_unit(
+    unit_id: str, body: UnitUpdate, ctx: CtxDep, session: SessionDep, who: UnitsWrite
+) -> Written[UnitFields]:
+    """Change a unit's name, group or reward eligibility (audited with before and after)."""
+    if session.get(Unit, unit_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no unit '{unit_id}'")
+    unit = UnitFields(unit_id=unit_id, name=body.name, group=body.group, reward_eligible=body.reward_eligible)
+    return _save_unit(ctx, session, who, unit, body.reason)

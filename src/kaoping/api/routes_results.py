@@ -1,0 +1,184 @@
+"""Results: compute a draft, review it, publish it (考评办); read what one's role may see; explain a unit.
+
+The workflow itself (versions, freezing, corrections) is ``kaoping.store.publishing``; this module only
+maps its errors to answers (unknown result 404, a step out of order 409) and filters what each role sees.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from sqlalchemy.orm import Session
+
+from kaoping.api.auth import Principal
+from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
+from kaoping.api.errors import ApiProblem, unprocessable
+from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
+from kaoping.api.schemas import ComputeIn, ExplainOut, LineOut, PublishedOut, ResultOut, ResultsView
+from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.periods import PeriodError, parse_period
+from kaoping.scheme import SchemeError
+from kaoping.service import score_facts
+from kaoping.store import publishing
+from kaoping.store.facts import load_facts
+from kaoping.store.tables import PublishedResult, Unit
+
+router = APIRouter(prefix="/api", tags=["results"])
+Anyone = Annotated[Principal, Depends(require(Perm.OPEN))]
+
+
+def _office_scheme(ctx: ApiContext, name: str) -> OfficeScheme:
+    found = ctx.schemes.get(name)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"this office runs no scheme '{name}'; see GET /api/schemes")
+    return found
+
+
+def _period(text: str) -> str:
+    try:
+        return str(parse_period(text))
+    except PeriodError as exc:
+        raise unprocessable(f"period: {exc}") from exc
+
+
+def _step_error(exc: publishing.PublishError) -> ApiProblem:
+    code = status.HTTP_404_NOT_FOUND if isinstance(exc, publishing.UnknownResult) else status.HTTP_409_CONFLICT
+    return ApiProblem(code, str(exc))
+
+
+@router.post("/results/compute", status_code=status.HTTP_201_CREATED)
+def compute(
+    body: ComputeIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_COMPUTE))]
+) -> ResultOut:
+    """Score the period from the store as a draft (a correction of a published period needs a reason)."""
+    office = ctx.schemes.get(body.scheme)
+    if office is None:
+        raise unprocessable(f"scheme: this office runs {', '.join(ctx.schemes)}, not '{body.scheme}'")
+    try:
+        row = publishing.compute_draft(
+            s, scheme=office.source, period=_period(body.period), actor=who.actor, reason=body.reason
+        )
+    except publishing.PublishError as exc:
+        raise _step_error(exc) from exc
+    except (SchemeError, UnsupportedPeriod) as exc:
+        raise unprocessable(str(exc)) from exc
+    s.commit()
+    return ResultOut.model_validate(row)
+
+
+@router.post("/results/{result_id}/review")
+def review(
+    result_id: int, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_REVIEW))]
+) -> ResultOut:
+    """Mark a draft as checked: publishing needs this second step."""
+    try:
+        row = publishing.review(s, result_id, actor=who.actor)
+    except publishing.PublishError as exc:
+        raise _step_error(exc) from exc
+    s.commit()
+    return ResultOut.model_validate(row)
+
+
+@router.post("/results/{result_id}/publish")
+def publish(
+    result_id: int, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_PUBLISH))]
+) -> ResultOut:
+    """Publish a reviewed result: frozen from now on; it opens the period's appeal window."""
+    try:
+        row = publishing.publish(s, result_id, actor=who.actor)
+    except publishing.PublishError as exc:
+        raise _step_error(exc) from exc
+    s.commit()
+    return ResultOut.model_validate(row)
+
+
+@router.get("/results/published")
+def published(ctx: CtxDep, s: SessionDep, _: Anyone) -> list[PublishedOut]:
+    """Every (scheme, period) with a published result, and its current version."""
+    out: list[PublishedOut] = []
+    for scheme, period in publishing.published_periods(s):
+        row = publishing.current(s, scheme=scheme, period=period)
+        if row is not None:
+            out.append(
+                PublishedOut(
+                    scheme=scheme, period=period, version=row.version, id=row.id, published_at=row.published_at
+                )
+            )
+    return out
+
+
+def _own_entry(document: dict[str, Any], unit_id: str, group: str) -> dict[str, Any]:
+    """The draft as a unit sees it: its group's entry with only its own row (others' drafts are not its business)."""
+    doc = copy.deepcopy(document)
+    groups = [g for g in doc.get("groups", []) if g.get("group") == group]
+    for g in groups:
+        g["ranking"] = [u for u in g.get("ranking", []) if u.get("unit_id") == unit_id]
+        g["unrated"] = [u for u in g.get("unrated", []) if u.get("unit_id") == unit_id]
+    doc["groups"] = groups
+    doc["excluded"] = [e for e in doc.get("excluded", []) if e.get("unit_id") == unit_id]
+    return doc
+
+
+def _draft_for(s: Session, who: Principal, row: PublishedResult) -> ResultOut:
+    out = ResultOut.model_validate(row)
+    if who.role == UNIT:
+        unit = s.get(Unit, who.unit_id) if who.unit_id else None
+        out.document = _own_entry(row.document, who.unit_id or "", unit.group if unit else "")
+    return out
+
+
+@router.get("/results/{scheme}/{period}")
+def results(scheme: str, period: str, ctx: CtxDep, s: SessionDep, who: Anyone) -> ResultsView:
+    """The published version and history for everyone; drafts only for the office (and a unit's own entry)."""
+    name = _office_scheme(ctx, scheme).scheme.scheme
+    period = _period(period)
+    rows = publishing.versions(s, scheme=name, period=period)
+    frozen = [r for r in rows if r.status in publishing.FROZEN]
+    current = next((r for r in rows if r.status == publishing.PUBLISHED), None)
+    draft_row = next((r for r in rows if r.status in publishing.OPEN), None) if sees_drafts(who) else None
+    shown = rows if who.role == ADMIN else frozen
+    if not shown and draft_row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no published result for {name} {period}")
+    return ResultsView(
+        scheme=name,
+        period=period,
+        current=ResultOut.model_validate(current) if current else None,
+        versions=[ResultOut.model_validate(r) for r in shown],
+        draft=_draft_for(s, who, draft_row) if draft_row else None,
+    )
+
+
+@router.get("/explain/{scheme}/{period}/{unit_id}")
+def explain(
+    scheme: str,
+    period: str,
+    unit_id: str,
+    ctx: CtxDep,
+    s: SessionDep,
+    who: Annotated[Principal, Depends(require(Perm.EXPLAIN))],
+) -> ExplainOut:
+    """A unit's score from the current store data, line by line down to the rows (得分说明)."""
+    unit_scope(who, unit_id, "see the explanation")
+    office = _office_scheme(ctx, scheme)
+    try:
+        result = score_facts(office.scheme, load_facts(s), _period(period))
+    except UnsupportedPeriod as exc:
+        raise unprocessable(str(exc)) from exc
+    found = result.unit(unit_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"unit '{unit_id}' is not evaluated by {scheme} in {period}")
+    lines = [
+        LineOut(part=ln.part, rule=ln.rule, points=float(ln.points), file=ln.file, rows=list(ln.rows))
+        for ln in found.lines
+    ]
+    return ExplainOut(
+        scheme=result.scheme,
+        period=result.period,
+        unit_id=found.unit_id,
+        unit=found.name,
+        rank=found.rank,
+        total=float(found.shown_total),
+        lines=lines,
+    )

@@ -1,0 +1,187 @@
+"""Request and response bodies of the non-fact endpoints: sign-in, accounts, results, appeals, evidence, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["admin", "department", "inspector", "third_party", "unit", "public"]
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class Me(BaseModel):
+    username: str | None
+    role: str
+    display_name: str = ""
+    unit_id: str | None = None
+    parts: list[str] = []
+    via: str = "anonymous"
+
+
+class LoginOut(BaseModel):
+    """Both credentials at once: the cookie (set on the response) for browsers, the token for scripts."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    csrf_token: str
+    user: Me
+
+
+class CsrfOut(BaseModel):
+    csrf_token: str
+
+
+class OkOut(BaseModel):
+    ok: bool = True
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=8, max_length=1000)
+    role: Role
+    display_name: str = Field("", max_length=200)
+    unit_id: str | None = Field(None, max_length=100)
+    parts: list[str] = []
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    role: str
+    display_name: str
+    unit_id: str | None
+    parts: list[str]
+    active: bool
+
+
+class SchemeOut(BaseModel):
+    scheme: str
+    title: str
+    version: int
+    periods: list[str]
+    groups: list[str]
+    parts: dict[str, str]
+    """Leaf part → where its values come from (scores, deductions, cases...)."""
+
+
+class ComputeIn(BaseModel):
+    scheme: str = Field(min_length=1, max_length=100)
+    period: str = Field(min_length=1, max_length=10)
+    reason: str = Field("", max_length=2000, description="required for a correction of a published period")
+
+
+class ResultOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    scheme: str
+    period: str
+    version: int
+    status: str
+    reason: str
+    created_at: dt.datetime
+    created_by: str
+    reviewed_by: str | None
+    published_at: dt.datetime | None
+    published_by: str | None
+    document: dict[str, Any]
+
+
+class ResultsView(BaseModel):
+    """A period's results as the caller may see them.
+
+    ``current``: the published version; ``versions``: every published version (superseded ones too), and
+    for the office every draft; ``draft``: the unpublished version (a unit sees only its own entry in it).
+    """
+
+    scheme: str
+    period: str
+    current: ResultOut | None
+    versions: list[ResultOut]
+    draft: ResultOut | None = None
+
+
+class PublishedOut(BaseModel):
+    scheme: str
+    period: str
+    version: int
+    id: int
+    published_at: dt.datetime | None
+
+
+class LineOut(BaseModel):
+    part: str
+    rule: str
+    points: float
+    file: str
+    rows: list[int]
+
+
+class ExplainOut(BaseModel):
+    scheme: str
+    period: str
+    unit_id: str
+    unit: str
+    rank: int
+    total: float
+    lines: list[LineOut]
+
+
+class AppealIn(BaseModel):
+    period: str = Field(min_length=1, max_length=10)
+    text: str = Field(min_length=1, max_length=10000)
+    target: str = Field("", max_length=200, description="what is disputed: a part, a row ('deductions:12')...")
+    unit_id: str | None = Field(None, max_length=100, description="units: leave empty (always their own)")
+    scheme: str | None = Field(None, max_length=100, description="only this scheme's publication opens the window")
+
+
+class AppealOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    unit_id: str
+    period: str
+    target: str
+    text: str
+    status: str
+    created_at: dt.datetime
+    created_by: str
+    answer: str
+
+
+class AnswerIn(BaseModel):
+    answer: str = Field(min_length=1, max_length=10000)
+    status: Literal["accepted", "rejected", "answered"] = "answered"
+
+
+class EvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    unit_id: str
+    target: str
+    filename: str
+    content_type: str
+    size: int
+    created_at: dt.datetime
+    created_by: str
+
+
+class AuditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    table_name: str
+    row_key: str
+    unit_id: str | None
+    period: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str
