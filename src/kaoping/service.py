@@ -31,7 +31,7 @@ def score_store(scheme_name: str, url: str, period_text: str) -> tuple[Scheme, P
     parse_period(period_text)
     factory = open_store(url)
     with factory() as session:
-        facts = load_facts(session)
+        facts = load_facts(session, scheme)
     return scheme, score_facts(scheme, facts, period_text)
 
 

@@ -163,7 +163,7 @@ def explain(
     unit_scope(who, unit_id, "see the explanation")
     office = _office_scheme(ctx, scheme)
     try:
-        result = score_facts(office.scheme, load_facts(s), _period(period))
+        result = score_facts(office.scheme, load_facts(s, office.scheme), _period(period))
     except UnsupportedPeriod as exc:
         raise unprocessable(str(exc)) from exc
     found = result.unit(unit_id)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.io.columns import FILES, SCHEMAS
 from kaoping.io.readers import FILE_NAMES, Facts, facts_from_frames
+from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import (
     Base,
@@ -161,8 +162,12 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return all(norm(a[k]) == norm(b[k]) for k in a)
 
 
-def load_facts(session: Session) -> Facts:
-    """Every fact table as the engine's frames; ``_row`` is the row's id, cited as ``db:<table>``."""
+def load_facts(session: Session, scheme: Scheme | None = None) -> Facts:
+    """Every fact table as the engine's frames; ``_row`` is the row's id, cited as ``db:<table>``.
+
+    With ``scheme``, only the units of its groups and their rows: one store can hold the units of several
+    schemes (districts under city-1000, bureaus under enforcement-100), each scored on its own.
+    """
     frames: dict[str, pl.DataFrame] = {}
     for kind in FILE_NAMES:
         table = TABLES[kind]
@@ -173,6 +178,12 @@ def load_facts(session: Session) -> Facts:
         data = [tuple(_float(v) for v in row) for row in result]
         schema = SCHEMAS[kind]
         frames[kind] = pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
+    if scheme is not None:
+        groups = [g.name for g in scheme.groups]
+        frames["units"] = frames["units"].filter(pl.col("group").is_in(groups))
+        ours = frames["units"].get_column("unit_id")
+        for kind in FILE_NAMES[1:]:
+            frames[kind] = frames[kind].filter(pl.col("unit_id").is_in(ours.implode()))
     facts = facts_from_frames(**frames)
     labels = {k: f"db:{k}" for k in FILE_NAMES}
     return Facts(**{k: getattr(facts, k) for k in FILE_NAMES}, labels=labels)

@@ -153,7 +153,7 @@ def compute_draft(session: Session, *, scheme: str, period: str, actor: str, rea
             "and needs a reason (更正原因)"
         )
     parsed = parse_scheme(stored.text, f"store:{name}@{stored.sha256[:12]}")
-    document = result_document(parsed, score_facts(parsed, load_facts(session), period_text))
+    document = result_document(parsed, score_facts(parsed, load_facts(session, parsed), period_text))
     row = next((r for r in existing if r.status in OPEN), None)
     action = "draft"
     if row is None:

@@ -66,3 +66,22 @@ def test_changed_score_is_updated_and_audited_with_before_and_after(db_url: str)
     assert entry.actor == "市城管局" and entry.reason == "复核更正"
     assert entry.before is not None and entry.after is not None
     assert (entry.before["score"], entry.after["score"]) == (140.0, 141.5)
+
+
+def test_one_store_holds_units_of_two_schemes(db_url: str) -> None:
+    # districts of city-1000 and bureaus of enforcement-100 in one store: each scheme scores only its own units
+    factory = open_store(db_url)
+    city, enforcement = read_facts(EXAMPLES / "city-1000"), read_facts(EXAMPLES / "enforcement-100")
+    with transaction(factory) as s:
+        audit = AuditWriter(s, "tester")
+        for facts in (city, enforcement):
+            for k in FILE_NAMES:
+                write_facts(s, k, getattr(facts, k), audit=audit)
+        audit.flush()
+    for name, facts, period in (("city-1000", city, "2024-Q2"), ("enforcement-100", enforcement, "2024")):
+        scheme = load_scheme(name)
+        with factory() as s:
+            stored = load_facts(s, scheme)
+        assert result_document(scheme, score_facts(scheme, stored, period)) == result_document(
+            scheme, score_facts(scheme, facts, period)
+        )
