@@ -119,6 +119,12 @@ def create_app(
         audit_router,
     ):
         app.include_router(router)
+    # Open311 GeoReport v2 (/open311/v2): public case intake, with its own errors in the spec's format
+    from kaoping.open311 import configure as configure_open311
+    from kaoping.open311 import router as open311_router
+
+    app.include_router(open311_router)
+    configure_open311(app, ctx.factory)
     errors.install(app)
     app.add_middleware(
         SessionMiddleware,

@@ -53,3 +53,14 @@ def test_numbers_must_be_finite(api: Api) -> None:
     headers = api.as_("admin") | {"Content-Type": "application/json"}
     r = api.client.post("/api/scores", content=body, headers=headers)
     assert r.status_code == 422 and r.json()["errors"][0]["column"] == "score"
+
+
+def test_main_app_serves_open311(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kaoping.api.app import create_app
+
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'k.db'}", secret="s" * 32))
+    services = client.get("/open311/v2/services.json")
+    assert services.status_code == 200 and any(s["service_code"] == "EV0102" for s in services.json())
+    assert client.get("/open311/v2/requests/nope.json").status_code == 404

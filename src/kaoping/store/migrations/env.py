@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+import kaoping.open311.tables  # noqa: F401  (its table lives on the shared metadata)
 from kaoping.store.db import make_engine
 from kaoping.store.tables import Base
 
