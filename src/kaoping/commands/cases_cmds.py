@@ -1,0 +1,244 @@
+"""`kaoping cases …`: synthetic cases, case metrics by level, their benchmark, and checks of the case config.
+
+The metrics command reads the same data folders and workbooks as `kaoping score` (with the optional level
+columns of :mod:`kaoping.cases.levels`), so an office can look at 网格, 部门 and 岗位 results of the cases it
+already keeps.  Config problems and bad input exit with status 2 and the file, row and column, like score.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    import polars as pl
+    from rich.console import Console
+
+
+class Output(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _fail(message: str) -> NoReturn:
+    from kaoping.cli import fail
+
+    fail(message)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `cases` command group to ``app``."""
+    cases_app = typer.Typer(
+        help="数字城管案卷: synthetic cases, metrics by region / department / post, benchmark, config checks.",
+        no_args_is_help=True,
+    )
+    app.add_typer(cases_app, name="cases")
+
+    @cases_app.command()
+    def generate(
+        units: Annotated[int, typer.Option(help="responsible units: the handbook's departments plus streets")],
+        cases: Annotated[int, typer.Option(help="number of cases")],
+        year: Annotated[int, typer.Option(help="year the cases are reported in")],
+        out: Annotated[Path, typer.Option(help="folder to write cases.csv and units.csv to")],
+        seed: Annotated[int, typer.Option(help="same seed, same cases")] = 1,
+        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML (default: the bundled example)")] = None,
+    ) -> None:
+        """Write realistic synthetic cases (categories, deadlines from the handbook, ~92% closed)."""
+        from kaoping.cases.categories import ConfigError
+        from kaoping.cases.generate import summary, write_dataset
+        from kaoping.cases.handbook import load_handbook
+        from kaoping.cli import err
+
+        if cases < 1:
+            _fail("--cases must be at least 1")
+        try:
+            book = load_handbook(handbook)
+            started = time.perf_counter()
+            city, frame = write_dataset(out, units=units, cases=cases, year=year, seed=seed, handbook=book)
+        except (ConfigError, ValueError) as exc:
+            _fail(str(exc))
+        took = time.perf_counter() - started
+        s = summary(frame)
+        err.print(
+            f"wrote {out / 'cases.csv'} ({frame.height:,} cases) and {out / 'units.csv'} ({city.units.height} units, "
+            f"{city.grids.height} grids) in {took:.1f} s; registered {s['registered']:.1%}, of dispatched: "
+            f"closed {s['closed']:.1%}, closed on time {s['closed_on_time']:.1%}, rework {s['rework']:.1%}, "
+            f"postponed {s['postponed']:.1%}",
+            highlight=False,
+        )
+
+    @cases_app.command()
+    def metrics(
+        data: Annotated[Path, typer.Option(help="folder of CSV files or one .xlsx workbook")],
+        period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
+        level: Annotated[str, typer.Option(help="region, department, post, or one level: grid … shift_lead")],
+        format: Annotated[Output, typer.Option("--format", help="table or json")] = Output.TABLE,
+        indicators: Annotated[Path | None, typer.Option(help="indicator scheme YAML (weights, grades)")] = None,
+        register_hours: Annotated[
+            float, typer.Option(help="按时立案: registered within this many working hours")
+        ] = 1.0,
+    ) -> None:
+        """Counts, rates, 综合指标值 and grade per grid / community / street / district, department or post."""
+        from kaoping.cases.categories import ConfigError
+        from kaoping.cases.grading import load_indicator_scheme, with_composite
+        from kaoping.cases.levels import GROUPS, LEVELS, LevelError, metrics_by_level, read_level_cases
+        from kaoping.io.errors import InputErrors
+        from kaoping.periods import PeriodError, parse_period
+
+        levels = GROUPS.get(level) or ((level,) if level in LEVELS else None)
+        if levels is None:
+            _fail(f"--level: '{level}' is not one of region, department, post, {', '.join(LEVELS)}")
+        try:
+            when = parse_period(period)
+            scheme = load_indicator_scheme(indicators)
+            frame = read_level_cases(data)
+            results = metrics_by_level(frame, when, levels, register_hours=register_hours)
+            results = {k: with_composite(v, scheme) for k, v in results.items()}
+        except PeriodError as exc:
+            _fail(f"--period: {exc}")
+        except InputErrors as exc:
+            _fail(f"bad input ({exc.total} problem(s)):\n{exc}")
+        except FileNotFoundError as exc:
+            _fail(f"--data: {exc}")
+        except (ConfigError, LevelError) as exc:
+            _fail(str(exc))
+        if format == Output.JSON:
+            doc = {"period": str(when), "levels": {k: v.to_dicts() for k, v in results.items()}}
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        else:
+            _print_tables(results, str(when))
+
+    @cases_app.command()
+    def bench(
+        cases: Annotated[int, typer.Option(help="generated cases")] = 1_000_000,
+        units: Annotated[int, typer.Option(help="responsible units")] = 200,
+        repeat: Annotated[int, typer.Option(help="runs; the best is kept")] = 3,
+    ) -> None:
+        """Time the level metrics over generated cases, as a ratio to a plain Polars group-by count."""
+        import polars as pl
+
+        from kaoping.cases.generate import build_city, generate_cases
+        from kaoping.cases.handbook import load_handbook
+        from kaoping.cases.levels import LEVELS, marked_cases, metrics_by_level, metrics_of
+        from kaoping.cli import err, out_console
+        from kaoping.periods import parse_period
+
+        book = load_handbook()
+        with err.status(f"generating {cases:,} cases…"):
+            started = time.perf_counter()
+            frame = generate_cases(cases, 2024, build_city(units, book), book, seed=1)
+            gen_s = time.perf_counter() - started
+        year = parse_period("2024")
+
+        def best(run: Callable[[], object]) -> float:
+            times = []
+            for _ in range(max(1, repeat)):
+                t0 = time.perf_counter()
+                run()
+                times.append(time.perf_counter() - t0)
+            return min(times)
+
+        with err.status("benchmarking…"):
+            baseline = best(lambda: frame.group_by("unit_id").agg(pl.len()))
+            marked = marked_cases(frame, year)
+            mark_s = best(lambda: marked_cases(frame, year))
+            per_level = {lv: best(partial(metrics_of, marked, lv)) for lv in LEVELS}
+            total = best(lambda: metrics_by_level(frame, year))
+        _print_bench(out_console(), cases, gen_s, baseline, mark_s, per_level, total)
+
+    @cases_app.command()
+    def check(
+        categories: Annotated[Path | None, typer.Option(help="categories YAML (default: bundled)")] = None,
+        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML (default: bundled)")] = None,
+        indicators: Annotated[Path | None, typer.Option(help="indicator scheme YAML (default: bundled)")] = None,
+    ) -> None:
+        """Check the office's case config files: categories, handbook (against them) and indicator weights."""
+        from kaoping.cases.categories import KIND_LABELS, ConfigError, load_categories
+        from kaoping.cases.grading import load_indicator_scheme
+        from kaoping.cases.handbook import load_handbook
+        from kaoping.cli import out_console
+
+        try:
+            cats = load_categories(categories)
+            book = load_handbook(handbook, cats)
+            scheme = load_indicator_scheme(indicators)
+        except ConfigError as exc:
+            _fail(str(exc))
+        console = out_console()
+        for kind, label in KIND_LABELS.items():
+            majors = cats.majors(kind)
+            console.print(
+                f"{cats.source}: {label} {len(majors)} 大类, {len(cats.of_kind(kind))} 小类 "
+                f"({sum(c.extension for c in cats.of_kind(kind))} extension)",
+                highlight=False,
+            )
+        console.print(f"{book.source}: {len(book.rules)} rules, {len(book.units)} units", highlight=False)
+        console.print(
+            f"{scheme.source}: levels {', '.join(scheme.weights)}; grades "
+            + ", ".join(f"{g} ≥ {v}" for g, v in scheme.grades)
+            + f", else {scheme.lowest}",
+            highlight=False,
+        )
+
+
+def _print_tables(results: dict[str, pl.DataFrame], period: str) -> None:
+    from rich.table import Table
+
+    from kaoping.cases.levels import LABELS, RATES
+    from kaoping.cli import out_console
+
+    console = out_console()
+    for level, frame in results.items():
+        table = Table(title=f"{LABELS[level]} ({level}) — {period}, {frame.height} row(s)")
+        for column in frame.columns[1:]:
+            table.add_column(
+                column, justify="left" if column in ("key", "community", "street", "district") else "right"
+            )
+        for row in frame.iter_rows(named=True):
+            cells = []
+            for column in frame.columns[1:]:
+                value = row[column]
+                if value is None:
+                    cells.append("—")
+                elif column in RATES:
+                    cells.append(f"{value:.2%}")
+                elif isinstance(value, float):
+                    cells.append(f"{value:.2f}")
+                else:
+                    cells.append(str(value))
+            table.add_row(*cells)
+        console.print(table)
+
+
+def _print_bench(
+    console: Console,
+    cases: int,
+    gen_s: float,
+    baseline: float,
+    mark_s: float,
+    per_level: dict[str, float],
+    total: float,
+) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"kaoping cases bench — {cases:,} generated cases (generated in {gen_s:.2f} s)")
+    for col in ("step", "seconds", "× baseline"):
+        table.add_column(col, justify="right")
+
+    def ratio(s: float) -> str:
+        return f"{s / baseline:.1f}×" if baseline else "—"
+
+    table.add_row("baseline: group_by(unit_id).len()", f"{baseline:.4f}", "1.0×")
+    table.add_row("mark cases for the period", f"{mark_s:.4f}", ratio(mark_s))
+    for level, seconds in per_level.items():
+        table.add_row(f"  {level} from marked cases", f"{seconds:.4f}", ratio(seconds))
+    table.add_row("all 9 levels (metrics_by_level)", f"{total:.4f}", ratio(total))
+    console.print(table)
