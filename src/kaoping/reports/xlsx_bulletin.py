@@ -1,0 +1,262 @@
+"""`kaoping report --format xlsx`: the bulletin workbook (考评通报) offices pass around and print.
+
+Offices keep working in Excel after the result is out — they sort, filter, paste into their own
+bulletins — so the workbook is laid out the way their own sheets are: one ranking sheet per group (名次,
+单位, the parts, 加分, 扣分, 总分, 奖惩, 标记), then the deductions as a pivot of item × unit, the top reasons
+per unit, repeated problems, overdue rectifications and case metrics.  Every sheet has a frozen header,
+real numbers with number formats (never text) and column widths that fit Chinese text.  Nothing is
+computed here: all values come from :class:`~kaoping.reports.data.BulletinData`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from kaoping.engine.numbers import rounded
+from kaoping.engine.result import GroupResult
+from kaoping.reports.data import BulletinData
+
+__all__ = ["TOP_REASONS", "write_xlsx"]
+
+TOP_REASONS = 5
+"""Reasons listed per unit on 扣分原因: a bulletin names the few that matter, the pivot has the rest."""
+
+Cell = str | int | float | date | None
+
+
+def text_width(value: object) -> int:
+    """Display width in Excel columns: CJK (wide) characters take two, others one."""
+    s = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+@dataclass
+class _Formats:
+    head: Format
+    text: Format
+    number: Format
+    money: Format
+    count: Format
+    percent: Format
+    day: Format
+
+
+def _formats(book: Workbook, decimals: int) -> _Formats:
+    def fmt(**props: object) -> Format:
+        return book.add_format({"border": 1, "valign": "vcenter", **props})
+
+    return _Formats(
+        head=fmt(bold=True, bg_color="#DDEBF7", text_wrap=True, align="center"),
+        text=fmt(),
+        number=fmt(num_format="0." + "0" * decimals if decimals else "0"),
+        money=fmt(num_format="#,##0;[Red]-#,##0"),
+        count=fmt(num_format="0"),
+        percent=fmt(num_format="0.00"),
+        day=fmt(num_format="yyyy-mm-dd"),
+    )
+
+
+def _table(
+    sheet: Worksheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    formats: Sequence[Format],
+    f: _Formats,
+    *,
+    freeze_cols: int = 0,
+) -> None:
+    """Header row, data rows with one format per column, frozen header and widths fitted to the text."""
+    sheet.write_row(0, 0, list(header), f.head)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                sheet.write_blank(r, c, None, formats[c])
+            elif isinstance(value, date):
+                sheet.write_datetime(r, c, value, formats[c])
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value, formats[c])
+            else:
+                sheet.write_string(r, c, value, formats[c])
+    sheet.freeze_panes(1, freeze_cols)
+    if rows:
+        sheet.autofilter(0, 0, len(rows), len(header) - 1)
+    for c, title in enumerate(header):
+        widest = max([text_width(title), *(text_width(row[c]) for row in rows)])
+        sheet.set_column(c, c, min(max(widest + 2, 6), 60))
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique (case-insensitive)."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "Sheet"
+    candidate, n = clean, 2
+    while candidate.lower() in used:
+        candidate = f"{clean[: 31 - len(str(n)) - 1]}~{n}"
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, f: _Formats) -> None:
+    d = data.scheme.display
+    sheet = book.add_worksheet(name)
+    parts = g.ranking[0].top_parts if g.ranking else []
+    changes, moves = data.analysis.changes, data.analysis.rank_changes
+    header = ["名次", "单位编号", "单位", *parts, "加分", "扣分", "总分", "较上期", "名次升降", "奖惩(元)", "标记"]
+
+    def num(x: Decimal) -> float:
+        return float(rounded(x, d.decimals, d.rounding))
+
+    rows: list[list[Cell]] = []
+    for u in g.ranking:
+        change = changes.get(u.unit_id)
+        rows.append(
+            [
+                u.rank,
+                u.unit_id,
+                u.name,
+                *[num(u.parts[p]) for p in parts],
+                num(u.bonus),
+                num(u.penalty),
+                float(u.shown_total),
+                None if change is None else float(change),
+                moves.get(u.unit_id),
+                u.reward,
+                " ".join(u.flags),
+            ]
+        )
+    for u in g.unrated:
+        rows.append(["未考评", u.unit_id, u.name, *[None] * (len(header) - 4), " ".join(u.flags)])
+    n = len(parts)
+    formats = [f.count, f.text, f.text, *[f.number] * (n + 4), f.count, f.money, f.text]
+    _table(sheet, header, rows, formats, f, freeze_cols=3)
+    if g.ranking:
+        chart = book.add_chart({"type": "column"})
+        total_col = 3 + n + 2
+        chart.add_series(
+            {
+                "name": "总分",
+                "categories": [name, 1, 2, len(g.ranking), 2],
+                "values": [name, 1, total_col, len(g.ranking), total_col],
+                "data_labels": {"value": True},
+            }
+        )
+        chart.set_title({"name": f"{g.group} 总分 · {data.result.period}"})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": max(480, 60 * len(g.ranking)), "height": 320})
+        sheet.insert_chart(len(rows) + 3, 1, chart)
+
+
+def _pivot_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
+    """扣分汇总: one row per (part, item), one column per unit that lost points, totals both ways."""
+    sheet = book.add_worksheet(name)
+    units = [u for g in data.result.groups for u in (*g.ranking, *g.unrated) if u.unit_id in data.analysis.by_unit]
+    cells: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for unit_id, reasons in data.analysis.by_unit.items():
+        for r in reasons:
+            row = cells.setdefault((r.part, r.item), {})
+            row[unit_id] = row.get(unit_id, Decimal(0)) + r.points
+    order = [(r.part, r.item) for r in data.analysis.by_item]
+    header = ["考评部分", "考评项目", *[u.name for u in units], "合计", "次数"]
+    counts = {(r.part, r.item): r.count for r in data.analysis.by_item}
+    rows: list[list[Cell]] = []
+    for key in order:
+        values = cells.get(key, {})
+        rows.append(
+            [
+                key[0],
+                key[1],
+                *[float(values[u.unit_id]) if u.unit_id in values else None for u in units],
+                float(sum(values.values(), Decimal(0))),
+                counts[key],
+            ]
+        )
+    if rows:
+        total: list[Cell] = ["合计", ""]
+        for c in range(2, 2 + len(units) + 1):
+            total.append(float(sum((Decimal(str(r[c])) for r in rows if r[c] is not None), Decimal(0))))
+        total.append(sum(counts.values()))
+        rows.append(total)
+    formats = [f.text, f.text, *[f.number] * (len(units) + 1), f.count]
+    _table(sheet, header, rows, formats, f, freeze_cols=2)
+
+
+def _reasons_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
+    sheet = book.add_worksheet(name)
+    repeated = {(r.unit_id, r.part, r.item, r.problem) for r in data.analysis.repeated}
+    header = ["名次", "单位编号", "单位", "序号", "考评部分", "考评项目", "问题", "次数", "扣分", "重复发现"]
+    rows: list[list[Cell]] = []
+    for u in (u for g in data.result.groups for u in (*g.ranking, *g.unrated)):
+        for i, r in enumerate(data.analysis.by_unit.get(u.unit_id, [])[:TOP_REASONS], start=1):
+            again = "是" if (r.unit_id, r.part, r.item, r.problem) in repeated else ""
+            rank: Cell = u.rank if u.rated else "未考评"
+            rows.append([rank, u.unit_id, u.name, i, r.part, r.item, r.problem, r.count, float(r.points), again])
+    formats = [f.count, f.text, f.text, f.count, f.text, f.text, f.text, f.count, f.number, f.text]
+    _table(sheet, header, rows, formats, f, freeze_cols=3)
+
+
+def _repeated_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
+    sheet = book.add_worksheet(name)
+    header = ["单位编号", "单位", "考评部分", "考评项目", "问题", "次数", "扣分"]
+    rows: list[list[Cell]] = [
+        [r.unit_id, r.unit, r.part, r.item, r.problem, r.count, float(r.points)] for r in data.analysis.repeated
+    ]
+    formats = [f.text, f.text, f.text, f.text, f.text, f.count, f.number]
+    _table(sheet, header, rows, formats, f, freeze_cols=2)
+
+
+def _overdue_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
+    sheet = book.add_worksheet(name)
+    header = ["问题编号", "单位编号", "单位", "首次通报", "最近通报", "通报次数", "未整改天数"]
+    keys = ("problem_id", "unit_id", "unit", "notified_on", "last_notified_on", "notices", "days_open")
+    rows: list[list[Cell]] = []
+    for item in data.analysis.overdue:
+        row: list[Cell] = []
+        for k in keys:
+            v = item.get(k)
+            row.append(v if isinstance(v, str | int | float | date) else None)
+        rows.append(row)
+    formats = [f.text, f.text, f.text, f.day, f.day, f.count, f.count]
+    _table(sheet, header, rows, formats, f, freeze_cols=3)
+
+
+def _metrics_sheet(book: Workbook, name: str, metrics: pl.DataFrame, f: _Formats) -> None:
+    from kaoping.cases.metrics import COUNTS
+
+    sheet = book.add_worksheet(name)
+    header = ["单位编号", "单位", *metrics.columns[2:]]
+    rows: list[list[Cell]] = [list(r) for r in metrics.iter_rows()]
+    formats = [f.text, f.text, *[f.count if c in COUNTS else f.percent for c in metrics.columns[2:]]]
+    _table(sheet, header, rows, formats, f, freeze_cols=2)
+
+
+def write_xlsx(bulletin: BulletinData, out: Path) -> None:
+    """Write the bulletin workbook to ``out`` via a temporary file, so a failure never leaves half a file."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    book = xlsxwriter.Workbook(str(tmp))
+    try:
+        f = _formats(book, bulletin.scheme.display.decimals)
+        used: set[str] = set()
+        for g in bulletin.result.groups:
+            _group_sheet(book, _sheet_name(g.group, used), g, bulletin, f)
+        _pivot_sheet(book, _sheet_name("扣分汇总", used), bulletin, f)
+        _reasons_sheet(book, _sheet_name("扣分原因", used), bulletin, f)
+        _repeated_sheet(book, _sheet_name("重复问题", used), bulletin, f)
+        _overdue_sheet(book, _sheet_name("整改超期", used), bulletin, f)
+        if bulletin.metrics is not None:
+            _metrics_sheet(book, _sheet_name("案卷指标", used), bulletin.metrics, f)
+        book.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(out)
