@@ -1,0 +1,177 @@
+"""The page routes: 公示 (public rankings), the office's period page with bulletin downloads, sign-in.
+
+Public pages read only what was *published* (``publishing.current``): the frozen document, never a
+fresh computation, so what a citizen sees is exactly what the office released.  Bulletins are built
+from the store on request, like ``kaoping report --db``, so the office always downloads current facts.
+Routes are plain ``def``: scoring and PDF rendering block, so FastAPI runs them in its thread pool.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kaoping.api.auth import Principal
+from kaoping.api.context import CtxDep, SessionDep
+from kaoping.io.errors import InputErrors
+from kaoping.reports.data import BulletinData, bulletin_data
+from kaoping.store import publishing
+from kaoping.store.tables import PublishedResult
+from kaoping.web.app import ViewerDep, download, error_page, mount_static, render
+
+router = APIRouter(include_in_schema=False)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _versions(session: SessionDep, scheme: str, period: str) -> list[PublishedResult] | None:
+    """Every version of (scheme, period), or None when the period text is not a period at all."""
+    try:
+        return publishing.versions(session, scheme=scheme, period=period)
+    except ValueError:
+        return None
+
+
+def _chart(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON island the bar charts read: per group, unit names and shown totals in rank order."""
+    return [
+        {
+            "group": g["group"],
+            "units": [u["unit"] for u in g["ranking"]],
+            "totals": [u["total"] for u in g["ranking"]],
+        }
+        for g in document.get("groups", [])
+    ]
+
+
+def _part_names(document: dict[str, Any]) -> list[str]:
+    """Column headings for the parts, in the scheme's order (the first ranked unit has them all)."""
+    for g in document.get("groups", []):
+        for u in g["ranking"]:
+            return list(u["parts"])
+    return []
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    """The public ranking is what most visitors come for."""
+    return RedirectResponse("/public", status_code=302)
+
+
+@router.get("/public")
+def public_index(request: Request, session: SessionDep, who: ViewerDep) -> Response:
+    """Every (scheme, period) with a published result, newest period first."""
+    pairs = sorted(publishing.published_periods(session), key=lambda p: (p[0], p[1]), reverse=True)
+    return render(request, "public_index.html", who, pairs=pairs)
+
+
+@router.get("/public/{scheme}/{period}")
+def public_period(request: Request, scheme: str, period: str, session: SessionDep, who: ViewerDep) -> Response:
+    """The published ranking; earlier (superseded) versions are named so a correction is never hidden."""
+    rows = _versions(session, scheme, period) or []
+    current = next((r for r in rows if r.status == publishing.PUBLISHED), None)
+    if current is None:
+        return error_page(request, who, 404, "未找到公示结果", f"{scheme} {period} 尚未发布考评结果。")
+    earlier = [r for r in rows if r.status == publishing.SUPERSEDED]
+    document = current.document
+    return render(
+        request,
+        "public_period.html",
+        who,
+        scheme=scheme,
+        period=period,
+        current=current,
+        earlier=earlier,
+        document=document,
+        part_names=_part_names(document),
+        chart=_chart(document),
+    )
+
+
+def _admin_only(request: Request, who: Principal) -> Response | None:
+    """Anonymous readers are sent to sign in; signed-in non-admins are refused (403), not redirected."""
+    if not who.authenticated:
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    if who.role != "admin":
+        return error_page(request, who, 403, "无权访问", "此页面仅限考评办使用。")
+    return None
+
+
+@router.get("/periods/{scheme}/{period}")
+def period_page(
+    request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: ViewerDep
+) -> Response:
+    """The office's view of one period: every version in any status, and the bulletin downloads."""
+    refused = _admin_only(request, who)
+    if refused is not None:
+        return refused
+    rows = _versions(session, scheme, period)
+    if rows is None or scheme not in ctx.schemes:
+        return error_page(request, who, 404, "未找到考评期", f"没有考评方案 {scheme} 的考评期 {period}。")
+    return render(request, "period.html", who, scheme=scheme, period=period, rows=rows)
+
+
+def _bulletin(
+    request: Request,
+    scheme: str,
+    period: str,
+    ctx: CtxDep,
+    who: Principal,
+    suffix: str,
+    media_type: str,
+    write: Callable[[BulletinData, Path], None],
+) -> Response:
+    """Build the bulletin from the store and hand it over as a download (built in a temporary folder)."""
+    refused = _admin_only(request, who)
+    if refused is not None:
+        return refused
+    office = ctx.schemes.get(scheme)
+    if office is None:
+        return error_page(request, who, 404, "未找到考评方案", f"本系统未运行考评方案 {scheme}。")
+    try:
+        data = bulletin_data(office.source, period, db=ctx.settings.db_url)
+    except (ValueError, InputErrors) as exc:
+        return error_page(request, who, 422, "无法生成通报", str(exc))
+    with tempfile.TemporaryDirectory(prefix="kaoping-bulletin-") as folder:
+        out = Path(folder) / f"bulletin{suffix}"
+        write(data, out)
+        content = out.read_bytes()
+    return download(content, f"{office.scheme.title}-{period}-考评通报{suffix}", media_type)
+
+
+@router.get("/periods/{scheme}/{period}/bulletin.xlsx")
+def bulletin_xlsx(request: Request, scheme: str, period: str, ctx: CtxDep, who: ViewerDep) -> Response:
+    """The Excel bulletin (one sheet per group), for the office to edit or forward."""
+    from kaoping.reports.xlsx_bulletin import write_xlsx
+
+    return _bulletin(request, scheme, period, ctx, who, ".xlsx", XLSX, write_xlsx)
+
+
+@router.get("/periods/{scheme}/{period}/bulletin.pdf")
+def bulletin_pdf(request: Request, scheme: str, period: str, ctx: CtxDep, who: ViewerDep) -> Response:
+    """The PDF bulletin as issued (imported lazily: WeasyPrint is slow to load)."""
+    from kaoping.reports.pdf_bulletin import write_pdf
+
+    def write(data: BulletinData, out: Path) -> None:
+        write_pdf(data, out)
+
+    return _bulletin(request, scheme, period, ctx, who, ".pdf", "application/pdf", write)
+
+
+@router.get("/login")
+def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
+    """The sign-in form; it posts to the API's login, which sets the session cookie these pages read."""
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    return render(request, "login.html", who, next=target)
+
+
+def mount_pages(app: FastAPI) -> None:
+    """Add the pages and /static to the API app (called at the end of ``create_app``)."""
+    mount_static(app)
+    app.include_router(router)

@@ -1,0 +1,23 @@
+/* Bar charts of shown totals per group, drawn by the locally served ECharts from the page's JSON island. */
+(function () {
+  "use strict";
+  var island = document.getElementById("chart-data");
+  if (!island || typeof echarts === "undefined") { return; }
+  var groups = JSON.parse(island.textContent || "[]");
+  var charts = [];
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var g = groups[Number(el.getAttribute("data-chart"))];
+    if (!g) { return; }
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      color: ["#1f4e8c"],
+      tooltip: { trigger: "axis" },
+      grid: { left: 48, right: 16, top: 24, bottom: 72 },
+      xAxis: { type: "category", data: g.units, axisLabel: { interval: 0, rotate: g.units.length > 8 ? 40 : 0 } },
+      yAxis: { type: "value", name: "总分", scale: true },
+      series: [{ type: "bar", name: "总分", data: g.totals, label: { show: g.units.length <= 12, position: "top" } }]
+    });
+    charts.push(chart);
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();

@@ -1,0 +1,79 @@
+"""Web fixtures: city-1000 in a fresh store (SQLite and PostgreSQL via ``db_url``), 2024-Q2 published.
+
+Accounts: ``admin`` (考评办) and ``jiaqu`` (被考评单位 甲区), both with PASSWORD.  Test modules reach
+the helpers through the ``web`` fixture; they never import this file, which pytest loads by path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from kaoping.api import create_app
+from kaoping.io.readers import FILE_NAMES, read_facts
+from kaoping.store import users
+from kaoping.store.audit import AuditWriter
+from kaoping.store.db import open_store, transaction
+from kaoping.store.facts import write_facts
+from kaoping.store.publishing import compute_draft, publish, review
+from kaoping.store.users import create_user
+
+CITY = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
+PASSWORD = "password-1"
+SECRET = "test-secret-" + "w" * 32
+
+
+@dataclass
+class Web:
+    """The app's test client on the seeded store, and a way to sign in as an account (cookie session)."""
+
+    SCHEME: ClassVar[str] = "city-1000"
+    PERIOD: ClassVar[str] = "2024-Q2"
+
+    client: TestClient
+    factory: sessionmaker[Session]
+
+    def login(self, username: str) -> None:
+        r = self.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+
+    def publish(self, reason: str = "") -> None:
+        """Compute, review and publish 2024-Q2 (a correction when ``reason`` is given)."""
+        with transaction(self.factory) as s:
+            rid = compute_draft(s, scheme=self.SCHEME, period=self.PERIOD, actor="计算员", reason=reason).id
+            review(s, rid, actor="审核员")
+            publish(s, rid, actor="发布员")
+
+
+def _seed(factory: sessionmaker[Session]) -> None:
+    city = read_facts(CITY)
+    with transaction(factory) as s:
+        audit = AuditWriter(s, "seed", reason="test data")
+        for kind in FILE_NAMES:
+            write_facts(s, kind, getattr(city, kind), audit=audit)
+        audit.flush()
+        create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
+        create_user(s, username="jiaqu", password=PASSWORD, role="unit", display_name="甲区", unit_id="d1")
+
+
+@pytest.fixture
+def web(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+    # production argon2 cost is irrelevant to what these tests check, and slow
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    factory = open_store(db_url)
+    _seed(factory)
+    app = create_app(db_url, secret=SECRET, schemes=["city-1000"])
+    with TestClient(app) as client:
+        helper = Web(client=client, factory=factory)
+        helper.publish()
+        yield helper
+    engine = factory.kw.get("bind")
+    if engine is not None:
+        engine.dispose()
