@@ -45,8 +45,13 @@ def _load(scheme: Scheme, data: Path | None, db: str | None) -> Facts:
     from kaoping.store.facts import load_facts
 
     factory = open_store(db)
-    with factory() as session:
-        return load_facts(session, scheme)
+    try:
+        with factory() as session:
+            return load_facts(session, scheme)
+    finally:
+        engine = factory.kw.get("bind")
+        if engine is not None:
+            engine.dispose()  # one engine per bulletin: give its connections back at once
 
 
 def case_metrics(facts: Facts, result: PeriodResult) -> pl.DataFrame | None:
