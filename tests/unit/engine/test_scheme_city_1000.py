@@ -50,11 +50,12 @@ from pathlib import Path
 import pytest
 
 from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
+from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
 SCHEME = load_scheme("city-1000")
@@ -67,12 +68,6 @@ def run(period: str) -> PeriodResult:
 @pytest.fixture(scope="module")
 def q2() -> PeriodResult:
     return run("2024-Q2")
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def test_group_one_parts_bonus_and_totals(q2: PeriodResult) -> None:

@@ -48,10 +48,11 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
 from kaoping.service import score_facts
+from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "city-appearance"
 SCHEME = load_scheme("city-appearance")
@@ -70,12 +71,6 @@ def jul() -> PeriodResult:
 @pytest.fixture(scope="module")
 def nov() -> PeriodResult:
     return run("2024-11")
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def rankings(result: PeriodResult) -> dict[str, list[tuple[str, int, Decimal]]]:

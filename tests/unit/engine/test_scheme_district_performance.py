@@ -84,10 +84,11 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
+from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "district-performance"
 SCHEME = load_scheme("district-performance")
@@ -107,12 +108,6 @@ def months() -> dict[str, PeriodResult]:
 @pytest.fixture(scope="module")
 def q2() -> PeriodResult:
     return run("2024-Q2")
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def ranking(result: PeriodResult) -> list[tuple[str, int]]:

@@ -24,10 +24,11 @@ from pathlib import Path
 import pytest
 
 from kaoping.engine.evaluate import evaluate
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
+from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "enforcement-100"
 SCHEME = load_scheme("enforcement-100")
@@ -36,12 +37,6 @@ SCHEME = load_scheme("enforcement-100")
 @pytest.fixture(scope="module")
 def year() -> PeriodResult:
     return evaluate(SCHEME, read_facts(EXAMPLE), parse_period("2024"))
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def test_items_are_maximum_minus_deductions(year: PeriodResult) -> None:

@@ -61,23 +61,18 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.errors import InputErrors
 from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
 from kaoping.service import score_facts
+from scheme_testing import unit
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def run(name: str, period: str, data: Path | None = None) -> PeriodResult:
     return score_facts(load_scheme(name), read_facts(data or EXAMPLES / name), period)
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def ranking(result: PeriodResult) -> list[tuple[str, int, Decimal]]:

@@ -53,10 +53,11 @@ import pytest
 from typer.testing import CliRunner
 
 from kaoping.cli import app
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
 from kaoping.service import score_facts
+from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "nansha"
 SCHEME = load_scheme("nansha")
@@ -74,12 +75,6 @@ def apr() -> PeriodResult:
 @pytest.fixture(scope="module")
 def may() -> PeriodResult:
     return run("2024-05")
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def ranking(result: PeriodResult) -> list[tuple[str, int]]:

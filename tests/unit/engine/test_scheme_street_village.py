@@ -55,10 +55,11 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.engine.evaluate import evaluate
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
+from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "street-village"
 SCHEME = load_scheme("street-village")
@@ -87,12 +88,6 @@ def mar() -> PeriodResult:
 @pytest.fixture(scope="module")
 def q1() -> PeriodResult:
     return run("2020-Q1")
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def ranking(result: PeriodResult, group: str) -> list[tuple[str, int]]:

@@ -34,10 +34,11 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import builtin_names, load_scheme
+from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "xianning-2024"
 SCHEME = load_scheme("xianning-2024")
@@ -51,12 +52,6 @@ def run(period: str) -> PeriodResult:
 @pytest.fixture(scope="module")
 def march() -> PeriodResult:
     return run("2024-03")
-
-
-def unit(result: PeriodResult, uid: str) -> UnitResult:
-    found = result.unit(uid)
-    assert found is not None
-    return found
 
 
 def ranking(result: PeriodResult) -> dict[str, list[tuple[str, int, Decimal]]]:
