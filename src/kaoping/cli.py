@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -90,13 +92,16 @@ def score(
             err.print(f"wrote {out}")
 
 
-def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
+@contextmanager
+def bad_input_exits(scheme: str, *, what: str = "bad input") -> Iterator[None]:
+    """Every kind of bad input (scheme, data, period, formula) becomes exit status 2 with its message:
+    the one place the CLI commands map errors to the pinned contract's exit 2."""
     try:
-        return score_folder(scheme, data, period)
+        yield
     except SchemeError as exc:
         fail(str(exc))
     except InputErrors as exc:
-        fail(f"bad input ({exc.total} problem(s)):\n{exc}")
+        fail(f"{what} ({exc.total} problem(s)):\n{exc}")
     except (PeriodError, UnsupportedPeriod) as exc:
         fail(f"--period: {exc}")
     except FileNotFoundError as exc:
@@ -105,17 +110,16 @@ def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
         fail(f"scheme {scheme}: {exc}")
 
 
+def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
+    with bad_input_exits(scheme):
+        return score_folder(scheme, data, period)
+
+
 def _score_db(scheme: str, url: str, period: str) -> tuple[Scheme, PeriodResult]:
     from kaoping.service import score_store
 
-    try:
+    with bad_input_exits(scheme, what="bad data in the store"):
         return score_store(scheme, url, period)
-    except SchemeError as exc:
-        fail(str(exc))
-    except InputErrors as exc:
-        fail(f"bad data in the store ({exc.total} problem(s)):\n{exc}")
-    except (PeriodError, UnsupportedPeriod) as exc:
-        fail(f"--period: {exc}")
 
 
 def _emit(text: str, out: Path | None) -> None:

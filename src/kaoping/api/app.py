@@ -139,5 +139,6 @@ def create_app(
     if missing:
         raise RuntimeError(f"endpoints without a permission in kaoping.api.roles: {', '.join(missing)}")
     from kaoping.web.pages import mount_pages
+
     mount_pages(app)
     return app

@@ -30,25 +30,11 @@ def _fail(message: str) -> NoReturn:
 
 def _load(scheme: str, period: str, data: Path | None, db: str | None) -> BulletinData:
     """Gather the bulletin's data, turning every kind of bad input into exit status 2 with its message."""
-    from kaoping.engine.evaluate import UnsupportedPeriod
-    from kaoping.io.errors import InputErrors
-    from kaoping.periods import PeriodError
+    from kaoping.cli import bad_input_exits
     from kaoping.reports.data import bulletin_data
-    from kaoping.scheme import SchemeError
-    from kaoping.scheme.formula import FormulaError
 
-    try:
+    with bad_input_exits(scheme):
         return bulletin_data(scheme, period, data=data, db=db)
-    except SchemeError as exc:
-        _fail(str(exc))
-    except InputErrors as exc:
-        _fail(f"bad input ({exc.total} problem(s)):\n{exc}")
-    except (PeriodError, UnsupportedPeriod) as exc:
-        _fail(f"--period: {exc}")
-    except FileNotFoundError as exc:
-        _fail(f"--data: {exc}")
-    except FormulaError as exc:
-        _fail(f"scheme {scheme}: {exc}")
 
 
 def register(app: typer.Typer) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "InputErrors",
     "empty_facts",
     "facts_from_frames",
+    "facts_of",
     "read_facts",
 ]
 
@@ -58,7 +59,8 @@ class Facts:
         return self.labels.get(name, f"{name}.csv")
 
 
-def _facts(frames: Mapping[str, pl.DataFrame], labels: dict[str, str]) -> Facts:
+def facts_of(frames: Mapping[str, pl.DataFrame], labels: dict[str, str]) -> Facts:
+    """Facts from one frame per file name (already in the interchange schema)."""
     return Facts(
         units=frames["units"],
         scores=frames["scores"],
@@ -127,12 +129,12 @@ def read_facts(source: str | Path) -> Facts:
         table = tables.get(name)
         frames[name] = empty_frame(name) if table is None else validate(name, table, log)
     log.raise_if_any()
-    return _facts(frames, labels)
+    return facts_of(frames, labels)
 
 
 def empty_facts() -> Facts:
     """All frames empty with their schemas (handy for tests)."""
-    return _facts({name: empty_frame(name) for name in FILE_NAMES}, _default_labels())
+    return facts_of({name: empty_frame(name) for name in FILE_NAMES}, _default_labels())
 
 
 def _default_labels() -> dict[str, str]:
@@ -169,4 +171,4 @@ def facts_from_frames(**frames: pl.DataFrame) -> Facts:
     if unknown:
         raise TypeError(f"unknown frame name(s) {', '.join(unknown)}; expected some of {', '.join(FILE_NAMES)}")
     built = {name: _conform(name, frames[name]) if name in frames else empty_frame(name) for name in FILE_NAMES}
-    return _facts(built, _default_labels())
+    return facts_of(built, _default_labels())

@@ -29,7 +29,7 @@ from kaoping.engine.consistency import UNIT_FILES, check_facts
 from kaoping.io.columns import ROW
 from kaoping.io.errors import ErrorLog, InputError, InputErrors
 from kaoping.io.export import csv_text
-from kaoping.io.readers import FILE_NAMES, Facts, read_facts
+from kaoping.io.readers import FILE_NAMES, Facts, facts_of, read_facts
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import transaction
@@ -224,16 +224,7 @@ def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
                 .with_columns(pl.col(ROW) + _STORE_ROW)
             )
         frames[name] = pl.concat([ours, theirs]) if not theirs.is_empty() else ours
-    return Facts(
-        units=frames["units"],
-        scores=frames["scores"],
-        deductions=frames["deductions"],
-        honors=frames["honors"],
-        notices=frames["notices"],
-        cases=frames["cases"],
-        ranks=frames["ranks"],
-        labels=facts.labels,
-    )
+    return facts_of(frames, facts.labels)
 
 
 def _relabel(error: InputError, facts: Facts) -> InputError:
