@@ -253,3 +253,16 @@ class AuditEntry(Base):
     before: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class UnitArea(Base):
+    """辖区范围: a unit's area as a GeoJSON geometry, for the dashboard's map (drawn offline, no tiles).
+
+    Kept apart from ``units`` because units.csv (the pinned contract) has no geometry and most offices
+    will load areas once from a GIS export, not with every import.
+    """
+
+    __tablename__ = "unit_areas"
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), primary_key=True)
+    geometry: Mapped[dict[str, object]] = mapped_column(JSON)
+    """A GeoJSON geometry (Polygon or MultiPolygon), longitude/latitude or any planar coordinates."""

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from kaoping.api.auth import ANONYMOUS, BearerDep, Principal, current_principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.reports.pdf_bulletin import flag_text
+from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -50,10 +51,43 @@ def viewer(request: Request, session: SessionDep, ctx: CtxDep, bearer: BearerDep
 ViewerDep = Annotated[Principal, Depends(viewer)]
 
 
+NAV: dict[str, tuple[tuple[str, str], ...]] = {
+    "admin": (("综合看板", "/dashboard"), ("数据录入", "/entry"), ("考评方案", "/schemes")),
+    "department": (("数据录入", "/entry"), ("考评方案", "/schemes")),
+    "inspector": (("数据录入", "/entry"), ("考评方案", "/schemes")),
+    "third_party": (("数据录入", "/entry"), ("考评方案", "/schemes")),
+    "unit": (("本单位", "/units/{unit_id}"), ("考评方案", "/schemes")),
+    "public": (("考评方案", "/schemes"),),
+}
+"""The header's links by role: each role is shown only the pages it may open (the pages check again)."""
+
+
+def nav_links(who: Principal) -> list[tuple[str, str]]:
+    """(label, href) of the header links for ``who``; a unit's own page is filled in with its unit id."""
+    links = [("考评结果公示", "/public")]
+    links += [(label, href.replace("{unit_id}", who.unit_id or "")) for label, href in NAV.get(who.role, ())]
+    return links
+
+
 def render(request: Request, name: str, who: Principal, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render ``name`` with what the base template always needs (the signed-in user for the header)."""
-    context.update(who=who, role_name=ROLE_NAMES.get(who.role, who.role), status_names=STATUS_NAMES)
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    """Render ``name`` with what the base template always needs: the user, the header links, the language.
+
+    ``?lang=en`` switches the language and is remembered in a cookie for the next pages.
+    """
+    lang = request_lang(request)
+    context.update(
+        who=who,
+        role_name=ROLE_NAMES.get(who.role, who.role),
+        status_names=STATUS_NAMES,
+        nav=nav_links(who),
+        lang=lang,
+        html_lang=HTML_LANG[lang],
+        _=translator(lang),
+    )
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
 
 
 def error_page(request: Request, who: Principal, status_code: int, title: str, message: str) -> HTMLResponse:

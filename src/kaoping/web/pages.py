@@ -173,5 +173,9 @@ def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
 
 def mount_pages(app: FastAPI) -> None:
     """Add the pages and /static to the API app (called at the end of ``create_app``)."""
+    from kaoping.web import dashboard, entry, scheme_view, unit_pages
+
     mount_static(app)
     app.include_router(router)
+    for area in (dashboard, unit_pages, entry, scheme_view):
+        app.include_router(area.router)
