@@ -177,20 +177,47 @@ def schemes() -> None:
 
 @app.command()
 def demo(
-    period: Annotated[str, typer.Option(help="quarter to show")] = "2024-Q2",
+    db: Annotated[Path, typer.Option(help="the demo's SQLite database file")] = Path("kaoping-demo.db"),
+    fresh: Annotated[bool, typer.Option("--fresh", help="delete the database and build it again")] = False,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the web app after building")] = True,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    period: Annotated[str | None, typer.Option(help="--no-serve: the period whose ranking is printed")] = None,
+    cases: Annotated[int, typer.Option(help="数字城管 cases to generate for the year", min=0)] = 50_000,
 ) -> None:
-    """Score the bundled demo city with `city-1000` and print each group's ranking."""
-    from kaoping.demo import demo_data_dir
-    from kaoping.output.table import print_ranking
+    """Build the demo city (金川市, scheme demo-city: a year of data, Q1–Q3 published) and serve the app.
 
-    sch, result = _score("city-1000", demo_data_dir(), period)
+    The database is reused when it is complete (--fresh rebuilds it).  Prints the pages to open and a
+    login for every role (demo password demo1234).  With --no-serve, prints a quarter's ranking instead.
+    """
+    from kaoping.demo import console as demo_console
+    from kaoping.demo.build import DemoError
+
     console = out_console()
-    console.print(f"[bold]kaoping demo[/] — {sch.title} ({sch.scheme}), {result.period}, data: {demo_data_dir()}")
-    print_ranking(console, sch, result)
-    console.print(
-        "Explain a unit: kaoping score --scheme city-1000 --data "
-        f"{demo_data_dir()} --period {period} --explain UNIT_ID --format table"
-    )
+    try:
+        built = demo_console.build_or_reuse(db, fresh=fresh, cases=cases, console=console)
+    except DemoError as exc:
+        fail(f"{exc}; run `kaoping demo --fresh` to replace the file, or choose another --db")
+    demo_console.print_summary(console, built, db)
+    url = demo_console.sqlite_url(db)
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{shown}:{port}"
+    if not serve:
+        from kaoping.output.table import print_ranking
+
+        sch, result = _score_db(built.scheme, url, period or built.published[-1])
+        print_ranking(console, sch, result)
+        console.print(demo_console.logins_table(built))
+        return
+    import uvicorn
+
+    from kaoping.api import create_app
+
+    api = create_app(url, schemes=[built.scheme], secret=demo_console.demo_secret(db))
+    demo_console.print_pages(console, base)
+    console.print(demo_console.logins_table(built))
+    console.print(f"kaoping web: {base}/  (Ctrl+C stops the server)", highlight=False)
+    uvicorn.run(api, host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -66,8 +66,10 @@ def test_schemes_command_lists_every_builtin() -> None:
         assert any(ln.startswith(name) for ln in lines), name
 
 
-def test_demo_prints_both_groups() -> None:
-    result = CliRunner().invoke(app, ["demo"])
+def test_demo_prints_both_groups(tmp_path: Path) -> None:
+    """`kaoping demo --no-serve` builds the demo city's database and prints a quarter's ranking."""
+    demo_db = tmp_path / "demo.db"
+    result = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(demo_db), "--cases", "500"])
     assert result.exit_code == 0, result.stderr
-    assert "第一组" in result.stdout and "第二组" in result.stdout
-    assert "南部山区" in result.stdout
+    assert "城区组" in result.stdout and "县市组" in result.stdout
+    assert "金川新区" in result.stdout

@@ -35,16 +35,19 @@ MAX_BODY = MAX_BYTES + 256 * 1024
 
 class BodyLimit:
     """Refuse (413) a request whose declared Content-Length exceeds ``limit`` before reading any of it,
-    so an oversized upload is not first spooled to disk.  The evidence endpoint checks the real size."""
+    so an oversized upload is not first spooled to disk.  ``wider`` gives some paths a larger limit (an
+    Excel workbook of a month's facts is bigger than a photo).  The endpoints check the real size."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, wider: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.wider = wider or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             length = dict(scope["headers"]).get(b"content-length", b"0")
-            if length.isdigit() and int(length) > self.limit:
+            limit = self.wider.get(scope.get("path", ""), self.limit)
+            if length.isdigit() and int(length) > limit:
                 body = b'{"detail":"request body too large","errors":[]}'
                 headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
                 await send({"type": "http.response.start", "status": 413, "headers": headers})
@@ -134,7 +137,9 @@ def create_app(
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    from kaoping.web.entry_upload import MAX_BYTES as UPLOAD_BYTES
+
+    app.add_middleware(BodyLimit, limit=MAX_BODY, wider={"/entry/upload": UPLOAD_BYTES + 256 * 1024})
     missing = unguarded_routes(app)
     if missing:
         raise RuntimeError(f"endpoints without a permission in kaoping.api.roles: {', '.join(missing)}")

@@ -1,7 +1,190 @@
-"""(placeholder: filled in by the dashboard work of issue 6)"""
+"""综合看板: the office's dashboard of one period — rankings with rank change, trend, parts, and a map.
+
+It shows *current* numbers from the store (``results.scored``, cached by data version), not only what was
+published: the office watches a period while its facts come in, then publishes it from the period page.
+A year of trend points is a dozen cached results over one loaded copy of the facts, so a busy store is not
+re-read per chart.  Numbers are shaped in ``dashboard_data`` (pure, unit-tested); this module loads,
+checks who is asking and renders.  Routes are plain ``def``: scoring blocks, FastAPI runs them in a thread.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import extract, select
+from sqlalchemy.orm import Session
+
+from kaoping.api.context import CtxDep, SessionDep
+from kaoping.io.errors import InputErrors
+from kaoping.periods import Period, PeriodError, parse_period
+from kaoping.scheme import Scheme
+from kaoping.store import publishing
+from kaoping.store.tables import CaseRow, DeductionRow, HonorRow, NoticeRow, RankRow, ScoreRow, Unit, UnitArea
+from kaoping.web import dashboard_data as dd
+from kaoping.web.app import ViewerDep, error_page, render
+from kaoping.web.pages import _admin_only
+from kaoping.web.results import evaluated_kinds, scored, try_scored
 
 router = APIRouter(include_in_schema=False)
+
+
+def fact_months(session: Session, scheme: Scheme) -> set[int]:
+    """Month indexes (year * 12 + month - 1) in which the scheme's units have any fact.
+
+    Asked of the database (distinct months, a few cheap queries) rather than of loaded facts, so that
+    ``/dashboard`` can find the latest period without loading a whole store just to redirect.
+    """
+    ours = select(Unit.unit_id).where(Unit.group.in_([g.name for g in scheme.groups]))
+    months: set[int] = set()
+    dated = (
+        (DeductionRow.date, DeductionRow.unit_id),
+        (HonorRow.date, HonorRow.unit_id),
+        (NoticeRow.notified_on, NoticeRow.unit_id),
+        (CaseRow.reported_at, CaseRow.unit_id),
+    )
+    for when, unit in dated:
+        stmt = select(extract("year", when), extract("month", when)).where(unit.in_(ours)).distinct()
+        months.update(int(y) * 12 + int(m) - 1 for y, m in session.execute(stmt) if y is not None)
+    for text_col, unit in ((ScoreRow.period, ScoreRow.unit_id), (RankRow.period, RankRow.unit_id)):
+        for text in session.scalars(select(text_col).where(unit.in_(ours)).distinct()):
+            try:
+                p = parse_period(text)
+            except PeriodError:
+                continue
+            months.update(range(p.first, p.last + 1))
+    return months
+
+
+def _with_lang(request: Request, url: str) -> str:
+    """Keep ``?lang=`` across a redirect, so the first English visit lands on an English page."""
+    lang = request.query_params.get("lang")
+    return f"{url}?{urlencode({'lang': lang})}" if lang else url
+
+
+def _picker(ctx: CtxDep, scheme: Scheme, years: list[int]) -> dict[str, Any]:
+    """What the period picker needs: the schemes, this scheme's kinds and their periods."""
+    kinds = evaluated_kinds(scheme)
+    return {
+        "schemes": [(name, office.scheme.title) for name, office in ctx.schemes.items()],
+        "kinds": [(k.value, dd.KIND_NAMES[k]) for k in kinds],
+        "options": {k.value: dd.period_options(years, k) for k in kinds},
+    }
+
+
+@router.get("/dashboard")
+def dashboard_home(
+    request: Request,
+    session: SessionDep,
+    ctx: CtxDep,
+    who: ViewerDep,
+    scheme: str = "",
+    kind: str = "",
+    period: str = "",
+    current: str = "",
+) -> Response:
+    """The picker's target (a plain GET form) and the nav link: go to the chosen or the latest period.
+
+    A changed kind arrives with a period of the old kind (no JavaScript needed): the period of the new
+    kind holding it is shown.  A changed scheme starts at that scheme's latest period with data.
+    """
+    refused = _admin_only(request, who)
+    if refused is not None:
+        return refused
+    if not ctx.schemes:
+        return error_page(request, who, 404, "未找到考评方案", "本系统尚未配置考评方案。")
+    name = scheme if scheme in ctx.schemes else next(iter(ctx.schemes))
+    office = ctx.schemes[name].scheme
+    kinds = evaluated_kinds(office)
+    wanted = next((k for k in kinds if k.value == kind), None)
+    chosen: Period | None = None
+    if period and current in ("", name):
+        try:
+            chosen = parse_period(period)
+        except PeriodError:
+            chosen = None
+    months: set[int] | None = None
+    if chosen is not None:
+        chosen = dd.convert_period(chosen, wanted or (chosen.kind if chosen.kind in kinds else kinds[0]))
+    else:
+        months = fact_months(session, office)
+        chosen = dd.latest_period(months, wanted or kinds[0])
+    if chosen is None:
+        years = sorted({m // 12 for m in months or ()})
+        return render(request, "dashboard.html", who, view=None, scheme=office, **_picker(ctx, office, years))
+    return RedirectResponse(_with_lang(request, f"/dashboard/{name}/{chosen}"), status_code=303)
+
+
+def _areas(session: Session, unit_ids: list[str]) -> dict[str, Any]:
+    rows = session.execute(select(UnitArea.unit_id, UnitArea.geometry).where(UnitArea.unit_id.in_(unit_ids)))
+    return {unit_id: geometry for unit_id, geometry in rows}
+
+
+def _view(session: Session, scheme: Scheme, period: Period, years: list[int]) -> dict[str, Any]:
+    """Everything the page shows for ``period``; every result comes from the shared cache."""
+    now = scored(session, scheme, period)
+    before = try_scored(session, scheme, period.previous())
+    points = [
+        (p, now.result if p == period else scored(session, scheme, p).result) for p in dd.trend_periods(period, years)
+    ]
+    acts = dd.activity(now.facts, period)
+    unit_ids = [u.unit_id for g in now.result.groups for u in (*g.ranking, *g.unrated)]
+    return {
+        "result": now.result,
+        "changes": dd.rank_changes(now.result, before.result if before else None),
+        "has_previous": before is not None and before.result.evaluated,
+        "previous": str(period.previous()),
+        "kpis": dd.kpis(now.result, acts, has_cases=now.facts.cases.height > 0),
+        "trend": dd.trend(points),
+        "parts": dd.part_comparison(scheme, now.result),
+        "map": dd.map_data(now.result, _areas(session, unit_ids), acts),
+        "published": publishing.current(session, scheme=scheme.scheme, period=str(period)),
+    }
+
+
+def _formatter(scheme: Scheme) -> Any:
+    """Numbers as the scheme shows them (its decimals), for the tables."""
+    step = Decimal(1).scaleb(-scheme.display.decimals)
+
+    def num(x: Decimal | float | None) -> str:
+        return "" if x is None else f"{Decimal(str(x)).quantize(step, ROUND_HALF_UP)}"
+
+    return num
+
+
+@router.get("/dashboard/{scheme}/{period}")
+def dashboard(request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
+    """One period of one scheme, computed from the store's current facts."""
+    refused = _admin_only(request, who)
+    if refused is not None:
+        return refused
+    office = ctx.schemes.get(scheme)
+    try:
+        chosen = parse_period(period)
+    except PeriodError:
+        chosen = None
+    if office is None or chosen is None:
+        return error_page(request, who, 404, "未找到考评期", f"没有考评方案 {scheme} 的考评期 {period}。")
+    kinds = evaluated_kinds(office.scheme)
+    if chosen.kind not in kinds:
+        allowed = "、".join(dd.KIND_NAMES[k] for k in kinds)
+        return error_page(request, who, 404, "未找到考评期", f"考评方案 {scheme} 只进行{allowed}考评。")
+    years = sorted({m // 12 for m in fact_months(session, office.scheme)} | {chosen.year})
+    try:
+        view = _view(session, office.scheme, chosen, years)
+    except InputErrors as exc:
+        return error_page(request, who, 422, "无法计算考评结果", str(exc))
+    return render(
+        request,
+        "dashboard.html",
+        who,
+        view=view,
+        scheme=office.scheme,
+        period=str(chosen),
+        kind=chosen.kind.value,
+        num=_formatter(office.scheme),
+        **_picker(ctx, office.scheme, years),
+    )

@@ -1,7 +1,246 @@
-"""(placeholder: filled in by the entry work of issue 6)"""
+"""数据录入: the page where departments, inspectors, third parties and the office enter facts.
+
+Two ways in, both through paths that already exist, so the web adds no second set of rules:
+
+* single-row forms post JSON to the fact API (``POST /api/scores`` ...) from the browser, and show the
+  API's own errors next to the fields they name;
+* an Excel workbook or CSV file is imported by ``kaoping import``'s importer (:mod:`entry_upload`), after
+  the account's rights are checked on every row; errors come back as a table of file, row and column.
+
+The upload works as a plain form post (no JavaScript needed) and through htmx (only the result is
+swapped in).  A plain form post carries no CSRF header, and the page dependency would then quietly treat
+the caller as anonymous, so the upload resolves the account itself and checks the token from the form.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hmac
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from kaoping.api import factrows
+from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, Principal, csrf_token, fingerprint, principal_of
+from kaoping.api.context import ApiContext, CtxDep, SessionDep
+from kaoping.io.templates import TemplateLists, write_template
+from kaoping.scheme.model import ScoreBonus, Source
+from kaoping.store.facts import TABLES
+from kaoping.store.users import get_user
+from kaoping.web.app import ViewerDep, download, error_page, render
+from kaoping.web.entry_forms import (
+    KIND_NAMES,
+    LABELS,
+    RECENT_COLUMNS,
+    build_forms,
+    may_name_part,
+    unit_options,
+    upload_kinds,
+    writable_kinds,
+)
+from kaoping.web.entry_upload import MAX_BYTES, Outcome, display_name, run_import
+from kaoping.web.scheme_text import num
 
 router = APIRouter(include_in_schema=False)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECENT_LIMIT = 20
+IMPORT_STATUS = {"imported": "已导入", "already imported": "此前已导入，跳过", "absent": "无此表"}
+_FORM_SLACK = 256 * 1024
+"""Room for the multipart framing and the other fields on top of the file's :data:`MAX_BYTES`."""
+
+
+def _refuse(request: Request, who: Principal) -> Response | None:
+    """Anonymous readers sign in first; accounts that write no facts (units, the public) get a 403 page."""
+    if not who.authenticated:
+        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
+    if not writable_kinds(who.role):
+        return error_page(request, who, 403, "无权访问", "数据录入仅限考评办、考评部门、督查员和第三方机构使用。")
+    return None
+
+
+def _cell(value: Any) -> str:
+    """A stored value as the table shows it: numbers without trailing zeros, times to the minute."""
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal):
+        return num(value)
+    if hasattr(value, "isoformat"):
+        text = str(value.isoformat())
+        return text.replace("T", " ")[:16] if "T" in text else text
+    return str(value)
+
+
+def recent_rows(session: Session, who: Principal, kind: str) -> list[dict[str, str]]:
+    """The newest rows this account inserted or updated (by the audit trail, as ``GET /api/<kind>``)."""
+    table: Any = TABLES[kind]
+    stmt = factrows.query_rows(kind, unit_id=None, period=None, written_by=who.actor, limit=RECENT_LIMIT, offset=0)
+    stmt = stmt.order_by(None).order_by(table.id.desc())
+    return [{"id": str(r.id)} | {c: _cell(getattr(r, c)) for c in RECENT_COLUMNS[kind]} for r in session.scalars(stmt)]
+
+
+def _page(
+    request: Request,
+    session: Session,
+    ctx: ApiContext,
+    who: Principal,
+    outcome: Outcome | None = None,
+) -> Response:
+    if outcome is not None and request.headers.get("HX-Request") == "true":
+        return render(
+            request, "entry_upload_result.html", who, status_code=outcome.status, outcome=outcome, **_labels()
+        )
+    forms = build_forms(who, ctx, session)
+    return render(
+        request,
+        "entry.html",
+        who,
+        status_code=outcome.status if outcome is not None else 200,
+        forms=forms,
+        kinds=writable_kinds(who.role),
+        upload_kinds=upload_kinds(who.role),
+        recent={f.kind: recent_rows(session, who, f.kind) for f in forms},
+        schemes=[(name, office.scheme.title) for name, office in ctx.schemes.items()],
+        csrf=csrf_token(request),
+        outcome=outcome,
+        max_mb=MAX_BYTES // (1024 * 1024),
+        **_labels(),
+    )
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "kind_names": KIND_NAMES,
+        "columns": RECENT_COLUMNS,
+        "hints": LABELS,
+        "import_status": IMPORT_STATUS,
+    }
+
+
+@router.get("/entry")
+def entry_page(request: Request, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
+    """The forms and the upload for the kinds this account may write, and what it entered lately."""
+    refused = _refuse(request, who)
+    if refused is not None:
+        return refused
+    return _page(request, session, ctx, who)
+
+
+@router.get("/entry/recent/{kind}")
+def entry_recent(request: Request, kind: str, session: SessionDep, who: ViewerDep) -> Response:
+    """The "recently entered" table of one kind, re-read by the page after a form saved a row."""
+    refused = _refuse(request, who)
+    if refused is not None:
+        return refused
+    if kind not in writable_kinds(who.role):
+        return error_page(request, who, 404, "未找到", f"本账号不能录入 {kind}。")
+    rows = recent_rows(session, who, kind)
+    return render(request, "entry_recent.html", who, kind=kind, rows=rows, **_labels())
+
+
+def template_lists(who: Principal, ctx: ApiContext, units: list[str]) -> TemplateLists:
+    """The template's drop-downs: the store's units, the schemes' groups, the parts this account may name."""
+    canonical = factrows.canonical_names(ctx)
+    scores: list[str] = []
+    deductions: list[str] = []
+    groups: list[str] = []
+    for office in ctx.schemes.values():
+        scheme = office.scheme
+        groups += [g.name for g in scheme.groups]
+        bonus = [r.name for r in scheme.bonus.rules if isinstance(r, ScoreBonus)]
+        scores += [p.name for p in scheme.leaves() if p.source == Source.SCORES] + bonus
+        deductions += [p.name for p in scheme.leaves() if p.source == Source.DEDUCTIONS]
+    parts = {
+        "scores": [p for p in dict.fromkeys(scores) if may_name_part(who, p, canonical)],
+        "deductions": [p for p in dict.fromkeys(deductions) if may_name_part(who, p, canonical)],
+    }
+    return TemplateLists(units=units, groups=list(dict.fromkeys(groups)), parts=parts)
+
+
+@router.get("/entry/template.xlsx")
+def entry_template(request: Request, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
+    """The Excel template of ``kaoping template``, with this store's units and this account's parts."""
+    refused = _refuse(request, who)
+    if refused is not None:
+        return refused
+    units = [unit_id for unit_id, _ in unit_options(session)]
+    lists = template_lists(who, ctx, units)
+    with tempfile.TemporaryDirectory(prefix="kaoping-template-") as folder:
+        out = Path(folder) / "template.xlsx"
+        write_template(out, lists)
+        content = out.read_bytes()
+    return download(content, "考评数据录入模板.xlsx", XLSX)
+
+
+# --- upload ------------------------------------------------------------------------------------------
+
+
+def _form_principal(request: Request, session: Session, token: str) -> Principal | Response:
+    """The signed-in account of a form post, after its CSRF token (form field or header) is checked.
+
+    Mirrors ``current_principal`` for the cookie session: same session keys, same password fingerprint.
+    """
+    username = request.session.get("user")
+    if not isinstance(username, str):
+        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
+    user = get_user(session, username)
+    if user is None or not user.active or not hmac.compare_digest(str(request.session.get("f")), fingerprint(user)):
+        request.session.clear()
+        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
+    who = principal_of(user, "cookie")
+    sent = token or request.headers.get(CSRF_HEADER, "")
+    kept = request.session.get("csrf", "")
+    if not (sent and isinstance(kept, str) and kept and hmac.compare_digest(sent, kept)):
+        message = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新上传。"
+        return error_page(request, who, 403, "无法上传", message)
+    return who
+
+
+def _upload(request: Request, ctx: ApiContext, token: str, upload: UploadFile | None, kind: str) -> Response:
+    """The blocking part of an upload (database, workbook reading), run in the thread pool."""
+    with ctx.factory() as session:
+        who = _form_principal(request, session, token)
+        if isinstance(who, Response):
+            return who
+        refused = _refuse(request, who)
+        if refused is not None:
+            return refused
+        filename = display_name(upload.filename if upload is not None else "")
+        if upload is None or not filename:
+            outcome = Outcome(filename, status=422, message="请选择要上传的 Excel 或 CSV 文件。")
+        else:
+            outcome = run_import(ctx, who, upload.file, filename, kind)
+        return _page(request, session, ctx, who, outcome)
+
+
+def _too_large(request: Request, ctx: ApiContext) -> Response:
+    with ctx.factory() as session:
+        username = request.session.get("user")
+        user = get_user(session, username) if isinstance(username, str) else None
+        who = principal_of(user, "cookie") if user is not None and user.active else ANONYMOUS
+        message = f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批上传。"
+        return error_page(request, who, 413, "文件过大", message)
+
+
+@router.post("/entry/upload")
+async def entry_upload(request: Request, ctx: CtxDep) -> Response:
+    """Import an uploaded .xlsx or .csv like ``kaoping import``: all or nothing, errors shown by row.
+
+    ``async`` only to read the body under a size limit before anything is parsed; the work itself runs in
+    the thread pool like every other page.
+    """
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BYTES + _FORM_SLACK:
+        return await run_in_threadpool(_too_large, request, ctx)
+    async with request.form(max_files=1, max_fields=10) as form:
+        file = form.get("file")
+        upload = file if isinstance(file, UploadFile) else None
+        token, kind = str(form.get("csrf") or ""), str(form.get("kind") or "")
+        return await run_in_threadpool(_upload, request, ctx, token, upload, kind)

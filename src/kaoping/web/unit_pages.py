@@ -1,7 +1,304 @@
-"""(placeholder: filled in by the unit_pages work of issue 6)"""
+"""被考评单位 pages: a unit's score explained down to the rows, its cases, rectification tasks and appeals.
+
+Who may look: the office (考评办) at any unit, a unit account at its own unit only — the same rule as the
+API's explanation (``Perm.EXPLAIN`` and ``unit_scope``), checked here because a page answers with a
+Chinese 403 page or a sign-in redirect instead of JSON.  Numbers are *current* (computed from the store,
+like ``kaoping score --db``), so a unit sees the effect of a correction before it is published.
+Writes (evidence upload, appeals) go through the API from ``static/unit.js``; these routes only read.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from kaoping.api.auth import Principal
+from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
+from kaoping.api.roles import UNIT, Perm, allowed
+from kaoping.api.routes_evidence import MAX_BYTES
+from kaoping.cases.lifecycle import LABELS
+from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.engine.result import GroupResult, Line, UnitResult
+from kaoping.io.errors import InputErrors
+from kaoping.periods import Period, PeriodError, parse_period, period_of
+from kaoping.store.tables import CaseRow, DeductionRow, Unit
+from kaoping.web import unit_data as data
+from kaoping.web import unit_view as view
+from kaoping.web.app import ViewerDep, error_page, render
+from kaoping.web.results import Scored, scored
 
 router = APIRouter(include_in_schema=False)
+
+STATUS_LABELS = {str(k): v for k, v in LABELS.items()}
+APPEAL_STATUS = {"open": "待答复", "accepted": "已采纳", "rejected": "未采纳", "answered": "已答复"}
+ACCEPT = "image/png,image/jpeg,image/webp"
+HELPERS: dict[str, Any] = {
+    "pts": view.points_text,
+    "shown": view.rounded_text,
+    "status_labels": STATUS_LABELS,
+    "appeal_status": APPEAL_STATUS,
+    "status_class": view.STATUS_CLASS,
+    "max_bytes": MAX_BYTES,
+    "max_mb": MAX_BYTES // (1024 * 1024),
+    "accept": ACCEPT,
+}
+"""What every unit template uses: number formatting, Chinese labels, the upload limits."""
+
+
+class Refused(Exception):
+    """A request the page answers with something else than itself (sign-in, 403, 404)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__()
+        self.response = response
+
+
+def _unit(request: Request, who: Principal, session: SessionDep, unit_id: str) -> Unit:
+    """The unit, if ``who`` may see it: anonymous → sign in; another unit or another role → 403."""
+    if not who.authenticated:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise Refused(RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303))
+    if not allowed(who.role, Perm.EXPLAIN) or (who.role == UNIT and who.unit_id != unit_id):
+        raise Refused(error_page(request, who, 403, "无权访问", "此页面仅限考评办和本单位查看。"))
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise Refused(error_page(request, who, 404, "未找到", "没有这个被考评单位。"))
+    return unit
+
+
+def _office(request: Request, who: Principal, ctx: ApiContext, name: str | None) -> OfficeScheme:
+    office = ctx.schemes.get(name) if name else next(iter(ctx.schemes.values()), None)
+    if office is None:
+        raise Refused(error_page(request, who, 404, "未找到考评方案", "本系统未运行这个考评方案。"))
+    return office
+
+
+def _period(request: Request, who: Principal, text: str) -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError:
+        raise Refused(
+            error_page(request, who, 404, "未找到考评期", "考评期的写法应为 2024-05、2024-Q2 或 2024。")
+        ) from None
+
+
+def _scored(request: Request, who: Principal, session: SessionDep, office: OfficeScheme, period: Period) -> Scored:
+    try:
+        return scored(session, office.scheme, period)
+    except UnsupportedPeriod:
+        raise Refused(error_page(request, who, 404, "未找到考评期", "该考评方案不考评这类考评期。")) from None
+    except InputErrors:
+        raise Refused(
+            error_page(request, who, 422, "无法计算得分", "库中数据不符合考评方案，请考评办检查数据。")
+        ) from None
+
+
+def _group(result: Scored, unit_id: str) -> GroupResult | None:
+    for g in result.result.groups:
+        if any(u.unit_id == unit_id for u in (*g.ranking, *g.unrated)):
+            return g
+    return None
+
+
+def _cases_context(
+    session: SessionDep, ctx: ApiContext, unit_id: str, period: Period, offset: int, cited: set[int]
+) -> dict[str, Any]:
+    """One page of the unit's cases with their timelines, and the link to the next page."""
+    now = ctx.settings.clock()
+    rows = data.cases(session, unit_id, period, now, offset=offset)
+    steps = data.transitions(session, [c.case_id for c in rows])
+    items = []
+    for c in rows:
+        marks = view.case_marks(c.deadline, c.disposed_at, c.rework_count, c.verify_failed, c.postponed, now)
+        timeline = view.timeline(
+            [(t.at, t.from_status, t.to_status, t.actor, t.note) for t in steps[c.case_id]], c.deadline
+        )
+        items.append(
+            {"row": c, "cited": c.id in cited, "marks": marks, "against": view.against(marks), "steps": timeline}
+        )
+    counts = data.case_counts(session, unit_id, period, now)
+    more = offset + len(rows) if offset + len(rows) < counts.total else None
+    return {"case_items": items, "case_counts": counts, "case_more": more, "case_offset": offset}
+
+
+def _query(office: OfficeScheme, period: Period, **extra: object) -> str:
+    pairs = {"scheme": office.scheme.scheme, "period": str(period), **extra}
+    return "&".join(f"{k}={quote(str(v))}" for k, v in pairs.items())
+
+
+@router.get("/units/{unit_id}")
+def unit_page(
+    request: Request,
+    unit_id: str,
+    session: SessionDep,
+    ctx: CtxDep,
+    who: ViewerDep,
+    scheme: str | None = None,
+    period: str | None = None,
+) -> Response:
+    """The unit's score for one period, every point down to its rows; cases, 整改任务 and 申诉."""
+    try:
+        unit = _unit(request, who, session, unit_id)
+        office = _office(request, who, ctx, scheme)
+        span = data.data_range(session)
+        now = ctx.settings.clock()
+        text = period or view.default_period(office.scheme, span[1] if span else None, now.date())
+        chosen = _period(request, who, text)
+        result = _scored(request, who, session, office, chosen)
+    except Refused as refused:
+        return refused.response
+    found = result.result.unit(unit_id)
+    components, others = view.compose(office.scheme, found) if found else ([], [])
+    lines = found.lines if found else []
+    fetched = data.fetch_rows(session, view.cited(lines), unit_id)
+    deductions = data.deductions(session, unit_id, chosen)
+    notices = data.notices(session, unit_id, chosen)
+    targets = [f"deductions:{d.id}" for d in deductions] + sorted({f"notices:{n.problem_id}" for n in notices})
+    days = view.rectify_days(office.scheme)
+    costs = view.notice_costs(lines)
+    tasks = [
+        view.Task(
+            n.id,
+            n.problem_id,
+            n.notified_on,
+            n.rectified_on,
+            view.task_state(n.notified_on, n.rectified_on, days, now.date()),
+            costs.get(n.id),
+        )
+        for n in notices
+    ]
+    group = _group(result, unit_id)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "scheme": office.scheme,
+        "schemes": list(ctx.schemes.values()),
+        "period": str(chosen),
+        "choices": _choices(office, span, chosen),
+        "found": found,
+        "group_size": len(group.ranking) if group else 0,
+        "components": [(c, view.line_views(c.lines, fetched)) for c in components],
+        "others": view.line_views(others, fetched),
+        "deductions": deductions,
+        "counted": view.cited_ids(lines, "deductions"),
+        "excluded": _excluded(result, unit_id),
+        "task_groups": view.task_groups(tasks),
+        "rectify_days": days,
+        "photos": data.photos(session, unit_id, targets),
+        "appeals": data.appeals(session, unit_id, period=str(chosen)),
+        "window": data.appeal_window(session, office.scheme.scheme, str(chosen), ctx.settings.appeal_days, now),
+        "query": _query(office, chosen),
+        **_cases_context(session, ctx, unit_id, chosen, 0, view.cited_ids(lines, "cases")),
+    }
+    return render(request, "unit.html", who, **HELPERS, **context)
+
+
+def _choices(office: OfficeScheme, span: tuple[Any, Any] | None, chosen: Period) -> list[str]:
+    choices = view.period_choices(office.scheme, span[0], span[1]) if span else []
+    return choices if str(chosen) in choices else [str(chosen), *choices]
+
+
+def _excluded(result: Scored, unit_id: str) -> dict[int, str]:
+    """Deductions the engine did not count (outside the inspection windows), with the reason."""
+    return {e.row: e.reason for e in result.result.excluded if e.file == "db:deductions" and e.unit_id == unit_id}
+
+
+@router.get("/units/{unit_id}/cases")
+def unit_cases(
+    request: Request,
+    unit_id: str,
+    session: SessionDep,
+    ctx: CtxDep,
+    who: ViewerDep,
+    period: str,
+    scheme: str | None = None,
+    offset: int = Query(0, ge=0),
+) -> Response:
+    """More of the unit's cases: the rows alone for htmx's 更多 button, a whole page otherwise."""
+    try:
+        unit = _unit(request, who, session, unit_id)
+        office = _office(request, who, ctx, scheme)
+        chosen = _period(request, who, period)
+        result = _scored(request, who, session, office, chosen)
+    except Refused as refused:
+        return refused.response
+    found = result.result.unit(unit_id)
+    cited = view.cited_ids(found.lines if found else [], "cases")
+    context: dict[str, Any] = {
+        "unit": unit,
+        "scheme": office.scheme,
+        "period": str(chosen),
+        "query": _query(office, chosen),
+        **_cases_context(session, ctx, unit_id, chosen, offset, cited),
+    }
+    name = "unit_cases_more.html" if request.headers.get("HX-Request") else "unit_cases.html"
+    response = render(request, name, who, **HELPERS, **context)
+    response.headers["Vary"] = "HX-Request"  # the same address answers a fragment or a page
+    return response
+
+
+@router.get("/units/{unit_id}/cases/{case_id}")
+def case_page(
+    request: Request, unit_id: str, case_id: str, session: SessionDep, ctx: CtxDep, who: ViewerDep
+) -> Response:
+    """One case with its whole timeline (every step, who and when; late and reworked steps marked)."""
+    try:
+        unit = _unit(request, who, session, unit_id)
+    except Refused as refused:
+        return refused.response
+    row = session.scalar(select(CaseRow).where(CaseRow.case_id == case_id, CaseRow.unit_id == unit_id))
+    if row is None:
+        return error_page(request, who, 404, "未找到", "本单位没有这个案卷。")
+    now = ctx.settings.clock()
+    raw = data.transitions(session, [row.case_id])[row.case_id]
+    steps = view.timeline([(t.at, t.from_status, t.to_status, t.actor, t.note) for t in raw], row.deadline)
+    marks = view.case_marks(row.deadline, row.disposed_at, row.rework_count, row.verify_failed, row.postponed, now)
+    return render(request, "unit_case.html", who, **HELPERS, unit=unit, case=row, steps=steps, marks=marks)
+
+
+def _counted_in(unit_result: UnitResult | None, row_id: int) -> list[Line]:
+    return [ln for ln in (unit_result.lines if unit_result else []) if ln.file == "db:deductions" and row_id in ln.rows]
+
+
+@router.get("/units/{unit_id}/deductions/{row_id}")
+def deduction_page(
+    request: Request,
+    unit_id: str,
+    row_id: int,
+    session: SessionDep,
+    ctx: CtxDep,
+    who: ViewerDep,
+    scheme: str | None = None,
+) -> Response:
+    """One deduction: every field, the problem photos and rectification photos, upload and appeal forms."""
+    try:
+        unit = _unit(request, who, session, unit_id)
+        office = _office(request, who, ctx, scheme)
+        row = session.get(DeductionRow, row_id)
+        if row is None or row.unit_id != unit_id:
+            raise Refused(error_page(request, who, 404, "未找到", "本单位没有这条扣分记录。"))
+        chosen = period_of(row.date, office.scheme.main_kind)
+        result = _scored(request, who, session, office, chosen)
+    except Refused as refused:
+        return refused.response
+    target = f"deductions:{row.id}"
+    shots = data.photos(session, unit_id, [target])[target]
+    now = ctx.settings.clock()
+    context: dict[str, Any] = {
+        "unit": unit,
+        "scheme": office.scheme,
+        "period": str(chosen),
+        "row": row,
+        "target": target,
+        "counted_in": _counted_in(result.result.unit(unit_id), row.id),
+        "excluded_reason": _excluded(result, unit_id).get(row.id),
+        "problem_photos": [p for p in shots if not p.rectification],
+        "rectification_photos": [p for p in shots if p.rectification],
+        "appeals": data.appeals(session, unit_id, target=target),
+        "window": data.appeal_window(session, office.scheme.scheme, str(chosen), ctx.settings.appeal_days, now),
+        "query": _query(office, chosen),
+    }
+    return render(request, "unit_deduction.html", who, **HELPERS, **context)

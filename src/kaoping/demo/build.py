@@ -1,0 +1,326 @@
+"""`kaoping demo`'s database: 金川市 with a full year of data, published up to Q3, ready to serve.
+
+A new user should meet a system that looks in use: rankings published and explained, deductions with
+their photos, notices being rectified, cases with their timelines, appeals waiting for an answer, and an
+account for every role to sign in with.  ``build_demo`` writes all of it into an empty store through the
+store's own paths — ``write_facts`` with an audit trail under the account that would have entered each
+row, ``create_user``, and the publishing workflow (compute → review → publish) — so everything the demo
+shows is what the real workflow produces.  Only the bulk of the cases goes in by ``demo.bulk``.
+
+The fourth quarter is left unpublished (its facts are all there) so the office can try publishing.
+Everything is derived from ``seed``: the same seed gives the same city, down to the case ids.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kaoping.demo import bulk, cases_data, city, facts_data, photos
+from kaoping.demo.city import INSPECTORS, SCHEME, THIRD_PARTY, UNITS
+from kaoping.io.readers import FILE_NAMES, Facts
+from kaoping.store import publishing
+from kaoping.store.audit import AuditWriter, now
+from kaoping.store.db import open_store, transaction
+from kaoping.store.facts import write_facts
+from kaoping.store.tables import Appeal, CaseRow, DeductionRow, PublishedResult, Unit, UnitArea, User
+from kaoping.store.users import create_user
+
+DEMO_PASSWORD = "demo1234"
+"""Every demo account's password — for the demo only: never use a demo database for real data."""
+PUBLISHED_QUARTERS = 3
+"""Q1–Q3 are published (with their months); Q4 is left for the office to publish."""
+ADMIN = "admin"
+DEPARTMENT = ("chengguan", "市城管局")
+THIRD = ("disanfang", THIRD_PARTY)
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: the stage's label and how far it is."""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    display_name: str
+    unit_id: str | None
+
+
+@dataclass(frozen=True)
+class DemoCity:
+    """What was built (or found): the store, the scheme and year, sizes, published periods and logins."""
+
+    url: str
+    scheme: str
+    year: int
+    units: int
+    cases: int
+    published: list[str]
+    logins: list[DemoLogin]
+
+
+class DemoError(RuntimeError):
+    """The demo cannot be built here (the store already holds units)."""
+
+
+def demo_logins() -> list[DemoLogin]:
+    """One account per role (a 督查员 per inspector, a 被考评单位 per unit), all with DEMO_PASSWORD."""
+    logins = [
+        DemoLogin(ADMIN, DEMO_PASSWORD, "admin", f"{city.CITY}城市管理考评办", None),
+        DemoLogin(DEPARTMENT[0], DEMO_PASSWORD, "department", DEPARTMENT[1], None),
+        *(DemoLogin(u, DEMO_PASSWORD, "inspector", name, None) for u, name in INSPECTORS),
+        DemoLogin(THIRD[0], DEMO_PASSWORD, "third_party", THIRD[1], None),
+    ]
+    logins += [DemoLogin(u.username, DEMO_PASSWORD, "unit", u.name, u.unit_id) for u in UNITS]
+    return logins
+
+
+def _parts(role: str) -> list[str]:
+    return {"department": ["部门考评"], "inspector": ["日常巡查"], "third_party": ["第三方测评"]}.get(role, [])
+
+
+def build_demo(
+    url: str,
+    *,
+    cases: int = 50_000,
+    year: int = 2024,
+    seed: int = 7,
+    progress: Progress | None = None,
+) -> DemoCity:
+    """Migrate the empty store at ``url`` and fill it with the demo city; one transaction, all or nothing.
+
+    Raises DemoError when the store already has units (the demo never mixes with other data).
+    """
+    report: Progress = progress or (lambda _stage, _done, _total: None)
+    report("迁移数据库 migrating", 0, 1)
+    factory = open_store(url)
+    try:
+        with transaction(factory) as s:
+            if s.scalar(select(func.count()).select_from(Unit)):
+                raise DemoError(f"{url} already holds units; the demo needs an empty store (use a new file)")
+            report("生成考评数据 generating facts", 0, 1)
+            facts, inspectors = facts_data.generate_facts(year, seed)
+            _write_facts(s, facts, inspectors, report)
+            s.add_all(UnitArea(unit_id=u.unit_id, geometry=city.area(u)) for u in UNITS)
+            frame = cases_data.generate(cases, year, seed)
+            _write_cases(s, frame, cases_data.transitions(frame), report)
+            _accounts(s, report)
+            _photos(s, facts, inspectors, seed, report)
+            _appeals(s, year)
+            published = _publish(s, year, report)
+    finally:
+        engine = factory.kw.get("bind")
+        if engine is not None:
+            engine.dispose()
+    return DemoCity(url, SCHEME, year, len(UNITS), frame.height, published, demo_logins())
+
+
+def _publish(s: Session, year: int, report: Progress) -> list[str]:
+    """Compute, review and publish the months and quarters up to PUBLISHED_QUARTERS, in the office's order."""
+    periods = [f"{year}-{m:02d}" for m in range(1, 3 * PUBLISHED_QUARTERS + 1)]
+    periods += [f"{year}-Q{q}" for q in range(1, PUBLISHED_QUARTERS + 1)]
+    periods.sort(key=_period_order)
+    for i, period in enumerate(periods):
+        report("计算并发布结果 publishing", i, len(periods))
+        draft = publishing.compute_draft(s, scheme=SCHEME, period=period, actor=ADMIN)
+        publishing.review(s, draft.id, actor=ADMIN)
+        publishing.publish(s, draft.id, actor=ADMIN)
+    report("计算并发布结果 publishing", len(periods), len(periods))
+    return periods
+
+
+def _period_order(period: str) -> tuple[int, int]:
+    """Months of a quarter first, then the quarter (as an office publishes them)."""
+    if "Q" in period:
+        return int(period[-1]) * 3, 1
+    return int(period[-2:]), 0
+
+
+def existing_demo(url: str) -> DemoCity | None:
+    """The demo already built at ``url`` if it is complete (its last quarter published), else None."""
+    factory = open_store(url)
+    try:
+        with factory() as s:
+            rows = s.execute(
+                select(PublishedResult.period).where(
+                    PublishedResult.scheme == SCHEME,
+                    PublishedResult.status == publishing.PUBLISHED,
+                )
+            )
+            published = sorted((p for (p,) in rows), key=lambda p: (p[:4], _period_order(p)))
+            quarters = [p for p in published if "Q" in p]
+            if len(quarters) < PUBLISHED_QUARTERS:
+                return None
+            units = s.scalar(select(func.count()).select_from(Unit)) or 0
+            count = s.scalar(select(func.count()).select_from(CaseRow)) or 0
+    finally:
+        engine = factory.kw.get("bind")
+        if engine is not None:
+            engine.dispose()
+    return DemoCity(url, SCHEME, int(quarters[-1][:4]), units, count, published, demo_logins())
+
+
+def _writer(kind: str, row: dict[str, Any], inspectors: dict[str, str]) -> str:
+    """The account that would have entered the row: its audit actor (what "rows I wrote" is read from)."""
+    if kind == "scores":
+        return {DEPARTMENT[1]: DEPARTMENT[0], THIRD[1]: THIRD[0]}.get(str(row["source"]), ADMIN)
+    if kind == "deductions":
+        return inspectors.get(str(row["evidence"]), ADMIN)
+    return ADMIN
+
+
+def _write_facts(s: Session, facts: Facts, inspectors: dict[str, str], report: Progress) -> None:
+    kinds = [k for k in FILE_NAMES if getattr(facts, k).height]
+    for i, kind in enumerate(kinds):
+        report("写入考评数据 writing facts", i, len(kinds))
+        frame: pl.DataFrame = getattr(facts, kind)
+        writers = [_writer(kind, r, inspectors) for r in frame.iter_rows(named=True)]
+        tagged = frame.with_columns(_writer=pl.Series(writers, dtype=pl.String))
+        for actor in sorted(set(writers)):
+            part = tagged.filter(pl.col("_writer") == actor).drop("_writer")
+            audit = AuditWriter(s, actor, reason="演示数据 demo data")
+            write_facts(s, kind, part, audit=audit, label=f"demo:{kind}")
+            audit.flush()
+    report("写入考评数据 writing facts", len(kinds), len(kinds))
+
+
+def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: Progress) -> None:
+    done = 0
+
+    def cases_done(n: int) -> None:
+        nonlocal done
+        done += n
+        report("写入数字城管案卷 writing cases", done, frame.height)
+
+    bulk.insert_cases(s, frame, actor=ADMIN, advance=cases_done)
+    done = 0
+
+    def steps_done(n: int) -> None:
+        nonlocal done
+        done += n
+        report("写入案卷流转 writing case steps", done, steps.height)
+
+    bulk.insert_transitions(s, steps, advance=steps_done)
+
+
+def _accounts(s: Session, report: Progress) -> None:
+    """The demo accounts.  The office account goes through ``create_user`` (checks and argon2 hash); the
+    others share its hash, as they share the demo password — argon2 is slow on purpose, and twenty hashes of
+    the same password would take several seconds of the build for nothing."""
+    logins = demo_logins()
+    report("创建演示账号 creating accounts", 0, len(logins))
+    first = logins[0]
+    admin = create_user(
+        s, username=first.username, password=first.password, role=first.role, display_name=first.display_name
+    )
+    s.add_all(
+        User(
+            username=login.username,
+            password_hash=admin.password_hash,
+            role=login.role,
+            display_name=login.display_name,
+            unit_id=login.unit_id,
+            parts=_parts(login.role),
+            active=True,
+        )
+        for login in logins[1:]
+    )
+    s.flush()
+    report("创建演示账号 creating accounts", len(logins), len(logins))
+
+
+def _photos(s: Session, facts: Facts, inspectors: dict[str, str], seed: int, report: Progress) -> None:
+    """A photo for every deduction (by its inspector) and rectification photos of the second half year's
+    rectified notices (by the unit's account)."""
+    stmt = select(DeductionRow).where(DeductionRow.evidence != "").order_by(DeductionRow.id)
+    rows = list(s.scalars(stmt))
+    out: list[dict[str, Any]] = []
+    for i, d in enumerate(rows):
+        if i % 50 == 0:
+            report("生成取证照片 drawing photos", i, len(rows))
+        at = datetime.combine(d.date, d.time or time(10, 0))
+        data = photos.render(
+            title=f"{d.problem}（{d.item} −{float(d.points):g}分）",
+            place=d.location,
+            at=at,
+            item=d.item,
+            seed=seed * 100_003 + d.id,
+            ascii_title=f"{d.unit_id.upper()}  deduction {d.id}  -{float(d.points):g}",
+            ascii_place=d.unit_id.upper(),
+        )
+        creator = inspectors.get(d.evidence, ADMIN)
+        out.append(_evidence(d.unit_id, f"deductions:{d.id}", d.evidence, data, at, creator))
+    report("生成取证照片 drawing photos", len(rows), len(rows))
+    rectified = facts.notices.filter(pl.col("rectified_on").is_not_null() & (pl.col("rectified_on").dt.month() >= 7))
+    for row in rectified.unique("problem_id", keep="last", maintain_order=True).head(12).iter_rows(named=True):
+        u = city.unit(row["unit_id"])
+        at = datetime.combine(row["rectified_on"], time(15, 30))
+        data = photos.render(
+            title=f"{row['problem_id']} 已整改",
+            place=u.name,
+            at=at,
+            item="整改",
+            seed=seed + len(out),
+            ascii_title=f"{row['problem_id']} rectified",
+            ascii_place=u.unit_id.upper(),
+        )
+        name = f"zhenggai-{row['problem_id']}.png"
+        out.append(_evidence(u.unit_id, f"notices:{row['problem_id']}", name, data, at, u.username))
+    bulk.insert_evidence(s, out)
+
+
+def _evidence(unit_id: str, target: str, filename: str, data: bytes, at: datetime, by: str) -> dict[str, Any]:
+    return {"unit_id": unit_id, "target": target, "filename": filename, "content_type": "image/png", "data": data,
+            "created_at": at, "created_by": by}  # fmt: skip
+
+
+def _appeals(s: Session, year: int) -> None:
+    """An open appeal against a deduction (waiting for the office) and one already answered."""
+    rng = random.Random(year)
+    worst = min(UNITS, key=lambda u: u.quality)
+    q3 = select(DeductionRow).where(DeductionRow.unit_id == worst.unit_id, DeductionRow.date >= datetime(year, 7, 1))
+    disputed = list(s.scalars(q3.order_by(DeductionRow.id)))
+    stamp = now()
+    appeals = []
+    if disputed:
+        d = rng.choice(disputed)
+        appeals.append(
+            Appeal(
+                unit_id=worst.unit_id,
+                period=f"{year}-Q3",
+                target=f"deductions:{d.id}",
+                text=f"{d.date:%m月%d日}{d.location}“{d.problem}”一项，系商户临时卸货，督查当时已现场整改，申请撤销该项扣分。",
+                status="open",
+                created_at=stamp,
+                created_by=worst.username,
+                answer="",
+            )
+        )
+    other = next(u for u in UNITS if u.unit_id == "bt")
+    appeals.append(
+        Appeal(
+            unit_id=other.unit_id,
+            period=f"{year}-Q2",
+            target="部门考评",
+            text="二季度部门考评“市政设施”一项评分明显偏低，请说明扣分依据。",
+            status="rejected",
+            created_at=stamp,
+            created_by=other.username,
+            answer="经核查，市住建局评分依据为5月道路井盖巡查记录，评分无误，维持原结果。",
+        )
+    )
+    s.add_all(appeals)
+    s.flush()
+    for a in appeals:
+        audit = AuditWriter(s, a.created_by, reason="appeal filed")
+        audit.event(
+            "insert", "appeals", f"appeals:{a.id}", unit_id=a.unit_id, period=a.period, detail={"target": a.target}
+        )
+        audit.flush()

@@ -1,0 +1,114 @@
+"""What `kaoping demo` does at the terminal: build (or reuse) the demo database with a progress bar, and
+tell the user where to go and how to sign in.
+
+Kept out of ``kaoping.cli`` so that the command line starts fast: this module (and the builder it pulls
+in — Pillow, the case generator, the store) is imported only when ``kaoping demo`` runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kaoping.demo.build import DEMO_PASSWORD, PUBLISHED_QUARTERS, DemoCity, build_demo, existing_demo
+from kaoping.demo.city import UNITS
+from kaoping.store.users import ROLE_NAMES
+
+DEFAULT_DB = Path("kaoping-demo.db")
+PAGES = (
+    ("/public", "公示: published rankings (no login needed)"),
+    ("/dashboard", "考评办 dashboard: map, trends, open work"),
+    (f"/units/{UNITS[0].unit_id}", f"a unit's page ({UNITS[0].name}): scores, deductions, cases, appeals"),
+    ("/entry", "data entry for departments, inspectors and the third party"),
+    ("/schemes", "the scheme (demo-city) as the office reads it"),
+)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def remove_database(path: Path) -> None:
+    """Delete the SQLite file and its WAL companions (``--fresh``)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def demo_secret(path: Path) -> str:
+    """The session secret kept next to the database, so sign-ins survive a restart of the demo."""
+    file = Path(f"{path}.secret")
+    if file.is_file():
+        text = file.read_text(encoding="utf-8").strip()
+        if text:
+            return text
+    key = secrets.token_urlsafe(32)
+    file.write_text(key + "\n", encoding="utf-8")
+    file.chmod(0o600)
+    return key
+
+
+def build_or_reuse(path: Path, *, fresh: bool, cases: int, console: Console) -> DemoCity:
+    """The complete demo at ``path``: reused when it is there, else built (from scratch with ``fresh``)."""
+    if fresh:
+        remove_database(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    url = sqlite_url(path)
+    if path.exists():
+        found = existing_demo(url)
+        if found is not None:
+            console.print(f"using the demo database {path} (built before; --fresh rebuilds it)")
+            return found
+    columns = (
+        TextColumn("{task.description:<32}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=not console.is_terminal) as bar:
+        task = bar.add_task("kaoping demo", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total or None)
+
+        built = build_demo(url, cases=cases, progress=progress)
+    console.print(f"built the demo database {path}: {built.units} units, {built.cases:,} cases")
+    return built
+
+
+def print_summary(console: Console, demo: DemoCity, path: Path) -> None:
+    quarters = [p for p in demo.published if "Q" in p]
+    groups = len({u.group for u in UNITS})
+    console.print(
+        f"[bold]kaoping demo[/] — 金川市 (fictional), scheme [bold]{demo.scheme}[/], {demo.year}; database {path}\n"
+        f"{demo.units} units in {groups} groups, {demo.cases:,} 数字城管 cases; published: {', '.join(quarters)} "
+        f"(and their months); {demo.year}-Q{PUBLISHED_QUARTERS + 1} is left for you to publish as admin.",
+        highlight=False,
+    )
+
+
+def print_pages(console: Console, base: str) -> None:
+    console.print(f"\n[bold]Open {base}/[/]", highlight=False)
+    for page, what in PAGES:
+        console.print(f"  {base}{page:<12} {what}", highlight=False)
+    console.print(f"  {base}/api/docs    the REST API (OpenAPI)", highlight=False)
+
+
+def logins_table(demo: DemoCity) -> Table:
+    """One row per role; the other units' accounts are summed up in the last row."""
+    table = Table(title=f"Demo logins — password {DEMO_PASSWORD} for every account (demo only)", title_justify="left")
+    for col in ("role", "角色", "username", "name", "unit"):
+        table.add_column(col)
+    table.add_row("public", ROLE_NAMES["public"], "(no login)", "anyone", "/public")
+    units = [login for login in demo.logins if login.role == "unit"]
+    for login in demo.logins:
+        if login.role == "unit" and login is not units[0]:
+            continue
+        table.add_row(login.role, ROLE_NAMES[login.role], login.username, login.display_name, login.unit_id or "")
+    if len(units) > 1:
+        others = ", ".join(f"{u.username} ({u.unit_id})" for u in units[1:])
+        table.add_row("unit", ROLE_NAMES["unit"], "…", "every other unit", others)
+    return table

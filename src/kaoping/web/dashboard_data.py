@@ -1,0 +1,265 @@
+"""The office dashboard's view model, as pure functions of period results and fact frames.
+
+Kept apart from the routes so that every number the dashboard shows (rank change, trend, part means, the
+deductions and cases per unit) can be tested without a database or a browser, and so the route reads as
+"load, compute, render".  Chart data leaves here as plain JSON values (floats, strings, None): the page
+embeds it in ``<script type="application/json">`` islands that ``static/dashboard.js`` draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+import polars as pl
+
+from kaoping.cases.metrics import case_counts
+from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.io.readers import Facts
+from kaoping.periods import Period, PeriodKind, period_of, year_period
+from kaoping.scheme import Scheme
+
+KIND_NAMES = {PeriodKind.MONTH: "月度", PeriodKind.QUARTER: "季度", PeriodKind.YEAR: "年度"}
+GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
+
+
+# --- periods ------------------------------------------------------------------------------------------
+
+
+def latest_period(months: Iterable[int], kind: PeriodKind) -> Period | None:
+    """The period of ``kind`` holding the latest month with a fact (month index = year * 12 + month - 1)."""
+    last = max(months, default=None)
+    return None if last is None else period_of(Period(last, last).start(), kind)
+
+
+def period_options(years: Iterable[int], kind: PeriodKind) -> list[str]:
+    """The picker's periods of ``kind`` in the years that have facts, newest first."""
+    out: list[Period] = []
+    for y in sorted(set(years)):
+        out.extend(year_period(y).subperiods(kind))
+    return [str(p) for p in sorted(out, reverse=True)]
+
+
+def convert_period(period: Period, kind: PeriodKind) -> Period:
+    """The period of ``kind`` that holds ``period``'s last month (switching 2024-Q2 to months gives 2024-06).
+
+    Lets the picker work without JavaScript: a changed kind arrives with a period of the old kind.
+    """
+    if period.kind == kind:
+        return period
+    return period_of(Period(period.last, period.last).start(), kind)
+
+
+def trend_periods(period: Period, fact_years: Iterable[int]) -> list[Period]:
+    """The periods the trend chart shows: those of the same kind in the year up to ``period``.
+
+    A year has no siblings inside itself, so a year's trend runs over the years with facts up to it.
+    """
+    if period.kind == PeriodKind.YEAR:
+        return [year_period(y) for y in sorted(set(fact_years) | {period.year}) if y <= period.year]
+    return [p for p in year_period(period.year).subperiods(period.kind) if p <= period]
+
+
+# --- rank change --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """A unit's move in its group since the previous period: ``steps`` places up (negative: down)."""
+
+    kind: Literal["up", "down", "same", "new"]
+    steps: int = 0
+
+    @property
+    def symbol(self) -> str:
+        """↑2, ↓1, — or 新 (the template translates 新)."""
+        return {"up": f"↑{self.steps}", "down": f"↓{-self.steps}", "same": "—", "new": "新"}[self.kind]
+
+
+def rank_changes(current: PeriodResult, previous: PeriodResult | None) -> dict[str, Change]:
+    """Change of rank per unit id against ``previous``; empty when the previous period has no data at all.
+
+    Ranks are per group, so a unit compares with its rank in the same group; one that was not ranked there
+    (new, moved group, or 未考评 then) is ``new``.
+    """
+    if previous is None or not previous.evaluated:
+        return {}
+    before = {(g.group, u.unit_id): u.rank for g in previous.groups for u in g.ranking}
+    out: dict[str, Change] = {}
+    for g in current.groups:
+        for u in g.ranking:
+            was = before.get((g.group, u.unit_id))
+            if was is None:
+                out[u.unit_id] = Change("new")
+            elif was == u.rank:
+                out[u.unit_id] = Change("same")
+            else:
+                out[u.unit_id] = Change("up" if was > u.rank else "down", was - u.rank)
+    return out
+
+
+# --- activity: deductions and cases per unit ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What happened to a unit in the period: deduction rows and points, cases dispatched, disposed on time."""
+
+    deductions: int = 0
+    points: float = 0.0
+    cases: int = 0
+    on_time: int = 0
+
+
+def activity(facts: Facts, period: Period) -> dict[str, Activity]:
+    """Per unit id: deductions dated in the period, and cases as ``kaoping.cases.metrics`` counts them.
+
+    Cases follow the engine's base (dispatched in the period) so the dashboard's 按期处置率 is the one the
+    scheme scores, not a second definition.
+    """
+    start, end = period.start(), period.end_exclusive()
+    ded = (
+        facts.deductions.filter(pl.col("date").is_between(start, end, closed="left"))
+        .group_by("unit_id")
+        .agg(n=pl.len(), points=pl.col("points").sum())
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for row in ded.iter_rows(named=True):
+        found.setdefault(row["unit_id"], {}).update(deductions=int(row["n"]), points=float(row["points"] or 0))
+    for row in case_counts(facts.cases, period).iter_rows(named=True):
+        found.setdefault(row["unit_id"], {}).update(cases=int(row["应结案数"]), on_time=int(row["按期处置数"]))
+    return {unit_id: Activity(**values) for unit_id, values in found.items()}
+
+
+# --- KPI tiles ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The tiles above the rankings."""
+
+    units: int
+    unrated: int
+    mean_total: Decimal | None
+    deductions: int
+    deduction_points: float
+    has_cases: bool
+    """The store holds cases for this scheme at all (otherwise the case tiles are not shown)."""
+    cases: int
+    on_time_rate: float | None
+    """按期处置率 in percent over the period's dispatched cases; None without any."""
+
+
+def kpis(result: PeriodResult, acts: Mapping[str, Activity], has_cases: bool) -> Kpis:
+    ranked = result.units()
+    totals = [u.shown_total for u in ranked]
+    cases = sum(a.cases for a in acts.values())
+    on_time = sum(a.on_time for a in acts.values())
+    return Kpis(
+        units=len(ranked),
+        unrated=sum(len(g.unrated) for g in result.groups),
+        mean_total=sum(totals, Decimal(0)) / len(totals) if totals else None,
+        deductions=sum(a.deductions for a in acts.values()),
+        deduction_points=round(sum(a.points for a in acts.values()), 4),
+        has_cases=has_cases,
+        cases=cases,
+        on_time_rate=round(100 * on_time / cases, 1) if cases else None,
+    )
+
+
+# --- charts -------------------------------------------------------------------------------------------
+
+
+def _num(x: Decimal | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def trend(points: Sequence[tuple[Period, PeriodResult | None]]) -> dict[str, Any]:
+    """Every unit's shown total across ``points``; None where a period has no data or the unit no rank.
+
+    Units are listed group by group in the order of the last result (the chosen period), earlier-only
+    units after them, so the legend follows the ranking table.
+    """
+    order: dict[str, UnitResult] = {}
+    for _, result in reversed(points):
+        if result is not None:
+            for g in result.groups:
+                for u in (*g.ranking, *g.unrated):
+                    order.setdefault(u.unit_id, u)
+    series = []
+    for unit_id, u in order.items():
+        totals: list[float | None] = []
+        for _, result in points:
+            found = result.unit(unit_id) if result is not None and result.evaluated else None
+            totals.append(_num(found.shown_total) if found is not None and found.rated else None)
+        series.append({"unit_id": unit_id, "name": u.name, "group": u.group, "totals": totals})
+    return {"periods": [str(p) for p, _ in points], "series": series}
+
+
+def _part_max(scheme: Scheme) -> dict[str, Decimal]:
+    return {p.name: p.max for p in scheme.parts if p.max is not None}
+
+
+def part_comparison(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
+    """Per group: the top parts, an axis maximum for each, the group mean and every ranked unit's values.
+
+    The maximum is the scheme's part maximum, or the highest value seen when that is larger (a year
+    summing quarters goes past a quarter's maximum), so the radar never clips.
+    """
+    maxima = _part_max(scheme)
+    groups = []
+    for g in result.groups:
+        if not g.ranking:
+            continue
+        parts = list(g.ranking[0].top_parts)
+        values = [[float(u.parts.get(p, Decimal(0))) for p in parts] for u in g.ranking]
+        columns = list(zip(*values, strict=True)) if values else []
+        mean = [round(sum(col) / len(col), 4) for col in columns]
+        top = [max(float(maxima.get(p, 0)), *col, 1.0) for p, col in zip(parts, columns, strict=True)]
+        units = [{"unit_id": u.unit_id, "name": u.name, "values": v} for u, v in zip(g.ranking, values, strict=True)]
+        groups.append({"group": g.group, "parts": parts, "max": top, "mean": mean, "units": units})
+    return {"groups": groups}
+
+
+def valid_geometry(geometry: Any) -> bool:
+    """A GeoJSON Polygon or MultiPolygon with coordinates: anything else would make ECharts throw."""
+    return (
+        isinstance(geometry, dict)
+        and geometry.get("type") in GEOMETRY_TYPES
+        and isinstance(geometry.get("coordinates"), list)
+        and bool(geometry["coordinates"])
+    )
+
+
+def map_data(result: PeriodResult, areas: Mapping[str, Any], acts: Mapping[str, Activity]) -> dict[str, Any]:
+    """The map island: a FeatureCollection of the units' areas (None when no valid area is stored) and,
+    per unit, its deductions and cases in the period (the values the map colours, and its table)."""
+    everyone = [u for g in result.groups for u in (*g.ranking, *g.unrated)]
+    features = [
+        {
+            "type": "Feature",
+            "id": u.unit_id,
+            "properties": {"name": u.name, "unit_id": u.unit_id, "group": u.group},
+            "geometry": areas[u.unit_id],
+        }
+        for u in everyone
+        if valid_geometry(areas.get(u.unit_id))
+    ]
+    units = []
+    for u in everyone:
+        a = acts.get(u.unit_id, Activity())
+        units.append(
+            {
+                "unit_id": u.unit_id,
+                "name": u.name,
+                "group": u.group,
+                "has_area": valid_geometry(areas.get(u.unit_id)),
+                "deductions": a.deductions,
+                "deduction_points": a.points,
+                "cases": a.cases,
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features} if features else None
+    return {"features": collection, "units": units}

@@ -1,0 +1,224 @@
+"""The store queries behind the unit pages: cited rows by id, a unit's deductions, notices, cases, evidence
+and appeals — each one query (or one per table), never one per row, so a page stays fast for a unit with
+thousands of cases.  Evidence is listed without its bytes: the page links to ``/api/evidence/{id}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from kaoping.api.routes_appeals import first_publication
+from kaoping.periods import Period, PeriodError, parse_period
+from kaoping.store.tables import (
+    Appeal,
+    CaseRow,
+    CaseTransition,
+    DeductionRow,
+    Evidence,
+    HonorRow,
+    NoticeRow,
+    ScoreRow,
+    User,
+)
+
+FactModel = type[DeductionRow] | type[ScoreRow] | type[HonorRow] | type[NoticeRow] | type[CaseRow]
+TABLES: dict[str, FactModel] = {
+    "deductions": DeductionRow,
+    "scores": ScoreRow,
+    "honors": HonorRow,
+    "notices": NoticeRow,
+    "cases": CaseRow,
+}
+MAX_DEDUCTIONS = 500
+CASE_PAGE = 50
+
+
+def fetch_rows(session: Session, wanted: dict[str, set[int]], unit_id: str) -> dict[str, dict[int, Any]]:
+    """The cited rows by table and id, only the unit's own (a line never cites another unit's row)."""
+    out: dict[str, dict[int, Any]] = {}
+    for table, ids in wanted.items():
+        model = TABLES.get(table)
+        if model is None or not ids:
+            continue
+        stmt = select(model).where(model.id.in_(sorted(ids)), model.unit_id == unit_id)
+        found: list[Any] = list(session.scalars(stmt))
+        out[table] = {row.id: row for row in found}
+    return out
+
+
+def data_range(session: Session) -> tuple[date, date] | None:
+    """The first and last day any fact falls on (scores by their period), for the period picker."""
+    days: list[date] = []
+    for col in (DeductionRow.date, NoticeRow.notified_on, HonorRow.date):
+        low, high = session.execute(select(func.min(col), func.max(col))).one()
+        days += [d for d in (low, high) if d is not None]
+    low, high = session.execute(select(func.min(CaseRow.reported_at), func.max(CaseRow.reported_at))).one()
+    days += [d.date() for d in (low, high) if d is not None]
+    for text in session.scalars(select(ScoreRow.period).distinct()):
+        try:
+            p = parse_period(text)
+        except PeriodError:
+            continue
+        days += [p.start(), p.end_exclusive() - timedelta(days=1)]
+    return (min(days), max(days)) if days else None
+
+
+def deductions(session: Session, unit_id: str, period: Period) -> list[DeductionRow]:
+    """The unit's deductions dated in the period, newest first (at most MAX_DEDUCTIONS)."""
+    stmt = (
+        select(DeductionRow)
+        .where(
+            DeductionRow.unit_id == unit_id,
+            DeductionRow.date >= period.start(),
+            DeductionRow.date < period.end_exclusive(),
+        )
+        .order_by(DeductionRow.date.desc(), DeductionRow.time.desc(), DeductionRow.id.desc())
+        .limit(MAX_DEDUCTIONS)
+    )
+    return list(session.scalars(stmt))
+
+
+def notices(session: Session, unit_id: str, period: Period) -> list[NoticeRow]:
+    """Rectification tasks: the notices of the period, and earlier ones still not rectified (carried over)."""
+    in_period = and_(NoticeRow.notified_on >= period.start(), NoticeRow.notified_on < period.end_exclusive())
+    carried = and_(NoticeRow.notified_on < period.start(), NoticeRow.rectified_on.is_(None))
+    stmt = (
+        select(NoticeRow)
+        .where(NoticeRow.unit_id == unit_id, or_(in_period, carried))
+        .order_by(NoticeRow.notified_on.desc(), NoticeRow.id.desc())
+        .limit(MAX_DEDUCTIONS)
+    )
+    return list(session.scalars(stmt))
+
+
+def _in(col: Any, period: Period) -> ColumnElement[bool]:
+    start = datetime.combine(period.start(), datetime.min.time())
+    end = datetime.combine(period.end_exclusive(), datetime.min.time())
+    return and_(col >= start, col < end)
+
+
+def _against(now: datetime) -> ColumnElement[bool]:
+    """A case counts against its unit: disposed late (or still not disposed past its deadline), reworked,
+    or failed a verification."""
+    late = and_(
+        CaseRow.deadline.is_not(None),
+        or_(
+            and_(CaseRow.disposed_at.is_not(None), CaseRow.disposed_at > CaseRow.deadline),
+            and_(CaseRow.disposed_at.is_(None), CaseRow.deadline < now),
+        ),
+    )
+    return or_(late, CaseRow.rework_count > 0, CaseRow.verify_failed > 0)
+
+
+def _case_filter(unit_id: str, period: Period) -> ColumnElement[bool]:
+    """The unit's cases the period touches: reported, dispatched, disposed or closed in it."""
+    touched = or_(*(_in(c, period) for c in (CaseRow.reported_at, CaseRow.dispatched_at, CaseRow.disposed_at)))
+    return and_(CaseRow.unit_id == unit_id, or_(touched, _in(CaseRow.closed_at, period)))
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    total: int
+    against: int
+
+
+def case_counts(session: Session, unit_id: str, period: Period, now: datetime) -> CaseCounts:
+    flag = case((_against(now), 1), else_=0)
+    total, against = session.execute(
+        select(func.count(CaseRow.id), func.coalesce(func.sum(flag), 0)).where(_case_filter(unit_id, period))
+    ).one()
+    return CaseCounts(int(total or 0), int(against or 0))
+
+
+def cases(
+    session: Session, unit_id: str, period: Period, now: datetime, offset: int = 0, limit: int = CASE_PAGE
+) -> list[CaseRow]:
+    """The unit's cases of the period, those that count against it first, then newest first."""
+    first = case((_against(now), 0), else_=1)
+    stmt = (
+        select(CaseRow)
+        .where(_case_filter(unit_id, period))
+        .order_by(first, CaseRow.reported_at.desc(), CaseRow.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def transitions(session: Session, case_ids: list[str]) -> dict[str, list[CaseTransition]]:
+    """Each case's steps in time order (one query for the whole page)."""
+    out: dict[str, list[CaseTransition]] = {c: [] for c in case_ids}
+    if not case_ids:
+        return out
+    stmt = (
+        select(CaseTransition)
+        .where(CaseTransition.case_id.in_(case_ids))
+        .order_by(CaseTransition.at, CaseTransition.id)
+    )
+    for step in session.scalars(stmt):
+        out[step.case_id].append(step)
+    return out
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An uploaded image, without its bytes; ``rectification`` when a unit account uploaded it (整改照片),
+    otherwise it documents the problem itself (the office's or an inspector's photo)."""
+
+    id: int
+    target: str
+    filename: str
+    created_at: datetime
+    created_by: str
+    rectification: bool
+
+
+def photos(session: Session, unit_id: str, targets: list[str]) -> dict[str, list[Photo]]:
+    """The unit's uploaded images by target (``deductions:<id>``, ``notices:<problem_id>``)."""
+    out: dict[str, list[Photo]] = {t: [] for t in targets}
+    if not targets:
+        return out
+    stmt = (
+        select(Evidence.id, Evidence.target, Evidence.filename, Evidence.created_at, Evidence.created_by)
+        .where(Evidence.unit_id == unit_id, Evidence.target.in_(targets))
+        .order_by(Evidence.id)
+    )
+    rows = session.execute(stmt).all()
+    names = {r.created_by for r in rows}
+    roles = dict(session.execute(select(User.username, User.role).where(User.username.in_(names))).tuples().all())
+    for r in rows:
+        photo = Photo(r.id, r.target, r.filename, r.created_at, r.created_by, roles.get(r.created_by) == "unit")
+        out.setdefault(r.target, []).append(photo)
+    return out
+
+
+def appeals(session: Session, unit_id: str, period: str | None = None, target: str | None = None) -> list[Appeal]:
+    """The unit's appeals, of a period or about one target, newest first."""
+    stmt = select(Appeal).where(Appeal.unit_id == unit_id).order_by(Appeal.id.desc())
+    if period is not None:
+        stmt = stmt.where(Appeal.period == period)
+    if target is not None:
+        stmt = stmt.where(Appeal.target == target)
+    return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class AppealWindow:
+    """申诉期: opens at the period's first publication and lasts ``days`` days."""
+
+    opens: datetime | None
+    closes: datetime | None
+    open_now: bool
+
+
+def appeal_window(session: Session, scheme: str, period: str, days: int, now: datetime) -> AppealWindow:
+    opened = first_publication(session, [scheme], period)
+    if opened is None:
+        return AppealWindow(None, None, False)
+    closes = opened + timedelta(days=days)
+    return AppealWindow(opened, closes, opened <= now <= closes)

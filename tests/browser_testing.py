@@ -1,0 +1,69 @@
+"""What the end-to-end tests share: the running site, a browser tab with its console errors, screenshots.
+
+Kept out of ``tests/e2e/conftest.py`` so test modules can import the types (pytest loads conftest by path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from kaoping.demo.build import DemoCity, DemoLogin
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG of ``page`` as docs/screenshots/<name>.png (linked from the README)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@dataclass
+class Site:
+    """The running demo: its base URL, the demo city and its logins by role."""
+
+    base: str
+    city: DemoCity
+
+    def login_for(self, role: str) -> DemoLogin:
+        return next(login for login in self.city.logins if login.role == role)
+
+
+@dataclass
+class Tab:
+    """A page in a fresh browser context, with the console errors it logged."""
+
+    page: Page
+    site: Site
+    errors: list[str] = field(default_factory=list)
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.site.base + path)
+        assert response is not None
+
+    def login(self, role: str) -> DemoLogin:
+        account = self.site.login_for(role)
+        self.goto("/login")
+        self.page.fill("#username", account.username)
+        self.page.fill("#password", account.password)
+        with self.page.expect_navigation():
+            self.page.click("#login-submit")
+        return account
+
+    def shot(self, name: str) -> Path:
+        return screenshot(self.page, name)

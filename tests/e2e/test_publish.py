@@ -1,0 +1,42 @@
+"""The office publishes 2024-Q4 from the period page; the public page then shows it, charts drawn."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser
+
+from browser_testing import Tab, screenshot
+
+
+def click_step(tab: Tab, button: str) -> None:
+    with tab.page.expect_navigation():
+        tab.page.click(button)
+    assert tab.page.inner_text("#publish-error").strip() == ""
+
+
+def test_office_publishes_a_quarter_and_the_public_sees_it(tab: Tab, browser: Browser) -> None:
+    tab.login("admin")
+    tab.goto("/public/demo-city/2024-Q4")
+    assert tab.page.locator("h1").first.inner_text() == "未找到公示结果"
+    tab.goto("/periods/demo-city/2024-Q4")
+    assert tab.page.get_attribute("#publish-panel", "data-published") != "1"
+    click_step(tab, "#btn-compute")
+    click_step(tab, "#btn-review")
+    click_step(tab, "#btn-publish")
+    assert tab.page.get_attribute("#publish-panel", "data-published") == "1"
+
+    public = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = public.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(tab.site.base + "/public")
+    page.click("a[href='/public/demo-city/2024-Q4']")
+    page.wait_for_selector(".chart canvas")
+    assert "2024-Q4" in page.locator("h1").inner_text()
+    groups = page.locator("section.card h2").all_inner_texts()
+    assert groups == ["城区组", "县市组"]
+    ranked = page.locator("table.ranking tbody tr").count()
+    assert ranked == tab.site.city.units
+    assert page.locator(".chart canvas").count() == 2
+    assert not errors, errors
+    screenshot(page, "public")
+    public.close()

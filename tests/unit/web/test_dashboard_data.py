@@ -1,0 +1,168 @@
+"""The dashboard's pure view model: periods for the picker and trend, rank change, activity, charts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import polars as pl
+
+from kaoping.engine.result import GroupResult, PeriodResult, UnitResult
+from kaoping.io.columns import SCHEMAS
+from kaoping.io.readers import Facts
+from kaoping.periods import PeriodKind, month, quarter, year_period
+from kaoping.scheme import load_scheme
+from kaoping.web import dashboard_data as dd
+
+
+def unit(unit_id: str, rank: int, total: str, group: str = "A", rated: bool = True, **parts: str) -> UnitResult:
+    values = {k: Decimal(v) for k, v in parts.items()}
+    return UnitResult(
+        unit_id=unit_id,
+        name=f"单位{unit_id}",
+        group=group,
+        reward_eligible=True,
+        parts=values,
+        top_parts=list(values),
+        bonus=Decimal(0),
+        bonus_detail={},
+        total=Decimal(total),
+        shown_total=Decimal(total),
+        rank=rank,
+        rated=rated,
+    )
+
+
+def result(*ranking: UnitResult, unrated: tuple[UnitResult, ...] = (), evaluated: bool = True) -> PeriodResult:
+    return PeriodResult("s", "2024-05", [GroupResult("A", list(ranking), list(unrated))], evaluated=evaluated)
+
+
+def facts(**frames: pl.DataFrame) -> Facts:
+    parts = {name: frames.get(name, pl.DataFrame(schema=SCHEMAS[name])) for name in SCHEMAS}
+    return Facts(**parts, labels={})
+
+
+def test_rank_changes_up_down_same_new() -> None:
+    before = result(unit("a", 1, "90"), unit("b", 2, "80"), unit("c", 3, "70"))
+    now = result(unit("b", 1, "95"), unit("a", 2, "85"), unit("c", 3, "70"), unit("d", 4, "60"))
+    changes = dd.rank_changes(now, before)
+    assert {k: v.symbol for k, v in changes.items()} == {"b": "↑1", "a": "↓1", "c": "—", "d": "新"}
+    assert changes["b"] == dd.Change("up", 1) and changes["a"] == dd.Change("down", -1)
+
+
+def test_rank_change_needs_a_previous_period_with_data() -> None:
+    now = result(unit("a", 1, "90"))
+    assert dd.rank_changes(now, None) == {}
+    assert dd.rank_changes(now, result(unit("a", 2, "30"), evaluated=False)) == {}
+
+
+def test_a_unit_unrated_before_or_in_another_group_is_new() -> None:
+    before = PeriodResult(
+        "s", "2024-04", [GroupResult("A", [unit("a", 1, "9")], [unit("b", 0, "0", rated=False)])], evaluated=True
+    )
+    now = PeriodResult("s", "2024-05", [GroupResult("B", [unit("a", 1, "9", group="B")]), GroupResult("A", [])])
+    now.groups[1].ranking.append(unit("b", 1, "8"))
+    assert {k: v.kind for k, v in dd.rank_changes(now, before).items()} == {"a": "new", "b": "new"}
+
+
+def test_periods_for_picker_and_trend() -> None:
+    assert dd.period_options([2024], PeriodKind.QUARTER) == ["2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1"]
+    assert dd.period_options([2024, 2023], PeriodKind.YEAR) == ["2024", "2023"]
+    assert dd.convert_period(quarter(2024, 2), PeriodKind.MONTH) == month(2024, 6)
+    assert dd.convert_period(month(2024, 5), PeriodKind.YEAR) == year_period(2024)
+    assert dd.latest_period([2024 * 12 + 4, 2023 * 12], PeriodKind.QUARTER) == quarter(2024, 2)
+    assert dd.latest_period([], PeriodKind.MONTH) is None
+    assert dd.trend_periods(month(2024, 3), [2024]) == [month(2024, 1), month(2024, 2), month(2024, 3)]
+    assert dd.trend_periods(year_period(2024), [2022, 2024, 2025]) == [year_period(2022), year_period(2024)]
+
+
+def test_trend_marks_periods_without_data_and_unranked_units() -> None:
+    march = result(unit("a", 1, "90"), unrated=(unit("b", 0, "0", rated=False),))
+    april = result(unit("b", 1, "88"), unit("a", 2, "80"))
+    points = [(month(2024, 2), result(unit("a", 1, "30"), evaluated=False)), (month(2024, 3), march)]
+    points.append((month(2024, 4), april))
+    out = dd.trend(points)
+    assert out["periods"] == ["2024-02", "2024-03", "2024-04"]
+    assert out["series"] == [
+        {"unit_id": "b", "name": "单位b", "group": "A", "totals": [None, None, 88.0]},
+        {"unit_id": "a", "name": "单位a", "group": "A", "totals": [None, 90.0, 80.0]},
+    ]
+
+
+def test_activity_and_kpis() -> None:
+    ded = pl.DataFrame(
+        {
+            "date": [date(2024, 5, 1), date(2024, 5, 31), date(2024, 6, 1)],
+            "unit_id": ["u1", "u1", "u2"],
+            "points": [1.5, 2.0, 9.0],
+        }
+    )
+    ded = ded.with_columns(
+        [pl.lit(None, dtype=dtype).alias(name) for name, dtype in SCHEMAS["deductions"].items() if name not in ded]
+    ).select(list(SCHEMAS["deductions"]))
+    t = datetime
+    cases = pl.DataFrame(
+        {
+            "unit_id": ["u2", "u2"],
+            "dispatched_at": [t(2024, 5, 2, 8), t(2024, 5, 3, 8)],
+            "deadline": [t(2024, 5, 3, 8), t(2024, 5, 4, 8)],
+            "disposed_at": [t(2024, 5, 3, 7), t(2024, 5, 9, 8)],
+            "closed_at": [None, None],
+            "rework_count": [0, 0],
+            "verify_failed": [0, 0],
+            "postponed": [0, 0],
+            "_row": [1, 2],
+        },
+        schema_overrides={"closed_at": pl.Datetime("us")},
+    )
+    acts = dd.activity(facts(deductions=ded, cases=cases), month(2024, 5))
+    assert acts == {"u1": dd.Activity(deductions=2, points=3.5), "u2": dd.Activity(cases=2, on_time=1)}
+    k = dd.kpis(result(unit("u1", 1, "10"), unit("u2", 2, "5")), acts, has_cases=True)
+    assert (k.units, k.mean_total, k.deductions, k.deduction_points, k.cases, k.on_time_rate) == (
+        2,
+        Decimal("7.5"),
+        2,
+        3.5,
+        2,
+        50.0,
+    )
+    empty = dd.kpis(result(), {}, has_cases=False)
+    assert empty.mean_total is None and empty.on_time_rate is None
+
+
+def test_part_comparison_uses_the_scheme_maximum_unless_exceeded() -> None:
+    scheme = load_scheme("district-onsite")
+    now = result(unit("a", 1, "25", 日常考评="18", 月督查考评="7"), unit("b", 2, "20", 日常考评="16", 月督查考评="4"))
+    group = dd.part_comparison(scheme, now)["groups"][0]
+    assert group["parts"] == ["日常考评", "月督查考评"] and group["max"] == [20.0, 10.0]
+    assert group["mean"] == [17.0, 5.5] and group["units"][1]["values"] == [16.0, 4.0]
+    big = result(unit("a", 1, "60", 日常考评="45", 月督查考评="15"))
+    assert dd.part_comparison(scheme, big)["groups"][0]["max"] == [45.0, 15.0]
+
+
+def test_map_data_keeps_valid_areas_only() -> None:
+    poly = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    areas = {"a": poly, "b": {"type": "Point", "coordinates": [0, 0]}, "c": "nonsense"}
+    now = result(unit("a", 1, "9"), unit("b", 2, "8"), unrated=(unit("c", 0, "0", rated=False),))
+    out = dd.map_data(now, areas, {"b": dd.Activity(deductions=3, points=4.5, cases=1)})
+    assert out["features"] == {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "a",
+                "properties": {"name": "单位a", "unit_id": "a", "group": "A"},
+                "geometry": poly,
+            }
+        ],
+    }
+    assert [(u["unit_id"], u["has_area"], u["deductions"], u["cases"]) for u in out["units"]] == [
+        ("a", True, 0, 0),
+        ("b", False, 3, 1),
+        ("c", False, 0, 0),
+    ]
+    assert dd.map_data(now, {}, {})["features"] is None
+
+
+def test_change_symbols() -> None:
+    assert dd.Change("same").symbol == "—" and dd.Change("down", -3).symbol == "↓3"
