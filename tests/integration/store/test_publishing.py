@@ -19,9 +19,8 @@ from kaoping.io.readers import FILE_NAMES, Facts, read_facts
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
 from kaoping.service import score_facts
-from kaoping.store.audit import AuditWriter, trail
+from kaoping.store.audit import trail
 from kaoping.store.db import open_store, transaction
-from kaoping.store.facts import write_facts
 from kaoping.store.publishing import (
     PublishError,
     UnknownResult,
@@ -34,6 +33,7 @@ from kaoping.store.publishing import (
     versions,
 )
 from kaoping.store.tables import PublishedResult, SchemeVersion
+from store_testing import write_all_facts
 
 ROOT = Path(__file__).resolve().parents[3]
 CITY = ROOT / "examples" / "city-1000"
@@ -43,10 +43,7 @@ runner = CliRunner()
 
 def write_all(factory: sessionmaker[Session], facts: Facts, actor: str = "importer", reason: str = "") -> None:
     with transaction(factory) as s:
-        audit = AuditWriter(s, actor, reason=reason)
-        for kind in FILE_NAMES:
-            write_facts(s, kind, getattr(facts, kind), audit=audit)
-        audit.flush()
+        write_all_facts(s, facts, actor, reason)
 
 
 def expected(facts: Facts) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from kaoping.cli import app
-from kaoping.io.readers import FILE_NAMES, read_facts
+from kaoping.io.readers import read_facts
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
@@ -29,6 +29,7 @@ from kaoping.store.users import (
     hash_password,
     verify_password,
 )
+from store_testing import write_all_facts
 
 CITY = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
 PASSWORD = "correct horse"
@@ -38,12 +39,8 @@ runner = CliRunner()
 @pytest.fixture
 def store(db_url: str) -> sessionmaker[Session]:
     factory = open_store(db_url)
-    facts = read_facts(CITY)
     with transaction(factory) as s:
-        audit = AuditWriter(s, "importer", reason="首次导入")
-        for kind in FILE_NAMES:
-            write_facts(s, kind, getattr(facts, kind), audit=audit)
-        audit.flush()
+        write_all_facts(s, CITY, "importer", "首次导入")
     return factory
 
 

@@ -17,13 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.api import create_app
-from kaoping.io.readers import FILE_NAMES, read_facts
 from kaoping.store import users
-from kaoping.store.audit import AuditWriter
 from kaoping.store.db import open_store, transaction
-from kaoping.store.facts import write_facts
 from kaoping.store.publishing import compute_draft, publish, review
 from kaoping.store.users import create_user
+from store_testing import write_all_facts
 
 CITY = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
 PASSWORD = "password-1"
@@ -53,12 +51,8 @@ class Web:
 
 
 def _seed(factory: sessionmaker[Session]) -> None:
-    city = read_facts(CITY)
     with transaction(factory) as s:
-        audit = AuditWriter(s, "seed", reason="test data")
-        for kind in FILE_NAMES:
-            write_facts(s, kind, getattr(city, kind), audit=audit)
-        audit.flush()
+        write_all_facts(s, CITY)
         create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
         create_user(s, username="jiaqu", password=PASSWORD, role="unit", display_name="甲区", unit_id="d1")
 

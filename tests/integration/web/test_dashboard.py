@@ -15,15 +15,13 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from kaoping.api import create_app
-from kaoping.io.readers import FILE_NAMES, read_facts
 from kaoping.reports.pdf_bulletin import flag_text
 from kaoping.service import score_store
 from kaoping.store import users
-from kaoping.store.audit import AuditWriter
 from kaoping.store.db import open_store, transaction
-from kaoping.store.facts import write_facts
 from kaoping.store.tables import UnitArea
 from kaoping.store.users import create_user
+from store_testing import write_all_facts
 
 ONSITE = Path(__file__).resolve().parents[3] / "examples" / "district-onsite"
 PASSWORD = "password-1"
@@ -41,12 +39,8 @@ def onsite(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]
     """district-onsite (months; deductions, notices, cases) with areas for three of its four units; signed in."""
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     factory = open_store(db_url)
-    facts = read_facts(ONSITE)
     with transaction(factory) as s:
-        audit = AuditWriter(s, "seed", reason="test data")
-        for kind in FILE_NAMES:
-            write_facts(s, kind, getattr(facts, kind), audit=audit)
-        audit.flush()
+        write_all_facts(s, ONSITE)
         create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
     with transaction(factory) as s:
         for i, unit_id in enumerate(AREAS):

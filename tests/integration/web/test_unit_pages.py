@@ -19,16 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.api import create_app
-from kaoping.io.readers import FILE_NAMES, read_facts
 from kaoping.service import score_store
 from kaoping.store import users
-from kaoping.store.audit import AuditWriter
 from kaoping.store.db import open_store, transaction
-from kaoping.store.facts import write_facts
 from kaoping.store.publishing import compute_draft, publish, review
 from kaoping.store.tables import CaseRow, CaseTransition, DeductionRow, Evidence, NoticeRow
 from kaoping.store.users import create_user
 from kaoping.web.i18n import catalog
+from store_testing import write_all_facts
 
 ONSITE = Path(__file__).resolve().parents[3] / "examples" / "district-onsite"
 TEMPLATES = Path(__file__).resolve().parents[3] / "src" / "kaoping" / "web" / "templates"
@@ -78,12 +76,8 @@ def _at(text: str) -> datetime:
 
 
 def _seed(factory: sessionmaker[Session]) -> None:
-    facts = read_facts(ONSITE)
     with transaction(factory) as s:
-        audit = AuditWriter(s, "seed", reason="test data")
-        for kind in FILE_NAMES:
-            write_facts(s, kind, getattr(facts, kind), audit=audit)
-        audit.flush()
+        write_all_facts(s, ONSITE)
         for name, role, unit in [("admin", "admin", None), ("chengdong", "unit", "u1"), ("shirong", "unit", "u2")]:
             create_user(s, username=name, password=PASSWORD, role=role, display_name=name, unit_id=unit)
         create_user(s, username="ducha", password=PASSWORD, role="inspector", display_name="督查员")
