@@ -286,6 +286,13 @@ def test_oversized_upload_is_refused(staff: Any, tmp_path: Path) -> None:
     assert refused.value.status == 413
 
 
+def test_a_workbook_larger_than_a_photo_reaches_the_import(staff: Any) -> None:
+    """The app-wide 5 MB body limit (photos) is wider for /entry/upload: a 6 MB file is read and judged."""
+    staff.login("admin")
+    r = upload(staff, b"PK" + b"x" * (6 * 1024 * 1024), name="big.xlsx")
+    assert r.status_code == 422 and "big.xlsx" in r.text
+
+
 def test_template_download(staff: Any) -> None:
     staff.login("cgj")
     r = staff.client.get("/entry/template.xlsx")
