@@ -324,3 +324,12 @@ def test_deadline_and_window_dates_are_shown(onsite: Onsite) -> None:
     assert window is not None
     opens, closes = (datetime.strptime(w, "%Y-%m-%d %H:%M") for w in window.groups())
     assert closes - opens == timedelta(days=7)
+
+
+def test_appeal_form_is_closed_outside_the_window(web: Any) -> None:
+    web.login("jiaqu")
+    published = web.client.get(f"/units/d1?scheme={web.SCHEME}&period={web.PERIOD}").text
+    assert re.search(r'<textarea id="appeal-text"[^>]*required>', published), "open: the form can be used"
+    unpublished = web.client.get(f"/units/d1?scheme={web.SCHEME}&period=2024-Q1").text
+    assert "发布后方可申诉" in unpublished
+    assert re.search(r'<textarea id="appeal-text"[^>]*disabled', unpublished)
