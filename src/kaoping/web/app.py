@@ -20,6 +20,7 @@ from kaoping.api.auth import ANONYMOUS, BearerDep, Principal, current_principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.reports.pdf_bulletin import flag_text
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
+from kaoping.web.rule_text import rule_text
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -83,6 +84,7 @@ def render(request: Request, name: str, who: Principal, status_code: int = 200, 
         lang=lang,
         html_lang=HTML_LANG[lang],
         _=translator(lang),
+        rule=lambda text: rule_text(text, lang),
     )
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if request.query_params.get("lang") == lang:

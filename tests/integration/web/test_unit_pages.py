@@ -333,3 +333,11 @@ def test_appeal_form_is_closed_outside_the_window(web: Any) -> None:
     unpublished = web.client.get(f"/units/d1?scheme={web.SCHEME}&period=2024-Q1").text
     assert "发布后方可申诉" in unpublished
     assert re.search(r'<textarea id="appeal-text"[^>]*disabled', unpublished)
+
+
+def test_explanations_read_in_the_page_language(onsite: Onsite) -> None:
+    onsite.login("chengdong")
+    chinese = html.unescape(onsite.client.get("/units/u1?period=2024-05").text)
+    assert "deduction(s)" not in chinese and re.search(r"扣分 \d+ 次", chinese)
+    english = html.unescape(onsite.client.get("/units/u1?period=2024-05&lang=en").text)
+    assert re.search(r"\d+ deduction\(s\)", english)
