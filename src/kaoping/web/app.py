@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from kaoping.api.auth import ANONYMOUS, BearerDep, Principal, current_principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.reports.pdf_bulletin import flag_text
+from kaoping.store.users import ROLE_NAMES
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
 from kaoping.web.rule_text import rule_text
 
@@ -26,14 +27,6 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["flag"] = flag_text
 
-ROLE_NAMES = {
-    "admin": "考评办",
-    "department": "考评部门",
-    "inspector": "督查员",
-    "third_party": "第三方机构",
-    "unit": "被考评单位",
-    "public": "公众",
-}
 STATUS_NAMES = {"draft": "草稿", "reviewed": "已审核", "published": "已发布", "superseded": "已被更正"}
 
 
