@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from kaoping.io.readers import FILE_NAMES, Facts, read_facts
+from kaoping.facts import FILE_NAMES, Facts
+from kaoping.io.readers import read_facts
 from kaoping.store.audit import AuditWriter
 from kaoping.store.facts import write_facts
 

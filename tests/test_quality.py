@@ -1,4 +1,5 @@
-"""The code base stays ruff- and mypy-clean: checked as part of the test command, so CI enforces it."""
+"""The code base stays ruff- and mypy-clean and keeps its layer rules: checked as part of the test command, so CI
+enforces it."""
 
 from __future__ import annotations
 
@@ -24,3 +25,11 @@ def test_ruff_clean() -> None:
 def test_mypy_clean() -> None:
     run = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_layer_contracts_hold() -> None:
+    """The import-linter contracts of pyproject.toml (engine/scheme/cases pure, store without web or api,
+    api without pages) — the rules of the house in shared/spec/architecture.md, made checkable."""
+    run = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout, run.stdout

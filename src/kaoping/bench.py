@@ -16,7 +16,7 @@ import polars as pl
 
 from kaoping.engine.consistency import check_facts
 from kaoping.engine.evaluate import evaluate
-from kaoping.io.readers import Facts, facts_from_frames
+from kaoping.facts import Facts, facts_from_frames
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme, load_scheme
 

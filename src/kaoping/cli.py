@@ -19,7 +19,7 @@ from rich.console import Console
 
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.errors import InputErrors
+from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
 from kaoping.scheme.formula import FormulaError
@@ -211,7 +211,7 @@ def demo(
         return
     import uvicorn
 
-    from kaoping.api import create_app
+    from kaoping.server import create_app
 
     api = create_app(url, schemes=[built.scheme], secret=demo_console.demo_secret(db))
     demo_console.print_pages(console, base)

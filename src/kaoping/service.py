@@ -7,7 +7,8 @@ from pathlib import Path
 from kaoping.engine.consistency import check_facts
 from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import Facts, read_facts
+from kaoping.facts import Facts
+from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme, load_scheme
 

@@ -20,8 +20,8 @@ import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Playwright, sync_playwright
 
 from browser_testing import CHROMIUM, CHROMIUM_ARGS, Site, Tab
-from kaoping.api import create_app
 from kaoping.demo.build import build_demo
+from kaoping.server import create_app
 
 SECRET = "e2e-secret-" + "x" * 32
 DEMO_CASES = 6000

@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kaoping.cli import app
-from kaoping.io.readers import Facts, read_facts
+from kaoping.facts import Facts
+from kaoping.io.readers import read_facts
 from kaoping.periods import Period, PeriodKind, parse_period, period_of
 from kaoping.scheme import builtin_names, load_scheme
 

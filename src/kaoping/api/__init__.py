@@ -1,11 +1,12 @@
 """The REST API (FastAPI): the same store, engine and publishing workflow as the CLI, behind roles.
 
-``create_app`` builds the application; ``kaoping serve`` runs it with uvicorn.  Who may do what is
-decided in one place, :mod:`kaoping.api.roles`, so the rules can be read (and tested) as one table.
+``build_api`` builds the API alone; :func:`kaoping.server.create_app` (the composition root) mounts the pages
+and Open311 beside it, and ``kaoping serve`` runs that.  Who may do what is decided in one place,
+:mod:`kaoping.api.roles`, so the rules can be read (and tested) as one table.
 """
 
 from __future__ import annotations
 
-from kaoping.api.app import create_app
+from kaoping.api.app import build_api
 
-__all__ = ["create_app"]
+__all__ = ["build_api"]

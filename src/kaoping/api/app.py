@@ -1,4 +1,4 @@
-"""The application: settings, store, middleware and routers put together by ``create_app``.
+"""The REST API: settings, store, error answers and routers put together by ``build_api``.
 
 Built by a function rather than at import so the CLI, tests and a WSGI/ASGI server can each make one with
 their own database and secret; nothing global is shared between two apps.
@@ -83,7 +83,7 @@ def unguarded_routes(app: FastAPI) -> list[str]:
     ]
 
 
-def create_app(
+def build_api(
     db_url: str | None = None,
     *,
     secret: str | None = None,
@@ -91,7 +91,12 @@ def create_app(
     appeal_days: int | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
-    """The kaoping API on the store at ``db_url`` (migrated on start); OpenAPI at /api/openapi.json."""
+    """The REST API on the store at ``db_url`` (migrated on start); OpenAPI at /api/openapi.json.
+
+    Only the API: its routers, error answers and the session cookie.  The composition root
+    (:func:`kaoping.server.create_app`) mounts the pages and Open311 beside it and refuses to start if an
+    endpoint declares no permission.
+    """
     settings = load_settings(db_url, secret=secret, schemes=schemes, appeal_days=appeal_days, clock=clock)
     ctx = ApiContext(settings=settings, factory=open_store(db_url), schemes=load_office_schemes(settings.schemes))
 
@@ -122,12 +127,6 @@ def create_app(
         audit_router,
     ):
         app.include_router(router)
-    # Open311 GeoReport v2 (/open311/v2): public case intake, with its own errors in the spec's format
-    from kaoping.open311 import configure as configure_open311
-    from kaoping.open311 import router as open311_router
-
-    app.include_router(open311_router)
-    configure_open311(app, ctx.factory)
     errors.install(app)
     app.add_middleware(
         SessionMiddleware,
@@ -137,13 +136,4 @@ def create_app(
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    from kaoping.web.entry_upload import MAX_BYTES as UPLOAD_BYTES
-
-    app.add_middleware(BodyLimit, limit=MAX_BODY, wider={"/entry/upload": UPLOAD_BYTES + 256 * 1024})
-    missing = unguarded_routes(app)
-    if missing:
-        raise RuntimeError(f"endpoints without a permission in kaoping.api.roles: {', '.join(missing)}")
-    from kaoping.web.pages import mount_pages
-
-    mount_pages(app)
     return app

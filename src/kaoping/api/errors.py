@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kaoping.api.models import InputProblem
-from kaoping.io.errors import InputError, InputErrors
+from kaoping.errors import InputError, InputErrors
 
 
 class ApiProblem(Exception):

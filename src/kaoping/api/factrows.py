@@ -30,9 +30,9 @@ from kaoping.api.errors import ApiProblem, problems_of, unprocessable
 from kaoping.api.models import InputProblem
 from kaoping.engine.aggregate import canonical_parts, period_keys
 from kaoping.engine.consistency import check_facts
-from kaoping.io.columns import ROW, SCHEMAS, empty_frame
-from kaoping.io.errors import InputErrors
-from kaoping.io.readers import FILE_NAMES, Facts
+from kaoping.errors import InputErrors
+from kaoping.facts import FILE_NAMES, Facts
+from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
 from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.store.audit import AuditWriter
 from kaoping.store.facts import TABLES, columns, natural_keys, write_facts

@@ -1,6 +1,6 @@
 """Request and response bodies of the fact endpoints: one model per interchange file, field for column.
 
-The fields and their limits mirror ``kaoping.io.columns`` (the interchange contract) and the column sizes
+The fields and their limits mirror ``kaoping.facts.columns`` (the interchange contract) and the column sizes
 of ``kaoping.store.tables``, so a row the API accepts is a row an import would accept and the database
 can hold: a too-long name is a 422 naming the field, not a PostgreSQL error.
 """

@@ -89,8 +89,9 @@ def register(app: typer.Typer) -> None:
         """Counts, rates, 综合指标值 and grade per grid / community / street / district, department or post."""
         from kaoping.cases.categories import ConfigError
         from kaoping.cases.grading import load_indicator_scheme, with_composite
-        from kaoping.cases.levels import GROUPS, LEVELS, LevelError, metrics_by_level, read_level_cases
-        from kaoping.io.errors import InputErrors
+        from kaoping.cases.levels import GROUPS, LEVELS, LevelError, metrics_by_level
+        from kaoping.errors import InputErrors
+        from kaoping.io.case_levels import read_level_cases
         from kaoping.periods import PeriodError, parse_period
 
         levels = GROUPS.get(level) or ((level,) if level in LEVELS else None)

@@ -58,7 +58,7 @@ def import_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kaoping.cli import err, fail
-    from kaoping.io.errors import InputErrors
+    from kaoping.errors import InputErrors
     from kaoping.store.db import open_store
     from kaoping.store.importer import import_data
 

@@ -51,7 +51,7 @@ def _session(db: str | None) -> Iterator[Session]:
     """One transaction on the store; a known error becomes exit 2 with its message (nothing committed)."""
     from kaoping.cli import fail
     from kaoping.engine.evaluate import UnsupportedPeriod
-    from kaoping.io.errors import InputErrors
+    from kaoping.errors import InputErrors
     from kaoping.periods import PeriodError
     from kaoping.scheme import SchemeError
     from kaoping.store.db import open_store, transaction

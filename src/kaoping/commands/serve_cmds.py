@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         """
         import uvicorn
 
-        from kaoping.api import create_app
+        from kaoping.server import create_app
 
         api = create_app(db, schemes=scheme or None)
         shown = f"[{host}]" if ":" in host else host

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.demo import bulk, cases_data, city, facts_data, photos
 from kaoping.demo.city import INSPECTORS, SCHEME, THIRD_PARTY, UNITS
-from kaoping.io.readers import FILE_NAMES, Facts
+from kaoping.facts import FILE_NAMES, Facts
 from kaoping.store import publishing
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import open_store, transaction

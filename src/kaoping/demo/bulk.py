@@ -22,7 +22,7 @@ import polars as pl
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from kaoping.io.columns import ROW, SCHEMAS
+from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.facts import columns, natural_keys
 from kaoping.store.tables import Base, CaseRow, CaseTransition, Evidence, ImportBatch

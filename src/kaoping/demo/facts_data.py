@@ -16,7 +16,7 @@ from datetime import date, time, timedelta
 import polars as pl
 
 from kaoping.demo.city import DEPARTMENTS, INSPECTORS, THIRD_PARTY, UNITS, DemoUnit
-from kaoping.io.readers import Facts, facts_from_frames
+from kaoping.facts import Facts, facts_from_frames
 from kaoping.scheme import load_scheme
 
 PROBLEMS: dict[str, tuple[str, ...]] = {

@@ -19,7 +19,7 @@ from kaoping.cases.metrics import COUNTS, RATES, case_counts, no_case_metrics, r
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_micro
 from kaoping.engine.result import Line
 from kaoping.engine.windows import outside_windows
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period, PeriodKind, parse_period, period_of
 from kaoping.scheme.formula import evaluate
 from kaoping.scheme.model import Combine, Part, Scheme, Source

@@ -18,7 +18,7 @@ import polars as pl
 
 from kaoping.engine.numbers import from_micro, to_micro
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import Scheme
 

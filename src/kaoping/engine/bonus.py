@@ -16,7 +16,7 @@ import polars as pl
 from kaoping.engine.aggregate import period_keys
 from kaoping.engine.numbers import MICRO, ZERO, combine, fmt, from_micro, to_micro
 from kaoping.engine.result import Line
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period, PeriodKind
 from kaoping.scheme.model import Combine, HonorBonus, RankBonus, Scheme, ScoreBonus
 

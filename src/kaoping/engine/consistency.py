@@ -15,8 +15,8 @@ from typing import Any
 import polars as pl
 
 from kaoping.engine.aggregate import canonical_parts, normalise_item
-from kaoping.io.errors import ErrorLog, InputError, InputErrors
-from kaoping.io.readers import Facts
+from kaoping.errors import ErrorLog, InputError, InputErrors
+from kaoping.facts import Facts
 from kaoping.periods import parse_period
 from kaoping.scheme.model import Part, Scheme, ScoreBonus, Source
 

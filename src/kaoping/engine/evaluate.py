@@ -20,7 +20,7 @@ from kaoping.engine.ranking import apply_rewards, rank_group
 from kaoping.engine.result import Excluded, GroupResult, Line, PeriodResult, UnitResult
 from kaoping.engine.tree import part_value
 from kaoping.engine.windows import excluded_deductions, window_text
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import Combine, Scheme, Source
 

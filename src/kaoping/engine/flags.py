@@ -17,7 +17,7 @@ from kaoping.engine.aggregate import period_keys
 from kaoping.engine.numbers import ZERO, fmt
 from kaoping.engine.ranking import bottom_sets
 from kaoping.engine.result import Line, PeriodResult
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import FlagRule, Scheme
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from kaoping.engine.numbers import MICRO, ZERO, fmt, from_micro
 from kaoping.engine.result import Line
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import RectificationPenalty, Scheme
 

@@ -12,7 +12,7 @@ from datetime import time
 
 import polars as pl
 
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import InspectionWindow, Scheme
 

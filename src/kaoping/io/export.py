@@ -26,8 +26,8 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from kaoping.io.columns import FILES, Column, Kind
-from kaoping.io.readers import FILE_NAMES
+from kaoping.facts import FILE_NAMES
+from kaoping.facts.columns import FILES, Column, Kind
 
 __all__ = [
     "atomic_path",
@@ -90,7 +90,7 @@ def _column_text(column: Column, series: pl.Series) -> pl.Series:
 def text_frame(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     """Every contract column of file ``name`` (optional additions included), in contract order, as text.
 
-    ``frame`` has the typed schema of :data:`~kaoping.io.columns.SCHEMAS`; ``_row`` and extra columns
+    ``frame`` has the typed schema of :data:`~kaoping.facts.columns.SCHEMAS`; ``_row`` and extra columns
     are left out: they are not part of the file.
     """
     return pl.DataFrame([_column_text(c, frame.get_column(c.name)) for c in FILES[name]])

@@ -19,8 +19,8 @@ from typing import Any
 import openpyxl
 import polars as pl
 
-from kaoping.io.columns import ROW
-from kaoping.io.errors import InputError
+from kaoping.errors import InputError
+from kaoping.facts.columns import ROW
 
 
 @dataclass(frozen=True)

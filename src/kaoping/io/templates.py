@@ -20,9 +20,9 @@ from typing import Any
 
 import xlsxwriter
 
-from kaoping.io.columns import FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
+from kaoping.facts import FILE_NAMES
+from kaoping.facts.columns import FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
 from kaoping.io.export import CellFormats, atomic_path, display_width
-from kaoping.io.readers import FILE_NAMES
 
 __all__ = ["LISTS_SHEET", "TemplateLists", "write_template"]
 

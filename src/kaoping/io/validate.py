@@ -2,7 +2,7 @@
 
 Checks are Polars expressions over whole columns, not a Python loop over rows: a case file can have
 hundreds of thousands of rows and most of them are fine.  Only the failing cells (at most
-:data:`~kaoping.io.errors.MAX_ERRORS` per check) are ever pulled into Python to build messages.
+:data:`~kaoping.errors.MAX_ERRORS` per check) are ever pulled into Python to build messages.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kaoping.io.columns import FALSE_WORDS, FILES, ROW, TRUE_WORDS, Column, Kind, default_value
-from kaoping.io.errors import MAX_ERRORS, ErrorLog, InputError
+from kaoping.errors import MAX_ERRORS, ErrorLog, InputError
+from kaoping.facts.columns import FALSE_WORDS, FILES, ROW, TRUE_WORDS, Column, Kind, default_value
 from kaoping.io.sources import RawTable
 from kaoping.periods import PeriodError, parse_period
 

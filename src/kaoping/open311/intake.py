@@ -22,7 +22,7 @@ import polars as pl
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from kaoping.io.columns import ROW, SCHEMAS
+from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.open311.formats import Node, Open311Error
 from kaoping.open311.params import NewRequest
 from kaoping.open311.services import BY_CODE, Service

@@ -16,7 +16,8 @@ import polars as pl
 from kaoping.engine.analysis import Analysis, deduction_analysis
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import Facts, read_facts
+from kaoping.facts import Facts
+from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme, load_scheme
 from kaoping.service import score_facts

@@ -22,8 +22,8 @@ import polars as pl
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from kaoping.io.columns import FILES, SCHEMAS
-from kaoping.io.readers import FILE_NAMES, Facts, facts_from_frames
+from kaoping.facts import FILE_NAMES, Facts, facts_from_frames
+from kaoping.facts.columns import FILES, SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import (

@@ -26,10 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.engine.consistency import UNIT_FILES, check_facts
-from kaoping.io.columns import ROW
-from kaoping.io.errors import ErrorLog, InputError, InputErrors
+from kaoping.errors import ErrorLog, InputError, InputErrors
+from kaoping.facts import FILE_NAMES, Facts, facts_of
+from kaoping.facts.columns import ROW
 from kaoping.io.export import csv_text
-from kaoping.io.readers import FILE_NAMES, Facts, facts_of, read_facts
+from kaoping.io.readers import read_facts
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import transaction

@@ -19,7 +19,7 @@ from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.io.errors import InputErrors
+from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.scheme import Scheme
 from kaoping.store import publishing

@@ -17,7 +17,7 @@ import polars as pl
 
 from kaoping.cases.metrics import case_counts
 from kaoping.engine.result import PeriodResult, UnitResult
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period, PeriodKind, period_of, year_period
 from kaoping.scheme import Scheme
 

@@ -45,7 +45,7 @@ from kaoping.web.entry_forms import (
     upload_kinds,
     writable_kinds,
 )
-from kaoping.web.entry_upload import MAX_BYTES, Outcome, display_name, run_import
+from kaoping.web.entry_upload import MAX_BYTES, UPLOAD_PATH, Outcome, display_name, run_import
 from kaoping.web.scheme_text import num
 
 router = APIRouter(include_in_schema=False)
@@ -229,7 +229,7 @@ def _too_large(request: Request, ctx: ApiContext) -> Response:
         return error_page(request, who, 413, "文件过大", message)
 
 
-@router.post("/entry/upload")
+@router.post(UPLOAD_PATH)
 async def entry_upload(request: Request, ctx: CtxDep) -> Response:
     """Import an uploaded .xlsx or .csv like ``kaoping import``: all or nothing, errors shown by row.
 

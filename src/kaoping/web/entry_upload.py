@@ -25,15 +25,18 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext
 from kaoping.api.factrows import canonical_names
 from kaoping.api.roles import DEPARTMENT, THIRD_PARTY, part_allowed
-from kaoping.io.columns import ROW
-from kaoping.io.errors import ErrorLog, InputError, InputErrors
-from kaoping.io.readers import FILE_NAMES, Facts, read_facts
+from kaoping.errors import ErrorLog, InputError, InputErrors
+from kaoping.facts import FILE_NAMES, Facts
+from kaoping.facts.columns import ROW
+from kaoping.io.readers import read_facts
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
 from kaoping.store.importer import ImportReport, import_data
 from kaoping.web.entry_forms import KIND_NAMES, upload_kinds
 
+UPLOAD_PATH = "/entry/upload"
+"""Where the upload form posts: the body limit of the composition root allows it a workbook's size."""
 MAX_BYTES = 20 * 1024 * 1024
 """An upload larger than this is refused unread: a year of a city's facts is a few megabytes."""
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")

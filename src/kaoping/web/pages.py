@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.io.errors import InputErrors
+from kaoping.errors import InputErrors
 from kaoping.reports.data import BulletinData, bulletin_data
 from kaoping.store import publishing
 from kaoping.store.tables import PublishedResult
@@ -172,7 +172,7 @@ def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
 
 
 def mount_pages(app: FastAPI) -> None:
-    """Add the pages and /static to the API app (called at the end of ``create_app``)."""
+    """Add the pages and /static to the app (called by the composition root, :mod:`kaoping.server`)."""
     from kaoping.web import dashboard, entry, scheme_view, unit_pages
 
     mount_static(app)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
 from kaoping.periods import Period, PeriodKind, parse_period
 from kaoping.scheme import Scheme
 from kaoping.service import score_facts

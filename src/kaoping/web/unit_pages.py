@@ -23,7 +23,7 @@ from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.cases.lifecycle import LABELS
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import GroupResult, Line, UnitResult
-from kaoping.io.errors import InputErrors
+from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period, period_of
 from kaoping.store.tables import CaseRow, DeductionRow, Unit
 from kaoping.web import unit_data as data

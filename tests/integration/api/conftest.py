@@ -20,8 +20,8 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from kaoping.api import create_app
 from kaoping.io.readers import read_facts
+from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import open_store, transaction

@@ -10,8 +10,8 @@ import uvicorn
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from kaoping.api import create_app
 from kaoping.cli import app as cli
+from kaoping.server import create_app
 
 if TYPE_CHECKING:  # the fixture's type only; pytest loads conftest.py by path
     from tests.integration.api.conftest import Api
@@ -58,7 +58,7 @@ def test_numbers_must_be_finite(api: Api) -> None:
 def test_main_app_serves_open311(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from kaoping.api.app import create_app
+    from kaoping.server import create_app
 
     client = TestClient(create_app(f"sqlite:///{tmp_path / 'k.db'}", secret="s" * 32))
     services = client.get("/open311/v2/services.json")

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.cases.lifecycle import Case, Event, Status, apply
-from kaoping.io.columns import ROW, SCHEMAS
+from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.open311 import Open311Context, load_settings, open311_app
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from kaoping.cli import app
-from kaoping.io.errors import InputErrors
-from kaoping.io.readers import FILE_NAMES
+from kaoping.errors import InputErrors
+from kaoping.facts import FILE_NAMES
 from kaoping.scheme import load_scheme
 from kaoping.store import importer
 from kaoping.store.db import open_store

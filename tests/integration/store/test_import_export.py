@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kaoping.cli import app
-from kaoping.io.readers import FILE_NAMES, Facts, read_facts
+from kaoping.facts import FILE_NAMES, Facts
+from kaoping.io.readers import read_facts
 from kaoping.store.db import open_store
 from kaoping.store.facts import load_facts
 from kaoping.store.importer import import_data

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from kaoping.cli import app
-from kaoping.io.readers import FILE_NAMES, Facts, read_facts
+from kaoping.facts import FILE_NAMES, Facts
+from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
 from kaoping.service import score_facts

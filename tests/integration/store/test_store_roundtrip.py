@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kaoping.io.readers import FILE_NAMES, read_facts
+from kaoping.facts import FILE_NAMES
+from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
 from kaoping.service import score_facts

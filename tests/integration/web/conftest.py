@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from kaoping.api import create_app
+from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
 from kaoping.store.publishing import compute_draft, publish, review

@@ -14,8 +14,8 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from kaoping.api import create_app
 from kaoping.reports.pdf_bulletin import flag_text
+from kaoping.server import create_app
 from kaoping.service import score_store
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction

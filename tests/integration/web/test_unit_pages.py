@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kaoping.api import create_app
+from kaoping.server import create_app
 from kaoping.service import score_store
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction

@@ -16,7 +16,7 @@ from kaoping.cases.categories import ConfigError, UnknownCategory, load_categori
 from kaoping.cases.grading import composite, engine_formula, load_indicator_scheme, with_composite
 from kaoping.cases.handbook import deadline_for, load_handbook
 from kaoping.cases.levels import LEVELS, LevelError, level_metrics, metrics_by_level
-from kaoping.io.readers import facts_from_frames
+from kaoping.facts import facts_from_frames
 from kaoping.periods import parse_period
 from kaoping.scheme.formula import evaluate
 

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 from kaoping.cases.calendar import WorkCalendar
 from kaoping.cases.generate import CASE_COLUMNS, build_city, generate_cases, summary, uniforms, write_dataset
 from kaoping.cases.handbook import deadline_for, load_handbook
-from kaoping.cases.levels import REGION_TIERS, metrics_by_level, read_level_cases
+from kaoping.cases.levels import REGION_TIERS, metrics_by_level
 from kaoping.commands import cases_cmds
-from kaoping.io.errors import InputErrors
+from kaoping.errors import InputErrors
+from kaoping.io.case_levels import read_level_cases
 from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 

@@ -17,7 +17,7 @@ from kaoping.cases.calendar import WorkCalendar
 from kaoping.cases.grading import composite, load_indicator_scheme
 from kaoping.cases.handbook import WorkingClock
 from kaoping.cases.levels import COUNTS, LEVELS, RATES, REGION_TIERS, metrics_by_level
-from kaoping.io.readers import facts_from_frames
+from kaoping.facts import facts_from_frames
 from kaoping.periods import parse_period
 
 CAL = WorkCalendar.china([2024, 2025])

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kaoping.engine.consistency import check_facts
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult, UnitResult
-from kaoping.io.readers import Facts, facts_from_frames
+from kaoping.facts import Facts, facts_from_frames
 from kaoping.output.document import result_document
 from kaoping.periods import PeriodKind, parse_period
 from kaoping.scheme import Scheme, load_scheme, parse_scheme

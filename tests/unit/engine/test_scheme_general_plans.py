@@ -62,7 +62,7 @@ from typer.testing import CliRunner
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.errors import InputErrors
+from kaoping.errors import InputErrors
 from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
 from kaoping.service import score_facts

@@ -9,9 +9,10 @@ import openpyxl
 import polars as pl
 import pytest
 
-from kaoping.io.columns import FILES
+from kaoping.facts import FILE_NAMES, Facts, facts_from_frames
+from kaoping.facts.columns import FILES
 from kaoping.io.export import csv_text, number_text, write_csv_folder, write_workbook
-from kaoping.io.readers import FILE_NAMES, Facts, facts_from_frames, read_facts
+from kaoping.io.readers import read_facts
 from kaoping.io.templates import LISTS_SHEET, TemplateLists, write_template
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"

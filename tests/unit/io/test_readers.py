@@ -14,17 +14,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from kaoping.io import (
-    FILE_NAMES,
-    MAX_ERRORS,
-    SCHEMAS,
-    Facts,
-    InputError,
-    InputErrors,
-    empty_facts,
-    facts_from_frames,
-    read_facts,
-)
+from kaoping.errors import MAX_ERRORS, InputError, InputErrors
+from kaoping.facts import FILE_NAMES, Facts, empty_facts, facts_from_frames
+from kaoping.facts.columns import SCHEMAS
+from kaoping.io import read_facts
 from kaoping.io.sources import cell_text
 
 GOOD: dict[str, str] = {

@@ -8,8 +8,8 @@ from decimal import Decimal
 import polars as pl
 
 from kaoping.engine.result import GroupResult, PeriodResult, UnitResult
-from kaoping.io.columns import SCHEMAS
-from kaoping.io.readers import Facts
+from kaoping.facts import Facts
+from kaoping.facts.columns import SCHEMAS
 from kaoping.periods import PeriodKind, month, quarter, year_period
 from kaoping.scheme import load_scheme
 from kaoping.web import dashboard_data as dd

@@ -1,7 +1,7 @@
 """The interchange files as data: which columns each one has, what a value must look like, its dtype.
 
 Keeping the contract in one table (rather than spread over reader code) means the validator, the empty
-frames for absent files and :func:`~kaoping.io.readers.facts_from_frames` can never disagree about a
+frames for absent files and :func:`~kaoping.facts.facts_from_frames` can never disagree about a
 schema, and a reader of this module sees the whole public data format at a glance.
 """
 

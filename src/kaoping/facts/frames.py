@@ -1,0 +1,95 @@
+"""The facts of an evaluation (考评数据) as typed frames: the value io produces and the engine consumes.
+
+A neutral module, so the pure engine never imports the readers of files: io builds :class:`Facts` from CSV or
+Excel, the store builds it from tables, tests build it from frames, and the engine only reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from kaoping.facts.columns import FILES, ROW, SCHEMAS, default_value, empty_frame
+
+FILE_NAMES: tuple[str, ...] = ("units", "scores", "deductions", "honors", "notices", "cases", "ranks")
+
+
+@dataclass(frozen=True, eq=False)
+class Facts:
+    """Everything the data says, one typed frame per file; each frame has ``_row`` for error messages.
+
+    ``eq=False``: frames do not compare to a single bool, and two readings are not "equal" anyway.
+    """
+
+    units: pl.DataFrame
+    scores: pl.DataFrame
+    deductions: pl.DataFrame
+    honors: pl.DataFrame
+    notices: pl.DataFrame
+    cases: pl.DataFrame
+    ranks: pl.DataFrame
+    labels: dict[str, str]
+    """File name -> label used in errors; present even for absent files (the path it would have)."""
+
+    def label(self, name: str) -> str:
+        """How to name file ``name`` to the user, e.g. in the engine's "unknown unit" errors."""
+        return self.labels.get(name, f"{name}.csv")
+
+
+def facts_of(frames: Mapping[str, pl.DataFrame], labels: dict[str, str]) -> Facts:
+    """Facts from one frame per file name (already in the interchange schema)."""
+    return Facts(
+        units=frames["units"],
+        scores=frames["scores"],
+        deductions=frames["deductions"],
+        honors=frames["honors"],
+        notices=frames["notices"],
+        cases=frames["cases"],
+        ranks=frames["ranks"],
+        labels=labels,
+    )
+
+
+def empty_facts() -> Facts:
+    """All frames empty with their schemas (handy for tests)."""
+    return facts_of({name: empty_frame(name) for name in FILE_NAMES}, default_labels())
+
+
+def default_labels() -> dict[str, str]:
+    """The label of every file when the facts did not come from files: its interchange name."""
+    return {name: f"{name}.csv" for name in FILE_NAMES}
+
+
+def _conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with exactly the schema of file ``name``: columns cast, order fixed, extras dropped.
+
+    Columns whose cells may be empty in a file (optional columns, ``item``, the later case times...)
+    may be left out and get the same default an empty cell would; leaving out any other column is a
+    mistake in the test and raises ``ValueError``.
+    """
+    out: list[pl.Expr] = []
+    for column in FILES[name]:
+        if column.name in frame.columns:
+            out.append(pl.col(column.name).cast(column.dtype))
+        elif not column.required:
+            out.append(default_value(column).alias(column.name))
+        else:
+            raise ValueError(f"{name} frame lacks column '{column.name}'; it has: {', '.join(frame.columns)}")
+    if ROW in frame.columns:
+        out.append(pl.col(ROW).cast(pl.Int64))
+    else:
+        out.append(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW))
+    result = frame.select(out)
+    assert result.schema == SCHEMAS[name], (result.schema, SCHEMAS[name])
+    return result
+
+
+def facts_from_frames(**frames: pl.DataFrame) -> Facts:
+    """Build from already-typed frames (tests); missing ones empty; adds ``_row`` if absent (2, 3, ...)."""
+    unknown = sorted(set(frames) - set(FILE_NAMES))
+    if unknown:
+        raise TypeError(f"unknown frame name(s) {', '.join(unknown)}; expected some of {', '.join(FILE_NAMES)}")
+    built = {name: _conform(name, frames[name]) if name in frames else empty_frame(name) for name in FILE_NAMES}
+    return facts_of(built, default_labels())
