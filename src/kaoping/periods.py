@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+import polars as pl
+
 
 class PeriodKind(StrEnum):
     """The kinds of period a scheme can evaluate."""
@@ -75,6 +77,27 @@ class Period:
         idx = d.year * 12 + d.month - 1
         return self.first <= idx <= self.last
 
+    def holds(self, dates: str | pl.Expr) -> pl.Expr:
+        """Polars: whether each day of ``dates`` (a date column, or an expression giving dates) lies in this period.
+
+        The one spelling of "dated in the period" for the engine's filters over deductions, notices, honors
+        and cases (半开区间: from the first day up to, not including, the first day of the next period).
+        """
+        column = pl.col(dates) if isinstance(dates, str) else dates
+        return column.is_between(self.start(), self.end_exclusive(), closed="left")
+
+    def keys(self) -> list[str]:
+        """Every period text that lies inside this one (a quarter holds itself and its three months).
+
+        Rows of scores.csv and ranks.csv carry such texts; ``pl.col("period").is_in(p.keys())`` selects the
+        rows of the period.
+        """
+        keys: list[str] = []
+        for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+            if kind.size <= self.last - self.first + 1:
+                keys += [str(sub) for sub in self.subperiods(kind)]
+        return keys
+
     def start(self) -> date:
         y, m0 = divmod(self.first, 12)
         return date(y, m0 + 1, 1)
@@ -100,6 +123,11 @@ class Period:
         if size > self.last - self.first + 1:
             raise PeriodError(f"a {kind.value} does not fit inside {self}")
         return [Period(i, i + size - 1) for i in range(self.first, self.last + 1, size)]
+
+
+def period_keys(p: Period) -> list[str]:
+    """Every period text that lies inside ``p`` (see :meth:`Period.keys`)."""
+    return p.keys()
 
 
 def month(year: int, m: int) -> Period:

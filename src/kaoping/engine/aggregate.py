@@ -20,7 +20,7 @@ from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_mic
 from kaoping.engine.result import Line
 from kaoping.engine.windows import outside_windows
 from kaoping.facts import Facts
-from kaoping.periods import Period, PeriodKind, parse_period, period_of
+from kaoping.periods import Period, parse_period, period_of
 from kaoping.scheme.formula import evaluate
 from kaoping.scheme.model import Combine, Part, Scheme, Source
 
@@ -33,15 +33,6 @@ class LeafValue:
 
 LeafValues = dict[tuple[str, str], LeafValue]
 """(unit_id, part name) → value with its explanation."""
-
-
-def period_keys(p: Period) -> list[str]:
-    """Every period text that lies inside ``p`` (a quarter holds itself and its three months)."""
-    keys: list[str] = []
-    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
-        if kind.size <= p.last - p.first + 1:
-            keys += [str(sub) for sub in p.subperiods(kind)]
-    return keys
 
 
 def canonical_parts(parts: list[Part]) -> dict[str, str]:
@@ -168,7 +159,7 @@ def score_keys(part: Part, period: Period) -> list[str]:
     given = part.given_per
     if given is not None and given.size > period.last - period.first + 1:
         return [str(period_of(period.start(), given))]
-    return period_keys(period)
+    return period.keys()
 
 
 def _period_order(key: str) -> tuple[int, int]:
@@ -194,12 +185,7 @@ def _deduction_leaves(parts: list[Part], facts: Facts, period: Period, outside: 
     label = facts.label("deductions")
     grouped = (
         facts.deductions.lazy()
-        .filter(
-            (pl.col("date") >= period.start())
-            & (pl.col("date") < period.end_exclusive())
-            & pl.col("part").is_in(list(names))
-            & ~outside
-        )
+        .filter(period.holds("date") & pl.col("part").is_in(list(names)) & ~outside)
         .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("points"))
         .group_by("part", "unit_id", "item")
         .agg(s=pl.col("u").sum(), n=pl.len(), rows=pl.col("_row").sort())

@@ -62,10 +62,9 @@ def _counted(facts: Facts, period: Period, result: PeriodResult) -> pl.DataFrame
     """The deductions the engine counted for ``period``: in its dates, not excluded by an inspection window."""
     label = facts.label("deductions")
     excluded = [e.row for e in result.excluded if e.file == label]
-    return facts.deductions.filter(
-        pl.col("date").is_between(period.start(), period.end_exclusive(), closed="left")
-        & ~pl.col("_row").is_in(excluded)
-    ).with_columns(micro=to_micro("points"))
+    return facts.deductions.filter(period.holds("date") & ~pl.col("_row").is_in(excluded)).with_columns(
+        micro=to_micro("points")
+    )
 
 
 def _reasons(frame: pl.DataFrame, keys: list[str], names: dict[str, str]) -> list[ReasonRow]:

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.aggregate import period_keys
 from kaoping.engine.numbers import MICRO, ZERO, combine, fmt, from_micro, to_micro
 from kaoping.engine.result import Line
 from kaoping.facts import Facts
@@ -107,7 +106,7 @@ def _scores(rule: ScoreBonus, facts: Facts, period: Period) -> Got:
     label = facts.label("scores")
     grouped = (
         facts.scores.lazy()
-        .filter(pl.col("period").is_in(period_keys(period)) & pl.col("part").is_in(rule.names()))
+        .filter(pl.col("period").is_in(period.keys()) & pl.col("part").is_in(rule.names()))
         .with_columns(u=to_micro("score"))
         .group_by("unit_id", "item")
         .agg(s=pl.col("u").sum(), hi=pl.col("u").max(), lo=pl.col("u").min(), rows=pl.col("_row").sort())
@@ -134,7 +133,7 @@ def _scores(rule: ScoreBonus, facts: Facts, period: Period) -> Got:
 
 def _ranks(rule: RankBonus, facts: Facts, period: Period) -> Got:
     label = facts.label("ranks")
-    df = facts.ranks.filter(pl.col("period").is_in(period_keys(period)) & (pl.col("task") == rule.task))
+    df = facts.ranks.filter(pl.col("period").is_in(period.keys()) & (pl.col("task") == rule.task))
     tier_points = pl.lit(0, dtype=pl.Int64)
     for t in reversed(rule.tiers):  # first matching tier wins, as the scheme lists them
         hit = pl.col("rank").is_between(t.ranks[0], t.ranks[1])

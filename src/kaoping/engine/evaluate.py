@@ -202,20 +202,12 @@ def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
     scores = facts.scores.filter(score_rows([p for p in scheme.leaves() if p.source == Source.SCORES], period))
     if not scores.is_empty():
         return True
-    deductions = facts.deductions.filter(
-        pl.col("date").is_between(period.start(), period.end_exclusive(), closed="left")
-        & pl.col("part").is_in(deduction_names)
-    )
+    deductions = facts.deductions.filter(period.holds("date") & pl.col("part").is_in(deduction_names))
     if not deductions.is_empty():
         return True
-    if (
-        scheme.penalties
-        and not facts.notices.filter(
-            pl.col("notified_on").is_between(period.start(), period.end_exclusive(), closed="left")
-        ).is_empty()
-    ):
+    if scheme.penalties and not facts.notices.filter(period.holds("notified_on")).is_empty():
         return True
     if any(p.source == Source.CASES for p in scheme.leaves()):
-        dispatched = pl.col("dispatched_at").dt.date().is_between(period.start(), period.end_exclusive(), closed="left")
+        dispatched = period.holds(pl.col("dispatched_at").dt.date())
         return not facts.cases.filter(dispatched).is_empty()
     return False

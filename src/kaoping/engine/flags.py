@@ -13,7 +13,6 @@ from collections.abc import Callable
 import polars as pl
 
 from kaoping.cases.metrics import failed_verifications
-from kaoping.engine.aggregate import period_keys
 from kaoping.engine.numbers import ZERO, fmt
 from kaoping.engine.ranking import bottom_sets
 from kaoping.engine.result import Line, PeriodResult
@@ -30,9 +29,7 @@ def disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResul
     rule = scheme.rewards.disqualify
     if rule is None:
         return set()
-    hits = facts.honors.filter(
-        (pl.col("kind") == rule.honor_kind) & pl.col("date").is_between(period.start(), period.end_exclusive(), "left")
-    )
+    hits = facts.honors.filter((pl.col("kind") == rule.honor_kind) & period.holds("date"))
     label = facts.label("honors")
     out: set[str] = set()
     for r in hits.sort("unit_id", "date", "_row").iter_rows(named=True):
@@ -74,9 +71,7 @@ def _hits(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) ->
     if rule.rank is not None:
         cond = rule.rank
         rows = facts.ranks.filter(
-            pl.col("period").is_in(period_keys(period))
-            & (pl.col("task") == cond.task)
-            & (pl.col("rank") > cond.worse_than)
+            pl.col("period").is_in(period.keys()) & (pl.col("task") == cond.task) & (pl.col("rank") > cond.worse_than)
         )
         worse = set(rows.get_column("unit_id").to_list())
         return {u.unit_id for u in result.units() if u.unit_id in worse and _in_scope(rule, u.group)}

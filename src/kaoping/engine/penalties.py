@@ -57,9 +57,7 @@ def notice_costs(rule: RectificationPenalty, notices: pl.DataFrame) -> pl.DataFr
 
 def _rectification(rule: RectificationPenalty, facts: Facts, period: Period) -> Charged:
     label = facts.label("notices")
-    rows = notice_costs(rule, facts.notices).filter(
-        pl.col("notified_on").is_between(period.start(), period.end_exclusive(), closed="left") & (pl.col("cost") > 0)
-    )
+    rows = notice_costs(rule, facts.notices).filter(period.holds("notified_on") & (pl.col("cost") > 0))
     out: Charged = {}
     for r in rows.sort("unit_id", "notified_on", "problem_id").iter_rows(named=True):
         cost = from_micro(r["cost"])

@@ -9,7 +9,6 @@ passes down to the next (后位名次递补).  Penalties go to the lowest units 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from kaoping.engine.numbers import rounded
@@ -74,6 +73,3 @@ def bottom_sets(ordered: list[UnitResult], n: int) -> set[str]:
     """Unit ids among the last ``n`` of a group (ties included)."""
     pos = positions_from_bottom(ordered)
     return {uid for uid, p in pos.items() if p <= n}
-
-
-FlagCheck = Callable[[str], bool]

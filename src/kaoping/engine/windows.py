@@ -40,10 +40,7 @@ def excluded_deductions(scheme: Scheme, facts: Facts, period: Period) -> pl.Data
     """Deduction rows of ``period`` that fall outside the scheme's inspection windows."""
     if not scheme.inspection_windows:
         return facts.deductions.clear()
-    return facts.deductions.filter(
-        pl.col("date").is_between(period.start(), period.end_exclusive(), closed="left")
-        & outside_windows(scheme.inspection_windows)
-    ).sort("_row")
+    return facts.deductions.filter(period.holds("date") & outside_windows(scheme.inspection_windows)).sort("_row")
 
 
 def window_text(scheme: Scheme, month: int) -> str:
