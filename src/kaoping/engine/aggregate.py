@@ -17,7 +17,8 @@ import polars as pl
 
 from kaoping.cases.metrics import COUNTS, RATES, case_counts, no_case_metrics, rates
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_micro
-from kaoping.engine.result import Line
+from kaoping.engine.phrases import Msg, Params
+from kaoping.engine.result import Line, LineKind
 from kaoping.engine.windows import outside_windows
 from kaoping.facts import Facts
 from kaoping.periods import Period, parse_period, period_of
@@ -70,23 +71,26 @@ def _case_leaf(part: Part, facts: Facts, period: Period) -> LeafValues:
     out: LeafValues = {}
     for row in case_counts(facts.cases, period).iter_rows(named=True):
         metrics = rates(row)
-        value, text = case_value(part, metrics)
+        value, explained = case_value(part, metrics)
         shown = "、".join(f"{k} {fmt(metrics[k].quantize(Decimal('0.01')))}" for k in (*COUNTS[:2], *RATES))
-        lines = [
-            Line(part.name, f"{row['应结案数']} cases: {shown}", Decimal(row["应结案数"]), label, tuple(row["rows"]))
-        ]
-        out[(row["unit_id"], part.name)] = LeafValue(value, [*lines, Line(part.name, text, value)])
+        n = row["应结案数"]
+        params = {"n": n, "metrics": shown}
+        counts = Line(part.name, LineKind.PART, Msg.CASE_COUNTS, params, Decimal(n), label, tuple(row["rows"]))
+        out[(row["unit_id"], part.name)] = LeafValue(value, [counts, explained])
     return out
 
 
-def case_value(part: Part, metrics: dict[str, Decimal]) -> tuple[Decimal, str]:
+def case_value(part: Part, metrics: dict[str, Decimal], *, no_cases: bool = False) -> tuple[Decimal, Line]:
+    """The part's formula over the metrics, clamped, with the line that says so."""
     formula = part.formula or "0"
     try:
         raw = evaluate(formula, metrics)
     except (ZeroDivisionError, DecimalException):
-        return part.min, f"{formula}: division by zero, counted as {fmt(part.min)}"
+        failed: Params = {"formula": formula, "value": part.min, "no_cases": no_cases}
+        return part.min, Line(part.name, LineKind.PART, Msg.CASE_DIVISION_BY_ZERO, failed, part.min)
     value = clamp(raw, part.min, part.max)
-    return value, f"{formula} = {fmt(raw)}" + (f" → clamped to {fmt(value)}" if value != raw else "")
+    params: Params = {"formula": formula, "raw": raw, "value": value, "no_cases": no_cases}
+    return value, Line(part.name, LineKind.PART, Msg.CASE_FORMULA, params, value)
 
 
 def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues:
@@ -118,9 +122,8 @@ def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues
     for g in grouped.iter_rows(named=True):
         part = by_part[g["part"]]
         value = _scorers(part.scorers, g["s"], g["n"], g["hi"], g["lo"])
-        what = g["item"] or "整体"
-        rule = f"{g['period']} {what}: " + (f"{part.scorers.value} of {g['n']} rows = " if g["n"] > 1 else "")
-        line = Line(part.name, rule + fmt(value), value, label, tuple(g["rows"]))
+        params = {"period": g["period"], "item": g["item"], "n": g["n"], "how": part.scorers.value, "value": value}
+        line = Line(part.name, LineKind.PART, Msg.SCORE_ROWS, params, value, label, tuple(g["rows"]))
         cells[(g["unit_id"], g["part"])][g["period"]][g["item"]] = (value, line)
     out: LeafValues = {}
     for (unit, pname), per_period in cells.items():
@@ -135,9 +138,10 @@ def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues
         value = clamp(combine(period_values, part.over_time), part.min, part.max)
         if len(period_values) > 1:
             shown = ", ".join(fmt(v) for v in period_values)
-            lines.append(Line(pname, f"{part.over_time.value} over {len(period_values)} periods ({shown})", value))
+            params = {"how": part.over_time.value, "n": len(period_values), "values": shown}
+            lines.append(Line(pname, LineKind.PART, Msg.OVER_TIME, params, value))
         elif any(len(items) > 1 for items in per_period.values()):
-            lines.append(Line(pname, f"{part.items_combine.value} of items", value))
+            lines.append(Line(pname, LineKind.PART, Msg.ITEMS_COMBINED, {"how": part.items_combine.value}, value))
         out[(unit, pname)] = LeafValue(value, lines)
     return out
 
@@ -199,18 +203,17 @@ def _deduction_leaves(parts: list[Part], facts: Facts, period: Period, outside: 
         part = by_part[g["part"]]
         points = from_micro(g["s"])
         counted = min(points, part.item_cap) if part.item_cap is not None else points
-        capped = f" (item capped at {fmt(counted)})" if counted != points else ""
-        rule = f"{g['item'] or '整体'}: {g['n']} deduction(s) −{fmt(points)}{capped}"
+        params = {"item": g["item"], "n": g["n"], "points": points, "counted": counted}
         key = (g["unit_id"], g["part"])
         totals[key] += counted
-        lines[key].append(Line(part.name, rule, -counted, label, tuple(g["rows"])))
+        lines[key].append(Line(part.name, LineKind.PART, Msg.DEDUCTION_ITEM, params, -counted, label, tuple(g["rows"])))
     out: LeafValues = {}
     for key, deducted in totals.items():
         part = by_part[key[1]]
         value = deduction_value(part, deducted)
-        floor_note = " (floored)" if value != (part.max or ZERO) - deducted else ""
-        rule = f"{fmt(part.max or ZERO)} − {fmt(deducted)} = {fmt(value)}{floor_note}"
-        out[key] = LeafValue(value, [*lines[key], Line(part.name, rule, value)])
+        full = part.max or ZERO
+        params = {"max": full, "deducted": deducted, "value": value, "floored": value != full - deducted}
+        out[key] = LeafValue(value, [*lines[key], Line(part.name, LineKind.PART, Msg.DEDUCTION_PART, params, value)])
     return out
 
 
@@ -224,9 +227,9 @@ def missing_leaf(part: Part) -> LeafValue:
     """A unit with no rows for a leaf: deductions → full marks; scores → the part's minimum; cases → the
     formula over a period with nothing left undone (completion 100%, failures 0%)."""
     if part.source == Source.CASES:
-        value, text = case_value(part, no_case_metrics())
-        return LeafValue(value, [Line(part.name, f"no cases in the period: {text}", value)])
+        value, line = case_value(part, no_case_metrics(), no_cases=True)
+        return LeafValue(value, [line])
     if part.source == Source.DEDUCTIONS:
         full = part.max or ZERO
-        return LeafValue(full, [Line(part.name, f"no deductions: full {fmt(full)}", full)])
-    return LeafValue(part.min, [Line(part.name, f"no scores in the period: {fmt(part.min)}", part.min)])
+        return LeafValue(full, [Line(part.name, LineKind.PART, Msg.NO_DEDUCTIONS, {"full": full}, full)])
+    return LeafValue(part.min, [Line(part.name, LineKind.PART, Msg.NO_SCORES, {"min": part.min}, part.min)])

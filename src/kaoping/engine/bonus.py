@@ -13,8 +13,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.numbers import MICRO, ZERO, combine, fmt, from_micro, to_micro
-from kaoping.engine.result import Line
+from kaoping.engine.numbers import MICRO, ZERO, combine, from_micro, to_micro
+from kaoping.engine.phrases import Msg
+from kaoping.engine.result import Line, LineKind
 from kaoping.facts import Facts
 from kaoping.periods import Period, PeriodKind
 from kaoping.scheme.model import Combine, HonorBonus, RankBonus, Scheme, ScoreBonus
@@ -41,7 +42,8 @@ def bonus_for(scheme: Scheme, facts: Facts, period: Period) -> dict[str, UnitBon
         for unit, (points, lines) in got.items():
             cap = None if isinstance(rule, HonorBonus) else rule.cap
             if cap is not None and points > cap:
-                lines = [*lines, Line(rule.name, f"{fmt(points)} capped at {fmt(cap)}", cap)]
+                capped = Line(rule.name, LineKind.BONUS, Msg.RULE_CAP, {"points": points, "cap": cap}, cap)
+                lines = [*lines, capped]
                 points = cap
             ub = out[unit]
             ub.detail[rule.name] = points
@@ -50,7 +52,7 @@ def bonus_for(scheme: Scheme, facts: Facts, period: Period) -> dict[str, UnitBon
     cap = scheme.bonus.cap
     for ub in out.values():
         if cap is not None and ub.total > cap:
-            ub.lines.append(Line("加分", f"bonus {fmt(ub.total)} capped at {fmt(cap)}", cap))
+            ub.lines.append(Line("加分", LineKind.BONUS, Msg.BONUS_CAP, {"total": ub.total, "cap": cap}, cap))
             ub.total = cap
     return dict(out)
 
@@ -88,11 +90,18 @@ def _honors(rule: HonorBonus, facts: Facts, period: Period, main: PeriodKind) ->
     for r in df.iter_rows(named=True):
         added = from_micro(r["added"])
         full = from_micro(r["pts"])
-        when = f", added {rule.delay} period(s) later" if rule.delay else ""
-        part_note = f" (of {fmt(full)}: yearly cap {fmt(rule.cap_per_year or ZERO)} reached)" if added != full else ""
-        text = f"{r['date']} {r['level']} {r['title']}: +{fmt(added)}{part_note}{when}"
+        params = {
+            "date": str(r["date"]),
+            "level": r["level"],
+            "title": r["title"],
+            "added": added,
+            "full": full,
+            "cap": rule.cap_per_year or ZERO,
+            "delay": rule.delay,
+        }
+        line = Line(rule.name, LineKind.BONUS, Msg.HONOR, params, added, label, (r["_row"],))
         points, lines = out.get(r["unit_id"], (ZERO, []))
-        out[r["unit_id"]] = (points + added, [*lines, Line(rule.name, text, added, label, (r["_row"],))])
+        out[r["unit_id"]] = (points + added, [*lines, line])
     return out
 
 
@@ -125,9 +134,10 @@ def _scores(rule: ScoreBonus, facts: Facts, period: Period) -> Got:
                 v = from_micro(g["s"]) / n
             case _:
                 v = from_micro(g["s"])
-        what = g["item"] or rule.name
-        note = f" ({rule.same_item.value} of {len(g['rows'])})" if len(g["rows"]) > 1 else ""
-        per_unit[g["unit_id"]].append((v, Line(rule.name, f"{what}: +{fmt(v)}{note}", v, label, tuple(g["rows"]))))
+        params = {"item": g["item"] or rule.name, "value": v, "how": rule.same_item.value, "n": n}
+        per_unit[g["unit_id"]].append(
+            (v, Line(rule.name, LineKind.BONUS, Msg.SCORE_BONUS, params, v, label, tuple(g["rows"])))
+        )
     return {u: (combine([v for v, _ in xs], Combine.SUM), [ln for _, ln in xs]) for u, xs in per_unit.items()}
 
 
@@ -142,7 +152,8 @@ def _ranks(rule: RankBonus, facts: Facts, period: Period) -> Got:
     out: Got = {}
     for r in df.sort("unit_id", "period").iter_rows(named=True):
         pts = from_micro(r["pts"])
-        text = f"{r['period']} {rule.task} rank {r['rank']}: +{fmt(pts)}"
+        params = {"period": r["period"], "task": rule.task, "rank": r["rank"], "points": pts}
+        line = Line(rule.name, LineKind.BONUS, Msg.RANK_BONUS, params, pts, label, (r["_row"],))
         points, lines = out.get(r["unit_id"], (ZERO, []))
-        out[r["unit_id"]] = (points + pts, [*lines, Line(rule.name, text, pts, label, (r["_row"],))])
+        out[r["unit_id"]] = (points + pts, [*lines, line])
     return out

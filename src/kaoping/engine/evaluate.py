@@ -7,24 +7,27 @@ their evaluated sub-periods.  Flags over consecutive periods evaluate the earlie
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.aggregate import canonical_parts, leaf_values, score_rows
+from kaoping.engine.aggregate import LeafValues, canonical_parts, leaf_values, score_rows
 from kaoping.engine.bonus import UnitBonus, bonus_for
 from kaoping.engine.flags import apply_flags, disqualify
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, rounded
 from kaoping.engine.penalties import penalties_for
+from kaoping.engine.phrases import Msg
 from kaoping.engine.ranking import apply_rewards, rank_group
-from kaoping.engine.result import Excluded, GroupResult, Line, PeriodResult, UnitResult
+from kaoping.engine.result import Excluded, GroupResult, Line, LineKind, PeriodResult, UnitResult
 from kaoping.engine.tree import part_value
 from kaoping.engine.windows import excluded_deductions, window_text
 from kaoping.facts import Facts
-from kaoping.periods import Period
-from kaoping.scheme.model import Combine, Scheme, Source
+from kaoping.periods import Period, PeriodKind
+from kaoping.scheme.model import Combine, Part, Scheme, Source
 
-Cache = dict[tuple[str, bool], PeriodResult]
+TOTAL = "总分"
+"""The ``part`` of total lines."""
 
 
 class UnsupportedPeriod(ValueError):
@@ -33,59 +36,86 @@ class UnsupportedPeriod(ValueError):
 
 def evaluate(scheme: Scheme, facts: Facts, period: Period) -> PeriodResult:
     """The full result of ``period``: ranking per group with rewards and flags where the scheme has them."""
-    return _evaluate(scheme, facts, period, full=True, cache={})
+    return _Evaluation(scheme, facts).result(period, full=True)
 
 
-def _evaluate(scheme: Scheme, facts: Facts, period: Period, *, full: bool, cache: Cache) -> PeriodResult:
-    key = (str(period), full)
-    if key in cache:
-        return cache[key]
-    rule = scheme.periods.get(period.kind)
-    if rule is None:
-        kinds = ", ".join(k.value for k in scheme.periods)
-        raise UnsupportedPeriod(f"scheme {scheme.scheme} evaluates {kinds} periods; {period} is a {period.kind.value}")
-    if rule.from_ is None:
-        units = _direct(scheme, facts, period)
-        evaluated = has_facts(scheme, facts, period)
+@dataclass
+class _Evaluation:
+    """One evaluation's scheme and facts, and the periods evaluated so far (a year's quarters, earlier
+    periods of a ``consecutive`` flag): each is computed once, in the steps evaluate → rank → reward → flag.
+    """
+
+    scheme: Scheme
+    facts: Facts
+    cache: dict[tuple[str, bool], PeriodResult] = field(default_factory=dict)
+
+    def result(self, period: Period, *, full: bool) -> PeriodResult:
+        """``period``'s result; ``full``: with rewards and flags (sub-periods of a derived period go without)."""
+        key = (str(period), full)
+        if key not in self.cache:
+            self.cache[key] = self._compute(period, full=full)
+        return self.cache[key]
+
+    def _compute(self, period: Period, *, full: bool) -> PeriodResult:
+        rule = self.scheme.periods.get(period.kind)
+        if rule is None:
+            kinds = ", ".join(k.value for k in self.scheme.periods)
+            raise UnsupportedPeriod(
+                f"scheme {self.scheme.scheme} evaluates {kinds} periods; {period} is a {period.kind.value}"
+            )
+        result = self._direct(period) if rule.from_ is None else self._derived(period, rule.from_, rule.combine)
+        if full and result.evaluated:  # a period without data has no ranking to reward or flag
+            if rule.rewards:
+                self._reward(period, result)
+            if rule.flags:
+                apply_flags(self.scheme, self.facts, period, result, self._earlier)
+        return result
+
+    def _direct(self, period: Period) -> PeriodResult:
+        """Evaluate a period from the facts dated in it, rank it, and report the rows it excluded."""
+        units = direct_units(self.scheme, self.facts, period)
+        evaluated = has_facts(self.scheme, self.facts, period)
         # nothing was scored in the period: nobody is ranked (未考评) — except under deductions (扣分制),
         # where a period without deductions means full marks for everyone
-        if not evaluated and not any(leaf.source == Source.DEDUCTIONS for leaf in scheme.leaves()):
+        if not evaluated and not any(leaf.source == Source.DEDUCTIONS for leaf in self.scheme.leaves()):
             for u in units:
                 u.rated = False
-    else:
-        subs = [_evaluate(scheme, facts, sp, full=False, cache=cache) for sp in period.subperiods(rule.from_)]
-        units = _derived(facts, subs, rule.combine)
-        evaluated = any(s.evaluated for s in subs)
-    groups: list[GroupResult] = []
-    for g in scheme.groups:
-        members = [u for u in units if u.group == g.name]
-        if members:
-            rated = [u for u in members if u.rated]
+        result = self._ranked(period, units, evaluated)
+        _report_excluded(self.scheme, self.facts, period, result)
+        return result
+
+    def _derived(self, period: Period, kind: PeriodKind, how: Combine) -> PeriodResult:
+        """Evaluate a period from its evaluated sub-periods (a year of quarters), then rank it."""
+        subs = [self.result(sp, full=False) for sp in period.subperiods(kind)]
+        result = self._ranked(period, derived_units(self.facts, subs, how), any(s.evaluated for s in subs))
+        result.excluded = [e for s in subs for e in s.excluded]
+        return result
+
+    def _ranked(self, period: Period, units: list[UnitResult], evaluated: bool) -> PeriodResult:
+        """Rank the rated units of each group (排名); unrated ones are listed apart with their reason."""
+        display = self.scheme.display
+        groups: list[GroupResult] = []
+        for g in self.scheme.groups:
+            members = [u for u in units if u.group == g.name]
+            if not members:
+                continue
             unrated = [u for u in members if not u.rated]
             for u in unrated:
-                u.shown_total = rounded(u.total, scheme.display.decimals, scheme.display.rounding)
-                u.lines.append(Line("总分", "未考评: no row scores this unit in the period; not ranked", ZERO))
-            groups.append(GroupResult(g.name, rank_group(rated, scheme.display), unrated))
-    result = PeriodResult(scheme.scheme, str(period), groups, evaluated=evaluated)
-    if rule.from_ is None:
-        _report_excluded(scheme, facts, period, result)
-    else:
-        result.excluded = [e for s in subs for e in s.excluded]
-    if full and evaluated:  # a period without data has no ranking to reward or flag
-        disqualified = disqualify(scheme, facts, period, result) if rule.rewards else set()
-        if rule.rewards:
-            for gr in result.groups:
-                tiers = scheme.rewards.tiers.get(gr.group)
-                if tiers is not None:
-                    apply_rewards(gr.ranking, tiers, disqualified)
-        if rule.flags:
+                u.shown_total = rounded(u.total, display.decimals, display.rounding)
+                u.lines.append(Line(TOTAL, LineKind.TOTAL, Msg.UNRATED, {}, ZERO))
+            groups.append(GroupResult(g.name, rank_group([u for u in members if u.rated], display), unrated))
+        return PeriodResult(self.scheme.scheme, str(period), groups, evaluated=evaluated)
 
-            def earlier(p: Period, with_flags: bool) -> PeriodResult:
-                return _evaluate(scheme, facts, p, full=with_flags, cache=cache)
+    def _reward(self, period: Period, result: PeriodResult) -> None:
+        """经济奖惩 by rank within each group, after disqualification (取消获奖资格)."""
+        disqualified = disqualify(self.scheme, self.facts, period, result)
+        for gr in result.groups:
+            tiers = self.scheme.rewards.tiers.get(gr.group)
+            if tiers is not None:
+                apply_rewards(gr.ranking, tiers, disqualified)
 
-            apply_flags(scheme, facts, period, result, earlier)
-    cache[key] = result
-    return result
+    def _earlier(self, period: Period, with_flags: bool) -> PeriodResult:
+        return self.result(period, full=with_flags)
 
 
 def _report_excluded(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult) -> None:
@@ -96,8 +126,15 @@ def _report_excluded(scheme: Scheme, facts: Facts, period: Period, result: Perio
         result.excluded.append(Excluded(label, r["_row"], r["unit_id"], reason))
         unit = result.unit(r["unit_id"])
         if unit is not None:
+            params = {
+                "item": r["item"] or "",
+                "points": str(r["points"]),
+                "date": str(r["date"]),
+                "time": str(r["time"]),
+                "window": window,
+            }
             unit.lines.append(
-                Line(r["part"], f"{r['item'] or '整体'} −{r['points']}: {reason}", ZERO, label, (r["_row"],))
+                Line(r["part"], LineKind.EXCLUDED, Msg.EXCLUDED_DEDUCTION, params, ZERO, label, (r["_row"],))
             )
 
 
@@ -105,7 +142,8 @@ def _unit_rows(facts: Facts) -> list[dict[str, object]]:
     return list(facts.units.sort("unit_id").iter_rows(named=True))
 
 
-def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
+def direct_units(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
+    """Every unit's parts, bonus, penalties and total for a period computed from its facts."""
     leaves = leaf_values(scheme, facts, period)
     bonuses = bonus_for(scheme, facts, period)
     penalties = penalties_for(scheme, facts, period)
@@ -114,26 +152,24 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
     for u in _unit_rows(facts):
         uid = str(u["unit_id"])
         root = roots[str(u["group"])]
-        top = [p.name for p in root.parts]
         values: dict[str, Decimal] = {}
         lines: list[Line] = []
-        base = part_value(root, uid, leaves, values, lines)
+        base = part_value(root, uid, leaves, values, lines, LineKind.BASE)
         values.pop(root.name, None)
         ub = bonuses.get(uid, UnitBonus())
-        lines += ub.lines
         penalty, penalty_lines = penalties.get(uid, (ZERO, []))
-        lines += penalty_lines
+        lines += [*ub.lines, *penalty_lines]
         raw = base + ub.total - penalty
         total = clamp(raw, scheme.total_min, None)
-        minus = f" − penalties {fmt(penalty)}" if penalty else ""
-        floored = f" → {fmt(total)} (never below {fmt(scheme.total_min or ZERO)})" if total != raw else ""
-        lines.append(Line("总分", f"{fmt(base)} + bonus {fmt(ub.total)}{minus} = {fmt(raw)}{floored}", total))
-        rated = any(
-            leaf.source != Source.SCORES or (uid, leaf.name) in leaves
-            for p in root.parts
-            for leaf in p.walk()
-            if leaf.is_leaf
-        )
+        params = {
+            "base": base,
+            "bonus": ub.total,
+            "penalty": penalty,
+            "raw": raw,
+            "total": total,
+            "floor": scheme.total_min or ZERO,
+        }
+        lines.append(Line(TOTAL, LineKind.TOTAL, Msg.TOTAL, params, total))
         out.append(
             UnitResult(
                 unit_id=uid,
@@ -141,19 +177,29 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
                 group=str(u["group"]),
                 reward_eligible=bool(u["reward_eligible"]),
                 parts=values,
-                top_parts=top,
+                top_parts=[p.name for p in root.parts],
                 bonus=ub.total,
                 bonus_detail=ub.detail,
                 penalty=penalty,
                 total=total,
                 lines=lines,
-                rated=rated,
+                rated=_scored(root, uid, leaves),
             )
         )
     return out
 
 
-def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitResult]:
+def _scored(root: Part, unit: str, leaves: LeafValues) -> bool:
+    """Whether a row scores the unit: a leaf of deductions or cases always does, a scores leaf with rows."""
+    return any(
+        leaf.source != Source.SCORES or (unit, leaf.name) in leaves
+        for p in root.parts
+        for leaf in p.walk()
+        if leaf.is_leaf
+    )
+
+
+def derived_units(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitResult]:
     """Combine sub-period results; a mean counts only the sub-periods that were evaluated (had facts)."""
     used = subs if how == Combine.SUM else [s for s in subs if s.evaluated]
     out: list[UnitResult] = []
@@ -165,13 +211,11 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
         per = [r for _, r in pairs]
         first = subs[0].unit(uid)
         assert first is not None  # every unit is in every sub-period result
-        names = list(first.parts)
-        lines: list[Line] = []
-        for s, r in pairs:
-            lines += [Line(ln.part, f"[{s.period}] {ln.rule}", ln.points, ln.file, ln.rows) for ln in r.lines]
+        lines = [replace(ln, periods=(s.period, *ln.periods)) for s, r in pairs for ln in r.lines]
         total = combine([r.total for r in per], how)
         shown = ", ".join(f"{s.period} {fmt(r.total)}" for s, r in pairs)
-        lines.append(Line("总分", f"{how.value} of {len(per)} periods ({shown}) = {fmt(total)}", total))
+        params = {"how": how.value, "n": len(per), "values": shown, "total": total}
+        lines.append(Line(TOTAL, LineKind.TOTAL, Msg.DERIVED_TOTAL, params, total))
         bonus_names = sorted({n for r in per for n in r.bonus_detail})
         out.append(
             UnitResult(
@@ -179,7 +223,7 @@ def _derived(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitR
                 name=first.name,
                 group=first.group,
                 reward_eligible=first.reward_eligible,
-                parts={n: combine([r.parts[n] for r in per], how) for n in names},
+                parts={n: combine([r.parts[n] for r in per], how) for n in first.parts},
                 top_parts=first.top_parts,
                 bonus=combine([r.bonus for r in per], how),
                 penalty=combine([r.penalty for r in per], how),

@@ -13,12 +13,16 @@ from collections.abc import Callable
 import polars as pl
 
 from kaoping.cases.metrics import failed_verifications
-from kaoping.engine.numbers import ZERO, fmt
-from kaoping.engine.ranking import bottom_sets
-from kaoping.engine.result import Line, PeriodResult
+from kaoping.engine.numbers import ZERO
+from kaoping.engine.phrases import Msg, Param
+from kaoping.engine.ranking import REWARDS, bottom_sets
+from kaoping.engine.result import Line, LineKind, PeriodResult
 from kaoping.facts import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import FlagRule, Scheme
+
+ACCOUNTABILITY = "问责"
+"""The ``part`` of flag lines."""
 
 Earlier = Callable[[Period, bool], PeriodResult]
 """(period, with_flags) → that period's result."""
@@ -39,8 +43,8 @@ def disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResul
         if rule.flag not in unit.flags:
             unit.flags.append(rule.flag)
         out.add(unit.unit_id)
-        text = f"{r['date']} {r['title']}: 取消获奖资格, 后位名次递补"
-        unit.lines.append(Line("奖惩", text, ZERO, label, (r["_row"],)))
+        params = {"date": str(r["date"]), "title": r["title"]}
+        unit.lines.append(Line(REWARDS, LineKind.REWARD, Msg.DISQUALIFIED, params, ZERO, label, (r["_row"],)))
     return out
 
 
@@ -57,7 +61,7 @@ def apply_flags(scheme: Scheme, facts: Facts, period: Period, result: PeriodResu
         for u in result.units():
             if u.unit_id in hit and rule.code not in u.flags:
                 u.flags.append(rule.code)
-                u.lines.append(Line("问责", f"{rule.code}: {_describe(rule)}", ZERO))
+                u.lines.append(Line(ACCOUNTABILITY, LineKind.FLAG, Msg.FLAG, _condition(rule), ZERO))
 
 
 def _in_scope(rule: FlagRule, group: str) -> bool:
@@ -97,20 +101,20 @@ def _failed_verifications(rule: FlagRule, facts: Facts, period: Period, result: 
             continue
         code = f"{rule.code}:{r['n']}"
         unit.flags.append(code)
-        unit.lines.append(
-            Line("问责", f"{code}: {r['n']} failed verification(s) (核查不通过)", ZERO, label, tuple(r["rows"]))
-        )
+        params = {"code": code, "n": r["n"]}
+        line = Line(ACCOUNTABILITY, LineKind.FLAG, Msg.FAILED_VERIFICATIONS, params, ZERO, label, tuple(r["rows"]))
+        unit.lines.append(line)
 
 
-def _describe(rule: FlagRule) -> str:
+def _condition(rule: FlagRule) -> dict[str, Param]:
+    """The flag line's parameters: the rule's code and its one condition (see phrases.Msg.FLAG)."""
+    params: dict[str, Param] = {"code": rule.code, "consecutive": rule.consecutive, "flagged": "", "task": ""}
     if rule.flagged is not None:
-        what = f"flagged {rule.flagged}"
-    elif rule.rank is not None:
-        what = f"{rule.rank.task} rank worse than {rule.rank.worse_than}"
-    elif rule.top is not None:
-        what = f"first {rule.top}" if rule.top > 1 else "first"
-    elif rule.below is not None:
-        what = f"total below {fmt(rule.below)}"
-    else:
-        what = f"last {rule.bottom}" if (rule.bottom or 1) > 1 else "last"
-    return what + (f" in {rule.consecutive} periods in a row" if rule.consecutive > 1 else "")
+        return {**params, "condition": "flagged", "flagged": rule.flagged, "n": 0}
+    if rule.rank is not None:
+        return {**params, "condition": "rank", "task": rule.rank.task, "n": rule.rank.worse_than}
+    if rule.top is not None:
+        return {**params, "condition": "top", "n": rule.top}
+    if rule.below is not None:
+        return {**params, "condition": "below", "n": rule.below}
+    return {**params, "condition": "bottom", "n": rule.bottom or 1}

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.numbers import MICRO, ZERO, fmt, from_micro
-from kaoping.engine.result import Line
+from kaoping.engine.numbers import MICRO, ZERO, from_micro
+from kaoping.engine.phrases import Msg
+from kaoping.engine.result import Line, LineKind
 from kaoping.facts import Facts
 from kaoping.periods import Period
 from kaoping.scheme.model import RectificationPenalty, Scheme
@@ -61,9 +62,14 @@ def _rectification(rule: RectificationPenalty, facts: Facts, period: Period) -> 
     out: Charged = {}
     for r in rows.sort("unit_id", "notified_on", "problem_id").iter_rows(named=True):
         cost = from_micro(r["cost"])
-        state = "not rectified" if r["rectified_on"] is None else f"rectified {r['rectified_on']}"
-        run = f"notification {r['ordinal']} in a row"
-        text = f"{r['problem_id']} notified {r['notified_on']} ({state}), {run}: −{fmt(cost)}"
+        params = {
+            "problem": r["problem_id"],
+            "notified": str(r["notified_on"]),
+            "rectified": "" if r["rectified_on"] is None else str(r["rectified_on"]),
+            "ordinal": r["ordinal"],
+            "cost": cost,
+        }
+        line = Line(rule.name, LineKind.PENALTY, Msg.NOTICE, params, -cost, label, (r["_row"],))
         total, lines = out.get(r["unit_id"], (ZERO, []))
-        out[r["unit_id"]] = (total + cost, [*lines, Line(rule.name, text, -cost, label, (r["_row"],))])
+        out[r["unit_id"]] = (total + cost, [*lines, line])
     return out

@@ -12,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.engine.numbers import rounded
-from kaoping.engine.result import Line, UnitResult
+from kaoping.engine.phrases import Msg
+from kaoping.engine.result import Line, LineKind, UnitResult
 from kaoping.scheme.model import Display, GroupTiers
 
 Key = tuple[Decimal, ...]
@@ -52,21 +53,25 @@ def apply_rewards(ordered: list[UnitResult], tiers: GroupTiers, disqualified: se
     """Add reward/penalty yuan to ``reward`` with explanation lines (see the module docstring)."""
     can_win = [u for u in ordered if u.reward_eligible and u.unit_id not in disqualified]
     can_lose = [u for u in ordered if u.reward_eligible]
-    _apply(can_win, positions_from_top(can_win), tiers.top, "奖励", "第{}名奖励")
-    _apply(can_lose, positions_from_bottom(can_lose), tiers.bottom, "处罚", "倒数第{}名处罚")
+    _apply(can_win, positions_from_top(can_win), tiers.top, Msg.REWARD)
+    _apply(can_lose, positions_from_bottom(can_lose), tiers.bottom, Msg.PENALTY_TIER)
     for u in ordered:
         if not u.reward_eligible:
-            u.lines.append(Line("奖惩", "不参加经济奖惩 (reward_eligible = false): skipped, 递补", Decimal(0)))
+            u.lines.append(Line(REWARDS, LineKind.REWARD, Msg.NOT_ELIGIBLE, {}, Decimal(0)))
 
 
-def _apply(units: list[UnitResult], pos: dict[str, int], amounts: list[int], part: str, text: str) -> None:
+REWARDS = "奖惩"
+"""The ``part`` of the lines of economic rewards and penalties."""
+
+
+def _apply(units: list[UnitResult], pos: dict[str, int], amounts: list[int], key: Msg) -> None:
     for u in units:
         p = pos[u.unit_id]
         if p <= len(amounts):
             amount = amounts[p - 1]
             u.reward += amount
-            moved = f" (group rank {u.rank})" if p != u.rank and part == "奖励" else ""
-            u.lines.append(Line("奖惩", text.format(p) + f": {amount:+,} 元{moved}", Decimal(amount)))
+            params = {"position": p, "amount": amount, "group_rank": u.rank}
+            u.lines.append(Line(REWARDS, LineKind.REWARD, key, params, Decimal(amount)))
 
 
 def bottom_sets(ordered: list[UnitResult], n: int) -> set[str]:

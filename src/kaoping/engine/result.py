@@ -4,21 +4,60 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
+
+from kaoping.engine.phrases import Lang, Msg, Params, line_text
+
+
+class LineKind(StrEnum):
+    """What a line explains, so a reader (a page, a bulletin) can place it without reading its text."""
+
+    PART = "part"
+    """A part's rows or its subtotal (a leaf's value, a node combining its children)."""
+    BASE = "base"
+    """The top-level parts combined: 基本分, the total before bonus and penalties."""
+    TOTAL = "total"
+    """总分: base + bonus − penalties, a derived period's combination, or 未考评."""
+    BONUS = "bonus"
+    """A bonus rule's points (加分), its cap, or the scheme's overall bonus cap."""
+    PENALTY = "penalty"
+    """A penalty subtracted from the total (整改通报扣分)."""
+    REWARD = "reward"
+    """Economic rewards and penalties by rank (经济奖惩), skipped units, disqualification (取消获奖资格)."""
+    FLAG = "flag"
+    """An accountability flag (问责标记)."""
+    EXCLUDED = "excluded"
+    """A row not counted (outside the inspection windows, 考评时段): reported, worth nothing."""
 
 
 @dataclass(frozen=True)
 class Line:
     """One step of an explanation: which part or rule, what it did, how many points, from which rows.
 
+    What it says is a message ``key`` with ``params`` (simple values), put into words by
+    :mod:`kaoping.engine.phrases` in English (``rule``, what the CLI and the JSON print) or Chinese.
     ``rows`` are spreadsheet row numbers (header = 1) of the input file labelled ``file`` (a path, or
-    book.xlsx[sheet]); plain ints, because a big period cites millions of them.
+    book.xlsx[sheet]), or store ids (``db:deductions``); plain ints, because a big period cites millions
+    of them.  ``periods``: the sub-periods a derived period's line came from, outermost first.
     """
 
     part: str
-    rule: str
+    kind: LineKind
+    key: Msg
+    params: Params = field(hash=False)
     points: Decimal
     file: str = ""
     rows: tuple[int, ...] = ()
+    periods: tuple[str, ...] = ()
+
+    @property
+    def rule(self) -> str:
+        """The line in English, as ``kaoping score --explain`` prints it."""
+        return line_text(self, Lang.EN)
+
+    def text(self, lang: str) -> str:
+        """The line in ``lang`` (``zh`` or ``en``)."""
+        return line_text(self, lang)
 
 
 @dataclass

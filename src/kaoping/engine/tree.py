@@ -6,36 +6,48 @@ from decimal import Decimal, DecimalException
 
 from kaoping.engine.aggregate import LeafValues, missing_leaf
 from kaoping.engine.numbers import ZERO, clamp, fmt
-from kaoping.engine.result import Line
+from kaoping.engine.phrases import Msg, Params
+from kaoping.engine.result import Line, LineKind
 from kaoping.scheme.formula import evaluate
 from kaoping.scheme.model import Part
 
 HUNDRED = Decimal(100)
 
 
-def part_value(part: Part, unit: str, leaves: LeafValues, values: dict[str, Decimal], lines: list[Line]) -> Decimal:
-    """Value of ``part`` for ``unit``; fills ``values`` (every part by name) and ``lines`` as it goes."""
+def part_value(
+    part: Part,
+    unit: str,
+    leaves: LeafValues,
+    values: dict[str, Decimal],
+    lines: list[Line],
+    kind: LineKind = LineKind.PART,
+) -> Decimal:
+    """Value of ``part`` for ``unit``; fills ``values`` (every part by name) and ``lines`` as it goes.
+
+    ``kind``: the kind of the line combining ``part`` (BASE for the root, 基本分; nested parts are PART).
+    """
     if part.is_leaf:
         leaf = leaves.get((unit, part.name)) or missing_leaf(part)
         lines.extend(leaf.lines)
         values[part.name] = leaf.value
         return leaf.value
     children = {c.name: part_value(c, unit, leaves, values, lines) for c in part.parts}
+    division_by_zero = False
     match part.combine:
         case "sum":
             raw = sum(children.values(), ZERO)
-            how = " + ".join(fmt(v) for v in children.values())
+            terms = " + ".join(fmt(v) for v in children.values())
         case "weighted":
             raw = sum((children[c.name] * (c.weight or ZERO) / HUNDRED for c in part.parts), ZERO)
-            how = " + ".join(f"{fmt(children[c.name])}×{fmt(c.weight or ZERO)}%" for c in part.parts)
+            terms = " + ".join(f"{fmt(children[c.name])}×{fmt(c.weight or ZERO)}%" for c in part.parts)
         case "formula":
-            how = part.formula or ""
+            terms = part.formula or ""
             try:
-                raw = evaluate(how, children)
+                raw = evaluate(terms, children)
             except (ZeroDivisionError, DecimalException):
-                raw, how = ZERO, f"{how} (division by zero: counted as 0)"
+                raw, division_by_zero = ZERO, True
     value = clamp(raw, part.min, part.max)
-    clamped = f" → clamped to {fmt(value)}" if value != raw else ""
-    lines.append(Line(part.name, f"{how} = {fmt(raw)}{clamped}", value))
+    params: Params = {"terms": terms, "raw": raw, "value": value, "division_by_zero": division_by_zero}
+    lines.append(Line(part.name, kind, Msg.PART_COMBINED, params, value))
     values[part.name] = value
     return value

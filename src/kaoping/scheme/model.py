@@ -237,9 +237,13 @@ class FlagRule(Strict):
 
     ``consecutive``: the condition must hold in this and the previous ``consecutive - 1`` periods
     (连续2个季度排名末位 → ``public_explanation``).
+
+    ``label``: the flag's Chinese name on bulletins and pages (通报表扬); without it, the built-in name of
+    the code (engine/phrases.py ``FLAG_NAMES``), or the code itself.
     """
 
     code: str
+    label: str | None = None
     bottom: int | None = Field(default=None, ge=1)
     top: int | None = Field(default=None, ge=1)
     below: Decimal | None = None
