@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session
 from kaoping.api.context import ApiContext
 from kaoping.api.errors import ApiProblem, problems_of, unprocessable
 from kaoping.api.models import InputProblem
-from kaoping.engine.aggregate import canonical_parts, period_keys
+from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
 from kaoping.errors import InputErrors
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
-from kaoping.periods import Period, PeriodError, parse_period
+from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
 from kaoping.store.facts import TABLES, columns, natural_keys, write_facts
 from kaoping.store.tables import AuditEntry, Base, Unit

@@ -17,7 +17,7 @@ from kaoping.engine.bonus import UnitBonus, bonus_for
 from kaoping.engine.flags import apply_flags, disqualify
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, rounded
 from kaoping.engine.penalties import penalties_for
-from kaoping.engine.phrases import Msg
+from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.ranking import apply_rewards, rank_group
 from kaoping.engine.result import Excluded, GroupResult, Line, LineKind, PeriodResult, UnitResult
 from kaoping.engine.tree import part_value
@@ -208,32 +208,35 @@ def derived_units(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[
         # a mean counts the sub-periods in which the unit was rated; a sum adds them all (a bonus added in a
         # quarter without scores still belongs to the year)
         pairs = [(s, r) for s in used if (r := s.unit(uid)) is not None and (r.rated or how == Combine.SUM)]
-        per = [r for _, r in pairs]
         first = subs[0].unit(uid)
         assert first is not None  # every unit is in every sub-period result
-        lines = [replace(ln, periods=(s.period, *ln.periods)) for s, r in pairs for ln in r.lines]
-        total = combine([r.total for r in per], how)
-        shown = ", ".join(f"{s.period} {fmt(r.total)}" for s, r in pairs)
-        params = {"how": how.value, "n": len(per), "values": shown, "total": total}
-        lines.append(Line(TOTAL, LineKind.TOTAL, Msg.DERIVED_TOTAL, params, total))
-        bonus_names = sorted({n for r in per for n in r.bonus_detail})
-        out.append(
-            UnitResult(
-                unit_id=uid,
-                name=first.name,
-                group=first.group,
-                reward_eligible=first.reward_eligible,
-                parts={n: combine([r.parts[n] for r in per], how) for n in first.parts},
-                top_parts=first.top_parts,
-                bonus=combine([r.bonus for r in per], how),
-                penalty=combine([r.penalty for r in per], how),
-                bonus_detail={n: combine([r.bonus_detail.get(n, ZERO) for r in per], how) for n in bonus_names},
-                total=total,
-                lines=lines,
-                rated=any(r.rated for r in per),
-            )
-        )
+        out.append(_combined(first, pairs, how))
     return out
+
+
+def _combined(first: UnitResult, pairs: list[tuple[PeriodResult, UnitResult]], how: Combine) -> UnitResult:
+    """One unit over a derived period: each number combined over its sub-period results (``pairs``)."""
+    per = [r for _, r in pairs]
+    lines = [replace(ln, periods=(s.period, *ln.periods)) for s, r in pairs for ln in r.lines]
+    total = combine([r.total for r in per], how)
+    shown = ", ".join(f"{s.period} {fmt(r.total)}" for s, r in pairs)
+    params: Params = {"how": how.value, "n": len(per), "values": shown, "total": total}
+    lines.append(Line(TOTAL, LineKind.TOTAL, Msg.DERIVED_TOTAL, params, total))
+    bonus_names = sorted({n for r in per for n in r.bonus_detail})
+    return UnitResult(
+        unit_id=first.unit_id,
+        name=first.name,
+        group=first.group,
+        reward_eligible=first.reward_eligible,
+        parts={n: combine([r.parts[n] for r in per], how) for n in first.parts},
+        top_parts=first.top_parts,
+        bonus=combine([r.bonus for r in per], how),
+        penalty=combine([r.penalty for r in per], how),
+        bonus_detail={n: combine([r.bonus_detail.get(n, ZERO) for r in per], how) for n in bonus_names},
+        total=total,
+        lines=lines,
+        rated=any(r.rated for r in per),
+    )
 
 
 def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:

@@ -102,8 +102,7 @@ def trail(session: Session, *, unit_id: str | None = None, period: str | None = 
     rows = list(session.scalars(stmt))
     if period is None:
         return rows
-    from kaoping.engine.aggregate import period_keys
-    from kaoping.periods import parse_period
+    from kaoping.periods import parse_period, period_keys
 
     keys = set(period_keys(parse_period(period)))
     return [r for r in rows if r.period in keys]
