@@ -136,24 +136,9 @@ def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) ->
     if unit is None:
         fail(f"--explain: unknown unit '{unit_id}'; units: {', '.join(u.unit_id for u in result.units())}")
     if chosen == Format.JSON:
-        doc = {
-            "scheme": result.scheme,
-            "period": result.period,
-            "unit_id": unit.unit_id,
-            "unit": unit.name,
-            "rank": unit.rank,
-            "total": float(unit.shown_total),
-            "lines": [
-                {
-                    "part": ln.part,
-                    "rule": ln.rule,
-                    "points": float(ln.points),
-                    "file": ln.file,
-                    "rows": list(ln.rows),
-                }
-                for ln in unit.lines
-            ],
-        }
+        from kaoping.output.document import explain_document
+
+        doc = explain_document(result, unit)
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         from kaoping.output.table import explain_tree

@@ -16,8 +16,9 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
 from kaoping.api.errors import ApiProblem, unprocessable
 from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
-from kaoping.api.schemas import ComputeIn, ExplainOut, LineOut, PublishedOut, ResultOut, ResultsView
+from kaoping.api.schemas import ComputeIn, ExplainOut, PublishedOut, ResultOut, ResultsView
 from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.output.document import explain_document
 from kaoping.periods import PeriodError, parse_period
 from kaoping.scheme import SchemeError
 from kaoping.service import score_facts
@@ -169,16 +170,4 @@ def explain(
     found = result.unit(unit_id)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unit '{unit_id}' is not evaluated by {scheme} in {period}")
-    lines = [
-        LineOut(part=ln.part, rule=ln.rule, points=float(ln.points), file=ln.file, rows=list(ln.rows))
-        for ln in found.lines
-    ]
-    return ExplainOut(
-        scheme=result.scheme,
-        period=result.period,
-        unit_id=found.unit_id,
-        unit=found.name,
-        rank=found.rank,
-        total=float(found.shown_total),
-        lines=lines,
-    )
+    return ExplainOut.model_validate(explain_document(result, found))

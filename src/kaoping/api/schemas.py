@@ -118,6 +118,7 @@ class PublishedOut(BaseModel):
 
 class LineOut(BaseModel):
     part: str
+    kind: str
     rule: str
     points: float
     file: str

@@ -1,4 +1,5 @@
-"""The pinned JSON document of `kaoping score` (shared/spec/interchange.md): keep its fields exactly.
+"""The pinned JSON document of `kaoping score` (shared/spec/interchange.md): keep its fields exactly; and
+the explain document of one unit (得分说明), the same for the CLI and the API.
 
 Pinned: ``groups[].group``, ``groups[].ranking[]`` in rank order with ``rank``, ``unit_id``, ``total``
 (rounded), ``bonus``, ``reward`` (integer yuan) and ``flags``.  Added here, as the contract allows:
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaoping.engine.numbers import rounded
-from kaoping.engine.result import PeriodResult
+from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.scheme.model import Scheme
 
 
@@ -59,6 +60,33 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
             for g in result.groups
         ],
         "excluded": [{"file": e.file, "row": e.row, "unit_id": e.unit_id, "reason": e.reason} for e in result.excluded],
+    }
+
+
+def explain_document(result: PeriodResult, unit: UnitResult) -> dict[str, Any]:
+    """A unit's score line by line down to the rows (得分说明): ``kaoping score --explain`` and the API.
+
+    ``rule`` is each line in English, as the CLI has always printed it; ``kind`` says what the line
+    explains (part, base, total, bonus, penalty, reward, flag, excluded).
+    """
+    return {
+        "scheme": result.scheme,
+        "period": result.period,
+        "unit_id": unit.unit_id,
+        "unit": unit.name,
+        "rank": unit.rank,
+        "total": float(unit.shown_total),
+        "lines": [
+            {
+                "part": ln.part,
+                "kind": ln.kind.value,
+                "rule": ln.rule,
+                "points": float(ln.points),
+                "file": ln.file,
+                "rows": list(ln.rows),
+            }
+            for ln in unit.lines
+        ],
     }
 
 

@@ -20,33 +20,18 @@ from markupsafe import Markup
 
 from kaoping.engine.analysis import ReasonRow
 from kaoping.engine.numbers import rounded
+from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult, UnitResult
 from kaoping.reports.charts import bar_chart, change_chart
 from kaoping.reports.data import BulletinData
 
-__all__ = ["FLAG_NAMES", "flag_text", "fmt_money", "fmt_score", "issue_number", "render_html", "write_pdf"]
+__all__ = ["fmt_money", "fmt_score", "issue_number", "render_html", "write_pdf"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-FLAG_NAMES = {
-    "statement": "末位表态发言",
-    "public_explanation": "公开说明原因",
-    "reminder": "提醒",
-    "supervision": "督导",
-    "warning": "预警",
-    "disqualified": "取消获奖资格",
-}
 _CN_NUM = "〇一二三四五六七八九十"
 TOP_REASONS_PER_UNIT = 3
 TOP_ITEMS = 10
-
-
-def flag_text(code: str) -> str:
-    """A flag code in Chinese: ``unqualified_cases:3`` -> 核查不通过3次; unknown codes are shown as they are."""
-    name, _, n = code.partition(":")
-    if name == "unqualified_cases":
-        return f"核查不通过{n}次"
-    return FLAG_NAMES.get(name, code)
 
 
 def fmt_score(x: Decimal) -> str:
@@ -126,7 +111,7 @@ def _group(b: BulletinData, g: GroupResult) -> dict[str, Any]:
             penalty=num(u.penalty),
             total=fmt_score(u.shown_total),
             reward=fmt_money(u.reward) if u.reward else "—",
-            flags=[flag_text(f) for f in u.flags],
+            flags=[flag_label(f, b.scheme.flags) for f in u.flags],
         )
         for u in g.ranking
     ]
@@ -152,11 +137,11 @@ def _flag_summary(b: BulletinData) -> list[tuple[str, list[str]]]:
     by_flag: dict[str, list[str]] = {}
     for u in b.result.units():
         for f in u.flags:
-            by_flag.setdefault(flag_text(f), []).append(u.name)
+            by_flag.setdefault(flag_label(f, b.scheme.flags), []).append(u.name)
     for g in b.result.groups:
         for u in g.unrated:
             for f in u.flags:
-                by_flag.setdefault(flag_text(f), []).append(u.name)
+                by_flag.setdefault(flag_label(f, b.scheme.flags), []).append(u.name)
     return sorted(by_flag.items())
 
 

@@ -24,6 +24,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from kaoping.engine.numbers import rounded
+from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult
 from kaoping.reports.data import BulletinData
 
@@ -112,7 +113,20 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
     sheet = book.add_worksheet(name)
     parts = g.ranking[0].top_parts if g.ranking else []
     changes, moves = data.analysis.changes, data.analysis.rank_changes
-    header = ["名次", "单位编号", "单位", *parts, "加分", "扣分", "总分", "较上期", "名次升降", "奖惩(元)", "标记"]
+    header = [
+        "名次",
+        "单位编号",
+        "单位",
+        *parts,
+        "加分",
+        "扣分",
+        "总分",
+        "较上期",
+        "名次升降",
+        "奖惩(元)",
+        "标记",
+        "问责标记",
+    ]
 
     def num(x: Decimal) -> float:
         return float(rounded(x, d.decimals, d.rounding))
@@ -133,12 +147,14 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
                 moves.get(u.unit_id),
                 u.reward,
                 " ".join(u.flags),
+                _flag_names(u.flags, data),
             ]
         )
     for u in g.unrated:
-        rows.append(["未考评", u.unit_id, u.name, *[None] * (len(header) - 4), " ".join(u.flags)])
+        blank = [None] * (len(header) - 5)
+        rows.append(["未考评", u.unit_id, u.name, *blank, " ".join(u.flags), _flag_names(u.flags, data)])
     n = len(parts)
-    formats = [f.count, f.text, f.text, *[f.number] * (n + 4), f.count, f.money, f.text]
+    formats = [f.count, f.text, f.text, *[f.number] * (n + 4), f.count, f.money, f.text, f.text]
     _table(sheet, header, rows, formats, f, freeze_cols=3)
     if g.ranking:
         chart = book.add_chart({"type": "column"})
@@ -155,6 +171,11 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
         chart.set_legend({"none": True})
         chart.set_size({"width": max(480, 60 * len(g.ranking)), "height": 320})
         sheet.insert_chart(len(rows) + 3, 1, chart)
+
+
+def _flag_names(flags: list[str], data: BulletinData) -> str:
+    """The flags in Chinese (the scheme's labels, else the built-in names), next to their codes."""
+    return "、".join(flag_label(code, data.scheme.flags) for code in flags)
 
 
 def _pivot_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:

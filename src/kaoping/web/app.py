@@ -18,14 +18,22 @@ from fastapi.templating import Jinja2Templates
 
 from kaoping.api.auth import ANONYMOUS, BearerDep, Principal, current_principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.reports.pdf_bulletin import flag_text
+from kaoping.engine.phrases import flag_label
+from kaoping.engine.result import Line
+from kaoping.scheme.model import Scheme
 from kaoping.store.users import ROLE_NAMES
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
-from kaoping.web.rule_text import rule_text
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters["flag"] = flag_text
+
+
+def flag_filter(code: str, scheme: object = None) -> str:
+    """``{{ code|flag(scheme) }}``: a flag in Chinese, by the scheme's own label when the page has the scheme."""
+    return flag_label(code, scheme.flags if isinstance(scheme, Scheme) else ())
+
+
+templates.env.filters["flag"] = flag_filter
 
 STATUS_NAMES = {"draft": "草稿", "reviewed": "已审核", "published": "已发布", "superseded": "已被更正"}
 
@@ -77,7 +85,7 @@ def render(request: Request, name: str, who: Principal, status_code: int = 200, 
         lang=lang,
         html_lang=HTML_LANG[lang],
         _=translator(lang),
-        rule=lambda text: rule_text(text, lang),
+        line_text=lambda line: Line.text(line, lang),
     )
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if request.query_params.get("lang") == lang:

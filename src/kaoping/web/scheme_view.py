@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kaoping.api.context import CtxDep
-from kaoping.reports.pdf_bulletin import FLAG_NAMES
+from kaoping.engine.phrases import FLAG_NAMES
 from kaoping.scheme import Scheme
 from kaoping.web.app import ViewerDep, download, error_page, render
 from kaoping.web.scheme_text import builtin_schemes, builtin_text, charts, num, part_rows, percent, scheme_yaml

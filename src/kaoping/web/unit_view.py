@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from kaoping.engine.result import Line, UnitResult
+from kaoping.engine.result import Line, LineKind, UnitResult
 from kaoping.periods import Period, PeriodKind, period_of
 from kaoping.scheme import Scheme
 
@@ -47,26 +47,14 @@ def _table_of(line: Line) -> str | None:
 def compose(scheme: Scheme, unit: UnitResult) -> tuple[list[Component], list[Line]]:
     """The components whose points add up to ``unit.total``, and the lines that are not addends (奖惩, 问责).
 
-    Each line goes to the component it explains: a part's lines (its nested parts' too) to that part, a
-    bonus rule's to its bonus row, penalties' to the penalty row, 基本分 and 总分 to the adjustment.
+    Each line goes by its kind to the component it explains: a part's lines (its nested parts' too, and
+    its rows left out by the inspection windows) to that part, a bonus rule's to its bonus row, penalties'
+    to the penalty row, 基本分 and 总分 to the adjustment; rewards, flags and the overall bonus cap stay
+    apart.
     """
-    owner: dict[str, str] = {}
-    for part in scheme.parts:
-        if part.name in unit.parts:
-            for sub in part.walk():
-                for name in sub.names():
-                    owner.setdefault(name, part.name)
-    penalty_names = {p.name for p in scheme.penalties}
-    weights = {p.name: p.weight for p in scheme.parts} if scheme.combine == "weighted" else {}
-    parts = []
-    for name in unit.top_parts:
-        value = unit.parts.get(name, Decimal(0))
-        weight = weights.get(name)
-        if weight is None:
-            parts.append(Component("part", name, value))
-        else:  # 百分制: a part adds its score times its weight (部门考评 88 × 30% = 26.4)
-            parts.append(Component("part", name, value * weight / 100, value=value, weight=weight))
+    parts = _part_components(scheme, unit)
     by_name = {c.name: c for c in parts}
+    by_part = {name: by_name[top] for name, top in _owners(scheme, unit).items() if top in by_name}
     bonus = [Component("bonus", name, points) for name, points in unit.bonus_detail.items()]
     by_bonus = {c.name: c for c in bonus}
     penalty_name = scheme.penalties[0].name if len(scheme.penalties) == 1 else "整改扣分"
@@ -74,22 +62,60 @@ def compose(scheme: Scheme, unit: UnitResult) -> tuple[list[Component], list[Lin
     adjust = Component("adjust", "权重与封顶保底调整", Decimal(0))
     others: list[Line] = []
     for line in unit.lines:
-        if line.part in owner and owner[line.part] in by_name:
-            by_name[owner[line.part]].lines.append(line)
-        elif line.part in by_bonus:
-            by_bonus[line.part].lines.append(line)
-        elif line.part in penalty_names:
-            penalty.lines.append(line)
-        elif line.part in ("基本分", "总分"):
-            adjust.lines.append(line)
-        else:
-            others.append(line)
+        home = _home(line, by_part, by_bonus, penalty, adjust)
+        (others if home is None else home.lines).append(line)
     out = [*parts, *bonus]
     if penalty.points or penalty.lines:
         out.append(penalty)
     adjust.points = unit.total - sum((c.points for c in out), Decimal(0))
     out.append(adjust)
     return out, others
+
+
+def _owners(scheme: Scheme, unit: UnitResult) -> dict[str, str]:
+    """Every part name or alias (nested parts too) → the name of the top-level part it belongs to."""
+    owner: dict[str, str] = {}
+    for part in scheme.parts:
+        if part.name in unit.parts:
+            for sub in part.walk():
+                for name in sub.names():
+                    owner.setdefault(name, part.name)
+    return owner
+
+
+def _part_components(scheme: Scheme, unit: UnitResult) -> list[Component]:
+    """A component per top-level part; under percent weights (百分制) a part adds its score × its weight."""
+    weights = {p.name: p.weight for p in scheme.parts} if scheme.combine == "weighted" else {}
+    parts = []
+    for name in unit.top_parts:
+        value = unit.parts.get(name, Decimal(0))
+        weight = weights.get(name)
+        if weight is None:
+            parts.append(Component("part", name, value))
+        else:  # 部门考评 88 × 30% = 26.4
+            parts.append(Component("part", name, value * weight / 100, value=value, weight=weight))
+    return parts
+
+
+def _home(
+    line: Line,
+    by_part: dict[str, Component],
+    by_bonus: dict[str, Component],
+    penalty: Component,
+    adjust: Component,
+) -> Component | None:
+    """The component a line explains, by its kind; None for the lines shown apart."""
+    match line.kind:
+        case LineKind.PART | LineKind.EXCLUDED:
+            return by_part.get(line.part)
+        case LineKind.BONUS:
+            return by_bonus.get(line.part)
+        case LineKind.PENALTY:
+            return penalty
+        case LineKind.BASE | LineKind.TOTAL:
+            return adjust
+        case _:
+            return None
 
 
 def cited(lines: Iterable[Line], limit: int = ROWS_PER_LINE) -> dict[str, set[int]]:

@@ -14,7 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from kaoping.reports.pdf_bulletin import flag_text
+from kaoping.engine.phrases import flag_label as flag_text
 from kaoping.server import create_app
 from kaoping.service import score_store
 from kaoping.store import users

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from kaoping.engine.result import Line, UnitResult
+from kaoping.engine.phrases import Msg
+from kaoping.engine.result import Line, LineKind, UnitResult
 from kaoping.scheme import load_scheme
 from kaoping.web import unit_view as view
 
@@ -32,17 +33,36 @@ def _unit(**kw: object) -> UnitResult:
     return UnitResult(**base)  # type: ignore[arg-type]
 
 
+def _deducted(part: str, item: str, points: str, row: int) -> Line:
+    params = {"item": item, "n": 1, "points": D(points), "counted": D(points)}
+    return Line(part, LineKind.PART, Msg.DEDUCTION_ITEM, params, -D(points), "db:deductions", (row,))
+
+
+def _left(part: str, full: int, deducted: str, value: str) -> Line:
+    params = {"max": D(full), "deducted": D(deducted), "value": D(value), "floored": False}
+    return Line(part, LineKind.PART, Msg.DEDUCTION_PART, params, D(value))
+
+
+def _notice(day: str, row: int) -> Line:
+    params = {"problem": "P1", "notified": day, "rectified": "", "ordinal": 1, "cost": D(4)}
+    return Line("整改通报扣分", LineKind.PENALTY, Msg.NOTICE, params, D(-4), "db:notices", (row,))
+
+
+TOTAL = {"base": D("23.5"), "bonus": D(0), "penalty": D(8), "raw": D("15.5"), "total": D("15.5"), "floor": D(0)}
+BASE = {"terms": "14.5 + 9", "raw": D("23.5"), "value": D("23.5"), "division_by_zero": False}
 ONSITE_LINES = [
-    Line("日常考评", "店外经营: 1 deduction(s) −2.5", D("-2.5"), "db:deductions", (2,)),
-    Line("日常考评", "道路保洁: 1 deduction(s) −3", D(-3), "db:deductions", (1,)),
-    Line("日常考评", "20 − 5.5 = 14.5", D("14.5")),
-    Line("月督查考评", "暴露垃圾: 1 deduction(s) −1", D(-1), "db:deductions", (3,)),
-    Line("月督查考评", "10 − 1 = 9", D(9)),
-    Line("基本分", "14.5 + 9 = 23.5", D("23.5")),
-    Line("整改通报扣分", "P1 notified 2024-05-10: −4", D(-4), "db:notices", (4,)),
-    Line("整改通报扣分", "P1 notified 2024-05-25: −4", D(-4), "db:notices", (5,)),
-    Line("总分", "23.5 + bonus 0 − penalties 8 = 15.5", D("15.5")),
-    Line("问责", "unqualified_cases:1", D(0), "db:cases", (5,)),
+    _deducted("日常考评", "店外经营", "2.5", 2),
+    _deducted("日常考评", "道路保洁", "3", 1),
+    _left("日常考评", 20, "5.5", "14.5"),
+    _deducted("月督查考评", "暴露垃圾", "1", 3),
+    _left("月督查考评", 10, "1", "9"),
+    Line("基本分", LineKind.BASE, Msg.PART_COMBINED, BASE, D("23.5")),
+    _notice("2024-05-10", 4),
+    _notice("2024-05-25", 5),
+    Line("总分", LineKind.TOTAL, Msg.TOTAL, TOTAL, D("15.5")),
+    Line(
+        "问责", LineKind.FLAG, Msg.FAILED_VERIFICATIONS, {"code": "unqualified_cases:1", "n": 1}, D(0), "db:cases", (5,)
+    ),
 ]
 
 
@@ -72,12 +92,23 @@ def test_floor_shows_as_an_adjustment() -> None:
     assert sum(c.points for c in components) == 0
 
 
+SCORED = {"period": "2024-Q2", "item": "交通秩序管理", "n": 1, "how": "mean", "value": D(130)}
+
+
 def test_bonus_rules_are_their_own_components() -> None:
     scheme = load_scheme("city-1000")
     lines = [
-        Line("部门考评", "2024-Q2 交通秩序管理: 130", D(130), "db:scores", (3,)),
-        Line("表彰加分", "+2", D(2), "db:honors", (3,)),
-        Line("奖惩", "第1名奖励", D(1000000)),
+        Line("部门考评", LineKind.PART, Msg.SCORE_ROWS, SCORED, D(130), "db:scores", (3,)),
+        Line(
+            "表彰加分",
+            LineKind.BONUS,
+            Msg.SCORE_BONUS,
+            {"item": "表彰", "value": D(2), "how": "sum", "n": 1},
+            D(2),
+            "db:honors",
+            (3,),
+        ),
+        Line("奖惩", LineKind.REWARD, Msg.REWARD, {"position": 1, "amount": 1000000, "group_rank": 1}, D(1000000)),
     ]
     unit = _unit(
         parts={"部门考评": D(130), "社会评价": D(0), "第三方测评": D(0)},
@@ -96,15 +127,27 @@ def test_bonus_rules_are_their_own_components() -> None:
 
 def test_cited_rows_and_notice_costs() -> None:
     assert view.cited(ONSITE_LINES) == {"deductions": {1, 2, 3}, "notices": {4, 5}, "cases": {5}}
-    many = [Line("案件办理", "2000 cases", D(2), "db:cases", tuple(range(1, 2001)))]
+    many = [
+        Line(
+            "案件办理",
+            LineKind.PART,
+            Msg.CASE_COUNTS,
+            {"n": 2000, "metrics": ""},
+            D(2),
+            "db:cases",
+            tuple(range(1, 2001)),
+        )
+    ]
     assert len(view.cited(many)["cases"]) == view.ROWS_PER_LINE
     assert view.notice_costs(ONSITE_LINES) == {4: D(-4), 5: D(-4)}
     assert view.cited_ids(ONSITE_LINES, "deductions") == {1, 2, 3}
-    assert view.cited([Line("x", "folder rows", D(1), "scores.csv", (2, 3))]) == {}
+    assert view.cited([Line("x", LineKind.PART, Msg.NO_SCORES, {"min": D(1)}, D(1), "scores.csv", (2, 3))]) == {}
 
 
 def test_line_views_keep_order_and_count_hidden_rows() -> None:
-    line = Line("案件办理", "many", D(1), "db:cases", tuple(range(1, 61)))
+    line = Line(
+        "案件办理", LineKind.PART, Msg.CASE_COUNTS, {"n": 60, "metrics": ""}, D(1), "db:cases", tuple(range(1, 61))
+    )
     fetched: dict[str, dict[int, object]] = {"cases": {i: f"case {i}" for i in range(1, 61)}}
     (lv,) = view.line_views([line], fetched)
     assert lv.table == "cases" and lv.rows[:2] == ["case 1", "case 2"]
