@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+import polars as pl
 import pytest
 
-from kaoping.periods import PeriodError, PeriodKind, month, parse_period, period_of, quarter, year_period
+from kaoping.periods import (
+    PeriodError,
+    PeriodKind,
+    month,
+    parse_period,
+    period_keys,
+    period_of,
+    quarter,
+    year_period,
+)
 
 
 def test_parse_and_print() -> None:
@@ -52,3 +62,14 @@ def test_dates() -> None:
     assert str(q) == "2024-Q2" and q.start() == date(2024, 4, 1) and q.end_exclusive() == date(2024, 7, 1)
     assert q.contains_date(date(2024, 6, 30)) and not q.contains_date(date(2024, 7, 1))
     assert str(period_of(date(2024, 12, 31), PeriodKind.YEAR)) == "2024"
+
+
+def test_holds_selects_the_days_of_the_period_and_keys_its_texts() -> None:
+    days = pl.DataFrame({"d": [date(2024, 3, 31), date(2024, 4, 1), date(2024, 6, 30), date(2024, 7, 1), None]})
+    q = quarter(2024, 2)
+    assert days.filter(q.holds("d"))["d"].to_list() == [date(2024, 4, 1), date(2024, 6, 30)]
+    stamps = pl.DataFrame({"t": [datetime(2024, 6, 30, 23, 59), datetime(2024, 7, 1, 0, 0)]})
+    assert stamps.filter(q.holds(pl.col("t").dt.date())).height == 1
+    assert q.keys() == period_keys(q) == ["2024-04", "2024-05", "2024-06", "2024-Q2"]
+    assert month(2024, 5).keys() == ["2024-05"]
+    assert len(year_period(2024).keys()) == 12 + 4 + 1

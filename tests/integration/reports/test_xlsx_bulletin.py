@@ -71,6 +71,15 @@ def test_group_sheets_equal_the_engine_json(tmp_path: Path, scheme: str, period:
         assert ws._charts, f"no chart on {ws.title}"
 
 
+def test_flags_read_in_chinese_by_the_scheme_labels(tmp_path: Path) -> None:
+    """commended has the scheme's label (表彰奖励); supervision the built-in name (督导); codes stay in 标记."""
+    ws = openpyxl.load_workbook(_write(tmp_path, "appearance-management", "2024-Q1"))["各区"]
+    header = [c.value for c in ws[1]]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=2, max_row=4, values_only=True)}
+    assert rows["b2"][header.index("问责标记")] == "表彰奖励" and rows["b2"][header.index("标记")] == "commended"
+    assert rows["b1"][header.index("问责标记")] == "督导"
+
+
 def test_pivot_adds_up_to_the_deductions(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(_write(tmp_path, "district-onsite", "2024-05"))
     ws = book["扣分汇总"]

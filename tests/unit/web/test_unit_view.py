@@ -125,6 +125,21 @@ def test_bonus_rules_are_their_own_components() -> None:
     assert sum(c.points for c in components) == 132
 
 
+def test_lines_are_placed_by_kind_not_by_label() -> None:
+    """A row left out by the inspection windows sits with its part; the overall bonus cap and a flag apart;
+    a part whose name looks like a total label is still a part."""
+    scheme = load_scheme("district-onsite")
+    window = {"item": "道路保洁", "points": "3", "date": "2024-05-10", "time": "23:10:00", "window": "7:00–22:00"}
+    excluded = Line("日常考评", LineKind.EXCLUDED, Msg.EXCLUDED_DEDUCTION, window, D(0), "db:deductions", (9,))
+    cap = Line("加分", LineKind.BONUS, Msg.BONUS_CAP, {"total": D(12), "cap": D(10)}, D(10))
+    flag = ONSITE_LINES[-1]
+    unit = _unit(lines=[excluded, cap, flag])
+    components, others = view.compose(scheme, unit)
+    assert components[0].lines == [excluded]
+    assert others == [cap, flag]
+    assert "不在考评时段" in excluded.text("zh") and "not counted" in excluded.rule
+
+
 def test_cited_rows_and_notice_costs() -> None:
     assert view.cited(ONSITE_LINES) == {"deductions": {1, 2, 3}, "notices": {4, 5}, "cases": {5}}
     many = [
