@@ -19,7 +19,6 @@ from fastapi.templating import Jinja2Templates
 from kaoping.api.auth import ANONYMOUS, BearerDep, Principal, current_principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.engine.phrases import flag_label
-from kaoping.engine.result import Line
 from kaoping.scheme.model import Scheme
 from kaoping.store.users import ROLE_NAMES
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
@@ -85,7 +84,7 @@ def render(request: Request, name: str, who: Principal, status_code: int = 200, 
         lang=lang,
         html_lang=HTML_LANG[lang],
         _=translator(lang),
-        line_text=lambda line: Line.text(line, lang),
+        line_text=lambda line: line.text(lang),
     )
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if request.query_params.get("lang") == lang:
