@@ -46,7 +46,10 @@ class RowMeta(BaseModel):
 
 def store_length(kind: str, column: str) -> int | None:
     """The store's limit on a text column: its String length, :data:`TEXT_LIMIT` for Text, None otherwise."""
-    column_type = inspect(TABLES[kind]).columns[column].type
+    stored = inspect(TABLES[kind]).columns
+    if column not in stored:
+        raise LookupError(f"table {kind} has no column {column}, which the interchange contract lists: migrate it")
+    column_type = stored[column].type
     if isinstance(column_type, String):
         return column_type.length or TEXT_LIMIT
     return None
