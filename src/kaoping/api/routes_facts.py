@@ -41,7 +41,7 @@ PeriodFilter = Annotated[str | None, Query(max_length=10, description="2024-Q2 a
 Limit = Annotated[int, Query(ge=1, le=10000)]
 Offset = Annotated[int, Query(ge=0)]
 
-FactKind = StrEnum("FactKind", [(kind.name, kind.value) for kind in ENTRY_ORDER])  # type: ignore[misc]
+DeletableKind = StrEnum("FactKind", [(kind.name, kind.value) for kind in ENTRY_ORDER])  # type: ignore[misc]
 """The kinds ``DELETE /api/{kind}/{row_id}`` takes: the fact kinds (units are not deleted here)."""
 
 
@@ -113,14 +113,14 @@ def _writer(spec: KindSpec, models: KindModels) -> Callable[..., Written[RowMeta
 def _add_kind(spec: KindSpec) -> None:
     """``GET`` and ``POST /api/<kind>``, typed with the kind's models."""
     models = FACT_MODELS[spec.name]
-    path = f"/{spec.name}"
-    router.add_api_route(path, _reader(spec, models), methods=["GET"], response_model=list[models.row])  # type: ignore[name-defined]
+    path, row = f"/{spec.name}", models.row
+    router.add_api_route(path, _reader(spec, models), methods=["GET"], response_model=list[row])  # type: ignore[valid-type]
     router.add_api_route(
         path,
         _writer(spec, models),
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
-        response_model=Written[models.row],  # type: ignore[name-defined]
+        response_model=Written[row],  # type: ignore[valid-type]
     )
 
 
@@ -141,4 +141,4 @@ def delete_fact(
     return Deleted(kind=kind.value, id=row_id, row=before)
 
 
-router.add_api_route("/{kind}/{row_id}", _typed(delete_fact, "delete_fact", kind=FactKind), methods=["DELETE"])
+router.add_api_route("/{kind}/{row_id}", _typed(delete_fact, "delete_fact", kind=DeletableKind), methods=["DELETE"])

@@ -24,7 +24,7 @@ from kaoping.api.routes_facts import router
 from kaoping.facts import KINDS, UNIT_FACTS, KindSpec, spec_of
 from kaoping.facts.columns import ROW, SCHEMAS, Column, Kind
 from kaoping.store.facts import TABLES, natural_keys
-from kaoping.web.entry_forms import KIND_NAMES
+from kaoping.web.entry_forms import FORM_KINDS, KIND_NAMES, RECENT_COLUMNS
 from kaoping.web.i18n import catalog
 
 SQL_TYPES: dict[Kind, tuple[type, ...]] = {
@@ -167,3 +167,6 @@ def test_the_pages_name_each_kind_as_the_registry_does() -> None:
     for spec in KINDS:
         assert KIND_NAMES[spec.name] == spec.label
         assert english[spec.label] == spec.label_en
+    assert set(RECENT_COLUMNS) == set(FORM_KINDS) == {s.name for s in UNIT_FACTS}
+    for kind, shown in RECENT_COLUMNS.items():
+        assert set(shown) <= set(spec_of(kind).column_names), kind
