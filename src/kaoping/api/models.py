@@ -1,4 +1,4 @@
-"""Request and response bodies of the fact endpoints: one model per kind of the registry, field for column.
+"""Request and response bodies of the fact endpoints (考评数据): one model per kind of the registry, field for column.
 
 The fact models are generated from the registry of kinds (:mod:`kaoping.facts.kinds`): a field per column
 of the interchange contract, typed and bounded by the column's kind, with the column sizes of
@@ -61,13 +61,14 @@ def _text(column: Column, length: int | None, description: str | None) -> tuple[
     return str, Field("", max_length=length, description=description)
 
 
-def _optional(kind: type, column: Column) -> tuple[Any, Any]:
+def _optional(value_type: type, column: Column) -> tuple[Any, Any]:
     """A date or time: required, or None when absent (as an empty cell of the file)."""
-    return (kind, ...) if column.required else (kind | None, None)
+    return (value_type, ...) if column.required else (value_type | None, None)
 
 
 def field_of(kind: str, column: Column) -> tuple[Any, Any]:
-    """The (type, default or FieldInfo) of ``column`` of ``kind``, as ``create_model`` takes it."""
+    """The (type, default or FieldInfo) of ``column`` of ``kind``, as ``create_model`` takes it: the bounds a
+    file's cell of that column kind has (:class:`~kaoping.facts.columns.Kind`), the store's length limits."""
     length = store_length(kind, column.name)
     description = DESCRIPTIONS.get((kind, column.name))
     match column.kind:
