@@ -31,15 +31,14 @@ from kaoping.api.models import InputProblem
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
 from kaoping.errors import InputErrors
-from kaoping.facts import FILE_NAMES, Facts
+from kaoping.facts import FILE_NAMES, UNIT_FACTS, Facts
 from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
 from kaoping.store.facts import TABLES, columns, natural_keys, write_facts
 from kaoping.store.tables import AuditEntry, Base, Unit
 
-FACT_KINDS = ("scores", "deductions", "honors", "notices", "ranks", "cases")
-DATE_COLUMN = {"deductions": "date", "honors": "date", "notices": "notified_on", "cases": "reported_at"}
+DATE_COLUMN = {s.name: s.time_column for s in UNIT_FACTS if s.time_column and s.time_column != "period"}
 API_LABEL = "api"
 Action = Literal["insert", "update", "unchanged"]
 

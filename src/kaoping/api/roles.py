@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal, PrincipalDep
 from kaoping.api.context import SessionDep
+from kaoping.facts import UNIT_FACTS
 from kaoping.store.audit import AuditWriter
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, PUBLIC = (
@@ -92,14 +93,8 @@ POLICY: dict[Perm, frozenset[str]] = {
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""
 
-WRITE_KIND_PERMS = {
-    "scores": Perm.SCORES_WRITE,
-    "deductions": Perm.DEDUCTIONS_WRITE,
-    "notices": Perm.NOTICES_WRITE,
-    "honors": Perm.HONORS_WRITE,
-    "ranks": Perm.RANKS_WRITE,
-    "cases": Perm.CASES_WRITE,
-}
+WRITE_KIND_PERMS = {spec.name: Perm(spec.write_permission) for spec in UNIT_FACTS}
+"""Fact kind → the permission that writes it, as the registry of kinds names it."""
 
 
 def allowed(role: str, perm: Perm) -> bool:

@@ -1,11 +1,15 @@
-"""The fact tables over HTTP: ``GET/POST /api/{scores,deductions,honors,notices,ranks,cases}``, ``DELETE``.
+"""The fact tables over HTTP: ``GET/POST /api/{scores,deductions,notices,honors,ranks,cases}``, ``DELETE``.
 
-Each kind has its own typed endpoints (so OpenAPI shows each file's columns); they share ``_read`` and
-``_write``, which apply the row-level rules of :mod:`kaoping.api.roles` and write through ``write_facts``.
+The endpoints are generated from the registry of kinds (:mod:`kaoping.facts.kinds`), a GET and a POST per
+fact kind, each typed with the kind's own models (so OpenAPI shows each file's columns) and guarded by the
+kind's write permission.  They share ``_read`` and ``_write``, which apply the row-level rules of
+:mod:`kaoping.api.roles` and write through ``write_facts``.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -15,23 +19,7 @@ from pydantic import BaseModel
 from kaoping.api import factrows
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.models import (
-    CaseIn,
-    CaseOut,
-    DeductionIn,
-    DeductionOut,
-    Deleted,
-    FactIn,
-    HonorIn,
-    HonorOut,
-    NoticeIn,
-    NoticeOut,
-    RankIn,
-    RankOut,
-    ScoreIn,
-    ScoreOut,
-    Written,
-)
+from kaoping.api.models import FACT_MODELS, Deleted, KindModels, Reasoned, RowMeta, Written
 from kaoping.api.roles import (
     Perm,
     check_fact_write,
@@ -40,24 +28,21 @@ from kaoping.api.roles import (
     require,
     unit_scope,
 )
+from kaoping.facts import KindSpec
+from kaoping.facts.kinds import ENTRY_ORDER, spec_of
 
 router = APIRouter(prefix="/api", tags=["facts"])
 
 Out = TypeVar("Out", bound=BaseModel)
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 Reader = Annotated[Principal, Depends(require(Perm.FACTS_READ))]
 UnitFilter = Annotated[str | None, Query(max_length=100, description="only this unit's rows")]
 PeriodFilter = Annotated[str | None, Query(max_length=10, description="2024-Q2 also matches its months")]
 Limit = Annotated[int, Query(ge=1, le=10000)]
 Offset = Annotated[int, Query(ge=0)]
 
-
-class FactKind(StrEnum):
-    SCORES = "scores"
-    DEDUCTIONS = "deductions"
-    HONORS = "honors"
-    NOTICES = "notices"
-    RANKS = "ranks"
-    CASES = "cases"
+DeletableKind = StrEnum("FactKind", [(kind.name, kind.value) for kind in ENTRY_ORDER])  # type: ignore[misc]
+"""The kinds ``DELETE /api/{kind}/{row_id}`` takes: the fact kinds (units are not deleted here)."""
 
 
 def _read(
@@ -77,7 +62,7 @@ def _read(
     return [out.model_validate(row, from_attributes=True) for row in session.scalars(stmt)]
 
 
-def _write(ctx: CtxDep, session: SessionDep, who: Principal, kind: str, body: FactIn, out: type[Out]) -> Written[Out]:
+def _write(ctx: CtxDep, session: SessionDep, who: Principal, kind: str, body: Reasoned, out: type[Out]) -> Written[Out]:
     """Row-level rules, then the office's schemes, then ``write_facts`` — one transaction, committed here."""
     values: dict[str, Any] = body.model_dump(exclude={"reason"})
     factrows.normalise(kind, values)
@@ -91,150 +76,60 @@ def _write(ctx: CtxDep, session: SessionDep, who: Principal, kind: str, body: Fa
     return Written[out](action=outcome.action, row=row)  # type: ignore[valid-type]
 
 
-# --- scores ------------------------------------------------------------------------------------------
+def _typed(endpoint: Endpoint, name: str, **annotations: Any) -> Endpoint:
+    """``endpoint`` under ``name`` with these parameter types: FastAPI reads types from the signature, and a
+    generated endpoint's types (the kind's model, the kind's permission) are known only at run time."""
+    signature = inspect.signature(endpoint)
+    params = [p.replace(annotation=annotations.get(p.name, p.annotation)) for p in signature.parameters.values()]
+    endpoint.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    endpoint.__name__ = endpoint.__qualname__ = name
+    return endpoint
 
 
-@router.get("/scores")
-def get_scores(
-    s: SessionDep,
-    who: Reader,
-    unit_id: UnitFilter = None,
-    period: PeriodFilter = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[ScoreOut]:
-    return _read(s, who, "scores", ScoreOut, unit_id, period, limit, offset)
+def _reader(spec: KindSpec, models: KindModels) -> Callable[..., list[RowMeta]]:
+    def read(
+        s: SessionDep,
+        who: Reader,
+        unit_id: UnitFilter = None,
+        period: PeriodFilter = None,
+        limit: Limit = 1000,
+        offset: Offset = 0,
+    ) -> list[RowMeta]:
+        return _read(s, who, spec.name, models.row, unit_id, period, limit, offset)
+
+    return _typed(read, f"get_{spec.name}")
 
 
-@router.post("/scores", status_code=status.HTTP_201_CREATED)
-def post_score(
-    body: ScoreIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.SCORES_WRITE))]
-) -> Written[ScoreOut]:
-    """A score row (部门考评, 社会评价, 第三方测评...); the same period/unit/part/item/source again updates it."""
-    return _write(ctx, s, who, "scores", body, ScoreOut)
+def _writer(spec: KindSpec, models: KindModels) -> Callable[..., Written[RowMeta]]:
+    def post(body: Reasoned, ctx: CtxDep, s: SessionDep, who: Principal) -> Written[RowMeta]:
+        return _write(ctx, s, who, spec.name, body, models.row)
+
+    writer = Annotated[Principal, Depends(require(Perm(spec.write_permission)))]
+    key = "/".join(spec.natural_key)
+    post.__doc__ = f"One row of {spec.label} ({spec.label_en.lower()}); posting the same {key} again updates it."
+    return _typed(post, f"post_{spec.row_name}", body=models.body, who=writer)
 
 
-# --- deductions --------------------------------------------------------------------------------------
+def _add_kind(spec: KindSpec) -> None:
+    """``GET`` and ``POST /api/<kind>``, typed with the kind's models."""
+    models = FACT_MODELS[spec.name]
+    path, row = f"/{spec.name}", models.row
+    router.add_api_route(path, _reader(spec, models), methods=["GET"], response_model=list[row])  # type: ignore[valid-type]
+    router.add_api_route(
+        path,
+        _writer(spec, models),
+        methods=["POST"],
+        status_code=status.HTTP_201_CREATED,
+        response_model=Written[row],  # type: ignore[valid-type]
+    )
 
 
-@router.get("/deductions")
-def get_deductions(
-    s: SessionDep,
-    who: Reader,
-    unit_id: UnitFilter = None,
-    period: PeriodFilter = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[DeductionOut]:
-    return _read(s, who, "deductions", DeductionOut, unit_id, period, limit, offset)
+for _kind in ENTRY_ORDER:
+    _add_kind(spec_of(_kind))
 
 
-@router.post("/deductions", status_code=status.HTTP_201_CREATED)
-def post_deduction(
-    body: DeductionIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.DEDUCTIONS_WRITE))]
-) -> Written[DeductionOut]:
-    """A deduction found on inspection (督查扣分)."""
-    return _write(ctx, s, who, "deductions", body, DeductionOut)
-
-
-# --- honors ------------------------------------------------------------------------------------------
-
-
-@router.get("/honors")
-def get_honors(
-    s: SessionDep,
-    who: Reader,
-    unit_id: UnitFilter = None,
-    period: PeriodFilter = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[HonorOut]:
-    return _read(s, who, "honors", HonorOut, unit_id, period, limit, offset)
-
-
-@router.post("/honors", status_code=status.HTTP_201_CREATED)
-def post_honor(
-    body: HonorIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.HONORS_WRITE))]
-) -> Written[HonorOut]:
-    """An award or criticism (表彰 / 通报批评)."""
-    return _write(ctx, s, who, "honors", body, HonorOut)
-
-
-# --- notices -----------------------------------------------------------------------------------------
-
-
-@router.get("/notices")
-def get_notices(
-    s: SessionDep,
-    who: Reader,
-    unit_id: UnitFilter = None,
-    period: PeriodFilter = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[NoticeOut]:
-    return _read(s, who, "notices", NoticeOut, unit_id, period, limit, offset)
-
-
-@router.post("/notices", status_code=status.HTTP_201_CREATED)
-def post_notice(
-    body: NoticeIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.NOTICES_WRITE))]
-) -> Written[NoticeOut]:
-    """A rectification notice (整改通报), or its rectification date."""
-    return _write(ctx, s, who, "notices", body, NoticeOut)
-
-
-# --- ranks -------------------------------------------------------------------------------------------
-
-
-@router.get("/ranks")
-def get_ranks(
-    s: SessionDep,
-    who: Reader,
-    unit_id: UnitFilter = None,
-    period: PeriodFilter = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[RankOut]:
-    return _read(s, who, "ranks", RankOut, unit_id, period, limit, offset)
-
-
-@router.post("/ranks", status_code=status.HTTP_201_CREATED)
-def post_rank(
-    body: RankIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RANKS_WRITE))]
-) -> Written[RankOut]:
-    """A unit's rank in a province-wide task (one per period and task; posting again updates it)."""
-    return _write(ctx, s, who, "ranks", body, RankOut)
-
-
-# --- cases -------------------------------------------------------------------------------------------
-
-
-@router.get("/cases")
-def get_cases(
-    s: SessionDep,
-    who: Reader,
-    unit_id: UnitFilter = None,
-    period: PeriodFilter = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[CaseOut]:
-    return _read(s, who, "cases", CaseOut, unit_id, period, limit, offset)
-
-
-@router.post("/cases", status_code=status.HTTP_201_CREATED)
-def post_case(
-    body: CaseIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.CASES_WRITE))]
-) -> Written[CaseOut]:
-    """A 数字城管 case (案卷), keyed on case_id."""
-    return _write(ctx, s, who, "cases", body, CaseOut)
-
-
-# --- delete ------------------------------------------------------------------------------------------
-
-
-@router.delete("/{kind}/{row_id}")
 def delete_fact(
-    kind: FactKind,
+    kind: StrEnum,
     row_id: int,
     s: SessionDep,
     who: Annotated[Principal, Depends(require(Perm.FACTS_DELETE))],
@@ -244,3 +139,6 @@ def delete_fact(
     before = factrows.delete_row(s, kind.value, row_id, actor=who.actor, reason=reason)
     s.commit()
     return Deleted(kind=kind.value, id=row_id, row=before)
+
+
+router.add_api_route("/{kind}/{row_id}", _typed(delete_fact, "delete_fact", kind=DeletableKind), methods=["DELETE"])

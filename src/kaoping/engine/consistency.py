@@ -16,11 +16,11 @@ import polars as pl
 
 from kaoping.engine.aggregate import canonical_parts, normalise_item
 from kaoping.errors import ErrorLog, InputError, InputErrors
-from kaoping.facts import Facts
+from kaoping.facts import UNIT_FACTS, Facts
 from kaoping.periods import parse_period
 from kaoping.scheme.model import Part, Scheme, ScoreBonus, Source
 
-UNIT_FILES = ("scores", "deductions", "honors", "notices", "cases", "ranks")
+UNIT_FILES = tuple(spec.name for spec in UNIT_FACTS)
 
 
 def check_facts(scheme: Scheme, facts: Facts) -> None:

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from kaoping.facts.columns import FILES, ROW, SCHEMAS, default_value, empty_frame
-
-FILE_NAMES: tuple[str, ...] = ("units", "scores", "deductions", "honors", "notices", "cases", "ranks")
+from kaoping.facts.kinds import FILE_NAMES
 
 
 @dataclass(frozen=True, eq=False)
 class Facts:
     """Everything the data says, one typed frame per file; each frame has ``_row`` for error messages.
+
+    One field per kind of the registry (:data:`kaoping.facts.kinds.FILE_NAMES`, a test keeps them equal),
+    so the engine reads ``facts.scores`` with its type known.
 
     ``eq=False``: frames do not compare to a single bool, and two readings are not "equal" anyway.
     """
@@ -40,16 +43,8 @@ class Facts:
 
 def facts_of(frames: Mapping[str, pl.DataFrame], labels: dict[str, str]) -> Facts:
     """Facts from one frame per file name (already in the interchange schema)."""
-    return Facts(
-        units=frames["units"],
-        scores=frames["scores"],
-        deductions=frames["deductions"],
-        honors=frames["honors"],
-        notices=frames["notices"],
-        cases=frames["cases"],
-        ranks=frames["ranks"],
-        labels=labels,
-    )
+    by_name: dict[str, Any] = {name: frames[name] for name in FILE_NAMES}
+    return Facts(**by_name, labels=labels)
 
 
 def empty_facts() -> Facts:

@@ -15,7 +15,8 @@ import polars as pl
 
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts.columns import empty_frame
-from kaoping.facts.frames import FILE_NAMES, Facts, facts_of
+from kaoping.facts.frames import Facts, facts_of
+from kaoping.facts.kinds import FILE_NAMES
 from kaoping.io.sources import RawTable, read_csv_table, read_workbook
 from kaoping.io.validate import validate
 

@@ -5,13 +5,13 @@ API): rows are matched on their natural key, new ones inserted, changed ones upd
 alone — and each insert or update leaves an audit row (who, when, before/after, why).  It works on whole
 frames: keys are hashed in Polars and existing rows fetched in one query per chunk, not one per row.
 ``load_facts`` reads the tables back as the engine's Facts, so scoring from the store and from a folder run
-the same engine on the same frames.
+the same engine on the same frames.  Which table holds a kind and what its natural key is, the registry
+of kinds says (:mod:`kaoping.facts.kinds`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -22,42 +22,21 @@ import polars as pl
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from kaoping.facts import FILE_NAMES, Facts, facts_from_frames
-from kaoping.facts.columns import FILES, SCHEMAS
+from kaoping.facts import FILE_NAMES, KINDS, UNIT_FACTS, Facts, facts_from_frames, spec_of
+from kaoping.facts.columns import SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
-from kaoping.store.tables import (
-    Base,
-    CaseRow,
-    DeductionRow,
-    HonorRow,
-    NoticeRow,
-    RankRow,
-    ScoreRow,
-    Unit,
-)
+from kaoping.store.tables import Base
 
-TABLES: dict[str, type[Base]] = {
-    "units": Unit,
-    "scores": ScoreRow,
-    "deductions": DeductionRow,
-    "honors": HonorRow,
-    "notices": NoticeRow,
-    "cases": CaseRow,
-    "ranks": RankRow,
-}
-KEYS: dict[str, tuple[str, ...]] = {
-    "units": ("unit_id",),
-    "scores": ("period", "unit_id", "part", "item", "source"),
-    "deductions": ("date", "unit_id", "part", "item", "source", "problem", "location", "time"),
-    "honors": ("date", "unit_id", "kind", "level", "title"),
-    "notices": ("problem_id", "unit_id", "notified_on"),
-    "cases": ("case_id",),
-    "ranks": ("period", "unit_id", "task"),
-}
-"""Natural keys.  Rows equal on their key within one file (two anonymous experts' scores) are told apart by
-their order of appearance, so a file imported again matches itself row for row."""
-UNIQUE_KEYS = {"units", "notices", "cases", "ranks"}
+
+def _tables() -> dict[str, type[Base]]:
+    """Each kind's mapped class, found by the table name the registry gives."""
+    by_table = {mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers}
+    return {spec.name: by_table[spec.table] for spec in KINDS}
+
+
+TABLES: dict[str, type[Base]] = _tables()
+"""Kind → its table's mapped class (``units`` → Unit, ``scores`` → ScoreRow...)."""
 CHUNK = 5000
 
 
@@ -69,7 +48,7 @@ class WriteCounts:
 
 
 def columns(kind: str) -> list[str]:
-    return [c.name for c in FILES[kind]]
+    return list(spec_of(kind).column_names)
 
 
 def _json_value(v: Any) -> Any:
@@ -81,10 +60,11 @@ def _json_value(v: Any) -> Any:
 
 
 def natural_keys(kind: str, frame: pl.DataFrame) -> pl.Series:
-    """sha256 of the key fields (+ occurrence) per row, computed column-wise."""
-    keys = list(KEYS[kind])
+    """sha256 of the natural key's fields (+ occurrence, unless the key is unique) per row, column-wise."""
+    spec = spec_of(kind)
+    keys = list(spec.natural_key)
     text = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in keys], separator="\x1f")
-    if kind not in UNIQUE_KEYS:
+    if not spec.key_unique:
         occ = pl.int_range(pl.len()).over(keys).cast(pl.String)
         text = pl.concat_str([text, occ], separator="\x1e")
     raw = frame.sort("_row").select(key=text).get_column("key")
@@ -182,8 +162,8 @@ def load_facts(session: Session, scheme: Scheme | None = None) -> Facts:
         groups = [g.name for g in scheme.groups]
         frames["units"] = frames["units"].filter(pl.col("group").is_in(groups))
         ours = frames["units"].get_column("unit_id")
-        for kind in FILE_NAMES[1:]:
-            frames[kind] = frames[kind].filter(pl.col("unit_id").is_in(ours.implode()))
+        for spec in UNIT_FACTS:
+            frames[spec.name] = frames[spec.name].filter(pl.col("unit_id").is_in(ours.implode()))
     facts = facts_from_frames(**frames)
     labels = {k: f"db:{k}" for k in FILE_NAMES}
     return Facts(**{k: getattr(facts, k) for k in FILE_NAMES}, labels=labels)
@@ -191,7 +171,3 @@ def load_facts(session: Session, scheme: Scheme | None = None) -> Facts:
 
 def _float(v: Any) -> Any:
     return float(v) if isinstance(v, Decimal) else v
-
-
-def snapshot(values: dict[str, Any]) -> str:
-    return json.dumps({k: _json_value(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)

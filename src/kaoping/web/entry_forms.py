@@ -20,22 +20,15 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext
 from kaoping.api.factrows import canonical_names
 from kaoping.api.roles import DEPARTMENT, THIRD_PARTY, WRITE_KIND_PERMS, Perm, allowed, part_allowed
+from kaoping.facts.kinds import ENTRY_ORDER, KINDS
 from kaoping.io.templates import HINTS
 from kaoping.scheme.model import Part, ScoreBonus, Source
 from kaoping.store.tables import Unit
 
-FORM_KINDS = ("scores", "deductions", "notices", "honors", "ranks", "cases")
+FORM_KINDS: tuple[str, ...] = tuple(kind.value for kind in ENTRY_ORDER)
 """The kinds with a single-row form, in the order the page shows them."""
 
-KIND_NAMES = {
-    "units": "考评对象",
-    "scores": "考评得分",
-    "deductions": "督查扣分",
-    "notices": "整改通报",
-    "honors": "表彰与通报批评",
-    "ranks": "单项任务排名",
-    "cases": "数字城管案卷",
-}
+KIND_NAMES = {spec.name: spec.label for spec in KINDS}
 """Chinese names of the interchange files, for headings and upload summaries."""
 
 RECENT_COLUMNS = {

@@ -13,7 +13,9 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from kaoping.api.routes_appeals import first_publication
+from kaoping.facts import UNIT_FACTS, FactKind
 from kaoping.periods import Period, PeriodError, parse_period
+from kaoping.store.facts import TABLES as FACT_TABLES
 from kaoping.store.tables import (
     Appeal,
     CaseRow,
@@ -26,14 +28,8 @@ from kaoping.store.tables import (
     User,
 )
 
-FactModel = type[DeductionRow] | type[ScoreRow] | type[HonorRow] | type[NoticeRow] | type[CaseRow]
-TABLES: dict[str, FactModel] = {
-    "deductions": DeductionRow,
-    "scores": ScoreRow,
-    "honors": HonorRow,
-    "notices": NoticeRow,
-    "cases": CaseRow,
-}
+TABLES: dict[str, Any] = {s.name: FACT_TABLES[s.name] for s in UNIT_FACTS if s.kind is not FactKind.RANKS}
+"""The fact tables whose cited rows the unit page shows under a line: all but ranks, which it has no layout for."""
 MAX_DEDUCTIONS = 500
 CASE_PAGE = 50
 
