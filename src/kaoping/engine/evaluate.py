@@ -22,7 +22,7 @@ from kaoping.engine.tree import part_value
 from kaoping.engine.windows import excluded_deductions, window_text
 from kaoping.facts import Facts
 from kaoping.periods import Period
-from kaoping.scheme.model import Combine, Scheme, Source
+from kaoping.scheme.model import Combine, Node, Scheme, Source
 
 Cache = dict[tuple[str, bool], PeriodResult]
 
@@ -132,7 +132,7 @@ def _direct(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResult]:
             leaf.source != Source.SCORES or (uid, leaf.name) in leaves
             for p in root.parts
             for leaf in p.walk()
-            if leaf.is_leaf
+            if not isinstance(leaf, Node)
         )
         out.append(
             UnitResult(

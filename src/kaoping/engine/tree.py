@@ -8,14 +8,14 @@ from kaoping.engine.aggregate import LeafValues, missing_leaf
 from kaoping.engine.numbers import ZERO, clamp, fmt
 from kaoping.engine.result import Line
 from kaoping.scheme.formula import evaluate
-from kaoping.scheme.model import Part
+from kaoping.scheme.model import Node, Part
 
 HUNDRED = Decimal(100)
 
 
 def part_value(part: Part, unit: str, leaves: LeafValues, values: dict[str, Decimal], lines: list[Line]) -> Decimal:
     """Value of ``part`` for ``unit``; fills ``values`` (every part by name) and ``lines`` as it goes."""
-    if part.is_leaf:
+    if not isinstance(part, Node):
         leaf = leaves.get((unit, part.name)) or missing_leaf(part)
         lines.extend(leaf.lines)
         values[part.name] = leaf.value

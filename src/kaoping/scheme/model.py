@@ -34,6 +34,7 @@ from kaoping.scheme.conditions import (
 from kaoping.scheme.parts import (
     CasesLeaf,
     DeductionsLeaf,
+    ItemLeaf,
     ItemsRule,
     Leaf,
     Node,
@@ -51,6 +52,7 @@ __all__ = [
     "FirstInGroup",
     "FlagCondition",
     "FlaggedEarlier",
+    "ItemLeaf",
     "ItemsRule",
     "LastInGroup",
     "Leaf",

@@ -143,6 +143,8 @@ class Node(PartBase):
 
 Leaf = ScoresLeaf | DeductionsLeaf | CasesLeaf
 """Any leaf part: each has a ``source``."""
+ItemLeaf = ScoresLeaf | DeductionsLeaf
+"""A leaf whose rows name an item (考评细项): scores and deductions, each with its ``items`` rule."""
 
 _BY_SOURCE: dict[str, str] = {
     Source.SCORES: "ScoresLeaf",
