@@ -12,9 +12,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
-from kaoping.scheme.base import Strict
+from kaoping.scheme.base import ByKind, Strict
 
 FlagName = Callable[[str], str]
 """How a page names a flag code (its Chinese name); the identity where a code will do."""
@@ -127,16 +127,11 @@ def _condition_kind(value: Any) -> str | None:
 
 
 FlagCondition = Annotated[
-    Annotated[LastInGroup, Tag("LastInGroup")]
-    | Annotated[FirstInGroup, Tag("FirstInGroup")]
-    | Annotated[TotalBelow, Tag("TotalBelow")]
-    | Annotated[FlaggedEarlier, Tag("FlaggedEarlier")]
-    | Annotated[OutsideRankWorse, Tag("OutsideRankWorse")]
-    | Annotated[FailedVerifications, Tag("FailedVerifications")],
-    Discriminator(
+    LastInGroup | FirstInGroup | TotalBelow | FlaggedEarlier | OutsideRankWorse | FailedVerifications,
+    ByKind(
         _condition_kind,
-        custom_error_type="flag_condition",
-        custom_error_message="expected one condition: bottom, top, below, flagged, rank or failed_verifications",
+        "flag_condition",
+        "expected one condition: bottom, top, below, flagged, rank or failed_verifications",
     ),
 ]
 """What makes a unit get a flag: exactly one of the six conditions."""

@@ -13,11 +13,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from kaoping.periods import PeriodKind
-from kaoping.scheme.base import Combine, Strict
+from kaoping.scheme.base import ByKind, Combine, Strict
 
 
 class Source(StrEnum):
@@ -176,15 +176,8 @@ def _flat_part(value: Any) -> Any:
 
 
 Part = Annotated[
-    Annotated[ScoresLeaf, Tag("ScoresLeaf")]
-    | Annotated[DeductionsLeaf, Tag("DeductionsLeaf")]
-    | Annotated[CasesLeaf, Tag("CasesLeaf")]
-    | Annotated[Node, Tag("Node")],
-    Discriminator(
-        _part_kind,
-        custom_error_type="part_kind",
-        custom_error_message="expected a part: a mapping with name and source, or name and parts",
-    ),
+    ScoresLeaf | DeductionsLeaf | CasesLeaf | Node,
+    ByKind(_part_kind, "part_kind", "expected a part: a mapping with name and source, or name and parts"),
     BeforeValidator(_flat_part),
 ]
 """A part of the score: one of the three leaves or a node (考评构成)."""
