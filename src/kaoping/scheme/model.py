@@ -210,7 +210,7 @@ class FlagRule(Strict):
     @model_validator(mode="wrap")
     @classmethod
     def _read_flat_condition(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> FlagRule:
-        """Today's flat keys → ``condition``; a second condition key is kept aside for the checks to report."""
+        """The file's flat condition key → ``condition``; a second one is kept aside for the checks to report."""
         if not isinstance(data, dict) or "condition" in data:
             return cast(FlagRule, handler(data))
         rest = {k: v for k, v in data.items() if k not in CONDITION_KEYS}
