@@ -10,6 +10,7 @@ Each group keeps the row numbers it came from, which is what makes every point e
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException
 
@@ -23,7 +24,7 @@ from kaoping.engine.windows import outside_windows
 from kaoping.facts import Facts
 from kaoping.periods import Period, parse_period, period_of
 from kaoping.scheme.formula import evaluate
-from kaoping.scheme.model import Combine, Part, Scheme, Source
+from kaoping.scheme.model import CasesLeaf, Combine, DeductionsLeaf, Leaf, PartBase, Scheme, ScoresLeaf, Source
 
 
 @dataclass
@@ -36,7 +37,7 @@ LeafValues = dict[tuple[str, str], LeafValue]
 """(unit_id, part name) → value with its explanation."""
 
 
-def canonical_parts(parts: list[Part]) -> dict[str, str]:
+def canonical_parts(parts: Sequence[PartBase]) -> dict[str, str]:
     """Every name or alias → the part's own name."""
     return {n: p.name for p in parts for n in p.names()}
 
@@ -65,7 +66,7 @@ def leaf_values(scheme: Scheme, facts: Facts, period: Period) -> LeafValues:
     return out
 
 
-def _case_leaf(part: Part, facts: Facts, period: Period) -> LeafValues:
+def _case_leaf(part: CasesLeaf, facts: Facts, period: Period) -> LeafValues:
     """数字城管运行效果: the part's formula over each unit's case metrics of the period."""
     label = facts.label("cases")
     out: LeafValues = {}
@@ -80,7 +81,7 @@ def _case_leaf(part: Part, facts: Facts, period: Period) -> LeafValues:
     return out
 
 
-def case_value(part: Part, metrics: dict[str, Decimal], *, no_cases: bool = False) -> tuple[Decimal, Line]:
+def case_value(part: CasesLeaf, metrics: dict[str, Decimal], *, no_cases: bool = False) -> tuple[Decimal, Line]:
     """The part's formula over the metrics, clamped, with the line that says so."""
     formula = part.formula or "0"
     try:
@@ -93,7 +94,7 @@ def case_value(part: Part, metrics: dict[str, Decimal], *, no_cases: bool = Fals
     return value, Line(part.name, LineKind.PART, Msg.CASE_FORMULA, params, value)
 
 
-def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues:
+def _score_leaves(parts: list[ScoresLeaf], facts: Facts, period: Period) -> LeafValues:
     names = canonical_parts(parts)
     label = facts.label("scores")
     in_period = score_rows(parts, period)
@@ -146,7 +147,7 @@ def _score_leaves(parts: list[Part], facts: Facts, period: Period) -> LeafValues
     return out
 
 
-def score_rows(parts: list[Part], period: Period) -> pl.Expr:
+def score_rows(parts: list[ScoresLeaf], period: Period) -> pl.Expr:
     """scores.csv rows that feed one of ``parts`` in ``period`` (see score_keys)."""
     in_period = pl.lit(False)
     for p in parts:
@@ -154,7 +155,7 @@ def score_rows(parts: list[Part], period: Period) -> pl.Expr:
     return in_period
 
 
-def score_keys(part: Part, period: Period) -> list[str]:
+def score_keys(part: ScoresLeaf, period: Period) -> list[str]:
     """Period texts of the rows a part takes for ``period``.
 
     Normally every period inside it.  A part given per a coarser period than the one evaluated (a
@@ -183,7 +184,7 @@ def _scorers(how: Combine, s: int, n: int, hi: int, lo: int) -> Decimal:
             return from_micro(s) / n
 
 
-def _deduction_leaves(parts: list[Part], facts: Facts, period: Period, outside: pl.Expr) -> LeafValues:
+def _deduction_leaves(parts: list[DeductionsLeaf], facts: Facts, period: Period, outside: pl.Expr) -> LeafValues:
     """扣分制 leaves; rows outside the inspection windows (``outside``) are left to windows.py to report."""
     names = canonical_parts(parts)
     label = facts.label("deductions")
@@ -217,13 +218,13 @@ def _deduction_leaves(parts: list[Part], facts: Facts, period: Period, outside: 
     return out
 
 
-def deduction_value(part: Part, deducted: Decimal) -> Decimal:
+def deduction_value(part: DeductionsLeaf, deducted: Decimal) -> Decimal:
     """扣分制: the maximum minus deductions, never below the floor (default the part's min)."""
     floor = part.floor if part.floor is not None else part.min
     return clamp((part.max or ZERO) - deducted, floor, part.max)
 
 
-def missing_leaf(part: Part) -> LeafValue:
+def missing_leaf(part: Leaf) -> LeafValue:
     """A unit with no rows for a leaf: deductions → full marks; scores → the part's minimum; cases → the
     formula over a period with nothing left undone (completion 100%, failures 0%)."""
     if part.source == Source.CASES:

@@ -8,7 +8,7 @@ names file, row and column, and all of them are reported at once (first 50).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from kaoping.engine.aggregate import canonical_parts, normalise_item
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import UNIT_FACTS, Facts
 from kaoping.periods import parse_period
-from kaoping.scheme.model import Part, Scheme, ScoreBonus, Source
+from kaoping.scheme.model import ItemLeaf, Part, Scheme, ScoreBonus, ScoresLeaf, Source
 
 UNIT_FILES = tuple(spec.name for spec in UNIT_FACTS)
 
@@ -69,7 +69,7 @@ def _units(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     )
 
 
-def _allowed_items(scheme: Scheme, part: Part) -> dict[str, set[str]] | None:
+def _allowed_items(scheme: Scheme, part: ItemLeaf) -> dict[str, set[str]] | None:
     """Allowed items per group name, or None when any item is accepted."""
     rule = part.items
     if rule == "open":
@@ -96,7 +96,9 @@ def _group_scope(scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, l
         _report(log, facts.label(name), "part", bad, message)
 
 
-def _items(scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, parts: list[Part], log: ErrorLog) -> None:
+def _items(
+    scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, parts: Sequence[ItemLeaf], log: ErrorLog
+) -> None:
     """Rows naming an item their part (or their unit's group) does not have."""
     with_group = frame.join(facts.units.select("unit_id", "group"), on="unit_id", how="inner")
     for part in parts:
@@ -109,7 +111,7 @@ def _items(scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, parts: 
             ok = ok | ((pl.col("group") == group) & pl.col("item").is_in(list(items)))
         bad = rows.filter(~ok)
 
-        def message(r: dict[str, Any], part: Part = part, allowed: dict[str, set[str]] = allowed) -> str:
+        def message(r: dict[str, Any], part: ItemLeaf = part, allowed: dict[str, set[str]] = allowed) -> str:
             if part.items == "none":
                 return f"'{r['item']}': {part.name} is scored as a whole part; leave item empty"
             listed = "、".join(sorted(allowed.get(r["group"], set())))
@@ -147,7 +149,7 @@ def _scores(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     _items(scheme, facts, "scores", ours, leaves, log)
 
 
-def _score_rows(log: ErrorLog, label: str, part: Part, rows: pl.DataFrame, kinds: dict[str, str]) -> None:
+def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame, kinds: dict[str, str]) -> None:
     """A part's rows: the period kind it is given per, and the score range (0 to row_max, default max)."""
     if part.given_per is not None:
         want = part.given_per.value

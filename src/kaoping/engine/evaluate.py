@@ -24,7 +24,7 @@ from kaoping.engine.tree import part_value
 from kaoping.engine.windows import excluded_deductions, window_text
 from kaoping.facts import Facts
 from kaoping.periods import Period, PeriodKind
-from kaoping.scheme.model import Combine, Part, Scheme, Source
+from kaoping.scheme.model import Combine, Node, Scheme, Source
 
 TOTAL = "总分"
 """The ``part`` of total lines."""
@@ -189,13 +189,13 @@ def direct_units(scheme: Scheme, facts: Facts, period: Period) -> list[UnitResul
     return out
 
 
-def _scored(root: Part, unit: str, leaves: LeafValues) -> bool:
+def _scored(root: Node, unit: str, leaves: LeafValues) -> bool:
     """Whether a row scores the unit: a leaf of deductions or cases always does, a scores leaf with rows."""
     return any(
         leaf.source != Source.SCORES or (unit, leaf.name) in leaves
         for p in root.parts
         for leaf in p.walk()
-        if leaf.is_leaf
+        if not isinstance(leaf, Node)
     )
 
 

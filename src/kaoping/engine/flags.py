@@ -16,10 +16,19 @@ from kaoping.cases.metrics import failed_verifications
 from kaoping.engine.numbers import ZERO
 from kaoping.engine.phrases import Msg, Param
 from kaoping.engine.ranking import REWARDS, bottom_sets
-from kaoping.engine.result import Line, LineKind, PeriodResult
+from kaoping.engine.result import Line, LineKind, PeriodResult, UnitResult
 from kaoping.facts import Facts
 from kaoping.periods import Period
-from kaoping.scheme.model import FlagRule, Scheme
+from kaoping.scheme.model import (
+    FailedVerifications,
+    FirstInGroup,
+    FlaggedEarlier,
+    FlagRule,
+    LastInGroup,
+    OutsideRankWorse,
+    Scheme,
+    TotalBelow,
+)
 
 ACCOUNTABILITY = "问责"
 """The ``part`` of flag lines."""
@@ -51,12 +60,12 @@ def disqualify(scheme: Scheme, facts: Facts, period: Period, result: PeriodResul
 def apply_flags(scheme: Scheme, facts: Facts, period: Period, result: PeriodResult, earlier: Earlier) -> None:
     """Add every flag rule's code to the units that meet its condition (in rule order)."""
     for rule in scheme.flags:
-        if rule.failed_verifications:
+        if isinstance(rule.condition, FailedVerifications):
             _failed_verifications(rule, facts, period, result)
             continue
         hit = _hits(rule, facts, period, result)
         for k in range(1, rule.consecutive):
-            prev = earlier(period.shift(-k), rule.flagged is not None)
+            prev = earlier(period.shift(-k), isinstance(rule.condition, FlaggedEarlier))
             hit &= _hits(rule, facts, period.shift(-k), prev) if prev.evaluated else set()
         for u in result.units():
             if u.unit_id in hit and rule.code not in u.flags:
@@ -69,27 +78,34 @@ def _in_scope(rule: FlagRule, group: str) -> bool:
 
 
 def _hits(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) -> set[str]:
-    """Unit ids meeting ``rule``'s condition in one period."""
-    if rule.flagged is not None:
-        return {u.unit_id for u in result.units() if rule.flagged in u.flags and _in_scope(rule, u.group)}
-    if rule.rank is not None:
-        cond = rule.rank
-        rows = facts.ranks.filter(
-            pl.col("period").is_in(period.keys()) & (pl.col("task") == cond.task) & (pl.col("rank") > cond.worse_than)
-        )
-        worse = set(rows.get_column("unit_id").to_list())
-        return {u.unit_id for u in result.units() if u.unit_id in worse and _in_scope(rule, u.group)}
-    if rule.below is not None:
-        below = rule.below
-        return {u.unit_id for u in result.units() if u.shown_total < below and _in_scope(rule, u.group)}
+    """Unit ids meeting ``rule``'s condition in one period: the one place a condition is applied."""
+    match rule.condition:
+        case FlaggedEarlier(flagged=code):
+            return {u.unit_id for u in result.units() if code in u.flags and _in_scope(rule, u.group)}
+        case OutsideRankWorse(rank=cond):
+            rows = facts.ranks.filter(
+                pl.col("period").is_in(period.keys())
+                & (pl.col("task") == cond.task)
+                & (pl.col("rank") > cond.worse_than)
+            )
+            worse = set(rows.get_column("unit_id").to_list())
+            return {u.unit_id for u in result.units() if u.unit_id in worse and _in_scope(rule, u.group)}
+        case TotalBelow(below=below):
+            return {u.unit_id for u in result.units() if u.shown_total < below and _in_scope(rule, u.group)}
+        case FirstInGroup(top=top):
+            return _in_groups(rule, result, lambda ranking: {u.unit_id for u in ranking if u.rank <= top})
+        case LastInGroup(bottom=bottom):
+            return _in_groups(rule, result, lambda ranking: bottom_sets(ranking, bottom))
+        case FailedVerifications():
+            return set()  # counted per case with the count in the code: see _failed_verifications
+
+
+def _in_groups(rule: FlagRule, result: PeriodResult, pick: Callable[[list[UnitResult]], set[str]]) -> set[str]:
+    """A ranking condition applied group by group, in the groups the rule covers."""
     out: set[str] = set()
     for gr in result.groups:
-        if not _in_scope(rule, gr.group):
-            continue
-        if rule.top is not None:
-            out |= {u.unit_id for u in gr.ranking if u.rank <= rule.top}
-        else:
-            out |= bottom_sets(gr.ranking, rule.bottom or 1)
+        if _in_scope(rule, gr.group):
+            out |= pick(gr.ranking)
     return out
 
 
@@ -109,12 +125,4 @@ def _failed_verifications(rule: FlagRule, facts: Facts, period: Period, result: 
 def _condition(rule: FlagRule) -> dict[str, Param]:
     """The flag line's parameters: the rule's code and its one condition (see phrases.Msg.FLAG)."""
     params: dict[str, Param] = {"code": rule.code, "consecutive": rule.consecutive, "flagged": "", "task": ""}
-    if rule.flagged is not None:
-        return {**params, "condition": "flagged", "flagged": rule.flagged, "n": 0}
-    if rule.rank is not None:
-        return {**params, "condition": "rank", "task": rule.rank.task, "n": rule.rank.worse_than}
-    if rule.top is not None:
-        return {**params, "condition": "top", "n": rule.top}
-    if rule.below is not None:
-        return {**params, "condition": "below", "n": rule.below}
-    return {**params, "condition": "bottom", "n": rule.bottom or 1}
+    return {**params, **rule.condition.params()}

@@ -9,7 +9,7 @@ from kaoping.engine.numbers import ZERO, clamp, fmt
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
 from kaoping.scheme.formula import evaluate
-from kaoping.scheme.model import Part
+from kaoping.scheme.model import Node, Part
 
 HUNDRED = Decimal(100)
 
@@ -26,7 +26,7 @@ def part_value(
 
     ``kind``: the kind of the line combining ``part`` (BASE for the root, 基本分; nested parts are PART).
     """
-    if part.is_leaf:
+    if not isinstance(part, Node):
         leaf = leaves.get((unit, part.name)) or missing_leaf(part)
         lines.extend(leaf.lines)
         values[part.name] = leaf.value

@@ -11,7 +11,20 @@ from decimal import Decimal
 
 from kaoping.cases.metrics import METRIC_NAMES
 from kaoping.scheme.formula import FormulaError, check_formula
-from kaoping.scheme.model import Combine, Part, Scheme, ScoreBonus, Source
+from kaoping.scheme.model import (
+    CasesLeaf,
+    Combine,
+    DeductionsLeaf,
+    FailedVerifications,
+    FlaggedEarlier,
+    ItemsRule,
+    LastInGroup,
+    Node,
+    Part,
+    Scheme,
+    ScoreBonus,
+    ScoresLeaf,
+)
 
 
 def check_scheme(s: Scheme) -> list[str]:
@@ -72,33 +85,54 @@ def _check_names(s: Scheme) -> list[str]:
 
 
 def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
+    """One part and, for a node, everything below it: the checks of its kind."""
     out: list[str] = []
     if part.max is not None and part.max < part.min:
         out.append(f"{path}.max: {part.max} is below min {part.min}")
-    if part.is_leaf:
-        if part.source is None:
-            out.append(f"{path}.source: a part without sub-parts needs a source (scores, deductions or cases)")
-        if part.source == "deductions" and part.max is None:
-            out.append(f"{path}.max: a deduction part needs its maximum (the points deductions start from)")
-        if part.items == "group" and not all(g.items for g in s.groups):
-            empty = [g.name for g in s.groups if not g.items]
-            out.append(f"{path}.items: 'group' but group(s) {empty} list no items")
-        if part.scorers == Combine.LATEST:
-            out.append(f"{path}.scorers: 'latest' has no meaning for rows of one period; use mean, sum, max or min")
-        if part.source == Source.CASES:
+    match part:
+        case Node():
+            out += _check_node(s, part, path)
+        case ScoresLeaf():
+            out += _check_scores(s, part, path)
+        case DeductionsLeaf():
+            if part.max is None:
+                out.append(f"{path}.max: a deduction part needs its maximum (the points deductions start from)")
+            out += _check_items(s, part.items, path)
+        case CasesLeaf():
             if not part.formula:
                 out.append(f"{path}.formula: a cases part needs a formula over case metrics, e.g. 结案率 * 0.6 + ...")
             else:
-                try:
-                    check_formula(part.formula, set(METRIC_NAMES))
-                except FormulaError as exc:
-                    out.append(f"{path}.formula: {exc}")
-        elif part.combine != "sum" or part.formula:
-            out.append(f"{path}: combine/formula only apply to a part with sub-parts (or a cases part)")
-        return out
-    if part.source is not None:
-        out.append(f"{path}.source: a part with sub-parts takes its value from them, not from a file")
-    children = {c.name for c in part.parts}
+                out += _check_formula(part.formula, set(METRIC_NAMES), path)
+    return out
+
+
+def _check_scores(s: Scheme, part: ScoresLeaf, path: str) -> list[str]:
+    out: list[str] = []
+    if not part.source_given:
+        out.append(f"{path}.source: a part without sub-parts needs a source (scores, deductions or cases)")
+    out += _check_items(s, part.items, path)
+    if part.scorers == Combine.LATEST:
+        out.append(f"{path}.scorers: 'latest' has no meaning for rows of one period; use mean, sum, max or min")
+    return out
+
+
+def _check_items(s: Scheme, items: ItemsRule, path: str) -> list[str]:
+    if items == "group" and not all(g.items for g in s.groups):
+        empty = [g.name for g in s.groups if not g.items]
+        return [f"{path}.items: 'group' but group(s) {empty} list no items"]
+    return []
+
+
+def _check_formula(formula: str, names: set[str], path: str) -> list[str]:
+    try:
+        check_formula(formula, names)
+    except FormulaError as exc:
+        return [f"{path}.formula: {exc}"]
+    return []
+
+
+def _check_node(s: Scheme, part: Node, path: str) -> list[str]:
+    out: list[str] = []
     match part.combine:
         case "weighted":
             out += _check_weights(part, path)
@@ -106,10 +140,7 @@ def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
             if not part.formula:
                 out.append(f"{path}.formula: combine is 'formula' but no formula is given")
             else:
-                try:
-                    check_formula(part.formula, children)
-                except FormulaError as exc:
-                    out.append(f"{path}.formula: {exc}")
+                out += _check_formula(part.formula, {c.name for c in part.parts}, path)
         case "sum":
             if part.max is not None and all(c.max is not None for c in part.parts):
                 total = sum((c.max or Decimal(0) for c in part.parts), Decimal(0))
@@ -139,7 +170,7 @@ def _check_penalties_and_windows(s: Scheme) -> list[str]:
     return out
 
 
-def _check_weights(part: Part, path: str) -> list[str]:
+def _check_weights(part: Node, path: str) -> list[str]:
     missing = [c.name for c in part.parts if c.weight is None]
     if missing:
         return [f"{path}.parts: weighted, but {missing} have no weight"]
@@ -169,32 +200,31 @@ def _check_groups_and_rewards(s: Scheme) -> list[str]:
     for i, rule in enumerate(s.bonus.rules):
         if isinstance(rule, ScoreBonus) and rule.same_item == Combine.LATEST:
             out.append(f"bonus.rules[{i}] ({rule.name}).same_item: 'latest' is not defined; use max, sum, mean or min")
+    return out + _check_flags(s)
+
+
+def _check_flags(s: Scheme) -> list[str]:
+    out: list[str] = []
+    names = [g.name for g in s.groups]
     earlier: list[str] = []
     for i, flag in enumerate(s.flags):
         where = f"flags[{i}] ({flag.code})"
-        conditions = [
-            flag.bottom is not None,
-            flag.top is not None,
-            flag.below is not None,
-            flag.flagged is not None,
-            flag.rank is not None,
-            flag.failed_verifications,
-        ]
-        if sum(conditions) > 1:
+        condition = flag.condition
+        if flag.also_given:
             out.append(
                 f"{where}: give one condition (bottom, top, below, flagged, rank or failed_verifications), not several"
             )
-        if flag.failed_verifications and flag.consecutive > 1:
+        if isinstance(condition, FailedVerifications) and flag.consecutive > 1:
             out.append(f"{where}.consecutive: failed_verifications counts one period; consecutive is not supported")
-        if flag.flagged is not None and flag.flagged not in earlier:
-            out.append(f"{where}.flagged: '{flag.flagged}' is not the code of an earlier flag rule {earlier}")
+        if isinstance(condition, FlaggedEarlier) and condition.flagged not in earlier:
+            out.append(f"{where}.flagged: '{condition.flagged}' is not the code of an earlier flag rule {earlier}")
         earlier.append(flag.code)
         unknown = [g for g in flag.groups if g not in names]
         if unknown:
-            out.append(f"flags[{i}] ({flag.code}).groups: unknown group(s) {unknown}; expected some of {names}")
-        bottom = flag.bottom or 0
-        scoped = [g for g in s.groups if not flag.groups or g.name in flag.groups]
-        too_small = [g.name for g in scoped if g.size is not None and bottom > g.size]
-        if too_small:
-            out.append(f"flags[{i}] ({flag.code}).bottom: {flag.bottom} is beyond the size of {too_small}")
+            out.append(f"{where}.groups: unknown group(s) {unknown}; expected some of {names}")
+        if isinstance(condition, LastInGroup):
+            scoped = [g for g in s.groups if not flag.groups or g.name in flag.groups]
+            too_small = [g.name for g in scoped if g.size is not None and condition.bottom > g.size]
+            if too_small:
+                out.append(f"{where}.bottom: {condition.bottom} is beyond the size of {too_small}")
     return out

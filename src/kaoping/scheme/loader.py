@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from kaoping.scheme.checks import check_scheme
+from kaoping.scheme.conditions import CONDITION_TAGS
 from kaoping.scheme.model import Scheme
+from kaoping.scheme.parts import PART_TAGS, CasesLeaf, DeductionsLeaf, Node, ScoresLeaf
 
 
 class SchemeError(ValueError):
@@ -33,21 +35,32 @@ def builtin_names() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _builtin_text(name: str) -> str | None:
+def builtin_text(name: str) -> str | None:
+    """The YAML of a built-in scheme, as shipped (comments included: they carry the readings)."""
     path = resources.files("kaoping.scheme") / "builtin" / f"{name}.yaml"
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def load_scheme(name_or_path: str | Path) -> Scheme:
-    """Load a built-in scheme by name, or a scheme file by path."""
-    text = _builtin_text(str(name_or_path)) if not str(name_or_path).endswith((".yaml", ".yml")) else None
+def scheme_text(name_or_path: str | Path) -> tuple[str, str]:
+    """The exact text of a built-in scheme (by name) or a scheme file (by path), and its label for messages.
+
+    The one place a scheme's text is read: ``score``, ``publish`` and the scheme page all resolve
+    ``--scheme`` the same way (a name ending in .yaml/.yml is always a path).
+    """
+    name = str(name_or_path)
+    text = builtin_text(name) if not name.endswith((".yaml", ".yml")) else None
     if text is not None:
-        return parse_scheme(text, f"builtin:{name_or_path}")
+        return text, f"builtin:{name}"
     path = Path(name_or_path)
     if not path.is_file():
         known = ", ".join(builtin_names())
-        raise SchemeError(str(name_or_path), [f"no such scheme file or built-in scheme; built-in: {known}"])
-    return parse_scheme(path.read_text(encoding="utf-8"), str(path))
+        raise SchemeError(name, [f"no such scheme file or built-in scheme; built-in: {known}"])
+    return path.read_text(encoding="utf-8"), str(path)
+
+
+def load_scheme(name_or_path: str | Path) -> Scheme:
+    """Load a built-in scheme by name, or a scheme file by path."""
+    return parse_scheme(*scheme_text(name_or_path))
 
 
 def parse_scheme(text: str, file: str) -> Scheme:
@@ -69,17 +82,52 @@ def parse_scheme(text: str, file: str) -> Scheme:
 
 
 def _describe(err: Any, data: Any) -> str:
-    """Turn one Pydantic error into 'path: message (got ...)' with part names shown beside indexes."""
+    """Turn one Pydantic error into 'path: message (got ...)' with part names shown beside indexes.
+
+    The kind of part or condition Pydantic validated appears in its locations but is not a key of the
+    file, so it is left out; a key that belongs to another kind of part is said so.
+    """
     path = ""
     node = data
     for key in err["loc"]:
         if isinstance(key, int):
             path += f"[{key}]"
             node = node[key] if isinstance(node, list) and key < len(node) else None
-            if isinstance(node, dict) and "name" in node:
-                path += f" ({node['name']})"
+            if isinstance(node, dict) and ("name" in node or "code" in node):
+                path += f" ({node.get('name', node.get('code'))})"
+        elif key in _HIDDEN and not (isinstance(node, dict) and key in node):
+            continue
         else:
             path += f".{key}" if path else str(key)
             node = node.get(key) if isinstance(node, dict) else None
+    misplaced = _misplaced(err) if err["type"] == "extra_forbidden" else None
+    if misplaced is not None:
+        return f"{path}: {misplaced}"
     got = f" (got {err['input']!r})" if not isinstance(err.get("input"), dict | list) else ""
     return f"{path or '(top)'}: {err['msg']}{got}"
+
+
+_HIDDEN = PART_TAGS | CONDITION_TAGS | {"condition"}
+_PART_KINDS: dict[str, type[BaseModel]] = {
+    "ScoresLeaf": ScoresLeaf,
+    "DeductionsLeaf": DeductionsLeaf,
+    "CasesLeaf": CasesLeaf,
+    "Node": Node,
+}
+_KIND_NAMES = {"ScoresLeaf": "scores", "DeductionsLeaf": "deductions", "CasesLeaf": "cases"}
+
+
+def _misplaced(err: Any) -> str | None:
+    """What to say of a key that another kind of part takes (``item_cap`` on a scores part)."""
+    loc = err["loc"]
+    if len(loc) < 2 or loc[-2] not in _PART_KINDS:
+        return None
+    kind, key = loc[-2], loc[-1]
+    if kind == "Node" and key == "source":
+        return "a part with sub-parts takes its value from them, not from a file"
+    if kind != "Node" and key in ("combine", "formula"):
+        return "combine/formula only apply to a part with sub-parts (or a cases part)"
+    owners = [_KIND_NAMES[k] for k, model in _PART_KINDS.items() if k != "Node" and key in model.model_fields]
+    if not owners:
+        return None
+    return f"'{key}' applies to {' and '.join(owners)} parts only; this is a {_KIND_NAMES.get(kind, 'node')} part"

@@ -3,53 +3,77 @@
 A scheme file is YAML; this module is its grammar.  Everything a plan says — groups and their items,
 parts worth points or percent weights, how scores over months and scorers are combined, deductions
 with floors, bonus rules with caps, rewards by rank with 递补, accountability flags — is one of the
-constructs below, so a new city is a new file and never new code.  Cross-field rules that need the
-whole document (weights adding up, tiers beyond group size, formula names) live in ``checks.py``.
+constructs below, so a new city is a new file and never new code.  Parts (``parts.py``) and flag
+conditions (``conditions.py``) are unions of types read from the file's flat keys.  Cross-field rules
+that need the whole document (weights adding up, tiers beyond group size, formula names) live in
+``checks.py``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, PrivateAttr, ValidatorFunctionWrapHandler, model_validator
 
 from kaoping.periods import PeriodKind
+from kaoping.scheme.base import Combine, Strict
+from kaoping.scheme.conditions import (
+    CONDITION_KEYS,
+    FailedVerifications,
+    FirstInGroup,
+    FlagCondition,
+    FlaggedEarlier,
+    LastInGroup,
+    OutsideRankWorse,
+    RankCondition,
+    TotalBelow,
+    condition_value,
+)
+from kaoping.scheme.parts import (
+    CasesLeaf,
+    DeductionsLeaf,
+    ItemLeaf,
+    ItemsRule,
+    Leaf,
+    Node,
+    Part,
+    PartBase,
+    ScoresLeaf,
+    Source,
+)
 
+__all__ = [
+    "CasesLeaf",
+    "Combine",
+    "DeductionsLeaf",
+    "FailedVerifications",
+    "FirstInGroup",
+    "FlagCondition",
+    "FlaggedEarlier",
+    "ItemLeaf",
+    "ItemsRule",
+    "LastInGroup",
+    "Leaf",
+    "Node",
+    "OutsideRankWorse",
+    "Part",
+    "PartBase",
+    "RankCondition",
+    "ScoresLeaf",
+    "Source",
+    "Strict",
+    "TotalBelow",
+]
 
-class Strict(BaseModel):
-    """Base for every construct: unknown keys are errors (a typo must not be silently ignored)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Combine(StrEnum):
-    """How several numbers become one: 汇总方式."""
-
-    SUM = "sum"
-    MEAN = "mean"
-    MAX = "max"
-    MIN = "min"
-    LATEST = "latest"
+L = TypeVar("L", ScoresLeaf, DeductionsLeaf, CasesLeaf)
 
 
 class Rounding(StrEnum):
     HALF_UP = "half_up"
     TRUNCATE = "truncate"
     HALF_EVEN = "half_even"
-
-
-class Source(StrEnum):
-    """Which interchange file feeds a leaf part."""
-
-    SCORES = "scores"  # scores.csv: 部门考评, 第三方测评, 社会评价 ...
-    DEDUCTIONS = "deductions"  # deductions.csv: 扣分制 items (maximum minus deductions, floored)
-    CASES = "cases"  # cases.csv: a formula over the unit's case metrics (数字城管运行效果)
-
-
-ItemsRule = Literal["group", "open", "none"] | list[str]
-"""Which `item` values a data row may name: the unit's group items, any text, only the whole part, or a list."""
 
 
 class PeriodRule(Strict):
@@ -83,64 +107,6 @@ class Group(Strict):
     items: list[str] = Field(default_factory=list)
     size: int | None = Field(default=None, ge=1)
     """How many units the plan puts in this group, when it says (lets tiers be checked at load)."""
-
-
-class Part(Strict):
-    """A part of the score (考评构成): a leaf fed by one data file, or a node combining child parts.
-
-    Points: ``max`` (and ``min``) bound the value; the value is clamped to that range.  Weights: under a
-    parent with ``combine: weighted`` each child carries ``weight`` in percent and the parent's value is
-    the weighted sum.  ``formula`` combines children (or metrics) with a user formula instead.
-    """
-
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    max: Decimal | None = None
-    min: Decimal = Decimal(0)
-    weight: Decimal | None = None
-    note: str | None = None
-    groups: list[str] = Field(default_factory=list)
-    """Top-level parts only: the groups this part applies to (default: all) — 村居 and 保洁公司 differ."""
-
-    # leaf
-    source: Source | None = None
-    given_per: PeriodKind | None = None
-    """scores rows for this part must name a period of this kind (第三方测评: month; 部门考评: quarter)."""
-    items: ItemsRule = "open"
-    row_max: Decimal | None = None
-    """Largest score one row may carry (default: ``max``); a larger one is an input error."""
-    scorers: Combine = Combine.MEAN
-    """Several rows for the same unit, item and period (several scorers): 多个评分取平均."""
-    pool: bool = False
-    """Scores: all rows of the unit in the evaluated period count as one set, whatever their month or item
-    (有考评多次的取平均数: one mean over all evaluations of the quarter, not a mean of monthly means);
-    ``scorers`` then combines them."""
-    items_combine: Combine = Combine.SUM
-    over_time: Combine = Combine.MEAN
-    """Across the sub-periods of the evaluated period that have data: mean of months, sum, latest."""
-    item_cap: Decimal | None = None
-    """Deductions: at most this many points are deducted per item (单项扣完为止)."""
-    floor: Decimal | None = None
-    """Deductions: the value never goes below this (default ``min``)."""
-
-    # node (formula: also a cases leaf's formula over case metrics, see kaoping.cases.metrics)
-    parts: list[Part] = Field(default_factory=list)
-    combine: Literal["sum", "weighted", "formula"] = "sum"
-    formula: str | None = None
-
-    @property
-    def is_leaf(self) -> bool:
-        return not self.parts
-
-    def names(self) -> list[str]:
-        return [self.name, *self.aliases]
-
-    def walk(self) -> list[Part]:
-        """This part and all parts below it, parents first."""
-        out: list[Part] = [self]
-        for child in self.parts:
-            out.extend(child.walk())
-        return out
 
 
 class HonorBonus(Strict):
@@ -216,15 +182,8 @@ class Rewards(Strict):
     disqualify: Disqualify | None = None
 
 
-class RankCondition(Strict):
-    """A unit's rank in an outside evaluation (ranks.csv) worse than ``worse_than`` in the period."""
-
-    task: str
-    worse_than: int = Field(ge=1)
-
-
 class FlagRule(Strict):
-    """An accountability flag (问责) and its condition — exactly one of:
+    """An accountability flag (问责) and its condition, written in the file as one flat key — exactly one of:
 
     - ``bottom`` (the default, 1): among the last ``bottom`` of the group's ranking (末位表态发言);
     - ``top``: among the first ``top`` (表彰, a flag rather than money: 通报表扬);
@@ -235,8 +194,8 @@ class FlagRule(Strict):
     - ``failed_verifications``: cases of the unit failed verification in the period; the flag is written
       ``code:N`` with the count (``unqualified_cases:3``).
 
-    ``consecutive``: the condition must hold in this and the previous ``consecutive - 1`` periods
-    (连续2个季度排名末位 → ``public_explanation``).
+    The key is read into ``condition``, one of the types above.  ``consecutive``: the condition must hold
+    in this and the previous ``consecutive - 1`` periods (连续2个季度排名末位 → ``public_explanation``).
 
     ``label``: the flag's Chinese name on bulletins and pages (通报表扬); without it, the built-in name of
     the code (engine/phrases.py ``FLAG_NAMES``), or the code itself.
@@ -244,15 +203,31 @@ class FlagRule(Strict):
 
     code: str
     label: str | None = None
-    bottom: int | None = Field(default=None, ge=1)
-    top: int | None = Field(default=None, ge=1)
-    below: Decimal | None = None
-    flagged: str | None = None
-    rank: RankCondition | None = None
-    failed_verifications: bool = False
+    """Chinese name shown on bulletins and pages."""
+    condition: FlagCondition
     consecutive: int = Field(default=1, ge=1)
     groups: list[str] = Field(default_factory=list)
     """Only these groups (default: every group)."""
+    _also_given: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_flat_condition(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> FlagRule:
+        """The file's flat condition key → ``condition``; a second one is kept aside for the checks to report."""
+        if not isinstance(data, dict) or "condition" in data:
+            return cast(FlagRule, handler(data))
+        rest = {k: v for k, v in data.items() if k not in CONDITION_KEYS}
+        written = ((k, condition_value(k, v)) for k, v in data.items() if k in CONDITION_KEYS)
+        given = [(k, v) for k, v in written if v is not None]
+        rest["condition"] = dict(given[:1]) or {"bottom": 1}
+        rule = cast(FlagRule, handler(rest))
+        rule._also_given = tuple(k for k, _ in given[1:])
+        return rule
+
+    @property
+    def also_given(self) -> tuple[str, ...]:
+        """Condition keys written after the first one: the file gave several (a load error)."""
+        return self._also_given
 
 
 class RectificationPenalty(Strict):
@@ -314,10 +289,10 @@ class Scheme(Strict):
         direct = [k for k, rule in self.periods.items() if rule.from_ is None]
         return min(direct, key=lambda k: k.size)
 
-    def root(self, group: str | None = None) -> Part:
+    def root(self, group: str | None = None) -> Node:
         """The top-level parts (of ``group``) as one node: the total before bonus, combined like any node."""
         parts = [p for p in self.parts if group is None or not p.groups or group in p.groups]
-        return Part(name="基本分", parts=parts, combine=self.combine, max=self.total_max)
+        return Node(name="基本分", parts=parts, combine=self.combine, max=self.total_max)
 
     def all_parts(self) -> list[Part]:
         out: list[Part] = []
@@ -325,8 +300,12 @@ class Scheme(Strict):
             out.extend(p.walk())
         return out
 
-    def leaves(self) -> list[Part]:
-        return [p for p in self.all_parts() if p.is_leaf]
+    def leaves(self) -> list[Leaf]:
+        return [p for p in self.all_parts() if not isinstance(p, Node)]
+
+    def leaves_of(self, kind: type[L]) -> list[L]:
+        """The leaves of one kind (scores, deductions or cases), in file order."""
+        return [p for p in self.all_parts() if isinstance(p, kind)]
 
     def group(self, name: str) -> Group | None:
         return next((g for g in self.groups if g.name == name), None)

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect, select
@@ -25,7 +23,7 @@ from sqlalchemy.orm import Mapper, Session
 
 from kaoping.output.document import result_document
 from kaoping.periods import parse_period
-from kaoping.scheme import SchemeError, builtin_names, parse_scheme
+from kaoping.scheme import parse_scheme, scheme_text
 from kaoping.service import score_facts
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.facts import load_facts
@@ -50,22 +48,6 @@ class UnknownResult(PublishError):
 # --- scheme versions ---------------------------------------------------------------------------------
 
 
-def _scheme_text(name_or_path: str) -> tuple[str, str]:
-    """The exact text of a built-in scheme (by name) or scheme file (by path), and a label for messages.
-
-    Resolved like ``load_scheme`` so ``--scheme`` means the same thing in ``score`` and ``publish``.
-    """
-    if not name_or_path.endswith((".yaml", ".yml")):
-        builtin = resources.files("kaoping.scheme") / "builtin" / f"{name_or_path}.yaml"
-        if builtin.is_file():
-            return builtin.read_text(encoding="utf-8"), f"builtin:{name_or_path}"
-    path = Path(name_or_path)
-    if not path.is_file():
-        known = ", ".join(builtin_names())
-        raise SchemeError(name_or_path, [f"no such scheme file or built-in scheme; built-in: {known}"])
-    return path.read_text(encoding="utf-8"), str(path)
-
-
 def store_scheme(session: Session, scheme_name_or_path: str, *, actor: str) -> SchemeVersion:
     """The ``scheme_versions`` row holding this scheme's exact text, added if the text is new.
 
@@ -74,7 +56,7 @@ def store_scheme(session: Session, scheme_name_or_path: str, *, actor: str) -> S
     ``version:`` (the one the result document shows).  Raises SchemeError if the text is not a valid
     scheme — an invalid scheme is never stored.
     """
-    text, label = _scheme_text(scheme_name_or_path)
+    text, label = scheme_text(scheme_name_or_path)
     scheme = parse_scheme(text, label)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     found = session.scalars(
@@ -93,7 +75,7 @@ def store_scheme(session: Session, scheme_name_or_path: str, *, actor: str) -> S
 def _scheme_name(name_or_path: str) -> str:
     """A scheme file's declared name (what results are filed under); a built-in's name is its own."""
     if name_or_path.endswith((".yaml", ".yml")):
-        text, label = _scheme_text(name_or_path)
+        text, label = scheme_text(name_or_path)
         return parse_scheme(text, label).scheme
     return name_or_path
 

@@ -22,7 +22,7 @@ from kaoping.api.factrows import canonical_names
 from kaoping.api.roles import DEPARTMENT, THIRD_PARTY, WRITE_KIND_PERMS, Perm, allowed, part_allowed
 from kaoping.facts.kinds import ENTRY_ORDER, KINDS
 from kaoping.io.templates import HINTS
-from kaoping.scheme.model import Part, ScoreBonus, Source
+from kaoping.scheme.model import DeductionsLeaf, ItemLeaf, ScoreBonus, ScoresLeaf, Source
 from kaoping.store.tables import Unit
 
 FORM_KINDS: tuple[str, ...] = tuple(kind.value for kind in ENTRY_ORDER)
@@ -98,16 +98,16 @@ def may_name_part(who: Principal, part: str, canonical: dict[str, str]) -> bool:
     return any(canonical.get(name, name) == want for name, _, _ in (e.partition("/") for e in who.parts))
 
 
-def _leaves(ctx: ApiContext, source: Source) -> list[Part]:
-    found: dict[str, Part] = {}
+def _leaves(ctx: ApiContext, source: Source) -> list[ItemLeaf]:
+    found: dict[str, ItemLeaf] = {}
     for office in ctx.schemes.values():
         for p in office.scheme.leaves():
-            if p.source == source:
+            if isinstance(p, ScoresLeaf | DeductionsLeaf) and p.source == source:
                 found.setdefault(p.name, p)
     return list(found.values())
 
 
-def _part_items(ctx: ApiContext, part: Part) -> list[str]:
+def _part_items(ctx: ApiContext, part: ItemLeaf) -> list[str]:
     """Items a row of ``part`` may name, as far as the schemes list them (``open`` parts list none)."""
     if isinstance(part.items, list):
         return list(part.items)
@@ -124,7 +124,7 @@ def _part_items(ctx: ApiContext, part: Part) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _allowed_items(who: Principal, part: Part, items: list[str], canonical: dict[str, str]) -> list[str]:
+def _allowed_items(who: Principal, part: ItemLeaf, items: list[str], canonical: dict[str, str]) -> list[str]:
     """The items of ``part`` the account may score: all, or the ones its ``part/item`` entries name."""
     if part_allowed(who, part.name, "", canonical):
         return items
@@ -133,7 +133,7 @@ def _allowed_items(who: Principal, part: Part, items: list[str], canonical: dict
     return [i for i in named if i]
 
 
-def _part_choice(who: Principal, ctx: ApiContext, parts: Iterable[Part]) -> tuple[list[str], list[str]]:
+def _part_choice(who: Principal, ctx: ApiContext, parts: Iterable[ItemLeaf]) -> tuple[list[str], list[str]]:
     """Part names the account may write and the items those parts offer."""
     canonical = canonical_names(ctx)
     names: list[str] = []
@@ -146,11 +146,11 @@ def _part_choice(who: Principal, ctx: ApiContext, parts: Iterable[Part]) -> tupl
 
 
 def _score_parts(who: Principal, ctx: ApiContext) -> tuple[list[str], list[str]]:
-    bonus: dict[str, Part] = {}
+    bonus: dict[str, ItemLeaf] = {}
     for office in ctx.schemes.values():
         for rule in office.scheme.bonus.rules:
             if isinstance(rule, ScoreBonus):
-                bonus.setdefault(rule.name, Part(name=rule.name, aliases=rule.aliases))
+                bonus.setdefault(rule.name, ScoresLeaf(name=rule.name, aliases=rule.aliases))
     return _part_choice(who, ctx, [*_leaves(ctx, Source.SCORES), *bonus.values()])
 
 

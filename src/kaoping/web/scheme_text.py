@@ -12,11 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
-from kaoping.scheme import Scheme, builtin_names, load_scheme
-from kaoping.scheme.model import Part
+from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme, scheme_text
+from kaoping.scheme.model import Node, Part
 
 HUNDRED = Decimal(100)
 
@@ -54,7 +52,7 @@ def _points(parts: list[Part]) -> Decimal | None:
     return sum((p.max for p in parts if p.max is not None), Decimal(0))
 
 
-def _child_share(node: Part, child: Part, share: Decimal | None) -> Decimal | None:
+def _child_share(node: Node, child: Part, share: Decimal | None) -> Decimal | None:
     if share is None:
         return None
     if node.combine == "weighted":
@@ -65,10 +63,11 @@ def _child_share(node: Part, child: Part, share: Decimal | None) -> Decimal | No
     return None
 
 
-def _walk(node: Part, share: Decimal | None, depth: int, parent_combine: str, out: list[PartRow]) -> None:
-    out.append(PartRow(node, depth, share, parent_combine))
-    for child in node.parts:
-        _walk(child, _child_share(node, child, share), depth + 1, node.combine, out)
+def _walk(part: Part, share: Decimal | None, depth: int, parent_combine: str, out: list[PartRow]) -> None:
+    out.append(PartRow(part, depth, share, parent_combine))
+    if isinstance(part, Node):
+        for child in part.parts:
+            _walk(child, _child_share(part, child, share), depth + 1, part.combine, out)
 
 
 def top_share(scheme: Scheme, part: Part) -> Decimal | None:
@@ -115,19 +114,12 @@ def charts(scheme: Scheme) -> list[dict[str, object]]:
     return out
 
 
-def builtin_text(name: str) -> str | None:
-    """The YAML of a built-in scheme, as shipped (comments included: they carry the readings)."""
-    path = resources.files("kaoping.scheme") / "builtin" / f"{name}.yaml"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
 def scheme_yaml(source: str) -> str | None:
-    """The text of the scheme an office runs: a built-in by name, else the file it was loaded from."""
-    text = builtin_text(source) if not source.endswith((".yaml", ".yml")) else None
-    if text is not None:
-        return text
-    path = Path(source)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    """The text of the scheme an office runs (a built-in by name, else the file it was loaded from), if found."""
+    try:
+        return scheme_text(source)[0]
+    except SchemeError:
+        return None
 
 
 @cache

@@ -8,6 +8,7 @@ schemes, the built-in ones can be read too, as examples of how other cities' pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kaoping.api.context import CtxDep
-from kaoping.engine.phrases import FLAG_NAMES
-from kaoping.scheme import Scheme
+from kaoping.engine.phrases import FLAG_NAMES, flag_label
+from kaoping.scheme import Scheme, builtin_text
 from kaoping.web.app import ViewerDep, download, error_page, render
-from kaoping.web.scheme_text import builtin_schemes, builtin_text, charts, num, part_rows, percent, scheme_yaml
+from kaoping.web.scheme_text import builtin_schemes, charts, num, part_rows, percent, scheme_yaml
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,6 +59,11 @@ def _find(ctx: CtxDep, name: str) -> Found | None:
     return None
 
 
+def flag_namer(translate: Callable[..., str], scheme: Scheme) -> Callable[[str], str]:
+    """A flag code → its name in the page's language, for a condition naming an earlier flag (已获标记)."""
+    return lambda code: translate(flag_label(code, scheme.flags))
+
+
 def _labels() -> dict[str, Any]:
     return {
         "period_names": PERIOD_NAMES,
@@ -68,6 +74,7 @@ def _labels() -> dict[str, Any]:
         "level_names": LEVEL_NAMES,
         "honor_kinds": HONOR_KINDS,
         "flag_names": FLAG_NAMES,
+        "flag_namer": flag_namer,
         "num": num,
         "percent": percent,
     }
