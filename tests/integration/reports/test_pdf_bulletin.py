@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kaoping.reports.data import BulletinData, bulletin_data
+from kaoping.app.bulletins import bulletin_data
+from kaoping.reports.data import BulletinData
 from kaoping.reports.pdf_bulletin import flag_text, fmt_score, issue_number, write_pdf
 
 ROOT = Path(__file__).resolve().parents[3]
