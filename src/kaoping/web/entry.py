@@ -27,9 +27,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from kaoping.api import factrows
 from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, Principal, csrf_token, fingerprint, principal_of
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
+from kaoping.app import facts
 from kaoping.app.policy import Perm, allowed, holders
 from kaoping.errors import Forbidden
 from kaoping.io.templates import TemplateLists, write_template
@@ -77,7 +77,7 @@ def _cell(value: Any) -> str:
 def recent_rows(session: Session, who: Principal, kind: str) -> list[dict[str, str]]:
     """The newest rows this account inserted or updated (by the audit trail, as ``GET /api/<kind>``)."""
     table: Any = TABLES[kind]
-    stmt = factrows.query_rows(kind, unit_id=None, period=None, written_by=who.actor, limit=RECENT_LIMIT, offset=0)
+    stmt = facts.query_rows(kind, unit_id=None, period=None, written_by=who.actor, limit=RECENT_LIMIT, offset=0)
     stmt = stmt.order_by(None).order_by(table.id.desc())
     return [{"id": str(r.id)} | {c: _cell(getattr(r, c)) for c in RECENT_COLUMNS[kind]} for r in session.scalars(stmt)]
 
@@ -137,7 +137,7 @@ def entry_recent(request: Request, kind: str, session: SessionDep, who: Writer) 
 
 def template_lists(who: Principal, ctx: ApiContext, units: list[str]) -> TemplateLists:
     """The template's drop-downs: the store's units, the schemes' groups, the parts this account may name."""
-    canonical = factrows.canonical_names(ctx)
+    canonical = facts.canonical_names(ctx)
     scores: list[str] = []
     deductions: list[str] = []
     groups: list[str] = []

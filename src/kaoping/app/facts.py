@@ -1,0 +1,253 @@
+"""Writing one fact row (录入一行): validated against the office's schemes, written by ``write_facts``, audited.
+
+The use case behind ``POST /api/<kind>``, the unit endpoints and the entry page's recent rows; it raises
+domain errors (invalid input with its problems, not found, conflict) that each edge answers its own way.
+
+A posted row becomes a one-row frame of the interchange schema (``_row`` 0: it has no spreadsheet row)
+and goes through the same ``write_facts`` as an import, so it is matched on its natural key (posting the
+same key again updates the row) and leaves the same audit row.
+
+Validation runs ``check_facts`` on the store's facts as far as they bear on the row — the unit it names
+and the row itself.  Every check of ``check_facts`` is about one row and its unit except rank duplicates,
+which cannot arise here because a rank's natural key is (period, unit, task) and a second post updates
+the first.  Checking the whole store instead would report old problems of other rows, and could push the
+new row's own problem past the 50 errors kept.  A row is accepted when one of the office's schemes
+accepts it (an office running a district plan and a street plan takes rows meant for either).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Literal
+
+import polars as pl
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kaoping.app.context import AppContext
+from kaoping.app.policy import Principal, check_fact_write, fill_scorer
+from kaoping.engine.aggregate import canonical_parts, period_keys
+from kaoping.engine.consistency import check_facts
+from kaoping.errors import Conflict, InputErrors, Invalid, NotFound, Problem, problems_of
+from kaoping.facts import FILE_NAMES, Facts
+from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
+from kaoping.periods import Period, PeriodError, parse_period
+from kaoping.store.audit import AuditWriter
+from kaoping.store.facts import TABLES, columns, natural_keys, write_facts
+from kaoping.store.tables import AuditEntry, Base, Unit
+
+FACT_KINDS = ("scores", "deductions", "honors", "notices", "ranks", "cases")
+DATE_COLUMN = {"deductions": "date", "honors": "date", "notices": "notified_on", "cases": "reported_at"}
+API_LABEL = "api"
+Action = Literal["insert", "update", "unchanged"]
+
+
+def normalise(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Periods written the one way the engine keys them (2024-q2 → 2024-Q2), else a 422 naming the field;
+    times with a zone turned into this server's local time, as every time in the store is kept."""
+    for name, value in values.items():
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            values[name] = value.astimezone().replace(tzinfo=None)
+        elif isinstance(value, time) and value.tzinfo is not None:
+            values[name] = value.replace(tzinfo=None)
+    if "period" in values:
+        try:
+            values["period"] = str(parse_period(str(values["period"])))
+        except PeriodError as exc:
+            problem = Problem(file=f"api:{kind}", row=0, column="period", message=str(exc))
+            raise Invalid(str(exc), [problem]) from exc
+    return values
+
+
+def one_row(kind: str, values: dict[str, Any]) -> pl.DataFrame:
+    """The row as a frame of the interchange schema of ``kind``."""
+    row = {c: values.get(c) for c in columns(kind)} | {ROW: 0}
+    return pl.DataFrame([row], schema=SCHEMAS[kind])
+
+
+def canonical_names(ctx: AppContext) -> dict[str, str]:
+    """Every part name or alias of the office's schemes → the part's own name."""
+    names: dict[str, str] = {}
+    for office in ctx.schemes.values():
+        names.update(canonical_parts(office.scheme.all_parts()))
+    return names
+
+
+def _units_frame(session: Session, unit_id: str) -> pl.DataFrame:
+    found = session.get(Unit, unit_id)
+    rows = [] if found is None else [(found.unit_id, found.name, found.group, found.reward_eligible, 1)]
+    return pl.DataFrame(rows, schema=SCHEMAS["units"], orient="row")
+
+
+def problems(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) -> list[Problem]:
+    """Why the row fits none of the office's schemes; empty when one of them accepts it."""
+    unit_id = str(frame.item(0, "unit_id"))
+    frames = {name: empty_frame(name) for name in FILE_NAMES}
+    labels = {name: f"db:{name}" for name in FILE_NAMES} | {kind: f"api:{kind}"}
+    if kind == "units":
+        frames["units"] = frame
+    else:
+        frames["units"] = _units_frame(session, unit_id)
+        if frames["units"].is_empty():
+            message = f"unknown unit '{unit_id}'; the store has no such unit_id"
+            return [Problem(file=labels[kind], row=0, column="unit_id", message=message)]
+        frames[kind] = frame
+    facts = Facts(**frames, labels=labels)
+    found: list[Problem] = []
+    for name, office in ctx.schemes.items():
+        try:
+            check_facts(office.scheme, facts)
+        except InputErrors as exc:
+            found += problems_of(exc.errors, name)
+            continue
+        return []
+    return found
+
+
+def validate(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) -> None:
+    found = problems(ctx, session, kind, frame)
+    if found:
+        schemes = ", ".join(ctx.schemes)
+        raise Invalid(f"the {kind} row fits none of the office's schemes ({schemes})", found)
+
+
+@dataclass
+class Outcome:
+    action: Action
+    row: Base
+
+
+def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, reason: str) -> Outcome:
+    """``write_facts`` with an audit writer for ``actor``; flushed, not committed."""
+    audit = AuditWriter(session, actor, reason=reason)
+    counts = write_facts(session, kind, frame, audit=audit, label=API_LABEL)
+    audit.flush()
+    table: Any = TABLES[kind]
+    stored: Base | None
+    if kind == "units":
+        stored = session.get(Unit, frame.item(0, "unit_id"), populate_existing=True)
+    else:
+        key = natural_keys(kind, frame).item(0)
+        stmt = select(table).where(table.nkey == key).execution_options(populate_existing=True)
+        stored = session.scalars(stmt).one()
+    assert stored is not None
+    action: Action = "insert" if counts.inserted else "update" if counts.updated else "unchanged"
+    return Outcome(action, stored)
+
+
+def write_fact(
+    ctx: AppContext, session: Session, who: Principal, kind: str, values: dict[str, Any], *, reason: str
+) -> Outcome:
+    """The whole single-row write: normalise, the row-level rules of the policy (a refusal is denied and
+    recorded), the office's schemes, then ``write_facts`` with its audit row — committed here."""
+    normalise(kind, values)
+    fill_scorer(who, kind, values)
+    check_fact_write(session, who, kind, values, canonical_names(ctx))
+    frame = one_row(kind, values)
+    validate(ctx, session, kind, frame)
+    outcome = write_row(session, kind, frame, actor=who.actor, reason=reason)
+    session.commit()
+    return outcome
+
+
+def unit(session: Session, unit_id: str) -> Unit:
+    """The evaluated unit (考评对象) ``unit_id``; not found if the store has none."""
+    found = session.get(Unit, unit_id)
+    if found is None:
+        raise NotFound(f"no unit '{unit_id}'")
+    return found
+
+
+def save_unit(
+    ctx: AppContext, session: Session, who: Principal, values: dict[str, Any], *, reason: str, new: bool
+) -> Outcome:
+    """Add (``new``) or change a unit — a conflict if it exists already / not found if it does not — checked
+    against the office's schemes (its group must be one of theirs), audited and committed."""
+    unit_id = str(values["unit_id"])
+    if new and session.get(Unit, unit_id) is not None:
+        raise Conflict(f"unit '{unit_id}' exists; PUT /api/units/{unit_id}")
+    if not new:
+        unit(session, unit_id)
+    frame = one_row("units", values)
+    validate(ctx, session, "units", frame)
+    outcome = write_row(session, "units", frame, actor=who.actor, reason=reason)
+    session.commit()
+    return outcome
+
+
+def _period_filter(kind: str, period: Period) -> ColumnElement[bool]:
+    table: Any = TABLES[kind]
+    if kind in ("scores", "ranks"):
+        return table.period.in_(period_keys(period))  # type: ignore[no-any-return]
+    col = getattr(table, DATE_COLUMN[kind])
+    start, end = period.start(), period.end_exclusive()
+    if kind == "cases":
+        return (col >= datetime.combine(start, time())) & (col < datetime.combine(end, time()))  # type: ignore[no-any-return]
+    return (col >= start) & (col < end)  # type: ignore[no-any-return]
+
+
+def query_rows(
+    kind: str,
+    *,
+    unit_id: str | None,
+    period: str | None,
+    written_by: str | None,
+    limit: int,
+    offset: int,
+) -> Select[Any]:
+    """Rows of ``kind``; ``written_by``: only rows that account inserted or updated (per the audit trail)."""
+    table: Any = TABLES[kind]
+    stmt: Select[Any] = select(table)
+    if unit_id is not None:
+        stmt = stmt.where(table.unit_id == unit_id)
+    if period is not None:
+        try:
+            stmt = stmt.where(_period_filter(kind, parse_period(period)))
+        except PeriodError as exc:
+            raise Invalid(f"period: {exc}") from exc
+    if written_by is not None:
+        mine = select(AuditEntry.row_key).where(
+            AuditEntry.actor == written_by,
+            AuditEntry.table_name == kind,
+            AuditEntry.action.in_(("insert", "update")),
+        )
+        stmt = stmt.where(table.nkey.in_(mine))
+    return stmt.order_by(table.id).limit(limit).offset(offset)
+
+
+def plain(value: Any) -> Any:
+    """A JSON value for the audit trail, the way ``write_facts`` records one."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: str) -> dict[str, Any]:
+    """Delete one fact row with an audit row holding what it was; not found if absent, a conflict if still
+    referred to.
+
+    Deleting is not one of ``write_facts``'s operations (an import never deletes), hence here; the audit
+    row is written in the same transaction, so the rule "no change without its audit row" still holds.
+    """
+    table: Any = TABLES[kind]
+    row = session.get(table, row_id)
+    if row is None:
+        raise NotFound(f"no {kind} row with id {row_id}")
+    values = {c: getattr(row, c) for c in columns(kind)}
+    before = {c: plain(v) for c, v in values.items()}
+    key = str(row.nkey)
+    session.delete(row)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"{kind} row {row_id} is still referred to; cannot delete") from exc
+    audit = AuditWriter(session, actor, reason=reason)
+    audit.row("delete", kind, key, values, before, None)
+    audit.flush()
+    return before
