@@ -24,7 +24,7 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app.policy import Perm, allowed, holders
 from kaoping.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from kaoping.reports.pdf_bulletin import flag_text
-from kaoping.roles import ROLE_NAMES
+from kaoping.roles import ROLE_NAMES, Role
 from kaoping.statuses import RESULT_STATUS_NAMES
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
 from kaoping.web.rule_text import rule_text
@@ -125,6 +125,15 @@ def nav_links(who: Principal) -> list[tuple[str, str]]:
         for label, href, perm in NAV
         if allowed(who.role, perm) and ("{unit_id}" not in href or who.unit_id)
     ]
+
+
+def landing_pages() -> dict[str, str]:
+    """Where each role lands after signing in: its first header link beyond the open pages (``{unit_id}``
+    filled in by the sign-in page), else the public ranking."""
+    return {
+        role: next((href for _, href, perm in NAV if perm != Perm.OPEN and allowed(role, perm)), "/public")
+        for role in Role
+    }
 
 
 def render(request: Request, name: str, who: Principal, status_code: int = 200, **context: Any) -> HTMLResponse:

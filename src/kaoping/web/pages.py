@@ -28,7 +28,16 @@ from kaoping.reports.data import BulletinData
 from kaoping.statuses import ResultStatus
 from kaoping.store import publishing
 from kaoping.store.tables import PublishedResult
-from kaoping.web.app import ViewerDep, download, error_page, install_refusals, mount_static, render, require_page
+from kaoping.web.app import (
+    ViewerDep,
+    download,
+    error_page,
+    install_refusals,
+    landing_pages,
+    mount_static,
+    render,
+    require_page,
+)
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, require_page(Perm.PERIODS)]
@@ -161,7 +170,7 @@ def bulletin_pdf(request: Request, scheme: str, period: str, session: SessionDep
 def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
     """The sign-in form; it posts to the API's login, which sets the session cookie these pages read."""
     target = next if next.startswith("/") and not next.startswith("//") else "/"
-    return render(request, "login.html", who, next=target)
+    return render(request, "login.html", who, next=target, landing=landing_pages())
 
 
 def mount_pages(app: FastAPI) -> None:
