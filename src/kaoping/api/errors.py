@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kaoping.api.models import InputProblem
-from kaoping.errors import Conflict, DomainError, Forbidden, InputError, InputErrors, Invalid, NotFound, Problem
+from kaoping.errors import Conflict, DomainError, Forbidden, InputErrors, Invalid, NotFound, Problem, problems_of
 
 
 class ApiProblem(Exception):
@@ -29,10 +29,6 @@ class ApiProblem(Exception):
         self.status_code = status_code
         self.detail = detail
         self.errors = list(errors)
-
-
-def problems_of(errors: Iterable[InputError], scheme: str | None = None) -> list[InputProblem]:
-    return [InputProblem(scheme=scheme, file=e.file, row=e.row, column=e.column, message=e.message) for e in errors]
 
 
 def _problem_model(p: Problem) -> InputProblem:
@@ -74,7 +70,7 @@ async def _domain(_request: Request, exc: Exception) -> JSONResponse:
 async def _input_errors(_request: Request, exc: Exception) -> JSONResponse:
     """Facts in the store that the engine refuses (when computing or explaining a period)."""
     assert isinstance(exc, InputErrors)
-    errors = [e.model_dump() for e in problems_of(exc.errors)]
+    errors = [_problem_model(p).model_dump() for p in problems_of(exc.errors)]
     body = {"detail": f"the data in the store does not fit the scheme ({exc.total} problem(s))", "errors": errors}
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
