@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.context import AppContext
 from kaoping.app.facts import canonical_names
-from kaoping.app.policy import WRITE_KIND_PERMS, Perm, Principal, allowed, part_allowed, scores_as_organisation
+from kaoping.app.policy import WRITE_KIND_PERMS, Perm, Principal, RowRefusal, allowed, row_refusal
 from kaoping.engine.consistency import UNIT_FILES, check_facts
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts, facts_of
@@ -288,23 +288,22 @@ def importable_kinds(who: Principal) -> set[str]:
     return kinds | {"units"} if allowed(who.role, Perm.UNITS_WRITE) else kinds
 
 
-def _part_problems(who: Principal, facts: Facts, name: str, canonical: dict[str, str]) -> tuple[list[InputError], int]:
-    """Score or deduction rows outside the account's parts, or scores under another scorer's name."""
+def _row_problems(who: Principal, facts: Facts, name: str, canonical: dict[str, str]) -> tuple[list[InputError], int]:
+    """Rows of ``name`` the policy's row rule refuses (:func:`~kaoping.app.policy.row_refusal`), in Chinese."""
     frame: pl.DataFrame = getattr(facts, name)
     label = facts.label(name)
-    scorer = name == "scores" and scores_as_organisation(who)
     shown: list[InputError] = []
     bad = 0
-    ok_parts: dict[tuple[str, str], bool] = {}
+    seen: dict[tuple[str, str, str], RowRefusal | None] = {}
     for row, part, item, src in zip(frame[ROW], frame["part"], frame["item"], frame["source"], strict=True):
-        key = (str(part or ""), str(item or ""))
-        if key not in ok_parts:
-            ok_parts[key] = part_allowed(who, key[0], key[1], canonical)
-        if not ok_parts[key]:
+        key = (str(part or ""), str(item or ""), str(src or ""))
+        if key not in seen:
+            seen[key] = row_refusal(who, name, *key, canonical)
+        if seen[key] is RowRefusal.PART:
             what = f"{key[0]}/{key[1]}" if key[1] else key[0]
             mine = "、".join(who.parts) or "无"
             error = InputError(label, row, "part", f"本账号不能为“{what}”评分或扣分（本账号的考评项目：{mine}）")
-        elif scorer and str(src or "") != who.scorer_name:
+        elif seen[key] is RowRefusal.SOURCE:
             error = InputError(label, row, "source", f"评分单位须填写本账号的名称“{who.scorer_name}”")
         else:
             continue
@@ -334,7 +333,7 @@ def role_problems(
             message = f"本账号不能导入{kind_names[name]}（{name}）数据：共 {frame.height} 行，请删除此表的数据行"
             log.add(InputError(facts.label(name), None, None, message))
         elif name in ("scores", "deductions"):
-            log.add_counted(*_part_problems(who, facts, name, canonical))
+            log.add_counted(*_row_problems(who, facts, name, canonical))
     return InputErrors(log.kept, log.total) if log else None
 
 

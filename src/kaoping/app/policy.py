@@ -228,23 +228,42 @@ def fill_scorer(principal: Principal, kind: str, values: dict[str, Any]) -> None
         values["source"] = principal.scorer_name
 
 
+class RowRefusal(StrEnum):
+    """Why a fact row is not the account's to write: a part outside its parts, or another scorer's name."""
+
+    PART = "part"
+    SOURCE = "source"
+
+
+def row_refusal(
+    principal: Principal, kind: str, part: str, item: str, source: str, canonical: dict[str, str]
+) -> RowRefusal | None:
+    """The row-level rule of a fact write, for a kind the role may write (None: the row is the account's).
+
+    Score and deduction rows need the account's parts; a department or third party writes score rows only
+    under its own name as ``source`` — otherwise it could overwrite another scorer's row, whose natural key
+    holds the source.  One rule for the single-row write and the upload, which phrase it each their way.
+    """
+    if kind in ("scores", "deductions") and not part_allowed(principal, part, item, canonical):
+        return RowRefusal.PART
+    if kind == "scores" and scores_as_organisation(principal) and source != principal.scorer_name:
+        return RowRefusal.SOURCE
+    return None
+
+
 def check_fact_write(
     session: Session, principal: Principal, kind: str, values: dict[str, Any], canonical: dict[str, str]
 ) -> None:
-    """Row-level rules of a fact write (the role already holds the kind's write permission).
-
-    A department or third party writes score rows only for its parts and only under its own name as
-    ``source`` — otherwise it could overwrite another scorer's row, whose natural key holds the source.
-    A refused row is denied with its audit event.
-    """
+    """Row-level rules of a fact write (the role already holds the kind's write permission): a refused row
+    is denied, with its ``denied`` audit event."""
     part, item = str(values.get("part", "")), str(values.get("item", ""))
+    source = str(values.get("source") or "")
     unit_id, period = values.get("unit_id"), values.get("period")
     where = {"kind": kind, "unit_id": unit_id, "part": part, "item": item}
-    if kind in ("scores", "deductions") and not part_allowed(principal, part, item, canonical):
+    refusal = row_refusal(principal, kind, part, item, source, canonical)
+    if refusal is RowRefusal.PART:
         what = f"write {kind} for part '{part}{'/' + item if item else ''}' (account parts: {list(principal.parts)})"
         deny(session, principal, what, table=kind, unit_id=unit_id, period=period, detail=where)
-    if kind == "scores" and scores_as_organisation(principal):
-        source = str(values.get("source") or "")
-        if source != principal.scorer_name:
-            what = f"write scores as source '{source}' (this account scores as '{principal.scorer_name}')"
-            deny(session, principal, what, table=kind, unit_id=unit_id, period=period, detail=where)
+    if refusal is RowRefusal.SOURCE:
+        what = f"write scores as source '{source}' (this account scores as '{principal.scorer_name}')"
+        deny(session, principal, what, table=kind, unit_id=unit_id, period=period, detail=where)
