@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from kaoping.app.errors import Invalid, Problem
 from kaoping.app.policy import Principal
-from kaoping.errors import Invalid, Problem
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import User
 from kaoping.store.users import UserError, create_user

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
+from kaoping.app.errors import Conflict, Invalid, NotFound
 from kaoping.app.policy import Principal, own_unit_write, unit_scope
-from kaoping.errors import Conflict, Invalid, NotFound
 from kaoping.periods import PeriodError, parse_period
 from kaoping.statuses import FROZEN_RESULTS, AppealStatus
 from kaoping.store.audit import AuditWriter

@@ -42,9 +42,9 @@ def build(scheme: Scheme, facts: Facts, period: str) -> BulletinData:
     return BulletinData(scheme, result, previous, analysis, case_metrics(facts, result))
 
 
-def from_store(session: Session, scheme_name: str, period: str) -> BulletinData:
-    """The bulletin of ``period`` from the store's current facts, in the caller's session."""
-    scheme = load_scheme(scheme_name)
+def from_store(session: Session, scheme: Scheme, period: str) -> BulletinData:
+    """The bulletin of ``period`` under one of the office's (already loaded) schemes, from the store's
+    current facts, in the caller's session."""
     parse_period(period)  # a bad period is reported before the store is read
     return build(scheme, load_facts(session, scheme), period)
 

@@ -28,10 +28,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
+from kaoping.app.errors import Conflict, Invalid, NotFound, Problem, problems_of
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.engine.aggregate import canonical_parts, period_keys
 from kaoping.engine.consistency import check_facts
-from kaoping.errors import Conflict, InputErrors, Invalid, NotFound, Problem, problems_of
+from kaoping.errors import InputErrors
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
 from kaoping.periods import Period, PeriodError, parse_period

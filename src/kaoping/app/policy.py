@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
-from kaoping.errors import Denied, Forbidden
+from kaoping.app.errors import Denied, Forbidden
 from kaoping.roles import EVERYONE, STAFF, Role
 from kaoping.store.audit import AuditWriter
 

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
+from kaoping.app.errors import Invalid
 from kaoping.engine.evaluate import UnsupportedPeriod
-from kaoping.errors import Invalid
 from kaoping.output.document import result_document
 from kaoping.periods import PeriodError, parse_period
 from kaoping.scheme import SchemeError, parse_scheme

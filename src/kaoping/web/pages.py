@@ -135,7 +135,7 @@ def _bulletin(
     if office is None:
         return error_page(request, who, 404, "未找到考评方案", f"本系统未运行考评方案 {scheme}。")
     try:
-        data = bulletins.from_store(session, office.source, period)
+        data = bulletins.from_store(session, office.scheme, period)
     except (ValueError, InputErrors) as exc:
         return error_page(request, who, 422, "无法生成通报", str(exc))
     with tempfile.TemporaryDirectory(prefix="kaoping-bulletin-") as folder:
