@@ -105,7 +105,6 @@ def get(session: Session, result_id: int) -> PublishedResult:
     return row
 
 
-
 def versions(session: Session, *, scheme: str, period: str) -> list[PublishedResult]:
     """Every version of (scheme, period) in any status, newest first (superseded ones included)."""
     stmt = (
