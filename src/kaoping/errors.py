@@ -85,3 +85,65 @@ class ErrorLog:
     def raise_if_any(self) -> None:
         if self.total:
             raise InputErrors(self.kept, self.total)
+
+
+# --- refusals of a use case (领域错误) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a row was refused, with the office scheme that refused it (None: no particular scheme)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    scheme: str | None = None
+
+
+def problems_of(errors: Iterable[InputError], scheme: str | None = None) -> list[Problem]:
+    return [Problem(e.file, e.row, e.column, e.message, scheme) for e in errors]
+
+
+class DomainError(Exception):
+    """A use case that cannot be done as asked (领域错误).  Each edge maps these once: the API to an HTTP
+    problem, the pages to a Chinese page or the sign-in, the CLI to an exit code.
+
+    Kept here, beside the input errors, rather than in the application layer, so the store's own rules
+    (a published result is frozen) can raise them too without the store knowing the layer above it.
+    """
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class NotFound(DomainError):
+    """What the request names does not exist (no such unit, result, appeal, row)."""
+
+
+class Conflict(DomainError):
+    """The request is well formed but the state does not allow it now (window closed, already answered)."""
+
+
+class Invalid(DomainError):
+    """The input itself is wrong; ``problems`` says where, as file, row and column."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class Forbidden(DomainError):
+    """The caller may not do this.  ``signed_in`` False: an anonymous caller, who might be allowed once signed in."""
+
+    def __init__(self, message: str, *, signed_in: bool) -> None:
+        super().__init__(message)
+        self.signed_in = signed_in
+
+
+class Denied(Forbidden):
+    """A refused write whose ``denied`` audit event has already been committed (who tried what)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, signed_in=True)

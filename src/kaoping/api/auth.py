@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -25,6 +24,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from kaoping.api.context import CtxDep, SessionDep, Settings
+from kaoping.app.policy import ANONYMOUS as ANONYMOUS
+from kaoping.app.policy import Principal as Principal
+from kaoping.roles import Role
 from kaoping.store.tables import User
 from kaoping.store.users import get_user
 
@@ -37,40 +39,11 @@ bearer_scheme = HTTPBearer(auto_error=False, description="token from POST /api/a
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The caller as the rules see it; anonymous callers are role ``public`` with no username."""
-
-    username: str | None
-    role: str
-    display_name: str = ""
-    unit_id: str | None = None
-    parts: tuple[str, ...] = ()
-    via: str = "anonymous"
-    """bearer | cookie | anonymous"""
-
-    @property
-    def authenticated(self) -> bool:
-        return self.username is not None
-
-    @property
-    def actor(self) -> str:
-        """The name audit rows carry."""
-        return self.username or "anonymous"
-
-    @property
-    def scorer_name(self) -> str:
-        """The ``source`` a department's or third party's score rows carry: the organisation's name."""
-        return self.display_name or self.username or ""
-
-
-ANONYMOUS = Principal(username=None, role="public")
-
-
 def principal_of(user: User, via: str) -> Principal:
+    """The account as the rules see it."""
     return Principal(
         username=user.username,
-        role=user.role,
+        role=Role(user.role),
         display_name=user.display_name,
         unit_id=user.unit_id,
         parts=tuple(user.parts or ()),

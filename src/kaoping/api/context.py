@@ -1,118 +1,53 @@
-"""What every request needs from the running application: settings, the store, the office's schemes.
+"""The running application handed to an endpoint: ``CtxDep`` (settings, store, the office's schemes) and
+``SessionDep`` (one session per request).
 
-Settings are read once, when the app is created (arguments first, then ``KAOPING_*`` environment
-variables, then defaults), so a request never sees a half-changed configuration and tests can build
-apps with different settings side by side.  Dependencies are ``Annotated`` aliases (``SessionDep``,
-``CtxDep``), so an endpoint's signature says what it uses.
+The context itself is plain data of the application layer (:mod:`kaoping.app.context`); here are only the
+FastAPI dependencies, as ``Annotated`` aliases so an endpoint's signature says what it uses.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import secrets
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterator
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from kaoping.scheme import Scheme, load_scheme
-from kaoping.store.audit import now
+from kaoping.app.context import (
+    DEFAULT_APPEAL_DAYS,
+    DEFAULT_SCHEMES,
+    DEFAULT_TOKEN_SECONDS,
+    AppContext,
+    OfficeScheme,
+    Settings,
+    load_office_schemes,
+    load_settings,
+)
 
-log = logging.getLogger("kaoping.api")
+__all__ = [
+    "DEFAULT_APPEAL_DAYS",
+    "DEFAULT_SCHEMES",
+    "DEFAULT_TOKEN_SECONDS",
+    "ApiContext",
+    "CtxDep",
+    "OfficeScheme",
+    "SessionDep",
+    "Settings",
+    "context",
+    "db_session",
+    "load_office_schemes",
+    "load_settings",
+]
 
-DEFAULT_SCHEMES = ("city-1000",)
-DEFAULT_APPEAL_DAYS = 7
-DEFAULT_TOKEN_SECONDS = 8 * 3600
-"""A working day: long enough not to interrupt an office session, short enough that a leaked token dies."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The configuration of one running API."""
-
-    db_url: str | None
-    schemes: tuple[str, ...]
-    """Built-in scheme names or scheme files the office runs (``KAOPING_SCHEMES``, comma-separated)."""
-    secret: str
-    appeal_days: int
-    """申诉期: appeals are accepted this many days after a period's first publication."""
-    token_seconds: int
-    cookie_secure: bool
-    clock: Callable[[], datetime] = now
-    """Current time (naive local, like the store's timestamps); replaceable so tests can move in time."""
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name}={raw!r}: expected a whole number") from exc
+ApiContext = AppContext
+"""The name the API's modules know the application context by."""
 
 
-def load_settings(
-    db_url: str | None,
-    *,
-    secret: str | None = None,
-    schemes: list[str] | tuple[str, ...] | None = None,
-    appeal_days: int | None = None,
-    clock: Callable[[], datetime] | None = None,
-) -> Settings:
-    """Arguments win over the environment, which wins over the defaults."""
-    env_schemes = [s.strip() for s in os.environ.get("KAOPING_SCHEMES", "").split(",") if s.strip()]
-    chosen = tuple(schemes) if schemes else tuple(env_schemes) or DEFAULT_SCHEMES
-    key = secret or os.environ.get("KAOPING_SECRET", "")
-    if not key:
-        # Without a configured secret, sessions and tokens stay valid only while this process runs.
-        log.warning("KAOPING_SECRET is not set: using a random secret; sign-ins end when the server restarts")
-        key = secrets.token_urlsafe(32)
-    return Settings(
-        db_url=db_url,
-        schemes=chosen,
-        secret=key,
-        appeal_days=appeal_days if appeal_days is not None else _env_int("KAOPING_APPEAL_DAYS", DEFAULT_APPEAL_DAYS),
-        token_seconds=_env_int("KAOPING_TOKEN_SECONDS", DEFAULT_TOKEN_SECONDS),
-        cookie_secure=os.environ.get("KAOPING_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
-        clock=clock or now,
-    )
+def context(request: Request) -> AppContext:
+    return cast(AppContext, request.app.state.ctx)
 
 
-@dataclass(frozen=True)
-class OfficeScheme:
-    """A scheme the office runs: where it comes from (name or file) and the parsed scheme."""
-
-    source: str
-    scheme: Scheme
-
-
-@dataclass(frozen=True)
-class ApiContext:
-    settings: Settings
-    factory: sessionmaker[Session]
-    schemes: dict[str, OfficeScheme]
-    """By declared scheme name (what results are filed and addressed under)."""
-
-
-def load_office_schemes(sources: tuple[str, ...]) -> dict[str, OfficeScheme]:
-    """Load every configured scheme now, so a typo in KAOPING_SCHEMES stops the server at start."""
-    out: dict[str, OfficeScheme] = {}
-    for source in sources:
-        scheme = load_scheme(source)
-        out[scheme.scheme] = OfficeScheme(source, scheme)
-    return out
-
-
-def context(request: Request) -> ApiContext:
-    return cast(ApiContext, request.app.state.ctx)
-
-
-CtxDep = Annotated[ApiContext, Depends(context)]
+CtxDep = Annotated[AppContext, Depends(context)]
 
 
 def db_session(ctx: CtxDep) -> Iterator[Session]:

@@ -1,5 +1,8 @@
 """Error answers in one shape: ``{"detail": "...", "errors": [{file, row, column, message}]}``.
 
+The API's one mapping of the use cases' refusals (:mod:`kaoping.app.errors`): not found → 404, conflict →
+409, invalid input → 422 with its problems, forbidden → 403 (401 for an anonymous caller, who may sign in).
+
 Bad data is reported the way the CLI reports it — file, row and column — so an office reads the same kind
 of message whether a row came from a spreadsheet or a form; request-validation errors get the same
 ``errors`` list next to FastAPI's usual ``detail``.
@@ -15,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kaoping.api.models import InputProblem
-from kaoping.errors import InputError, InputErrors
+from kaoping.errors import Conflict, DomainError, Forbidden, InputErrors, Invalid, NotFound, Problem, problems_of
 
 
 class ApiProblem(Exception):
@@ -28,8 +31,22 @@ class ApiProblem(Exception):
         self.errors = list(errors)
 
 
-def problems_of(errors: Iterable[InputError], scheme: str | None = None) -> list[InputProblem]:
-    return [InputProblem(scheme=scheme, file=e.file, row=e.row, column=e.column, message=e.message) for e in errors]
+def _problem_model(p: Problem) -> InputProblem:
+    return InputProblem(scheme=p.scheme, file=p.file, row=p.row, column=p.column, message=p.message)
+
+
+def problem_of(exc: DomainError) -> ApiProblem:
+    """The HTTP answer to a refused use case."""
+    if isinstance(exc, Invalid):
+        return unprocessable(exc.message, [_problem_model(p) for p in exc.problems])
+    code = status.HTTP_409_CONFLICT
+    if isinstance(exc, NotFound):
+        code = status.HTTP_404_NOT_FOUND
+    elif isinstance(exc, Forbidden):
+        code = status.HTTP_403_FORBIDDEN if exc.signed_in else status.HTTP_401_UNAUTHORIZED
+    elif not isinstance(exc, Conflict):
+        code = status.HTTP_400_BAD_REQUEST
+    return ApiProblem(code, exc.message)
 
 
 def unprocessable(detail: str, errors: Iterable[InputProblem] = ()) -> ApiProblem:
@@ -42,10 +59,18 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code)
 
 
+async def _domain(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    problem = problem_of(exc)
+    body = {"detail": problem.detail, "errors": [e.model_dump() for e in problem.errors]}
+    headers = {"WWW-Authenticate": "Bearer"} if problem.status_code == status.HTTP_401_UNAUTHORIZED else None
+    return JSONResponse(body, status_code=problem.status_code, headers=headers)
+
+
 async def _input_errors(_request: Request, exc: Exception) -> JSONResponse:
     """Facts in the store that the engine refuses (when computing or explaining a period)."""
     assert isinstance(exc, InputErrors)
-    errors = [e.model_dump() for e in problems_of(exc.errors)]
+    errors = [_problem_model(p).model_dump() for p in problems_of(exc.errors)]
     body = {"detail": f"the data in the store does not fit the scheme ({exc.total} problem(s))", "errors": errors}
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
@@ -65,5 +90,6 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _problem)
+    app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(InputErrors, _input_errors)
     app.add_exception_handler(RequestValidationError, _validation)

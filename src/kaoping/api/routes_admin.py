@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 
-from kaoping.api import factrows
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.errors import unprocessable
-from kaoping.api.models import InputProblem, UnitFields, UnitIn, UnitUpdate, Written
+from kaoping.api.models import UnitFields, UnitIn, UnitUpdate, Written
 from kaoping.api.roles import Perm, require, unit_scope
 from kaoping.api.schemas import SchemeOut, UserIn, UserOut
-from kaoping.store.audit import AuditWriter
+from kaoping.app import facts
+from kaoping.app.accounts import add_account
 from kaoping.store.tables import Unit, User
-from kaoping.store.users import UserError, create_user
 
 router = APIRouter(prefix="/api", tags=["office"])
 
@@ -47,25 +45,16 @@ def add_user(
     body: UserIn, session: SessionDep, who: Annotated[Principal, Depends(require(Perm.USERS_WRITE))]
 ) -> UserOut:
     """Create an account; refused (422) when its scope does not fit its role (a unit account needs its unit)."""
-    try:
-        user = create_user(
-            session,
-            username=body.username,
-            password=body.password,
-            role=body.role,
-            display_name=body.display_name,
-            unit_id=body.unit_id,
-            parts=body.parts,
-        )
-    except UserError as exc:
-        field, _, message = str(exc).partition(": ")
-        problem = InputProblem(file="request body", row=None, column=field, message=message)
-        raise unprocessable(str(exc), [problem]) from exc
-    audit = AuditWriter(session, who.actor, reason="account created")
-    detail = {"role": user.role, "unit_id": user.unit_id, "parts": list(user.parts)}
-    audit.event("insert", "users", user.username, unit_id=user.unit_id, detail=detail)
-    audit.flush()
-    session.commit()
+    user = add_account(
+        session,
+        who,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        display_name=body.display_name,
+        unit_id=body.unit_id,
+        parts=body.parts,
+    )
     return UserOut.model_validate(user)
 
 
@@ -90,27 +79,21 @@ def list_units(
 @router.get("/units/{unit_id}")
 def get_unit(unit_id: str, session: SessionDep, who: UnitsRead) -> UnitFields:
     unit_scope(who, unit_id, "read the unit")
-    found = session.get(Unit, unit_id)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no unit '{unit_id}'")
-    return UnitFields.model_validate(found)
+    return UnitFields.model_validate(facts.unit(session, unit_id))
 
 
-def _save_unit(ctx: CtxDep, session: SessionDep, who: Principal, unit: UnitFields, reason: str) -> Written[UnitFields]:
-    frame = factrows.one_row("units", unit.model_dump())
-    factrows.validate(ctx, session, "units", frame)
-    outcome = factrows.write_row(session, "units", frame, actor=who.actor, reason=reason)
-    session.commit()
+def _save_unit(
+    ctx: CtxDep, session: SessionDep, who: Principal, unit: UnitFields, reason: str, *, new: bool
+) -> Written[UnitFields]:
+    outcome = facts.save_unit(ctx, session, who, unit.model_dump(), reason=reason, new=new)
     return Written[UnitFields](action=outcome.action, row=UnitFields.model_validate(outcome.row))
 
 
 @router.post("/units", status_code=status.HTTP_201_CREATED)
 def add_unit(body: UnitIn, ctx: CtxDep, session: SessionDep, who: UnitsWrite) -> Written[UnitFields]:
     """Add a unit; its group must be a group of one of the office's schemes."""
-    if session.get(Unit, body.unit_id) is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"unit '{body.unit_id}' exists; PUT /api/units/{body.unit_id}")
     unit = UnitFields.model_validate(body.model_dump())
-    return _save_unit(ctx, session, who, unit, body.reason)
+    return _save_unit(ctx, session, who, unit, body.reason, new=True)
 
 
 @router.put("/units/{unit_id}")
@@ -118,7 +101,5 @@ def update_unit(
     unit_id: str, body: UnitUpdate, ctx: CtxDep, session: SessionDep, who: UnitsWrite
 ) -> Written[UnitFields]:
     """Change a unit's name, group or reward eligibility (audited with before and after)."""
-    if session.get(Unit, unit_id) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no unit '{unit_id}'")
     unit = UnitFields(unit_id=unit_id, name=body.name, group=body.group, reward_eligible=body.reward_eligible)
-    return _save_unit(ctx, session, who, unit, body.reason)
+    return _save_unit(ctx, session, who, unit, body.reason, new=False)

@@ -16,18 +16,16 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel
 
-from kaoping.api import factrows
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.models import FACT_MODELS, Deleted, KindModels, Reasoned, RowMeta, Written
 from kaoping.api.roles import (
     Perm,
-    check_fact_write,
-    fill_scorer,
     reads_own_writes_only,
     require,
     unit_scope,
 )
+from kaoping.app import facts as fact_rows
 from kaoping.facts import KindSpec
 from kaoping.facts.kinds import ENTRY_ORDER, spec_of
 
@@ -58,20 +56,14 @@ def _read(
     """A unit reads its own unit's rows; scorers read the rows they wrote; the office reads all."""
     unit = unit_scope(who, unit_id, f"read {kind}")
     written_by = who.actor if reads_own_writes_only(who) else None
-    stmt = factrows.query_rows(kind, unit_id=unit, period=period, written_by=written_by, limit=limit, offset=offset)
+    stmt = fact_rows.query_rows(kind, unit_id=unit, period=period, written_by=written_by, limit=limit, offset=offset)
     return [out.model_validate(row, from_attributes=True) for row in session.scalars(stmt)]
 
 
 def _write(ctx: CtxDep, session: SessionDep, who: Principal, kind: str, body: Reasoned, out: type[Out]) -> Written[Out]:
     """Row-level rules, then the office's schemes, then ``write_facts`` — one transaction, committed here."""
     values: dict[str, Any] = body.model_dump(exclude={"reason"})
-    factrows.normalise(kind, values)
-    fill_scorer(who, kind, values)
-    check_fact_write(session, who, kind, values, factrows.canonical_names(ctx))
-    frame = factrows.one_row(kind, values)
-    factrows.validate(ctx, session, kind, frame)
-    outcome = factrows.write_row(session, kind, frame, actor=who.actor, reason=body.reason)
-    session.commit()
+    outcome = fact_rows.write_fact(ctx, session, who, kind, values, reason=body.reason)
     row = out.model_validate(outcome.row, from_attributes=True)
     return Written[out](action=outcome.action, row=row)  # type: ignore[valid-type]
 
@@ -136,7 +128,7 @@ def delete_fact(
     reason: Annotated[str, Query(min_length=1, max_length=2000, description="why; kept in the audit trail")],
 ) -> Deleted:
     """Remove a wrong row; the audit trail keeps what it held, who removed it and why."""
-    before = factrows.delete_row(s, kind.value, row_id, actor=who.actor, reason=reason)
+    before = fact_rows.delete_row(s, kind.value, row_id, actor=who.actor, reason=reason)
     s.commit()
     return Deleted(kind=kind.value, id=row_id, row=before)
 

@@ -1,7 +1,8 @@
 """Results: compute a draft, review it, publish it (考评办); read what one's role may see; explain a unit.
 
-The workflow itself (versions, freezing, corrections) is ``kaoping.store.publishing``; this module only
-maps its errors to answers (unknown result 404, a step out of order 409) and filters what each role sees.
+The workflow itself (versions, corrections) is the use case ``kaoping.app.publish`` and the freeze is the
+store's; their refusals are answered by ``api/errors.py`` (unknown result 404, a step out of order 409).
+This module filters what each role sees.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
-from kaoping.api.errors import ApiProblem, unprocessable
+from kaoping.api.errors import unprocessable
 from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
 from kaoping.api.schemas import ComputeIn, ExplainOut, PublishedOut, ResultOut, ResultsView
+from kaoping.app import publish as publish_uc
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.output.document import explain_document
 from kaoping.periods import PeriodError, parse_period
-from kaoping.scheme import SchemeError
 from kaoping.service import score_facts
 from kaoping.store import publishing
 from kaoping.store.facts import load_facts
@@ -44,27 +45,14 @@ def _period(text: str) -> str:
         raise unprocessable(f"period: {exc}") from exc
 
 
-def _step_error(exc: publishing.PublishError) -> ApiProblem:
-    code = status.HTTP_404_NOT_FOUND if isinstance(exc, publishing.UnknownResult) else status.HTTP_409_CONFLICT
-    return ApiProblem(code, str(exc))
-
-
 @router.post("/results/compute", status_code=status.HTTP_201_CREATED)
 def compute(
     body: ComputeIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_COMPUTE))]
 ) -> ResultOut:
     """Score the period from the store as a draft (a correction of a published period needs a reason)."""
-    office = ctx.schemes.get(body.scheme)
-    if office is None:
-        raise unprocessable(f"scheme: this office runs {', '.join(ctx.schemes)}, not '{body.scheme}'")
-    try:
-        row = publishing.compute_draft(
-            s, scheme=office.source, period=_period(body.period), actor=who.actor, reason=body.reason
-        )
-    except publishing.PublishError as exc:
-        raise _step_error(exc) from exc
-    except (SchemeError, UnsupportedPeriod) as exc:
-        raise unprocessable(str(exc)) from exc
+    row = publish_uc.compute_for_office(
+        ctx, s, scheme=body.scheme, period=body.period, actor=who.actor, reason=body.reason
+    )
     s.commit()
     return ResultOut.model_validate(row)
 
@@ -74,10 +62,7 @@ def review(
     result_id: int, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_REVIEW))]
 ) -> ResultOut:
     """Mark a draft as checked: publishing needs this second step."""
-    try:
-        row = publishing.review(s, result_id, actor=who.actor)
-    except publishing.PublishError as exc:
-        raise _step_error(exc) from exc
+    row = publish_uc.review(s, result_id, actor=who.actor)
     s.commit()
     return ResultOut.model_validate(row)
 
@@ -87,10 +72,7 @@ def publish(
     result_id: int, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_PUBLISH))]
 ) -> ResultOut:
     """Publish a reviewed result: frozen from now on; it opens the period's appeal window."""
-    try:
-        row = publishing.publish(s, result_id, actor=who.actor)
-    except publishing.PublishError as exc:
-        raise _step_error(exc) from exc
+    row = publish_uc.publish(s, result_id, actor=who.actor)
     s.commit()
     return ResultOut.model_validate(row)
 

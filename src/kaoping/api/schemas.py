@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Role = Literal["admin", "department", "inspector", "third_party", "unit", "public"]
+from kaoping.roles import Role
 
 
 class LoginIn(BaseModel):
@@ -159,6 +159,7 @@ class AppealOut(BaseModel):
 class AnswerIn(BaseModel):
     answer: str = Field(min_length=1, max_length=10000)
     status: Literal["accepted", "rejected", "answered"] = "answered"
+    """An answer closes the appeal: any :class:`~kaoping.statuses.AppealStatus` but open."""
 
 
 class EvidenceOut(BaseModel):

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from kaoping.app.imports import ImportReport
     from kaoping.io.templates import TemplateLists
     from kaoping.scheme import Scheme
-    from kaoping.store.importer import ImportReport
 
 DbOption = Annotated[str | None, typer.Option(help="store URL (default: $KAOPING_DATABASE_URL or ./kaoping.db)")]
 
@@ -57,10 +57,10 @@ def import_command(
     """Import every interchange file into the store: checked first, then all or nothing (repeatable)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from kaoping.app.imports import import_data
     from kaoping.cli import err, fail
     from kaoping.errors import InputErrors
     from kaoping.store.db import open_store
-    from kaoping.store.importer import import_data
 
     chosen = _scheme(scheme)
     factory = open_store(db)
@@ -106,10 +106,10 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Write the store back as the interchange files (CSV UTF-8, or one .xlsx with a sheet per file)."""
+    from kaoping.app.imports import stored_frames
     from kaoping.cli import err, fail
     from kaoping.io.export import write_csv_folder, write_workbook
     from kaoping.store.db import open_store
-    from kaoping.store.importer import stored_frames
 
     if target.exists() and not target.is_dir() and target.suffix.lower() != ".xlsx":
         fail(f"{target} is a file: give a folder for CSV files, or a name ending in .xlsx")

@@ -1,9 +1,10 @@
 """Commands for publishing results, accounts and the audit trail: `kaoping publish …`, `kaoping user …`,
 `kaoping audit`.
 
-They are thin: each opens the store, runs one function of ``kaoping.store.publishing`` / ``users`` /
-``audit`` in one transaction and prints the outcome, so the CLI and the REST API follow exactly the same
-rules (a draft cannot be published unreviewed from either).  Passwords are read from stdin or a hidden
+They are thin: each opens the store, runs one use case (``kaoping.app.publish``) or store function
+(``users``, ``audit``) in one transaction and prints the outcome, so the CLI and the REST API follow
+exactly the same rules (a draft cannot be published unreviewed from either); a refused use case is an
+exit code 2 with its message.  Passwords are read from stdin or a hidden
 prompt, never from argv — argv is visible to every user of the machine in ``ps`` and shell history.
 """
 
@@ -30,6 +31,7 @@ DbOption = Annotated[
 ]
 ActorOption = Annotated[str | None, typer.Option(help="who does this, for the audit trail (default: login name)")]
 STATUS_STYLE = {"draft": "yellow", "reviewed": "cyan", "published": "bold green", "superseded": "dim"}
+"""How ``kaoping publish list`` colours each result status (draft, reviewed, published, superseded)."""
 
 
 class AuditFormat(StrEnum):
@@ -51,17 +53,16 @@ def _session(db: str | None) -> Iterator[Session]:
     """One transaction on the store; a known error becomes exit 2 with its message (nothing committed)."""
     from kaoping.cli import fail
     from kaoping.engine.evaluate import UnsupportedPeriod
-    from kaoping.errors import InputErrors
+    from kaoping.errors import DomainError, InputErrors
     from kaoping.periods import PeriodError
     from kaoping.scheme import SchemeError
     from kaoping.store.db import open_store, transaction
-    from kaoping.store.publishing import PublishError
     from kaoping.store.users import UserError
 
     try:
         with transaction(open_store(db)) as session:
             yield session
-    except (PublishError, UserError, SchemeError) as exc:
+    except (DomainError, UserError, SchemeError) as exc:
         fail(str(exc))
     except (PeriodError, UnsupportedPeriod) as exc:
         fail(f"--period: {exc}")
@@ -80,8 +81,8 @@ def compute(
     db: DbOption = None,
 ) -> None:
     """Score a period from the store and keep it as a draft (replaces an unpublished draft)."""
+    from kaoping.app.publish import compute_draft
     from kaoping.cli import out_console
-    from kaoping.store.publishing import compute_draft
 
     with _session(db) as s:
         row = compute_draft(s, scheme=scheme, period=period, actor=_actor(actor), reason=reason)
@@ -97,8 +98,8 @@ def review_cmd(
     db: DbOption = None,
 ) -> None:
     """Mark a draft as reviewed (the check before publication)."""
+    from kaoping.app.publish import review
     from kaoping.cli import out_console
-    from kaoping.store.publishing import review
 
     with _session(db) as s:
         row = review(s, result_id, actor=_actor(actor))
@@ -113,8 +114,9 @@ def release(
     db: DbOption = None,
 ) -> None:
     """Publish a reviewed result: it is frozen from now on; an earlier published version is superseded."""
+    from kaoping.app.publish import publish
     from kaoping.cli import out_console
-    from kaoping.store.publishing import current, publish
+    from kaoping.store.publishing import current
     from kaoping.store.tables import PublishedResult
 
     with _session(db) as s:
@@ -170,7 +172,8 @@ def user_add(
 ) -> None:
     """Add an account; the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
     from kaoping.cli import fail, out_console
-    from kaoping.store.users import ROLE_NAMES, create_user
+    from kaoping.roles import ROLE_NAMES
+    from kaoping.store.users import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

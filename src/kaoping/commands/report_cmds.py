@@ -30,8 +30,8 @@ def _fail(message: str) -> NoReturn:
 
 def _load(scheme: str, period: str, data: Path | None, db: str | None) -> BulletinData:
     """Gather the bulletin's data, turning every kind of bad input into exit status 2 with its message."""
+    from kaoping.app.bulletins import bulletin_data
     from kaoping.cli import bad_input_exits
-    from kaoping.reports.data import bulletin_data
 
     with bad_input_exits(scheme):
         return bulletin_data(scheme, period, data=data, db=db)

@@ -23,10 +23,12 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kaoping.app import publish as publishing
 from kaoping.demo import bulk, cases_data, city, facts_data, photos
 from kaoping.demo.city import INSPECTORS, SCHEME, THIRD_PARTY, UNITS
 from kaoping.facts import FILE_NAMES, Facts
-from kaoping.store import publishing
+from kaoping.roles import Role
+from kaoping.statuses import AppealStatus, ResultStatus
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
@@ -48,7 +50,7 @@ Progress = Callable[[str, int, int], None]
 class DemoLogin:
     username: str
     password: str
-    role: str
+    role: Role
     display_name: str
     unit_id: str | None
 
@@ -73,17 +75,17 @@ class DemoError(RuntimeError):
 def demo_logins() -> list[DemoLogin]:
     """One account per role (a 督查员 per inspector, a 被考评单位 per unit), all with DEMO_PASSWORD."""
     logins = [
-        DemoLogin(ADMIN, DEMO_PASSWORD, "admin", f"{city.CITY}城市管理考评办", None),
-        DemoLogin(DEPARTMENT[0], DEMO_PASSWORD, "department", DEPARTMENT[1], None),
-        *(DemoLogin(u, DEMO_PASSWORD, "inspector", name, None) for u, name in INSPECTORS),
-        DemoLogin(THIRD[0], DEMO_PASSWORD, "third_party", THIRD[1], None),
+        DemoLogin(ADMIN, DEMO_PASSWORD, Role.ADMIN, f"{city.CITY}城市管理考评办", None),
+        DemoLogin(DEPARTMENT[0], DEMO_PASSWORD, Role.DEPARTMENT, DEPARTMENT[1], None),
+        *(DemoLogin(u, DEMO_PASSWORD, Role.INSPECTOR, name, None) for u, name in INSPECTORS),
+        DemoLogin(THIRD[0], DEMO_PASSWORD, Role.THIRD_PARTY, THIRD[1], None),
     ]
-    logins += [DemoLogin(u.username, DEMO_PASSWORD, "unit", u.name, u.unit_id) for u in UNITS]
+    logins += [DemoLogin(u.username, DEMO_PASSWORD, Role.UNIT, u.name, u.unit_id) for u in UNITS]
     return logins
 
 
-def _parts(role: str) -> list[str]:
-    return {"department": ["部门考评"], "inspector": ["日常巡查"], "third_party": ["第三方测评"]}.get(role, [])
+def _parts(role: Role) -> list[str]:
+    return {Role.DEPARTMENT: ["部门考评"], Role.INSPECTOR: ["日常巡查"], Role.THIRD_PARTY: ["第三方测评"]}.get(role, [])
 
 
 def build_demo(
@@ -151,7 +153,7 @@ def existing_demo(url: str) -> DemoCity | None:
             rows = s.execute(
                 select(PublishedResult.period).where(
                     PublishedResult.scheme == SCHEME,
-                    PublishedResult.status == publishing.PUBLISHED,
+                    PublishedResult.status == ResultStatus.PUBLISHED,
                 )
             )
             published = sorted((p for (p,) in rows), key=lambda p: (p[:4], _period_order(p)))
@@ -297,7 +299,7 @@ def _appeals(s: Session, year: int) -> None:
                 period=f"{year}-Q3",
                 target=f"deductions:{d.id}",
                 text=f"{d.date:%m月%d日}{d.location}“{d.problem}”一项，系商户临时卸货，督查当时已现场整改，申请撤销该项扣分。",
-                status="open",
+                status=AppealStatus.OPEN,
                 created_at=stamp,
                 created_by=worst.username,
                 answer="",

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from kaoping.demo.build import DEMO_PASSWORD, PUBLISHED_QUARTERS, DemoCity, build_demo, existing_demo
 from kaoping.demo.city import UNITS
-from kaoping.store.users import ROLE_NAMES
+from kaoping.roles import Role
 
 DEFAULT_DB = Path("kaoping-demo.db")
 PAGES = (
@@ -102,13 +102,13 @@ def logins_table(demo: DemoCity) -> Table:
     table = Table(title=f"Demo logins — password {DEMO_PASSWORD} for every account (demo only)", title_justify="left")
     for col in ("role", "角色", "username", "name", "unit"):
         table.add_column(col)
-    table.add_row("public", ROLE_NAMES["public"], "(no login)", "anyone", "/public")
-    units = [login for login in demo.logins if login.role == "unit"]
+    table.add_row(Role.PUBLIC, Role.PUBLIC.label, "(no login)", "anyone", "/public")
+    units = [login for login in demo.logins if login.role == Role.UNIT]
     for login in demo.logins:
-        if login.role == "unit" and login is not units[0]:
+        if login.role == Role.UNIT and login is not units[0]:
             continue
-        table.add_row(login.role, ROLE_NAMES[login.role], login.username, login.display_name, login.unit_id or "")
+        table.add_row(login.role, login.role.label, login.username, login.display_name, login.unit_id or "")
     if len(units) > 1:
         others = ", ".join(f"{u.username} ({u.unit_id})" for u in units[1:])
-        table.add_row("unit", ROLE_NAMES["unit"], "…", "every other unit", others)
+        table.add_row(Role.UNIT, Role.UNIT.label, "…", "every other unit", others)
     return table

@@ -1,48 +1,44 @@
-"""Publishing a period's results (结果发布): computed as a draft, reviewed, then published — and frozen.
+"""Published results in the store (结果发布): the versions of a period, the scheme texts they were computed
+with, and the freeze.
 
 A published ranking decides rewards and is read by the public, so it must not drift when someone fixes
-a fact row afterwards: the document stored at publication is what ``current()`` returns for ever.  A
-mistake found later is fixed by a *correction* — a new version computed with a reason, reviewed and
-published, which supersedes the old one; the old one stays stored and visible, so anyone can see what
-was published when and why it changed.  Each step leaves an audit event (who, when, why).
+a fact row afterwards: the document stored at publication is what ``current()`` returns for ever.  The
+workflow that makes versions (compute → review → publish, corrections) is the use case
+:mod:`kaoping.app.publish`; what stays here is what holds whoever writes: the ORM refuses any change to a
+published or superseded row (the one step published → superseded aside) and refuses to delete one.
 
-Scoring uses the scheme text stored in ``scheme_versions`` (exact text, sha256) rather than the file on
-disk, so a result can always be traced to the rules it was computed with.  Functions take the caller's
-session and only flush: the caller's transaction commits the result and its audit rows together.
+Scheme texts are kept in ``scheme_versions`` (exact text, sha256), so a result can always be traced to the
+rules it was computed with.  Functions take the caller's session and only flush.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session
 
-from kaoping.output.document import result_document
+from kaoping.errors import Conflict, NotFound
 from kaoping.periods import parse_period
 from kaoping.scheme import parse_scheme, scheme_text
-from kaoping.service import score_facts
-from kaoping.store.audit import AuditWriter, now
-from kaoping.store.facts import load_facts
+from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
+from kaoping.store.audit import now
 from kaoping.store.tables import PublishedResult, SchemeVersion
 
-DRAFT, REVIEWED, PUBLISHED, SUPERSEDED = "draft", "reviewed", "published", "superseded"
-OPEN = (DRAFT, REVIEWED)
-"""Not yet published: may be recomputed (replaced in place) while the office is still checking it."""
-FROZEN = (PUBLISHED, SUPERSEDED)
-"""Never modified again — except the one step published → superseded when a correction is published."""
+DRAFT, REVIEWED, PUBLISHED, SUPERSEDED = tuple(ResultStatus)
+OPEN = OPEN_RESULTS
+FROZEN = FROZEN_RESULTS
 TABLE = "published_results"
 
 
-class PublishError(ValueError):
-    """A publishing step that the workflow does not allow (the message says what to do instead)."""
+class PublishError(Conflict, ValueError):
+    """A publishing step that the workflow or the freeze does not allow (the message says what to do instead)."""
 
 
-class UnknownResult(PublishError):
-    """No published_results row with the given id (an API can answer 404 instead of 409)."""
+class UnknownResult(PublishError, NotFound):
+    """No published_results row with the given id (answered as not found, not as a conflict)."""
 
 
 # --- scheme versions ---------------------------------------------------------------------------------
@@ -80,138 +76,15 @@ def _scheme_name(name_or_path: str) -> str:
     return name_or_path
 
 
-# --- the workflow ------------------------------------------------------------------------------------
+# --- reading -----------------------------------------------------------------------------------------
 
 
-def _label(row: PublishedResult) -> str:
-    return f"{row.scheme} {row.period} v{row.version} (id {row.id})"
-
-
-def _key(row: PublishedResult) -> str:
-    return f"{row.scheme}/{row.period}/v{row.version}"
-
-
-def _digest(document: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def _event(session: Session, action: str, row: PublishedResult, actor: str, **extra: Any) -> None:
-    """One audit event for ``row``; the detail carries a digest of the document, not the document."""
-    audit = AuditWriter(session, actor, reason=row.reason)
-    detail: dict[str, Any] = {
-        "id": row.id,
-        "scheme": row.scheme,
-        "period": row.period,
-        "version": row.version,
-        "status": row.status,
-        "scheme_version_id": row.scheme_version_id,
-        "document_sha256": _digest(row.document),
-        **extra,
-    }
-    audit.event(action, TABLE, _key(row), period=row.period, detail=detail)
-    audit.flush()
-
-
-def compute_draft(session: Session, *, scheme: str, period: str, actor: str, reason: str = "") -> PublishedResult:
-    """Score ``period`` from the facts in the store and keep the document as a draft.
-
-    The draft gets version 1 + the highest version of (scheme, period).  An unpublished draft or reviewed
-    result of the same scheme and period is replaced in place (same row, same version, back to draft —
-    it must be reviewed again, since its numbers may have changed).  Once a version has been published a
-    new draft is a correction and needs a ``reason`` (it is shown to everyone next to the new version).
-
-    Raises PublishError for a correction without reason; SchemeError, PeriodError, UnsupportedPeriod or
-    InputErrors when the scheme, the period or the stored facts cannot be scored.
-    """
-    reason = reason.strip()
-    period_text = str(parse_period(period))
-    stored = store_scheme(session, scheme, actor=actor)
-    name = stored.name
-    existing = versions(session, scheme=name, period=period_text)
-    published = [r for r in existing if r.status in FROZEN]
-    if published and not reason:
-        raise PublishError(
-            f"{name} {period_text} already has published v{published[0].version}; a new draft is a correction "
-            "and needs a reason (更正原因)"
-        )
-    parsed = parse_scheme(stored.text, f"store:{name}@{stored.sha256[:12]}")
-    document = result_document(parsed, score_facts(parsed, load_facts(session, parsed), period_text))
-    row = next((r for r in existing if r.status in OPEN), None)
-    action = "draft"
-    if row is None:
-        row = PublishedResult(
-            scheme=name,
-            period=period_text,
-            version=1 + max((r.version for r in existing), default=0),
-        )
-        session.add(row)
-    else:
-        action = "redraft"
-    row.scheme_version_id = stored.id
-    row.status = DRAFT
-    row.document = document
-    row.reason = reason
-    row.created_at = now()
-    row.created_by = actor
-    row.reviewed_by = None
-    session.flush()
-    _event(session, action, row, actor)
-    return row
-
-
-def _get(session: Session, result_id: int) -> PublishedResult:
+def get(session: Session, result_id: int) -> PublishedResult:
+    """The published_results row ``result_id`` in any status (:class:`UnknownResult` if there is none)."""
     row = session.get(PublishedResult, result_id)
     if row is None:
         raise UnknownResult(f"no result with id {result_id}")
     return row
-
-
-def _wrong_status(row: PublishedResult, step: str, wanted: str) -> PublishError:
-    hint = {
-        DRAFT: "review it first",
-        REVIEWED: "it is already reviewed; publish it",
-        PUBLISHED: "it is frozen; to change it compute a correction (a new draft with a reason)",
-        SUPERSEDED: "it was replaced by a later version and is frozen",
-    }[row.status]
-    return PublishError(f"cannot {step} {_label(row)}: it is {row.status}, only a {wanted} result can be; {hint}")
-
-
-def review(session: Session, result_id: int, *, actor: str) -> PublishedResult:
-    """Mark a draft as checked (draft → reviewed): publication needs this second look."""
-    row = _get(session, result_id)
-    if row.status != DRAFT:
-        raise _wrong_status(row, "review", DRAFT)
-    row.status = REVIEWED
-    row.reviewed_by = actor
-    session.flush()
-    _event(session, "review", row, actor)
-    return row
-
-
-def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
-    """Publish a reviewed result (reviewed → published), freezing it.
-
-    The version published before it (if any) becomes superseded — kept and listed, never deleted — and
-    the audit event is ``correct`` (with the correction's reason) instead of ``publish``.
-    """
-    row = _get(session, result_id)
-    if row.status != REVIEWED:
-        raise _wrong_status(row, "publish", REVIEWED)
-    previous = current(session, scheme=row.scheme, period=row.period)
-    if previous is not None:
-        previous.status = SUPERSEDED
-    row.status = PUBLISHED
-    row.published_at = now()
-    row.published_by = actor
-    session.flush()
-    if previous is None:
-        _event(session, "publish", row, actor)
-    else:
-        _event(session, "correct", row, actor, supersedes=previous.version, supersedes_id=previous.id)
-    return row
-
-
-# --- reading -----------------------------------------------------------------------------------------
 
 
 def versions(session: Session, *, scheme: str, period: str) -> list[PublishedResult]:

@@ -17,21 +17,27 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaoping.roles import ROLE_NAMES, ROLES, Role
 from kaoping.store.tables import Unit, User
 
-ROLES = ("admin", "department", "inspector", "third_party", "unit", "public")
-ROLE_NAMES = {
-    "admin": "考评办",
-    "department": "考评部门",
-    "inspector": "督查员",
-    "third_party": "第三方机构",
-    "unit": "被考评单位",
-    "public": "公众",
-}
-PARTS_REQUIRED = ("department", "third_party")
+__all__ = [
+    "MIN_PASSWORD",
+    "PARTS_ALLOWED",
+    "PARTS_REQUIRED",
+    "ROLES",
+    "ROLE_NAMES",
+    "UserError",
+    "authenticate",
+    "create_user",
+    "get_user",
+    "hash_password",
+    "verify_password",
+]
+
+PARTS_REQUIRED = (Role.DEPARTMENT, Role.THIRD_PARTY)
 """Roles that score only some parts: an account of these roles without parts would be useless or, worse,
 be mistaken for an unrestricted one."""
-PARTS_ALLOWED = (*PARTS_REQUIRED, "inspector")
+PARTS_ALLOWED = (*PARTS_REQUIRED, Role.INSPECTOR)
 """督查员 may optionally be limited to parts; for the other roles parts mean nothing and are refused."""
 MIN_PASSWORD = 8
 
@@ -85,7 +91,7 @@ def create_user(
     if role not in ROLES:
         known = ", ".join(f"{r} ({ROLE_NAMES[r]})" for r in ROLES)
         raise UserError(f"role: unknown role '{role}'; roles: {known}")
-    if role == "unit":
+    if role == Role.UNIT:
         if not unit_id:
             raise UserError("unit_id: role 'unit' (被考评单位) needs the unit it belongs to")
         if session.get(Unit, unit_id) is None:
@@ -106,7 +112,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         display_name=display_name,
-        unit_id=unit_id if role == "unit" else None,
+        unit_id=unit_id if role == Role.UNIT else None,
         parts=clean_parts,
         active=True,
     )

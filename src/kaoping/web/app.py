@@ -1,7 +1,10 @@
 """What every page needs: the templates, the static files, who is looking, and the Chinese labels.
 
 Kept apart from the routes (``pages.py``) so route code reads as "load, check, render" and the page
-plumbing is written once.  Static assets (htmx, ECharts) are served from this package, never from a CDN:
+plumbing is written once.  Pages are guarded by the API's policy table (:mod:`kaoping.app.policy`): each
+declares ``require_page(Perm.X)``, and a refusal — from that dependency or from a use case — is answered
+here, once: an anonymous reader is sent to sign in, a signed-in one gets the Chinese 403 page.  The header's
+links are derived from the same table.  Static assets (htmx, ECharts) are served from this package, never from a CDN:
 offices often run on networks without internet access, and a page must not depend on a third party.
 """
 
@@ -12,15 +15,18 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from kaoping.api.auth import ANONYMOUS, BearerDep, Principal, current_principal
 from kaoping.api.context import CtxDep, SessionDep
+from kaoping.app.policy import Perm, allowed, holders
 from kaoping.engine.phrases import flag_label
+from kaoping.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from kaoping.roles import ROLE_NAMES, Role
 from kaoping.scheme.model import Scheme
-from kaoping.store.users import ROLE_NAMES
+from kaoping.statuses import RESULT_STATUS_NAMES
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +40,7 @@ def flag_filter(code: str, scheme: object = None) -> str:
 
 templates.env.filters["flag"] = flag_filter
 
-STATUS_NAMES = {"draft": "草稿", "reviewed": "已审核", "published": "已发布", "superseded": "已被更正"}
+STATUS_NAMES = RESULT_STATUS_NAMES
 
 
 def viewer(request: Request, session: SessionDep, ctx: CtxDep, bearer: BearerDep) -> Principal:
@@ -52,22 +58,89 @@ def viewer(request: Request, session: SessionDep, ctx: CtxDep, bearer: BearerDep
 ViewerDep = Annotated[Principal, Depends(viewer)]
 
 
-NAV: dict[str, tuple[tuple[str, str], ...]] = {
-    "admin": (("综合看板", "/dashboard"), ("数据录入", "/entry"), ("考评方案", "/schemes")),
-    "department": (("数据录入", "/entry"), ("考评方案", "/schemes")),
-    "inspector": (("数据录入", "/entry"), ("考评方案", "/schemes")),
-    "third_party": (("数据录入", "/entry"), ("考评方案", "/schemes")),
-    "unit": (("本单位", "/units/{unit_id}"), ("考评方案", "/schemes")),
-    "public": (("考评方案", "/schemes"),),
-}
-"""The header's links by role: each role is shown only the pages it may open (the pages check again)."""
+class PageRefused(Exception):
+    """A page that answers with a refusal instead of itself: raised by :func:`require_page` or by a page
+    for a use case's refusal, answered by :func:`refusal` (installed by :func:`install_refusals`)."""
+
+    def __init__(self, who: Principal, error: DomainError, message: str = "") -> None:
+        super().__init__(str(error))
+        self.who = who
+        self.error = error
+        self.message = message
+
+
+def require_page(perm: Perm) -> Any:
+    """The dependency a page declares: who is looking, if their role holds ``perm`` (else a refusal)."""
+
+    def dependency(who: ViewerDep) -> Principal:
+        if allowed(who.role, perm):
+            return who
+        error = Forbidden(f"role '{who.role}' may not open this page", signed_in=who.authenticated)
+        raise PageRefused(who, error, f"此页面仅限{holders(perm)}使用。")
+
+    dependency.__name__ = f"page_{perm.name.lower()}"
+    return Depends(dependency)
+
+
+def sign_in(request: Request) -> RedirectResponse:
+    """To the sign-in form, coming back here (path and query) afterwards."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+_REFUSAL_PAGES: tuple[tuple[type[DomainError], int, str], ...] = (
+    (Forbidden, 403, "无权访问"),
+    (NotFound, 404, "未找到"),
+    (Invalid, 422, "无法处理"),
+    (Conflict, 409, "无法完成"),
+)
+
+
+def refusal(request: Request, who: Principal, error: DomainError, message: str = "") -> Response:
+    """The pages' one answer to a refused use case: sign-in for an anonymous reader lacking a permission,
+    else a Chinese error page with the status the API would give."""
+    if isinstance(error, Forbidden) and not error.signed_in:
+        return sign_in(request)
+    code, title = next(((c, t) for kind, c, t in _REFUSAL_PAGES if isinstance(error, kind)), (400, "无法处理"))
+    return error_page(request, who, code, title, message or ("此页面不对本账号开放。" if code == 403 else str(error)))
+
+
+async def _page_refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageRefused)
+    return refusal(request, exc.who, exc.error, exc.message)
+
+
+def install_refusals(app: FastAPI) -> None:
+    """Answer :class:`PageRefused` wherever a page raises it."""
+    app.add_exception_handler(PageRefused, _page_refused)
+
+
+NAV: tuple[tuple[str, str, Perm], ...] = (
+    ("考评结果公示", "/public", Perm.OPEN),
+    ("综合看板", "/dashboard", Perm.DASHBOARD),
+    ("数据录入", "/entry", Perm.ENTRY),
+    ("本单位", "/units/{unit_id}", Perm.EXPLAIN),
+    ("考评方案", "/schemes", Perm.OPEN),
+)
+"""The header's links with the permission each page declares: a role is shown the pages it may open."""
 
 
 def nav_links(who: Principal) -> list[tuple[str, str]]:
-    """(label, href) of the header links for ``who``; a unit's own page is filled in with its unit id."""
-    links = [("考评结果公示", "/public")]
-    links += [(label, href.replace("{unit_id}", who.unit_id or "")) for label, href in NAV.get(who.role, ())]
-    return links
+    """(label, href) of the header links for ``who``; a unit's own page only for an account with a unit."""
+    return [
+        (label, href.replace("{unit_id}", who.unit_id or ""))
+        for label, href, perm in NAV
+        if allowed(who.role, perm) and ("{unit_id}" not in href or who.unit_id)
+    ]
+
+
+def landing_pages() -> dict[str, str]:
+    """Where each role lands after signing in: its first header link beyond the open pages (``{unit_id}``
+    filled in by the sign-in page), else the public ranking."""
+    return {
+        role: next((href for _, href, perm in NAV if perm != Perm.OPEN and allowed(role, perm)), "/public")
+        for role in Role
+    }
 
 
 def render(request: Request, name: str, who: Principal, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -3,14 +3,15 @@
 It shows *current* numbers from the store (``results.scored``, cached by data version), not only what was
 published: the office watches a period while its facts come in, then publishes it from the period page.
 A year of trend points is a dozen cached results over one loaded copy of the facts, so a busy store is not
-re-read per chart.  Numbers are shaped in ``dashboard_data`` (pure, unit-tested); this module loads,
-checks who is asking and renders.  Routes are plain ``def``: scoring blocks, FastAPI runs them in a thread.
+re-read per chart.  Numbers are shaped in ``dashboard_data`` (pure, unit-tested); this module loads and
+renders, behind ``Perm.DASHBOARD`` of the policy table.  Routes are plain ``def``: scoring blocks, FastAPI
+runs them in a thread.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -18,18 +19,21 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
+from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
+from kaoping.app.policy import Perm
 from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.scheme import Scheme
 from kaoping.store import publishing
 from kaoping.store.tables import CaseRow, DeductionRow, HonorRow, NoticeRow, RankRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_data as dd
-from kaoping.web.app import ViewerDep, error_page, render
-from kaoping.web.pages import _admin_only
+from kaoping.web.app import error_page, render, require_page
 from kaoping.web.results import evaluated_kinds, scored, try_scored
 
 router = APIRouter(include_in_schema=False)
+Office = Annotated[Principal, require_page(Perm.DASHBOARD)]
+"""The dashboard is the office's (考评办): anonymous readers sign in, other roles get the 403 page."""
 
 
 def fact_months(session: Session, scheme: Scheme) -> set[int]:
@@ -80,7 +84,7 @@ def dashboard_home(
     request: Request,
     session: SessionDep,
     ctx: CtxDep,
-    who: ViewerDep,
+    who: Office,
     scheme: str = "",
     kind: str = "",
     period: str = "",
@@ -91,9 +95,6 @@ def dashboard_home(
     A changed kind arrives with a period of the old kind (no JavaScript needed): the period of the new
     kind holding it is shown.  A changed scheme starts at that scheme's latest period with data.
     """
-    refused = _admin_only(request, who)
-    if refused is not None:
-        return refused
     if not ctx.schemes:
         return error_page(request, who, 404, "未找到考评方案", "本系统尚未配置考评方案。")
     name = scheme if scheme in ctx.schemes else next(iter(ctx.schemes))
@@ -156,11 +157,8 @@ def _formatter(scheme: Scheme) -> Any:
 
 
 @router.get("/dashboard/{scheme}/{period}")
-def dashboard(request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
+def dashboard(request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: Office) -> Response:
     """One period of one scheme, computed from the store's current facts."""
-    refused = _admin_only(request, who)
-    if refused is not None:
-        return refused
     office = ctx.schemes.get(scheme)
     try:
         chosen = parse_period(period)

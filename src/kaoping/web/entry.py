@@ -18,7 +18,7 @@ import hmac
 import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -27,14 +27,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from kaoping.api import factrows
 from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, Principal, csrf_token, fingerprint, principal_of
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
+from kaoping.app import facts
+from kaoping.app.policy import Perm, allowed, holders
+from kaoping.errors import Forbidden
 from kaoping.io.templates import TemplateLists, write_template
 from kaoping.scheme.model import ScoreBonus, Source
 from kaoping.store.facts import TABLES
 from kaoping.store.users import get_user
-from kaoping.web.app import ViewerDep, download, error_page, render
+from kaoping.web.app import PageRefused, download, error_page, render, require_page
 from kaoping.web.entry_forms import (
     KIND_NAMES,
     LABELS,
@@ -49,21 +51,15 @@ from kaoping.web.entry_upload import MAX_BYTES, UPLOAD_PATH, Outcome, display_na
 from kaoping.web.scheme_text import num
 
 router = APIRouter(include_in_schema=False)
+ENTRY_ONLY = f"数据录入仅限{holders(Perm.ENTRY)}使用。"
+Writer = Annotated[Principal, require_page(Perm.ENTRY)]
+"""Who may open 数据录入: the roles that write some kind of fact (``Perm.ENTRY`` of the policy table)."""
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_LIMIT = 20
 IMPORT_STATUS = {"imported": "已导入", "already imported": "此前已导入，跳过", "absent": "无此表"}
 _FORM_SLACK = 256 * 1024
 """Room for the multipart framing and the other fields on top of the file's :data:`MAX_BYTES`."""
-
-
-def _refuse(request: Request, who: Principal) -> Response | None:
-    """Anonymous readers sign in first; accounts that write no facts (units, the public) get a 403 page."""
-    if not who.authenticated:
-        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
-    if not writable_kinds(who.role):
-        return error_page(request, who, 403, "无权访问", "数据录入仅限考评办、考评部门、督查员和第三方机构使用。")
-    return None
 
 
 def _cell(value: Any) -> str:
@@ -81,7 +77,7 @@ def _cell(value: Any) -> str:
 def recent_rows(session: Session, who: Principal, kind: str) -> list[dict[str, str]]:
     """The newest rows this account inserted or updated (by the audit trail, as ``GET /api/<kind>``)."""
     table: Any = TABLES[kind]
-    stmt = factrows.query_rows(kind, unit_id=None, period=None, written_by=who.actor, limit=RECENT_LIMIT, offset=0)
+    stmt = facts.query_rows(kind, unit_id=None, period=None, written_by=who.actor, limit=RECENT_LIMIT, offset=0)
     stmt = stmt.order_by(None).order_by(table.id.desc())
     return [{"id": str(r.id)} | {c: _cell(getattr(r, c)) for c in RECENT_COLUMNS[kind]} for r in session.scalars(stmt)]
 
@@ -125,20 +121,14 @@ def _labels() -> dict[str, Any]:
 
 
 @router.get("/entry")
-def entry_page(request: Request, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
+def entry_page(request: Request, session: SessionDep, ctx: CtxDep, who: Writer) -> Response:
     """The forms and the upload for the kinds this account may write, and what it entered lately."""
-    refused = _refuse(request, who)
-    if refused is not None:
-        return refused
     return _page(request, session, ctx, who)
 
 
 @router.get("/entry/recent/{kind}")
-def entry_recent(request: Request, kind: str, session: SessionDep, who: ViewerDep) -> Response:
+def entry_recent(request: Request, kind: str, session: SessionDep, who: Writer) -> Response:
     """The "recently entered" table of one kind, re-read by the page after a form saved a row."""
-    refused = _refuse(request, who)
-    if refused is not None:
-        return refused
     if kind not in writable_kinds(who.role):
         return error_page(request, who, 404, "未找到", f"本账号不能录入 {kind}。")
     rows = recent_rows(session, who, kind)
@@ -147,7 +137,7 @@ def entry_recent(request: Request, kind: str, session: SessionDep, who: ViewerDe
 
 def template_lists(who: Principal, ctx: ApiContext, units: list[str]) -> TemplateLists:
     """The template's drop-downs: the store's units, the schemes' groups, the parts this account may name."""
-    canonical = factrows.canonical_names(ctx)
+    canonical = facts.canonical_names(ctx)
     scores: list[str] = []
     deductions: list[str] = []
     groups: list[str] = []
@@ -165,11 +155,8 @@ def template_lists(who: Principal, ctx: ApiContext, units: list[str]) -> Templat
 
 
 @router.get("/entry/template.xlsx")
-def entry_template(request: Request, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
+def entry_template(request: Request, session: SessionDep, ctx: CtxDep, who: Writer) -> Response:
     """The Excel template of ``kaoping template``, with this store's units and this account's parts."""
-    refused = _refuse(request, who)
-    if refused is not None:
-        return refused
     units = [unit_id for unit_id, _ in unit_options(session)]
     lists = template_lists(who, ctx, units)
     with tempfile.TemporaryDirectory(prefix="kaoping-template-") as folder:
@@ -209,9 +196,8 @@ def _upload(request: Request, ctx: ApiContext, token: str, upload: UploadFile | 
         who = _form_principal(request, session, token)
         if isinstance(who, Response):
             return who
-        refused = _refuse(request, who)
-        if refused is not None:
-            return refused
+        if not allowed(who.role, Perm.ENTRY):
+            raise PageRefused(who, Forbidden("may not enter data", signed_in=True), ENTRY_ONLY)
         filename = display_name(upload.filename if upload is not None else "")
         if upload is None or not filename:
             outcome = Outcome(filename, status=422, message="请选择要上传的 Excel 或 CSV 文件。")

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext
-from kaoping.api.factrows import canonical_names
-from kaoping.api.roles import DEPARTMENT, THIRD_PARTY, WRITE_KIND_PERMS, Perm, allowed, part_allowed
+from kaoping.api.roles import WRITE_KIND_PERMS, Perm, allowed, part_allowed
+from kaoping.app.facts import canonical_names
+from kaoping.app.policy import scores_as_organisation
 from kaoping.facts.kinds import ENTRY_ORDER, KINDS
 from kaoping.io.templates import HINTS
 from kaoping.scheme.model import DeductionsLeaf, ItemLeaf, ScoreBonus, ScoresLeaf, Source
@@ -177,7 +178,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
     for kind in writable_kinds(who.role):
         if kind == "scores":
             names, items = _score_parts(who, ctx)
-            scorer = who.role in (DEPARTMENT, THIRD_PARTY)
+            scorer = scores_as_organisation(who)
             source = _f("source", readonly=scorer, value=who.scorer_name if scorer else "", placeholder="评分单位")
             fields: tuple[Field, ...] = (
                 _f("period", required=True, placeholder="2024-Q2 / 2024-05"),

@@ -2,7 +2,8 @@
 
 Public pages read only what was *published* (``publishing.current``): the frozen document, never a
 fresh computation, so what a citizen sees is exactly what the office released.  Bulletins are built
-from the store on request, like ``kaoping report --db``, so the office always downloads current facts.
+from the store on request (:mod:`kaoping.app.bulletins`, in the request's session), like
+``kaoping report --db``, so the office always downloads current facts.
 Routes are plain ``def``: scoring and PDF rendering block, so FastAPI runs them in its thread pool.
 """
 
@@ -11,21 +12,36 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
+from kaoping.app import bulletins
+from kaoping.app.context import AppContext
+from kaoping.app.policy import Perm
 from kaoping.errors import InputErrors
-from kaoping.reports.data import BulletinData, bulletin_data
+from kaoping.reports.data import BulletinData
+from kaoping.statuses import ResultStatus
 from kaoping.store import publishing
 from kaoping.store.tables import PublishedResult
-from kaoping.web.app import ViewerDep, download, error_page, mount_static, render
+from kaoping.web.app import (
+    ViewerDep,
+    download,
+    error_page,
+    install_refusals,
+    landing_pages,
+    mount_static,
+    render,
+    require_page,
+)
 
 router = APIRouter(include_in_schema=False)
+Office = Annotated[Principal, require_page(Perm.PERIODS)]
+"""考评办's pages: the period page and its bulletin downloads."""
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,10 +91,10 @@ def public_index(request: Request, session: SessionDep, who: ViewerDep) -> Respo
 def public_period(request: Request, scheme: str, period: str, session: SessionDep, who: ViewerDep) -> Response:
     """The published ranking; earlier (superseded) versions are named so a correction is never hidden."""
     rows = _versions(session, scheme, period) or []
-    current = next((r for r in rows if r.status == publishing.PUBLISHED), None)
+    current = next((r for r in rows if r.status == ResultStatus.PUBLISHED), None)
     if current is None:
         return error_page(request, who, 404, "未找到公示结果", f"{scheme} {period} 尚未发布考评结果。")
-    earlier = [r for r in rows if r.status == publishing.SUPERSEDED]
+    earlier = [r for r in rows if r.status == ResultStatus.SUPERSEDED]
     document = current.document
     return render(
         request,
@@ -94,23 +110,9 @@ def public_period(request: Request, scheme: str, period: str, session: SessionDe
     )
 
 
-def _admin_only(request: Request, who: Principal) -> Response | None:
-    """Anonymous readers are sent to sign in; signed-in non-admins are refused (403), not redirected."""
-    if not who.authenticated:
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    if who.role != "admin":
-        return error_page(request, who, 403, "无权访问", "此页面仅限考评办使用。")
-    return None
-
-
 @router.get("/periods/{scheme}/{period}")
-def period_page(
-    request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: ViewerDep
-) -> Response:
+def period_page(request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: Office) -> Response:
     """The office's view of one period: every version in any status, and the bulletin downloads."""
-    refused = _admin_only(request, who)
-    if refused is not None:
-        return refused
     rows = _versions(session, scheme, period)
     if rows is None or scheme not in ctx.schemes:
         return error_page(request, who, 404, "未找到考评期", f"没有考评方案 {scheme} 的考评期 {period}。")
@@ -121,21 +123,19 @@ def _bulletin(
     request: Request,
     scheme: str,
     period: str,
-    ctx: CtxDep,
-    who: Principal,
+    page: tuple[Session, AppContext, Principal],
     suffix: str,
     media_type: str,
     write: Callable[[BulletinData, Path], None],
 ) -> Response:
-    """Build the bulletin from the store and hand it over as a download (built in a temporary folder)."""
-    refused = _admin_only(request, who)
-    if refused is not None:
-        return refused
+    """Build the bulletin from the store (the request's session) and hand it over as a download (built in a
+    temporary folder)."""
+    session, ctx, who = page
     office = ctx.schemes.get(scheme)
     if office is None:
         return error_page(request, who, 404, "未找到考评方案", f"本系统未运行考评方案 {scheme}。")
     try:
-        data = bulletin_data(office.source, period, db=ctx.settings.db_url)
+        data = bulletins.from_store(session, office.scheme, period)
     except (ValueError, InputErrors) as exc:
         return error_page(request, who, 422, "无法生成通报", str(exc))
     with tempfile.TemporaryDirectory(prefix="kaoping-bulletin-") as folder:
@@ -146,29 +146,31 @@ def _bulletin(
 
 
 @router.get("/periods/{scheme}/{period}/bulletin.xlsx")
-def bulletin_xlsx(request: Request, scheme: str, period: str, ctx: CtxDep, who: ViewerDep) -> Response:
+def bulletin_xlsx(
+    request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: Office
+) -> Response:
     """The Excel bulletin (one sheet per group), for the office to edit or forward."""
     from kaoping.reports.xlsx_bulletin import write_xlsx
 
-    return _bulletin(request, scheme, period, ctx, who, ".xlsx", XLSX, write_xlsx)
+    return _bulletin(request, scheme, period, (session, ctx, who), ".xlsx", XLSX, write_xlsx)
 
 
 @router.get("/periods/{scheme}/{period}/bulletin.pdf")
-def bulletin_pdf(request: Request, scheme: str, period: str, ctx: CtxDep, who: ViewerDep) -> Response:
+def bulletin_pdf(request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: Office) -> Response:
     """The PDF bulletin as issued (imported lazily: WeasyPrint is slow to load)."""
     from kaoping.reports.pdf_bulletin import write_pdf
 
     def write(data: BulletinData, out: Path) -> None:
         write_pdf(data, out)
 
-    return _bulletin(request, scheme, period, ctx, who, ".pdf", "application/pdf", write)
+    return _bulletin(request, scheme, period, (session, ctx, who), ".pdf", "application/pdf", write)
 
 
 @router.get("/login")
 def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
     """The sign-in form; it posts to the API's login, which sets the session cookie these pages read."""
     target = next if next.startswith("/") and not next.startswith("//") else "/"
-    return render(request, "login.html", who, next=target)
+    return render(request, "login.html", who, next=target, landing=landing_pages())
 
 
 def mount_pages(app: FastAPI) -> None:
@@ -176,6 +178,7 @@ def mount_pages(app: FastAPI) -> None:
     from kaoping.web import dashboard, entry, scheme_view, unit_pages
 
     mount_static(app)
+    install_refusals(app)
     app.include_router(router)
     for area in (dashboard, unit_pages, entry, scheme_view):
         app.include_router(area.router)

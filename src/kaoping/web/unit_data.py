@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from kaoping.api.routes_appeals import first_publication
 from kaoping.facts import UNIT_FACTS, FactKind
 from kaoping.periods import Period, PeriodError, parse_period
+from kaoping.roles import Role
 from kaoping.store.facts import TABLES as FACT_TABLES
 from kaoping.store.tables import (
     Appeal,
@@ -188,7 +188,7 @@ def photos(session: Session, unit_id: str, targets: list[str]) -> dict[str, list
     names = {r.created_by for r in rows}
     roles = dict(session.execute(select(User.username, User.role).where(User.username.in_(names))).tuples().all())
     for r in rows:
-        photo = Photo(r.id, r.target, r.filename, r.created_at, r.created_by, roles.get(r.created_by) == "unit")
+        photo = Photo(r.id, r.target, r.filename, r.created_at, r.created_by, roles.get(r.created_by) == Role.UNIT)
         out.setdefault(r.target, []).append(photo)
     return out
 
@@ -201,20 +201,3 @@ def appeals(session: Session, unit_id: str, period: str | None = None, target: s
     if target is not None:
         stmt = stmt.where(Appeal.target == target)
     return list(session.scalars(stmt))
-
-
-@dataclass(frozen=True)
-class AppealWindow:
-    """申诉期: opens at the period's first publication and lasts ``days`` days."""
-
-    opens: datetime | None
-    closes: datetime | None
-    open_now: bool
-
-
-def appeal_window(session: Session, scheme: str, period: str, days: int, now: datetime) -> AppealWindow:
-    opened = first_publication(session, [scheme], period)
-    if opened is None:
-        return AppealWindow(None, None, False)
-    closes = opened + timedelta(days=days)
-    return AppealWindow(opened, closes, opened <= now <= closes)

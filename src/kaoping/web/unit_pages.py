@@ -1,40 +1,44 @@
 """被考评单位 pages: a unit's score explained down to the rows, its cases, rectification tasks and appeals.
 
-Who may look: the office (考评办) at any unit, a unit account at its own unit only — the same rule as the
-API's explanation (``Perm.EXPLAIN`` and ``unit_scope``), checked here because a page answers with a
-Chinese 403 page or a sign-in redirect instead of JSON.  Numbers are *current* (computed from the store,
+Who may look: the office (考评办) at any unit, a unit account at its own unit only — the API's rule for the
+explanation (``Perm.EXPLAIN`` and ``unit_scope`` of the policy table), answered as pages answer: a Chinese
+403 page or a sign-in redirect instead of JSON.  Numbers are *current* (computed from the store,
 like ``kaoping score --db``), so a unit sees the effect of a correction before it is published.
 Writes (evidence upload, appeals) go through the API from ``static/unit.js``; these routes only read.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
-from kaoping.api.roles import UNIT, Perm, allowed
 from kaoping.api.routes_evidence import MAX_BYTES
+from kaoping.app.appeals import appeal_window
+from kaoping.app.policy import Perm, unit_scope
 from kaoping.cases.lifecycle import LABELS
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import GroupResult, Line, UnitResult
-from kaoping.errors import InputErrors
+from kaoping.errors import Forbidden, InputErrors, NotFound
 from kaoping.periods import Period, PeriodError, parse_period, period_of
+from kaoping.statuses import APPEAL_STATUS_NAMES
 from kaoping.store.tables import CaseRow, DeductionRow, Unit
 from kaoping.web import unit_data as data
 from kaoping.web import unit_view as view
-from kaoping.web.app import ViewerDep, error_page, render
+from kaoping.web.app import PageRefused, error_page, render, require_page
 from kaoping.web.results import Scored, scored
 
 router = APIRouter(include_in_schema=False)
+Explainer = Annotated[Principal, require_page(Perm.EXPLAIN)]
+"""Who may open a unit's pages: 考评办, and a unit account (its own unit, checked by ``_unit``)."""
 
 STATUS_LABELS = {str(k): v for k, v in LABELS.items()}
-APPEAL_STATUS = {"open": "待答复", "accepted": "已采纳", "rejected": "未采纳", "answered": "已答复"}
+APPEAL_STATUS = APPEAL_STATUS_NAMES
 ACCEPT = "image/png,image/jpeg,image/webp"
 HELPERS: dict[str, Any] = {
     "pts": view.points_text,
@@ -57,16 +61,15 @@ class Refused(Exception):
         self.response = response
 
 
-def _unit(request: Request, who: Principal, session: SessionDep, unit_id: str) -> Unit:
-    """The unit, if ``who`` may see it: anonymous → sign in; another unit or another role → 403."""
-    if not who.authenticated:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise Refused(RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303))
-    if not allowed(who.role, Perm.EXPLAIN) or (who.role == UNIT and who.unit_id != unit_id):
-        raise Refused(error_page(request, who, 403, "无权访问", "此页面仅限考评办和本单位查看。"))
+def _unit(who: Principal, session: SessionDep, unit_id: str) -> Unit:
+    """The unit, if ``who`` may see it (the role was checked by the page's permission): another unit → 403."""
+    try:
+        unit_scope(who, unit_id, "see the unit page")
+    except Forbidden as exc:
+        raise PageRefused(who, exc, "此页面仅限考评办和本单位查看。") from None
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise Refused(error_page(request, who, 404, "未找到", "没有这个被考评单位。"))
+        raise PageRefused(who, NotFound("没有这个被考评单位。"))
     return unit
 
 
@@ -136,13 +139,13 @@ def unit_page(
     unit_id: str,
     session: SessionDep,
     ctx: CtxDep,
-    who: ViewerDep,
+    who: Explainer,
     scheme: str | None = None,
     period: str | None = None,
 ) -> Response:
     """The unit's score for one period, every point down to its rows; cases, 整改任务 and 申诉."""
     try:
-        unit = _unit(request, who, session, unit_id)
+        unit = _unit(who, session, unit_id)
         office = _office(request, who, ctx, scheme)
         span = data.data_range(session)
         now = ctx.settings.clock()
@@ -189,7 +192,7 @@ def unit_page(
         "rectify_days": days,
         "photos": data.photos(session, unit_id, targets),
         "appeals": data.appeals(session, unit_id, period=str(chosen)),
-        "window": data.appeal_window(session, office.scheme.scheme, str(chosen), ctx.settings.appeal_days, now),
+        "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
         **_cases_context(session, ctx, unit_id, chosen, 0, view.cited_ids(lines, "cases")),
     }
@@ -212,14 +215,14 @@ def unit_cases(
     unit_id: str,
     session: SessionDep,
     ctx: CtxDep,
-    who: ViewerDep,
+    who: Explainer,
     period: str,
     scheme: str | None = None,
     offset: int = Query(0, ge=0),
 ) -> Response:
     """More of the unit's cases: the rows alone for htmx's 更多 button, a whole page otherwise."""
     try:
-        unit = _unit(request, who, session, unit_id)
+        unit = _unit(who, session, unit_id)
         office = _office(request, who, ctx, scheme)
         chosen = _period(request, who, period)
         result = _scored(request, who, session, office, chosen)
@@ -242,11 +245,11 @@ def unit_cases(
 
 @router.get("/units/{unit_id}/cases/{case_id}")
 def case_page(
-    request: Request, unit_id: str, case_id: str, session: SessionDep, ctx: CtxDep, who: ViewerDep
+    request: Request, unit_id: str, case_id: str, session: SessionDep, ctx: CtxDep, who: Explainer
 ) -> Response:
     """One case with its whole timeline (every step, who and when; late and reworked steps marked)."""
     try:
-        unit = _unit(request, who, session, unit_id)
+        unit = _unit(who, session, unit_id)
     except Refused as refused:
         return refused.response
     row = session.scalar(select(CaseRow).where(CaseRow.case_id == case_id, CaseRow.unit_id == unit_id))
@@ -270,12 +273,12 @@ def deduction_page(
     row_id: int,
     session: SessionDep,
     ctx: CtxDep,
-    who: ViewerDep,
+    who: Explainer,
     scheme: str | None = None,
 ) -> Response:
     """One deduction: every field, the problem photos and rectification photos, upload and appeal forms."""
     try:
-        unit = _unit(request, who, session, unit_id)
+        unit = _unit(who, session, unit_id)
         office = _office(request, who, ctx, scheme)
         row = session.get(DeductionRow, row_id)
         if row is None or row.unit_id != unit_id:
@@ -298,7 +301,7 @@ def deduction_page(
         "problem_photos": [p for p in shots if not p.rectification],
         "rectification_photos": [p for p in shots if p.rectification],
         "appeals": data.appeals(session, unit_id, target=target),
-        "window": data.appeal_window(session, office.scheme.scheme, str(chosen), ctx.settings.appeal_days, now),
+        "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
     }
     return render(request, "unit_deduction.html", who, **HELPERS, **context)

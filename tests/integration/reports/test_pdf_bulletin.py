@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from kaoping.app.bulletins import bulletin_data
 from kaoping.engine.phrases import flag_label as flag_text
-from kaoping.reports.data import BulletinData, bulletin_data
+from kaoping.reports.data import BulletinData
 from kaoping.reports.pdf_bulletin import fmt_score, issue_number, write_pdf
 
 ROOT = Path(__file__).resolve().parents[3]

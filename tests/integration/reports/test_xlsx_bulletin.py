@@ -14,10 +14,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from kaoping.app.bulletins import bulletin_data
 from kaoping.commands import report_cmds
 from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
-from kaoping.reports.data import bulletin_data
 from kaoping.scheme import load_scheme
 from kaoping.service import score_folder
 

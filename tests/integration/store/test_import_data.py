@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from kaoping.app import imports as importer
+from kaoping.app.imports import ABSENT, ALREADY, IMPORTED, import_data
 from kaoping.cli import app
 from kaoping.errors import InputErrors
 from kaoping.facts import FILE_NAMES
 from kaoping.scheme import load_scheme
-from kaoping.store import importer
 from kaoping.store.db import open_store
 from kaoping.store.facts import TABLES
-from kaoping.store.importer import ABSENT, ALREADY, IMPORTED, import_data
 from kaoping.store.tables import AuditEntry, ImportBatch
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"

@@ -14,12 +14,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from kaoping.app.imports import import_data
 from kaoping.cli import app
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.io.readers import read_facts
 from kaoping.store.db import open_store
 from kaoping.store.facts import load_facts
-from kaoping.store.importer import import_data
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 CITY = EXAMPLES / "city-1000"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from kaoping.app.publish import compute_draft, publish, review
 from kaoping.cli import app
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.io.readers import read_facts
@@ -25,11 +26,8 @@ from kaoping.store.db import open_store, transaction
 from kaoping.store.publishing import (
     PublishError,
     UnknownResult,
-    compute_draft,
     current,
-    publish,
     published_periods,
-    review,
     store_scheme,
     versions,
 )

@@ -16,10 +16,10 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from kaoping.app.publish import compute_draft, publish, review
 from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
-from kaoping.store.publishing import compute_draft, publish, review
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
 

@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kaoping.app.publish import compute_draft, publish, review
 from kaoping.server import create_app
 from kaoping.service import score_store
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
-from kaoping.store.publishing import compute_draft, publish, review
 from kaoping.store.tables import CaseRow, CaseTransition, DeductionRow, Evidence, NoticeRow
 from kaoping.store.users import create_user
 from kaoping.web.i18n import catalog

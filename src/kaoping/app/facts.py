@@ -1,4 +1,7 @@
-"""Fact rows through the API: validated against the office's schemes, written by ``write_facts``, audited.
+"""Writing one fact row (录入一行): validated against the office's schemes, written by ``write_facts``, audited.
+
+The use case behind ``POST /api/<kind>``, the unit endpoints and the entry page's recent rows; it raises
+domain errors (invalid input with its problems, not found, conflict) that each edge answers its own way.
 
 A posted row becomes a one-row frame of the interchange schema (``_row`` 0: it has no spreadsheet row)
 and goes through the same ``write_facts`` as an import, so it is matched on its natural key (posting the
@@ -20,14 +23,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import polars as pl
-from fastapi import status
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kaoping.api.context import ApiContext
-from kaoping.api.errors import ApiProblem, problems_of, unprocessable
-from kaoping.api.models import InputProblem
+from kaoping.app.context import AppContext
+from kaoping.app.errors import Conflict, Invalid, NotFound, Problem, problems_of
+from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
 from kaoping.errors import InputErrors
@@ -55,8 +57,8 @@ def normalise(kind: str, values: dict[str, Any]) -> dict[str, Any]:
         try:
             values["period"] = str(parse_period(str(values["period"])))
         except PeriodError as exc:
-            problem = InputProblem(file=f"api:{kind}", row=0, column="period", message=str(exc))
-            raise unprocessable(str(exc), [problem]) from exc
+            problem = Problem(file=f"api:{kind}", row=0, column="period", message=str(exc))
+            raise Invalid(str(exc), [problem]) from exc
     return values
 
 
@@ -66,7 +68,7 @@ def one_row(kind: str, values: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame([row], schema=SCHEMAS[kind])
 
 
-def canonical_names(ctx: ApiContext) -> dict[str, str]:
+def canonical_names(ctx: AppContext) -> dict[str, str]:
     """Every part name or alias of the office's schemes → the part's own name."""
     names: dict[str, str] = {}
     for office in ctx.schemes.values():
@@ -80,7 +82,7 @@ def _units_frame(session: Session, unit_id: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=SCHEMAS["units"], orient="row")
 
 
-def problems(ctx: ApiContext, session: Session, kind: str, frame: pl.DataFrame) -> list[InputProblem]:
+def problems(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) -> list[Problem]:
     """Why the row fits none of the office's schemes; empty when one of them accepts it."""
     unit_id = str(frame.item(0, "unit_id"))
     frames = {name: empty_frame(name) for name in FILE_NAMES}
@@ -91,10 +93,10 @@ def problems(ctx: ApiContext, session: Session, kind: str, frame: pl.DataFrame) 
         frames["units"] = _units_frame(session, unit_id)
         if frames["units"].is_empty():
             message = f"unknown unit '{unit_id}'; the store has no such unit_id"
-            return [InputProblem(file=labels[kind], row=0, column="unit_id", message=message)]
+            return [Problem(file=labels[kind], row=0, column="unit_id", message=message)]
         frames[kind] = frame
     facts = Facts(**frames, labels=labels)
-    found: list[InputProblem] = []
+    found: list[Problem] = []
     for name, office in ctx.schemes.items():
         try:
             check_facts(office.scheme, facts)
@@ -105,11 +107,11 @@ def problems(ctx: ApiContext, session: Session, kind: str, frame: pl.DataFrame) 
     return found
 
 
-def validate(ctx: ApiContext, session: Session, kind: str, frame: pl.DataFrame) -> None:
+def validate(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) -> None:
     found = problems(ctx, session, kind, frame)
     if found:
         schemes = ", ".join(ctx.schemes)
-        raise unprocessable(f"the {kind} row fits none of the office's schemes ({schemes})", found)
+        raise Invalid(f"the {kind} row fits none of the office's schemes ({schemes})", found)
 
 
 @dataclass
@@ -134,6 +136,46 @@ def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, r
     assert stored is not None
     action: Action = "insert" if counts.inserted else "update" if counts.updated else "unchanged"
     return Outcome(action, stored)
+
+
+def write_fact(
+    ctx: AppContext, session: Session, who: Principal, kind: str, values: dict[str, Any], *, reason: str
+) -> Outcome:
+    """The whole single-row write: normalise, the row-level rules of the policy (a refusal is denied and
+    recorded), the office's schemes, then ``write_facts`` with its audit row — committed here."""
+    normalise(kind, values)
+    fill_scorer(who, kind, values)
+    check_fact_write(session, who, kind, values, canonical_names(ctx))
+    frame = one_row(kind, values)
+    validate(ctx, session, kind, frame)
+    outcome = write_row(session, kind, frame, actor=who.actor, reason=reason)
+    session.commit()
+    return outcome
+
+
+def unit(session: Session, unit_id: str) -> Unit:
+    """The evaluated unit (考评对象) ``unit_id``; not found if the store has none."""
+    found = session.get(Unit, unit_id)
+    if found is None:
+        raise NotFound(f"no unit '{unit_id}'")
+    return found
+
+
+def save_unit(
+    ctx: AppContext, session: Session, who: Principal, values: dict[str, Any], *, reason: str, new: bool
+) -> Outcome:
+    """Add (``new``) or change a unit — a conflict if it exists already / not found if it does not — checked
+    against the office's schemes (its group must be one of theirs), audited and committed."""
+    unit_id = str(values["unit_id"])
+    if new and session.get(Unit, unit_id) is not None:
+        raise Conflict(f"unit '{unit_id}' exists; PUT /api/units/{unit_id}")
+    if not new:
+        unit(session, unit_id)
+    frame = one_row("units", values)
+    validate(ctx, session, "units", frame)
+    outcome = write_row(session, "units", frame, actor=who.actor, reason=reason)
+    session.commit()
+    return outcome
 
 
 def _period_filter(kind: str, period: Period) -> ColumnElement[bool]:
@@ -165,7 +207,7 @@ def query_rows(
         try:
             stmt = stmt.where(_period_filter(kind, parse_period(period)))
         except PeriodError as exc:
-            raise unprocessable(f"period: {exc}") from exc
+            raise Invalid(f"period: {exc}") from exc
     if written_by is not None:
         mine = select(AuditEntry.row_key).where(
             AuditEntry.actor == written_by,
@@ -186,7 +228,8 @@ def plain(value: Any) -> Any:
 
 
 def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: str) -> dict[str, Any]:
-    """Delete one fact row with an audit row holding what it was; 404 if absent, 409 if still referred to.
+    """Delete one fact row with an audit row holding what it was; not found if absent, a conflict if still
+    referred to.
 
     Deleting is not one of ``write_facts``'s operations (an import never deletes), hence here; the audit
     row is written in the same transaction, so the rule "no change without its audit row" still holds.
@@ -194,7 +237,7 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
     table: Any = TABLES[kind]
     row = session.get(table, row_id)
     if row is None:
-        raise ApiProblem(status.HTTP_404_NOT_FOUND, f"no {kind} row with id {row_id}")
+        raise NotFound(f"no {kind} row with id {row_id}")
     values = {c: getattr(row, c) for c in columns(kind)}
     before = {c: plain(v) for c, v in values.items()}
     key = str(row.nkey)
@@ -203,7 +246,7 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
         session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise ApiProblem(status.HTTP_409_CONFLICT, f"{kind} row {row_id} is still referred to; cannot delete") from exc
+        raise Conflict(f"{kind} row {row_id} is still referred to; cannot delete") from exc
     audit = AuditWriter(session, actor, reason=reason)
     audit.row("delete", kind, key, values, before, None)
     audit.flush()

@@ -1,0 +1,175 @@
+"""Publishing a period's results (结果发布): computed as a draft, reviewed, then published — and frozen.
+
+A mistake found after publication is fixed by a *correction* — a new version computed with a reason,
+reviewed and published, which supersedes the old one; the old one stays stored and visible, so anyone can
+see what was published when and why it changed.  Each step leaves an audit event (who, when, why) in the
+caller's transaction, together with the change.  The freeze itself is the store's
+(:mod:`kaoping.store.publishing`), enforced whoever writes.
+
+Scoring uses the scheme text stored in ``scheme_versions`` rather than the file on disk, so a result can
+always be traced to the rules it was computed with.  The API, the CLI and the demo call these functions;
+steps out of order raise :class:`~kaoping.store.publishing.PublishError` (a conflict), an unknown id
+:class:`~kaoping.store.publishing.UnknownResult` (not found).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kaoping.app.context import AppContext
+from kaoping.app.errors import Invalid
+from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.output.document import result_document
+from kaoping.periods import PeriodError, parse_period
+from kaoping.scheme import SchemeError, parse_scheme
+from kaoping.service import score_facts
+from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
+from kaoping.store.audit import AuditWriter, now
+from kaoping.store.facts import load_facts
+from kaoping.store.publishing import TABLE, PublishError, UnknownResult, current, get, store_scheme, versions
+from kaoping.store.tables import PublishedResult
+
+__all__ = ["PublishError", "UnknownResult", "compute_draft", "compute_for_office", "publish", "review"]
+
+
+def _label(row: PublishedResult) -> str:
+    return f"{row.scheme} {row.period} v{row.version} (id {row.id})"
+
+
+def _key(row: PublishedResult) -> str:
+    return f"{row.scheme}/{row.period}/v{row.version}"
+
+
+def _digest(document: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _event(session: Session, action: str, row: PublishedResult, actor: str, **extra: Any) -> None:
+    """One audit event for ``row``; the detail carries a digest of the document, not the document."""
+    audit = AuditWriter(session, actor, reason=row.reason)
+    detail: dict[str, Any] = {
+        "id": row.id,
+        "scheme": row.scheme,
+        "period": row.period,
+        "version": row.version,
+        "status": row.status,
+        "scheme_version_id": row.scheme_version_id,
+        "document_sha256": _digest(row.document),
+        **extra,
+    }
+    audit.event(action, TABLE, _key(row), period=row.period, detail=detail)
+    audit.flush()
+
+
+def compute_draft(session: Session, *, scheme: str, period: str, actor: str, reason: str = "") -> PublishedResult:
+    """Score ``period`` from the facts in the store and keep the document as a draft.
+
+    The draft gets version 1 + the highest version of (scheme, period).  An unpublished draft or reviewed
+    result of the same scheme and period is replaced in place (same row, same version, back to draft —
+    it must be reviewed again, since its numbers may have changed).  Once a version has been published a
+    new draft is a correction and needs a ``reason`` (it is shown to everyone next to the new version).
+
+    Raises PublishError for a correction without reason; SchemeError, PeriodError, UnsupportedPeriod or
+    InputErrors when the scheme, the period or the stored facts cannot be scored.
+    """
+    reason = reason.strip()
+    period_text = str(parse_period(period))
+    stored = store_scheme(session, scheme, actor=actor)
+    name = stored.name
+    existing = versions(session, scheme=name, period=period_text)
+    published = [r for r in existing if r.status in FROZEN_RESULTS]
+    if published and not reason:
+        raise PublishError(
+            f"{name} {period_text} already has published v{published[0].version}; a new draft is a correction "
+            "and needs a reason (更正原因)"
+        )
+    parsed = parse_scheme(stored.text, f"store:{name}@{stored.sha256[:12]}")
+    document = result_document(parsed, score_facts(parsed, load_facts(session, parsed), period_text))
+    row = next((r for r in existing if r.status in OPEN_RESULTS), None)
+    action = "draft"
+    if row is None:
+        version = 1 + max((r.version for r in existing), default=0)
+        row = PublishedResult(scheme=name, period=period_text, version=version)
+        session.add(row)
+    else:
+        action = "redraft"
+    row.scheme_version_id = stored.id
+    row.status = ResultStatus.DRAFT
+    row.document = document
+    row.reason = reason
+    row.created_at = now()
+    row.created_by = actor
+    row.reviewed_by = None
+    session.flush()
+    _event(session, action, row, actor)
+    return row
+
+
+def compute_for_office(
+    ctx: AppContext, session: Session, *, scheme: str, period: str, actor: str, reason: str = ""
+) -> PublishedResult:
+    """:func:`compute_draft` for one of the office's schemes, named as results are filed (its declared name).
+
+    A scheme the office does not run, a malformed period or a period the scheme does not evaluate is
+    invalid input; a correction without a reason is a conflict.
+    """
+    office = ctx.schemes.get(scheme)
+    if office is None:
+        raise Invalid(f"scheme: this office runs {', '.join(ctx.schemes)}, not '{scheme}'")
+    try:
+        text = str(parse_period(period))
+    except PeriodError as exc:
+        raise Invalid(f"period: {exc}") from exc
+    try:
+        return compute_draft(session, scheme=office.source, period=text, actor=actor, reason=reason)
+    except (SchemeError, UnsupportedPeriod) as exc:
+        raise Invalid(str(exc)) from exc
+
+
+def _wrong_status(row: PublishedResult, step: str, wanted: str) -> PublishError:
+    hint = {
+        ResultStatus.DRAFT: "review it first",
+        ResultStatus.REVIEWED: "it is already reviewed; publish it",
+        ResultStatus.PUBLISHED: "it is frozen; to change it compute a correction (a new draft with a reason)",
+        ResultStatus.SUPERSEDED: "it was replaced by a later version and is frozen",
+    }[ResultStatus(row.status)]
+    return PublishError(f"cannot {step} {_label(row)}: it is {row.status}, only a {wanted} result can be; {hint}")
+
+
+def review(session: Session, result_id: int, *, actor: str) -> PublishedResult:
+    """Mark a draft as checked (draft → reviewed): publication needs this second look."""
+    row = get(session, result_id)
+    if row.status != ResultStatus.DRAFT:
+        raise _wrong_status(row, "review", ResultStatus.DRAFT)
+    row.status = ResultStatus.REVIEWED
+    row.reviewed_by = actor
+    session.flush()
+    _event(session, "review", row, actor)
+    return row
+
+
+def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
+    """Publish a reviewed result (reviewed → published), freezing it.
+
+    The version published before it (if any) becomes superseded — kept and listed, never deleted — and
+    the audit event is ``correct`` (with the correction's reason) instead of ``publish``.
+    """
+    row = get(session, result_id)
+    if row.status != ResultStatus.REVIEWED:
+        raise _wrong_status(row, "publish", ResultStatus.REVIEWED)
+    previous = current(session, scheme=row.scheme, period=row.period)
+    if previous is not None:
+        previous.status = ResultStatus.SUPERSEDED
+    row.status = ResultStatus.PUBLISHED
+    row.published_at = now()
+    row.published_by = actor
+    session.flush()
+    if previous is None:
+        _event(session, "publish", row, actor)
+    else:
+        _event(session, "correct", row, actor, supersedes=previous.version, supersedes_id=previous.id)
+    return row

@@ -1,0 +1,48 @@
+"""The policy table as the use cases read it: every permission in it, the row rule shared by the single-row
+write and the upload, refusals as domain errors (no web framework)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaoping.app.policy import (
+    POLICY,
+    Perm,
+    Principal,
+    RowRefusal,
+    holders,
+    row_refusal,
+    unit_scope,
+)
+from kaoping.errors import Forbidden
+from kaoping.roles import Role
+
+CANONICAL = {"部门考评": "部门考评", "市政府部门考评": "部门考评", "日常巡查": "日常巡查"}
+
+
+def who(role: Role, *, unit_id: str | None = None, parts: tuple[str, ...] = (), display_name: str = "") -> Principal:
+    return Principal(username=f"{role}-user", role=role, unit_id=unit_id, parts=parts, display_name=display_name)
+
+
+def test_every_permission_is_in_the_table_and_pages_follow_it() -> None:
+    assert set(POLICY) == set(Perm)
+    assert POLICY[Perm.ENTRY] == POLICY[Perm.SCORES_WRITE] | POLICY[Perm.DEDUCTIONS_WRITE] | POLICY[Perm.CASES_WRITE]
+    assert holders(Perm.DASHBOARD) == "考评办"
+
+
+def test_row_rule_parts_aliases_and_scorer_name() -> None:
+    dept = who(Role.DEPARTMENT, parts=("部门考评",), display_name="城管局")
+    assert row_refusal(dept, "scores", "市政府部门考评", "", "城管局", CANONICAL) is None  # an alias is the same part
+    assert row_refusal(dept, "scores", "日常巡查", "", "城管局", CANONICAL) is RowRefusal.PART
+    assert row_refusal(dept, "scores", "部门考评", "", "别人", CANONICAL) is RowRefusal.SOURCE
+    assert row_refusal(who(Role.ADMIN), "scores", "日常巡查", "", "别人", CANONICAL) is None
+    assert row_refusal(who(Role.INSPECTOR), "deductions", "日常巡查", "", "", CANONICAL) is None  # no parts: all
+
+
+def test_unit_scope_refuses_another_unit_as_a_domain_error() -> None:
+    unit = who(Role.UNIT, unit_id="d1")
+    assert unit_scope(unit, None, "read") == "d1"
+    assert unit_scope(who(Role.ADMIN), "d2", "read") == "d2"
+    with pytest.raises(Forbidden, match="of unit 'd2'") as refused:
+        unit_scope(unit, "d2", "read")
+    assert refused.value.signed_in

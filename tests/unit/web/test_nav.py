@@ -1,0 +1,26 @@
+"""The header's links and the sign-in landing pages, derived from the policy table (no role named by hand)."""
+
+from __future__ import annotations
+
+from kaoping.app.policy import ANONYMOUS, Principal
+from kaoping.roles import Role
+from kaoping.web.app import landing_pages, nav_links
+
+
+def who(role: Role, unit_id: str | None = None) -> Principal:
+    return Principal(username=f"{role}-user", role=role, unit_id=unit_id)
+
+
+def test_nav_shows_only_pages_the_role_may_open() -> None:
+    assert [h for _, h in nav_links(who(Role.ADMIN))] == ["/public", "/dashboard", "/entry", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == ["/public", "/entry", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/schemes"]
+    assert [h for _, h in nav_links(ANONYMOUS)] == ["/public", "/schemes"]
+
+
+def test_each_role_lands_on_its_first_page() -> None:
+    landing = landing_pages()
+    assert landing[Role.ADMIN] == "/dashboard"
+    assert landing[Role.INSPECTOR] == "/entry"
+    assert landing[Role.UNIT] == "/units/{unit_id}"
+    assert landing[Role.PUBLIC] == "/public"
