@@ -17,13 +17,13 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from kaoping.app.scoring import score_folder
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
 from kaoping.scheme.formula import FormulaError
-from kaoping.service import score_folder
 
 app = typer.Typer(
     help="kaoping — 城市管理综合考评系统: evaluation schemes as files, scores explained to the row.",
@@ -116,7 +116,7 @@ def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
 
 
 def _score_db(scheme: str, url: str, period: str) -> tuple[Scheme, PeriodResult]:
-    from kaoping.service import score_store
+    from kaoping.app.scoring import score_store
 
     with bad_input_exits(scheme, what="bad data in the store"):
         return score_store(scheme, url, period)

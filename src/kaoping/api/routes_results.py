@@ -19,10 +19,10 @@ from kaoping.api.errors import unprocessable
 from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
 from kaoping.api.schemas import ComputeIn, ExplainOut, PublishedOut, ResultOut, ResultsView
 from kaoping.app import publish as publish_uc
+from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.output.document import explain_document
 from kaoping.periods import PeriodError, parse_period
-from kaoping.service import score_facts
 from kaoping.store import publishing
 from kaoping.store.facts import load_facts
 from kaoping.store.tables import PublishedResult, Unit

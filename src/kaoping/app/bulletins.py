@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from kaoping.app.scoring import score_facts
 from kaoping.engine.analysis import deduction_analysis
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
@@ -20,7 +21,6 @@ from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.reports.data import BulletinData, case_metrics
 from kaoping.scheme import Scheme, load_scheme
-from kaoping.service import score_facts
 from kaoping.store.facts import load_facts
 
 __all__ = ["build", "bulletin_data", "from_store"]

@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Invalid
+from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.output.document import result_document
 from kaoping.periods import PeriodError, parse_period
 from kaoping.scheme import SchemeError, parse_scheme
-from kaoping.service import score_facts
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.facts import load_facts

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
 from kaoping.periods import Period, PeriodKind, parse_period
 from kaoping.scheme import Scheme
-from kaoping.service import score_facts
 from kaoping.store.facts import load_facts
 from kaoping.store.tables import AuditEntry, CaseRow, CaseTransition
 

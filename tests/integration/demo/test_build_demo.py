@@ -18,10 +18,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kaoping.app.scoring import score_store
 from kaoping.cases.lifecycle import Status
 from kaoping.demo import city
 from kaoping.demo.build import DEMO_PASSWORD, DemoCity, DemoError, build_demo, existing_demo
-from kaoping.service import score_store
 from kaoping.store import publishing, users
 from kaoping.store.db import open_store
 from kaoping.store.tables import (

@@ -15,11 +15,11 @@ import typer
 from typer.testing import CliRunner
 
 from kaoping.app.bulletins import bulletin_data
+from kaoping.app.scoring import score_folder
 from kaoping.commands import report_cmds
 from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
-from kaoping.service import score_folder
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 runner = CliRunner()

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from kaoping.app.publish import compute_draft, publish, review
+from kaoping.app.scoring import score_facts
 from kaoping.cli import app
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
-from kaoping.service import score_facts
 from kaoping.store.audit import trail
 from kaoping.store.db import open_store, transaction
 from kaoping.store.publishing import (

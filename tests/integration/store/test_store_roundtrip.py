@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from kaoping.app.scoring import score_facts
 from kaoping.facts import FILE_NAMES
 from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
-from kaoping.service import score_facts
 from kaoping.store.audit import AuditWriter, trail
 from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import load_facts, write_facts

@@ -14,9 +14,9 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from kaoping.app.scoring import score_store
 from kaoping.engine.phrases import flag_label as flag_text
 from kaoping.server import create_app
-from kaoping.service import score_store
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
 from kaoping.store.tables import UnitArea

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.publish import compute_draft, publish, review
+from kaoping.app.scoring import score_store
 from kaoping.server import create_app
-from kaoping.service import score_store
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
 from kaoping.store.tables import CaseRow, CaseTransition, DeductionRow, Evidence, NoticeRow

@@ -11,12 +11,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from kaoping.app.scoring import score_facts
 from kaoping.engine.analysis import ReasonRow, deduction_analysis
 from kaoping.engine.evaluate import evaluate
 from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
-from kaoping.service import score_facts
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 

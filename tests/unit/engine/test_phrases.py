@@ -125,9 +125,9 @@ def test_no_english_words_left_in_the_demo_explanations() -> None:
     import re
     from pathlib import Path
 
+    from kaoping.app.scoring import score_facts
     from kaoping.io.readers import read_facts
     from kaoping.scheme import load_scheme
-    from kaoping.service import score_facts
 
     folder = Path(__file__).resolve().parents[3] / "examples" / "demo-city"
     scheme = load_scheme("demo-city")

@@ -46,12 +46,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kaoping.app.scoring import score_facts
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
 from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
-from kaoping.service import score_facts
 from scheme_testing import unit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "city-appearance"

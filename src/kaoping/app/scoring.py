@@ -1,4 +1,5 @@
-"""Use cases that tie reading, checking and the engine together (the CLI and, later, the API call these)."""
+"""Scoring (计分) as a use case: reading, checking and the engine tied together for the CLI, the API, the pages
+and publishing alike."""
 
 from __future__ import annotations
 
