@@ -10,7 +10,8 @@ from kaoping.labels import Labelled
 
 
 class Role(Labelled):
-    """What an account can be; ``PUBLIC`` is also every anonymous caller."""
+    """考评办 admin, 考评部门 department, 督查员 inspector, 第三方机构 third_party, 被考评单位 unit,
+    公众 public (also every anonymous caller)."""
 
     ADMIN = "admin", "考评办"
     DEPARTMENT = "department", "考评部门"
