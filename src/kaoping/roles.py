@@ -6,35 +6,23 @@ demo name roles from one list instead of each spelling it again.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from kaoping.labels import Labelled
 
 
-class Role(StrEnum):
+class Role(Labelled):
     """考评办 admin, 考评部门 department, 督查员 inspector, 第三方机构 third_party, 被考评单位 unit,
     公众 public (also every anonymous caller)."""
 
-    ADMIN = "admin"
-    DEPARTMENT = "department"
-    INSPECTOR = "inspector"
-    THIRD_PARTY = "third_party"
-    UNIT = "unit"
-    PUBLIC = "public"
-
-    @property
-    def label(self) -> str:
-        """The Chinese name people know the role by."""
-        return ROLE_NAMES[self]
+    ADMIN = "admin", "考评办"
+    DEPARTMENT = "department", "考评部门"
+    INSPECTOR = "inspector", "督查员"
+    THIRD_PARTY = "third_party", "第三方机构"
+    UNIT = "unit", "被考评单位"
+    PUBLIC = "public", "公众"
 
 
-ROLE_NAMES: dict[str, str] = {
-    Role.ADMIN: "考评办",
-    Role.DEPARTMENT: "考评部门",
-    Role.INSPECTOR: "督查员",
-    Role.THIRD_PARTY: "第三方机构",
-    Role.UNIT: "被考评单位",
-    Role.PUBLIC: "公众",
-}
-"""Role → Chinese name (keys are the enum members, which compare and hash as their text)."""
+ROLE_NAMES: dict[str, str] = Role.names()
+"""Role → Chinese name."""
 
 ROLES: tuple[str, ...] = tuple(Role)
 EVERYONE: frozenset[Role] = frozenset(Role)

@@ -7,12 +7,12 @@ and the tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from typing import Unpack
 
 from fastapi import FastAPI
 
 from kaoping.api.app import MAX_BODY, BodyLimit, build_api, unguarded_routes
+from kaoping.app.context import Given, load_settings
 from kaoping.open311 import configure as configure_open311
 from kaoping.open311 import router as open311_router
 from kaoping.web.entry_upload import MAX_BYTES as UPLOAD_BYTES
@@ -20,19 +20,15 @@ from kaoping.web.entry_upload import UPLOAD_PATH
 from kaoping.web.pages import mount_pages
 
 
-def create_app(
-    db_url: str | None = None,
-    *,
-    secret: str | None = None,
-    schemes: list[str] | None = None,
-    appeal_days: int | None = None,
-    clock: Callable[[], datetime] | None = None,
-) -> FastAPI:
+def create_app(db_url: str | None = None, **given: Unpack[Given]) -> FastAPI:
     """The whole application on the store at ``db_url``: /api, the pages, /static and /open311/v2.
+
+    ``given`` are the settings a caller chooses (``secret``, ``schemes``, ``appeal_days``, ``clock``; see
+    :func:`kaoping.app.context.load_settings`), the rest comes from the environment.
 
     Refuses to start (RuntimeError) if an /api endpoint declares no permission of the policy table.
     """
-    app = build_api(db_url, secret=secret, schemes=schemes, appeal_days=appeal_days, clock=clock)
+    app = build_api(load_settings(db_url, **given))
     missing = unguarded_routes(app)
     if missing:
         raise RuntimeError(f"endpoints without a permission in kaoping.api.roles: {', '.join(missing)}")

@@ -6,28 +6,19 @@ closed sets instead of comparing strings spelt in five places.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from kaoping.labels import Labelled
 
 
-class ResultStatus(StrEnum):
+class ResultStatus(Labelled):
     """draft → reviewed → published; a published version becomes superseded when a correction is published."""
 
-    DRAFT = "draft"
-    REVIEWED = "reviewed"
-    PUBLISHED = "published"
-    SUPERSEDED = "superseded"
-
-    @property
-    def label(self) -> str:
-        return RESULT_STATUS_NAMES[self]
+    DRAFT = "draft", "草稿"
+    REVIEWED = "reviewed", "已审核"
+    PUBLISHED = "published", "已发布"
+    SUPERSEDED = "superseded", "已被更正"
 
 
-RESULT_STATUS_NAMES: dict[str, str] = {
-    ResultStatus.DRAFT: "草稿",
-    ResultStatus.REVIEWED: "已审核",
-    ResultStatus.PUBLISHED: "已发布",
-    ResultStatus.SUPERSEDED: "已被更正",
-}
+RESULT_STATUS_NAMES: dict[str, str] = ResultStatus.names()
 
 OPEN_RESULTS = (ResultStatus.DRAFT, ResultStatus.REVIEWED)
 """Not yet published: may be recomputed (replaced in place) while the office is still checking it."""
@@ -35,22 +26,13 @@ FROZEN_RESULTS = (ResultStatus.PUBLISHED, ResultStatus.SUPERSEDED)
 """Never modified again — except the one step published → superseded when a correction is published."""
 
 
-class AppealStatus(StrEnum):
+class AppealStatus(Labelled):
     """An appeal is open until the office answers it: accepted, rejected, or just answered."""
 
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    ANSWERED = "answered"
-
-    @property
-    def label(self) -> str:
-        return APPEAL_STATUS_NAMES[self]
+    OPEN = "open", "待答复"
+    ACCEPTED = "accepted", "已采纳"
+    REJECTED = "rejected", "未采纳"
+    ANSWERED = "answered", "已答复"
 
 
-APPEAL_STATUS_NAMES: dict[str, str] = {
-    AppealStatus.OPEN: "待答复",
-    AppealStatus.ACCEPTED: "已采纳",
-    AppealStatus.REJECTED: "未采纳",
-    AppealStatus.ANSWERED: "已答复",
-}
+APPEAL_STATUS_NAMES: dict[str, str] = AppealStatus.names()

@@ -6,9 +6,8 @@ their own database and secret; nothing global is shared between two apps.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -17,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kaoping.api import errors
 from kaoping.api.auth import SESSION_COOKIE
-from kaoping.api.context import ApiContext, load_office_schemes, load_settings
+from kaoping.api.context import ApiContext, Settings, load_office_schemes
 from kaoping.api.roles import route_permission
 from kaoping.api.routes_admin import router as admin_router
 from kaoping.api.routes_appeals import router as appeals_router
@@ -83,22 +82,16 @@ def unguarded_routes(app: FastAPI) -> list[str]:
     ]
 
 
-def build_api(
-    db_url: str | None = None,
-    *,
-    secret: str | None = None,
-    schemes: list[str] | None = None,
-    appeal_days: int | None = None,
-    clock: Callable[[], datetime] | None = None,
-) -> FastAPI:
-    """The REST API on the store at ``db_url`` (migrated on start); OpenAPI at /api/openapi.json.
+def build_api(settings: Settings) -> FastAPI:
+    """The REST API on the store at ``settings.db_url`` (migrated on start); OpenAPI at /api/openapi.json.
 
     Only the API: its routers, error answers and the session cookie.  The composition root
     (:func:`kaoping.server.create_app`) mounts the pages and Open311 beside it and refuses to start if an
     endpoint declares no permission.
     """
-    settings = load_settings(db_url, secret=secret, schemes=schemes, appeal_days=appeal_days, clock=clock)
-    ctx = ApiContext(settings=settings, factory=open_store(db_url), schemes=load_office_schemes(settings.schemes))
+    ctx = ApiContext(
+        settings=settings, factory=open_store(settings.db_url), schemes=load_office_schemes(settings.schemes)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

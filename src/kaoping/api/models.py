@@ -14,9 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 from sqlalchemy import String, inspect
 
+from kaoping.api.schemas import FromRow
 from kaoping.facts import UNIT_FACTS, KindSpec
 from kaoping.facts.columns import Column, Kind
 from kaoping.store.facts import TABLES
@@ -35,10 +36,9 @@ class Reasoned(BaseModel):
     reason: str = Field("", max_length=2000, description="why the change is made; kept in the audit trail")
 
 
-class RowMeta(BaseModel):
+class RowMeta(FromRow):
     """Where a stored row came from (``src_file`` 'api' for rows entered here)."""
 
-    model_config = ConfigDict(from_attributes=True)
     id: int
     src_file: str
     src_row: int
@@ -134,8 +134,7 @@ class Deleted(BaseModel):
 # 考评对象 as the API reads and writes it.  Written by hand, unlike the fact models, because the admin routes
 # name these as types; the registry test holds them to the contract all the same.  (A comment, not a
 # docstring: pydantic would publish a docstring in the OpenAPI document.)
-class UnitFields(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class UnitFields(FromRow):
     unit_id: Id
     name: str = Field(max_length=200, min_length=1)
     group: str = Field(max_length=100, min_length=1)

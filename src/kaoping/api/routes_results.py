@@ -8,6 +8,7 @@ This module filters what each role sees.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -57,24 +58,31 @@ def compute(
     return ResultOut.model_validate(row)
 
 
-@router.post("/results/{result_id}/review")
-def review(
-    result_id: int, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_REVIEW))]
-) -> ResultOut:
-    """Mark a draft as checked: publishing needs this second step."""
-    row = publish_uc.review(s, result_id, actor=who.actor)
-    s.commit()
-    return ResultOut.model_validate(row)
+def _add_step(step: str, perm: Perm, advance: Callable[..., PublishedResult], doc: str) -> None:
+    """``POST /results/{id}/<step>``: one step of the workflow (review, publish) under its own permission."""
+
+    def endpoint(result_id: int, s: SessionDep, who: Principal) -> ResultOut:
+        row = advance(s, result_id, actor=who.actor)
+        s.commit()
+        return ResultOut.model_validate(row)
+
+    # The guard is known only here; FastAPI reads it from the signature (a string annotation could not
+    # name ``perm``, so it is set as an object).
+    endpoint.__annotations__["who"] = Annotated[Principal, Depends(require(perm))]
+    endpoint.__name__ = endpoint.__qualname__ = step
+    endpoint.__doc__ = doc
+    router.add_api_route(f"/results/{{result_id}}/{step}", endpoint, methods=["POST"])
 
 
-@router.post("/results/{result_id}/publish")
-def publish(
-    result_id: int, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_PUBLISH))]
-) -> ResultOut:
-    """Publish a reviewed result: frozen from now on; it opens the period's appeal window."""
-    row = publish_uc.publish(s, result_id, actor=who.actor)
-    s.commit()
-    return ResultOut.model_validate(row)
+_add_step(
+    "review", Perm.RESULTS_REVIEW, publish_uc.review, "Mark a draft as checked: publishing needs this second step."
+)
+_add_step(
+    "publish",
+    Perm.RESULTS_PUBLISH,
+    publish_uc.publish,
+    "Publish a reviewed result: frozen from now on; it opens the period's appeal window.",
+)
 
 
 @router.get("/results/published")

@@ -10,6 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from kaoping.roles import Role
 
 
+# A body read from a stored row: ``model_validate(row)`` takes the row's attributes.  (A comment, not a
+# docstring: pydantic would publish a docstring in the OpenAPI document.)
+class FromRow(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
 class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=1000)
@@ -51,8 +57,7 @@ class UserIn(BaseModel):
     parts: list[str] = []
 
 
-class UserOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class UserOut(FromRow):
     id: int
     username: str
     role: str
@@ -78,8 +83,7 @@ class ComputeIn(BaseModel):
     reason: str = Field("", max_length=2000, description="required for a correction of a published period")
 
 
-class ResultOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class ResultOut(FromRow):
     id: int
     scheme: str
     period: str
@@ -143,8 +147,7 @@ class AppealIn(BaseModel):
     scheme: str | None = Field(None, max_length=100, description="only this scheme's publication opens the window")
 
 
-class AppealOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class AppealOut(FromRow):
     id: int
     unit_id: str
     period: str
@@ -162,8 +165,7 @@ class AnswerIn(BaseModel):
     """An answer closes the appeal: any :class:`~kaoping.statuses.AppealStatus` but open."""
 
 
-class EvidenceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class EvidenceOut(FromRow):
     id: int
     unit_id: str
     target: str
@@ -174,8 +176,7 @@ class EvidenceOut(BaseModel):
     created_by: str
 
 
-class AuditOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class AuditOut(FromRow):
     id: int
     at: dt.datetime
     actor: str

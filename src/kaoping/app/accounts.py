@@ -6,7 +6,7 @@ refusal becomes invalid input naming the field, and the creation is recorded (wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Unpack
 
 from sqlalchemy.orm import Session
 
@@ -14,31 +14,13 @@ from kaoping.app.errors import Invalid, Problem
 from kaoping.app.policy import Principal
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import User
-from kaoping.store.users import UserError, create_user
+from kaoping.store.users import NewAccount, UserError, create_user
 
 
-def add_account(
-    session: Session,
-    who: Principal,
-    *,
-    username: str,
-    password: str,
-    role: str,
-    display_name: str = "",
-    unit_id: str | None = None,
-    parts: Sequence[str] = (),
-) -> User:
+def add_account(session: Session, who: Principal, **account: Unpack[NewAccount]) -> User:
     """Create an account and its audit event, committed; invalid when its scope does not fit its role."""
     try:
-        user = create_user(
-            session,
-            username=username,
-            password=password,
-            role=role,
-            display_name=display_name,
-            unit_id=unit_id,
-            parts=parts,
-        )
+        user = create_user(session, **account)
     except UserError as exc:
         field, _, message = str(exc).partition(": ")
         raise Invalid(str(exc), [Problem(file="request body", row=None, column=field, message=message)]) from exc

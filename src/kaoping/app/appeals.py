@@ -20,6 +20,7 @@ from kaoping.app.policy import Principal, own_unit_write, unit_scope
 from kaoping.periods import PeriodError, parse_period
 from kaoping.statuses import FROZEN_RESULTS, AppealStatus
 from kaoping.store.audit import AuditWriter
+from kaoping.store.db import get_or_raise
 from kaoping.store.tables import Appeal, PublishedResult, Unit
 
 
@@ -129,9 +130,7 @@ def answer_appeal(
     ctx: AppContext, session: Session, who: Principal, appeal_id: int, *, status: AppealStatus, answer: str
 ) -> Appeal:
     """Answer an open appeal (accepted, rejected, or just answered); a correction is a separate recompute."""
-    appeal = session.get(Appeal, appeal_id)
-    if appeal is None:
-        raise NotFound(f"no appeal {appeal_id}")
+    appeal = get_or_raise(session, Appeal, appeal_id, NotFound(f"no appeal {appeal_id}"))
     if appeal.status != AppealStatus.OPEN:
         raise Conflict(f"appeal {appeal_id} is already {appeal.status}")
     appeal.answer = answer

@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,18 +55,23 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name}={raw!r}: expected a whole number") from exc
 
 
-def load_settings(
-    db_url: str | None,
-    *,
-    secret: str | None = None,
-    schemes: list[str] | tuple[str, ...] | None = None,
-    appeal_days: int | None = None,
-    clock: Callable[[], datetime] | None = None,
-) -> Settings:
+class Given(TypedDict, total=False):
+    """What a caller may set when it creates an application (the rest comes from the environment): the
+    keyword arguments of :func:`load_settings`, named once so the factories that end in it
+    (``kaoping.server.create_app``) pass them through instead of listing them again."""
+
+    secret: str | None
+    schemes: list[str] | tuple[str, ...] | None
+    appeal_days: int | None
+    clock: Callable[[], datetime] | None
+
+
+def load_settings(db_url: str | None, **given: Unpack[Given]) -> Settings:
     """Arguments win over the environment, which wins over the defaults."""
+    schemes, appeal_days = given.get("schemes"), given.get("appeal_days")
     env_schemes = [s.strip() for s in os.environ.get("KAOPING_SCHEMES", "").split(",") if s.strip()]
     chosen = tuple(schemes) if schemes else tuple(env_schemes) or DEFAULT_SCHEMES
-    key = secret or os.environ.get("KAOPING_SECRET", "")
+    key = given.get("secret") or os.environ.get("KAOPING_SECRET", "")
     if not key:
         # Without a configured secret, sessions and tokens stay valid only while this process runs.
         log.warning("KAOPING_SECRET is not set: using a random secret; sign-ins end when the server restarts")
@@ -77,7 +83,7 @@ def load_settings(
         appeal_days=appeal_days if appeal_days is not None else _env_int("KAOPING_APPEAL_DAYS", DEFAULT_APPEAL_DAYS),
         token_seconds=_env_int("KAOPING_TOKEN_SECONDS", DEFAULT_TOKEN_SECONDS),
         cookie_secure=os.environ.get("KAOPING_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
-        clock=clock or now,
+        clock=given.get("clock") or now,
     )
 
 

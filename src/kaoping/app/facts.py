@@ -18,8 +18,7 @@ accepts it (an office running a district plan and a street plan takes rows meant
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import datetime, time
 from typing import Any, Literal
 
 import polars as pl
@@ -37,7 +36,8 @@ from kaoping.facts import FILE_NAMES, UNIT_FACTS, Facts
 from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
-from kaoping.store.facts import TABLES, columns, natural_keys, write_facts
+from kaoping.store.db import get_or_raise
+from kaoping.store.facts import TABLES, audit_value, columns, natural_keys, write_facts
 from kaoping.store.tables import AuditEntry, Base, Unit
 
 DATE_COLUMN = {s.name: s.time_column for s in UNIT_FACTS if s.time_column and s.time_column != "period"}
@@ -155,10 +155,7 @@ def write_fact(
 
 def unit(session: Session, unit_id: str) -> Unit:
     """The evaluated unit (考评对象) ``unit_id``; not found if the store has none."""
-    found = session.get(Unit, unit_id)
-    if found is None:
-        raise NotFound(f"no unit '{unit_id}'")
-    return found
+    return get_or_raise(session, Unit, unit_id, NotFound(f"no unit '{unit_id}'"))
 
 
 def save_unit(
@@ -218,15 +215,6 @@ def query_rows(
     return stmt.order_by(table.id).limit(limit).offset(offset)
 
 
-def plain(value: Any) -> Any:
-    """A JSON value for the audit trail, the way ``write_facts`` records one."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return value
-
-
 def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: str) -> dict[str, Any]:
     """Delete one fact row with an audit row holding what it was; not found if absent, a conflict if still
     referred to.
@@ -235,11 +223,9 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
     row is written in the same transaction, so the rule "no change without its audit row" still holds.
     """
     table: Any = TABLES[kind]
-    row = session.get(table, row_id)
-    if row is None:
-        raise NotFound(f"no {kind} row with id {row_id}")
+    row = get_or_raise(session, table, row_id, NotFound(f"no {kind} row with id {row_id}"))
     values = {c: getattr(row, c) for c in columns(kind)}
-    before = {c: plain(v) for c, v in values.items()}
+    before = {c: audit_value(v) for c, v in values.items()}
     key = str(row.nkey)
     session.delete(row)
     try:

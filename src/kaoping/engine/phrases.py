@@ -134,38 +134,31 @@ def _reward_zh(p: Params) -> str:
     return f"第{p['position']}名奖励: {int(p['amount']):+,} 元{moved}"
 
 
-def _flag_en(p: Params) -> str:
-    n = p["n"]
-    match p["condition"]:
-        case "flagged":
-            what = f"flagged {p['flagged']}"
-        case "rank":
-            what = f"{p['task']} rank worse than {n}"
-        case "top":
-            what = f"first {n}" if int(n) > 1 else "first"
-        case "below":
-            what = f"total below {_n(p, 'n')}"
-        case _:
-            what = f"last {n}" if int(n) > 1 else "last"
-    run = f" in {p['consecutive']} periods in a row" if int(p["consecutive"]) > 1 else ""
-    return f"{p['code']}: {what}{run}"
+FLAG_CONDITIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    # condition: ((English, English for n ≤ 1), (Chinese, Chinese for n ≤ 1)); any other condition is "last"
+    "flagged": (("flagged {flagged}",) * 2, ("已标记 {flagged}",) * 2),
+    "rank": (("{task} rank worse than {n}",) * 2, ("{task} 名次在第 {n} 名之后",) * 2),
+    "top": (("first {n}", "first"), ("前 {n} 名", "第一名")),
+    "below": (("total below {n}",) * 2, ("总分低于 {n}",) * 2),
+    "last": (("last {n}", "last"), ("末 {n} 名", "末位")),
+}
+"""What a flag rule's condition says, in each language; ``{name}`` stands for the line's parameter."""
+
+FLAG_RUN = (" in {consecutive} periods in a row", "，连续 {consecutive} 期")
+"""How a flag held for several periods in a row says so (English, Chinese)."""
 
 
-def _flag_zh(p: Params) -> str:
-    n = p["n"]
-    match p["condition"]:
-        case "flagged":
-            what = f"已标记 {p['flagged']}"
-        case "rank":
-            what = f"{p['task']} 名次在第 {n} 名之后"
-        case "top":
-            what = f"前 {n} 名" if int(n) > 1 else "第一名"
-        case "below":
-            what = f"总分低于 {_n(p, 'n')}"
-        case _:
-            what = f"末 {n} 名" if int(n) > 1 else "末位"
-    run = f"，连续 {p['consecutive']} 期" if int(p["consecutive"]) > 1 else ""
-    return f"{p['code']}: {what}{run}"
+def _flag(chinese: bool) -> Wording:
+    """The flag line's wording in one language: its code, what its condition says, and the run of periods."""
+
+    def wording(p: Params) -> str:
+        words = {key: _n(p, key) for key in p}
+        many, one = FLAG_CONDITIONS.get(str(p["condition"]), FLAG_CONDITIONS["last"])[chinese]
+        what = many if many == one or int(p["n"]) > 1 else one
+        run = FLAG_RUN[chinese] if int(p["consecutive"]) > 1 else ""
+        return f"{p['code']}: " + (what + run).format(**words)
+
+    return wording
 
 
 def _case_formula(p: Params, clamped: str, none: str) -> str:
@@ -186,90 +179,109 @@ def _part_combined(p: Params, zero: str, clamped: str) -> str:
     return f"{terms} = {_n(p, 'raw')}" + _clamped(p, clamped)
 
 
-EN: dict[Msg, Wording] = {
-    Msg.SCORE_ROWS: lambda p: _score_rows(p, f"{p['how']} of {p['n']} rows"),
-    Msg.OVER_TIME: lambda p: f"{p['how']} over {p['n']} periods ({p['values']})",
-    Msg.ITEMS_COMBINED: lambda p: f"{p['how']} of items",
-    Msg.NO_SCORES: lambda p: f"no scores in the period: {_n(p, 'min')}",
-    Msg.DEDUCTION_ITEM: lambda p: _deduction_item(p, f"{p['n']} deduction(s)", " (item capped at {})"),
-    Msg.DEDUCTION_PART: lambda p: (
-        f"{_n(p, 'max')} − {_n(p, 'deducted')} = {_n(p, 'value')}" + " (floored)" * bool(p["floored"])
-    ),
-    Msg.NO_DEDUCTIONS: lambda p: f"no deductions: full {_n(p, 'full')}",
-    Msg.CASE_COUNTS: lambda p: f"{p['n']} cases: {p['metrics']}",
-    Msg.CASE_FORMULA: lambda p: _case_formula(p, "clamped to", "no cases in the period: "),
-    Msg.CASE_DIVISION_BY_ZERO: lambda p: (
-        "no cases in the period: " * bool(p["no_cases"])
-        + f"{p['formula']}: division by zero, counted as {_n(p, 'value')}"
-    ),
-    Msg.PART_COMBINED: lambda p: _part_combined(p, "(division by zero: counted as 0)", "clamped to"),
-    Msg.HONOR: _honor_en,
-    Msg.SCORE_BONUS: lambda p: (
-        f"{_item(p)}: +{_n(p, 'value')}" + (f" ({p['how']} of {p['n']})" if int(p["n"]) > 1 else "")
-    ),
-    Msg.RANK_BONUS: lambda p: f"{p['period']} {p['task']} rank {p['rank']}: +{_n(p, 'points')}",
-    Msg.RULE_CAP: lambda p: f"{_n(p, 'points')} capped at {_n(p, 'cap')}",
-    Msg.BONUS_CAP: lambda p: f"bonus {_n(p, 'total')} capped at {_n(p, 'cap')}",
-    Msg.NOTICE: _notice_en,
-    Msg.TOTAL: _total_en,
-    Msg.DERIVED_TOTAL: lambda p: f"{p['how']} of {p['n']} periods ({p['values']}) = {_n(p, 'total')}",
-    Msg.UNRATED: lambda p: "未考评: no row scores this unit in the period; not ranked",
-    Msg.EXCLUDED_DEDUCTION: lambda p: (
-        f"{_item(p)} −{p['points']}: {p['date']} {p['time']} "
-        f"is outside the inspection window {p['window']}: not counted"
-    ),
-    Msg.REWARD: _reward_en,
-    Msg.PENALTY_TIER: lambda p: f"倒数第{p['position']}名处罚: {int(p['amount']):+,} 元",
-    Msg.NOT_ELIGIBLE: lambda p: "不参加经济奖惩 (reward_eligible = false): skipped, 递补",
-    Msg.DISQUALIFIED: lambda p: f"{p['date']} {p['title']}: 取消获奖资格, 后位名次递补",
-    Msg.FLAG: _flag_en,
-    Msg.FAILED_VERIFICATIONS: lambda p: f"{p['code']}: {p['n']} failed verification(s) (核查不通过)",
-}
+def _both(wording: Wording) -> tuple[Wording, Wording]:
+    """A message worded alike in both languages (the Chinese terms of a bulletin, kept in English output)."""
+    return wording, wording
 
-ZH: dict[Msg, Wording] = {
-    Msg.SCORE_ROWS: lambda p: _score_rows(p, f"{p['n']} 条记录{HOW_ZH[str(p['how'])]}"),
-    Msg.OVER_TIME: lambda p: f"{p['n']} 个期间{HOW_ZH[str(p['how'])]} ({p['values']})",
-    Msg.ITEMS_COMBINED: lambda p: f"各项{HOW_ZH[str(p['how'])]}",
-    Msg.NO_SCORES: lambda p: f"本期无评分： {_n(p, 'min')}",
-    Msg.DEDUCTION_ITEM: lambda p: _deduction_item(p, f"扣分 {p['n']} 次", " （单项封顶 {}）"),
-    Msg.DEDUCTION_PART: lambda p: (
-        f"{_n(p, 'max')} − {_n(p, 'deducted')} = {_n(p, 'value')}" + "（保底）" * bool(p["floored"])
-    ),
-    Msg.NO_DEDUCTIONS: lambda p: f"本期无扣分：满分 {_n(p, 'full')}",
-    Msg.CASE_COUNTS: lambda p: f"案卷 {p['n']} 件： {p['metrics']}",
-    Msg.CASE_FORMULA: lambda p: _case_formula(p, "限定为", "本期无案卷： "),
-    Msg.CASE_DIVISION_BY_ZERO: lambda p: (
-        "本期无案卷： " * bool(p["no_cases"]) + f"{p['formula']}: 除数为 0，按 {_n(p, 'value')} 计"
-    ),
-    Msg.PART_COMBINED: lambda p: _part_combined(p, "（除数为 0，按 0 计）", "限定为"),
-    Msg.HONOR: _honor_zh,
-    Msg.SCORE_BONUS: lambda p: (
-        f"{_item(p)}: +{_n(p, 'value')}" + (f" （{p['n']} 条{HOW_ZH[str(p['how'])]}）" if int(p["n"]) > 1 else "")
-    ),
-    Msg.RANK_BONUS: lambda p: f"{p['period']} {p['task']} 第 {p['rank']} 名: +{_n(p, 'points')}",
-    Msg.RULE_CAP: lambda p: f"{_n(p, 'points')} 封顶为 {_n(p, 'cap')}",
-    Msg.BONUS_CAP: lambda p: f"加分 {_n(p, 'total')} 封顶为 {_n(p, 'cap')}",
-    Msg.NOTICE: _notice_zh,
-    Msg.TOTAL: _total_zh,
-    Msg.DERIVED_TOTAL: lambda p: f"{p['n']} 个期间{HOW_ZH[str(p['how'])]} ({p['values']}) = {_n(p, 'total')}",
-    Msg.UNRATED: lambda p: "未考评: 本期没有对该单位的评分，不参加排名",
-    Msg.EXCLUDED_DEDUCTION: lambda p: (
-        f"{_item(p)} −{p['points']}: {p['date']} {p['time']} 不在考评时段 {p['window']} 内：不计扣分"
-    ),
-    Msg.REWARD: _reward_zh,
-    Msg.PENALTY_TIER: lambda p: f"倒数第{p['position']}名处罚: {int(p['amount']):+,} 元",
-    Msg.NOT_ELIGIBLE: lambda p: "不参加经济奖惩 ：跳过, 递补",
-    Msg.DISQUALIFIED: lambda p: f"{p['date']} {p['title']}: 取消获奖资格, 后位名次递补",
-    Msg.FLAG: _flag_zh,
-    Msg.FAILED_VERIFICATIONS: lambda p: f"{p['code']}: 核查不通过 {p['n']} 次 (核查不通过)",
-}
 
-WORDINGS: dict[Lang, dict[Msg, Wording]] = {Lang.EN: EN, Lang.ZH: ZH}
+WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
+    # key: (English, Chinese)
+    Msg.SCORE_ROWS: (
+        lambda p: _score_rows(p, f"{p['how']} of {p['n']} rows"),
+        lambda p: _score_rows(p, f"{p['n']} 条记录{HOW_ZH[str(p['how'])]}"),
+    ),
+    Msg.OVER_TIME: (
+        lambda p: f"{p['how']} over {p['n']} periods ({p['values']})",
+        lambda p: f"{p['n']} 个期间{HOW_ZH[str(p['how'])]} ({p['values']})",
+    ),
+    Msg.ITEMS_COMBINED: (lambda p: f"{p['how']} of items", lambda p: f"各项{HOW_ZH[str(p['how'])]}"),
+    Msg.NO_SCORES: (lambda p: f"no scores in the period: {_n(p, 'min')}", lambda p: f"本期无评分： {_n(p, 'min')}"),
+    Msg.DEDUCTION_ITEM: (
+        lambda p: _deduction_item(p, f"{p['n']} deduction(s)", " (item capped at {})"),
+        lambda p: _deduction_item(p, f"扣分 {p['n']} 次", " （单项封顶 {}）"),
+    ),
+    Msg.DEDUCTION_PART: (
+        lambda p: f"{_n(p, 'max')} − {_n(p, 'deducted')} = {_n(p, 'value')}" + " (floored)" * bool(p["floored"]),
+        lambda p: f"{_n(p, 'max')} − {_n(p, 'deducted')} = {_n(p, 'value')}" + "（保底）" * bool(p["floored"]),
+    ),
+    Msg.NO_DEDUCTIONS: (
+        lambda p: f"no deductions: full {_n(p, 'full')}",
+        lambda p: f"本期无扣分：满分 {_n(p, 'full')}",
+    ),
+    Msg.CASE_COUNTS: (lambda p: f"{p['n']} cases: {p['metrics']}", lambda p: f"案卷 {p['n']} 件： {p['metrics']}"),
+    Msg.CASE_FORMULA: (
+        lambda p: _case_formula(p, "clamped to", "no cases in the period: "),
+        lambda p: _case_formula(p, "限定为", "本期无案卷： "),
+    ),
+    Msg.CASE_DIVISION_BY_ZERO: (
+        lambda p: (
+            "no cases in the period: " * bool(p["no_cases"])
+            + f"{p['formula']}: division by zero, counted as {_n(p, 'value')}"
+        ),
+        lambda p: "本期无案卷： " * bool(p["no_cases"]) + f"{p['formula']}: 除数为 0，按 {_n(p, 'value')} 计",
+    ),
+    Msg.PART_COMBINED: (
+        lambda p: _part_combined(p, "(division by zero: counted as 0)", "clamped to"),
+        lambda p: _part_combined(p, "（除数为 0，按 0 计）", "限定为"),
+    ),
+    Msg.HONOR: (_honor_en, _honor_zh),
+    Msg.SCORE_BONUS: (
+        lambda p: f"{_item(p)}: +{_n(p, 'value')}" + (f" ({p['how']} of {p['n']})" if int(p["n"]) > 1 else ""),
+        lambda p: (
+            f"{_item(p)}: +{_n(p, 'value')}" + (f" （{p['n']} 条{HOW_ZH[str(p['how'])]}）" if int(p["n"]) > 1 else "")
+        ),
+    ),
+    Msg.RANK_BONUS: (
+        lambda p: f"{p['period']} {p['task']} rank {p['rank']}: +{_n(p, 'points')}",
+        lambda p: f"{p['period']} {p['task']} 第 {p['rank']} 名: +{_n(p, 'points')}",
+    ),
+    Msg.RULE_CAP: (
+        lambda p: f"{_n(p, 'points')} capped at {_n(p, 'cap')}",
+        lambda p: f"{_n(p, 'points')} 封顶为 {_n(p, 'cap')}",
+    ),
+    Msg.BONUS_CAP: (
+        lambda p: f"bonus {_n(p, 'total')} capped at {_n(p, 'cap')}",
+        lambda p: f"加分 {_n(p, 'total')} 封顶为 {_n(p, 'cap')}",
+    ),
+    Msg.NOTICE: (_notice_en, _notice_zh),
+    Msg.TOTAL: (_total_en, _total_zh),
+    Msg.DERIVED_TOTAL: (
+        lambda p: f"{p['how']} of {p['n']} periods ({p['values']}) = {_n(p, 'total')}",
+        lambda p: f"{p['n']} 个期间{HOW_ZH[str(p['how'])]} ({p['values']}) = {_n(p, 'total')}",
+    ),
+    Msg.UNRATED: (
+        lambda p: "未考评: no row scores this unit in the period; not ranked",
+        lambda p: "未考评: 本期没有对该单位的评分，不参加排名",
+    ),
+    Msg.EXCLUDED_DEDUCTION: (
+        lambda p: (
+            f"{_item(p)} −{p['points']}: {p['date']} {p['time']} "
+            f"is outside the inspection window {p['window']}: not counted"
+        ),
+        lambda p: f"{_item(p)} −{p['points']}: {p['date']} {p['time']} 不在考评时段 {p['window']} 内：不计扣分",
+    ),
+    Msg.REWARD: (_reward_en, _reward_zh),
+    Msg.PENALTY_TIER: _both(lambda p: f"倒数第{p['position']}名处罚: {int(p['amount']):+,} 元"),
+    Msg.NOT_ELIGIBLE: (
+        lambda p: "不参加经济奖惩 (reward_eligible = false): skipped, 递补",
+        lambda p: "不参加经济奖惩 ：跳过, 递补",
+    ),
+    Msg.DISQUALIFIED: _both(lambda p: f"{p['date']} {p['title']}: 取消获奖资格, 后位名次递补"),
+    Msg.FLAG: (_flag(chinese=False), _flag(chinese=True)),
+    Msg.FAILED_VERIFICATIONS: (
+        lambda p: f"{p['code']}: {p['n']} failed verification(s) (核查不通过)",
+        lambda p: f"{p['code']}: 核查不通过 {p['n']} 次 (核查不通过)",
+    ),
+}
+"""Each message in English and in Chinese, side by side so that a change to one is seen next to the other."""
+EN: dict[Msg, Wording] = {key: english for key, (english, _) in WORDINGS.items()}
+ZH: dict[Msg, Wording] = {key: chinese for key, (_, chinese) in WORDINGS.items()}
+"""One language's wordings, as a table of its own."""
 
 
 def phrase(key: Msg, params: Params, lang: str = Lang.EN) -> str:
     """The text of one message; a language other than Chinese reads English."""
-    return WORDINGS[Lang.ZH if lang == Lang.ZH else Lang.EN][key](params)
+    return (ZH if lang == Lang.ZH else EN)[key](params)
 
 
 def line_text(line: Line, lang: str = Lang.EN) -> str:

@@ -110,6 +110,12 @@ def _time(name: str, *, required: bool = False) -> Column:
     return Column(name, Kind.TIME, required=required)
 
 
+def _on_item(when: Column, amount: Column) -> tuple[Column, ...]:
+    """What a score and a deduction both are: an amount for one unit's part and item (none: the whole part)
+    at a time, from a source — the same columns, in the same order, in both files."""
+    return (when, _text("unit_id"), _text("part"), _text("item", required=False), amount, _extra("source"))
+
+
 FILES: dict[str, tuple[Column, ...]] = {
     "units": (
         _text("unit_id"),
@@ -117,22 +123,9 @@ FILES: dict[str, tuple[Column, ...]] = {
         _text("group"),
         Column("reward_eligible", Kind.FLAG, required=False, optional=True),
     ),
-    "scores": (
-        Column("period", Kind.PERIOD),
-        _text("unit_id"),
-        _text("part"),
-        _text("item", required=False),
-        Column("score", Kind.NUMBER),
-        _extra("source"),
-        _extra("note"),
-    ),
+    "scores": (*_on_item(Column("period", Kind.PERIOD), Column("score", Kind.NUMBER)), _extra("note")),
     "deductions": (
-        Column("date", Kind.DATE),
-        _text("unit_id"),
-        _text("part"),
-        _text("item", required=False),
-        Column("points", Kind.POINTS),
-        _extra("source"),
+        *_on_item(Column("date", Kind.DATE), Column("points", Kind.POINTS)),
         _extra("problem"),
         _extra("location"),
         _extra("evidence"),

@@ -45,20 +45,7 @@ class AuditWriter:
                 if values.get(col) is not None:
                     period = str(values[col])[:7]
                     break
-        self.pending.append(
-            {
-                "at": now(),
-                "actor": self.actor,
-                "action": action,
-                "table_name": table,
-                "row_key": key,
-                "unit_id": values.get("unit_id"),
-                "period": period,
-                "before": before,
-                "after": after,
-                "reason": self.reason,
-            }
-        )
+        self._append(action, table, key, values.get("unit_id"), period, before, after)
         if len(self.pending) >= 5000:
             self.flush()
 
@@ -73,6 +60,19 @@ class AuditWriter:
         detail: dict[str, Any] | None = None,
     ) -> None:
         """A non-row event worth the trail: a denied write, a publication, a correction."""
+        self._append(action, table, key, unit_id, period, None, detail)
+
+    def _append(
+        self,
+        action: str,
+        table: str,
+        key: str,
+        unit_id: str | None,
+        period: str | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """One audit row, as rows and events alike store it (an event's detail goes in ``after``)."""
         self.pending.append(
             {
                 "at": now(),
@@ -82,8 +82,8 @@ class AuditWriter:
                 "row_key": key,
                 "unit_id": unit_id,
                 "period": period,
-                "before": None,
-                "after": detail,
+                "before": before,
+                "after": after,
                 "reason": self.reason,
             }
         )

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 ENV = "KAOPING_DATABASE_URL"
 DEFAULT = "sqlite:///kaoping.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+T = TypeVar("T")
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -71,3 +73,12 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: committed whole, or rolled back whole (nothing half-written)."""
     with factory() as session, session.begin():
         yield session
+
+
+def get_or_raise(session: Session, table: type[T], key: Any, missing: Exception) -> T:
+    """The row of ``table`` with primary key ``key``, else ``missing`` raised — each layer names its own
+    refusal (the store an unknown result, the application layer a not-found), the look-up is one."""
+    row = session.get(table, key)
+    if row is None:
+        raise missing
+    return row

@@ -51,7 +51,8 @@ def columns(kind: str) -> list[str]:
     return list(spec_of(kind).column_names)
 
 
-def _json_value(v: Any) -> Any:
+def audit_value(v: Any) -> Any:
+    """A JSON value for the audit trail (numbers as floats, dates and times as ISO text)."""
     if isinstance(v, Decimal):
         return float(v)
     if isinstance(v, datetime | date | time):
@@ -115,7 +116,7 @@ def write_facts(
                 new.append(values)
                 audit.row("insert", kind, r["nkey"], values, None, _json_dict(values, cols))
                 continue
-            before = {c: _json_value(getattr(old, c)) for c in cols}
+            before = {c: audit_value(getattr(old, c)) for c in cols}
             after = _json_dict(values, cols)
             if _same(before, after):
                 counts.unchanged += 1
@@ -132,7 +133,7 @@ def write_facts(
 
 
 def _json_dict(values: dict[str, Any], cols: Sequence[str]) -> dict[str, Any]:
-    return {c: _json_value(values[c]) for c in cols}
+    return {c: audit_value(values[c]) for c in cols}
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:

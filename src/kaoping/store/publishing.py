@@ -25,6 +25,7 @@ from kaoping.periods import parse_period
 from kaoping.scheme import parse_scheme, scheme_text
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store.audit import now
+from kaoping.store.db import get_or_raise
 from kaoping.store.tables import PublishedResult, SchemeVersion
 
 DRAFT, REVIEWED, PUBLISHED, SUPERSEDED = tuple(ResultStatus)
@@ -81,10 +82,7 @@ def _scheme_name(name_or_path: str) -> str:
 
 def get(session: Session, result_id: int) -> PublishedResult:
     """The published_results row ``result_id`` in any status (:class:`UnknownResult` if there is none)."""
-    row = session.get(PublishedResult, result_id)
-    if row is None:
-        raise UnknownResult(f"no result with id {result_id}")
-    return row
+    return get_or_raise(session, PublishedResult, result_id, UnknownResult(f"no result with id {result_id}"))
 
 
 def versions(session: Session, *, scheme: str, period: str) -> list[PublishedResult]:

@@ -43,7 +43,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class SchemeVersion(Base):
+class Created:
+    """Who made the row and when (an account's name, or the command that did): kept on every record a
+    person answers for — a scheme version, a result, an appeal, a piece of evidence."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class SchemeVersion(Created, Base):
     """A scheme file as it was used: name, its version number and the exact text (方案版本)."""
 
     __tablename__ = "scheme_versions"
@@ -53,8 +61,6 @@ class SchemeVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
 
 
 class ImportBatch(Base):
@@ -173,7 +179,7 @@ class RankRow(FactMixin, Base):
     rank: Mapped[int] = mapped_column(Integer)
 
 
-class PublishedResult(Base):
+class PublishedResult(Created, Base):
     """A period's results as computed, reviewed and published (frozen): corrections add a new version."""
 
     __tablename__ = "published_results"
@@ -186,8 +192,6 @@ class PublishedResult(Base):
     status: Mapped[str] = mapped_column(String(20))  # draft | reviewed | published | superseded
     document: Mapped[dict[str, object]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
     reviewed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     published_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -209,7 +213,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Appeal(Base):
+class Appeal(Created, Base):
     """申诉: a unit disputes a result or a deduction within the scheme's window."""
 
     __tablename__ = "appeals"
@@ -219,12 +223,10 @@ class Appeal(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
     answer: Mapped[str] = mapped_column(Text, default="")
 
 
-class Evidence(Base):
+class Evidence(Created, Base):
     """整改材料: a file a unit uploads to show a problem was rectified."""
 
     __tablename__ = "evidence"
@@ -234,8 +236,6 @@ class Evidence(Base):
     filename: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
 
 
 class AuditEntry(Base):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import NotRequired, TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -26,6 +27,7 @@ __all__ = [
     "PARTS_REQUIRED",
     "ROLES",
     "ROLE_NAMES",
+    "NewAccount",
     "UserError",
     "authenticate",
     "create_user",
@@ -66,6 +68,18 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+class NewAccount(TypedDict):
+    """What an account is created from: the keyword arguments of :func:`create_user`, named once so the
+    use case that adds an account (with its audit event) passes them through instead of listing them again."""
+
+    username: str
+    password: str
+    role: str
+    display_name: NotRequired[str]
+    unit_id: NotRequired[str | None]
+    parts: NotRequired[Sequence[str]]
 
 
 def create_user(

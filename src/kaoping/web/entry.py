@@ -62,6 +62,15 @@ _FORM_SLACK = 256 * 1024
 """Room for the multipart framing and the other fields on top of the file's :data:`MAX_BYTES`."""
 
 
+HELPERS: dict[str, Any] = {
+    "kind_names": KIND_NAMES,
+    "columns": RECENT_COLUMNS,
+    "hints": LABELS,
+    "import_status": IMPORT_STATUS,
+}
+"""What every entry template uses: the kinds' and columns' Chinese names, the import statuses."""
+
+
 def _cell(value: Any) -> str:
     """A stored value as the table shows it: numbers without trailing zeros, times to the minute."""
     if value is None:
@@ -90,9 +99,7 @@ def _page(
     outcome: Outcome | None = None,
 ) -> Response:
     if outcome is not None and request.headers.get("HX-Request") == "true":
-        return render(
-            request, "entry_upload_result.html", who, status_code=outcome.status, outcome=outcome, **_labels()
-        )
+        return render(request, "entry_upload_result.html", who, status_code=outcome.status, outcome=outcome, **HELPERS)
     forms = build_forms(who, ctx, session)
     return render(
         request,
@@ -107,17 +114,8 @@ def _page(
         csrf=csrf_token(request),
         outcome=outcome,
         max_mb=MAX_BYTES // (1024 * 1024),
-        **_labels(),
+        **HELPERS,
     )
-
-
-def _labels() -> dict[str, Any]:
-    return {
-        "kind_names": KIND_NAMES,
-        "columns": RECENT_COLUMNS,
-        "hints": LABELS,
-        "import_status": IMPORT_STATUS,
-    }
 
 
 @router.get("/entry")
@@ -132,7 +130,7 @@ def entry_recent(request: Request, kind: str, session: SessionDep, who: Writer) 
     if kind not in writable_kinds(who.role):
         return error_page(request, who, 404, "未找到", f"本账号不能录入 {kind}。")
     rows = recent_rows(session, who, kind)
-    return render(request, "entry_recent.html", who, kind=kind, rows=rows, **_labels())
+    return render(request, "entry_recent.html", who, kind=kind, rows=rows, **HELPERS)
 
 
 def template_lists(who: Principal, ctx: ApiContext, units: list[str]) -> TemplateLists:

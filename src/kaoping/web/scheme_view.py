@@ -64,20 +64,20 @@ def flag_namer(translate: Callable[..., str], scheme: Scheme) -> Callable[[str],
     return lambda code: translate(flag_label(code, scheme.flags))
 
 
-def _labels() -> dict[str, Any]:
-    return {
-        "period_names": PERIOD_NAMES,
-        "combine_names": COMBINE_NAMES,
-        "source_names": SOURCE_NAMES,
-        "rounding_names": ROUNDING_NAMES,
-        "items_names": ITEMS_NAMES,
-        "level_names": LEVEL_NAMES,
-        "honor_kinds": HONOR_KINDS,
-        "flag_names": FLAG_NAMES,
-        "flag_namer": flag_namer,
-        "num": num,
-        "percent": percent,
-    }
+HELPERS: dict[str, Any] = {
+    "period_names": PERIOD_NAMES,
+    "combine_names": COMBINE_NAMES,
+    "source_names": SOURCE_NAMES,
+    "rounding_names": ROUNDING_NAMES,
+    "items_names": ITEMS_NAMES,
+    "level_names": LEVEL_NAMES,
+    "honor_kinds": HONOR_KINDS,
+    "flag_names": FLAG_NAMES,
+    "flag_namer": flag_namer,
+    "num": num,
+    "percent": percent,
+}
+"""What every scheme template uses: the Chinese names of the scheme language's words, number formatting."""
 
 
 @router.get("/schemes")
@@ -85,7 +85,7 @@ def scheme_list(request: Request, ctx: CtxDep, who: ViewerDep) -> Response:
     """The schemes this office runs, then the other built-in schemes for reference."""
     office = [(name, o.scheme) for name, o in ctx.schemes.items()]
     others = [(name, s) for name, s in builtin_schemes() if name not in ctx.schemes]
-    return render(request, "scheme_list.html", who, office=office, others=others, **_labels())
+    return render(request, "scheme_list.html", who, office=office, others=others, **HELPERS)
 
 
 @router.get("/schemes/{name}.yaml")
@@ -115,5 +115,5 @@ def scheme_page(request: Request, name: str, ctx: CtxDep, who: ViewerDep) -> Res
         rows=part_rows(scheme),
         charts=charts(scheme),
         main_kind=scheme.main_kind.value,
-        **_labels(),
+        **HELPERS,
     )
