@@ -22,6 +22,8 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
+from kaoping.commands.common import err, fail, out_console
+
 if TYPE_CHECKING:
     from kaoping.store.tables import AuditEntry
 
@@ -49,7 +51,6 @@ def _actor(actor: str | None) -> str:
 @contextmanager
 def _session(db: str | None) -> Iterator[Session]:
     """One transaction on the store; a known error becomes exit 2 with its message (nothing committed)."""
-    from kaoping.cli import fail
     from kaoping.engine.evaluate import UnsupportedPeriod
     from kaoping.errors import InputErrors
     from kaoping.periods import PeriodError
@@ -80,7 +81,6 @@ def compute(
     db: DbOption = None,
 ) -> None:
     """Score a period from the store and keep it as a draft (replaces an unpublished draft)."""
-    from kaoping.cli import out_console
     from kaoping.store.publishing import compute_draft
 
     with _session(db) as s:
@@ -97,7 +97,6 @@ def review_cmd(
     db: DbOption = None,
 ) -> None:
     """Mark a draft as reviewed (the check before publication)."""
-    from kaoping.cli import out_console
     from kaoping.store.publishing import review
 
     with _session(db) as s:
@@ -113,7 +112,6 @@ def release(
     db: DbOption = None,
 ) -> None:
     """Publish a reviewed result: it is frozen from now on; an earlier published version is superseded."""
-    from kaoping.cli import out_console
     from kaoping.store.publishing import current, publish
     from kaoping.store.tables import PublishedResult
 
@@ -132,7 +130,6 @@ def list_cmd(
     db: DbOption = None,
 ) -> None:
     """Every version of a period's results, newest first, with status, reason and who/when."""
-    from kaoping.cli import err, out_console
     from kaoping.store.publishing import versions
 
     with _session(db) as s:
@@ -169,7 +166,6 @@ def user_add(
     db: DbOption = None,
 ) -> None:
     """Add an account; the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
-    from kaoping.cli import fail, out_console
     from kaoping.store.users import ROLE_NAMES, create_user
 
     if password_stdin:
@@ -233,7 +229,6 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """The audit trail: who changed what, when, from what to what, and why."""
-    from kaoping.cli import err, out_console
     from kaoping.store.audit import trail
 
     with _session(db) as s:
