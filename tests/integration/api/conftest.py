@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from examples_testing import EXAMPLES
 from kaoping.io.readers import read_facts
 from kaoping.server import create_app
 from kaoping.store import users
@@ -28,7 +29,6 @@ from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.users import create_user
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 PASSWORD = "password-1"
 SECRET = "test-secret-" + "x" * 32
 OFFICE = Path(__file__).with_name("office.yaml")

@@ -14,6 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.commands import report_cmds
 from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
@@ -21,7 +22,6 @@ from kaoping.reports.data import bulletin_data
 from kaoping.scheme import load_scheme
 from kaoping.service import score_folder
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 runner = CliRunner()
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
 from kaoping.errors import InputErrors
 from kaoping.facts import FILE_NAMES
@@ -23,7 +24,6 @@ from kaoping.store.facts import TABLES
 from kaoping.store.importer import ABSENT, ALREADY, IMPORTED, import_data
 from kaoping.store.tables import AuditEntry, ImportBatch
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 CITY = EXAMPLES / "city-1000"
 runner = CliRunner()
 

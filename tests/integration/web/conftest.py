@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -16,6 +15,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from examples_testing import EXAMPLES
 from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
@@ -23,7 +23,7 @@ from kaoping.store.publishing import compute_draft, publish, review
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
 
-CITY = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
+CITY = EXAMPLES / "city-1000"
 PASSWORD = "password-1"
 SECRET = "test-secret-" + "w" * 32
 

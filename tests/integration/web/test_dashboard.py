@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from examples_testing import EXAMPLES
 from kaoping.reports.pdf_bulletin import flag_text
 from kaoping.server import create_app
 from kaoping.service import score_store
@@ -23,7 +23,7 @@ from kaoping.store.tables import UnitArea
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
 
-ONSITE = Path(__file__).resolve().parents[3] / "examples" / "district-onsite"
+ONSITE = EXAMPLES / "district-onsite"
 PASSWORD = "password-1"
 SECRET = "dashboard-secret-" + "d" * 32
 AREAS = ("u1", "u2", "u3")  # u4 has no stored area

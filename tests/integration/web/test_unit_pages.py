@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from examples_testing import EXAMPLES, ROOT
 from kaoping.server import create_app
 from kaoping.service import score_store
 from kaoping.store import users
@@ -28,8 +28,8 @@ from kaoping.store.users import create_user
 from kaoping.web.i18n import catalog
 from store_testing import write_all_facts
 
-ONSITE = Path(__file__).resolve().parents[3] / "examples" / "district-onsite"
-TEMPLATES = Path(__file__).resolve().parents[3] / "src" / "kaoping" / "web" / "templates"
+ONSITE = EXAMPLES / "district-onsite"
+TEMPLATES = ROOT / "src" / "kaoping" / "web" / "templates"
 PASSWORD = "password-1"
 SECRET = "test-secret-" + "u" * 32
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
