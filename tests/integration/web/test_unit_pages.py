@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db_testing import Build, dispose
 from examples_testing import EXAMPLES, ROOT
 from kaoping.server import create_app
 from kaoping.service import score_store
@@ -118,17 +119,25 @@ def _seed(factory: sessionmaker[Session]) -> None:
         publish(s, rid, actor="发布员")
 
 
+def _seeded(url: str) -> None:
+    factory = open_store(url)
+    try:
+        _seed(factory)
+    finally:
+        dispose(factory)
+
+
 @pytest.fixture
-def onsite(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Onsite]:
+def onsite(db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch) -> Iterator[Onsite]:
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    restore_snapshot(_seeded)  # built once per session and database, copied for each test
     factory = open_store(db_url)
-    _seed(factory)
     app = create_app(db_url, secret=SECRET, schemes=["district-onsite"])
-    with TestClient(app) as client:
-        yield Onsite(client=client, factory=factory, url=db_url)
-    engine = factory.kw.get("bind")
-    if engine is not None:
-        engine.dispose()
+    try:
+        with TestClient(app) as client:
+            yield Onsite(client=client, factory=factory, url=db_url)
+    finally:
+        dispose(factory)
 
 
 def _sum_of_components(page: str) -> Decimal:
