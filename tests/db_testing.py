@@ -1,5 +1,6 @@
 """Fresh stores for the store-backed tests, with the schema migrated once per test session (and per xdist
-worker), not once per test: Alembic's run was most of a store test's setup.
+worker), not once per test; and the stores that many tests start from (a city seeded, a quarter published)
+built once, not once per test.  Alembic's run and that seeding were most of the suite's setup time.
 
 SQLite: the migrated store is a template file, copied for each test (each test has its own file).
 PostgreSQL: one schema per session, migrated once; before each test every table is emptied and every
@@ -46,23 +47,20 @@ def _migrate(url: str) -> None:
     dispose(open_store(url))
 
 
-def key_of(build: Build) -> str:
-    return f"{build.__module__}.{build.__qualname__}"
-
-
 class SqliteStores:
     """Template files in ``folder``: the migrated store, and one per snapshot."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.templates: dict[str, Path] = {}
+        self.templates: dict[Build | None, Path] = {}
+        """builder → its template file (None: the migrated, empty store)"""
 
     @staticmethod
     def url(path: Path) -> str:
         return f"sqlite:///{path}"
 
-    def _template(self, key: str, build: Build | None) -> Path:
-        if key not in self.templates:
+    def _template(self, build: Build | None) -> Path:
+        if build not in self.templates:
             path = self.folder / f"template-{len(self.templates)}.db"
             _migrate(self.url(path))
             if build is not None:
@@ -70,13 +68,13 @@ class SqliteStores:
             with sqlite3.connect(path) as conn:  # everything in the main file: the copy is the whole store
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.close()
-            self.templates[key] = path
-        return self.templates[key]
+            self.templates[build] = path
+        return self.templates[build]
 
     def fresh(self, folder: Path) -> str:
         """A migrated, empty store of the test's own (``folder``/kaoping.db)."""
         path = folder / "kaoping.db"
-        shutil.copyfile(self._template("", None), path)
+        shutil.copyfile(self._template(None), path)
         return self.url(path)
 
     def restore(self, url: str, build: Build) -> None:
@@ -84,7 +82,7 @@ class SqliteStores:
         path = Path(make_url(url).database or "")
         for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             assert not leftover.exists(), f"restore a snapshot before opening the store ({leftover})"
-        shutil.copyfile(self._template(key_of(build), build), path)
+        shutil.copyfile(self._template(build), path)
 
     def end(self, url: str) -> None:
         """Nothing to do: the test's file goes with its tmp_path."""
@@ -102,8 +100,8 @@ class PostgresStores:
         )
         self.tag = uuid.uuid4().hex[:10]
         self.work = f"t_{self.tag}"
-        self.snapshots: dict[str, str] = {}
-        """snapshot key → the schema that holds it"""
+        self.snapshots: dict[Build, str] = {}
+        """builder → the schema that holds its snapshot"""
         self.sequences: dict[str, list[tuple[str, int, bool]]] = {}
         """schema → (sequence, last value, called) of each of its sequences, read once: the schemas whose
         sequences are read (the start and the snapshots) never change"""
@@ -138,16 +136,15 @@ class PostgresStores:
 
     def restore(self, url: str, build: Build) -> None:
         """Fill the session's schema with the snapshot ``build`` fills (built on first use)."""
-        key = key_of(build)
-        if key not in self.snapshots:
+        if build not in self.snapshots:
             schema = f"s_{self.tag}_{len(self.snapshots)}"
             self._create(schema)
             name = f"kaoping-snapshot-{self.tag}"
             build(self.url(schema, name))
             self._close_connections(name)
-            self.snapshots[key] = schema
+            self.snapshots[build] = schema
             self.sequences[schema] = self._read_sequences(schema)
-        self._reset(source=self.snapshots[key])
+        self._reset(source=self.snapshots[build])
 
     def _reset(self, source: str | None) -> None:
         """Empty every table of the session's schema (children first), copy ``source``'s rows in (parents
