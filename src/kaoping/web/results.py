@@ -96,4 +96,3 @@ def try_scored(session: Session, scheme: Scheme, period: Period) -> Scored | Non
         return scored(session, scheme, period)
     except UnsupportedPeriod:
         return None
-
