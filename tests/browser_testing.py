@@ -10,6 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from examples_testing import ROOT
 from kaoping.demo.build import DemoCity, DemoLogin
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,7 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -8,45 +8,30 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from kaoping.app.scoring import score_folder
-from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.commands import register_all
+from kaoping.commands.common import bad_input_exits, err, fail, out_console
 from kaoping.engine.result import PeriodResult
-from kaoping.errors import InputErrors
-from kaoping.periods import PeriodError
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
-from kaoping.scheme.formula import FormulaError
 
 app = typer.Typer(
     help="kaoping — 城市管理综合考评系统: evaluation schemes as files, scores explained to the row.",
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
 
 
 class Format(StrEnum):
     JSON = "json"
     TABLE = "table"
     XLSX = "xlsx"
-
-
-def out_console() -> Console:
-    """A console for results: terminal width on a terminal, wide enough for Chinese tables when piped."""
-    return Console() if sys.stdout.isatty() else Console(width=160)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -90,24 +75,6 @@ def score(
             assert out is not None
             write_workbook(sch, result, out)
             err.print(f"wrote {out}")
-
-
-@contextmanager
-def bad_input_exits(scheme: str, *, what: str = "bad input") -> Iterator[None]:
-    """Every kind of bad input (scheme, data, period, formula) becomes exit status 2 with its message:
-    the one place the CLI commands map errors to the pinned contract's exit 2."""
-    try:
-        yield
-    except SchemeError as exc:
-        fail(str(exc))
-    except InputErrors as exc:
-        fail(f"{what} ({exc.total} problem(s)):\n{exc}")
-    except (PeriodError, UnsupportedPeriod) as exc:
-        fail(f"--period: {exc}")
-    except FileNotFoundError as exc:
-        fail(f"--data: {exc}")
-    except FormulaError as exc:
-        fail(f"scheme {scheme}: {exc}")
 
 
 def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
@@ -232,13 +199,7 @@ def main() -> None:
     app()
 
 
-def _register_commands() -> None:
-    from kaoping.commands import register_all
-
-    register_all(app)
-
-
-_register_commands()
+register_all(app)
 
 
 if __name__ == "__main__":

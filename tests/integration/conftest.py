@@ -1,42 +1,54 @@
 """Store fixtures: every store test runs on SQLite and on PostgreSQL (the server this machine runs).
 
 PostgreSQL tests are never skipped: if the server at KAOPING_TEST_PG_URL (default
-postgresql://postgres@127.0.0.1:5432/test) cannot be reached, they fail.  Each test gets its own
-PostgreSQL schema (dropped afterwards) or its own SQLite file, so tests never see each other's rows.
+postgresql://postgres@127.0.0.1:5432/test) cannot be reached, they fail.  Each test gets a store of its
+own — a SQLite file, or the session's PostgreSQL schema emptied for it under a URL of its own — so tests
+never see each other's rows.  The schema is migrated once per session (see tests/db_testing.py).
 """
 
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
+
+from db_testing import Build, PostgresStores, SqliteStores
 
 PG_URL = os.environ.get("KAOPING_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _pg_admin_url() -> str:
-    return "postgresql+psycopg://" + PG_URL.split("://", 1)[1]
+@pytest.fixture(scope="session")
+def sqlite_stores(tmp_path_factory: pytest.TempPathFactory) -> SqliteStores:
+    return SqliteStores(tmp_path_factory.mktemp("store-templates"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_stores() -> Iterator[PostgresStores]:
+    stores = PostgresStores(PG_URL)
+    yield stores
+    stores.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL (migrations not yet run)."""
+    """A fresh, empty store's URL, already migrated (opening it with ``open_store`` migrates nothing)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kaoping.db'}"
+        sqlite: SqliteStores = request.getfixturevalue("sqlite_stores")
+        yield sqlite.fresh(tmp_path)
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_pg_admin_url())
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    postgresql: PostgresStores = request.getfixturevalue("postgresql_stores")
+    url = postgresql.fresh()
+    yield url
+    postgresql.end(url)
+
+
+@pytest.fixture
+def restore_snapshot(request: pytest.FixtureRequest, db_url: str) -> Callable[[Build], None]:
+    """``restore_snapshot(build)``: make the test's store (before it is opened) what ``build`` makes of an
+    empty store — built once per session and database, then copied: the seeding of fixtures that many
+    tests share."""
+    name = "sqlite_stores" if db_url.startswith("sqlite") else "postgresql_stores"
+    stores: SqliteStores | PostgresStores = request.getfixturevalue(name)
+    return lambda build: stores.restore(db_url, build)

@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
 
-ROOT = Path(__file__).resolve().parents[2]
-CITY = ROOT / "examples" / "city-1000"
+CITY = EXAMPLES / "city-1000"
 runner = CliRunner()
 
 

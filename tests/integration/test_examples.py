@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
 from kaoping.facts import Facts
 from kaoping.io.readers import read_facts
 from kaoping.periods import Period, PeriodKind, parse_period, period_of
 from kaoping.scheme import builtin_names, load_scheme
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FOLDERS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir())
 
 

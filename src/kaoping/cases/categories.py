@@ -23,7 +23,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Kind = Literal["component", "event"]
-KINDS: tuple[Kind, ...] = ("component", "event")
 KIND_LABELS: dict[Kind, str] = {"component": "部件", "event": "事件"}
 
 

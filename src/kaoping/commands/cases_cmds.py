@@ -14,9 +14,11 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from kaoping.commands.common import err, fail, out_console
 
 if TYPE_CHECKING:
     import polars as pl
@@ -26,12 +28,6 @@ if TYPE_CHECKING:
 class Output(StrEnum):
     TABLE = "table"
     JSON = "json"
-
-
-def _fail(message: str) -> NoReturn:
-    from kaoping.cli import fail
-
-    fail(message)
 
 
 def register(app: typer.Typer) -> None:
@@ -55,16 +51,15 @@ def register(app: typer.Typer) -> None:
         from kaoping.cases.categories import ConfigError
         from kaoping.cases.generate import summary, write_dataset
         from kaoping.cases.handbook import load_handbook
-        from kaoping.cli import err
 
         if cases < 1:
-            _fail("--cases must be at least 1")
+            fail("--cases must be at least 1")
         try:
             book = load_handbook(handbook)
             started = time.perf_counter()
             city, frame = write_dataset(out, units=units, cases=cases, year=year, seed=seed, handbook=book)
         except (ConfigError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         took = time.perf_counter() - started
         s = summary(frame)
         err.print(
@@ -96,7 +91,7 @@ def register(app: typer.Typer) -> None:
 
         levels = GROUPS.get(level) or ((level,) if level in LEVELS else None)
         if levels is None:
-            _fail(f"--level: '{level}' is not one of region, department, post, {', '.join(LEVELS)}")
+            fail(f"--level: '{level}' is not one of region, department, post, {', '.join(LEVELS)}")
         try:
             when = parse_period(period)
             scheme = load_indicator_scheme(indicators)
@@ -104,13 +99,13 @@ def register(app: typer.Typer) -> None:
             results = metrics_by_level(frame, when, levels, register_hours=register_hours)
             results = {k: with_composite(v, scheme) for k, v in results.items()}
         except PeriodError as exc:
-            _fail(f"--period: {exc}")
+            fail(f"--period: {exc}")
         except InputErrors as exc:
-            _fail(f"bad input ({exc.total} problem(s)):\n{exc}")
+            fail(f"bad input ({exc.total} problem(s)):\n{exc}")
         except FileNotFoundError as exc:
-            _fail(f"--data: {exc}")
+            fail(f"--data: {exc}")
         except (ConfigError, LevelError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if format == Output.JSON:
             doc = {"period": str(when), "levels": {k: v.to_dicts() for k, v in results.items()}}
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -129,7 +124,6 @@ def register(app: typer.Typer) -> None:
         from kaoping.cases.generate import build_city, generate_cases
         from kaoping.cases.handbook import load_handbook
         from kaoping.cases.levels import LEVELS, marked_cases, metrics_by_level, metrics_of
-        from kaoping.cli import err, out_console
         from kaoping.periods import parse_period
 
         book = load_handbook()
@@ -165,14 +159,13 @@ def register(app: typer.Typer) -> None:
         from kaoping.cases.categories import KIND_LABELS, ConfigError, load_categories
         from kaoping.cases.grading import load_indicator_scheme
         from kaoping.cases.handbook import load_handbook
-        from kaoping.cli import out_console
 
         try:
             cats = load_categories(categories)
             book = load_handbook(handbook, cats)
             scheme = load_indicator_scheme(indicators)
         except ConfigError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         console = out_console()
         for kind, label in KIND_LABELS.items():
             majors = cats.majors(kind)
@@ -194,7 +187,6 @@ def _print_tables(results: dict[str, pl.DataFrame], period: str) -> None:
     from rich.table import Table
 
     from kaoping.cases.levels import LABELS, RATES
-    from kaoping.cli import out_console
 
     console = out_console()
     for level, frame in results.items():

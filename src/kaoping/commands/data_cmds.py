@@ -2,8 +2,7 @@
 
 They move the interchange files (shared/spec/interchange.md) in and out of the store: the same folders
 and workbooks `kaoping score --data` reads, so an office can keep working in Excel while the store is
-the system of record.  The CLI helpers (``fail``, ``err``) are imported inside the commands because
-``kaoping.cli`` imports this module while it is being built.
+the system of record.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from kaoping.commands.common import err, fail, out_console
 
 if TYPE_CHECKING:
     from kaoping.app.imports import ImportReport
@@ -37,7 +38,6 @@ def _os_user() -> str:
 
 
 def _scheme(name: str | None) -> Scheme | None:
-    from kaoping.cli import fail
     from kaoping.scheme import SchemeError, load_scheme
 
     if name is None:
@@ -58,7 +58,6 @@ def import_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kaoping.app.imports import import_data
-    from kaoping.cli import err, fail
     from kaoping.errors import InputErrors
     from kaoping.store.db import open_store
 
@@ -86,8 +85,6 @@ def _print_report(report: ImportReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from kaoping.cli import out_console
-
     table = Table(title=Text(f"kaoping import {report.source}", style="italic"))
     table.add_column("file")
     table.add_column("status")
@@ -107,7 +104,6 @@ def export_command(
 ) -> None:
     """Write the store back as the interchange files (CSV UTF-8, or one .xlsx with a sheet per file)."""
     from kaoping.app.imports import stored_frames
-    from kaoping.cli import err, fail
     from kaoping.io.export import write_csv_folder, write_workbook
     from kaoping.store.db import open_store
 
@@ -131,7 +127,6 @@ def template_command(
     scheme: Annotated[str | None, typer.Option(help="offer this scheme's parts and groups in drop-downs")] = None,
 ) -> None:
     """Write an Excel template: a sheet per interchange file, prompts and drop-down lists (units, parts)."""
-    from kaoping.cli import err, fail
     from kaoping.io.templates import write_template
 
     if target.suffix.lower() != ".xlsx":

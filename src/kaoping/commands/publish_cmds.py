@@ -23,6 +23,8 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
+from kaoping.commands.common import err, fail, out_console
+
 if TYPE_CHECKING:
     from kaoping.store.tables import AuditEntry
 
@@ -51,7 +53,6 @@ def _actor(actor: str | None) -> str:
 @contextmanager
 def _session(db: str | None) -> Iterator[Session]:
     """One transaction on the store; a known error becomes exit 2 with its message (nothing committed)."""
-    from kaoping.cli import fail
     from kaoping.engine.evaluate import UnsupportedPeriod
     from kaoping.errors import DomainError, InputErrors
     from kaoping.periods import PeriodError
@@ -82,7 +83,6 @@ def compute(
 ) -> None:
     """Score a period from the store and keep it as a draft (replaces an unpublished draft)."""
     from kaoping.app.publish import compute_draft
-    from kaoping.cli import out_console
 
     with _session(db) as s:
         row = compute_draft(s, scheme=scheme, period=period, actor=_actor(actor), reason=reason)
@@ -99,7 +99,6 @@ def review_cmd(
 ) -> None:
     """Mark a draft as reviewed (the check before publication)."""
     from kaoping.app.publish import review
-    from kaoping.cli import out_console
 
     with _session(db) as s:
         row = review(s, result_id, actor=_actor(actor))
@@ -115,7 +114,6 @@ def release(
 ) -> None:
     """Publish a reviewed result: it is frozen from now on; an earlier published version is superseded."""
     from kaoping.app.publish import publish
-    from kaoping.cli import out_console
     from kaoping.store.publishing import current
     from kaoping.store.tables import PublishedResult
 
@@ -134,7 +132,6 @@ def list_cmd(
     db: DbOption = None,
 ) -> None:
     """Every version of a period's results, newest first, with status, reason and who/when."""
-    from kaoping.cli import err, out_console
     from kaoping.store.publishing import versions
 
     with _session(db) as s:
@@ -171,7 +168,6 @@ def user_add(
     db: DbOption = None,
 ) -> None:
     """Add an account; the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
-    from kaoping.cli import fail, out_console
     from kaoping.roles import ROLE_NAMES
     from kaoping.store.users import create_user
 
@@ -236,7 +232,6 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """The audit trail: who changed what, when, from what to what, and why."""
-    from kaoping.cli import err, out_console
     from kaoping.store.audit import trail
 
     with _session(db) as s:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from kaoping.commands.common import bad_input_exits, err, fail
 
 if TYPE_CHECKING:
     from kaoping.reports.data import BulletinData
@@ -22,16 +24,9 @@ class ReportFormat(StrEnum):
     PDF = "pdf"
 
 
-def _fail(message: str) -> NoReturn:
-    from kaoping.cli import fail
-
-    fail(message)
-
-
 def _load(scheme: str, period: str, data: Path | None, db: str | None) -> BulletinData:
     """Gather the bulletin's data, turning every kind of bad input into exit status 2 with its message."""
     from kaoping.app.bulletins import bulletin_data
-    from kaoping.cli import bad_input_exits
 
     with bad_input_exits(scheme):
         return bulletin_data(scheme, period, data=data, db=db)
@@ -55,11 +50,10 @@ def register(app: typer.Typer) -> None:
         issued_on: Annotated[str | None, typer.Option(help="issue date on the PDF, YYYY-MM-DD (default today)")] = None,
     ) -> None:
         """Write the bulletin of one period: rankings, deductions by item and unit, reasons, case metrics."""
-        from kaoping.cli import err
 
         chosen = format or _format_of(out)
         if (data is None) == (db is None):
-            _fail("give exactly one of --data DIR_OR_XLSX or --db URL")
+            fail("give exactly one of --data DIR_OR_XLSX or --db URL")
         day = _parse_day(issued_on)
         bulletin = _load(scheme, period, data, db)
         if chosen == ReportFormat.XLSX:
@@ -77,7 +71,7 @@ def _format_of(out: Path) -> ReportFormat:
     suffix = out.suffix.lower().lstrip(".")
     if suffix in {f.value for f in ReportFormat}:
         return ReportFormat(suffix)
-    _fail(f"--out {out}: give --format xlsx or pdf (cannot tell from the file name)")
+    fail(f"--out {out}: give --format xlsx or pdf (cannot tell from the file name)")
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -86,4 +80,4 @@ def _parse_day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        _fail(f"--issued-on: '{text}' is not a date like 2024-06-05")
+        fail(f"--issued-on: '{text}' is not a date like 2024-06-05")

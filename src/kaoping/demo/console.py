@@ -18,7 +18,6 @@ from kaoping.demo.build import DEMO_PASSWORD, PUBLISHED_QUARTERS, DemoCity, buil
 from kaoping.demo.city import UNITS
 from kaoping.roles import Role
 
-DEFAULT_DB = Path("kaoping-demo.db")
 PAGES = (
     ("/public", "公示: published rankings (no login needed)"),
     ("/dashboard", "考评办 dashboard: map, trends, open work"),

@@ -13,7 +13,6 @@ from html import escape
 FONT = "Noto Sans CJK SC, Noto Serif CJK SC, sans-serif"
 RED = "#b4141e"
 BAR = "#3c5a82"
-BAR_LIGHT = "#9fb3cc"
 GREEN = "#2f7d4f"
 GRID = "#d9d9d9"
 INK = "#222222"

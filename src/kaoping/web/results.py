@@ -96,10 +96,3 @@ def try_scored(session: Session, scheme: Scheme, period: Period) -> Scored | Non
         return scored(session, scheme, period)
     except UnsupportedPeriod:
         return None
-
-
-def clear_cache() -> None:
-    """Forget every cached result (tests that rebuild a store under the same URL call this)."""
-    with _lock:
-        _results.clear()
-        _facts.clear()

@@ -9,7 +9,7 @@ they never import this file, which pytest loads by path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +20,8 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from db_testing import Build, dispose
+from examples_testing import EXAMPLES
 from kaoping.io.readers import read_facts
 from kaoping.server import create_app
 from kaoping.store import users
@@ -28,7 +30,6 @@ from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.users import create_user
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 PASSWORD = "password-1"
 SECRET = "test-secret-" + "x" * 32
 OFFICE = Path(__file__).with_name("office.yaml")
@@ -115,27 +116,32 @@ class Api:
         return rows
 
 
-def seed(factory: sessionmaker[Session]) -> None:
+def seed(url: str) -> None:
+    """city-1000's units, scores and honors, and every account of ACCOUNTS."""
     city = read_facts(EXAMPLES / "city-1000")
-    with transaction(factory) as s:
-        audit = AuditWriter(s, "seed", reason="test data")
-        for kind in ("units", "scores", "honors"):
-            write_facts(s, kind, getattr(city, kind), audit=audit)
-        audit.flush()
-        for username, spec in ACCOUNTS.items():
-            create_user(s, username=username, password=PASSWORD, **spec)
+    factory = open_store(url)
+    try:
+        with transaction(factory) as s:
+            audit = AuditWriter(s, "seed", reason="test data")
+            for kind in ("units", "scores", "honors"):
+                write_facts(s, kind, getattr(city, kind), audit=audit)
+            audit.flush()
+            for username, spec in ACCOUNTS.items():
+                create_user(s, username=username, password=PASSWORD, **spec)
+    finally:
+        dispose(factory)
 
 
 @pytest.fixture
-def api(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+def api(db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     # argon2 with its production cost takes ~0.4 s a hash here; the API's tests are not about its cost
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    restore_snapshot(seed)  # built once per session and database, copied for each test
     factory = open_store(db_url)
-    seed(factory)
     shift = [timedelta(0)]
     app = create_app(db_url, secret=SECRET, schemes=SCHEMES, appeal_days=7, clock=lambda: now() + shift[0])
-    with TestClient(app) as client:
-        yield Api(client=client, factory=factory, shift=shift)
-    engine = factory.kw.get("bind")
-    if engine is not None:
-        engine.dispose()
+    try:
+        with TestClient(app) as client:
+            yield Api(client=client, factory=factory, shift=shift)
+    finally:
+        dispose(factory)

@@ -28,11 +28,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db_testing import Build, dispose
 from kaoping.cases.lifecycle import Case, Event, Status, apply
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.open311 import Open311Context, load_settings, open311_app
 from kaoping.store.audit import AuditWriter
-from kaoping.store.db import transaction
+from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import CaseRow, CaseTransition, Unit
 
@@ -163,7 +164,16 @@ class Server:
         return new
 
 
-def seed(factory: sessionmaker[Session]) -> None:
+def seed(url: str) -> None:
+    """The intake unit, a district, and the four imported cases."""
+    factory = open_store(url)
+    try:
+        _seed(factory)
+    finally:
+        dispose(factory)
+
+
+def _seed(factory: sessionmaker[Session]) -> None:
     with transaction(factory) as s:
         s.add_all([Unit(unit_id="center", name="指挥中心", group="区"), Unit(unit_id="d1", name="甲区", group="区")])
         s.flush()
@@ -189,11 +199,11 @@ def seed(factory: sessionmaker[Session]) -> None:
 
 
 @pytest.fixture
-def server(db_url: str) -> Iterator[Server]:
+def server(db_url: str, restore_snapshot: Callable[[Build], None]) -> Iterator[Server]:
+    restore_snapshot(seed)  # built once per session and database, copied for each test
     settings = load_settings(api_keys={KEY: "test-app"}, intake_unit="center", clock=lambda: NOW)
     app = open311_app(db_url, settings=settings)
     ctx: Open311Context = app.state.open311
-    seed(ctx.factory)
     with serve(app) as base, httpx.Client(base_url=base, timeout=30) as http:
         yield Server(base, http, ctx)
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from examples_testing import EXAMPLES, ROOT
 from kaoping.app.bulletins import bulletin_data
 from kaoping.engine.phrases import flag_label as flag_text
 from kaoping.reports.data import BulletinData
 from kaoping.reports.pdf_bulletin import fmt_score, issue_number, write_pdf
 
-ROOT = Path(__file__).resolve().parents[3]
 CASES = {
     "city-1000": ("2024-Q2", "city-1000"),
     "district-onsite": ("2024-05", "district-onsite"),
@@ -37,7 +37,7 @@ def _run(*args: str) -> str:
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[BulletinData, Path]:
     scheme = str(request.param)
     period, folder = CASES[scheme]
-    data = bulletin_data(scheme, period, data=ROOT / "examples" / folder)
+    data = bulletin_data(scheme, period, data=EXAMPLES / folder)
     out = tmp_path_factory.mktemp(scheme) / "bulletin.pdf"
     write_pdf(data, out, office="市城市管理考评办公室", issued_on=date(2024, 7, 5))
     return data, out
@@ -76,7 +76,7 @@ def test_analysis_sections(built: tuple[BulletinData, Path]) -> None:
 
 
 def test_district_onsite_has_deductions_and_overdue() -> None:
-    data = bulletin_data("district-onsite", "2024-05", data=ROOT / "examples" / "district-onsite")
+    data = bulletin_data("district-onsite", "2024-05", data=EXAMPLES / "district-onsite")
     assert data.analysis.by_item and data.analysis.overdue and data.previous is not None
     assert flag_text("unqualified_cases:3") == "核查不通过3次"
     assert flag_text("statement") == "末位表态发言"

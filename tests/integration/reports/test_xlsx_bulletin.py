@@ -14,6 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.app.bulletins import bulletin_data
 from kaoping.app.scoring import score_folder
 from kaoping.commands import report_cmds
@@ -21,7 +22,6 @@ from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 runner = CliRunner()
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.app import imports as importer
 from kaoping.app.imports import ABSENT, ALREADY, IMPORTED, import_data
 from kaoping.cli import app
@@ -23,7 +24,6 @@ from kaoping.store.db import open_store
 from kaoping.store.facts import TABLES
 from kaoping.store.tables import AuditEntry, ImportBatch
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 CITY = EXAMPLES / "city-1000"
 runner = CliRunner()
 

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.app.imports import import_data
 from kaoping.cli import app
 from kaoping.facts import FILE_NAMES, Facts
@@ -21,7 +22,6 @@ from kaoping.io.readers import read_facts
 from kaoping.store.db import open_store
 from kaoping.store.facts import load_facts
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 CITY = EXAMPLES / "city-1000"
 runner = CliRunner()
 

@@ -6,7 +6,6 @@ nothing is published unreviewed, a correction needs a reason, and the superseded
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES, ROOT
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.scoring import score_facts
 from kaoping.cli import app
@@ -34,8 +34,7 @@ from kaoping.store.publishing import (
 from kaoping.store.tables import PublishedResult, SchemeVersion
 from store_testing import write_all_facts
 
-ROOT = Path(__file__).resolve().parents[3]
-CITY = ROOT / "examples" / "city-1000"
+CITY = EXAMPLES / "city-1000"
 SCHEME, PERIOD = "city-1000", "2024-Q2"
 runner = CliRunner()
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
+from examples_testing import EXAMPLES
 from kaoping.app.scoring import score_facts
 from kaoping.facts import FILE_NAMES
 from kaoping.io.readers import read_facts
@@ -15,8 +14,6 @@ from kaoping.store.audit import AuditWriter, trail
 from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import load_facts, write_facts
 from kaoping.store.tables import AuditEntry, ScoreRow
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def test_write_then_score_equals_folder_and_second_write_changes_nothing(db_url: str) -> None:

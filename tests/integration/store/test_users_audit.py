@@ -7,13 +7,13 @@ way an office would ask "who changed d1's score in 2024-Q2, from what to what, a
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
 from kaoping.io.readers import read_facts
 from kaoping.store.audit import AuditWriter
@@ -31,7 +31,7 @@ from kaoping.store.users import (
 )
 from store_testing import write_all_facts
 
-CITY = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
+CITY = EXAMPLES / "city-1000"
 PASSWORD = "correct horse"
 runner = CliRunner()
 

@@ -6,9 +6,8 @@ the helpers through the ``web`` fixture; they never import this file, which pyte
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -16,6 +15,8 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from db_testing import Build, dispose
+from examples_testing import EXAMPLES
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.server import create_app
 from kaoping.store import users
@@ -23,7 +24,7 @@ from kaoping.store.db import open_store, transaction
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
 
-CITY = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
+CITY = EXAMPLES / "city-1000"
 PASSWORD = "password-1"
 SECRET = "test-secret-" + "w" * 32
 
@@ -44,30 +45,38 @@ class Web:
 
     def publish(self, reason: str = "") -> None:
         """Compute, review and publish 2024-Q2 (a correction when ``reason`` is given)."""
-        with transaction(self.factory) as s:
-            rid = compute_draft(s, scheme=self.SCHEME, period=self.PERIOD, actor="计算员", reason=reason).id
-            review(s, rid, actor="审核员")
-            publish(s, rid, actor="发布员")
+        _publish(self.factory, reason)
 
 
-def _seed(factory: sessionmaker[Session]) -> None:
+def _publish(factory: sessionmaker[Session], reason: str = "") -> None:
     with transaction(factory) as s:
-        write_all_facts(s, CITY)
-        create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
-        create_user(s, username="jiaqu", password=PASSWORD, role="unit", display_name="甲区", unit_id="d1")
+        rid = compute_draft(s, scheme=Web.SCHEME, period=Web.PERIOD, actor="计算员", reason=reason).id
+        review(s, rid, actor="审核员")
+        publish(s, rid, actor="发布员")
+
+
+def _seeded_and_published(url: str) -> None:
+    """The store every web test starts from: city-1000, the two accounts, 2024-Q2 published."""
+    factory = open_store(url)
+    try:
+        with transaction(factory) as s:
+            write_all_facts(s, CITY)
+            create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
+            create_user(s, username="jiaqu", password=PASSWORD, role="unit", display_name="甲区", unit_id="d1")
+        _publish(factory)
+    finally:
+        dispose(factory)
 
 
 @pytest.fixture
-def web(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+def web(db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
     # production argon2 cost is irrelevant to what these tests check, and slow
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    restore_snapshot(_seeded_and_published)  # built once per session and database, copied for each test
     factory = open_store(db_url)
-    _seed(factory)
     app = create_app(db_url, secret=SECRET, schemes=["city-1000"])
-    with TestClient(app) as client:
-        helper = Web(client=client, factory=factory)
-        helper.publish()
-        yield helper
-    engine = factory.kw.get("bind")
-    if engine is not None:
-        engine.dispose()
+    try:
+        with TestClient(app) as client:
+            yield Web(client=client, factory=factory)
+    finally:
+        dispose(factory)

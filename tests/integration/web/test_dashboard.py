@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from db_testing import Build, dispose
+from examples_testing import EXAMPLES
 from kaoping.app.scoring import score_store
 from kaoping.engine.phrases import flag_label as flag_text
 from kaoping.server import create_app
@@ -23,7 +24,7 @@ from kaoping.store.tables import UnitArea
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
 
-ONSITE = Path(__file__).resolve().parents[3] / "examples" / "district-onsite"
+ONSITE = EXAMPLES / "district-onsite"
 PASSWORD = "password-1"
 SECRET = "dashboard-secret-" + "d" * 32
 AREAS = ("u1", "u2", "u3")  # u4 has no stored area
@@ -34,24 +35,31 @@ def square(i: int) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[[x, 30.0], [x + 0.1, 30.0], [x + 0.1, 30.1], [x, 30.1], [x, 30.0]]]}
 
 
+def _onsite_with_areas(url: str) -> None:
+    """district-onsite's facts, the office's account, and areas for three of its four units."""
+    factory = open_store(url)
+    try:
+        with transaction(factory) as s:
+            write_all_facts(s, ONSITE)
+            create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
+        with transaction(factory) as s:
+            for i, unit_id in enumerate(AREAS):
+                s.add(UnitArea(unit_id=unit_id, geometry=square(i)))
+    finally:
+        dispose(factory)
+
+
 @pytest.fixture
-def onsite(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def onsite(
+    db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
     """district-onsite (months; deductions, notices, cases) with areas for three of its four units; signed in."""
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    factory = open_store(db_url)
-    with transaction(factory) as s:
-        write_all_facts(s, ONSITE)
-        create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
-    with transaction(factory) as s:
-        for i, unit_id in enumerate(AREAS):
-            s.add(UnitArea(unit_id=unit_id, geometry=square(i)))
+    restore_snapshot(_onsite_with_areas)  # built once per session and database, copied for each test
     with TestClient(create_app(db_url, secret=SECRET, schemes=["district-onsite"])) as client:
         r = client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
         assert r.status_code == 200, r.text
         yield client
-    engine = factory.kw.get("bind")
-    if engine is not None:
-        engine.dispose()
 
 
 def island(page: str, element_id: str) -> Any:

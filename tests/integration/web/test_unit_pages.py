@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db_testing import Build, dispose
+from examples_testing import EXAMPLES, ROOT
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.scoring import score_store
 from kaoping.server import create_app
@@ -28,8 +29,8 @@ from kaoping.store.users import create_user
 from kaoping.web.i18n import catalog
 from store_testing import write_all_facts
 
-ONSITE = Path(__file__).resolve().parents[3] / "examples" / "district-onsite"
-TEMPLATES = Path(__file__).resolve().parents[3] / "src" / "kaoping" / "web" / "templates"
+ONSITE = EXAMPLES / "district-onsite"
+TEMPLATES = ROOT / "src" / "kaoping" / "web" / "templates"
 PASSWORD = "password-1"
 SECRET = "test-secret-" + "u" * 32
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
@@ -118,17 +119,25 @@ def _seed(factory: sessionmaker[Session]) -> None:
         publish(s, rid, actor="发布员")
 
 
+def _seeded(url: str) -> None:
+    factory = open_store(url)
+    try:
+        _seed(factory)
+    finally:
+        dispose(factory)
+
+
 @pytest.fixture
-def onsite(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Onsite]:
+def onsite(db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch) -> Iterator[Onsite]:
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    restore_snapshot(_seeded)  # built once per session and database, copied for each test
     factory = open_store(db_url)
-    _seed(factory)
     app = create_app(db_url, secret=SECRET, schemes=["district-onsite"])
-    with TestClient(app) as client:
-        yield Onsite(client=client, factory=factory, url=db_url)
-    engine = factory.kw.get("bind")
-    if engine is not None:
-        engine.dispose()
+    try:
+        with TestClient(app) as client:
+            yield Onsite(client=client, factory=factory, url=db_url)
+    finally:
+        dispose(factory)
 
 
 def _sum_of_components(page: str) -> Decimal:

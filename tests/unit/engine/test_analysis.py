@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+from examples_testing import EXAMPLES
 from kaoping.app.scoring import score_facts
 from kaoping.engine.analysis import ReasonRow, deduction_analysis
 from kaoping.engine.evaluate import evaluate
 from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def _analyse(name: str, period: str, with_previous: bool = True):  # type: ignore[no-untyped-def]

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from kaoping.engine.consistency import check_facts
-from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.facts import Facts, facts_from_frames
 from kaoping.output.document import result_document
 from kaoping.periods import PeriodKind, parse_period
 from kaoping.scheme import Scheme, load_scheme, parse_scheme
+from scheme_testing import evaluate_period as run
 
 CITY = load_scheme("city-1000")
 ENFORCEMENT = load_scheme("enforcement-100")
@@ -147,10 +147,6 @@ def build(scheme: Scheme, data: Data, order: Callable[[pl.DataFrame], pl.DataFra
     facts = facts_from_frames(**{name: order(df) if order else df for name, df in frames(data).items()})
     check_facts(scheme, facts)  # the generators must only make data the engine is allowed to trust
     return facts
-
-
-def run(scheme: Scheme, facts: Facts, period: str) -> PeriodResult:
-    return evaluate(scheme, facts, parse_period(period))
 
 
 def everyone(result: PeriodResult) -> list[UnitResult]:

@@ -45,24 +45,21 @@ R = 河道水域管理, G = 绿化养护管理 (第二组).
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from examples_testing import EXAMPLES
+from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
-from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, unit
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "city-1000"
+EXAMPLE = EXAMPLES / "city-1000"
 SCHEME = load_scheme("city-1000")
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")

@@ -41,26 +41,25 @@ from __future__ import annotations
 import json
 import shutil
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from kaoping.app.scoring import score_facts
+from examples_testing import EXAMPLES
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, rankings_by_group, unit
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "city-appearance"
+EXAMPLE = EXAMPLES / "city-appearance"
 SCHEME = load_scheme("city-appearance")
 SERIES = ["第一系列", "第二系列", "第三系列", "第四系列"]
 
 
-def run(period: str, data: Path = EXAMPLE) -> PeriodResult:
-    return score_facts(SCHEME, read_facts(data), period)
+run = ExampleRun(SCHEME, EXAMPLE, checked=True)
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +72,7 @@ def nov() -> PeriodResult:
     return run("2024-11")
 
 
-def rankings(result: PeriodResult) -> dict[str, list[tuple[str, int, Decimal]]]:
-    assert [g.group for g in result.groups] == SERIES
-    return {g.group: [(u.unit_id, u.rank, u.shown_total) for u in g.ranking] for g in result.groups}
+rankings = partial(rankings_by_group, groups=SERIES)
 
 
 def excluded_rows(result: PeriodResult) -> list[tuple[int, str]]:

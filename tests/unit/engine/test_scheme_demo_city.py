@@ -49,28 +49,21 @@ Months of Q1:            Jan      Feb                     Mar
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from kaoping.engine.evaluate import evaluate
+from examples_testing import EXAMPLES
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
-from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, unit
+from scheme_testing import rank_and_total_by_unit as ranking
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "demo-city"
+EXAMPLE = EXAMPLES / "demo-city"
 SCHEME = load_scheme("demo-city")
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
-
-
-def ranking(result: PeriodResult) -> dict[str, tuple[int, Decimal]]:
-    return {u.unit_id: (u.rank, u.shown_total) for u in result.units()}
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")

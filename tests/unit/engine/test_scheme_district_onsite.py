@@ -30,24 +30,21 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
-from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
+from scheme_testing import ExampleRun
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "district-onsite"
+EXAMPLE = EXAMPLES / "district-onsite"
 SCHEME = load_scheme("district-onsite")
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")

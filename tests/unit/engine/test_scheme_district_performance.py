@@ -77,27 +77,26 @@ from __future__ import annotations
 import json
 import shutil
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
-from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, ranks, unit
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "district-performance"
+EXAMPLE = EXAMPLES / "district-performance"
 SCHEME = load_scheme("district-performance")
 C = "数字城管运行效果"
 SCORED = ["日常检查", "定期暗查", "马路办公落实", "五长制推进落实", "曝光督办", "生活垃圾分类"]
 
 
-def run(period: str, data: Path = EXAMPLE) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(data), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +109,7 @@ def q2() -> PeriodResult:
     return run("2024-Q2")
 
 
-def ranking(result: PeriodResult) -> list[tuple[str, int]]:
-    assert [g.group for g in result.groups] == ["街镇"]
-    return [(u.unit_id, u.rank) for u in result.groups[0].ranking]
+ranking = partial(ranks, group="街镇", only=True)
 
 
 def test_scheme_shape() -> None:

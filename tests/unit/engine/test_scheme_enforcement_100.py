@@ -19,24 +19,22 @@ Ranking: e3 1, e4 2, e1 3, e2 4; one group; no rewards; no flags.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from kaoping.engine.evaluate import evaluate
+from examples_testing import EXAMPLES
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
-from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, unit
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "enforcement-100"
+EXAMPLE = EXAMPLES / "enforcement-100"
 SCHEME = load_scheme("enforcement-100")
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")
 def year() -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period("2024"))
+    return run("2024")
 
 
 def test_items_are_maximum_minus_deductions(year: PeriodResult) -> None:

@@ -59,25 +59,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kaoping.app.scoring import score_facts
+from examples_testing import EXAMPLES
 from kaoping.cli import app
 from kaoping.engine.evaluate import UnsupportedPeriod
-from kaoping.engine.result import PeriodResult
 from kaoping.errors import InputErrors
-from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
+from scheme_testing import ranks_and_totals as ranking
+from scheme_testing import score_example as run
 from scheme_testing import unit
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-
-
-def run(name: str, period: str, data: Path | None = None) -> PeriodResult:
-    return score_facts(load_scheme(name), read_facts(data or EXAMPLES / name), period)
-
-
-def ranking(result: PeriodResult) -> list[tuple[str, int, Decimal]]:
-    assert len(result.groups) == 1
-    return [(u.unit_id, u.rank, u.shown_total) for u in result.groups[0].ranking]
 
 
 def cli_pinned(name: str, period: str) -> tuple[list[str], list[tuple[Any, ...]]]:

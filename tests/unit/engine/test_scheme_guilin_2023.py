@@ -57,36 +57,29 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
-from kaoping.periods import parse_period
 from kaoping.scheme import builtin_names, load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, unit
+from scheme_testing import ranks_and_totals as ranking
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "guilin-2023"
+EXAMPLE = EXAMPLES / "guilin-2023"
 SCHEME = load_scheme("guilin-2023")
 GROUPS = ["县(区)单位", "市直单位", "中(区)直单位"]
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")
 def march() -> PeriodResult:
     return run("2024-03")
-
-
-def ranking(result: PeriodResult, group: str) -> list[tuple[str, int, Decimal]]:
-    found = next(g for g in result.groups if g.group == group)
-    return [(u.unit_id, u.rank, u.shown_total) for u in found.ranking]
 
 
 def test_scheme_is_built_in_with_three_groups_and_notes() -> None:

@@ -36,25 +36,24 @@ from __future__ import annotations
 import json
 import shutil
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
-from kaoping.periods import parse_period
 from kaoping.scheme import builtin_names, load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, ranks_and_totals, unit
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "jinan-2022"
+EXAMPLE = EXAMPLES / "jinan-2022"
 SCHEME = load_scheme("jinan-2022")
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +61,7 @@ def q1() -> PeriodResult:
     return run("2022-Q1")
 
 
-def ranking(result: PeriodResult) -> list[tuple[str, int, Decimal]]:
-    assert [g.group for g in result.groups] == ["区县"]
-    return [(u.unit_id, u.rank, u.shown_total) for u in result.groups[0].ranking]
+ranking = partial(ranks_and_totals, group="区县", only=True)
 
 
 def test_thousand_points_with_500_from_departments() -> None:

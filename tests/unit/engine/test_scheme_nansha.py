@@ -47,24 +47,23 @@ from __future__ import annotations
 import json
 import shutil
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from kaoping.app.scoring import score_facts
+from examples_testing import EXAMPLES
 from kaoping.cli import app
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, ranks, unit
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "nansha"
+EXAMPLE = EXAMPLES / "nansha"
 SCHEME = load_scheme("nansha")
 
 
-def run(period: str) -> PeriodResult:
-    return score_facts(SCHEME, read_facts(EXAMPLE), period)
+run = ExampleRun(SCHEME, EXAMPLE, checked=True)
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +76,7 @@ def may() -> PeriodResult:
     return run("2024-05")
 
 
-def ranking(result: PeriodResult) -> list[tuple[str, int]]:
-    assert [g.group for g in result.groups] == ["镇街"]
-    return [(u.unit_id, u.rank) for u in result.groups[0].ranking]
+ranking = partial(ranks, group="镇街", only=True)
 
 
 def shown(result: PeriodResult) -> dict[str, Decimal]:

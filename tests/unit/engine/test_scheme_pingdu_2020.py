@@ -46,30 +46,25 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
-from kaoping.periods import parse_period
 from kaoping.scheme import builtin_names, load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, unit
+from scheme_testing import rankings_by_group as ranking
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "pingdu-2020"
+EXAMPLE = EXAMPLES / "pingdu-2020"
 SCHEME = load_scheme("pingdu-2020")
 GROUPS = ["第一组", "第二组", "第三组", "第四组"]
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")
 def january() -> PeriodResult:
     return run("2020-01")
-
-
-def ranking(result: PeriodResult) -> dict[str, list[tuple[str, int, Decimal]]]:
-    return {g.group: [(u.unit_id, u.rank, u.shown_total) for u in g.ranking] for g in result.groups}
 
 
 def test_four_groups_with_17_and_11_items() -> None:

@@ -53,21 +53,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
-from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, unit
+from scheme_testing import ranks as ranking
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "street-village"
+EXAMPLE = EXAMPLES / "street-village"
 SCHEME = load_scheme("street-village")
 VILLAGES = ["v1", "v2", "v3", "v4", "v5", "v6"]
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +86,6 @@ def mar() -> PeriodResult:
 @pytest.fixture(scope="module")
 def q1() -> PeriodResult:
     return run("2020-Q1")
-
-
-def ranking(result: PeriodResult, group: str) -> list[tuple[str, int]]:
-    found = next(g for g in result.groups if g.group == group)
-    return [(u.unit_id, u.rank) for u in found.ranking]
 
 
 def flags(result: PeriodResult) -> dict[str, list[str]]:

@@ -27,35 +27,30 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
-from kaoping.io.readers import read_facts
 from kaoping.periods import parse_period
 from kaoping.scheme import builtin_names, load_scheme
-from scheme_testing import unit
+from scheme_testing import ExampleRun, unit
+from scheme_testing import rankings_by_group as ranking
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "xianning-2024"
+EXAMPLE = EXAMPLES / "xianning-2024"
 SCHEME = load_scheme("xianning-2024")
 GROUPS = ["县(市、区)", "市中心城区"]
 
 
-def run(period: str) -> PeriodResult:
-    return evaluate(SCHEME, read_facts(EXAMPLE), parse_period(period))
+run = ExampleRun(SCHEME, EXAMPLE)
 
 
 @pytest.fixture(scope="module")
 def march() -> PeriodResult:
     return run("2024-03")
-
-
-def ranking(result: PeriodResult) -> dict[str, list[tuple[str, int, Decimal]]]:
-    return {g.group: [(u.unit_id, u.rank, u.shown_total) for u in g.ranking] for g in result.groups}
 
 
 def test_monthly_scheme_with_counties_and_the_central_district() -> None:

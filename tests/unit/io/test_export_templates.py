@@ -9,13 +9,13 @@ import openpyxl
 import polars as pl
 import pytest
 
+from examples_testing import EXAMPLES
 from kaoping.facts import FILE_NAMES, Facts, facts_from_frames
 from kaoping.facts.columns import FILES
 from kaoping.io.export import csv_text, number_text, write_csv_folder, write_workbook
 from kaoping.io.readers import read_facts
 from kaoping.io.templates import LISTS_SHEET, TemplateLists, write_template
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 FOLDERS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir())
 
 
