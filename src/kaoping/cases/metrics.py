@@ -47,9 +47,8 @@ def no_case_metrics() -> dict[str, Decimal]:
 
 def case_counts(cases: pl.DataFrame, period: Period) -> pl.DataFrame:
     """One row per unit with the counts above and ``rows`` (the case rows counted), for ``period``."""
-    start, end = period.start(), period.end_exclusive()
-    base = cases.filter(pl.col("dispatched_at").dt.date().is_between(start, end, closed="left"))
-    end_ts = pl.lit(end).cast(pl.Datetime("us"))
+    base = cases.filter(period.holds(pl.col("dispatched_at").dt.date()))
+    end_ts = pl.lit(period.end_exclusive()).cast(pl.Datetime("us"))
     closed = pl.col("closed_at").is_not_null() & (pl.col("closed_at") < end_ts)
     on_time = pl.col("deadline").is_not_null()
     return (
@@ -90,9 +89,8 @@ def rates(counts: dict[str, int]) -> dict[str, Decimal]:
 def failed_verifications(cases: pl.DataFrame, period: Period) -> pl.DataFrame:
     """核查不通过 per unit: failures (max of verify_failed and rework_count) of the cases closed in the
     period, or not closed but disposed in it (reworked in the period); columns unit_id, n, rows."""
-    start, end = period.start(), period.end_exclusive()
-    closed_in = pl.col("closed_at").dt.date().is_between(start, end, closed="left")
-    reworked_in = pl.col("closed_at").is_null() & pl.col("disposed_at").dt.date().is_between(start, end, closed="left")
+    closed_in = period.holds(pl.col("closed_at").dt.date())
+    reworked_in = pl.col("closed_at").is_null() & period.holds(pl.col("disposed_at").dt.date())
     fails = pl.max_horizontal("verify_failed", "rework_count")
     return (
         cases.filter((closed_in | reworked_in) & (fails > 0))

@@ -9,7 +9,6 @@ disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import polars as pl
 
@@ -19,7 +18,7 @@ from kaoping.facts import Facts
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme
 
-__all__ = ["BulletinData", "case_metrics", "change_text"]
+__all__ = ["BulletinData", "case_metrics"]
 
 
 @dataclass
@@ -56,10 +55,3 @@ def case_metrics(facts: Facts, result: PeriodResult) -> pl.DataFrame | None:
     schema: dict[str, pl.DataType] = {"unit_id": pl.String(), "unit": pl.String()}
     schema.update({name: pl.Float64() for name in (*COUNTS, *RATES)})
     return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def change_text(change: Decimal | None) -> str:
-    """A change of total as shown in bulletins: ``+1.50``, ``-2.00``, ``0.00``; empty when unknown."""
-    if change is None:
-        return ""
-    return f"{change:+.2f}" if change else "0.00"

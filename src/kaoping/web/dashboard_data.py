@@ -119,9 +119,8 @@ def activity(facts: Facts, period: Period) -> dict[str, Activity]:
     Cases follow the engine's base (dispatched in the period) so the dashboard's 按期处置率 is the one the
     scheme scores, not a second definition.
     """
-    start, end = period.start(), period.end_exclusive()
     ded = (
-        facts.deductions.filter(pl.col("date").is_between(start, end, closed="left"))
+        facts.deductions.filter(period.holds("date"))
         .group_by("unit_id")
         .agg(n=pl.len(), points=pl.col("points").sum())
     )
