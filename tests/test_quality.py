@@ -34,3 +34,10 @@ def test_layer_contracts_hold() -> None:
     run = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 broken" in run.stdout, run.stdout
+
+
+def test_no_function_of_complexity_d_or_worse() -> None:
+    """A reader holds every function in one screen: radon's cyclomatic grade stays at C or better in src/."""
+    run = subprocess.run([_tool("radon"), "cc", "-n", "D", "src"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "", run.stdout
