@@ -87,6 +87,23 @@ class ErrorLog:
             raise InputErrors(self.kept, self.total)
 
 
+class FileProblems(ValueError):
+    """A configuration file (scheme, categories, handbook) that cannot be used, with every problem found.
+
+    One base for the scheme language and the case configs, so a file the office wrote by hand is reported the
+    same way whichever loader refused it: ``file`` and ``problems`` for callers, one problem a line for people.
+    """
+
+    what = ""
+    """Names the kind of file in the message ("scheme"); empty: the file name says enough."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        self.file = file
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid {self.what + ' ' if self.what else ''}{file}:\n{lines}")
+
+
 # --- refusals of a use case (领域错误) ---------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from kaoping.app.policy import (
     own_unit_write,
     part_allowed,
     reads_own_writes_only,
+    scoped,
     sees_drafts,
     unit_scope,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "reads_own_writes_only",
     "require",
     "route_permission",
+    "scoped",
     "sees_drafts",
     "unit_scope",
 ]

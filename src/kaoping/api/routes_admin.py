@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.models import UnitFields, UnitIn, UnitUpdate, Written
-from kaoping.api.roles import Perm, require, unit_scope
+from kaoping.api.roles import Perm, require, scoped, unit_scope
 from kaoping.api.schemas import SchemeOut, UserIn, UserOut
 from kaoping.app import facts
 from kaoping.app.accounts import add_account
@@ -45,16 +45,7 @@ def add_user(
     body: UserIn, session: SessionDep, who: Annotated[Principal, Depends(require(Perm.USERS_WRITE))]
 ) -> UserOut:
     """Create an account; refused (422) when its scope does not fit its role (a unit account needs its unit)."""
-    user = add_account(
-        session,
-        who,
-        username=body.username,
-        password=body.password,
-        role=body.role,
-        display_name=body.display_name,
-        unit_id=body.unit_id,
-        parts=body.parts,
-    )
+    user = add_account(session, who, **body.model_dump())  # UserIn's fields are NewAccount's keys
     return UserOut.model_validate(user)
 
 
@@ -67,10 +58,7 @@ def list_units(
     session: SessionDep, who: UnitsRead, group: Annotated[str | None, Query(max_length=100)] = None
 ) -> list[UnitFields]:
     """Every unit (scorers need the list to enter rows); a unit account sees its own."""
-    stmt = select(Unit).order_by(Unit.unit_id)
-    own = unit_scope(who, None, "read units")
-    if own is not None:
-        stmt = stmt.where(Unit.unit_id == own)
+    stmt = scoped(select(Unit).order_by(Unit.unit_id), Unit.unit_id, who, None, "read units")
     if group is not None:
         stmt = stmt.where(Unit.group == group)
     return [UnitFields.model_validate(u) for u in session.scalars(stmt)]

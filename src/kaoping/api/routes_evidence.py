@@ -11,12 +11,12 @@ import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile, status
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.errors import ApiProblem, unprocessable
-from kaoping.api.roles import Perm, own_unit_write, require, unit_scope
+from kaoping.api.roles import Perm, own_unit_write, require, scoped, unit_scope
 from kaoping.api.schemas import EvidenceOut
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import Evidence, Unit
@@ -35,19 +35,6 @@ def image_type(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return None
-
-
-def _out(row: Evidence, size: int) -> EvidenceOut:
-    return EvidenceOut(
-        id=row.id,
-        unit_id=row.unit_id,
-        target=row.target,
-        filename=row.filename,
-        content_type=row.content_type,
-        size=size,
-        created_at=row.created_at,
-        created_by=row.created_by,
-    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -88,7 +75,7 @@ def upload(
     audit.event("insert", "evidence", f"evidence:{row.id}", unit_id=unit, detail=detail)
     audit.flush()
     s.commit()
-    return _out(row, len(data))
+    return EvidenceOut.model_validate(row)
 
 
 @router.get("")
@@ -96,11 +83,8 @@ def list_evidence(
     s: SessionDep, who: Reader, unit_id: Annotated[str | None, Query(max_length=100)] = None
 ) -> list[EvidenceOut]:
     """What was uploaded (without the bytes); a unit sees its own."""
-    stmt = select(Evidence, func.length(Evidence.data)).order_by(Evidence.id)
-    unit = unit_scope(who, unit_id, "read evidence")
-    if unit is not None:
-        stmt = stmt.where(Evidence.unit_id == unit)
-    return [_out(row, int(size)) for row, size in s.execute(stmt)]
+    stmt = scoped(select(Evidence).order_by(Evidence.id), Evidence.unit_id, who, unit_id, "read evidence")
+    return [EvidenceOut.model_validate(row) for row in s.scalars(stmt)]
 
 
 @router.get("/{evidence_id}", response_class=Response, responses={200: {"content": {"image/*": {}}}})

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Invalid, NotFound
-from kaoping.app.policy import Principal, own_unit_write, unit_scope
+from kaoping.app.policy import Principal, own_unit_write, scoped
 from kaoping.periods import PeriodError, parse_period
 from kaoping.statuses import FROZEN_RESULTS, AppealStatus
 from kaoping.store.audit import AuditWriter
@@ -117,10 +117,7 @@ def file_appeal(
 
 def list_appeals(session: Session, who: Principal, *, unit_id: str | None, period: str | None) -> list[Appeal]:
     """The office sees every appeal; a unit its own."""
-    stmt = select(Appeal).order_by(Appeal.id)
-    unit = unit_scope(who, unit_id, "read appeals")
-    if unit is not None:
-        stmt = stmt.where(Appeal.unit_id == unit)
+    stmt = scoped(select(Appeal).order_by(Appeal.id), Appeal.unit_id, who, unit_id, "read appeals")
     if period is not None:
         stmt = stmt.where(Appeal.period == _period(period))
     return list(session.scalars(stmt))

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kaoping.app.errors import Denied, Forbidden
 from kaoping.facts import UNIT_FACTS
 from kaoping.roles import EVERYONE, STAFF, Role
 from kaoping.store.audit import AuditWriter
+
+Query = TypeVar("Query", bound=Select[Any])
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,14 @@ def unit_scope(principal: Principal, requested: str | None, what: str) -> str | 
     if requested is not None and requested != principal.unit_id:
         raise forbidden(principal, f"{what} of unit '{requested}'")
     return principal.unit_id
+
+
+def scoped(
+    stmt: Query, column: InstrumentedAttribute[str], principal: Principal, requested: str | None, what: str
+) -> Query:
+    """``stmt`` narrowed to the unit a read is limited to (:func:`unit_scope`): one rule for every listing."""
+    unit = unit_scope(principal, requested, what)
+    return stmt if unit is None else stmt.where(column == unit)
 
 
 def own_unit_write(session: Session, principal: Principal, unit_id: str | None, what: str, *, table: str) -> str | None:

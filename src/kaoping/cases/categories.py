@@ -22,18 +22,14 @@ import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kaoping.errors import FileProblems
+
 Kind = Literal["component", "event"]
 KIND_LABELS: dict[Kind, str] = {"component": "部件", "event": "事件"}
 
 
-class ConfigError(ValueError):
+class ConfigError(FileProblems):
     """A case config file (categories, handbook, indicator scheme) that cannot be used, with every problem."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        self.file = file
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"invalid {file}:\n{lines}")
 
 
 class UnknownCategory(LookupError):

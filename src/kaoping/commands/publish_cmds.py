@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from kaoping.commands.common import err, fail, out_console
 
 if TYPE_CHECKING:
-    from kaoping.store.tables import AuditEntry
+    from kaoping.store.tables import AuditEntry, PublishedResult
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="store URL (default: $KAOPING_DATABASE_URL, else sqlite:///kaoping.db)")
@@ -74,6 +74,11 @@ def _session(db: str | None) -> Iterator[Session]:
 # --- kaoping publish ---------------------------------------------------------------------------------
 
 
+def _version(row: PublishedResult) -> str:
+    """One result version as every step of the review names it, so a reader can follow it from step to step."""
+    return f"{row.scheme} {row.period} v{row.version} (id {row.id})"
+
+
 def compute(
     scheme: Annotated[str, typer.Option(help="built-in scheme name or a scheme file")],
     period: Annotated[str, typer.Option(help="2024-03, 2024-Q2 or 2024")],
@@ -102,8 +107,7 @@ def review_cmd(
 
     with _session(db) as s:
         row = review(s, result_id, actor=_actor(actor))
-        done = f"reviewed {row.scheme} {row.period} v{row.version} (id {row.id})"
-        text = f"{done}; next: kaoping publish release {row.id}"
+        text = f"reviewed {_version(row)}; next: kaoping publish release {row.id}"
     out_console().print(text, highlight=False)
 
 
@@ -122,7 +126,7 @@ def release(
         previous = current(s, scheme=row.scheme, period=row.period) if row is not None else None
         was = f" (supersedes v{previous.version})" if previous is not None else ""
         row = publish(s, result_id, actor=_actor(actor))
-        text = f"published {row.scheme} {row.period} v{row.version} (id {row.id}){was}"
+        text = f"published {_version(row)}{was}"
     out_console().print(text, highlight=False)
 
 

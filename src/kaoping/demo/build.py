@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from kaoping.app import publish as publishing
 from kaoping.demo import bulk, cases_data, city, facts_data, photos
 from kaoping.demo.city import INSPECTORS, SCHEME, THIRD_PARTY, UNITS
+from kaoping.demo.photos import Caption
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
@@ -248,14 +249,12 @@ def _photos(s: Session, facts: Facts, inspectors: dict[str, str], seed: int, rep
         if i % 50 == 0:
             report("生成取证照片 drawing photos", i, len(rows))
         at = datetime.combine(d.date, d.time or time(10, 0))
+        title = Caption(
+            f"{d.problem}（{d.item} −{float(d.points):g}分）",
+            f"{d.unit_id.upper()}  deduction {d.id}  -{float(d.points):g}",
+        )
         data = photos.render(
-            title=f"{d.problem}（{d.item} −{float(d.points):g}分）",
-            place=d.location,
-            at=at,
-            item=d.item,
-            seed=seed * 100_003 + d.id,
-            ascii_title=f"{d.unit_id.upper()}  deduction {d.id}  -{float(d.points):g}",
-            ascii_place=d.unit_id.upper(),
+            title=title, place=Caption(d.location, d.unit_id.upper()), at=at, item=d.item, seed=seed * 100_003 + d.id
         )
         creator = inspectors.get(d.evidence, ADMIN)
         out.append(_evidence(d.unit_id, f"deductions:{d.id}", d.evidence, data, at, creator))
@@ -264,14 +263,9 @@ def _photos(s: Session, facts: Facts, inspectors: dict[str, str], seed: int, rep
     for row in rectified.unique("problem_id", keep="last", maintain_order=True).head(12).iter_rows(named=True):
         u = city.unit(row["unit_id"])
         at = datetime.combine(row["rectified_on"], time(15, 30))
+        title = Caption(f"{row['problem_id']} 已整改", f"{row['problem_id']} rectified")
         data = photos.render(
-            title=f"{row['problem_id']} 已整改",
-            place=u.name,
-            at=at,
-            item="整改",
-            seed=seed + len(out),
-            ascii_title=f"{row['problem_id']} rectified",
-            ascii_place=u.unit_id.upper(),
+            title=title, place=Caption(u.name, u.unit_id.upper()), at=at, item="整改", seed=seed + len(out)
         )
         name = f"zhenggai-{row['problem_id']}.png"
         out.append(_evidence(u.unit_id, f"notices:{row['problem_id']}", name, data, at, u.username))

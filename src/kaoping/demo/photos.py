@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -88,21 +89,16 @@ def _font(size: int) -> tuple[Font, bool]:
     return ImageFont.load_default(), False
 
 
-def render(
-    *,
-    title: str,
-    place: str,
-    at: datetime,
-    item: str,
-    seed: int,
-    ascii_title: str = "",
-    ascii_place: str = "",
-) -> bytes:
-    """A PNG picture of the scene: ``title`` (the problem), ``place`` and ``at`` in the caption.
+class Caption(NamedTuple):
+    """A caption text twice: in Chinese, and in ASCII for a machine without a CJK font (ids and codes a reader
+    of the demo can still match with the row)."""
 
-    ``ascii_title`` and ``ascii_place`` are the caption without a CJK font (ids and codes a reader of the
-    demo can still match with the row).
-    """
+    chinese: str
+    ascii: str
+
+
+def render(*, title: Caption, place: Caption, at: datetime, item: str, seed: int) -> bytes:
+    """A PNG picture of the scene: ``title`` (the problem), ``place`` and ``at`` in the caption."""
     rng = random.Random(seed)
     w, h = SIZE
     scene_h = h - CAPTION_H
@@ -126,8 +122,8 @@ def render(
     draw.ellipse((cx - 34, cy - 24, cx + 34, cy + 24), outline=RED, width=3)  # the inspector's ring
     draw.rectangle((0, scene_h, w, h), fill=BLACK)
     font, chinese = _font(14)
-    line1 = title if chinese else (ascii_title or "inspection photo")
-    line2 = f"{place if chinese else ascii_place}  {at:%Y-%m-%d %H:%M}"
+    line1 = title.chinese if chinese else (title.ascii or "inspection photo")
+    line2 = f"{place.chinese if chinese else place.ascii}  {at:%Y-%m-%d %H:%M}"
     draw.text((8, scene_h + 5), line1, fill=WHITE, font=font)
     draw.text((8, scene_h + 24), line2, fill=YELLOW, font=font)
     out = io.BytesIO()

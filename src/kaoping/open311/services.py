@@ -61,16 +61,25 @@ class Limit:
 @dataclass(frozen=True)
 class Service:
     code: str
+    """EV… or CP… and four digits: the kind and the 大类 (:data:`GROUPS`) are read off it, never stated twice."""
     name: str
     """The service_name and the case category written for a new request."""
-    kind: CaseKind
-    group: str
     description: str
     keywords: tuple[str, ...]
     limit: Limit | None
     type: ServiceType = "realtime"
     aliases: tuple[str, ...] = ()
     attributes: tuple[Attribute, ...] = ()
+
+    @property
+    def kind(self) -> CaseKind:
+        """部件 (CP…) or 事件 (EV…)."""
+        return "component" if self.code.startswith("CP") else "event"
+
+    @property
+    def group(self) -> str:
+        """The 大类 the code's first four characters name."""
+        return GROUPS[self.code[:4]]
 
     @property
     def metadata(self) -> bool:
@@ -92,6 +101,18 @@ class Service:
         return f"{zh} / {en}"
 
 
+GROUPS: dict[str, str] = {
+    "EV01": "市容环境",
+    "EV02": "宣传广告",
+    "EV05": "街面秩序",
+    "EV06": "其他事件",
+    "CP01": "公用设施",
+    "CP02": "道路交通",
+    "CP03": "市容环境",
+    "CP04": "园林绿化",
+}
+"""The 大类 of the catalogue by kind and the two digits that follow (GB/T 30428.2)."""
+
 _COVER_TYPES = (
     Value("water", "上水 water supply"),
     Value("sewage", "污水 sewage"),
@@ -106,8 +127,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0101",
         "私搭乱建",
-        "event",
-        "市容环境",
         "违法搭建的棚屋、围墙等 / unauthorised structures, sheds or walls",
         ("违建", "搭建", "illegal structure"),
         Limit(20, "days"),
@@ -137,8 +156,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0102",
         "暴露垃圾",
-        "event",
-        "市容环境",
         "路面、绿地上暴露的垃圾 / exposed rubbish on streets or green spaces",
         ("垃圾", "garbage", "trash"),
         Limit(4, "hours"),
@@ -146,8 +163,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0106",
         "绿地脏乱",
-        "event",
-        "市容环境",
         "绿地、绿化带内的垃圾杂物 / litter in green belts",
         ("绿化带", "green belt", "litter"),
         Limit(1, "days"),
@@ -156,8 +171,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0110",
         "乱堆物料",
-        "event",
-        "市容环境",
         "占用道路堆放的物料 / materials piled on the road",
         ("堆物", "materials", "obstruction"),
         Limit(1, "days"),
@@ -165,8 +178,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0201",
         "非法小广告",
-        "event",
-        "宣传广告",
         "乱贴乱画的小广告 / illegal flyers and graffiti adverts",
         ("小广告", "flyer", "graffiti"),
         Limit(1, "days"),
@@ -175,8 +186,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0501",
         "占道经营",
-        "event",
-        "街面秩序",
         "占用道路、人行道摆摊经营 / street vending on roads or pavements",
         ("摆摊", "vendor", "street trading"),
         Limit(2, "hours"),
@@ -198,8 +207,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0504",
         "店外经营",
-        "event",
-        "街面秩序",
         "商铺超出门窗外墙经营 / shops trading outside their premises",
         ("出店经营", "shopfront"),
         Limit(2, "hours"),
@@ -207,8 +214,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "EV0699",
         "其他问题",
-        "event",
-        "其他事件",
         "其他城市管理问题，由指挥中心分拨 / anything else, triaged by the centre",
         ("其他", "other"),
         None,
@@ -217,8 +222,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "CP0101",
         "井盖",
-        "component",
-        "公用设施",
         "井盖缺失、破损或移位 / missing, broken or displaced manhole covers",
         ("井盖", "manhole", "cover"),
         Limit(2, "hours"),
@@ -249,8 +252,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "CP0117",
         "路灯",
-        "component",
-        "公用设施",
         "路灯不亮、损坏 / street lights out or damaged",
         ("路灯", "street light", "lamp"),
         Limit(3, "days"),
@@ -269,8 +270,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "CP0201",
         "道路破损",
-        "component",
-        "道路交通",
         "车行道、人行道破损 / damaged roads or pavements",
         ("坑洼", "pothole", "pavement"),
         Limit(5, "days"),
@@ -279,8 +278,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "CP0210",
         "护栏",
-        "component",
-        "道路交通",
         "道路护栏损坏 / damaged road railings",
         ("护栏", "railing", "guardrail"),
         Limit(3, "days"),
@@ -289,8 +286,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "CP0304",
         "垃圾箱",
-        "component",
-        "市容环境",
         "垃圾箱破损、满溢 / damaged or overflowing litter bins",
         ("垃圾桶", "bin"),
         Limit(1, "days"),
@@ -299,8 +294,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "CP0402",
         "行道树",
-        "component",
-        "园林绿化",
         "行道树倒伏、枯死 / fallen or dead street trees",
         ("树木", "tree"),
         Limit(1, "days"),
@@ -309,8 +302,6 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "CP0405",
         "绿地",
-        "component",
-        "园林绿化",
         "绿地破损、被占 / damaged or occupied green space",
         ("绿地", "lawn", "green space"),
         Limit(5, "days"),
@@ -324,6 +315,8 @@ BY_CATEGORY: dict[str, Service] = {c: s for s in SERVICES for c in s.categories}
 
 if len(BY_CATEGORY) != sum(len(s.categories) for s in SERVICES) or len(BY_CODE) != len(SERVICES):
     raise RuntimeError("kaoping.open311.services: a service code or a category is listed twice")
+if any(s.code[:2] not in ("EV", "CP") or s.code[:4] not in GROUPS for s in SERVICES):
+    raise RuntimeError("kaoping.open311.services: a service code names no kind or 大类 (see GROUPS)")
 
 
 def service_for(category: str) -> Service | None:

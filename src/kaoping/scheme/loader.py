@@ -13,20 +13,17 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kaoping.errors import FileProblems
 from kaoping.scheme.checks import check_scheme
 from kaoping.scheme.conditions import CONDITION_TAGS
 from kaoping.scheme.model import Scheme
 from kaoping.scheme.parts import PART_TAGS, CasesLeaf, DeductionsLeaf, Node, ScoresLeaf
 
 
-class SchemeError(ValueError):
+class SchemeError(FileProblems):
     """A scheme file that cannot be used: names file, path inside it, and what was expected."""
 
-    def __init__(self, file: str, problems: list[str]) -> None:
-        self.file = file
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"invalid scheme {file}:\n{lines}")
+    what = "scheme"
 
 
 def builtin_names() -> list[str]:

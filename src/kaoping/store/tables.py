@@ -237,6 +237,11 @@ class Evidence(Created, Base):
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
+    @property
+    def size(self) -> int:
+        """Bytes of the file, read where the answer about an upload is built (the row is there, bytes and all)."""
+        return len(self.data)
+
 
 class AuditEntry(Base):
     """Append-only trail of every change to a score-bearing row: who, when, what before/after, why."""
