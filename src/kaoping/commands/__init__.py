@@ -10,10 +10,11 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from kaoping.commands import cases_cmds, data_cmds, publish_cmds, report_cmds, serve_cmds
+    from kaoping.commands import cases_cmds, data_cmds, publish_cmds, report_cmds, serve_cmds, verify_cmds
 
     cases_cmds.register(app)
     report_cmds.register(app)
     data_cmds.register(app)
     publish_cmds.register(app)
     serve_cmds.register(app)
+    verify_cmds.register(app)

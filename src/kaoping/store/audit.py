@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from kaoping.store.chain import link
 from kaoping.store.tables import AuditEntry
 
 
@@ -89,7 +90,9 @@ class AuditWriter:
         )
 
     def flush(self) -> None:
+        """Chain the pending entries onto the trail's head (kaoping.store.chain) and insert them."""
         if self.pending:
+            link(self.session, self.pending)
             self.session.execute(insert(AuditEntry), self.pending)
             self.pending = []
 

@@ -244,7 +244,8 @@ class Evidence(Created, Base):
 
 
 class AuditEntry(Base):
-    """Append-only trail of every change to a score-bearing row: who, when, what before/after, why."""
+    """Append-only trail of every change to a score-bearing row: who, when, what before/after, why — a hash
+    chain the database refuses to update or delete (kaoping.store.chain)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -258,6 +259,10 @@ class AuditEntry(Base):
     before: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    """The hash of the entry before (kaoping.store.chain): the trail is a hash chain."""
+    entry_hash: Mapped[str] = mapped_column(String(64), default="")
+    """sha256 of this entry's content and ``prev_hash``."""
 
 
 class UnitArea(Base):
