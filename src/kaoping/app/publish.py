@@ -29,6 +29,7 @@ from kaoping.periods import PeriodError, parse_period
 from kaoping.scheme import SchemeError, parse_scheme
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store.audit import AuditWriter, now
+from kaoping.store.chain import chain_head
 from kaoping.store.facts import load_facts
 from kaoping.store.publishing import TABLE, PublishError, UnknownResult, current, get, store_scheme, versions
 from kaoping.store.tables import PublishedResult
@@ -167,9 +168,13 @@ def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
     row.status = ResultStatus.PUBLISHED
     row.published_at = now()
     row.published_by = actor
+    # the event is chained first, so the version keeps the chain head that includes its own publication;
+    # nothing is flushed until then (a published row is frozen once written)
+    with session.no_autoflush:
+        if previous is None:
+            _event(session, "publish", row, actor)
+        else:
+            _event(session, "correct", row, actor, supersedes=previous.version, supersedes_id=previous.id)
+        row.audit_head = chain_head(session)
     session.flush()
-    if previous is None:
-        _event(session, "publish", row, actor)
-    else:
-        _event(session, "correct", row, actor, supersedes=previous.version, supersedes_id=previous.id)
     return row

@@ -195,6 +195,9 @@ class PublishedResult(Created, Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     published_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    audit_head: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The audit chain's head right after this version's publication (its own publish event included):
+    printed with the published result, so anyone can later check the trail it stands on."""
 
 
 class User(Base):

@@ -118,3 +118,18 @@ def test_the_migration_chains_entries_written_before_it(tmp_path: Path) -> None:
         report = check_trail(s)
         assert report.intact and report.entries == 3
     engine.dispose()
+
+
+def test_a_publication_keeps_the_chain_head_that_includes_it(store: sessionmaker[Session]) -> None:
+    from kaoping.app.publish import compute_draft, publish, review
+
+    with transaction(store) as s:
+        rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
+        review(s, rid, actor="审核员")
+        row = publish(s, rid, actor="发布员")
+        head = row.audit_head
+    with store() as s:
+        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+        assert last.action == "publish" and last.after is not None and last.after["status"] == "published"
+        assert head == last.entry_hash == chain_head(s)
+        assert check_trail(s).intact

@@ -125,3 +125,15 @@ def test_unit_user_is_refused(web: Any, suffix: str) -> None:
 def test_signed_in_user_is_named_in_header(web: Any) -> None:
     web.login("jiaqu")
     assert "甲区（被考评单位）" in web.client.get("/public").text
+
+
+def test_public_period_prints_the_audit_chain_head_of_its_publication(web: Any) -> None:
+    from sqlalchemy import select
+
+    from kaoping.store.tables import PublishedResult
+
+    with web.factory() as s:
+        head = s.scalars(select(PublishedResult.audit_head).where(PublishedResult.status == "published")).one()
+    assert head is not None and len(head) == 64
+    page = web.client.get(f"/public/{web.SCHEME}/{web.PERIOD}").text
+    assert "审计链头" in page and f"<code>{head[:12]}</code>" in page

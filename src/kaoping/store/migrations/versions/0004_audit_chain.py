@@ -1,5 +1,5 @@
 """audit_log as a hash chain: prev_hash and entry_hash on every entry (existing ones chained in id order), and
-triggers refusing UPDATE and DELETE on the table (kaoping.store.chain)
+triggers refusing UPDATE and DELETE on the table (kaoping.store.chain); published_results.audit_head
 
 Revision ID: 0004_audit_chain
 Revises: 0003_unit_areas
@@ -54,6 +54,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("entry_hash", sa.String(length=64), nullable=False, server_default=""))
     _chain_existing()
+    with op.batch_alter_table("published_results", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("audit_head", sa.String(length=64), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION kaoping_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
@@ -78,6 +80,8 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER audit_log_no_update")
         op.execute("DROP TRIGGER audit_log_no_delete")
+    with op.batch_alter_table("published_results", schema=None) as batch_op:
+        batch_op.drop_column("audit_head")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_column("entry_hash")
         batch_op.drop_column("prev_hash")
