@@ -18,7 +18,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,6 +42,16 @@ def dispose(factory: sessionmaker[Session]) -> None:
     engine = factory.kw.get("bind")
     if isinstance(engine, Engine):
         engine.dispose()
+
+
+@contextmanager
+def opened_store(url: str) -> Iterator[sessionmaker[Session]]:
+    """The store at ``url`` for a fixture's builder, its pool closed afterwards (a snapshot is copied next)."""
+    factory = open_store(url)
+    try:
+        yield factory
+    finally:
+        dispose(factory)
 
 
 def _migrate(url: str) -> None:

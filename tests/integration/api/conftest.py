@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from db_testing import Build, dispose
+from db_testing import Build, dispose, opened_store
 from examples_testing import EXAMPLES
 from kaoping.io.readers import read_facts
 from kaoping.server import create_app
@@ -119,17 +119,13 @@ class Api:
 def seed(url: str) -> None:
     """city-1000's units, scores and honors, and every account of ACCOUNTS."""
     city = read_facts(EXAMPLES / "city-1000")
-    factory = open_store(url)
-    try:
-        with transaction(factory) as s:
-            audit = AuditWriter(s, "seed", reason="test data")
-            for kind in ("units", "scores", "honors"):
-                write_facts(s, kind, getattr(city, kind), audit=audit)
-            audit.flush()
-            for username, spec in ACCOUNTS.items():
-                create_user(s, username=username, password=PASSWORD, **spec)
-    finally:
-        dispose(factory)
+    with opened_store(url) as factory, transaction(factory) as s:
+        audit = AuditWriter(s, "seed", reason="test data")
+        for kind in ("units", "scores", "honors"):
+            write_facts(s, kind, getattr(city, kind), audit=audit)
+        audit.flush()
+        for username, spec in ACCOUNTS.items():
+            create_user(s, username=username, password=PASSWORD, **spec)
 
 
 @pytest.fixture

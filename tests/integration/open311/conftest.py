@@ -28,12 +28,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db_testing import Build, dispose
+from db_testing import Build, opened_store
 from kaoping.cases.lifecycle import Case, Event, Status, apply
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.open311 import Open311Context, load_settings, open311_app
 from kaoping.store.audit import AuditWriter
-from kaoping.store.db import open_store, transaction
+from kaoping.store.db import transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import CaseRow, CaseTransition, Unit
 
@@ -166,11 +166,8 @@ class Server:
 
 def seed(url: str) -> None:
     """The intake unit, a district, and the four imported cases."""
-    factory = open_store(url)
-    try:
+    with opened_store(url) as factory:
         _seed(factory)
-    finally:
-        dispose(factory)
 
 
 def _seed(factory: sessionmaker[Session]) -> None:

@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from db_testing import Build, dispose
+from db_testing import Build, dispose, opened_store
 from examples_testing import EXAMPLES
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.server import create_app
@@ -57,15 +57,12 @@ def _publish(factory: sessionmaker[Session], reason: str = "") -> None:
 
 def _seeded_and_published(url: str) -> None:
     """The store every web test starts from: city-1000, the two accounts, 2024-Q2 published."""
-    factory = open_store(url)
-    try:
+    with opened_store(url) as factory:
         with transaction(factory) as s:
             write_all_facts(s, CITY)
             create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
             create_user(s, username="jiaqu", password=PASSWORD, role="unit", display_name="甲区", unit_id="d1")
         _publish(factory)
-    finally:
-        dispose(factory)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from db_testing import Build, dispose
+from db_testing import Build, opened_store
 from examples_testing import EXAMPLES
 from kaoping.app.scoring import score_store
 from kaoping.engine.phrases import flag_label as flag_text
@@ -37,16 +37,13 @@ def square(i: int) -> dict[str, Any]:
 
 def _onsite_with_areas(url: str) -> None:
     """district-onsite's facts, the office's account, and areas for three of its four units."""
-    factory = open_store(url)
-    try:
+    with opened_store(url) as factory:
         with transaction(factory) as s:
             write_all_facts(s, ONSITE)
             create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
         with transaction(factory) as s:
             for i, unit_id in enumerate(AREAS):
                 s.add(UnitArea(unit_id=unit_id, geometry=square(i)))
-    finally:
-        dispose(factory)
 
 
 @pytest.fixture

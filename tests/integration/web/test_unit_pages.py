@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db_testing import Build, dispose
+from db_testing import Build, dispose, opened_store
 from examples_testing import EXAMPLES, ROOT
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.scoring import score_store
@@ -120,11 +120,8 @@ def _seed(factory: sessionmaker[Session]) -> None:
 
 
 def _seeded(url: str) -> None:
-    factory = open_store(url)
-    try:
+    with opened_store(url) as factory:
         _seed(factory)
-    finally:
-        dispose(factory)
 
 
 @pytest.fixture
