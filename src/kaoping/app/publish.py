@@ -24,15 +24,18 @@ from kaoping.app.context import AppContext
 from kaoping.app.errors import Invalid
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.facts import Facts
+from kaoping.facts.snapshot import scope
 from kaoping.output.document import result_document
 from kaoping.periods import PeriodError, parse_period
-from kaoping.scheme import SchemeError, parse_scheme
+from kaoping.scheme import Scheme, SchemeError, parse_scheme
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
+from kaoping.store import snapshots
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.chain import chain_head
 from kaoping.store.facts import load_facts
 from kaoping.store.publishing import TABLE, PublishError, UnknownResult, current, get, store_scheme, versions
-from kaoping.store.tables import PublishedResult
+from kaoping.store.tables import FactSnapshot, PublishedResult
 
 __all__ = ["PublishError", "UnknownResult", "compute_draft", "compute_for_office", "publish", "review"]
 
@@ -45,8 +48,23 @@ def _key(row: PublishedResult) -> str:
     return f"{row.scheme}/{row.period}/v{row.version}"
 
 
+def document_bytes(document: dict[str, Any]) -> bytes:
+    """The result document as canonical bytes (keys sorted, no spaces, UTF-8): what "byte for byte" means
+    when a published version is recomputed, and what its digest in the audit trail is taken of."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
 def _digest(document: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(document_bytes(document)).hexdigest()
+
+
+def _keep_facts(session: Session, scheme: Scheme, facts: Facts, period: str, document: dict[str, Any]) -> FactSnapshot:
+    """Store the facts ``document`` was computed from: only those in the period's scope when the result
+    from them is the same document (checked here, not assumed), all of them otherwise."""
+    scoped = scope(facts, parse_period(period))
+    if document_bytes(result_document(scheme, score_facts(scheme, scoped, period))) == document_bytes(document):
+        return snapshots.save(session, scoped, scoped=True)
+    return snapshots.save(session, facts, scoped=False)
 
 
 def _event(session: Session, action: str, row: PublishedResult, actor: str, **extra: Any) -> None:
@@ -60,6 +78,7 @@ def _event(session: Session, action: str, row: PublishedResult, actor: str, **ex
         "status": row.status,
         "scheme_version_id": row.scheme_version_id,
         "document_sha256": _digest(row.document),
+        "snapshot_sha256": row.snapshot.sha256 if row.snapshot is not None else None,
         **extra,
     }
     audit.event(action, TABLE, _key(row), period=row.period, detail=detail)
@@ -89,7 +108,9 @@ def compute_draft(session: Session, *, scheme: str, period: str, actor: str, rea
             "and needs a reason (更正原因)"
         )
     parsed = parse_scheme(stored.text, f"store:{name}@{stored.sha256[:12]}")
-    document = result_document(parsed, score_facts(parsed, load_facts(session, parsed), period_text))
+    facts = load_facts(session, parsed)
+    document = result_document(parsed, score_facts(parsed, facts, period_text))
+    snapshot = _keep_facts(session, parsed, facts, period_text, document)
     row = next((r for r in existing if r.status in OPEN_RESULTS), None)
     action = "draft"
     if row is None:
@@ -101,6 +122,7 @@ def compute_draft(session: Session, *, scheme: str, period: str, actor: str, rea
     row.scheme_version_id = stored.id
     row.status = ResultStatus.DRAFT
     row.document = document
+    row.snapshot = snapshot
     row.reason = reason
     row.created_at = now()
     row.created_by = actor

@@ -27,7 +27,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -198,6 +198,23 @@ class PublishedResult(Created, Base):
     audit_head: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The audit chain's head right after this version's publication (its own publish event included):
     printed with the published result, so anyone can later check the trail it stands on."""
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("fact_snapshots.id"), nullable=True)
+    """The facts this version was computed from (None for versions kept before snapshots existed)."""
+    snapshot: Mapped[FactSnapshot | None] = relationship()
+
+
+class FactSnapshot(Base):
+    """Facts as a result saw them (数据快照), packed (:mod:`kaoping.facts.snapshot`) and stored under their
+    sha256, so a published version can be recomputed byte for byte whatever happens to the live rows."""
+
+    __tablename__ = "fact_snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    rows: Mapped[int] = mapped_column(Integer)
+    scoped: Mapped[bool] = mapped_column(Boolean)
+    """True when only the facts dated in the period's scope were kept; False when all of them were."""
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class User(Base):

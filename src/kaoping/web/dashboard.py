@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
+from kaoping.app import frozen
 from kaoping.app.policy import Perm
 from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
@@ -29,7 +30,7 @@ from kaoping.store import publishing
 from kaoping.store.tables import CaseRow, DeductionRow, HonorRow, NoticeRow, RankRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
-from kaoping.web.results import evaluated_kinds, scored, try_scored
+from kaoping.web.results import evaluated_kinds, live_facts, scored, try_scored
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, require_page(Perm.DASHBOARD)]
@@ -143,7 +144,17 @@ def _view(session: Session, scheme: Scheme, period: Period, years: list[int]) ->
         "parts": dd.part_comparison(scheme, now.result),
         "map": dd.map_data(now.result, _areas(session, unit_ids), acts),
         "published": publishing.current(session, scheme=scheme.scheme, period=str(period)),
+        "drift": _drift(session, scheme, period),
     }
+
+
+def _drift(session: Session, scheme: Scheme, period: Period) -> list[dict[str, Any]]:
+    """The rows of ``period`` that live data has changed since its published version (empty if none or
+    unpublished), as the page lists them."""
+    kept = frozen.published_frozen(session, scheme.scheme, str(period))
+    if kept is None:
+        return []
+    return [dd.changed_row(r) for r in frozen.drift(kept, live_facts(session, scheme))]
 
 
 def _formatter(scheme: Scheme) -> Any:

@@ -17,7 +17,8 @@ import polars as pl
 
 from kaoping.cases.metrics import case_counts
 from kaoping.engine.result import PeriodResult, UnitResult
-from kaoping.facts import Facts
+from kaoping.facts import Facts, spec_of
+from kaoping.facts.snapshot import ChangedRow, RowChange
 from kaoping.periods import Period, PeriodKind, period_of, year_period
 from kaoping.scheme import Scheme
 
@@ -120,9 +121,7 @@ def activity(facts: Facts, period: Period) -> dict[str, Activity]:
     scheme scores, not a second definition.
     """
     ded = (
-        facts.deductions.filter(period.holds("date"))
-        .group_by("unit_id")
-        .agg(n=pl.len(), points=pl.col("points").sum())
+        facts.deductions.filter(period.holds("date")).group_by("unit_id").agg(n=pl.len(), points=pl.col("points").sum())
     )
     found: dict[str, dict[str, Any]] = {}
     for row in ded.iter_rows(named=True):
@@ -262,3 +261,50 @@ def map_data(result: PeriodResult, areas: Mapping[str, Any], acts: Mapping[str, 
         )
     collection = {"type": "FeatureCollection", "features": features} if features else None
     return {"features": collection, "units": units}
+
+
+DRIFT_FIELDS = (
+    "date",
+    "period",
+    "part",
+    "item",
+    "points",
+    "score",
+    "kind",
+    "level",
+    "title",
+    "notified_on",
+    "rectified_on",
+    "reported_at",
+    "closed_at",
+    "time",
+    "problem",
+)
+"""The columns a drift line names, in this order (the ones an office recognises a row by)."""
+
+
+def changed_row(row: ChangedRow) -> dict[str, Any]:
+    """One drifted row for the page: kind, id, unit, 新增/修改/删除 and "column: before → after"."""
+    shown = [f for f in row.fields if f in DRIFT_FIELDS] or row.fields
+    details = []
+    for name in shown:
+        before, after = row.before.get(name), row.after.get(name)
+        if row.change == RowChange.CHANGED:
+            details.append(f"{name}: {_cell(before)} → {_cell(after)}")
+        else:
+            details.append(f"{name}: {_cell(after if after is not None else before)}")
+    return {
+        "kind": spec_of(row.kind).label,
+        "row_id": row.row_id,
+        "unit_id": row.unit_id,
+        "change": row.change.label,
+        "details": "；".join(details),
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -1,7 +1,8 @@
 """Results the office's pages show, computed from the store and kept while the facts do not change.
 
-The dashboard and the unit pages show *current* numbers (like ``kaoping score --db``), not only published
-ones, and a dashboard asks for a year of periods at once.  Scoring a quarter of a city with 50,000 cases
+A published period is shown as published: its frozen version (:mod:`kaoping.app.frozen`), whatever the
+live rows say since.  Other periods show *current* numbers (like ``kaoping score --db``), and a dashboard
+asks for a year of periods at once.  Scoring a quarter of a city with 50,000 cases
 takes a moment, so a result is cached under the store's data version: the highest audit-trail id (every
 fact write leaves an audit row) and the highest case and transition ids (case intake).  Any write changes
 the version, so a cached result is never stale; the cache is per process and bounded.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kaoping.app import frozen
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
@@ -35,6 +37,8 @@ class Scored:
     scheme: Scheme
     result: PeriodResult
     facts: Facts
+    version: int | None = None
+    """The published version shown (its frozen facts and scheme), or None for live numbers."""
 
 
 _lock = threading.Lock()
@@ -60,6 +64,9 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     Raises UnsupportedPeriod, PeriodError or InputErrors like ``kaoping score``.
     """
     text = str(period if isinstance(period, Period) else parse_period(period))
+    kept = frozen.published_frozen(session, scheme.scheme, text)
+    if kept is not None:
+        return Scored(kept.scheme, kept.result, kept.facts, kept.version)
     version = data_version(session)
     store = _store_key(session)
     key = (store, scheme.scheme, text, version)
@@ -68,20 +75,29 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
         if hit is not None:
             _results.move_to_end(key)
             return hit
-        facts = _facts.get((store, scheme.scheme, version))
-    if facts is None:
-        facts = load_facts(session, scheme)
-    result = score_facts(scheme, facts, text)
-    out = Scored(scheme, result, facts)
+    facts = live_facts(session, scheme, version)
+    out = Scored(scheme, score_facts(scheme, facts, text), facts)
     with _lock:
-        stale = [k for k in _facts if k[:2] == (store, scheme.scheme) and k[2] != version]
-        for k in stale:
-            del _facts[k]
-        _facts[(store, scheme.scheme, version)] = facts
         _results[key] = out
         while len(_results) > MAX_ENTRIES:
             _results.popitem(last=False)
     return out
+
+
+def live_facts(session: Session, scheme: Scheme, version: tuple[int, ...] | None = None) -> Facts:
+    """The store's current facts for ``scheme``, kept under the data version (one copy per scheme)."""
+    version = version if version is not None else data_version(session)
+    store = _store_key(session)
+    with _lock:
+        hit = _facts.get((store, scheme.scheme, version))
+    if hit is not None:
+        return hit
+    facts = load_facts(session, scheme)
+    with _lock:
+        for k in [k for k in _facts if k[:2] == (store, scheme.scheme) and k[2] != version]:
+            del _facts[k]
+        _facts[(store, scheme.scheme, version)] = facts
+    return facts
 
 
 def evaluated_kinds(scheme: Scheme) -> list[PeriodKind]:

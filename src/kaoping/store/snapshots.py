@@ -1,0 +1,59 @@
+"""Facts snapshots in the store: packed facts kept once per content (``fact_snapshots``), and read back.
+
+The packing is :mod:`kaoping.facts.snapshot`'s; here they are only stored under their sha256 (the same facts
+computed into a hundred drafts make one row) and turned back into the engine's frames, with a small
+per-process cache, since a published version is read on every page that shows it and never changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kaoping.facts import FILE_NAMES, Facts
+from kaoping.facts.snapshot import digest, pack, unpack
+from kaoping.store.audit import now
+from kaoping.store.tables import FactSnapshot
+
+_CACHE_SIZE = 8
+_lock = threading.Lock()
+_cache: OrderedDict[tuple[str, str], Facts] = OrderedDict()
+
+
+def save(session: Session, facts: Facts, *, scoped: bool) -> FactSnapshot:
+    """The ``fact_snapshots`` row holding ``facts``, added if these bytes are new."""
+    data = pack(facts)
+    sha = digest(data)
+    found = session.scalars(select(FactSnapshot).where(FactSnapshot.sha256 == sha)).first()
+    if found is not None:
+        return found
+    rows = sum(getattr(facts, name).height for name in FILE_NAMES)
+    row = FactSnapshot(sha256=sha, data=data, rows=rows, scoped=scoped, created_at=now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def snapshot_facts(session: Session, snapshot_id: int) -> Facts:
+    """The facts of snapshot ``snapshot_id`` (cached per store and content; the bytes are checked against
+    their sha256 on first read, so a damaged or edited row is an error, never silently other facts)."""
+    row = session.get(FactSnapshot, snapshot_id)
+    if row is None:
+        raise LookupError(f"no facts snapshot with id {snapshot_id}")
+    key = (str(session.get_bind().engine.url), row.sha256)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    if digest(row.data) != row.sha256:
+        raise ValueError(f"facts snapshot {snapshot_id} does not match its sha256 {row.sha256[:12]}: it was altered")
+    facts = unpack(row.data)
+    with _lock:
+        _cache[key] = facts
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return facts
