@@ -19,6 +19,7 @@ from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
 from kaoping.api.errors import unprocessable
 from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
 from kaoping.api.schemas import ComputeIn, ExplainOut, PublishedOut, ResultOut, ResultsView
+from kaoping.app import frozen
 from kaoping.app import publish as publish_uc
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
@@ -150,11 +151,13 @@ def explain(
     s: SessionDep,
     who: Annotated[Principal, Depends(require(Perm.EXPLAIN))],
 ) -> ExplainOut:
-    """A unit's score from the current store data, line by line down to the rows (得分说明)."""
+    """A unit's score line by line down to the rows (得分说明): of a published period as published (its
+    frozen version), of any other from the current store data."""
     unit_scope(who, unit_id, "see the explanation")
     office = _office_scheme(ctx, scheme)
     try:
-        result = score_facts(office.scheme, load_facts(s, office.scheme), _period(period))
+        kept = frozen.published_frozen(s, office.scheme.scheme, _period(period))
+        result = kept.result if kept else score_facts(office.scheme, load_facts(s, office.scheme), _period(period))
     except UnsupportedPeriod as exc:
         raise unprocessable(str(exc)) from exc
     found = result.unit(unit_id)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from kaoping.app import frozen
 from kaoping.app.scoring import score_facts
 from kaoping.engine.analysis import deduction_analysis
 from kaoping.engine.evaluate import evaluate
@@ -43,10 +44,14 @@ def build(scheme: Scheme, facts: Facts, period: str) -> BulletinData:
 
 
 def from_store(session: Session, scheme: Scheme, period: str) -> BulletinData:
-    """The bulletin of ``period`` under one of the office's (already loaded) schemes, from the store's
-    current facts, in the caller's session."""
-    parse_period(period)  # a bad period is reported before the store is read
-    return build(scheme, load_facts(session, scheme), period)
+    """The bulletin of ``period`` under one of the office's (already loaded) schemes, in the caller's session:
+    of a published period, from its frozen version (the facts and scheme it was published with, so a
+    bulletin downloaded any time later shows the published numbers); otherwise from the current facts."""
+    text = str(parse_period(period))  # a bad period is reported before the store is read
+    kept = frozen.published_frozen(session, scheme.scheme, text)
+    if kept is not None:
+        return build(kept.scheme, kept.facts, text)
+    return build(scheme, load_facts(session, scheme), text)
 
 
 def bulletin_data(scheme_name: str, period: str, *, data: Path | None = None, db: str | None = None) -> BulletinData:
@@ -67,7 +72,7 @@ def bulletin_data(scheme_name: str, period: str, *, data: Path | None = None, db
     factory = open_store(db)
     try:
         with factory() as session:
-            return build(scheme, load_facts(session, scheme), period)
+            return from_store(session, scheme, period)
     finally:
         engine = factory.kw.get("bind")
         if engine is not None:

@@ -43,6 +43,10 @@ class Web:
         r = self.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
         assert r.status_code == 200, r.text
 
+    def csrf(self) -> dict[str, str]:
+        """The header a signed-in browser sends with an API write."""
+        return {"X-CSRF-Token": self.client.get("/api/auth/csrf").json()["csrf_token"]}
+
     def publish(self, reason: str = "") -> None:
         """Compute, review and publish 2024-Q2 (a correction when ``reason`` is given)."""
         _publish(self.factory, reason)

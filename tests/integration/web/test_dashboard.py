@@ -23,6 +23,7 @@ from kaoping.store.db import open_store, transaction
 from kaoping.store.tables import UnitArea
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
+from web_testing import ranking_rows
 
 ONSITE = EXAMPLES / "district-onsite"
 PASSWORD = "password-1"
@@ -63,16 +64,6 @@ def island(page: str, element_id: str) -> Any:
     found = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', page, re.S)
     assert found, element_id
     return json.loads(found.group(1))
-
-
-def ranking_rows(page: str) -> list[tuple[str, list[str]]]:
-    """(unit id, cell texts) of every ranked row of the dashboard's ranking tables, in page order."""
-    out = []
-    for table in re.findall(r'<table class="ranking dash-ranking".*?</table>', page, re.S):
-        for unit_id, row in re.findall(r'<tr data-unit="([^"]+)"[^>]*>(.*?)</tr>', table, re.S):
-            cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            out.append((unit_id, cells))
-    return out
 
 
 def select_values(page: str, element_id: str) -> list[str]:
