@@ -13,28 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from examples_testing import EXAMPLES
+from examples_testing import FOLDERS, covered_periods
 from kaoping.cli import app
-from kaoping.facts import Facts
 from kaoping.io.readers import read_facts
-from kaoping.periods import Period, PeriodKind, parse_period, period_of
 from kaoping.scheme import builtin_names, load_scheme
-
-FOLDERS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir())
-
-
-def covered_periods(facts: Facts, kinds: list[PeriodKind]) -> list[Period]:
-    months: set[Period] = set()
-    for frame in (facts.scores, facts.ranks):
-        for text in frame.get_column("period").unique().to_list():
-            p = parse_period(text)
-            months.update(p.subperiods(PeriodKind.MONTH))
-    for frame, col in ((facts.deductions, "date"), (facts.honors, "date"), (facts.notices, "notified_on")):
-        for d in frame.get_column(col).drop_nulls().unique().to_list():
-            months.add(period_of(d, PeriodKind.MONTH))
-    for d in facts.cases.get_column("reported_at").drop_nulls().dt.date().unique().to_list():
-        months.add(period_of(d, PeriodKind.MONTH))
-    return sorted({period_of(m.start(), k) for m in months for k in kinds})
 
 
 def test_every_example_folder_is_a_builtin_scheme() -> None:

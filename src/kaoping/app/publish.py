@@ -44,7 +44,8 @@ def _label(row: PublishedResult) -> str:
     return f"{row.scheme} {row.period} v{row.version} (id {row.id})"
 
 
-def _key(row: PublishedResult) -> str:
+def result_key(row: PublishedResult) -> str:
+    """How the audit trail names a version (``scheme/period/vN``)."""
     return f"{row.scheme}/{row.period}/v{row.version}"
 
 
@@ -54,7 +55,8 @@ def document_bytes(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _digest(document: dict[str, Any]) -> str:
+def document_digest(document: dict[str, Any]) -> str:
+    """sha256 of :func:`document_bytes`: what a publication's audit event records of its document."""
     return hashlib.sha256(document_bytes(document)).hexdigest()
 
 
@@ -77,11 +79,11 @@ def _event(session: Session, action: str, row: PublishedResult, actor: str, **ex
         "version": row.version,
         "status": row.status,
         "scheme_version_id": row.scheme_version_id,
-        "document_sha256": _digest(row.document),
+        "document_sha256": document_digest(row.document),
         "snapshot_sha256": row.snapshot.sha256 if row.snapshot is not None else None,
         **extra,
     }
-    audit.event(action, TABLE, _key(row), period=row.period, detail=detail)
+    audit.event(action, TABLE, result_key(row), period=row.period, detail=detail)
     audit.flush()
 
 

@@ -1,16 +1,107 @@
-"""`kaoping verify --audit`: walk the audit trail's hash chain and name the first entry that does not hold.
+"""`kaoping verify`: the checks an office (or an auditor holding a copy of the database) runs to know that
+what was published and recorded was not altered behind the application's back.
 
-The check an office (or an auditor with a copy of the database) runs to know the trail was not edited behind
-the application's back; the chain head it prints is the one bulletins carry.  Exit 0 when intact, 1 when broken.
+``--audit`` walks the audit trail's hash chain and names the first entry that does not hold, then compares
+every fact row with the last write the trail recorded for it; ``--period P`` recomputes the published
+version of P from the facts and the scheme text it was published with and compares the result byte for byte
+(:mod:`kaoping.app.verify`).  Exit 0 when everything holds, 1 when something does not, 2 for a usage error.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from kaoping.commands.common import err, fail, out_console
+
+SHOWN = 20
+
+
+@contextmanager
+def _session(db: str | None) -> Iterator[Session]:
+    from kaoping.store.db import open_store
+
+    factory = open_store(db)
+    try:
+        with factory() as session:
+            yield session
+    finally:
+        bind = factory.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
+
+
+def _check_audit(session: Session) -> bool:
+    from kaoping.store.chain import check_trail
+    from kaoping.store.trail_facts import check_facts_against_trail
+
+    out = out_console()
+    report = check_trail(session)
+    if report.intact:
+        out.print(f"审计链完整：共 {report.entries} 条，链头 {report.head[:12]}", highlight=False)
+    else:
+        err.print(
+            f"[bold red]审计链断开[/]：第 {report.entries + 1} 条（id {report.broken_id}）{report.problem}；"
+            f"此前 {report.entries} 条完整，链头 {report.head[:12]}",
+            highlight=False,
+        )
+    facts = check_facts_against_trail(session)
+    batch = f"，另有 {facts.by_batch} 行随批量导入记录" if facts.by_batch else ""
+    if facts.intact:
+        out.print(f"数据与审计记录一致：核对 {facts.checked} 行{batch}", highlight=False)
+    else:
+        err.print(
+            f"[bold red]数据与审计记录不一致[/]：{len(facts.mismatches)} 行（共核对 {facts.checked} 行）",
+            highlight=False,
+        )
+        for m in facts.mismatches[:SHOWN]:
+            err.print(f"  {m.kind} 行 {m.row_id}：{m.problem}", highlight=False, markup=False)
+    return report.intact and facts.intact
+
+
+def _scheme_of(session: Session, period: str, scheme: str | None) -> str:
+    from kaoping.periods import PeriodError, parse_period
+    from kaoping.store.publishing import published_periods
+
+    try:
+        text = str(parse_period(period))
+    except PeriodError as exc:
+        fail(f"考评期写法有误：{exc}")
+    if scheme:
+        return scheme
+    found = sorted({s for s, p in published_periods(session) if p == text})
+    if not found:
+        fail(f"{text} 尚未发布，没有可核验的版本")
+    if len(found) != 1:
+        fail(f"{text} 有 {len(found)} 个方案已发布结果（{'、'.join(found) or '无'}），请用 --scheme 指定")
+    return found[0]
+
+
+def _check_period(session: Session, period: str, scheme: str | None) -> bool:
+    from kaoping.app.verify import verify_period
+    from kaoping.errors import NotFound
+
+    try:
+        check = verify_period(session, _scheme_of(session, period, scheme), period)
+    except NotFound as exc:
+        fail(str(exc))
+    name = f"{check.scheme} {check.period} 第 {check.version} 版"
+    for problem in check.problems:
+        err.print(f"[bold red]{name}[/]：{problem}", highlight=False)
+    for changed, why in check.unexplained[:SHOWN]:
+        err.print(
+            f"  {changed.kind} 行 {changed.row_id}（{changed.change.label}）：{why}", highlight=False, markup=False
+        )
+    if check.unexplained:
+        err.print(f"[bold red]{name}[/]：发布后有 {len(check.unexplained)} 行数据未经系统改动", highlight=False)
+    if check.ok:
+        drift = f"；发布后经系统改动 {len(check.explained)} 行（需要时发起更正）" if check.explained else ""
+        out_console().print(f"{name}：复算结果与已发布结果逐字节一致{drift}", highlight=False)
+    return check.ok
 
 
 def register(app: typer.Typer) -> None:
@@ -19,28 +110,20 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def verify(
         audit: Annotated[bool, typer.Option("--audit", help="walk the audit trail's hash chain (审计链)")] = False,
+        period: Annotated[
+            str | None, typer.Option("--period", help="recompute this published period and compare (复算核验)")
+        ] = None,
+        scheme: Annotated[str | None, typer.Option("--scheme", help="with --period: the scheme's name")] = None,
         db: Annotated[str | None, typer.Option(help="store URL (else KAOPING_DATABASE_URL, ./kaoping.db)")] = None,
     ) -> None:
-        """核验：审计日志哈希链是否完整（--audit）。Checks that the stored audit trail was not altered."""
-        if not audit:
-            fail("请指定要核验的内容：--audit（审计日志哈希链）")
-        from kaoping.store.chain import check_trail
-        from kaoping.store.db import open_store
-
-        factory = open_store(db)
-        try:
-            with factory() as session:
-                report = check_trail(session)
-        finally:
-            bind = factory.kw.get("bind")
-            if bind is not None:
-                bind.dispose()
-        if report.intact:
-            out_console().print(f"审计链完整：共 {report.entries} 条，链头 {report.head[:12]}", highlight=False)
-            return
-        err.print(
-            f"[bold red]审计链断开[/]：第 {report.entries + 1} 条（id {report.broken_id}）{report.problem}；"
-            f"此前 {report.entries} 条完整，链头 {report.head[:12]}",
-            highlight=False,
-        )
-        raise typer.Exit(1)
+        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）。Checks that nothing was altered."""
+        if not audit and period is None:
+            fail("请指定要核验的内容：--audit（审计日志哈希链与数据）或 --period 考评期（复算已发布结果）")
+        with _session(db) as session:
+            ok = True
+            if audit:
+                ok = _check_audit(session) and ok
+            if period is not None:
+                ok = _check_period(session, period, scheme) and ok
+        if not ok:
+            raise typer.Exit(1)

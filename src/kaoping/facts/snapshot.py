@@ -17,7 +17,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import polars as pl
@@ -168,7 +168,8 @@ class ChangedRow:
 
 
 def _plain(v: Any) -> Any:
-    return v.isoformat() if isinstance(v, date | datetime) else v
+    """A JSON-like value, as the audit trail writes it (dates and times as ISO text)."""
+    return v.isoformat() if isinstance(v, date | datetime | time) else v
 
 
 def _key(name: str) -> str:
@@ -176,9 +177,9 @@ def _key(name: str) -> str:
 
 
 def _rows(frame: pl.DataFrame, name: str) -> dict[Any, dict[str, Any]]:
+    """Row key → the row's columns (without ``_row``: that is the key, or a spreadsheet line for units)."""
     key = _key(name)
-    drop = [ROW] if key != ROW else []
-    return {r[key]: {k: _plain(v) for k, v in r.items() if k not in drop} for r in frame.drop(drop).to_dicts()}
+    return {r[key]: {k: _plain(v) for k, v in r.items() if k != ROW} for r in frame.to_dicts()}
 
 
 def _differing(before: pl.DataFrame, after: pl.DataFrame, name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -198,7 +199,7 @@ def changes(before: Facts, after: Facts) -> list[ChangedRow]:
         if gone.is_empty() and came.is_empty():
             continue
         old, new = _rows(gone, name), _rows(came, name)
-        for key in sorted(set(old) | set(new), key=str):
+        for key in sorted(set(old) | set(new), key=lambda k: (str(type(k)), k)):
             b, a = old.get(key, {}), new.get(key, {})
             change = RowChange.CHANGED if b and a else (RowChange.ADDED if a else RowChange.REMOVED)
             unit = str((a or b).get("unit_id", ""))

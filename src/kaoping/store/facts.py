@@ -118,7 +118,7 @@ def write_facts(
                 continue
             before = {c: audit_value(getattr(old, c)) for c in cols}
             after = _json_dict(values, cols)
-            if _same(before, after):
+            if same_values(before, after):
                 counts.unchanged += 1
                 continue
             session.execute(update(table).where(key_attr == r["nkey"]).values(**values))
@@ -136,7 +136,7 @@ def _json_dict(values: dict[str, Any], cols: Sequence[str]) -> dict[str, Any]:
     return {c: audit_value(values[c]) for c in cols}
 
 
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def same_values(a: dict[str, Any], b: dict[str, Any]) -> bool:
     def norm(v: Any) -> Any:
         return round(v, 6) if isinstance(v, float) else v
 

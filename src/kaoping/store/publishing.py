@@ -45,6 +45,11 @@ class UnknownResult(PublishError, NotFound):
 # --- scheme versions ---------------------------------------------------------------------------------
 
 
+def text_digest(text: str) -> str:
+    """The sha256 a scheme text is kept under (of its UTF-8 bytes)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def store_scheme(session: Session, scheme_name_or_path: str, *, actor: str) -> SchemeVersion:
     """The ``scheme_versions`` row holding this scheme's exact text, added if the text is new.
 
@@ -55,7 +60,7 @@ def store_scheme(session: Session, scheme_name_or_path: str, *, actor: str) -> S
     """
     text, label = scheme_text(scheme_name_or_path)
     scheme = parse_scheme(text, label)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = text_digest(text)
     found = session.scalars(
         select(SchemeVersion).where(SchemeVersion.name == scheme.scheme, SchemeVersion.sha256 == digest)
     ).first()
