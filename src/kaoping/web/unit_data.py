@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
+import polars as pl
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from kaoping.facts import UNIT_FACTS, FactKind
+from kaoping.facts import FILE_NAMES, UNIT_FACTS, FactKind, Facts
+from kaoping.facts.columns import ROW
 from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.roles import Role
 from kaoping.store.facts import TABLES as FACT_TABLES
@@ -44,6 +47,19 @@ def fetch_rows(session: Session, wanted: dict[str, set[int]], unit_id: str) -> d
         stmt = select(model).where(model.id.in_(sorted(ids)), model.unit_id == unit_id)
         found: list[Any] = list(session.scalars(stmt))
         out[table] = {row.id: row for row in found}
+    return out
+
+
+def rows_from_facts(facts: Facts, wanted: dict[str, set[int]], unit_id: str) -> dict[str, dict[int, Any]]:
+    """Like :func:`fetch_rows`, from the frames a result was computed from: a published version's rows as
+    they were at publication (its snapshot), not as the store holds them now."""
+    out: dict[str, dict[int, Any]] = {}
+    for table, ids in wanted.items():
+        if table not in FILE_NAMES or table == "units" or not ids:
+            continue
+        frame = getattr(facts, table).filter(pl.col(ROW).is_in(sorted(ids)) & (pl.col("unit_id") == unit_id))
+        rows = frame.to_dicts()
+        out[table] = {r[ROW]: SimpleNamespace(id=r[ROW], **{k: v for k, v in r.items() if k != ROW}) for r in rows}
     return out
 
 

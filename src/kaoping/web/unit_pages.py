@@ -157,7 +157,13 @@ def unit_page(
     found = result.result.unit(unit_id)
     components, others = view.compose(office.scheme, found) if found else ([], [])
     lines = found.lines if found else []
-    fetched = data.fetch_rows(session, view.cited(lines), unit_id)
+    cited = view.cited(lines)
+    # a published version cites its rows as they were published; live numbers cite the store's rows
+    fetched = (
+        data.rows_from_facts(result.facts, cited, unit_id)
+        if result.version
+        else data.fetch_rows(session, cited, unit_id)
+    )
     deductions = data.deductions(session, unit_id, chosen)
     notices = data.notices(session, unit_id, chosen)
     targets = [f"deductions:{d.id}" for d in deductions] + sorted({f"notices:{n.problem_id}" for n in notices})

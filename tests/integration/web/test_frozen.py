@@ -82,3 +82,12 @@ def test_no_warning_while_nothing_changed(web: Any) -> None:
     web.login("admin")
     page = web.client.get("/dashboard/city-1000/2024-Q2").text
     assert 'id="drift"' not in page and shown_totals(page) == published_totals(web)
+
+
+def test_the_unit_page_cites_the_rows_as_published(web: Any) -> None:
+    web.login("admin")
+    lower_d1_score(web)
+    page = web.client.get("/units/d1?scheme=city-1000&period=2024-Q2").text
+    cited = re.findall(r'<tr class="cited-row" data-table="scores"[^>]*>(.*?)</tr>', page, re.S)
+    scored = [re.sub(r"<[^>]+>", "|", row) for row in cited if ITEM in row and "市城管局" in row]
+    assert scored and "|140|" in scored[0] and "|40|" not in scored[0]
