@@ -18,8 +18,6 @@ class ResultStatus(Labelled):
     SUPERSEDED = "superseded", "已被更正"
 
 
-RESULT_STATUS_NAMES: dict[str, str] = ResultStatus.names()
-
 OPEN_RESULTS = (ResultStatus.DRAFT, ResultStatus.REVIEWED)
 """Not yet published: may be recomputed (replaced in place) while the office is still checking it."""
 FROZEN_RESULTS = (ResultStatus.PUBLISHED, ResultStatus.SUPERSEDED)
@@ -33,6 +31,3 @@ class AppealStatus(Labelled):
     ACCEPTED = "accepted", "已采纳"
     REJECTED = "rejected", "未采纳"
     ANSWERED = "answered", "已答复"
-
-
-APPEAL_STATUS_NAMES: dict[str, str] = AppealStatus.names()

@@ -32,6 +32,8 @@ DbOption = Annotated[
     str | None, typer.Option("--db", help="store URL (default: $KAOPING_DATABASE_URL, else sqlite:///kaoping.db)")
 ]
 ActorOption = Annotated[str | None, typer.Option(help="who does this, for the audit trail (default: login name)")]
+ResultIdArgument = Annotated[int, typer.Argument(metavar="ID", help="result id (see `kaoping publish list`)")]
+"""The result version a step of the review acts on, named alike by every step (review, release)."""
 STATUS_STYLE = {"draft": "yellow", "reviewed": "cyan", "published": "bold green", "superseded": "dim"}
 """How ``kaoping publish list`` colours each result status (draft, reviewed, published, superseded)."""
 
@@ -97,11 +99,7 @@ def compute(
     )
 
 
-def review_cmd(
-    result_id: Annotated[int, typer.Argument(metavar="ID", help="result id (see `kaoping publish list`)")],
-    actor: ActorOption = None,
-    db: DbOption = None,
-) -> None:
+def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
     """Mark a draft as reviewed (the check before publication)."""
     from kaoping.app.publish import review
 
@@ -111,11 +109,7 @@ def review_cmd(
     out_console().print(text, highlight=False)
 
 
-def release(
-    result_id: Annotated[int, typer.Argument(metavar="ID", help="result id of a reviewed result")],
-    actor: ActorOption = None,
-    db: DbOption = None,
-) -> None:
+def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
     """Publish a reviewed result: it is frozen from now on; an earlier published version is superseded."""
     from kaoping.app.publish import publish
     from kaoping.store.publishing import current

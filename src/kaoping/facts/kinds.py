@@ -51,15 +51,11 @@ class KindSpec:
     label_en: str
     row_name: str
     """One row in English (``score``): names the API's models (``ScoreIn``) and endpoints (``post_score``)."""
-    table: str
-    """The store table holding the rows."""
     natural_key: tuple[str, ...]
     """The columns that say which row a new one replaces: importing a row again updates it, not copies it."""
     key_unique: bool
     """The key names at most one row.  Otherwise rows equal on their key within one file (two anonymous
     experts' scores) are told apart by their order, so a file imported again matches itself row by row."""
-    write_permission: str
-    """The value of the policy's permission to write this kind (``kaoping.api.roles.Perm``)."""
     time_column: str | None
     """The column that places a row in time (a period, a date or a time), for "rows of 2024-Q2"."""
 
@@ -67,6 +63,17 @@ class KindSpec:
     def name(self) -> str:
         """The kind's name in files, URLs and the store: ``scores``."""
         return self.kind.value
+
+    @property
+    def table(self) -> str:
+        """The store table holding the rows: named as the kind, so it is derived rather than written twice."""
+        return self.name
+
+    @property
+    def write_permission(self) -> str:
+        """The value of the policy's permission to write this kind (``kaoping.api.roles.Perm``):
+        ``<kind>.write`` for every kind, which the policy's enum spells out member by member."""
+        return f"{self.name}.write"
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -78,86 +85,34 @@ class KindSpec:
         return tuple(c.name for c in self.columns)
 
 
-KINDS: tuple[KindSpec, ...] = (
-    KindSpec(
-        FactKind.UNITS,
-        label="考评对象",
-        label_en="Evaluated unit",
-        row_name="unit",
-        table="units",
-        natural_key=("unit_id",),
-        key_unique=True,
-        write_permission="units.write",
-        time_column=None,
-    ),
-    KindSpec(
-        FactKind.SCORES,
-        label="考评得分",
-        label_en="Scores",
-        row_name="score",
-        table="scores",
-        natural_key=("period", "unit_id", "part", "item", "source"),
-        key_unique=False,
-        write_permission="scores.write",
-        time_column="period",
-    ),
-    KindSpec(
-        FactKind.DEDUCTIONS,
-        label="督查扣分",
-        label_en="Inspection deductions",
-        row_name="deduction",
-        table="deductions",
-        natural_key=("date", "unit_id", "part", "item", "source", "problem", "location", "time"),
-        key_unique=False,
-        write_permission="deductions.write",
-        time_column="date",
-    ),
-    KindSpec(
-        FactKind.HONORS,
-        label="表彰与通报批评",
-        label_en="Awards and criticisms",
-        row_name="honor",
-        table="honors",
-        natural_key=("date", "unit_id", "kind", "level", "title"),
-        key_unique=False,
-        write_permission="honors.write",
-        time_column="date",
-    ),
-    KindSpec(
-        FactKind.NOTICES,
-        label="整改通报",
-        label_en="Rectification notices",
-        row_name="notice",
-        table="notices",
-        natural_key=("problem_id", "unit_id", "notified_on"),
-        key_unique=True,
-        write_permission="notices.write",
-        time_column="notified_on",
-    ),
-    KindSpec(
-        FactKind.CASES,
-        label="数字城管案卷",
-        label_en="Digital city-management cases",
-        row_name="case",
-        table="cases",
-        natural_key=("case_id",),
-        key_unique=True,
-        write_permission="cases.write",
-        time_column="reported_at",
-    ),
-    KindSpec(
-        FactKind.RANKS,
-        label="单项任务排名",
-        label_en="Task rankings",
-        row_name="rank",
-        table="ranks",
-        natural_key=("period", "unit_id", "task"),
-        key_unique=True,
-        write_permission="ranks.write",
-        time_column="period",
-    ),
-)
-"""Every kind, in the order of the interchange files (and of a workbook's sheets)."""
+_NAMES: dict[FactKind, tuple[str, str, str]] = {
+    # kind: (label, label_en, row_name)
+    FactKind.UNITS: ("考评对象", "Evaluated unit", "unit"),
+    FactKind.SCORES: ("考评得分", "Scores", "score"),
+    FactKind.DEDUCTIONS: ("督查扣分", "Inspection deductions", "deduction"),
+    FactKind.HONORS: ("表彰与通报批评", "Awards and criticisms", "honor"),
+    FactKind.NOTICES: ("整改通报", "Rectification notices", "notice"),
+    FactKind.CASES: ("数字城管案卷", "Digital city-management cases", "case"),
+    FactKind.RANKS: ("单项任务排名", "Task rankings", "rank"),
+}
+"""How each kind is named.  The registry is a table, one row a kind, written as such; it is split by
+concern (names here, keys below) so that a row fits on a line."""
+
+_KEYS: dict[FactKind, tuple[tuple[str, ...], bool, str | None]] = {
+    # kind: (natural_key, key_unique, time_column)
+    FactKind.UNITS: (("unit_id",), True, None),
+    FactKind.SCORES: (("period", "unit_id", "part", "item", "source"), False, "period"),
+    FactKind.DEDUCTIONS: (("date", "unit_id", "part", "item", "source", "problem", "location", "time"), False, "date"),
+    FactKind.HONORS: (("date", "unit_id", "kind", "level", "title"), False, "date"),
+    FactKind.NOTICES: (("problem_id", "unit_id", "notified_on"), True, "notified_on"),
+    FactKind.CASES: (("case_id",), True, "reported_at"),
+    FactKind.RANKS: (("period", "unit_id", "task"), True, "period"),
+}
+"""How each kind's rows are matched and placed in time (see the fields of :class:`KindSpec`)."""
+
+KINDS: tuple[KindSpec, ...] = tuple(KindSpec(kind, *_NAMES[kind], *_KEYS[kind]) for kind in FactKind)
+"""Every kind, in the order of :class:`FactKind`, which is that of the interchange files (and of a workbook's
+sheets)."""
 
 FILE_NAMES: tuple[str, ...] = tuple(spec.name for spec in KINDS)
 """The interchange files, in order: ``units`` first (the other files name its units)."""

@@ -88,10 +88,17 @@ class Unit(Base):
     src_row: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class FactMixin:
-    """Columns every fact table has: natural key, provenance, import batch."""
+class UnitRecord:
+    """A record of one evaluated unit, with an id of its own: each fact, appeal and piece of evidence.  The
+    foreign key a unit's own rows are found by (and a unit account is held to) is declared here once."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
+
+
+class FactMixin(UnitRecord):
+    """Columns every fact table has: its unit, natural key, provenance, import batch."""
+
     nkey: Mapped[str] = mapped_column(String(64), unique=True)
     src_file: Mapped[str] = mapped_column(String(500), default="")
     src_row: Mapped[int] = mapped_column(Integer, default=0)
@@ -101,7 +108,6 @@ class FactMixin:
 class ScoreRow(FactMixin, Base):
     __tablename__ = "scores"
     period: Mapped[str] = mapped_column(String(10), index=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     part: Mapped[str] = mapped_column(String(100))
     item: Mapped[str] = mapped_column(String(200), default="")
     score: Mapped[Decimal] = mapped_column(POINTS)
@@ -112,7 +118,6 @@ class ScoreRow(FactMixin, Base):
 class DeductionRow(FactMixin, Base):
     __tablename__ = "deductions"
     date: Mapped[date] = mapped_column(Date, index=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     part: Mapped[str] = mapped_column(String(100))
     item: Mapped[str] = mapped_column(String(200), default="")
     points: Mapped[Decimal] = mapped_column(POINTS)
@@ -126,7 +131,6 @@ class DeductionRow(FactMixin, Base):
 class HonorRow(FactMixin, Base):
     __tablename__ = "honors"
     date: Mapped[date] = mapped_column(Date, index=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(500), default="")
@@ -135,7 +139,6 @@ class HonorRow(FactMixin, Base):
 class NoticeRow(FactMixin, Base):
     __tablename__ = "notices"
     problem_id: Mapped[str] = mapped_column(String(100), index=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     notified_on: Mapped[date] = mapped_column(Date)
     rectified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
@@ -145,7 +148,6 @@ class CaseRow(FactMixin, Base):
 
     __tablename__ = "cases"
     case_id: Mapped[str] = mapped_column(String(100), unique=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(200))
     reported_at: Mapped[datetime] = mapped_column(DateTime, index=True)
@@ -174,7 +176,6 @@ class CaseTransition(Base):
 class RankRow(FactMixin, Base):
     __tablename__ = "ranks"
     period: Mapped[str] = mapped_column(String(10), index=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     task: Mapped[str] = mapped_column(String(200))
     rank: Mapped[int] = mapped_column(Integer)
 
@@ -233,12 +234,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Appeal(Created, Base):
+class Appeal(Created, UnitRecord, Base):
     """申诉: a unit disputes a result or a deduction within the scheme's window."""
 
     __tablename__ = "appeals"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     period: Mapped[str] = mapped_column(String(10))
     target: Mapped[str] = mapped_column(String(200), default="")
     text: Mapped[str] = mapped_column(Text)
@@ -246,12 +245,10 @@ class Appeal(Created, Base):
     answer: Mapped[str] = mapped_column(Text, default="")
 
 
-class Evidence(Created, Base):
+class Evidence(Created, UnitRecord, Base):
     """整改材料: a file a unit uploads to show a problem was rectified."""
 
     __tablename__ = "evidence"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), index=True)
     target: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(100))

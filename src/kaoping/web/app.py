@@ -26,7 +26,7 @@ from kaoping.engine.phrases import flag_label
 from kaoping.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from kaoping.roles import ROLE_NAMES, Role
 from kaoping.scheme.model import Scheme
-from kaoping.statuses import RESULT_STATUS_NAMES
+from kaoping.statuses import ResultStatus
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
 
 HERE = Path(__file__).resolve().parent
@@ -40,7 +40,7 @@ def flag_filter(code: str, scheme: object = None) -> str:
 
 templates.env.filters["flag"] = flag_filter
 
-STATUS_NAMES = RESULT_STATUS_NAMES
+STATUS_NAMES = ResultStatus.names()
 
 
 def viewer(request: Request, session: SessionDep, ctx: CtxDep, bearer: BearerDep) -> Principal:

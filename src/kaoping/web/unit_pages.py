@@ -26,7 +26,7 @@ from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import GroupResult, Line, UnitResult
 from kaoping.errors import Forbidden, InputErrors, NotFound
 from kaoping.periods import Period, PeriodError, parse_period, period_of
-from kaoping.statuses import APPEAL_STATUS_NAMES
+from kaoping.statuses import AppealStatus
 from kaoping.store.tables import CaseRow, DeductionRow, Unit
 from kaoping.web import unit_data as data
 from kaoping.web import unit_view as view
@@ -38,7 +38,7 @@ Explainer = Annotated[Principal, require_page(Perm.EXPLAIN)]
 """Who may open a unit's pages: 考评办, and a unit account (its own unit, checked by ``_unit``)."""
 
 STATUS_LABELS = {str(k): v for k, v in LABELS.items()}
-APPEAL_STATUS = APPEAL_STATUS_NAMES
+APPEAL_STATUS = AppealStatus.names()
 ACCEPT = "image/png,image/jpeg,image/webp"
 HELPERS: dict[str, Any] = {
     "pts": view.points_text,
