@@ -10,13 +10,12 @@ correction, never silently mixed into the published numbers.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from kaoping.app.scoring import score_facts
+from kaoping.caching import Bounded
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
 from kaoping.facts.snapshot import ChangedRow, changes, within
@@ -27,10 +26,8 @@ from kaoping.store.tables import PublishedResult, SchemeVersion
 
 __all__ = ["Frozen", "drift", "frozen", "published_frozen", "stored_scheme"]
 
-_CACHE_SIZE = 32
-_lock = threading.Lock()
-_results: OrderedDict[tuple[str, int], Frozen] = OrderedDict()
-_schemes: dict[str, Scheme] = {}
+_results: Bounded[tuple[str, str, str], tuple[Scheme, PeriodResult, Facts]] = Bounded(32)
+_schemes: Bounded[str, Scheme] = Bounded(32)
 
 
 @dataclass(frozen=True)
@@ -49,34 +46,27 @@ def stored_scheme(session: Session, scheme_version_id: int) -> Scheme:
     row = session.get(SchemeVersion, scheme_version_id)
     if row is None:
         raise LookupError(f"no scheme version {scheme_version_id}")
-    with _lock:
-        hit = _schemes.get(row.sha256)
-    if hit is None:
-        hit = parse_scheme(row.text, f"store:{row.name}@{row.sha256[:12]}")
-        with _lock:
-            _schemes[row.sha256] = hit
-    return hit
+    return _schemes.get_or_make(row.sha256, lambda: parse_scheme(row.text, f"store:{row.name}@{row.sha256[:12]}"))
 
 
 def frozen(session: Session, row: PublishedResult) -> Frozen | None:
     """The result of version ``row`` from its snapshot, or None for a version kept without one (before
-    snapshots existed).  Cached per store and version: a frozen version never changes."""
-    if row.snapshot_id is None:
+    snapshots existed).  Cached by content — the snapshot's and the scheme text's sha256 and the period —
+    since the result is a function of those alone (a store rebuilt under the same ids is never confused)."""
+    snapshot = row.snapshot
+    if snapshot is None:
         return None
-    key = (str(session.get_bind().engine.url), row.id)
-    with _lock:
-        hit = _results.get(key)
-        if hit is not None:
-            _results.move_to_end(key)
-            return hit
-    scheme = stored_scheme(session, row.scheme_version_id)
-    facts = snapshots.snapshot_facts(session, row.snapshot_id)
-    out = Frozen(scheme, score_facts(scheme, facts, row.period), facts, row.version, row.id)
-    with _lock:
-        _results[key] = out
-        while len(_results) > _CACHE_SIZE:
-            _results.popitem(last=False)
-    return out
+    scheme_row = session.get(SchemeVersion, row.scheme_version_id)
+    if scheme_row is None:
+        raise LookupError(f"no scheme version {row.scheme_version_id}")
+
+    def make() -> tuple[Scheme, PeriodResult, Facts]:
+        scheme = stored_scheme(session, row.scheme_version_id)
+        facts = snapshots.snapshot_facts(session, snapshot.id)
+        return scheme, score_facts(scheme, facts, row.period), facts
+
+    scheme, result, facts = _results.get_or_make((snapshot.sha256, scheme_row.sha256, row.period), make)
+    return Frozen(scheme, result, facts, row.version, row.id)
 
 
 def published_frozen(session: Session, scheme: str, period: str) -> Frozen | None:

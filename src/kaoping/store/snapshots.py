@@ -7,20 +7,16 @@ per-process cache, since a published version is read on every page that shows it
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaoping.caching import Bounded
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.facts.snapshot import digest, pack, unpack
 from kaoping.store.audit import now
 from kaoping.store.tables import FactSnapshot
 
-_CACHE_SIZE = 8
-_lock = threading.Lock()
-_cache: OrderedDict[tuple[str, str], Facts] = OrderedDict()
+_cache: Bounded[str, Facts] = Bounded(8)
 
 
 def save(session: Session, facts: Facts, *, scoped: bool) -> FactSnapshot:
@@ -38,22 +34,17 @@ def save(session: Session, facts: Facts, *, scoped: bool) -> FactSnapshot:
 
 
 def snapshot_facts(session: Session, snapshot_id: int) -> Facts:
-    """The facts of snapshot ``snapshot_id`` (cached per store and content; the bytes are checked against
+    """The facts of snapshot ``snapshot_id`` (cached by content address; the bytes are checked against
     their sha256 on first read, so a damaged or edited row is an error, never silently other facts)."""
     row = session.get(FactSnapshot, snapshot_id)
     if row is None:
         raise LookupError(f"no facts snapshot with id {snapshot_id}")
-    key = (str(session.get_bind().engine.url), row.sha256)
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    if digest(row.data) != row.sha256:
-        raise ValueError(f"facts snapshot {snapshot_id} does not match its sha256 {row.sha256[:12]}: it was altered")
-    facts = unpack(row.data)
-    with _lock:
-        _cache[key] = facts
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return facts
+
+    def read() -> Facts:
+        if digest(row.data) != row.sha256:
+            raise ValueError(
+                f"facts snapshot {snapshot_id} does not match its sha256 {row.sha256[:12]}: it was altered"
+            )
+        return unpack(row.data)
+
+    return _cache.get_or_make(row.sha256, read)

@@ -10,8 +10,6 @@ the version, so a cached result is never stale; the cache is per process and bou
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -19,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app import frozen
 from kaoping.app.scoring import score_facts
+from kaoping.caching import Bounded
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
@@ -41,9 +40,8 @@ class Scored:
     """The published version shown (its frozen facts and scheme), or None for live numbers."""
 
 
-_lock = threading.Lock()
-_results: OrderedDict[tuple[str, str, str, tuple[int, ...]], Scored] = OrderedDict()
-_facts: dict[tuple[str, str, tuple[int, ...]], Facts] = {}
+_results: Bounded[tuple[str, str, str, tuple[int, ...]], Scored] = Bounded(MAX_ENTRIES)
+_facts: Bounded[tuple[str, str, tuple[int, ...]], Facts] = Bounded(MAX_ENTRIES)
 
 
 def data_version(session: Session) -> tuple[int, ...]:
@@ -70,34 +68,24 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     version = data_version(session)
     store = _store_key(session)
     key = (store, scheme.scheme, text, version)
-    with _lock:
-        hit = _results.get(key)
-        if hit is not None:
-            _results.move_to_end(key)
-            return hit
+    hit = _results.get(key)
+    if hit is not None:
+        return hit
     facts = live_facts(session, scheme, version)
-    out = Scored(scheme, score_facts(scheme, facts, text), facts)
-    with _lock:
-        _results[key] = out
-        while len(_results) > MAX_ENTRIES:
-            _results.popitem(last=False)
-    return out
+    return _results.put(key, Scored(scheme, score_facts(scheme, facts, text), facts))
 
 
 def live_facts(session: Session, scheme: Scheme, version: tuple[int, ...] | None = None) -> Facts:
     """The store's current facts for ``scheme``, kept under the data version (one copy per scheme)."""
     version = version if version is not None else data_version(session)
     store = _store_key(session)
-    with _lock:
-        hit = _facts.get((store, scheme.scheme, version))
+    key = (store, scheme.scheme, version)
+    hit = _facts.get(key)
     if hit is not None:
         return hit
     facts = load_facts(session, scheme)
-    with _lock:
-        for k in [k for k in _facts if k[:2] == (store, scheme.scheme) and k[2] != version]:
-            del _facts[k]
-        _facts[(store, scheme.scheme, version)] = facts
-    return facts
+    _facts.drop(lambda k: k[:2] != (store, scheme.scheme))  # an older version of these facts is never read again
+    return _facts.put(key, facts)
 
 
 def evaluated_kinds(scheme: Scheme) -> list[PeriodKind]:
