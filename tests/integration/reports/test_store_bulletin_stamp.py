@@ -69,6 +69,7 @@ def test_report_db_writes_the_published_stamp(db_url: str, tmp_path: Path) -> No
     args = ["report", "--scheme", SCHEME, "--db", db_url, "--period", PERIOD, "--out", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
+    assert f"审计链头 {row.audit_head[:12]}" in result.stderr  # type: ignore[index]
     book = openpyxl.load_workbook(out)
     custom = {p.name: p.value for p in book.custom_doc_props.props}
     assert custom["audit_head"] == row.audit_head and custom["version"] == 1
