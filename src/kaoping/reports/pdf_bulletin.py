@@ -2,7 +2,8 @@
 
 The CSS names the CJK family (Noto Sans CJK SC), so the PDF embeds it and ``pdftotext`` gives the Chinese
 back.  Everything the bulletin shows comes from :class:`BulletinData`: the ranking and flags from the
-period result, the reasons, repeated problems, changes and overdue notices from the deduction analysis.
+period result, the reasons, repeated problems, changes and overdue notices from the deduction analysis;
+every page's footer carries its stamp (the published version and audit chain head, or the draft marking).
 """
 
 from __future__ import annotations

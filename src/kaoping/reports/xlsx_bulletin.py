@@ -5,7 +5,9 @@ bulletins — so the workbook is laid out the way their own sheets are: one rank
 单位, the parts, 加分, 扣分, 总分, 奖惩, 标记), then the deductions as a pivot of item × unit, the top reasons
 per unit, repeated problems, overdue rectifications and case metrics.  Every sheet has a frozen header,
 real numbers with number formats (never text) and column widths that fit Chinese text.  Nothing is
-computed here: all values come from :class:`~kaoping.reports.data.BulletinData`.
+computed here: all values come from :class:`~kaoping.reports.data.BulletinData`.  Its stamp (the published
+version and audit chain head, or the draft marking) goes into the file's properties, under each ranking
+and into every sheet's print footer.
 """
 
 from __future__ import annotations
@@ -112,6 +114,9 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+_HEAD_NOTE = "审计链头是发布时审计日志哈希链的链头，可用 kaoping verify --audit 与考评办的审计日志核对"
+
+
 def _stamp_properties(book: Workbook, data: BulletinData) -> None:
     """The version stamp in the file's properties (文件 → 属性), where it survives copying sheets around.
 
@@ -135,9 +140,6 @@ def _stamp_properties(book: Workbook, data: BulletinData) -> None:
         book.set_custom_property("published_at", stamp.published_at)
     if stamp.audit_head:
         book.set_custom_property("audit_head", stamp.audit_head)
-
-
-_HEAD_NOTE = "审计链头是发布时审计日志哈希链的链头，可用 kaoping verify --audit 与考评办的审计日志核对"
 
 
 def _stamp_footer(sheet: Worksheet, stamp: BulletinStamp) -> None:
