@@ -4,11 +4,18 @@ analysis and the case metrics — once, so the Excel and PDF writers never compu
 Three ways in, one computation (:func:`build`): a data folder or workbook (``kaoping report``), a store
 URL (``kaoping report --db``: one engine for the one bulletin), or the session a page already holds (the
 office's download: no new engine and no migration per click).
+
+A bulletin from the store is stamped (:class:`BulletinStamp`) with the published version of its period —
+version, time, audit chain head — only when its ranking is exactly the published document; otherwise it
+is marked a draft, so a paper that disagrees with the published result can never look official.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,15 +26,18 @@ from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
 from kaoping.io.readers import read_facts
+from kaoping.output.document import result_document
 from kaoping.periods import parse_period
-from kaoping.reports.data import BulletinData, case_metrics
+from kaoping.reports.data import FILES_DRAFT, STORE_DRAFT, BulletinData, BulletinStamp, case_metrics
 from kaoping.scheme import Scheme, load_scheme
+from kaoping.store import publishing
 from kaoping.store.facts import load_facts
+from kaoping.store.tables import PublishedResult
 
-__all__ = ["build", "bulletin_data", "from_store"]
+__all__ = ["build", "bulletin_data", "from_store", "stamp_of", "store_stamp"]
 
 
-def build(scheme: Scheme, facts: Facts, period: str) -> BulletinData:
+def build(scheme: Scheme, facts: Facts, period: str, stamp: BulletinStamp = FILES_DRAFT) -> BulletinData:
     """Check the facts, evaluate ``period`` and the one before it (when the scheme evaluates that kind).
 
     Raises what ``kaoping score`` raises for bad input (InputErrors, PeriodError, UnsupportedPeriod).
@@ -40,18 +50,50 @@ def build(scheme: Scheme, facts: Facts, period: str) -> BulletinData:
         candidate = evaluate(scheme, facts, before)
         previous = candidate if candidate.evaluated else None
     analysis = deduction_analysis(scheme, facts, parsed, result, previous)
-    return BulletinData(scheme, result, previous, analysis, case_metrics(facts, result))
+    return BulletinData(scheme, result, previous, analysis, case_metrics(facts, result), stamp)
 
 
 def from_store(session: Session, scheme: Scheme, period: str) -> BulletinData:
-    """The bulletin of ``period`` under one of the office's (already loaded) schemes, in the caller's session:
-    of a published period, from its frozen version (the facts and scheme it was published with, so a
-    bulletin downloaded any time later shows the published numbers); otherwise from the current facts."""
+    """The bulletin of ``period`` under one of the office's (already loaded) schemes, in the caller's session,
+    stamped by :func:`store_stamp`: of a published period, from its frozen version (the facts and scheme it
+    was published with, so a bulletin downloaded any time later shows the published numbers); otherwise
+    from the current facts."""
     text = str(parse_period(period))  # a bad period is reported before the store is read
     kept = frozen.published_frozen(session, scheme.scheme, text)
     if kept is not None:
-        return build(kept.scheme, kept.facts, text)
-    return build(scheme, load_facts(session, scheme), text)
+        data = build(kept.scheme, kept.facts, text, STORE_DRAFT)
+    else:
+        data = build(scheme, load_facts(session, scheme), text, STORE_DRAFT)
+    return replace(data, stamp=store_stamp(session, data))
+
+
+def stamp_of(row: PublishedResult) -> BulletinStamp:
+    """The stamp of one published_results row: its version, publication time, status and audit chain head."""
+    return BulletinStamp(
+        version=row.version, published_at=row.published_at, audit_head=row.audit_head, status=row.status
+    )
+
+
+def store_stamp(session: Session, data: BulletinData) -> BulletinStamp:
+    """The published version's stamp when ``data`` shows exactly its document; else a draft saying why.
+
+    A fact changed since publication (and no correction published yet) gives a different ranking: that
+    bulletin must not carry the version's number and chain head, or the paper would vouch for numbers
+    nobody published.
+    """
+    row = publishing.current(session, scheme=data.scheme.scheme, period=data.result.period)
+    if row is None:
+        return STORE_DRAFT
+    if not _shows(row.document, result_document(data.scheme, data.result)):
+        return BulletinStamp(basis=f"按库中当前数据生成，与已发布的第 {row.version} 版结果不同")
+    return stamp_of(row)
+
+
+def _shows(published: dict[str, Any], fresh: dict[str, Any]) -> bool:
+    """Every field of the fresh document equals the published one (as stored: through JSON, so floats and
+    tuples compare the way they were kept; fields a later version may add to the stored one are ignored)."""
+    kept = json.loads(json.dumps(fresh, ensure_ascii=False))
+    return all(published.get(key) == value for key, value in kept.items())
 
 
 def bulletin_data(scheme_name: str, period: str, *, data: Path | None = None, db: str | None = None) -> BulletinData:

@@ -1,7 +1,9 @@
 """`kaoping report`: the period's bulletin (考评通报) as an Excel workbook or a PDF.
 
 It reads the same data as `kaoping score` (a folder or workbook, or the store) and fails the same way:
-exit status 2 with the file, row and column on bad input, and no file written then.
+exit status 2 with the file, row and column on bad input, and no file written then.  From the store, a
+published period's bulletin carries that version's stamp (version, time, audit chain head); anything else
+is marked a draft (:func:`kaoping.app.bulletins.store_stamp`).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def register(app: typer.Typer) -> None:
             from kaoping.reports.pdf_bulletin import write_pdf
 
             write_pdf(bulletin, out, office=office, issue_no=issue_no, issued_on=day)
-        err.print(f"wrote {out}")
+        err.print(f"wrote {out} ({bulletin.stamp.line()})")  # which version it stands for, or that it is a draft
 
 
 def _format_of(out: Path) -> ReportFormat:

@@ -8,7 +8,9 @@ disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import polars as pl
 
@@ -18,7 +20,83 @@ from kaoping.facts import Facts
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme
 
-__all__ = ["BulletinData", "case_metrics"]
+__all__ = [
+    "DRAFT_CREATED",
+    "FILES_DRAFT",
+    "SHORT_HEAD",
+    "STORE_DRAFT",
+    "BulletinData",
+    "BulletinStamp",
+    "case_metrics",
+    "period_label",
+]
+
+SHORT_HEAD = 12
+"""Hex characters of the audit chain head printed on paper: the public page prints as many."""
+
+DRAFT_CREATED = datetime(2000, 1, 1)
+"""The creation date a draft's file carries: a fixed one, so the same facts give the same bytes (a draft
+has no publication time, and the time of the download would make every copy differ)."""
+
+_CN_NUM = "〇一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class BulletinStamp:
+    """Which published version a bulletin stands for, printed on every page and kept in the file's properties.
+
+    Paper outlives the system: a bulletin forwarded or printed must say by itself whether it is the
+    published result (which version, when, and the audit chain head saved with it, which anyone can
+    compare with the office's chain via ``kaoping verify --audit``) or a draft that decides nothing.
+    ``version`` None is a draft; ``basis`` then says what it was built from.
+    """
+
+    version: int | None = None
+    published_at: datetime | None = None
+    audit_head: str | None = None
+    status: str = "draft"
+    basis: str = "按库中当前数据生成，未发布"
+
+    @property
+    def published(self) -> bool:
+        return self.version is not None
+
+    @property
+    def short_head(self) -> str:
+        return (self.audit_head or "")[:SHORT_HEAD]
+
+    @property
+    def created(self) -> datetime:
+        """The file's creation date: the publication (so reprints are identical), else the fixed draft date."""
+        return self.published_at or DRAFT_CREATED
+
+    def line(self) -> str:
+        """``第 2 版 · 发布于 2024-07-05 09:30 · 审计链头 3f9a…`` (12 hex), or ``草稿 · <basis>``."""
+        if self.version is None:
+            return f"草稿 · {self.basis}"
+        parts = [f"第 {self.version} 版"]
+        if self.published_at is not None:
+            parts.append(f"发布于 {self.published_at:%Y-%m-%d %H:%M}")
+        if self.audit_head:
+            parts.append(f"审计链头 {self.short_head}")
+        return " · ".join(parts)
+
+
+STORE_DRAFT = BulletinStamp()
+"""A bulletin from the store's current facts while nothing (matching) is published."""
+FILES_DRAFT = BulletinStamp(basis="按数据文件生成，未发布")
+"""A bulletin from a data folder or workbook (``kaoping report --data``): never a publication."""
+
+
+def period_label(period: str) -> str:
+    """``2024-Q2`` -> 2024年第二季度, ``2024-05`` -> 2024年5月, ``2024`` -> 2024年度."""
+    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", period):
+        return f"{m.group(1)}年第{_CN_NUM[int(m.group(2))]}季度"
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", period):
+        return f"{m.group(1)}年{int(m.group(2))}月"
+    if re.fullmatch(r"\d{4}", period):
+        return f"{period}年度"
+    return period
 
 
 @dataclass
@@ -31,6 +109,8 @@ class BulletinData:
     analysis: Analysis
     metrics: pl.DataFrame | None
     """One row per unit with cases: unit_id, unit, the counts and rates of kaoping.cases.metrics; None without cases."""
+    stamp: BulletinStamp = field(default=FILES_DRAFT)
+    """The published version this bulletin stands for, or the draft marking (printed on every page)."""
 
 
 def case_metrics(facts: Facts, result: PeriodResult) -> pl.DataFrame | None:

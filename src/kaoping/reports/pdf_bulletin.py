@@ -2,7 +2,8 @@
 
 The CSS names the CJK family (Noto Sans CJK SC), so the PDF embeds it and ``pdftotext`` gives the Chinese
 back.  Everything the bulletin shows comes from :class:`BulletinData`: the ranking and flags from the
-period result, the reasons, repeated problems, changes and overdue notices from the deduction analysis.
+period result, the reasons, repeated problems, changes and overdue notices from the deduction analysis;
+every page's footer carries its stamp (the published version and audit chain head, or the draft marking).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,12 @@ from kaoping.engine.numbers import rounded
 from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult, UnitResult
 from kaoping.reports.charts import bar_chart, change_chart
-from kaoping.reports.data import BulletinData
+from kaoping.reports.data import DRAFT_CREATED, BulletinData, period_label
 
-__all__ = ["fmt_money", "fmt_score", "issue_number", "render_html", "write_pdf"]
+__all__ = ["fmt_money", "fmt_score", "issue_number", "period_label", "render_html", "write_pdf"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-_CN_NUM = "〇一二三四五六七八九十"
 TOP_REASONS_PER_UNIT = 3
 TOP_ITEMS = 10
 
@@ -41,17 +41,6 @@ def fmt_score(x: Decimal) -> str:
 
 def fmt_money(yuan: int) -> str:
     return f"{yuan:,}"
-
-
-def period_label(period: str) -> str:
-    """``2024-Q2`` -> 2024年第二季度, ``2024-05`` -> 2024年5月, ``2024`` -> 2024年度."""
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", period):
-        return f"{m.group(1)}年第{_CN_NUM[int(m.group(2))]}季度"
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", period):
-        return f"{m.group(1)}年{int(m.group(2))}月"
-    if re.fullmatch(r"\d{4}", period):
-        return f"{period}年度"
-    return period
 
 
 def issue_number(period: str) -> str:
@@ -170,6 +159,12 @@ def _overdue(b: BulletinData) -> list[dict[str, object]]:
     ]
 
 
+def _issue_day(b: BulletinData) -> date:
+    """A published version's bulletin is dated by its publication, so a reprint next month is the same file;
+    a draft is dated the day it is drawn up."""
+    return b.stamp.published_at.date() if b.stamp.published_at is not None else date.today()
+
+
 def context(
     bulletin: BulletinData, *, office: str = "考评办", issue_no: str | None = None, issued_on: date | None = None
 ) -> dict[str, Any]:
@@ -179,10 +174,14 @@ def context(
     rewarded = [u for u in b.result.units() if u.reward > 0]
     fined = [u for u in b.result.units() if u.reward < 0]
     d = b.scheme.display
+    stamp = b.stamp
     return {
         "office": office,
         "issue_no": issue_no or issue_number(b.result.period),
-        "issued_on": cn_date(issued_on or date.today()),
+        "issued_on": cn_date(issued_on or _issue_day(b)),
+        "stamp": stamp.line(),
+        "stamp_published": stamp.published,
+        "created": f"{stamp.published_at:%Y-%m-%d}" if stamp.published_at else "",
         "scheme_title": b.scheme.title,
         "period": b.result.period,
         "period_label": period_label(b.result.period),
@@ -224,7 +223,14 @@ def write_pdf(
     issue_no: str | None = None,
     issued_on: date | None = None,
 ) -> None:
-    """Render the bulletin to ``out`` (written to a temporary file beside it, then renamed into place)."""
+    """Render the bulletin to ``out`` (written to a temporary file beside it, then renamed into place).
+
+    The same bulletin gives the same bytes: the PDF's only date is the publication's (none for a draft),
+    WeasyPrint writes no file identifier, and fontTools — which stamps "now" into a font it rewrites —
+    reads ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention; set once for the process, to the
+    same value every time, so threads rendering at once never disagree).
+    """
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(DRAFT_CREATED.replace(tzinfo=UTC).timestamp())))
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     html = render_html(bulletin, office=office, issue_no=issue_no, issued_on=issued_on)

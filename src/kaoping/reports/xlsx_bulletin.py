@@ -5,7 +5,9 @@ bulletins — so the workbook is laid out the way their own sheets are: one rank
 单位, the parts, 加分, 扣分, 总分, 奖惩, 标记), then the deductions as a pivot of item × unit, the top reasons
 per unit, repeated problems, overdue rectifications and case metrics.  Every sheet has a frozen header,
 real numbers with number formats (never text) and column widths that fit Chinese text.  Nothing is
-computed here: all values come from :class:`~kaoping.reports.data.BulletinData`.
+computed here: all values come from :class:`~kaoping.reports.data.BulletinData`.  Its stamp (the published
+version and audit chain head, or the draft marking) goes into the file's properties, under each ranking
+and into every sheet's print footer.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from kaoping.engine.numbers import rounded
 from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult
-from kaoping.reports.data import BulletinData
+from kaoping.reports.data import BulletinData, BulletinStamp, period_label
 
 __all__ = ["TOP_REASONS", "write_xlsx"]
 
@@ -51,6 +53,8 @@ class _Formats:
     count: Format
     percent: Format
     day: Format
+    stamp: Format
+    draft: Format
 
 
 def _formats(book: Workbook, decimals: int) -> _Formats:
@@ -65,6 +69,8 @@ def _formats(book: Workbook, decimals: int) -> _Formats:
         count=fmt(num_format="0"),
         percent=fmt(num_format="0.00"),
         day=fmt(num_format="yyyy-mm-dd"),
+        stamp=book.add_format({"font_color": "#555555", "italic": True}),
+        draft=book.add_format({"font_color": "#B4141E", "bold": True}),
     )
 
 
@@ -106,6 +112,39 @@ def _sheet_name(name: str, used: set[str]) -> str:
         n += 1
     used.add(candidate.lower())
     return candidate
+
+
+_HEAD_NOTE = "审计链头是发布时审计日志哈希链的链头，可用 kaoping verify --audit 与考评办的审计日志核对"
+
+
+def _stamp_properties(book: Workbook, data: BulletinData) -> None:
+    """The version stamp in the file's properties (文件 → 属性), where it survives copying sheets around.
+
+    ``created`` is the publication (the fixed draft date otherwise): XlsxWriter would write "now", and then
+    no two downloads of the same published version would be the same bytes.
+    """
+    stamp, period = data.stamp, data.result.period
+    book.set_properties(
+        {
+            "title": f"{period_label(period)}考评排名通报",
+            "subject": f"{data.scheme.title}（{period}）",
+            "comments": f"{stamp.line()}。{_HEAD_NOTE}" if stamp.audit_head else stamp.line(),
+            "keywords": ", ".join(["考评通报", data.scheme.scheme, period, stamp.line()]),
+            "created": stamp.created,
+        }
+    )
+    book.set_custom_property("status", stamp.status)
+    if stamp.version is not None:
+        book.set_custom_property("version", stamp.version)
+    if stamp.published_at is not None:
+        book.set_custom_property("published_at", stamp.published_at)
+    if stamp.audit_head:
+        book.set_custom_property("audit_head", stamp.audit_head)
+
+
+def _stamp_footer(sheet: Worksheet, stamp: BulletinStamp) -> None:
+    """Every printed page names the version (or says draft), as the PDF's footer does."""
+    sheet.set_footer(f"&L{stamp.line().replace('&', '&&')}&R&P / &N")
 
 
 def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, f: _Formats) -> None:
@@ -156,6 +195,7 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
     n = len(parts)
     formats = [f.count, f.text, f.text, *[f.number] * (n + 4), f.count, f.money, f.text, f.text]
     _table(sheet, header, rows, formats, f, freeze_cols=3)
+    sheet.write_string(len(rows) + 2, 0, data.stamp.line(), f.stamp if data.stamp.published else f.draft)
     if g.ranking:
         chart = book.add_chart({"type": "column"})
         total_col = 3 + n + 2
@@ -170,7 +210,7 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
         chart.set_title({"name": f"{g.group} 总分 · {data.result.period}"})
         chart.set_legend({"none": True})
         chart.set_size({"width": max(480, 60 * len(g.ranking)), "height": 320})
-        sheet.insert_chart(len(rows) + 3, 1, chart)
+        sheet.insert_chart(len(rows) + 4, 1, chart)
 
 
 def _flag_names(flags: list[str], data: BulletinData) -> str:
@@ -266,6 +306,7 @@ def write_xlsx(bulletin: BulletinData, out: Path) -> None:
     tmp = out.with_name(f".{out.name}.tmp")
     book = xlsxwriter.Workbook(str(tmp))
     try:
+        _stamp_properties(book, bulletin)
         f = _formats(book, bulletin.scheme.display.decimals)
         used: set[str] = set()
         for g in bulletin.result.groups:
@@ -276,6 +317,8 @@ def write_xlsx(bulletin: BulletinData, out: Path) -> None:
         _overdue_sheet(book, _sheet_name("整改超期", used), bulletin, f)
         if bulletin.metrics is not None:
             _metrics_sheet(book, _sheet_name("案卷指标", used), bulletin.metrics, f)
+        for sheet in book.worksheets():
+            _stamp_footer(sheet, bulletin.stamp)
         book.close()
     except BaseException:
         tmp.unlink(missing_ok=True)
