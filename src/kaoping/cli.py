@@ -163,9 +163,8 @@ def demo(
         return
     import uvicorn
 
-    from kaoping.server import create_app
-
     from kaoping.demo.build import SEPARATION_OF_DUTIES
+    from kaoping.server import create_app
 
     api = create_app(
         url, schemes=[built.scheme], secret=demo_console.demo_secret(db), separation_of_duties=SEPARATION_OF_DUTIES
