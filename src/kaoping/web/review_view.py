@@ -15,7 +15,7 @@ from typing import Any
 
 from kaoping.app.policy import Principal, Step, duty_conflict
 from kaoping.app.review import Move, Review, UnitReview
-from kaoping.facts.snapshot import ChangedRow
+from kaoping.facts.snapshot import ChangedRow, RowChange
 from kaoping.store.tables import PublishedResult
 from kaoping.web.dashboard_data import changed_row
 
@@ -86,9 +86,10 @@ def _line(u: UnitReview, num: Any) -> Line:
 
 
 def _row(row: ChangedRow) -> dict[str, Any]:
-    """A changed row as the drift list shows it, plus what identifies it to an office (when, which part
-    and item, who scored) — a changed row's own line names only the columns that changed."""
-    values = row.after or row.before
+    """A changed row as the drift list shows it, plus what identifies a *modified* row to an office (when,
+    which part and item, who scored): its own line names only the columns that changed, while an added or
+    removed row's line already shows them."""
+    values = row.after if row.change == RowChange.CHANGED else {}
     return changed_row(row) | {"where": " ".join(str(values[k]) for k in IDENTIFY if values.get(k))}
 
 
