@@ -1,7 +1,8 @@
 """Results: compute a draft, review it, publish it (考评办); read what one's role may see; explain a unit.
 
 The workflow itself (versions, corrections) is the use case ``kaoping.app.publish`` and the freeze is the
-store's; their refusals are answered by ``api/errors.py`` (unknown result 404, a step out of order 409).
+store's; their refusals are answered by ``api/errors.py`` (unknown result 404, a step out of order 409, a step
+refused by separation of duties 403 — the office's setting, passed to the use case here).
 This module filters what each role sees.
 """
 

@@ -29,7 +29,7 @@ __all__ = ["Frozen", "drift", "frozen", "published_frozen", "stored_scheme"]
 
 _CACHE_SIZE = 32
 _lock = threading.Lock()
-_results: OrderedDict[tuple[str, int], Frozen] = OrderedDict()
+_results: OrderedDict[tuple[str, int, int, int], Frozen] = OrderedDict()
 _schemes: dict[str, Scheme] = {}
 
 
@@ -60,10 +60,11 @@ def stored_scheme(session: Session, scheme_version_id: int) -> Scheme:
 
 def frozen(session: Session, row: PublishedResult) -> Frozen | None:
     """The result of version ``row`` from its snapshot, or None for a version kept without one (before
-    snapshots existed).  Cached per store and version: a frozen version never changes."""
+    snapshots existed).  Cached per store, version, snapshot and scheme text: a frozen version never
+    changes, and an open one recomputed in place (same row) gets a new key when its facts or scheme do."""
     if row.snapshot_id is None:
         return None
-    key = (str(session.get_bind().engine.url), row.id)
+    key = (str(session.get_bind().engine.url), row.id, row.snapshot_id, row.scheme_version_id)
     with _lock:
         hit = _results.get(key)
         if hit is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from examples_testing import EXAMPLES
 from kaoping.app.facts import one_row, write_row
+from kaoping.app.frozen import frozen
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.review import Move, Standing, review_of
 from kaoping.facts.snapshot import RowChange
@@ -93,3 +94,21 @@ def test_a_correction_shows_the_swap_and_the_row_that_caused_it(store: sessionma
         "2024-05-20",
     )
     assert not units["u1"].changed and result.comparison.changed_units == 2
+
+
+def test_frozen_follows_an_open_version_recomputed_in_place(store: sessionmaker[Session]) -> None:
+    """A draft computed again keeps its row (same id, same version): its frozen result must not be the old one."""
+    rid = draft_id(store)
+    with store() as s:
+        before = frozen(s, get(s, rid))
+    assert before is not None and before.result.unit("u3") is not None
+    with transaction(store) as s:
+        write_row(
+            s, "deductions", one_row("deductions", deduction(date(2024, 5, 20), "u3", 1.5)), actor="督查员", reason=""
+        )
+    assert draft_id(store) == rid
+    with store() as s:
+        after = frozen(s, get(s, rid))
+    assert after is not None
+    was, now = before.result.unit("u3"), after.result.unit("u3")
+    assert was is not None and now is not None and was.total - now.total == Decimal("1.5")
