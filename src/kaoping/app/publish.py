@@ -3,8 +3,10 @@
 A mistake found after publication is fixed by a *correction* — a new version computed with a reason,
 reviewed and published, which supersedes the old one; the old one stays stored and visible, so anyone can
 see what was published when and why it changed.  Each step leaves an audit event (who, when, why) in the
-caller's transaction, together with the change.  The freeze itself is the store's
-(:mod:`kaoping.store.publishing`), enforced whoever writes.
+caller's transaction, together with the change.  With separation of duties (the office's setting, passed in
+by the edges as ``separate_duties``) the account that computed a draft cannot review it and the one that
+reviewed it cannot compute it again — the rule is the policy table's, and a refusal is audited as ``denied``.
+The freeze itself is the store's (:mod:`kaoping.store.publishing`), enforced whoever writes.
 
 Scoring uses the scheme text stored in ``scheme_versions`` rather than the file on disk, so a result can
 always be traced to the rules it was computed with.  The API, the CLI and the demo call these functions;
