@@ -163,9 +163,12 @@ def demo(
         return
     import uvicorn
 
+    from kaoping.demo.build import SEPARATION_OF_DUTIES
     from kaoping.server import create_app
 
-    api = create_app(url, schemes=[built.scheme], secret=demo_console.demo_secret(db))
+    api = create_app(
+        url, schemes=[built.scheme], secret=demo_console.demo_secret(db), separation_of_duties=SEPARATION_OF_DUTIES
+    )
     demo_console.print_pages(console, base)
     console.print(demo_console.logins_table(built))
     console.print(f"kaoping web: {base}/  (Ctrl+C stops the server)", highlight=False)

@@ -20,7 +20,7 @@ import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Playwright, sync_playwright
 
 from browser_testing import CHROMIUM, CHROMIUM_ARGS, Site, Tab
-from kaoping.demo.build import build_demo
+from kaoping.demo.build import SEPARATION_OF_DUTIES, build_demo
 from kaoping.server import create_app
 
 SECRET = "e2e-secret-" + "x" * 32
@@ -38,7 +38,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("e2e-demo")
     url = f"sqlite:///{folder / 'demo.db'}"
     city = build_demo(url, cases=DEMO_CASES)
-    app = create_app(url, secret=SECRET, schemes=[city.scheme])
+    # served like `kaoping demo`: one office account computes, reviews and publishes
+    app = create_app(url, secret=SECRET, schemes=[city.scheme], separation_of_duties=SEPARATION_OF_DUTIES)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -20,8 +20,18 @@ def test_office_publishes_a_quarter_and_the_public_sees_it(tab: Tab, browser: Br
     tab.goto("/periods/demo-city/2024-Q4")
     assert tab.page.get_attribute("#publish-panel", "data-published") != "1"
     click_step(tab, "#btn-compute")
+    # nothing of 2024-Q4 is published yet: the reviewer sees the draft ranking before approving it
+    assert "第 1 版草稿排名" in tab.page.inner_text("#review-heading")
+    assert tab.page.locator("#review table.review-table tbody tr").count() == tab.site.city.units
     click_step(tab, "#btn-review")
-    click_step(tab, "#btn-publish")
+    # 发布 asks first, saying what becomes public; cancelling publishes nothing
+    tab.page.click("#btn-publish")
+    dialog = tab.page.locator("#publish-confirm")
+    assert dialog.is_visible() and "确认发布第 1 版（将公开）" in dialog.inner_text()
+    tab.page.click("#btn-publish-cancel")
+    assert not dialog.is_visible()
+    tab.page.click("#btn-publish")
+    click_step(tab, "#btn-publish-confirm")
     assert tab.page.get_attribute("#publish-panel", "data-published") == "1"
 
     public = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -1,7 +1,8 @@
 """Results: compute a draft, review it, publish it (考评办); read what one's role may see; explain a unit.
 
 The workflow itself (versions, corrections) is the use case ``kaoping.app.publish`` and the freeze is the
-store's; their refusals are answered by ``api/errors.py`` (unknown result 404, a step out of order 409).
+store's; their refusals are answered by ``api/errors.py`` (unknown result 404, a step out of order 409, a step
+refused by separation of duties 403 — the office's setting, passed to the use case here).
 This module filters what each role sees.
 """
 
@@ -51,7 +52,8 @@ def _period(text: str) -> str:
 def compute(
     body: ComputeIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_COMPUTE))]
 ) -> ResultOut:
-    """Score the period from the store as a draft (a correction of a published period needs a reason)."""
+    """Score the period from the store as a draft (a correction of a published period needs a reason); with
+    separation of duties the account that reviewed the open version may not compute it again (403)."""
     row = publish_uc.compute_for_office(
         ctx, s, scheme=body.scheme, period=body.period, actor=who.actor, reason=body.reason
     )
@@ -59,11 +61,15 @@ def compute(
     return ResultOut.model_validate(row)
 
 
-def _add_step(step: str, perm: Perm, advance: Callable[..., PublishedResult], doc: str) -> None:
+Advance = Callable[[ApiContext, Session, int, str], PublishedResult]
+"""One step of the workflow: (context, session, result id, actor) → the row after the step."""
+
+
+def _add_step(step: str, perm: Perm, advance: Advance, doc: str) -> None:
     """``POST /results/{id}/<step>``: one step of the workflow (review, publish) under its own permission."""
 
-    def endpoint(result_id: int, s: SessionDep, who: Principal) -> ResultOut:
-        row = advance(s, result_id, actor=who.actor)
+    def endpoint(result_id: int, ctx: CtxDep, s: SessionDep, who: Principal) -> ResultOut:
+        row = advance(ctx, s, result_id, who.actor)
         s.commit()
         return ResultOut.model_validate(row)
 
@@ -75,13 +81,26 @@ def _add_step(step: str, perm: Perm, advance: Callable[..., PublishedResult], do
     router.add_api_route(f"/results/{{result_id}}/{step}", endpoint, methods=["POST"])
 
 
+def _review(ctx: ApiContext, s: Session, result_id: int, actor: str) -> PublishedResult:
+    """Review under the office's separation of duties (职责分离: not by the account that computed)."""
+    return publish_uc.review(s, result_id, actor=actor, separate_duties=ctx.settings.separation_of_duties)
+
+
+def _publish(_ctx: ApiContext, s: Session, result_id: int, actor: str) -> PublishedResult:
+    return publish_uc.publish(s, result_id, actor=actor)
+
+
 _add_step(
-    "review", Perm.RESULTS_REVIEW, publish_uc.review, "Mark a draft as checked: publishing needs this second step."
+    "review",
+    Perm.RESULTS_REVIEW,
+    _review,
+    "Mark a draft as checked: publishing needs this second step; with separation of duties (the default) "
+    "only an account other than the one that computed the draft may (403 otherwise, recorded as denied).",
 )
 _add_step(
     "publish",
     Perm.RESULTS_PUBLISH,
-    publish_uc.publish,
+    _publish,
     "Publish a reviewed result: frozen from now on; it opens the period's appeal window.",
 )
 

@@ -41,8 +41,32 @@ class Settings:
     """申诉期: appeals are accepted this many days after a period's first publication."""
     token_seconds: int
     cookie_secure: bool
+    separation_of_duties: bool = True
+    """职责分离 (``KAOPING_SEPARATION_OF_DUTIES``, default on): the account that computed a draft may not
+    review it, the one that reviewed may not compute it again — a second pair of eyes that is really a
+    second person.  Off in the demo, where one office account plays every role."""
     clock: Callable[[], datetime] = now
     """Current time (naive local, like the store's timestamps); replaceable so tests can move in time."""
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no setting from the environment (1/true/yes/on or 0/false/no/off; unset or empty: ``default``).
+
+    Public because the CLI, which builds no application, reads the same variables the same way."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}={raw!r}: expected 1/true/yes/on or 0/false/no/off")
+
+
+def separation_of_duties(given: bool | None = None) -> bool:
+    """Whether compute and review must be done by different accounts: ``given`` wins, then
+    ``KAOPING_SEPARATION_OF_DUTIES``, then on (production is strict unless told otherwise)."""
+    return given if given is not None else env_flag("KAOPING_SEPARATION_OF_DUTIES", True)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -64,6 +88,7 @@ class Given(TypedDict, total=False):
     schemes: list[str] | tuple[str, ...] | None
     appeal_days: int | None
     clock: Callable[[], datetime] | None
+    separation_of_duties: bool | None
 
 
 def load_settings(db_url: str | None, **given: Unpack[Given]) -> Settings:
@@ -83,6 +108,7 @@ def load_settings(db_url: str | None, **given: Unpack[Given]) -> Settings:
         appeal_days=appeal_days if appeal_days is not None else _env_int("KAOPING_APPEAL_DAYS", DEFAULT_APPEAL_DAYS),
         token_seconds=_env_int("KAOPING_TOKEN_SECONDS", DEFAULT_TOKEN_SECONDS),
         cookie_secure=os.environ.get("KAOPING_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        separation_of_duties=separation_of_duties(given.get("separation_of_duties")),
         clock=given.get("clock") or now,
     )
 

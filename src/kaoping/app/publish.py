@@ -3,8 +3,10 @@
 A mistake found after publication is fixed by a *correction* — a new version computed with a reason,
 reviewed and published, which supersedes the old one; the old one stays stored and visible, so anyone can
 see what was published when and why it changed.  Each step leaves an audit event (who, when, why) in the
-caller's transaction, together with the change.  The freeze itself is the store's
-(:mod:`kaoping.store.publishing`), enforced whoever writes.
+caller's transaction, together with the change.  With separation of duties (the office's setting, passed in
+by the edges as ``separate_duties``) the account that computed a draft cannot review it and the one that
+reviewed it cannot compute it again — the rule is the policy table's, and a refusal is audited as ``denied``.
+The freeze itself is the store's (:mod:`kaoping.store.publishing`), enforced whoever writes.
 
 Scoring uses the scheme text stored in ``scheme_versions`` rather than the file on disk, so a result can
 always be traced to the rules it was computed with.  The API, the CLI and the demo call these functions;
@@ -20,8 +22,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kaoping.app import policy
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Invalid
+from kaoping.app.policy import Step
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.facts import Facts
@@ -87,7 +91,9 @@ def _event(session: Session, action: str, row: PublishedResult, actor: str, **ex
     audit.flush()
 
 
-def compute_draft(session: Session, *, scheme: str, period: str, actor: str, reason: str = "") -> PublishedResult:
+def compute_draft(
+    session: Session, *, scheme: str, period: str, actor: str, reason: str = "", separate_duties: bool = True
+) -> PublishedResult:
     """Score ``period`` from the facts in the store and keep the document as a draft.
 
     The draft gets version 1 + the highest version of (scheme, period).  An unpublished draft or reviewed
@@ -95,14 +101,20 @@ def compute_draft(session: Session, *, scheme: str, period: str, actor: str, rea
     it must be reviewed again, since its numbers may have changed).  Once a version has been published a
     new draft is a correction and needs a ``reason`` (it is shown to everyone next to the new version).
 
+    With ``separate_duties`` (职责分离, the office's setting) whoever reviewed the open version may not
+    compute it again: :class:`~kaoping.errors.Denied`, recorded in the audit trail.
+
     Raises PublishError for a correction without reason; SchemeError, PeriodError, UnsupportedPeriod or
     InputErrors when the scheme, the period or the stored facts cannot be scored.
     """
     reason = reason.strip()
     period_text = str(parse_period(period))
+    existing = versions(session, scheme=scheme, period=period_text)
+    row = next((r for r in existing if r.status in OPEN_RESULTS), None)
+    if row is not None:  # first, before anything is written: a refusal commits its audit event
+        _second_person(session, Step.COMPUTE, row, actor, separate_duties)
     stored = store_scheme(session, scheme, actor=actor)
     name = stored.name
-    existing = versions(session, scheme=name, period=period_text)
     published = [r for r in existing if r.status in FROZEN_RESULTS]
     if published and not reason:
         raise PublishError(
@@ -113,7 +125,6 @@ def compute_draft(session: Session, *, scheme: str, period: str, actor: str, rea
     facts = load_facts(session, parsed)
     document = result_document(parsed, score_facts(parsed, facts, period_text))
     snapshot = _keep_facts(session, parsed, facts, period_text, document)
-    row = next((r for r in existing if r.status in OPEN_RESULTS), None)
     action = "draft"
     if row is None:
         version = 1 + max((r.version for r in existing), default=0)
@@ -137,7 +148,8 @@ def compute_draft(session: Session, *, scheme: str, period: str, actor: str, rea
 def compute_for_office(
     ctx: AppContext, session: Session, *, scheme: str, period: str, actor: str, reason: str = ""
 ) -> PublishedResult:
-    """:func:`compute_draft` for one of the office's schemes, named as results are filed (its declared name).
+    """:func:`compute_draft` for one of the office's schemes, named as results are filed (its declared name),
+    under the office's setting of separation of duties.
 
     A scheme the office does not run, a malformed period or a period the scheme does not evaluate is
     invalid input; a correction without a reason is a conflict.
@@ -150,7 +162,14 @@ def compute_for_office(
     except PeriodError as exc:
         raise Invalid(f"period: {exc}") from exc
     try:
-        return compute_draft(session, scheme=office.source, period=text, actor=actor, reason=reason)
+        return compute_draft(
+            session,
+            scheme=office.source,
+            period=text,
+            actor=actor,
+            reason=reason,
+            separate_duties=ctx.settings.separation_of_duties,
+        )
     except (SchemeError, UnsupportedPeriod) as exc:
         raise Invalid(str(exc)) from exc
 
@@ -165,11 +184,22 @@ def _wrong_status(row: PublishedResult, step: str, wanted: str) -> PublishError:
     return PublishError(f"cannot {step} {_label(row)}: it is {row.status}, only a {wanted} result can be; {hint}")
 
 
-def review(session: Session, result_id: int, *, actor: str) -> PublishedResult:
-    """Mark a draft as checked (draft → reviewed): publication needs this second look."""
+def _second_person(session: Session, step: Step, row: PublishedResult, actor: str, enabled: bool) -> None:
+    """职责分离 on an open version, as the policy table's rule decides (a refusal is audited and raised)."""
+    where = (TABLE, result_key(row), row.period)
+    computed, reviewed = row.created_by, row.reviewed_by
+    policy.separate_duties(
+        session, actor, step, computed_by=computed, reviewed_by=reviewed, enabled=enabled, where=where
+    )
+
+
+def review(session: Session, result_id: int, *, actor: str, separate_duties: bool = True) -> PublishedResult:
+    """Mark a draft as checked (draft → reviewed): publication needs this second look — with
+    ``separate_duties`` (职责分离) by another account than the one that computed it."""
     row = get(session, result_id)
     if row.status != ResultStatus.DRAFT:
         raise _wrong_status(row, "review", ResultStatus.DRAFT)
+    _second_person(session, Step.REVIEW, row, actor, separate_duties)
     row.status = ResultStatus.REVIEWED
     row.reviewed_by = actor
     session.flush()

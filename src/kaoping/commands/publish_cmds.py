@@ -88,11 +88,22 @@ def compute(
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Score a period from the store and keep it as a draft (replaces an unpublished draft)."""
+    """Score a period from the store and keep it as a draft (replaces an unpublished draft).
+
+    With KAOPING_SEPARATION_OF_DUTIES on (the default) whoever reviewed the draft may not compute it again.
+    """
+    from kaoping.app.context import separation_of_duties
     from kaoping.app.publish import compute_draft
 
     with _session(db) as s:
-        row = compute_draft(s, scheme=scheme, period=period, actor=_actor(actor), reason=reason)
+        row = compute_draft(
+            s,
+            scheme=scheme,
+            period=period,
+            actor=_actor(actor),
+            reason=reason,
+            separate_duties=separation_of_duties(),
+        )
         rid, version, name, per = row.id, row.version, row.scheme, row.period
     out_console().print(
         f"draft v{version} of {name} {per} stored as id {rid}; next: kaoping publish review {rid}", highlight=False
@@ -100,11 +111,16 @@ def compute(
 
 
 def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
-    """Mark a draft as reviewed (the check before publication)."""
+    """Mark a draft as reviewed (the check before publication).
+
+    With KAOPING_SEPARATION_OF_DUTIES on (the default) only another account than the one that computed the
+    draft may review it (--actor names who reviews; a refusal is recorded in the audit trail).
+    """
+    from kaoping.app.context import separation_of_duties
     from kaoping.app.publish import review
 
     with _session(db) as s:
-        row = review(s, result_id, actor=_actor(actor))
+        row = review(s, result_id, actor=_actor(actor), separate_duties=separation_of_duties())
         text = f"reviewed {_version(row)}; next: kaoping publish release {row.id}"
     out_console().print(text, highlight=False)
 

@@ -23,6 +23,7 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import bulletins
 from kaoping.app.context import AppContext
 from kaoping.app.policy import Perm
+from kaoping.app.review import review_of
 from kaoping.errors import InputErrors
 from kaoping.reports.data import BulletinData
 from kaoping.statuses import ResultStatus
@@ -38,6 +39,7 @@ from kaoping.web.app import (
     render,
     require_page,
 )
+from kaoping.web.review_view import barred_steps, review_view
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, require_page(Perm.PERIODS)]
@@ -112,11 +114,18 @@ def public_period(request: Request, scheme: str, period: str, session: SessionDe
 
 @router.get("/periods/{scheme}/{period}")
 def period_page(request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: Office) -> Response:
-    """The office's view of one period: every version in any status, and the bulletin downloads."""
+    """The office's view of one period: every version in any status, the bulletin downloads, and — while a
+    version is open — its ranking beside the published one with the rows that changed, so the review is
+    made with the difference in sight."""
     rows = _versions(session, scheme, period)
     if rows is None or scheme not in ctx.schemes:
         return error_page(request, who, 404, "未找到考评期", f"没有考评方案 {scheme} 的考评期 {period}。")
-    return render(request, "period.html", who, scheme=scheme, period=period, rows=rows)
+    open_row = next((r for r in rows if r.status in publishing.OPEN), None)
+    shown = None
+    if open_row is not None:
+        shown = review_view(review_of(session, open_row), ctx.schemes[scheme].scheme.display.decimals)
+    barred = barred_steps(who, open_row, ctx.settings.separation_of_duties)
+    return render(request, "period.html", who, scheme=scheme, period=period, rows=rows, review=shown, barred=barred)
 
 
 def _bulletin(

@@ -135,7 +135,16 @@ def api(db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pyt
     restore_snapshot(seed)  # built once per session and database, copied for each test
     factory = open_store(db_url)
     shift = [timedelta(0)]
-    app = create_app(db_url, secret=SECRET, schemes=SCHEMES, appeal_days=7, clock=lambda: now() + shift[0])
+    # one admin account computes, reviews and publishes in these tests, which are about roles and steps, not
+    # about separation of duties (tests/integration/api/test_separation.py switches it on)
+    app = create_app(
+        db_url,
+        secret=SECRET,
+        schemes=SCHEMES,
+        appeal_days=7,
+        clock=lambda: now() + shift[0],
+        separation_of_duties=False,
+    )
     try:
         with TestClient(app) as client:
             yield Api(client=client, factory=factory, shift=shift)

@@ -247,4 +247,5 @@ def test_full_size_build_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert count(s, CaseRow) == 50_000
         assert count(s, CaseTransition) > 4 * 50_000
     assert stages[0].startswith("迁移数据库") and stages[-1].startswith("计算并发布结果")
-    assert path.stat().st_size < 60e6
+    # 60 MB of facts, audit and photos, plus ≈ 7 MB of facts snapshots kept by the 9 published versions
+    assert path.stat().st_size < 70e6

@@ -218,7 +218,7 @@ def test_cli_publish_flow(db_url: str) -> None:
     assert code == 2 and "needs a reason" in err
     code, out, _ = run("compute", "--scheme", SCHEME, "--period", PERIOD, "--reason", "更正")
     assert code == 0 and "draft v2" in out
-    assert run("review", "2")[0] == 0
+    assert run("review", "2", "--actor", "审核员")[0] == 0  # another account than the one that computed v2
     code, out, _ = run("release", "2")
     assert code == 0 and "supersedes v1" in out
     code, out, _ = run("list", "--scheme", SCHEME, "--period", PERIOD)

@@ -75,7 +75,8 @@ def web(db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pyt
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     restore_snapshot(_seeded_and_published)  # built once per session and database, copied for each test
     factory = open_store(db_url)
-    app = create_app(db_url, secret=SECRET, schemes=["city-1000"])
+    # the period page's tests compute and review as one admin; separation of duties has its own tests
+    app = create_app(db_url, secret=SECRET, schemes=["city-1000"], separation_of_duties=False)
     try:
         with TestClient(app) as client:
             yield Web(client=client, factory=factory)

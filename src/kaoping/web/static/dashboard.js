@@ -38,6 +38,7 @@
     var statusBox = document.getElementById("publish-status");
     var reasonInput = document.getElementById("correction-reason");
     var buttons = panel.querySelectorAll("button[data-step]");
+    var confirmBox = document.getElementById("publish-confirm");
 
     var explain = async function (r) {
       var detail = "";
@@ -52,9 +53,19 @@
       return panel.dataset.failed + "（" + r.status + "）" + (detail ? "：" + detail : "");
     };
 
+    /* 发布 asks first: the dialog (written by the page) says which version becomes public and what it replaces */
+    var confirmStep = function () {
+      if (!confirmBox) { return; }
+      if (typeof confirmBox.showModal === "function") { confirmBox.showModal(); return; }
+      var heading = document.getElementById("confirm-heading");
+      if (window.confirm(heading ? heading.textContent : "")) { run(document.getElementById("btn-publish-confirm")); }
+    };
+
     var run = async function (btn) {
       var step = btn.dataset.step;
       errBox.textContent = "";
+      if (step === "confirm") { confirmStep(); return; }
+      if (confirmBox && confirmBox.open) { confirmBox.close(); }
       var url, body = null;
       if (step === "compute") {
         var reason = reasonInput ? reasonInput.value.trim() : "";
