@@ -147,7 +147,7 @@ def _view(session: Session, scheme: Scheme, period: Period, years: list[int]) ->
     unit_ids = [u.unit_id for g in now.result.groups for u in (*g.ranking, *g.unrated)]
     return {
         "result": now.result,
-        "empty": not now.result.units(),
+        "empty": not now.result.evaluated or not now.result.units(),
         "changes": dd.rank_changes(now.result, before.result if before else None),
         "has_previous": before is not None and before.result.evaluated,
         "previous": str(period.previous()),
