@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import extract, select, true
+from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
@@ -39,37 +39,48 @@ Office = Annotated[Principal, require_page(Perm.DASHBOARD)]
 """The dashboard is the office's (考评办): anonymous readers sign in, other roles get the 403 page."""
 
 
-def fact_months(session: Session, scheme: Scheme, today: date) -> set[int]:
-    """Month indexes (year * 12 + month - 1) in which the scheme evaluates rows of its units.
+def _fed_by(scheme: Scheme, source: Source) -> list[str]:
+    """Every name (aliases too) of the scheme's leaves fed by ``source``; for scores, the bonus parts too."""
+    names = [n for p in scheme.leaves() if p.source == source for n in p.names()]
+    if source == Source.SCORES:
+        names += [n for r in scheme.bonus.rules if isinstance(r, ScoreBonus) for n in r.names()]
+    return names
 
-    Only rows that score a unit count — scores and ranks of its parts, deductions of its deduction parts,
-    cases when a part is fed by cases — and only in the scheme's evaluated years up to today
-    (:func:`kaoping.app.entry_checks.evaluated_years`): one stray row dated 2031 must not open a 2031
-    period of all-tied units.  Asked of the database (distinct months, a few cheap queries) rather than of
-    loaded facts, so that ``/dashboard`` can find the latest period without loading a whole store.
-    """
-    ours = select(Unit.unit_id).where(Unit.group.in_([g.name for g in scheme.groups]))
-    leaves = scheme.leaves()
-    deducted = [n for p in leaves if p.source == Source.DEDUCTIONS for n in p.names()]
-    scored = [n for p in leaves if p.source == Source.SCORES for n in p.names()]
-    scored += [n for r in scheme.bonus.rules if isinstance(r, ScoreBonus) for n in r.names()]
-    dated: list[tuple[Any, Any, Any]] = [(DeductionRow.date, DeductionRow.unit_id, DeductionRow.part.in_(deducted))]
-    if any(p.source == Source.CASES for p in leaves):
-        dated.append((CaseRow.reported_at, CaseRow.unit_id, true()))
+
+def _dated_months(session: Session, when: Any, *where: Any) -> set[int]:
+    stmt = select(extract("year", when), extract("month", when)).where(*where).distinct()
+    return {int(y) * 12 + int(m) - 1 for y, m in session.execute(stmt) if y is not None}
+
+
+def _score_months(session: Session, *where: Any) -> set[int]:
     months: set[int] = set()
-    for when, unit, wanted in dated:
-        stmt = select(extract("year", when), extract("month", when)).where(unit.in_(ours), wanted).distinct()
-        months.update(int(y) * 12 + int(m) - 1 for y, m in session.execute(stmt) if y is not None)
-    for text in session.scalars(
-        select(ScoreRow.period).where(ScoreRow.unit_id.in_(ours), ScoreRow.part.in_(scored)).distinct()
-    ):
+    for text in session.scalars(select(ScoreRow.period).where(*where).distinct()):
         try:
             p = parse_period(text)
         except PeriodError:
             continue
         months.update(range(p.first, p.last + 1))
+    return months
+
+
+def fact_months(session: Session, scheme: Scheme, today: date) -> set[int]:
+    """Month indexes (year * 12 + month - 1) in which the scheme evaluates rows of its units.
+
+    Only rows that score a unit count — scores of its parts, deductions of its deduction parts, cases when
+    a part is fed by cases — and only in the scheme's evaluated years up to today
+    (:func:`kaoping.app.entry_checks.evaluated_years`): one stray row dated 2031 must not open a 2031
+    period of all-tied units.  Asked of the database (distinct months, a few cheap queries) rather than of
+    loaded facts, so that ``/dashboard`` can find the latest period without loading a whole store.
+    """
+    ours = select(Unit.unit_id).where(Unit.group.in_([g.name for g in scheme.groups]))
+    deducted = DeductionRow.part.in_(_fed_by(scheme, Source.DEDUCTIONS))
+    months = _dated_months(session, DeductionRow.date, DeductionRow.unit_id.in_(ours), deducted)
+    months |= _score_months(session, ScoreRow.unit_id.in_(ours), ScoreRow.part.in_(_fed_by(scheme, Source.SCORES)))
+    if _fed_by(scheme, Source.CASES):
+        months |= _dated_months(session, CaseRow.reported_at, CaseRow.unit_id.in_(ours))
     first, last = evaluated_years([scheme], today)
-    return {m for m in months if first * 12 <= m < (last + 1) * 12 and m <= today.year * 12 + today.month - 1}
+    latest = min((last + 1) * 12 - 1, today.year * 12 + today.month - 1)
+    return {m for m in months if first * 12 <= m <= latest}
 
 
 def _with_lang(request: Request, url: str) -> str:
