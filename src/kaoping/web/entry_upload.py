@@ -1,7 +1,7 @@
 """An uploaded workbook or CSV file, imported the way ``kaoping import`` imports it — plus the role rules.
 
 The file is saved to a temporary folder and handed to the import use case
-(:func:`kaoping.app.imports.import_upload`), so an upload is checked exactly like an import from the
+(:func:`kaoping.app.uploads.import_upload`), so an upload is checked exactly like an import from the
 command line (every reading error, unknown units, the office's scheme) and written all or nothing,
 idempotently — after the rows are held to the rules of a single-row write: a department or third party
 imports only score rows of its parts under its own name, an inspector only deductions and notices.  An
