@@ -96,7 +96,9 @@ class Findings:
     refused_total: int = 0
     warnings_total: int = 0
 
-    def add(self, found: Iterable[EntryProblem]) -> None:
+    def add(self, found: Iterable[EntryProblem], more: int = 0) -> None:
+        """Keep ``found``; ``more``: refused rows beyond them that were counted but not spelled out."""
+        self.refused_total += more
         for p in found:
             kept, total = (self.warnings, "warnings_total") if p.confirmable else (self.refused, "refused_total")
             setattr(self, total, getattr(self, total) + 1)
@@ -173,7 +175,7 @@ def check_rows(
         return found
     years = evaluated_years(schemes, now.date())
     for column in DATES.get(kind, ()):
-        found.add(_dates(frame, label, column, years, now))
+        found.add(*_dates(frame, label, column, years, now))
     if kind in PERIODS:
         found.add(_periods(frame, label, PERIODS[kind], years, now.date()))
     if kind == "deductions":
@@ -192,8 +194,10 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _dates(frame: pl.DataFrame, label: str, column: str, years: tuple[int, int], now: datetime) -> list[EntryProblem]:
-    """Dates outside the evaluated years, or after today (refused)."""
+def _dates(
+    frame: pl.DataFrame, label: str, column: str, years: tuple[int, int], now: datetime
+) -> tuple[list[EntryProblem], int]:
+    """Dates outside the evaluated years, or after today (refused): the first ones, and how many more."""
     lo, hi = years
     limit: date | datetime = now if frame.schema[column] == pl.Datetime("us") else now.date()
     when = pl.col(column)
@@ -209,7 +213,7 @@ def _dates(frame: pl.DataFrame, label: str, column: str, years: tuple[int, int],
             zh = f"日期 {text} 晚于当前时间 {today}：尚未发生的事实不能录入，应为今天或更早的日期"
             en = f"date {text} is after now ({today}): nothing can be observed in the future; expected an earlier date"
         out.append(EntryProblem(label, row, column, text, zh, en, confirmable=False))
-    return out
+    return out, bad.height - len(out)
 
 
 def _periods(frame: pl.DataFrame, label: str, column: str, years: tuple[int, int], today: date) -> list[EntryProblem]:

@@ -121,3 +121,9 @@ def test_refusals_cannot_be_confirmed_and_a_confirmation_needs_a_reason() -> Non
     assert not found.needs_confirmation("现场核实")
     assert audit_reason("import d.csv", found, "现场核实") == f"import d.csv；{CONFIRM_LABEL}（1 处需确认）：现场核实"
     assert audit_reason("import d.csv", Findings(), "现场核实") == "import d.csv"
+
+
+def test_a_whole_column_of_typos_is_counted_but_only_the_first_fifty_spelled_out() -> None:
+    found = check("deductions", *[deduction(date=date(2031, 1, 1))] * 60)
+    assert (len(found.refused), found.refused_total) == (50, 60)
+    assert [p.row for p in found.refused[:2]] == [2, 3]
