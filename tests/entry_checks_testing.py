@@ -122,3 +122,9 @@ def audit_reasons(factory: sessionmaker[Session], table: str = "deductions") -> 
     with factory() as s:
         stmt = select(AuditEntry.reason).where(AuditEntry.table_name == table, AuditEntry.action == "insert")
         return [str(r) for r in s.scalars(stmt)]
+
+
+def confirmed_events(factory: sessionmaker[Session]) -> list[AuditEntry]:
+    """The ``confirmed`` events of the audit trail: what was confirmed, by whom, why."""
+    with factory() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.action == "confirmed").order_by(AuditEntry.id)))

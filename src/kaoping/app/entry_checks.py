@@ -37,6 +37,7 @@ from kaoping.facts.columns import ROW
 from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.scheme import Scheme
 from kaoping.scheme.model import DeductionsLeaf
+from kaoping.store.audit import AuditWriter
 from kaoping.store.publishing import published_periods
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "check_facts_entry",
     "check_rows",
     "evaluated_years",
+    "record_confirmation",
 ]
 
 FIRST_YEAR = 2000
@@ -128,10 +130,24 @@ class Unconfirmed(InputErrors):
 
 def audit_reason(base: str, found: Findings, reason: str | None) -> str:
     """The audit trail's reason: ``base``, and the confirmation's reason when warnings were confirmed."""
-    if not found.warnings_total or not (reason or "").strip():
+    given = (reason or "").strip()
+    if not found.warnings_total or not given:
         return base
-    confirmed = f"{CONFIRM_LABEL}（{found.warnings_total} 处需确认）：{(reason or '').strip()}"
-    return f"{base}；{confirmed}" if base else confirmed
+    confirmed = f"{CONFIRM_LABEL}（{found.warnings_total} 处需确认）：{given}"
+    return f"{base}；{confirmed}" if base.strip() and base.strip() != given else confirmed
+
+
+def record_confirmation(
+    session: Session, actor: str, table: str, key: str, found: Findings, reason: str | None
+) -> None:
+    """A ``confirmed`` event in the audit trail listing what was confirmed (the written rows carry the
+    reason too), so an auditor sees the warnings the person saw, not only that something was confirmed."""
+    if not found.warnings_total or not (reason or "").strip():
+        return
+    audit = AuditWriter(session, actor, reason=audit_reason("", found, reason))
+    detail = {"warnings": [f"{p.file} {p.row} {p.column}: {p.message}" for p in found.warnings]}
+    audit.event("confirmed", table[:50], key[:200], detail=detail | {"total": found.warnings_total})
+    audit.flush()
 
 
 def check_facts_entry(

@@ -160,6 +160,7 @@ def write_fact(
     found = plausible(ctx, session, kind, frame, reason if confirm else None)
     audited = entry_checks.audit_reason(reason, found, reason if confirm else None)
     outcome = write_row(session, kind, frame, actor=who.actor, reason=audited)
+    entry_checks.record_confirmation(session, who.actor, kind, f"api:{kind}", found, reason if confirm else None)
     session.commit()
     return outcome
 

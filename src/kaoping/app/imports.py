@@ -33,7 +33,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry
+from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
 from kaoping.engine.consistency import UNIT_FILES, check_facts
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts, facts_of
@@ -157,6 +157,7 @@ def import_data(
             files.append(
                 FileReport(name, label, IMPORTED, frame.height, counts.inserted, counts.updated, counts.unchanged)
             )
+        record_confirmation(session, actor, "import", f"import {source}"[-200:], found, confirm_reason)
     return ImportReport(str(source), tuple(files))
 
 

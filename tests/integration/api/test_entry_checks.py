@@ -13,7 +13,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from db_testing import Build
-from entry_checks_testing import CASES, COLUMN, REFUSED, appearance_client, audit_reasons, deduction
+from entry_checks_testing import (
+    CASES,
+    COLUMN,
+    REFUSED,
+    appearance_client,
+    audit_reasons,
+    confirmed_events,
+    deduction,
+)
 
 Client = tuple[TestClient, sessionmaker[Session]]
 
@@ -66,6 +74,9 @@ def test_each_case_is_refused_or_asks_for_confirmation(appearance: Client, case:
     done = client.post("/api/deductions", json=deduction(**CASES[case], confirm=True, reason=reason), headers=auth)
     assert done.status_code == 201, done.text
     assert any(reason in r and "我已核实，确认提交" in r for r in audit_reasons(factory))
+    [event] = confirmed_events(factory)
+    assert (event.actor, event.table_name, event.row_key) == ("dcy", "deductions", "api:deductions")
+    assert reason in event.reason and COLUMN[case] in event.after["warnings"][0]
 
 
 def test_a_row_in_a_published_period_asks_for_confirmation(appearance: Client) -> None:

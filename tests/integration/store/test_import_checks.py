@@ -13,7 +13,17 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from entry_checks_testing import APPEARANCE, CASES, COLUMN, HEADER, REFUSED, SCHEME, audit_reasons, deduction
+from entry_checks_testing import (
+    APPEARANCE,
+    CASES,
+    COLUMN,
+    HEADER,
+    REFUSED,
+    SCHEME,
+    audit_reasons,
+    confirmed_events,
+    deduction,
+)
 from kaoping.cli import app
 from kaoping.store.db import open_store
 from kaoping.store.tables import DeductionRow
@@ -61,6 +71,9 @@ def test_import_refuses_or_asks_for_confirmation(db_url: str, tmp_path: Path, ca
     assert _rows(db_url) == 2
     reasons = audit_reasons(open_store(db_url))
     assert len(reasons) == 2 and all(reason in r and r.startswith("import ") for r in reasons)
+    [event] = confirmed_events(open_store(db_url))
+    assert event.actor == "tester" and event.table_name == "import" and reason in event.reason
+    assert event.after["total"] == 1 and "deductions.csv 3" in event.after["warnings"][0]
 
 
 def test_an_import_without_problems_is_audited_as_before(db_url: str, tmp_path: Path) -> None:
