@@ -39,6 +39,12 @@ PeriodFilter = Annotated[str | None, Query(max_length=10, description="2024-Q2 a
 Limit = Annotated[int, Query(ge=1, le=10000)]
 Offset = Annotated[int, Query(ge=0)]
 
+CHECK_ANSWERS: dict[int | str, dict[str, Any]] = {
+    409: {"description": "需确认 (entry checks): errors lists the warnings; send again with confirm and a reason"},
+    422: {"description": "invalid or refused (a date outside the scheme's years or in the future): never confirmable"},
+}
+"""The entry checks' answers (kaoping.app.entry_checks), listed in the OpenAPI document of every fact POST."""
+
 DeletableKind = StrEnum("FactKind", [(kind.name, kind.value) for kind in ENTRY_ORDER])  # type: ignore[misc]
 """The kinds ``DELETE /api/{kind}/{row_id}`` takes: the fact kinds (units are not deleted here)."""
 
@@ -116,6 +122,7 @@ def _add_kind(spec: KindSpec) -> None:
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
         response_model=Written[row],  # type: ignore[valid-type]
+        responses=CHECK_ANSWERS,
     )
 
 
