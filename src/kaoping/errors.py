@@ -116,6 +116,8 @@ class Problem:
     column: str | None
     message: str
     scheme: str | None = None
+    message_en: str | None = None
+    """The message in English, where the check that found it writes one (the entry checks do)."""
 
 
 def problems_of(errors: Iterable[InputError], scheme: str | None = None) -> list[Problem]:
@@ -145,6 +147,16 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     """The input itself is wrong; ``problems`` says where, as file, row and column."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class NeedsConfirmation(Conflict):
+    """Input that is plausible but unusual (需确认: a deduction above the part's maximum, a time outside the
+    inspection window, a row in a published period): refused until the caller confirms it with a reason.
+    ``problems`` says which rows and why, like :class:`Invalid`."""
 
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)

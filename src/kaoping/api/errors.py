@@ -1,7 +1,9 @@
 """Error answers in one shape: ``{"detail": "...", "errors": [{file, row, column, message}]}``.
 
 The API's one mapping of the use cases' refusals (:mod:`kaoping.app.errors`): not found → 404, conflict →
-409, invalid input → 422 with its problems, forbidden → 403 (401 for an anonymous caller, who may sign in).
+409, invalid input → 422 with its problems, input that needs confirmation → 409 with its problems (sent
+again with ``confirm: true`` and a reason, it is written), forbidden → 403 (401 for an anonymous caller,
+who may sign in).
 
 Bad data is reported the way the CLI reports it — file, row and column — so an office reads the same kind
 of message whether a row came from a spreadsheet or a form; request-validation errors get the same
@@ -18,7 +20,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kaoping.api.models import InputProblem
-from kaoping.errors import Conflict, DomainError, Forbidden, InputErrors, Invalid, NotFound, Problem, problems_of
+from kaoping.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InputErrors,
+    Invalid,
+    NeedsConfirmation,
+    NotFound,
+    Problem,
+    problems_of,
+)
 
 
 class ApiProblem(Exception):
@@ -31,14 +43,25 @@ class ApiProblem(Exception):
         self.errors = list(errors)
 
 
-def _problem_model(p: Problem) -> InputProblem:
-    return InputProblem(scheme=p.scheme, file=p.file, row=p.row, column=p.column, message=p.message)
+def _problem_model(p: Problem, confirmable: bool | None = None) -> InputProblem:
+    return InputProblem(
+        scheme=p.scheme,
+        file=p.file,
+        row=p.row,
+        column=p.column,
+        message=p.message,
+        message_en=p.message_en,
+        confirmable=confirmable,
+    )
 
 
 def problem_of(exc: DomainError) -> ApiProblem:
     """The HTTP answer to a refused use case."""
     if isinstance(exc, Invalid):
         return unprocessable(exc.message, [_problem_model(p) for p in exc.problems])
+    if isinstance(exc, NeedsConfirmation):
+        problems = [_problem_model(p, confirmable=True) for p in exc.problems]
+        return ApiProblem(status.HTTP_409_CONFLICT, exc.message, problems)
     code = status.HTTP_409_CONFLICT
     if isinstance(exc, NotFound):
         code = status.HTTP_404_NOT_FOUND
@@ -53,16 +76,22 @@ def unprocessable(detail: str, errors: Iterable[InputProblem] = ()) -> ApiProble
     return ApiProblem(status.HTTP_422_UNPROCESSABLE_CONTENT, detail, errors)
 
 
+def _dump(problem: InputProblem) -> dict[str, object]:
+    """A problem as JSON; the entry checks' two additions only where they say something, so an answer to a
+    client that knows nothing of them is what it always was."""
+    return problem.model_dump(exclude={k for k in ("message_en", "confirmable") if getattr(problem, k) is None})
+
+
 async def _problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiProblem)
-    body = {"detail": exc.detail, "errors": [e.model_dump() for e in exc.errors]}
+    body = {"detail": exc.detail, "errors": [_dump(e) for e in exc.errors]}
     return JSONResponse(body, status_code=exc.status_code)
 
 
 async def _domain(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     problem = problem_of(exc)
-    body = {"detail": problem.detail, "errors": [e.model_dump() for e in problem.errors]}
+    body = {"detail": problem.detail, "errors": [_dump(e) for e in problem.errors]}
     headers = {"WWW-Authenticate": "Bearer"} if problem.status_code == status.HTTP_401_UNAUTHORIZED else None
     return JSONResponse(body, status_code=problem.status_code, headers=headers)
 
@@ -70,7 +99,7 @@ async def _domain(_request: Request, exc: Exception) -> JSONResponse:
 async def _input_errors(_request: Request, exc: Exception) -> JSONResponse:
     """Facts in the store that the engine refuses (when computing or explaining a period)."""
     assert isinstance(exc, InputErrors)
-    errors = [_problem_model(p).model_dump() for p in problems_of(exc.errors)]
+    errors = [_dump(_problem_model(p)) for p in problems_of(exc.errors)]
     body = {"detail": f"the data in the store does not fit the scheme ({exc.total} problem(s))", "errors": errors}
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
@@ -84,7 +113,7 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
         loc = [str(p) for p in e.get("loc", ())]
         where, column = (loc[0], ".".join(loc[1:])) if loc else ("request", "")
         errors.append(InputProblem(file=f"request {where}", row=None, column=column or None, message=str(e["msg"])))
-    body = {"detail": jsonable_encoder(raw), "errors": [p.model_dump() for p in errors]}
+    body = {"detail": jsonable_encoder(raw), "errors": [_dump(p) for p in errors]}
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 

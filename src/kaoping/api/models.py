@@ -36,6 +36,16 @@ class Reasoned(BaseModel):
     reason: str = Field("", max_length=2000, description="why the change is made; kept in the audit trail")
 
 
+# A fact row's body: entry checks may answer 409 with warnings (kaoping.app.entry_checks) that the caller
+# accepts by sending the row again with ``confirm`` and a reason.
+class Confirmable(Reasoned):
+    confirm: bool = Field(
+        False,
+        description="我已核实，确认提交: accept the warnings of a 409 answer (needs a non-empty reason); "
+        "refusals cannot be confirmed",
+    )
+
+
 class RowMeta(FromRow):
     """Where a stored row came from (``src_file`` 'api' for rows entered here)."""
 
@@ -100,16 +110,16 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
 class KindModels:
     """The API's two models of a kind: what a POST takes (``ScoreIn``) and what a row reads as (``ScoreOut``)."""
 
-    body: type[Reasoned]
+    body: type[Confirmable]
     row: type[RowMeta]
 
 
 def _models(spec: KindSpec) -> KindModels:
     fields: dict[str, Any] = {c.name: field_of(spec.name, c) for c in spec.columns}
     stem = spec.row_name.capitalize()
-    body = create_model(f"{stem}In", __base__=Reasoned, __module__=__name__, **fields)
+    body = create_model(f"{stem}In", __base__=Confirmable, __module__=__name__, **fields)
     row = create_model(f"{stem}Out", __base__=RowMeta, __module__=__name__, **fields)
-    return KindModels(body=cast("type[Reasoned]", body), row=cast("type[RowMeta]", row))
+    return KindModels(body=cast("type[Confirmable]", body), row=cast("type[RowMeta]", row))
 
 
 FACT_MODELS: dict[str, KindModels] = {spec.name: _models(spec) for spec in UNIT_FACTS}
@@ -161,3 +171,6 @@ class InputProblem(BaseModel):
     row: int | None
     column: str | None
     message: str
+    message_en: str | None = None
+    # True: a warning the request may confirm (``confirm: true`` with a reason); False: refused outright
+    confirmable: bool | None = None

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.models import FACT_MODELS, Deleted, KindModels, Reasoned, RowMeta, Written
+from kaoping.api.models import FACT_MODELS, Confirmable, Deleted, KindModels, RowMeta, Written
 from kaoping.api.roles import (
     Perm,
     reads_own_writes_only,
@@ -38,6 +38,12 @@ UnitFilter = Annotated[str | None, Query(max_length=100, description="only this 
 PeriodFilter = Annotated[str | None, Query(max_length=10, description="2024-Q2 also matches its months")]
 Limit = Annotated[int, Query(ge=1, le=10000)]
 Offset = Annotated[int, Query(ge=0)]
+
+CHECK_ANSWERS: dict[int | str, dict[str, Any]] = {
+    409: {"description": "需确认 (entry checks): errors lists the warnings; send again with confirm and a reason"},
+    422: {"description": "invalid or refused (a date outside the scheme's years or in the future): never confirmable"},
+}
+"""The entry checks' answers (kaoping.app.entry_checks), listed in the OpenAPI document of every fact POST."""
 
 DeletableKind = StrEnum("FactKind", [(kind.name, kind.value) for kind in ENTRY_ORDER])  # type: ignore[misc]
 """The kinds ``DELETE /api/{kind}/{row_id}`` takes: the fact kinds (units are not deleted here)."""
@@ -60,10 +66,13 @@ def _read(
     return [out.model_validate(row, from_attributes=True) for row in session.scalars(stmt)]
 
 
-def _write(ctx: CtxDep, session: SessionDep, who: Principal, kind: str, body: Reasoned, out: type[Out]) -> Written[Out]:
-    """Row-level rules, then the office's schemes, then ``write_facts`` — one transaction, committed here."""
-    values: dict[str, Any] = body.model_dump(exclude={"reason"})
-    outcome = fact_rows.write_fact(ctx, session, who, kind, values, reason=body.reason)
+def _write(
+    ctx: CtxDep, session: SessionDep, who: Principal, kind: str, body: Confirmable, out: type[Out]
+) -> Written[Out]:
+    """Row-level rules, the office's schemes, the entry checks (422 refused, 409 to confirm), then
+    ``write_facts`` — one transaction, committed here."""
+    values: dict[str, Any] = body.model_dump(exclude={"reason", "confirm"})
+    outcome = fact_rows.write_fact(ctx, session, who, kind, values, reason=body.reason, confirm=body.confirm)
     row = out.model_validate(outcome.row, from_attributes=True)
     return Written[out](action=outcome.action, row=row)  # type: ignore[valid-type]
 
@@ -93,7 +102,7 @@ def _reader(spec: KindSpec, models: KindModels) -> Callable[..., list[RowMeta]]:
 
 
 def _writer(spec: KindSpec, models: KindModels) -> Callable[..., Written[RowMeta]]:
-    def post(body: Reasoned, ctx: CtxDep, s: SessionDep, who: Principal) -> Written[RowMeta]:
+    def post(body: Confirmable, ctx: CtxDep, s: SessionDep, who: Principal) -> Written[RowMeta]:
         return _write(ctx, s, who, spec.name, body, models.row)
 
     writer = Annotated[Principal, Depends(require(Perm(spec.write_permission)))]
@@ -113,6 +122,7 @@ def _add_kind(spec: KindSpec) -> None:
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
         response_model=Written[row],  # type: ignore[valid-type]
+        responses=CHECK_ANSWERS,
     )
 
 

@@ -7,6 +7,26 @@ problems), ``web/app.py`` (Chinese pages, sign-in redirect), the CLI's commands 
 
 from __future__ import annotations
 
-from kaoping.errors import Conflict, Denied, DomainError, Forbidden, Invalid, NotFound, Problem, problems_of
+from kaoping.errors import (
+    Conflict,
+    Denied,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NeedsConfirmation,
+    NotFound,
+    Problem,
+    problems_of,
+)
 
-__all__ = ["Conflict", "Denied", "DomainError", "Forbidden", "Invalid", "NotFound", "Problem", "problems_of"]
+__all__ = [
+    "Conflict",
+    "Denied",
+    "DomainError",
+    "Forbidden",
+    "Invalid",
+    "NeedsConfirmation",
+    "NotFound",
+    "Problem",
+    "problems_of",
+]

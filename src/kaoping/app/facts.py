@@ -26,8 +26,9 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kaoping.app import entry_checks
 from kaoping.app.context import AppContext
-from kaoping.app.errors import Conflict, Invalid, NotFound, Problem, problems_of
+from kaoping.app.errors import Conflict, Invalid, NeedsConfirmation, NotFound, Problem, problems_of
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
@@ -139,18 +140,46 @@ def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, r
 
 
 def write_fact(
-    ctx: AppContext, session: Session, who: Principal, kind: str, values: dict[str, Any], *, reason: str
+    ctx: AppContext,
+    session: Session,
+    who: Principal,
+    kind: str,
+    values: dict[str, Any],
+    *,
+    reason: str,
+    confirm: bool = False,
 ) -> Outcome:
     """The whole single-row write: normalise, the row-level rules of the policy (a refusal is denied and
-    recorded), the office's schemes, then ``write_facts`` with its audit row — committed here."""
+    recorded), the office's schemes, the entry checks, then ``write_facts`` with its audit row — committed
+    here.  ``confirm`` with a non-empty ``reason`` accepts the entry checks' warnings (never a refusal)."""
     normalise(kind, values)
     fill_scorer(who, kind, values)
     check_fact_write(session, who, kind, values, canonical_names(ctx))
     frame = one_row(kind, values)
     validate(ctx, session, kind, frame)
-    outcome = write_row(session, kind, frame, actor=who.actor, reason=reason)
+    found = plausible(ctx, session, kind, frame, reason if confirm else None)
+    audited = entry_checks.audit_reason(reason, found, reason if confirm else None)
+    outcome = write_row(session, kind, frame, actor=who.actor, reason=audited)
+    entry_checks.record_confirmation(session, who.actor, kind, f"api:{kind}", found, reason if confirm else None)
     session.commit()
     return outcome
+
+
+def plausible(
+    ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame, confirm_reason: str | None
+) -> entry_checks.Findings:
+    """The entry checks on the row (:mod:`kaoping.app.entry_checks`): refused rows are invalid; warnings
+    stand as a conflict until a reason confirms them.  Returns what was found (for the audit reason)."""
+    schemes = [office.scheme for office in ctx.schemes.values()]
+    found = entry_checks.check_rows(
+        session, kind, frame, label=f"api:{kind}", schemes=schemes, now=ctx.settings.clock()
+    )
+    if found.refused_total:
+        raise Invalid(f"the {kind} row is refused: {found.refused[0].message_en}", [p.problem() for p in found.refused])
+    if found.needs_confirmation(confirm_reason):
+        message = f"the {kind} row needs confirmation: send it again with confirm: true and a reason"
+        raise NeedsConfirmation(message, [p.problem() for p in found.warnings])
+    return found
 
 
 def unit(session: Session, unit_id: str) -> Unit:

@@ -1,7 +1,11 @@
 """Importing a data folder (or workbook) into the store (导入): validated first, then all or nothing.
 
 The one import use case, for ``kaoping import`` and the entry page's upload alike; an upload is first held
-to the account's rights on every row (:func:`import_upload`), like a single-row write.
+to the account's rights on every row (:func:`kaoping.app.uploads.import_upload`), like a single-row write.
+The rows also go through the entry checks every entry path shares (:mod:`kaoping.app.entry_checks`): a
+refused row fails the import like any other error; rows that need confirmation fail it with
+:class:`~kaoping.app.entry_checks.Unconfirmed` unless the import carries a reason (``--confirm --reason``),
+which then goes into the audit trail of every row written.
 
 An office imports the same spreadsheets many times — re-sent by e-mail, fixed and sent again — so an
 import must be safe to repeat and must never leave the store half-changed:
@@ -20,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import cast
 
@@ -28,9 +33,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kaoping.app.context import AppContext
-from kaoping.app.facts import canonical_names
-from kaoping.app.policy import WRITE_KIND_PERMS, Perm, Principal, RowRefusal, allowed, row_refusal
+from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
 from kaoping.engine.consistency import UNIT_FILES, check_facts
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts, facts_of
@@ -48,12 +51,10 @@ __all__ = [
     "ALREADY",
     "IMPORTED",
     "FileReport",
-    "ImportRejected",
     "ImportReport",
     "Progress",
-    "UploadRefused",
+    "Unconfirmed",
     "import_data",
-    "import_upload",
     "stored_frames",
 ]
 
@@ -105,20 +106,26 @@ def import_data(
     actor: str,
     scheme: Scheme | None = None,
     progress: Progress | None = None,
+    confirm_reason: str | None = None,
+    checked_at: datetime | None = None,
 ) -> ImportReport:
     """Import every interchange file of ``source`` (folder or .xlsx) in one transaction.
 
-    Raises :class:`InputErrors` (nothing written) when any file, unit reference or — given ``scheme`` —
-    scheme check fails; ``FileNotFoundError`` when ``source`` does not exist.
+    Raises :class:`InputErrors` (nothing written) when any file, unit reference, entry check or — given
+    ``scheme`` — scheme check fails; its subclass :class:`Unconfirmed` when rows need a confirmation that
+    ``confirm_reason`` (non-empty) would give; ``FileNotFoundError`` when ``source`` does not exist.
+    ``checked_at``: the application's clock (the entry checks refuse facts dated after it).
     """
     report = progress or (lambda _description, _done, _total: None)
     report("reading and checking", 0, 0)
     facts = read_facts(source)
     hashes = _hashes(Path(source), facts)
     with transaction(factory) as session:
-        _check(session, facts, scheme)
         seen = set(session.scalars(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(hashes.values())))))
         todo = [n for n in FILE_NAMES if n in hashes and hashes[n] not in seen]
+        found = _check(session, facts, scheme, todo, checked_at or now())
+        if found.needs_confirmation(confirm_reason):
+            raise Unconfirmed(found)
         total = sum(getattr(facts, n).height for n in todo)
         done = 0
         files: list[FileReport] = []
@@ -136,7 +143,7 @@ def import_data(
             )
             session.add(batch)
             session.flush()  # the batch id, for the rows' import_id
-            audit = AuditWriter(session, actor, reason=f"import {label}")
+            audit = AuditWriter(session, actor, reason=audit_reason(f"import {label}", found, confirm_reason))
 
             def advance(rows: int, label: str = label) -> None:
                 nonlocal done
@@ -150,6 +157,7 @@ def import_data(
             files.append(
                 FileReport(name, label, IMPORTED, frame.height, counts.inserted, counts.updated, counts.unchanged)
             )
+        record_confirmation(session, actor, "import", f"import {source}"[-200:], found, confirm_reason)
     return ImportReport(str(source), tuple(files))
 
 
@@ -186,9 +194,13 @@ def _sheet_names(book: Path) -> set[str]:
     return {n for n in FILE_NAMES if n in titles}
 
 
-def _check(session: Session, facts: Facts, scheme: Scheme | None) -> None:
-    """Unit references against this import and the store; then the scheme on store + import merged."""
+def _check(session: Session, facts: Facts, scheme: Scheme | None, todo: list[str], at: datetime) -> Findings:
+    """Unit references against this import and the store; the scheme on store + import merged; the entry
+    checks on the files to be written (a file imported before is skipped, so its rows are not re-asked).
+    Raises every error together; returns the warnings that need confirmation."""
     log = ErrorLog()
+    found = check_facts_entry(session, facts, todo, [scheme] if scheme is not None else [], at)
+    log.add_counted([p.input_error() for p in found.refused], found.refused_total)
     stored_units = set(session.scalars(select(Unit.unit_id)))
     known = stored_units | set(facts.units.get_column("unit_id").to_list())
     for name in UNIT_FILES:
@@ -210,6 +222,7 @@ def _check(session: Session, facts: Facts, scheme: Scheme | None) -> None:
         except InputErrors as exc:
             log.add_counted([_relabel(e, facts) for e in exc.errors], exc.total)
     log.raise_if_any()
+    return found
 
 
 def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
@@ -266,109 +279,3 @@ def stored_frames(factory: sessionmaker[Session]) -> dict[str, pl.DataFrame]:
     frames = {name: getattr(facts, name).sort(ROW) for name in FILE_NAMES}
     frames["units"] = facts.units.sort([ROW, "unit_id"])
     return frames
-
-
-# --- an upload by an account -------------------------------------------------------------------------
-
-
-class UploadRefused(InputErrors):
-    """Rows the account may not write (nothing imported); the attempt is in the audit trail as ``denied``."""
-
-
-class ImportRejected(InputErrors):
-    """Data no office scheme accepts (nothing imported)."""
-
-    scheme: str | None = None
-    """The office scheme the errors are against, when the office runs several."""
-
-
-def importable_kinds(who: Principal) -> set[str]:
-    """The interchange files an account may import: its fact kinds, and units for the office."""
-    kinds = {kind for kind, perm in WRITE_KIND_PERMS.items() if allowed(who.role, perm)}
-    return kinds | {"units"} if allowed(who.role, Perm.UNITS_WRITE) else kinds
-
-
-def _row_problems(who: Principal, facts: Facts, name: str, canonical: dict[str, str]) -> tuple[list[InputError], int]:
-    """Rows of ``name`` the policy's row rule refuses (:func:`~kaoping.app.policy.row_refusal`), in Chinese."""
-    frame: pl.DataFrame = getattr(facts, name)
-    label = facts.label(name)
-    shown: list[InputError] = []
-    bad = 0
-    seen: dict[tuple[str, str, str], RowRefusal | None] = {}
-    for row, part, item, src in zip(frame[ROW], frame["part"], frame["item"], frame["source"], strict=True):
-        key = (str(part or ""), str(item or ""), str(src or ""))
-        if key not in seen:
-            seen[key] = row_refusal(who, name, *key, canonical)
-        if seen[key] is RowRefusal.PART:
-            what = f"{key[0]}/{key[1]}" if key[1] else key[0]
-            mine = "、".join(who.parts) or "无"
-            error = InputError(label, row, "part", f"本账号不能为“{what}”评分或扣分（本账号的考评项目：{mine}）")
-        elif seen[key] is RowRefusal.SOURCE:
-            error = InputError(label, row, "source", f"评分单位须填写本账号的名称“{who.scorer_name}”")
-        else:
-            continue
-        bad += 1
-        if len(shown) < 50:
-            shown.append(error)
-    return shown, bad
-
-
-def role_problems(
-    who: Principal, facts: Facts, canonical: dict[str, str], kind_names: dict[str, str]
-) -> InputErrors | None:
-    """The rows ``who`` may not write, as errors; None when every row is the account's to write.
-
-    The same rules as a single-row write (:func:`kaoping.app.policy.check_fact_write`): the kind needs the
-    role's write permission; score and deduction rows need the account's parts; a department's or third
-    party's score rows must carry its own name as ``source`` (an empty source is not filled in here: the
-    file is the record).  ``kind_names``: how the edge names each file to the user.
-    """
-    log = ErrorLog()
-    kinds = importable_kinds(who)
-    for name in FILE_NAMES:
-        frame: pl.DataFrame = getattr(facts, name)
-        if frame.is_empty():
-            continue
-        if name not in kinds:
-            message = f"本账号不能导入{kind_names[name]}（{name}）数据：共 {frame.height} 行，请删除此表的数据行"
-            log.add(InputError(facts.label(name), None, None, message))
-        elif name in ("scores", "deductions"):
-            log.add_counted(*_row_problems(who, facts, name, canonical))
-    return InputErrors(log.kept, log.total) if log else None
-
-
-def _record_refusal(ctx: AppContext, who: Principal, filename: str, errors: InputErrors) -> None:
-    """A refused upload goes into the audit trail as ``denied``, like a refused API write."""
-    with transaction(ctx.factory) as session:
-        audit = AuditWriter(session, who.actor, reason=f"refused: role '{who.role}' may not do this")
-        detail = {"role": str(who.role), "attempted": f"import {filename}", "problems": errors.total}
-        audit.event("denied", "import", f"import {filename}"[:200], detail=detail)
-        audit.flush()
-
-
-def import_upload(
-    ctx: AppContext, who: Principal, source: Path, filename: str, kind_names: dict[str, str]
-) -> ImportReport:
-    """Import a saved upload for ``who``, held to the account's rights on every row first.
-
-    Raises InputErrors when the file cannot be read; :class:`UploadRefused` (after recording the attempt)
-    when it holds rows the account may not write; :class:`ImportRejected` when no office scheme accepts
-    the data.  A row is accepted when one of the office's schemes accepts it (as in the API); the importer
-    checks before writing anything, so trying the next scheme after a refusal is safe.
-    """
-    facts = read_facts(source)
-    refused = role_problems(who, facts, canonical_names(ctx), kind_names)
-    if refused is not None:
-        _record_refusal(ctx, who, filename, refused)
-        raise UploadRefused(refused.errors, refused.total)
-    candidates: list[tuple[str, Scheme | None]] = [(n, o.scheme) for n, o in ctx.schemes.items()]
-    first: tuple[str, InputErrors] | None = None
-    for name, scheme in candidates or [("", None)]:
-        try:
-            return import_data(ctx.factory, source, actor=who.actor, scheme=scheme)
-        except InputErrors as exc:
-            first = first or (name, exc)
-    assert first is not None
-    rejected = ImportRejected(first[1].errors, first[1].total)
-    rejected.scheme = first[0] if len(ctx.schemes) > 1 else None
-    raise rejected

@@ -123,7 +123,11 @@ def compute_draft(
         )
     parsed = parse_scheme(stored.text, f"store:{name}@{stored.sha256[:12]}")
     facts = load_facts(session, parsed)
-    document = result_document(parsed, score_facts(parsed, facts, period_text))
+    result = score_facts(parsed, facts, period_text)
+    if not result.evaluated:
+        # under pure 扣分制 an empty period would rank every unit at full marks: nothing to publish
+        raise PublishError(f"{name} {period_text} 没有任何考评数据，不能计算结果（no evaluated data in this period）")
+    document = result_document(parsed, result)
     snapshot = _keep_facts(session, parsed, facts, period_text, document)
     action = "draft"
     if row is None:

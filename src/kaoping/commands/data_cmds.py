@@ -53,14 +53,23 @@ def import_command(
     db: DbOption = None,
     scheme: Annotated[str | None, typer.Option(help="also check the data against this scheme")] = None,
     actor: Annotated[str | None, typer.Option(help="who imports, for the audit trail (default: OS user)")] = None,
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="我已核实，确认提交: accept rows that need confirmation (needs --reason)")
+    ] = False,
+    reason: Annotated[str | None, typer.Option(help="why the confirmed rows are right (audit trail)")] = None,
 ) -> None:
-    """Import every interchange file into the store: checked first, then all or nothing (repeatable)."""
+    """Import every interchange file into the store: checked first, then all or nothing (repeatable).
+
+    Rows that need confirmation (a deduction above the part's maximum, a time outside the inspection
+    window, a row in a published period) stop the import until it is run again with --confirm --reason."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from kaoping.app.imports import import_data
+    from kaoping.app.imports import Unconfirmed, import_data
     from kaoping.errors import InputErrors
     from kaoping.store.db import open_store
 
+    if confirm and not (reason or "").strip():
+        fail("--confirm needs --reason TEXT: why the rows that need confirmation are right (kept in the audit trail)")
     chosen = _scheme(scheme)
     factory = open_store(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -71,7 +80,15 @@ def import_command(
             bar.update(task, description=Path(description).name, completed=done, total=total or None)
 
         try:
-            report = import_data(factory, source, actor=actor or _os_user(), scheme=chosen, progress=progress)
+            who = actor or _os_user()
+            given = reason if confirm else None
+            report = import_data(factory, source, actor=who, scheme=chosen, progress=progress, confirm_reason=given)
+        except Unconfirmed as exc:
+            bar.stop()
+            fail(
+                f"{exc.total} row(s) need confirmation (需核实); nothing was imported. If they are right, run again "
+                f"with --confirm --reason TEXT:\n{exc}"
+            )
         except InputErrors as exc:
             bar.stop()
             fail(f"bad input ({exc.total} problem(s)); nothing was imported:\n{exc}")

@@ -259,6 +259,21 @@ class InspectionWindow(Strict):
     end: str = Field(pattern=r"^\d{1,2}:\d{2}$")
 
 
+class EvaluatedYears(Strict):
+    """考评年度: the calendar years the scheme evaluates, both inclusive.  Entry refuses a fact dated outside
+    them (a mistyped 2031 would otherwise open a 2031 period); without it, 2000 to the current year."""
+
+    from_: int = Field(alias="from", ge=1900, le=9999)
+    to: int | None = Field(default=None, ge=1900, le=9999)
+    """None: up to the current calendar year."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EvaluatedYears:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"years: from {self.from_} is after to {self.to}")
+        return self
+
+
 class Scheme(Strict):
     """A whole evaluation plan.  ``periods`` maps each supported period kind to how it is evaluated."""
 
@@ -282,6 +297,8 @@ class Scheme(Strict):
     """Deductions found outside these windows are excluded and reported (empty: every time counts)."""
     rewards: Rewards = Rewards()
     flags: list[FlagRule] = Field(default_factory=list)
+    years: EvaluatedYears | None = None
+    """The calendar years evaluated (考评年度); None: 2000 up to the current year (see app/entry_checks.py)."""
 
     @property
     def main_kind(self) -> PeriodKind:

@@ -10,6 +10,7 @@ runs them in a thread.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -22,12 +23,14 @@ from sqlalchemy.orm import Session
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import frozen
+from kaoping.app.entry_checks import evaluated_years
 from kaoping.app.policy import Perm
 from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.scheme import Scheme
+from kaoping.scheme.model import ScoreBonus, Source
 from kaoping.store import publishing
-from kaoping.store.tables import CaseRow, DeductionRow, HonorRow, NoticeRow, RankRow, ScoreRow, Unit, UnitArea
+from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
 from kaoping.web.results import evaluated_kinds, live_facts, scored, try_scored
@@ -37,31 +40,48 @@ Office = Annotated[Principal, require_page(Perm.DASHBOARD)]
 """The dashboard is the office's (考评办): anonymous readers sign in, other roles get the 403 page."""
 
 
-def fact_months(session: Session, scheme: Scheme) -> set[int]:
-    """Month indexes (year * 12 + month - 1) in which the scheme's units have any fact.
+def _fed_by(scheme: Scheme, source: Source) -> list[str]:
+    """Every name (aliases too) of the scheme's leaves fed by ``source``; for scores, the bonus parts too."""
+    names = [n for p in scheme.leaves() if p.source == source for n in p.names()]
+    if source == Source.SCORES:
+        names += [n for r in scheme.bonus.rules if isinstance(r, ScoreBonus) for n in r.names()]
+    return names
 
-    Asked of the database (distinct months, a few cheap queries) rather than of loaded facts, so that
-    ``/dashboard`` can find the latest period without loading a whole store just to redirect.
+
+def _dated_months(session: Session, when: Any, *where: Any) -> set[int]:
+    stmt = select(extract("year", when), extract("month", when)).where(*where).distinct()
+    return {int(y) * 12 + int(m) - 1 for y, m in session.execute(stmt) if y is not None}
+
+
+def _score_months(session: Session, *where: Any) -> set[int]:
+    months: set[int] = set()
+    for text in session.scalars(select(ScoreRow.period).where(*where).distinct()):
+        try:
+            p = parse_period(text)
+        except PeriodError:
+            continue
+        months.update(range(p.first, p.last + 1))
+    return months
+
+
+def fact_months(session: Session, scheme: Scheme, today: date) -> set[int]:
+    """Month indexes (year * 12 + month - 1) in which the scheme evaluates rows of its units.
+
+    Only rows that score a unit count — scores of its parts, deductions of its deduction parts, cases when
+    a part is fed by cases — and only in the scheme's evaluated years up to today
+    (:func:`kaoping.app.entry_checks.evaluated_years`): one stray row dated 2031 must not open a 2031
+    period of all-tied units.  Asked of the database (distinct months, a few cheap queries) rather than of
+    loaded facts, so that ``/dashboard`` can find the latest period without loading a whole store.
     """
     ours = select(Unit.unit_id).where(Unit.group.in_([g.name for g in scheme.groups]))
-    months: set[int] = set()
-    dated = (
-        (DeductionRow.date, DeductionRow.unit_id),
-        (HonorRow.date, HonorRow.unit_id),
-        (NoticeRow.notified_on, NoticeRow.unit_id),
-        (CaseRow.reported_at, CaseRow.unit_id),
-    )
-    for when, unit in dated:
-        stmt = select(extract("year", when), extract("month", when)).where(unit.in_(ours)).distinct()
-        months.update(int(y) * 12 + int(m) - 1 for y, m in session.execute(stmt) if y is not None)
-    for text_col, unit in ((ScoreRow.period, ScoreRow.unit_id), (RankRow.period, RankRow.unit_id)):
-        for text in session.scalars(select(text_col).where(unit.in_(ours)).distinct()):
-            try:
-                p = parse_period(text)
-            except PeriodError:
-                continue
-            months.update(range(p.first, p.last + 1))
-    return months
+    deducted = DeductionRow.part.in_(_fed_by(scheme, Source.DEDUCTIONS))
+    months = _dated_months(session, DeductionRow.date, DeductionRow.unit_id.in_(ours), deducted)
+    months |= _score_months(session, ScoreRow.unit_id.in_(ours), ScoreRow.part.in_(_fed_by(scheme, Source.SCORES)))
+    if _fed_by(scheme, Source.CASES):
+        months |= _dated_months(session, CaseRow.reported_at, CaseRow.unit_id.in_(ours))
+    first, last = evaluated_years([scheme], today)
+    latest = min((last + 1) * 12 - 1, today.year * 12 + today.month - 1)
+    return {m for m in months if first * 12 <= m <= latest}
 
 
 def _with_lang(request: Request, url: str) -> str:
@@ -70,14 +90,18 @@ def _with_lang(request: Request, url: str) -> str:
     return f"{url}?{urlencode({'lang': lang})}" if lang else url
 
 
-def _picker(ctx: CtxDep, scheme: Scheme, years: list[int]) -> dict[str, Any]:
-    """What the period picker needs: the schemes, this scheme's kinds and their periods."""
+def _picker(ctx: CtxDep, scheme: Scheme, months: set[int]) -> dict[str, Any]:
+    """What the period picker needs: the schemes, this scheme's kinds and their periods with data."""
     kinds = evaluated_kinds(scheme)
     return {
         "schemes": [(name, office.scheme.title) for name, office in ctx.schemes.items()],
         "kinds": [(k.value, dd.KIND_NAMES[k]) for k in kinds],
-        "options": {k.value: dd.period_options(years, k) for k in kinds},
+        "options": {k.value: dd.period_options(months, k) for k in kinds},
     }
+
+
+def _today(ctx: CtxDep) -> date:
+    return ctx.settings.clock().date()
 
 
 @router.get("/dashboard")
@@ -108,15 +132,14 @@ def dashboard_home(
             chosen = parse_period(period)
         except PeriodError:
             chosen = None
-    months: set[int] | None = None
+    months: set[int] = set()
     if chosen is not None:
         chosen = dd.convert_period(chosen, wanted or (chosen.kind if chosen.kind in kinds else kinds[0]))
     else:
-        months = fact_months(session, office)
+        months = fact_months(session, office, _today(ctx))
         chosen = dd.latest_period(months, wanted or kinds[0])
     if chosen is None:
-        years = sorted({m // 12 for m in months or ()})
-        return render(request, "dashboard.html", who, view=None, scheme=office, **_picker(ctx, office, years))
+        return render(request, "dashboard.html", who, view=None, scheme=office, **_picker(ctx, office, months))
     return RedirectResponse(_with_lang(request, f"/dashboard/{name}/{chosen}"), status_code=303)
 
 
@@ -136,6 +159,7 @@ def _view(session: Session, scheme: Scheme, period: Period, years: list[int]) ->
     unit_ids = [u.unit_id for g in now.result.groups for u in (*g.ranking, *g.unrated)]
     return {
         "result": now.result,
+        "empty": not now.result.evaluated or not now.result.units(),
         "changes": dd.rank_changes(now.result, before.result if before else None),
         "has_previous": before is not None and before.result.evaluated,
         "previous": str(period.previous()),
@@ -181,7 +205,8 @@ def dashboard(request: Request, scheme: str, period: str, session: SessionDep, c
     if chosen.kind not in kinds:
         allowed = "、".join(dd.KIND_NAMES[k] for k in kinds)
         return error_page(request, who, 404, "未找到考评期", f"考评方案 {scheme} 只进行{allowed}考评。")
-    years = sorted({m // 12 for m in fact_months(session, office.scheme)} | {chosen.year})
+    months = fact_months(session, office.scheme, _today(ctx))
+    years = sorted({m // 12 for m in months} | {chosen.year})
     try:
         view = _view(session, office.scheme, chosen, years)
     except InputErrors as exc:
@@ -195,5 +220,5 @@ def dashboard(request: Request, scheme: str, period: str, session: SessionDep, c
         period=str(chosen),
         kind=chosen.kind.value,
         num=_formatter(office.scheme),
-        **_picker(ctx, office.scheme, years),
+        **_picker(ctx, office.scheme, months),
     )

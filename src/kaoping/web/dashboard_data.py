@@ -35,12 +35,13 @@ def latest_period(months: Iterable[int], kind: PeriodKind) -> Period | None:
     return None if last is None else period_of(Period(last, last).start(), kind)
 
 
-def period_options(years: Iterable[int], kind: PeriodKind) -> list[str]:
-    """The picker's periods of ``kind`` in the years that have facts, newest first."""
-    out: list[Period] = []
-    for y in sorted(set(years)):
-        out.extend(year_period(y).subperiods(kind))
-    return [str(p) for p in sorted(out, reverse=True)]
+def period_options(months: Iterable[int], kind: PeriodKind) -> list[str]:
+    """The picker's periods of ``kind`` that hold a month with evaluated data, newest first.
+
+    Only those: a period without data would show an empty (or all-tied) ranking as if it were a result.
+    """
+    found = {period_of(Period(m, m).start(), kind) for m in months}
+    return [str(p) for p in sorted(found, reverse=True)]
 
 
 def convert_period(period: Period, kind: PeriodKind) -> Period:

@@ -188,8 +188,11 @@ def _form_principal(request: Request, session: Session, token: str) -> Principal
     return who
 
 
-def _upload(request: Request, ctx: ApiContext, token: str, upload: UploadFile | None, kind: str) -> Response:
-    """The blocking part of an upload (database, workbook reading), run in the thread pool."""
+def _upload(
+    request: Request, ctx: ApiContext, token: str, upload: UploadFile | None, kind: str, confirm: tuple[bool, str]
+) -> Response:
+    """The blocking part of an upload (database, workbook reading), run in the thread pool.  ``confirm``:
+    the 我已核实 checkbox and the reason; a ticked box without a reason is asked for one, nothing imported."""
     with ctx.factory() as session:
         who = _form_principal(request, session, token)
         if isinstance(who, Response):
@@ -197,10 +200,13 @@ def _upload(request: Request, ctx: ApiContext, token: str, upload: UploadFile | 
         if not allowed(who.role, Perm.ENTRY):
             raise PageRefused(who, Forbidden("may not enter data", signed_in=True), ENTRY_ONLY)
         filename = display_name(upload.filename if upload is not None else "")
+        confirmed, reason = confirm
         if upload is None or not filename:
             outcome = Outcome(filename, status=422, message="请选择要上传的 Excel 或 CSV 文件。")
+        elif confirmed and not reason:
+            outcome = Outcome(filename, status=422, message="勾选“我已核实，确认提交”时须填写原因。")
         else:
-            outcome = run_import(ctx, who, upload.file, filename, kind)
+            outcome = run_import(ctx, who, upload.file, filename, kind, reason if confirmed else None)
         return _page(request, session, ctx, who, outcome)
 
 
@@ -227,4 +233,5 @@ async def entry_upload(request: Request, ctx: CtxDep) -> Response:
         file = form.get("file")
         upload = file if isinstance(file, UploadFile) else None
         token, kind = str(form.get("csrf") or ""), str(form.get("kind") or "")
-        return await run_in_threadpool(_upload, request, ctx, token, upload, kind)
+        confirm = (bool(form.get("confirm")), str(form.get("reason") or "").strip()[:2000])
+        return await run_in_threadpool(_upload, request, ctx, token, upload, kind, confirm)

@@ -1,7 +1,7 @@
 """An uploaded workbook or CSV file, imported the way ``kaoping import`` imports it — plus the role rules.
 
 The file is saved to a temporary folder and handed to the import use case
-(:func:`kaoping.app.imports.import_upload`), so an upload is checked exactly like an import from the
+(:func:`kaoping.app.uploads.import_upload`), so an upload is checked exactly like an import from the
 command line (every reading error, unknown units, the office's scheme) and written all or nothing,
 idempotently — after the rows are held to the rules of a single-row write: a department or third party
 imports only score rows of its parts under its own name, an inspector only deductions and notices.  An
@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext
-from kaoping.app.imports import ImportRejected, ImportReport, UploadRefused, import_upload
+from kaoping.app.entry_checks import EntryProblem
+from kaoping.app.imports import ImportReport
+from kaoping.app.uploads import ImportRejected, Unconfirmed, UploadRefused, import_upload
 from kaoping.errors import InputError, InputErrors
 from kaoping.facts import FILE_NAMES
 from kaoping.web.entry_forms import KIND_NAMES
@@ -47,6 +49,8 @@ class Outcome:
     message: str = ""
     scheme: str | None = None
     """The office scheme the errors are against, when the office runs several."""
+    warnings: list[EntryProblem] = field(default_factory=list)
+    """Rows to confirm (需确认): the page shows them and asks for the confirmation and a reason."""
 
     @property
     def ok(self) -> bool:
@@ -125,8 +129,11 @@ def relabel(errors: list[InputError], source: Path, filename: str) -> list[Input
     return out
 
 
-def run_import(ctx: ApiContext, who: Principal, stream: BinaryIO, filename: str, kind: str) -> Outcome:
-    """Save the upload, then import it as the account's upload (:func:`kaoping.app.imports.import_upload`)."""
+def run_import(
+    ctx: ApiContext, who: Principal, stream: BinaryIO, filename: str, kind: str, confirm_reason: str | None = None
+) -> Outcome:
+    """Save the upload, then import it as the account's upload (:func:`kaoping.app.uploads.import_upload`);
+    ``confirm_reason``: the upload was confirmed (我已核实，确认提交) with this reason."""
     outcome = Outcome(filename)
     with tempfile.TemporaryDirectory(prefix="kaoping-upload-") as tmp:
         try:
@@ -134,7 +141,12 @@ def run_import(ctx: ApiContext, who: Principal, stream: BinaryIO, filename: str,
         except Refused as exc:
             return Outcome(filename, status=exc.status, message=exc.message)
         try:
-            outcome.report = import_upload(ctx, who, source, filename, KIND_NAMES)
+            outcome.report = import_upload(ctx, who, source, filename, KIND_NAMES, confirm_reason)
+        except Unconfirmed as exc:
+            outcome.status = 409
+            outcome.warnings = [_relabel_problem(p, source, filename) for p in exc.findings.warnings]
+            message = "以下数据需要核实：确认无误请勾选“我已核实，确认提交”、填写原因后重新上传；未导入任何内容。"
+            return _failed(outcome, exc, source, message)
         except UploadRefused as exc:
             outcome.status = 403
             return _failed(outcome, exc, source, "文件中有本账号无权录入的数据，未导入任何内容。")
@@ -144,6 +156,11 @@ def run_import(ctx: ApiContext, who: Principal, stream: BinaryIO, filename: str,
         except InputErrors as exc:
             return _failed(outcome, exc, source, "文件中有无法读取的数据，未导入任何内容。")
         return outcome
+
+
+def _relabel_problem(problem: EntryProblem, source: Path, filename: str) -> EntryProblem:
+    label = relabel([problem.input_error()], source, filename)[0].file
+    return replace(problem, file=label)
 
 
 def _failed(outcome: Outcome, exc: InputErrors, source: Path, message: str) -> Outcome:

@@ -18,7 +18,16 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, Time, inspect
 
-from kaoping.api.models import FACT_MODELS, TEXT_LIMIT, Reasoned, RowMeta, UnitFields, UnitIn, UnitUpdate
+from kaoping.api.models import (
+    FACT_MODELS,
+    TEXT_LIMIT,
+    Confirmable,
+    Reasoned,
+    RowMeta,
+    UnitFields,
+    UnitIn,
+    UnitUpdate,
+)
 from kaoping.api.roles import WRITE_KIND_PERMS, Perm, route_permission
 from kaoping.api.routes_facts import router
 from kaoping.facts import KINDS, UNIT_FACTS, KindSpec, spec_of
@@ -123,7 +132,7 @@ def test_the_api_models_of_a_fact_kind_have_its_columns(spec: KindSpec) -> None:
     models = FACT_MODELS[spec.name]
     assert models.body.__name__ == f"{spec.row_name.capitalize()}In"
     assert models.row.__name__ == f"{spec.row_name.capitalize()}Out"
-    _check_fields(spec, models.body, Reasoned)
+    _check_fields(spec, models.body, Confirmable)  # reason and confirm: the body's own fields
     _check_fields(spec, models.row, RowMeta)
 
 

@@ -66,8 +66,12 @@ def test_a_unit_unrated_before_or_in_another_group_is_new() -> None:
 
 
 def test_periods_for_picker_and_trend() -> None:
-    assert dd.period_options([2024], PeriodKind.QUARTER) == ["2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1"]
-    assert dd.period_options([2024, 2023], PeriodKind.YEAR) == ["2024", "2023"]
+    year = [2024 * 12 + m for m in range(12)]
+    assert dd.period_options(year, PeriodKind.QUARTER) == ["2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1"]
+    assert dd.period_options([2024 * 12 + 4, 2023 * 12], PeriodKind.YEAR) == ["2024", "2023"]
+    # a period without a month of data is not offered (issue 12.3): May 2024 opens Q2 only
+    assert dd.period_options([2024 * 12 + 4], PeriodKind.QUARTER) == ["2024-Q2"]
+    assert dd.period_options([], PeriodKind.MONTH) == []
     assert dd.convert_period(quarter(2024, 2), PeriodKind.MONTH) == month(2024, 6)
     assert dd.convert_period(month(2024, 5), PeriodKind.YEAR) == year_period(2024)
     assert dd.latest_period([2024 * 12 + 4, 2023 * 12], PeriodKind.QUARTER) == quarter(2024, 2)

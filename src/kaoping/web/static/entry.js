@@ -1,5 +1,6 @@
 /* 数据录入: single-row forms post JSON to the fact API (kpFetch adds the CSRF token) and show the API's
-   errors next to the fields they name; the upload's htmx response is swapped in even on 4xx, since a
+   errors next to the fields they name; a 409 with warnings (entry checks) opens the form's confirmation box,
+   and the row is sent again with confirm: true and the reason once "我已核实，确认提交" is ticked; the upload's htmx response is swapped in even on 4xx, since a
    refused file comes back as a table of row errors. */
 (function () {
   "use strict";
@@ -53,6 +54,43 @@
     return out;
   }
 
+  function english() { return document.documentElement.lang === "en"; }
+
+  /* the confirmation box: null when it is closed; else false (not ticked, or no reason) or the reason */
+  function confirmation(form) {
+    var box = form.querySelector(".form-confirm");
+    if (!box || box.hidden) { return null; }
+    var ticked = box.querySelector("[data-confirm]").checked, input = box.querySelector("[data-confirm-reason]");
+    var reason = input.value.trim();
+    if (ticked && !reason) {
+      document.getElementById(input.id + "-error").textContent = box.dataset.msgReason;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return false;
+    }
+    return ticked ? reason : null;
+  }
+
+  function openConfirmation(form, errors) {
+    var box = form.querySelector(".form-confirm"), list = box.querySelector("ul");
+    list.innerHTML = "";
+    errors.forEach(function (e) {
+      var li = document.createElement("li");
+      li.textContent = (english() && e.message_en) ? e.message_en : e.message;
+      list.appendChild(li);
+    });
+    box.querySelector("[data-confirm]").checked = false;
+    box.hidden = false;
+  }
+
+  function closeConfirmation(form) {
+    var box = form.querySelector(".form-confirm");
+    if (!box) { return; }
+    box.hidden = true;
+    box.querySelector("[data-confirm]").checked = false;
+    box.querySelector("[data-confirm-reason]").value = "";
+  }
+
   async function refresh(kind) {
     var r = await fetch("/entry/recent/" + encodeURIComponent(kind), { credentials: "same-origin" });
     if (r.ok) { document.getElementById("recent-" + kind).innerHTML = await r.text(); }
@@ -72,10 +110,16 @@
       clearErrors(form);
       status.textContent = "";
       status.className = "form-status";
+      var confirmed = confirmation(form), sent = body(form);
+      if (confirmed === false) { return; }
+      if (confirmed) {
+        sent.confirm = true;
+        sent.reason = sent.reason ? confirmed + "；" + sent.reason : confirmed;
+      }
       var r;
       try {
         r = await window.kpFetch("/api/" + kind, {
-          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body(form))
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(sent)
         });
       } catch (e) {
         status.textContent = msg.msgNetwork;
@@ -88,12 +132,22 @@
         var action = data.action === "update" ? msg.msgUpdate : data.action === "unchanged" ? msg.msgUnchanged : msg.msgInsert;
         status.textContent = msg.msgSaved + "：" + action;
         status.classList.add("ok");
+        closeConfirmation(form);
         await refresh(kind);
+        return;
+      }
+      if (r.status === 409 && (data.errors || []).length) {
+        (data.errors || []).forEach(function (e) { showError(form, e.column, english() && e.message_en ? e.message_en : e.message); });
+        openConfirmation(form, data.errors);
+        status.textContent = msg.msgInvalid;
+        status.classList.add("bad");
+        form.querySelector("[data-confirm]").focus();
         return;
       }
       var rest = [];
       (data.errors || []).forEach(function (e) {
-        if (!showError(form, e.column, e.message)) { rest.push(e.message); }
+        var text = english() && e.message_en ? e.message_en : e.message;
+        if (!showError(form, e.column, text)) { rest.push(text); }
       });
       var detail = typeof data.detail === "string" ? data.detail : "";
       if ((data.errors || []).length) {
