@@ -191,3 +191,43 @@ def default_value(column: Column) -> pl.Expr:
 def empty_frame(name: str) -> pl.DataFrame:
     """A frame with no rows and the schema of file ``name``: what an absent file reads as."""
     return pl.DataFrame(schema=SCHEMAS[name])
+
+
+COLUMN_NAMES: dict[str, str] = {
+    "unit_id": "考评对象编号",
+    "name": "考评对象名称",
+    "group": "分组/序列",
+    "reward_eligible": "是否参与奖惩",
+    "period": "考评期",
+    "part": "考评项目",
+    "item": "考评内容",
+    "score": "得分",
+    "source": "来源/评分单位",
+    "note": "备注",
+    "date": "日期",
+    "points": "扣分",
+    "problem": "问题描述",
+    "location": "地点",
+    "evidence": "证据",
+    "time": "发现时间",
+    "kind": "类别",
+    "level": "级别",
+    "title": "名称",
+    "problem_id": "问题编号",
+    "notified_on": "通报日期",
+    "rectified_on": "整改日期",
+    "case_id": "案卷编号",
+    "category": "案卷小类",
+    "reported_at": "上报时间",
+    "dispatched_at": "派遣时间",
+    "deadline": "处置时限",
+    "disposed_at": "处置时间",
+    "closed_at": "结案时间",
+    "rework_count": "返工次数",
+    "verify_failed": "核查不通过次数",
+    "postponed": "延期次数",
+    "task": "考评任务",
+    "rank": "名次",
+}
+"""The Chinese name of each column (templates' prompts, pages naming a changed value): the header itself
+stays the contract's name."""

@@ -21,7 +21,7 @@ from typing import Any
 import xlsxwriter
 
 from kaoping.facts import FILE_NAMES
-from kaoping.facts.columns import FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
+from kaoping.facts.columns import COLUMN_NAMES, FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
 from kaoping.io.export import CellFormats, atomic_path, display_width
 
 __all__ = ["LISTS_SHEET", "TemplateLists", "write_template"]
@@ -32,43 +32,6 @@ LAST_ROW = 1_048_575
 """Validations cover the whole column (0-based last row of a sheet), so appended rows are checked too."""
 INLINE_LIMIT = 255
 
-HINTS: dict[str, str] = {
-    "unit_id": "考评对象编号",
-    "name": "考评对象名称",
-    "group": "分组/序列",
-    "reward_eligible": "是否参与奖惩",
-    "period": "考评期",
-    "part": "考评项目",
-    "item": "考评内容",
-    "score": "得分",
-    "source": "来源/评分单位",
-    "note": "备注",
-    "date": "日期",
-    "points": "扣分",
-    "problem": "问题描述",
-    "location": "地点",
-    "evidence": "证据",
-    "time": "发现时间",
-    "kind": "类别",
-    "level": "级别",
-    "title": "名称",
-    "problem_id": "问题编号",
-    "notified_on": "通报日期",
-    "rectified_on": "整改日期",
-    "case_id": "案卷编号",
-    "category": "案卷小类",
-    "reported_at": "上报时间",
-    "dispatched_at": "派遣时间",
-    "deadline": "处置时限",
-    "disposed_at": "处置时间",
-    "closed_at": "结案时间",
-    "rework_count": "返工次数",
-    "verify_failed": "核查不通过次数",
-    "postponed": "延期次数",
-    "task": "考评任务",
-    "rank": "名次",
-}
-"""The Chinese name of each column, shown in the prompt: the header itself stays the contract's name."""
 
 EXPECT: dict[str, str] = {
     "unit_id": "a unit_id listed in units (this workbook's units sheet or the store)",
@@ -122,7 +85,7 @@ class _Lists:
 
 
 def _prompt(column: Column) -> dict[str, Any]:
-    hint = HINTS.get(column.name, "")
+    hint = COLUMN_NAMES.get(column.name, "")
     title = f"{column.name} {hint}".strip()[:32]
     need = "必填 required" if column.required else "可空 may be empty"
     expected = EXPECT.get(column.name, column.expected())
@@ -176,7 +139,9 @@ def _width(name: str, column: Column, lists: TemplateLists) -> int:
     elif column.name == "group":
         values = lists.groups
     widest = max((display_width(v) for v in values), default=0)
-    base = max(display_width(column.name), display_width(HINTS.get(column.name, "")), _KIND_WIDTH.get(column.kind, 8))
+    base = max(
+        display_width(column.name), display_width(COLUMN_NAMES.get(column.name, "")), _KIND_WIDTH.get(column.kind, 8)
+    )
     return min(max(base, widest) + 3, 60)
 
 

@@ -168,17 +168,17 @@ def _view(session: Session, scheme: Scheme, period: Period, years: list[int]) ->
         "parts": dd.part_comparison(scheme, now.result),
         "map": dd.map_data(now.result, _areas(session, unit_ids), acts),
         "published": publishing.current(session, scheme=scheme.scheme, period=str(period)),
-        "drift": _drift(session, scheme, period),
+        "drift": _drift(session, scheme, period, {u.unit_id: u.name for u in now.result.units()}),
     }
 
 
-def _drift(session: Session, scheme: Scheme, period: Period) -> list[dict[str, Any]]:
+def _drift(session: Session, scheme: Scheme, period: Period, names: dict[str, str]) -> list[dict[str, Any]]:
     """The rows of ``period`` that live data has changed since its published version (empty if none or
     unpublished), as the page lists them."""
     kept = frozen.published_frozen(session, scheme.scheme, str(period))
     if kept is None:
         return []
-    return [dd.changed_row(r) for r in frozen.drift(kept, live_facts(session, scheme))]
+    return [dd.changed_row(r, names) for r in frozen.drift(kept, live_facts(session, scheme))]
 
 
 def _formatter(scheme: Scheme) -> Any:

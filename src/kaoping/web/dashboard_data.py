@@ -18,6 +18,7 @@ import polars as pl
 from kaoping.cases.metrics import case_counts
 from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.facts import Facts, spec_of
+from kaoping.facts.columns import COLUMN_NAMES
 from kaoping.facts.snapshot import ChangedRow, RowChange
 from kaoping.periods import Period, PeriodKind, period_of, year_period
 from kaoping.scheme import Scheme
@@ -284,23 +285,29 @@ DRIFT_FIELDS = (
 """The columns a drift line names, in this order (the ones an office recognises a row by)."""
 
 
-def changed_row(row: ChangedRow) -> dict[str, Any]:
-    """One drifted row for the page: kind, id, unit, 新增/修改/删除 and "column: before → after"."""
+def changed_row(row: ChangedRow, units: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One drifted row for the page: kind, id, unit (by name), 新增/修改/删除 and "column: before → after",
+    columns by their Chinese names."""
     shown = [f for f in row.fields if f in DRIFT_FIELDS] or row.fields
     details = []
     for name in shown:
         before, after = row.before.get(name), row.after.get(name)
         if row.change == RowChange.CHANGED:
-            details.append(f"{name}: {_cell(before)} → {_cell(after)}")
+            details.append(f"{_column(name)}：{_cell(before)} → {_cell(after)}")
         else:
-            details.append(f"{name}: {_cell(after if after is not None else before)}")
+            details.append(f"{_column(name)}：{_cell(after if after is not None else before)}")
     return {
         "kind": spec_of(row.kind).label,
         "row_id": row.row_id,
         "unit_id": row.unit_id,
+        "unit": (units or {}).get(row.unit_id, row.unit_id),
         "change": row.change.label,
         "details": "；".join(details),
     }
+
+
+def _column(name: str) -> str:
+    return COLUMN_NAMES.get(name, name)
 
 
 def _cell(value: Any) -> str:

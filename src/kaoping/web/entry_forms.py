@@ -21,8 +21,8 @@ from kaoping.api.context import ApiContext
 from kaoping.api.roles import WRITE_KIND_PERMS, Perm, allowed, part_allowed
 from kaoping.app.facts import canonical_names
 from kaoping.app.policy import scores_as_organisation
+from kaoping.facts.columns import COLUMN_NAMES
 from kaoping.facts.kinds import ENTRY_ORDER, KINDS
-from kaoping.io.templates import HINTS
 from kaoping.scheme.model import DeductionsLeaf, ItemLeaf, ScoreBonus, ScoresLeaf, Source
 from kaoping.store.tables import Unit
 
@@ -42,7 +42,7 @@ RECENT_COLUMNS = {
 }
 """The columns of the "recently entered" tables: enough to recognise a row, narrow enough for a phone."""
 
-LABELS = {**HINTS, "part": "考评部分", "item": "考评细项", "score": "分数"}
+LABELS = {**COLUMN_NAMES, "part": "考评部分", "item": "考评细项", "score": "分数"}
 """Field labels: the Chinese column names the Excel template prompts with, a few made plainer for a form."""
 
 CHOICES = {

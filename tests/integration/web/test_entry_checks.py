@@ -29,7 +29,7 @@ from entry_checks_testing import (
     workbook,
 )
 from kaoping.app.entry_checks import CONFIRM_LABEL
-from kaoping.app.publish import compute_draft, publish, review
+from kaoping.app.publish import PublishError, compute_draft
 from kaoping.facts.columns import SCHEMAS
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
@@ -158,13 +158,10 @@ def test_an_empty_period_shows_no_ranking(appearance: Client) -> None:
     assert 'id="no-data"' not in full and "dash-ranking" in full
 
 
-def test_a_published_period_without_a_ranked_unit_shows_no_ranking(web: Any) -> None:
-    """city-1000 (``web`` fixture) in 2023-Q4: no unit has a row, every one is 未考评 — the public page says
-    本期尚无考评数据 instead of empty ranking tables."""
-    with transaction(web.factory) as s:
-        rid = compute_draft(s, scheme="city-1000", period="2023-Q4", actor="计算员").id
-        review(s, rid, actor="审核员")
-        publish(s, rid, actor="发布员")
-    page = web.client.get("/public/city-1000/2023-Q4").text
-    assert 'id="no-data"' in page and "本期尚无考评数据" in page and "未考评" not in page
+def test_a_period_without_a_ranked_unit_is_never_published(web: Any) -> None:
+    """city-1000 (``web`` fixture) in 2023-Q4: no unit has a row, every one would be 未考评 (under 扣分制 all
+    would tie at full marks) — computing it for publication is refused, so no empty ranking is ever public."""
+    with pytest.raises(PublishError, match="没有任何考评数据"), transaction(web.factory) as s:
+        compute_draft(s, scheme="city-1000", period="2023-Q4", actor="计算员")
+    assert web.client.get("/public/city-1000/2023-Q4").status_code == 404
     assert 'id="no-data"' not in web.client.get("/public/city-1000/2024-Q2").text

@@ -30,6 +30,9 @@ def lower_d1_score(web: Any) -> None:
     """Change d1's 部门考评 score of 2024-Q2 from 140 to 40 through the API (the same row: its key)."""
     row = {"period": "2024-Q2", "unit_id": "d1", "part": "部门考评", "item": ITEM, "score": 40, "source": "市城管局"}
     r = web.client.post("/api/scores", json=row, headers=web.csrf())
+    assert r.status_code == 409 and "已发布" in r.text  # the person entering is warned first
+    confirmed = row | {"confirm": True, "reason": "补录：甲区部门考评分有误"}
+    r = web.client.post("/api/scores", json=confirmed, headers=web.csrf())
     assert r.status_code in (200, 201), r.text
 
 
@@ -49,7 +52,7 @@ def test_late_entry_leaves_the_published_numbers_and_warns_the_office(web: Any, 
     assert shown_totals(page) == published
     assert "库中数据已变化（1 条），与第 1 版不一致" in page
     drift = re.search(r'<table[^>]*id="drift-rows".*?</table>', page, re.S)
-    assert drift and "修改" in drift.group(0) and "score: 140 → 40" in drift.group(0) and "d1" in drift.group(0)
+    assert drift and "修改" in drift.group(0) and "得分：140 → 40" in drift.group(0) and "甲区" in drift.group(0)
     assert 'id="start-correction" href="/periods/city-1000/2024-Q2#publish-panel"' in page
 
     explained = web.client.get("/api/explain/city-1000/2024-Q2/d1").json()

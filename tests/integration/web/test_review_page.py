@@ -65,7 +65,7 @@ def test_the_draft_beside_the_published_version_with_the_rows_behind_it(web: Any
     rows = re.search(r'<tr class="review-rows" data-unit="d1">(.*?)</tr>', page, re.S)
     assert rows, "d1's changed row is not listed"
     line = " ".join(unescape(re.sub(r"<[^>]+>", " ", rows.group(1))).split())
-    assert re.fullmatch(r"考评得分 #\d+（2024-Q2 部门考评 交通秩序管理 市交警支队） 修改：score: 130 → 125", line), line
+    assert re.fullmatch(r"考评得分 #\d+（2024-Q2 部门考评 交通秩序管理 市交警支队） 修改：得分：130 → 125", line), line
     assert page.count('class="review-rows"') == 1  # only d1 has a changed row
 
 
