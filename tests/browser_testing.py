@@ -68,3 +68,14 @@ class Tab:
 
     def shot(self, name: str) -> Path:
         return screenshot(self.page, name)
+
+
+def fill_deduction(page: Page, *, day: str, unit: str, part: str, item: str, points: str, problem: str) -> None:
+    """Fill the entry page's deduction form (``unit``: the option's value) without saving it."""
+    page.wait_for_selector("#fact-deductions")
+    page.fill("#deductions-date", day)
+    page.select_option("#deductions-unit_id", unit)
+    page.select_option("#deductions-part", part)
+    page.fill("#deductions-item", item)
+    page.fill("#deductions-points", points)
+    page.fill("#deductions-problem", problem)

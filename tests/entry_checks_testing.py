@@ -80,6 +80,10 @@ def seed(url: str) -> None:
             publish(s, rid, actor="发布员")
 
 
+Client = tuple[TestClient, sessionmaker[Session]]
+"""The served app and its store, as the ``appearance`` fixture (tests/integration/conftest.py) yields them."""
+
+
 @contextmanager
 def appearance_client(
     db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch

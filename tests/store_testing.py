@@ -1,14 +1,17 @@
-"""What store-backed tests share: writing a whole data folder (or Facts) into a store, audited like an import."""
+"""What store-backed tests share: writing a whole data folder (or Facts) into a store, audited like an import;
+a store holding one example folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from examples_testing import EXAMPLES
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.io.readers import read_facts
 from kaoping.store.audit import AuditWriter
+from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
 
 
@@ -19,3 +22,11 @@ def write_all_facts(s: Session, facts: Facts | Path, actor: str = "seed", reason
     for kind in FILE_NAMES:
         write_facts(s, kind, getattr(found, kind), audit=audit)
     audit.flush()
+
+
+def example_store(db_url: str, example: str = "city-1000") -> sessionmaker[Session]:
+    """The store at ``db_url`` with examples/``example`` written by an importer (the caller disposes of it)."""
+    factory = open_store(db_url)
+    with transaction(factory) as s:
+        write_all_facts(s, EXAMPLES / example, "importer", "首次导入")
+    return factory

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from browser_testing import Tab
+from browser_testing import Tab, fill_deduction
 
 
 def test_the_form_asks_to_confirm_a_time_outside_the_window(tab: Tab) -> None:
@@ -18,14 +18,17 @@ def test_the_form_asks_to_confirm_a_time_outside_the_window(tab: Tab) -> None:
     tab.goto("/entry")
     page = tab.page
     page.wait_for_selector("#fact-deductions")
-    page.fill("#deductions-date", "2024-12-10")
-    page.fill("#deductions-time", "23:45")
     units = page.eval_on_selector_all("#deductions-unit_id option", "options => options.map(o => o.value)")
-    page.select_option("#deductions-unit_id", units[-1])
-    page.select_option("#deductions-part", "日常巡查")
-    page.fill("#deductions-item", "市容秩序")
-    page.fill("#deductions-points", "2")
-    page.fill("#deductions-problem", "夜间占道经营（端到端测试）")
+    fill_deduction(
+        page,
+        day="2024-12-10",
+        unit=units[-1],
+        part="日常巡查",
+        item="市容秩序",
+        points="2",
+        problem="夜间占道经营（端到端测试）",
+    )
+    page.fill("#deductions-time", "23:45")
     page.click("#save-deductions")
     page.wait_for_selector("#confirm-deductions:not([hidden])")
     assert "07:30–20:00" in page.inner_text("#confirm-list-deductions")

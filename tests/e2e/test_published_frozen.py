@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from browser_testing import Tab, screenshot
+from browser_testing import Tab, fill_deduction, screenshot
 
 PERIOD = "2024-Q4"
 UNIT = "高新区"
@@ -72,15 +72,12 @@ def enter_late_deduction(tab: Tab) -> None:
     tab.goto("/entry")
     page = tab.page
     page.wait_for_selector("#fact-deductions")
-    page.fill("#deductions-date", "2024-12-16")
     options = page.eval_on_selector_all(
         "#deductions-unit_id option", "options => options.map(o => [o.value, o.textContent])"
     )
-    page.select_option("#deductions-unit_id", next(value for value, label in options if UNIT in label))
-    page.select_option("#deductions-part", "日常巡查")
-    page.fill("#deductions-item", "市容秩序")
-    page.fill("#deductions-points", "2")
-    page.fill("#deductions-problem", "补录：12月16日巡查发现乱堆放（端到端测试）")
+    unit = next(value for value, label in options if UNIT in label)
+    problem = "补录：12月16日巡查发现乱堆放（端到端测试）"
+    fill_deduction(page, day="2024-12-16", unit=unit, part="日常巡查", item="市容秩序", points="2", problem=problem)
     page.click("#save-deductions")
     page.wait_for_selector("#confirm-deductions:not([hidden])")
     assert "已发布" in page.inner_text("#confirm-list-deductions")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from db_testing import Build, PostgresStores, SqliteStores
+from entry_checks_testing import Client, appearance_client
 
 PG_URL = os.environ.get("KAOPING_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -52,3 +53,13 @@ def restore_snapshot(request: pytest.FixtureRequest, db_url: str) -> Callable[[B
     name = "sqlite_stores" if db_url.startswith("sqlite") else "postgresql_stores"
     stores: SqliteStores | PostgresStores = request.getfixturevalue(name)
     return lambda build: stores.restore(db_url, build)
+
+
+@pytest.fixture
+def appearance(
+    db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Client]:
+    """城管局市容环境 (inspection windows) with 2024-07 published, served, for the entry-check tests of the API
+    and the pages (tests/entry_checks_testing.py)."""
+    with appearance_client(db_url, restore_snapshot, monkeypatch) as found:
+        yield found

@@ -5,33 +5,20 @@ published period asks the same; a fact dated after today is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 
-from db_testing import Build
 from entry_checks_testing import (
     CASES,
     COLUMN,
     REFUSED,
-    appearance_client,
+    Client,
     audit_reasons,
     confirmed_events,
     deduction,
 )
-
-Client = tuple[TestClient, sessionmaker[Session]]
-
-
-@pytest.fixture
-def appearance(
-    db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Client]:
-    with appearance_client(db_url, restore_snapshot, monkeypatch) as found:
-        yield found
 
 
 def _token(client: TestClient, username: str) -> dict[str, str]:

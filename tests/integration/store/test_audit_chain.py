@@ -15,22 +15,19 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from examples_testing import EXAMPLES
 from kaoping.cli import app
 from kaoping.store.audit import AuditWriter
 from kaoping.store.chain import GENESIS, chain_head, check_trail, entry_hash
-from kaoping.store.db import alembic_config, open_store, transaction
+from kaoping.store.db import alembic_config, transaction
 from kaoping.store.tables import AuditEntry
-from store_testing import write_all_facts
+from store_testing import example_store
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def store(db_url: str) -> sessionmaker[Session]:
-    factory = open_store(db_url)
-    with transaction(factory) as s:
-        write_all_facts(s, EXAMPLES / "city-1000", "importer", "首次导入")
+    factory = example_store(db_url)
     with transaction(factory) as s:
         audit = AuditWriter(s, "考评办", reason="发布")
         audit.event("publish", "results", "city-1000 2024-Q2 v1")

@@ -11,15 +11,14 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from examples_testing import EXAMPLES
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.cli import app
 from kaoping.facts import facts_from_frames
 from kaoping.store.audit import AuditWriter
-from kaoping.store.db import open_store, transaction
+from kaoping.store.db import transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import ScoreRow
-from store_testing import write_all_facts
+from store_testing import example_store
 
 runner = CliRunner()
 ITEM = "生活垃圾收运(含城乡环卫一体化)"
@@ -27,9 +26,7 @@ ITEM = "生活垃圾收运(含城乡环卫一体化)"
 
 @pytest.fixture
 def store(db_url: str) -> sessionmaker[Session]:
-    factory = open_store(db_url)
-    with transaction(factory) as s:
-        write_all_facts(s, EXAMPLES / "city-1000", "importer", "首次导入")
+    factory = example_store(db_url)
     with transaction(factory) as s:
         rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
         review(s, rid, actor="审核员")

@@ -7,7 +7,6 @@ written straight into the store opens no 2031 period, and an empty period shows 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -17,12 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db_testing import Build
 from entry_checks_testing import (
     CASES,
     COLUMN,
     REFUSED,
-    appearance_client,
+    Client,
     audit_reasons,
     deduction,
     login,
@@ -35,16 +33,6 @@ from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import DeductionRow
-
-Client = tuple[TestClient, sessionmaker[Session]]
-
-
-@pytest.fixture
-def appearance(
-    db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Client]:
-    with appearance_client(db_url, restore_snapshot, monkeypatch) as found:
-        yield found
 
 
 def _rows(factory: sessionmaker[Session]) -> int:
