@@ -24,6 +24,7 @@ from kaoping.app import frozen
 from kaoping.app import publish as publish_uc
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.facts.snapshot import year_window
 from kaoping.output.document import explain_document
 from kaoping.periods import PeriodError, parse_period
 from kaoping.store import publishing
@@ -175,8 +176,13 @@ def explain(
     unit_scope(who, unit_id, "see the explanation")
     office = _office_scheme(ctx, scheme)
     try:
-        kept = frozen.published_frozen(s, office.scheme.scheme, _period(period))
-        result = kept.result if kept else score_facts(office.scheme, load_facts(s, office.scheme), _period(period))
+        text = _period(period)
+        kept = frozen.published_frozen(s, office.scheme.scheme, text)
+        if kept is not None:
+            result = kept.result
+        else:
+            facts = load_facts(s, office.scheme, within=year_window(parse_period(text).year))
+            result = score_facts(office.scheme, facts, text)
     except UnsupportedPeriod as exc:
         raise unprocessable(str(exc)) from exc
     found = result.unit(unit_id)

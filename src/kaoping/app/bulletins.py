@@ -25,6 +25,7 @@ from kaoping.engine.analysis import deduction_analysis
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
+from kaoping.facts.snapshot import year_window
 from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.periods import parse_period
@@ -63,7 +64,8 @@ def from_store(session: Session, scheme: Scheme, period: str) -> BulletinData:
     if kept is not None:
         data = build(kept.scheme, kept.facts, text, STORE_DRAFT)
     else:
-        data = build(scheme, load_facts(session, scheme), text, STORE_DRAFT)
+        window = year_window(parse_period(text).year)  # all the period and its previous one can need
+        data = build(scheme, load_facts(session, scheme, within=window), text, STORE_DRAFT)
     return replace(data, stamp=store_stamp(session, data))
 
 

@@ -24,7 +24,7 @@ import polars as pl
 
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.facts.frames import Facts, facts_of
-from kaoping.facts.kinds import FILE_NAMES
+from kaoping.facts.kinds import FILE_NAMES, KINDS
 from kaoping.labels import Labelled
 from kaoping.periods import Period
 
@@ -33,14 +33,7 @@ FORMAT = "kaoping-facts-snapshot/1"
 MAX_BYTES = 1 << 31
 _FIXED_DATE = (2000, 1, 1, 0, 0, 0)
 
-DATE_COLUMN: dict[str, str] = {
-    "deductions": "date",
-    "honors": "date",
-    "notices": "notified_on",
-    "cases": "reported_at",
-    "scores": "period",
-    "ranks": "period",
-}
+DATE_COLUMN: dict[str, str] = {s.name: s.time_column for s in KINDS if s.time_column is not None}
 """Per kind, the column that places a row in time (a date, a timestamp or a period key such as 2024-Q3)."""
 
 
@@ -100,6 +93,13 @@ def scope_bounds(period: Period) -> tuple[date, date]:
     """
     first = period.previous().start()
     return date(first.year - 1, 1, 1), period.end_exclusive()
+
+
+def year_window(year: int) -> tuple[date, date]:
+    """The facts any period of ``year`` can need: the union of :func:`scope_bounds` over its months,
+    quarters and the year itself (January reaches back to 1 January two years before).  What the pages
+    load for a year, so all its periods share one read of the store."""
+    return date(year - 2, 1, 1), date(year + 1, 1, 1)
 
 
 def _in_scope(name: str, lo: date, hi: date) -> pl.Expr:

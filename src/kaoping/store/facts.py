@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from kaoping.facts import FILE_NAMES, KINDS, UNIT_FACTS, Facts, facts_from_frames, spec_of
@@ -143,11 +143,14 @@ def same_values(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return all(norm(a[k]) == norm(b[k]) for k in a)
 
 
-def load_facts(session: Session, scheme: Scheme | None = None) -> Facts:
+def load_facts(session: Session, scheme: Scheme | None = None, *, within: tuple[date, date] | None = None) -> Facts:
     """Every fact table as the engine's frames; ``_row`` is the row's id, cited as ``db:<table>``.
 
     With ``scheme``, only the units of its groups and their rows: one store can hold the units of several
-    schemes (districts under city-1000, bureaus under enforcement-100), each scored on its own.
+    schemes (districts under city-1000, bureaus under enforcement-100), each scored on its own.  With
+    ``within`` (first day, day after the last), only rows placed in that span by their kind's time column
+    (scores and ranks by the years of their period key), filtered in the database: a city's ten years of
+    cases are not read to show this year.
     """
     frames: dict[str, pl.DataFrame] = {}
     for kind in FILE_NAMES:
@@ -155,6 +158,8 @@ def load_facts(session: Session, scheme: Scheme | None = None) -> Facts:
         cols = columns(kind)
         row_col = "src_row" if kind == "units" else "id"
         stmt = select(*[getattr(table, c) for c in cols], getattr(table, row_col).label("_row"))
+        if within is not None:
+            stmt = _placed_within(stmt, kind, within)
         result = session.execute(stmt)
         data = [tuple(_float(v) for v in row) for row in result]
         schema = SCHEMAS[kind]
@@ -168,6 +173,20 @@ def load_facts(session: Session, scheme: Scheme | None = None) -> Facts:
     facts = facts_from_frames(**frames)
     labels = {k: f"db:{k}" for k in FILE_NAMES}
     return Facts(**{k: getattr(facts, k) for k in FILE_NAMES}, labels=labels)
+
+
+def _placed_within(stmt: Select[Any], kind: str, span: tuple[date, date]) -> Select[Any]:
+    """``stmt`` restricted to the rows of ``kind`` its time column places in ``span`` (units: all)."""
+    column_name = spec_of(kind).time_column
+    if column_name is None:
+        return stmt
+    column = getattr(TABLES[kind], column_name)
+    lo, hi = span
+    if column_name == "period":  # period keys start with their year: "2023" <= "2023-Q4" < "2025"
+        return stmt.where(column >= str(lo.year), column < str((hi - timedelta(days=1)).year + 1))
+    if column_name == "reported_at":
+        return stmt.where(column >= datetime.combine(lo, time()), column < datetime.combine(hi, time()))
+    return stmt.where(column >= lo, column < hi)
 
 
 def _float(v: Any) -> Any:

@@ -178,7 +178,7 @@ def _drift(session: Session, scheme: Scheme, period: Period, names: dict[str, st
     kept = frozen.published_frozen(session, scheme.scheme, str(period))
     if kept is None:
         return []
-    return [dd.changed_row(r, names) for r in frozen.drift(kept, live_facts(session, scheme))]
+    return [dd.changed_row(r, names) for r in frozen.drift(kept, live_facts(session, scheme, period.year))]
 
 
 def _formatter(scheme: Scheme) -> Any:

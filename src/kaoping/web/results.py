@@ -2,10 +2,13 @@
 
 A published period is shown as published: its frozen version (:mod:`kaoping.app.frozen`), whatever the
 live rows say since.  Other periods show *current* numbers (like ``kaoping score --db``), and a dashboard
-asks for a year of periods at once.  Scoring a quarter of a city with 50,000 cases
-takes a moment, so a result is cached under the store's data version: the highest audit-trail id (every
-fact write leaves an audit row) and the highest case and transition ids (case intake).  Any write changes
-the version, so a cached result is never stale; the cache is per process and bounded.
+asks for a year of periods at once.  The facts are read per year (its :func:`~kaoping.facts.snapshot.year_window`,
+filtered in the database, shared by all periods of that year), and scoring a quarter of a city with 50,000
+cases takes a moment, so facts and results are cached under the data version of that window: the highest
+audit-trail id among entries placed in the window's periods (every fact write leaves one, with the row's
+month or period; unit changes count everywhere) and the highest case and transition ids (bulk case intake).
+A write changes the version of the windows it falls in — not of other years — so a cached result is never
+stale; the caches are per process and bounded.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from kaoping.caching import Bounded
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
-from kaoping.periods import Period, PeriodKind, parse_period
+from kaoping.facts.snapshot import year_window
+from kaoping.periods import Period, PeriodKind, parse_period, period_keys, year_period
 from kaoping.scheme import Scheme
 from kaoping.store.facts import load_facts
 from kaoping.store.tables import AuditEntry, CaseRow, CaseTransition
@@ -41,15 +45,17 @@ class Scored:
 
 
 _results: Bounded[tuple[str, str, str, tuple[int, ...]], Scored] = Bounded(MAX_ENTRIES)
-_facts: Bounded[tuple[str, str, tuple[int, ...]], Facts] = Bounded(MAX_ENTRIES)
+_facts: Bounded[tuple[str, str, int, tuple[int, ...]], Facts] = Bounded(8)
 
 
-def data_version(session: Session) -> tuple[int, ...]:
-    """Changes whenever any fact in the store does (see the module docstring)."""
-    return tuple(
-        int(session.scalar(select(func.coalesce(func.max(col), 0))) or 0)
-        for col in (AuditEntry.id, CaseRow.id, CaseTransition.id)
-    )
+def data_version(session: Session, year: int) -> tuple[int, ...]:
+    """Changes whenever a fact that the periods of ``year`` can see does (see the module docstring)."""
+    lo, hi = year_window(year)
+    keys = [k for y in range(lo.year, hi.year) for k in period_keys(year_period(y))]
+    placed = (AuditEntry.period.in_(keys)) | (AuditEntry.table_name == "units")
+    audit = select(func.coalesce(func.max(AuditEntry.id), 0)).where(placed)
+    bulk = [select(func.coalesce(func.max(col), 0)) for col in (CaseRow.id, CaseTransition.id)]
+    return tuple(int(session.scalar(stmt) or 0) for stmt in (audit, *bulk))
 
 
 def _store_key(session: Session) -> str:
@@ -65,26 +71,27 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     kept = frozen.published_frozen(session, scheme.scheme, text)
     if kept is not None:
         return Scored(kept.scheme, kept.result, kept.facts, kept.version)
-    version = data_version(session)
-    store = _store_key(session)
-    key = (store, scheme.scheme, text, version)
+    year = parse_period(text).year
+    version = data_version(session, year)
+    key = (_store_key(session), scheme.scheme, text, version)
     hit = _results.get(key)
     if hit is not None:
         return hit
-    facts = live_facts(session, scheme, version)
+    facts = live_facts(session, scheme, year, version)
     return _results.put(key, Scored(scheme, score_facts(scheme, facts, text), facts))
 
 
-def live_facts(session: Session, scheme: Scheme, version: tuple[int, ...] | None = None) -> Facts:
-    """The store's current facts for ``scheme``, kept under the data version (one copy per scheme)."""
-    version = version if version is not None else data_version(session)
+def live_facts(session: Session, scheme: Scheme, year: int, version: tuple[int, ...] | None = None) -> Facts:
+    """The store's current facts for ``scheme`` that the periods of ``year`` can see, kept under the data
+    version of that window."""
+    version = version if version is not None else data_version(session, year)
     store = _store_key(session)
-    key = (store, scheme.scheme, version)
+    key = (store, scheme.scheme, year, version)
     hit = _facts.get(key)
     if hit is not None:
         return hit
-    facts = load_facts(session, scheme)
-    _facts.drop(lambda k: k[:2] != (store, scheme.scheme))  # an older version of these facts is never read again
+    facts = load_facts(session, scheme, within=year_window(year))
+    _facts.drop(lambda k: k[:3] != (store, scheme.scheme, year))  # an older version is never read again
     return _facts.put(key, facts)
 
 

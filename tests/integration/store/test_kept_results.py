@@ -1,0 +1,113 @@
+"""Results the pages keep equal a full recompute, whatever is written (issue 13, point 2), on SQLite and
+PostgreSQL: random sequences of deductions and honors across three years go into the demo city's store, and
+after each write the pages' kept result of every touched month, quarter and year — read from the year's
+window of facts and cached under that window's data version — is the document a full recompute from every
+fact in the store gives."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from kaoping.app.publish import document_bytes
+from kaoping.app.scoring import score_facts
+from kaoping.facts import facts_from_frames
+from kaoping.facts.snapshot import scope_bounds, year_window
+from kaoping.output.document import result_document
+from kaoping.periods import PeriodKind, parse_period, period_of
+from kaoping.scheme import load_scheme
+from kaoping.store.audit import AuditWriter
+from kaoping.store.db import transaction
+from kaoping.store.facts import load_facts, write_facts
+from kaoping.web.results import scored
+from store_testing import example_store
+
+SCHEME = load_scheme("demo-city")
+UNITS = ["dh", "xl", "bt", "nq", "qs", "hk"]
+FIRST = date(2023, 1, 1)
+
+deduction = st.builds(
+    lambda day, unit, points: (
+        "deductions",
+        {
+            "date": FIRST + timedelta(days=day),
+            "unit_id": unit,
+            "part": "日常巡查",
+            "item": "市容秩序",
+            "points": points,
+            "source": "督查员",
+            "problem": f"p{day}-{unit}-{points}",
+        },
+    ),
+    st.integers(0, 3 * 365 - 1),
+    st.sampled_from(UNITS),
+    st.sampled_from([0.5, 1.0, 2.0, 5.0]),
+)
+honor = st.builds(
+    lambda day, unit: (
+        "honors",
+        {
+            "date": FIRST + timedelta(days=day),
+            "unit_id": unit,
+            "kind": "award",
+            "level": "provincial",
+            "title": f"h{day}-{unit}",
+        },
+    ),
+    st.integers(0, 3 * 365 - 1),
+    st.sampled_from(UNITS),
+)
+
+
+@pytest.fixture
+def store(db_url: str) -> sessionmaker[Session]:
+    return example_store(db_url, "demo-city")
+
+
+def write(factory: sessionmaker[Session], kind: str, row: dict[str, object]) -> None:
+    frame = getattr(facts_from_frames(**{kind: pl.DataFrame([row])}), kind)
+    with transaction(factory) as s:
+        audit = AuditWriter(s, "录入员", reason="property test")
+        write_facts(s, kind, frame, audit=audit)
+        audit.flush()
+
+
+def recomputed(s: Session, period: str) -> bytes:
+    return document_bytes(result_document(SCHEME, score_facts(SCHEME, load_facts(s, SCHEME), period)))
+
+
+def kept(s: Session, period: str) -> bytes:
+    return document_bytes(result_document(SCHEME, scored(s, SCHEME, period).result))
+
+
+def test_the_year_window_holds_every_scope_of_its_periods() -> None:
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        for month in range(1, 13):
+            period = period_of(date(2024, month, 1), kind)
+            lo, hi = scope_bounds(period)
+            window = year_window(2024)
+            assert window[0] <= lo and hi <= window[1], period
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=st.lists(st.one_of(deduction, honor), min_size=1, max_size=4))
+def test_kept_results_equal_a_full_recompute(store: sessionmaker[Session], writes: list[tuple[str, dict]]) -> None:
+    for kind, row in writes:
+        with store() as s:  # read first, so the write below must invalidate what is kept
+            day = row["date"]
+            assert isinstance(day, date)
+            periods = [str(period_of(day, k)) for k in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)]
+            before = {p: kept(s, p) for p in periods}
+        write(store, kind, row)
+        with store() as s:
+            for p in periods:
+                assert kept(s, p) == recomputed(s, p), (kind, row, p)
+            # a period the write cannot reach keeps its result, and it is still right
+            other = str(parse_period(periods[-1]).shift(-3))
+            assert kept(s, other) == recomputed(s, other)
+        assert before  # the kept results were read before the write
