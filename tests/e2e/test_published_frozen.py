@@ -106,6 +106,9 @@ def test_a_late_entry_leaves_the_published_quarter_until_a_correction(tab: Tab, 
     assert UNIT in drift and "新增" in drift and "扣分：2" in drift
     screenshot(tab.page, "drift")
     assert dashboard_total(tab) == total  # the dashboard shows the published version
+    tab.goto(f"/units/gx?scheme=demo-city&period={PERIOD}")  # the unit sees its late row, marked as such
+    late = tab.page.locator("tr.late-entry").all_inner_texts()
+    assert late == [f"发布后录入，未计入已发布的第 {version} 版"], late
     assert public_total(tab) == (total, meta)
     text, cells = bulletins(tab, tmp_path)
     assert f"第 {version} 版" in text and total in text

@@ -100,6 +100,14 @@ def _scored(request: Request, who: Principal, session: SessionDep, office: Offic
         ) from None
 
 
+def _entered_after(result: Scored, deductions: list[DeductionRow]) -> set[int]:
+    """Of a published version, the listed deductions its snapshot does not hold (entered after it)."""
+    if result.version is None:
+        return set()
+    held = set(result.facts.deductions.get_column("_row").to_list())
+    return {d.id for d in deductions if d.id not in held}
+
+
 def _group(result: Scored, unit_id: str) -> GroupResult | None:
     for g in result.result.groups:
         if any(u.unit_id == unit_id for u in (*g.ranking, *g.unrated)):
@@ -193,6 +201,8 @@ def unit_page(
         "others": view.line_views(others, fetched),
         "deductions": deductions,
         "counted": view.cited_ids(lines, "deductions"),
+        "late": _entered_after(result, deductions),
+        "version": result.version,
         "excluded": _excluded(result, unit_id),
         "task_groups": view.task_groups(tasks),
         "rectify_days": days,
