@@ -38,3 +38,9 @@ def create_app(db_url: str | None = None, **given: Unpack[Given]) -> FastAPI:
     app.add_middleware(BodyLimit, limit=MAX_BODY, wider={UPLOAD_PATH: UPLOAD_BYTES + 256 * 1024})
     mount_pages(app)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The application configured wholly by the environment (``KAOPING_DATABASE_URL``, ``KAOPING_SCHEMES``,
+    ``KAOPING_SECRET`` …): the factory each worker process of ``kaoping serve --workers N`` imports."""
+    return create_app(None)

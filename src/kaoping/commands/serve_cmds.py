@@ -19,6 +19,9 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option(help="a scheme the office runs (repeatable; else KAOPING_SCHEMES, else city-1000)"),
         ] = None,
+        workers: Annotated[
+            int, typer.Option(min=1, max=64, help="worker processes (PostgreSQL store: one per core is a start)")
+        ] = 1,
     ) -> None:
         """Serve the web app and the API: sign-in, facts, results, appeals, evidence and audit, by role.
 
@@ -29,10 +32,36 @@ def register(app: typer.Typer) -> None:
         """
         import uvicorn
 
+        shown = f"[{host}]" if ":" in host else host
+        if workers > 1:
+            _share_settings(db, scheme)
+            typer.echo(f"kaoping web: http://{shown}:{port}/  ({workers} worker processes)")
+            typer.echo(f"kaoping API: http://{shown}:{port}/api  (docs: http://{shown}:{port}/api/docs)")
+            uvicorn.run("kaoping.server:app_from_env", factory=True, workers=workers, host=host, port=port)
+            return
         from kaoping.server import create_app
 
         api = create_app(db, schemes=scheme or None)
-        shown = f"[{host}]" if ":" in host else host
         typer.echo(f"kaoping web: http://{shown}:{port}/")
         typer.echo(f"kaoping API: http://{shown}:{port}/api  (docs: http://{shown}:{port}/api/docs)")
         uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+def _share_settings(db: str | None, schemes: list[str] | None) -> None:
+    """Put what the command line chose into the environment every worker process reads, and give them one
+    secret: each worker drawing its own would make a sign-in valid in one process only."""
+    import os
+    import secrets
+
+    from kaoping.store.db import database_url, open_store
+
+    os.environ["KAOPING_DATABASE_URL"] = database_url(db)
+    factory = open_store(db)  # migrated here, once, not by the workers racing each other
+    bind = factory.kw.get("bind")
+    if bind is not None:
+        bind.dispose()
+    if schemes:
+        os.environ["KAOPING_SCHEMES"] = ",".join(schemes)
+    if not os.environ.get("KAOPING_SECRET"):
+        typer.echo("KAOPING_SECRET 未设置：各工作进程共用本次启动生成的密钥，服务重启后需重新登录", err=True)
+        os.environ["KAOPING_SECRET"] = secrets.token_urlsafe(32)

@@ -94,4 +94,3 @@ def test_the_unit_page_cites_the_rows_as_published(web: Any) -> None:
     cited = re.findall(r'<tr class="cited-row" data-table="scores"[^>]*>(.*?)</tr>', page, re.S)
     scored = [re.sub(r"<[^>]+>", "|", row) for row in cited if ITEM in row and "市城管局" in row]
     assert scored and "|140|" in scored[0] and "|40|" not in scored[0]
-
