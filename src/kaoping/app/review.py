@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -49,9 +49,8 @@ class Move(StrEnum):
     """Nothing published yet: no comparison."""
 
 
-@dataclass(frozen=True)
-class Standing:
-    """A unit's rank and shown total in one version."""
+class Standing(NamedTuple):
+    """A unit's rank and shown total in one version (a pair of values, compared as such)."""
 
     rank: int
     total: Decimal

@@ -14,15 +14,14 @@ gives ``expected_datetime`` before a case has a deadline of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
 ServiceType = Literal["realtime", "batch", "blackbox"]
 CaseKind = Literal["component", "event"]
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """One choice of a list attribute: ``key`` is what a client posts, ``name`` what a person reads."""
 
     key: str
