@@ -1,0 +1,111 @@
+"""`kaoping bench --pages N`: how the office's dashboard answers on a demo city of N cases — first view, warm
+view, and the view right after one entry — as ratios to the irreducible work measured in the same run: the
+touched unit×month summed in SQL where the data lives.
+
+The store is the demo's (13 units, a year of cases, Q1–Q3 published), built once in a scratch folder; the
+requests go through the whole application in process (routing, sign-in, templates), like a browser's.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kaoping.demo.build import build_demo
+from kaoping.store.db import open_store
+from kaoping.store.tables import CaseRow, DeductionRow
+
+UNIT, DAY = "dh", date(2024, 12, 16)
+
+
+@dataclass(frozen=True)
+class PagesBench:
+    """Seconds per step, and the baseline they are divided by."""
+
+    cases: int
+    baseline_s: float
+    steps: list[tuple[str, float]]
+
+    def ratio(self, seconds: float) -> float:
+        return seconds / self.baseline_s if self.baseline_s else float("inf")
+
+
+def _timed(step: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    step()
+    return time.perf_counter() - started
+
+
+def _baseline(url: str) -> float:
+    """The touched unit×month in SQL: its deduction points and its cases, counted in the database."""
+    factory = open_store(url)
+    lo, hi = date(DAY.year, DAY.month, 1), date(DAY.year + 1, 1, 1)
+    with factory() as s:
+
+        def query() -> object:
+            points = select(func.sum(DeductionRow.points)).where(
+                DeductionRow.unit_id == UNIT, DeductionRow.date >= lo, DeductionRow.date < hi
+            )
+            cases = select(func.count(CaseRow.id)).where(
+                CaseRow.unit_id == UNIT, CaseRow.reported_at >= lo, CaseRow.reported_at < hi
+            )
+            return s.scalar(points), s.scalar(cases)
+
+        query()
+        best = min(_timed(query) for _ in range(5))
+    bind = factory.kw.get("bind")
+    if bind is not None:
+        bind.dispose()
+    return best
+
+
+def _ok(client: Any, path: str, body: dict[str, object] | None = None, token: str = "") -> None:
+    """GET ``path`` (or POST ``body`` to it); anything but a success stops the benchmark."""
+    answer = client.get(path) if body is None else client.post(path, json=body, headers={"X-CSRF-Token": token})
+    if answer.status_code not in (200, 201):
+        raise RuntimeError(f"{path}: {answer.status_code} {answer.text[:200]}")
+
+
+def run_pages_bench(cases: int, folder: Path | None = None) -> PagesBench:
+    """Build the demo with ``cases`` cases (in ``folder``, else a temporary one) and time the dashboard."""
+    from fastapi.testclient import TestClient
+
+    from kaoping.server import create_app
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{(folder or Path(scratch)) / f'bench-pages-{cases}.db'}"
+        city = build_demo(url, cases=cases)
+        admin = next(login for login in city.logins if login.role == "admin")
+        app = create_app(url, schemes=[city.scheme], secret="bench-" + "p" * 32)
+        steps: list[tuple[str, float]] = []
+        with TestClient(app) as client:
+            login = {"username": admin.username, "password": admin.password}
+            assert client.post("/api/auth/login", json=login).status_code == 200
+            token = client.get("/api/auth/csrf").json()["csrf_token"]
+            for period in ("2024-Q4", "2024-Q3"):
+                path = f"/dashboard/{city.scheme}/{period}"
+                steps.append((f"看板 {period} 首次 first", _timed(partial(_ok, client, path))))
+                steps.append((f"看板 {period} 再次 warm", _timed(partial(_ok, client, path))))
+            row = {
+                "date": DAY.isoformat(),
+                "unit_id": UNIT,
+                "part": "日常巡查",
+                "item": "市容秩序",
+                "points": 0.5,
+                "source": "督查员",
+                "problem": "bench 补录",
+            }
+            write = _timed(partial(_ok, client, "/api/deductions", row, token))
+            steps.append(("录入一条扣分 one write", write))
+            for period in ("2024-Q4", "2024-Q3"):
+                path = f"/dashboard/{city.scheme}/{period}"
+                steps.append((f"看板 {period} 录入后 after the write", _timed(partial(_ok, client, path))))
+        return PagesBench(cases, _baseline(url), steps)
