@@ -26,6 +26,7 @@ from kaoping.facts import FILE_NAMES, KINDS, UNIT_FACTS, Facts, facts_from_frame
 from kaoping.facts.columns import SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
+from kaoping.store.columnar import read_frame
 from kaoping.store.tables import Base
 
 
@@ -160,10 +161,7 @@ def load_facts(session: Session, scheme: Scheme | None = None, *, within: tuple[
         stmt = select(*[getattr(table, c) for c in cols], getattr(table, row_col).label("_row"))
         if within is not None:
             stmt = _placed_within(stmt, kind, within)
-        result = session.execute(stmt)
-        data = [tuple(_float(v) for v in row) for row in result]
-        schema = SCHEMAS[kind]
-        frames[kind] = pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
+        frames[kind] = read_frame(session, stmt, dict(SCHEMAS[kind]))
     if scheme is not None:
         groups = [g.name for g in scheme.groups]
         frames["units"] = frames["units"].filter(pl.col("group").is_in(groups))
@@ -187,7 +185,3 @@ def _placed_within(stmt: Select[Any], kind: str, span: tuple[date, date]) -> Sel
     if column_name == "reported_at":
         return stmt.where(column >= datetime.combine(lo, time()), column < datetime.combine(hi, time()))
     return stmt.where(column >= lo, column < hi)
-
-
-def _float(v: Any) -> Any:
-    return float(v) if isinstance(v, Decimal) else v
