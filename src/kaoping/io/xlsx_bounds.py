@@ -1,0 +1,115 @@
+"""Bounding a workbook before calamine parses it.
+
+calamine (behind fastexcel) builds each sheet as a dense grid from its first to its last cell: a 5 KB
+workbook with one cell in ``XFD1048576`` asks for 17 billion cells and aborts the whole process.  So
+before a sheet is handed to it, its XML is inflated here in chunks (never more than MAX_XML_BYTES, however
+big the zip says the member is) and scanned with byte regexes for the last row number and the widest
+column letters; only a sheet whose grid fits MAX_CELLS goes to calamine.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from kaoping.io.raw import MAX_CELLS, MAX_XML_BYTES
+
+_CHUNK = 1 << 22
+_OVERLAP = 1 << 12  # a tag cut between two chunks is seen whole in the next one
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,})\d+"')
+# a row or cell without an explicit position: calamine counts them itself, so the scan cannot bound them
+_UNPLACED = re.compile(rb'<(?:\w+:)?(?:row|c)(?=[\s>/])(?![^>]*\br=")')
+_SMALL_XML = 16 << 20
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+class WorkbookTooBig(Exception):
+    """A part of the workbook is over a bound; the message says which and by how much."""
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How far a sheet's cells reach, as found by the scan."""
+
+    rows: int
+    columns: int
+    placed: bool
+    """Every row and cell has an ``r`` position (otherwise the extent is unknown)."""
+
+    @property
+    def fits(self) -> bool:
+        """calamine may parse the sheet: its dense grid is known and small enough."""
+        return self.placed and self.rows * self.columns <= MAX_CELLS
+
+
+def column_number(letters: bytes) -> int:
+    """1 for A, 27 for AA, 16384 for XFD."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def inflated_size(book: zipfile.ZipFile, member: str) -> int:
+    """The member's real uncompressed size, inflating in chunks and stopping past MAX_XML_BYTES."""
+    total = 0
+    with book.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > MAX_XML_BYTES:
+                raise WorkbookTooBig(f"{member} inflates to more than {MAX_XML_BYTES:,} bytes")
+    return total
+
+
+def scan_sheet(book: zipfile.ZipFile, member: str) -> Extent:
+    """The extent of the sheet stored in ``member`` (bounded: see the module docstring)."""
+    rows, columns, placed, total, tail = 0, 26, True, 0, b""
+    with book.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > MAX_XML_BYTES:
+                raise WorkbookTooBig(f"{member} inflates to more than {MAX_XML_BYTES:,} bytes")
+            text = tail + chunk
+            found = _ROW_NUMBER.findall(text)
+            if found:
+                rows = max(rows, max(int(n) for n in found))
+            for letters in set(_WIDE_CELL.findall(text)):
+                columns = max(columns, column_number(letters))
+            placed = placed and _UNPLACED.search(text) is None
+            tail = text[-_OVERLAP:]
+    return Extent(rows, columns, placed)
+
+
+def _small(book: zipfile.ZipFile, member: str) -> bytes:
+    if book.getinfo(member).file_size > _SMALL_XML:
+        raise WorkbookTooBig(f"{member} is larger than {_SMALL_XML:,} bytes")
+    with book.open(member) as stream:
+        data = stream.read(_SMALL_XML + 1)
+    if len(data) > _SMALL_XML:
+        raise WorkbookTooBig(f"{member} is larger than {_SMALL_XML:,} bytes")
+    return data
+
+
+def sheet_members(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → the zip member holding it (``xl/worksheets/…`` or ``xl/chartsheets/…``)."""
+    workbook = ElementTree.fromstring(_small(book, "xl/workbook.xml"))
+    rels = ElementTree.fromstring(_small(book, "xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if r.get("Id")}
+    members: dict[str, str] = {}
+    for sheet in workbook.iter():
+        if sheet.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        target = targets.get(sheet.get(_REL_NS), "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        members[sheet.get("name", "")] = path
+    return members
+
+
+def check_shared_strings(book: zipfile.ZipFile) -> None:
+    """calamine reads the shared strings when the workbook is opened: bound them first."""
+    if "xl/sharedStrings.xml" in book.namelist():
+        inflated_size(book, "xl/sharedStrings.xml")
