@@ -106,18 +106,30 @@ def _small(book: zipfile.ZipFile, member: str) -> bytes:
     return data
 
 
+def _resolve(base: str, target: str) -> str:
+    """A relationship target as a zip member name (targets are relative to ``base``'s folder, or absolute)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _relations(book: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, member) of ``part`` (``""`` = the package itself)."""
+    folder, name = posixpath.split(part)
+    rels = ElementTree.fromstring(_small(book, posixpath.join(folder, "_rels", f"{name}.rels")))
+    return {r.get("Id", ""): (r.get("Type", ""), _resolve(part, r.get("Target", ""))) for r in rels}
+
+
 def sheet_members(book: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title → the zip member holding it (``xl/worksheets/…`` or ``xl/chartsheets/…``)."""
-    workbook = ElementTree.fromstring(_small(book, "xl/workbook.xml"))
-    rels = ElementTree.fromstring(_small(book, "xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels if r.get("Id")}
+    """Sheet title → the zip member holding it (``xl/worksheets/…`` or ``xl/chartsheets/…``), found through
+    the package's relationships as Excel does (the workbook part is not always ``xl/workbook.xml``)."""
+    office = [m for kind, m in _relations(book, "").values() if kind.endswith("/officeDocument")]
+    part = office[0] if office else "xl/workbook.xml"
+    targets = _relations(book, part)
     members: dict[str, str] = {}
-    for sheet in workbook.iter():
-        if sheet.tag.rsplit("}", 1)[-1] != "sheet":
-            continue
-        target = targets.get(sheet.get(_REL_NS), "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        members[sheet.get("name", "")] = path
+    for sheet in ElementTree.fromstring(_small(book, part)).iter():
+        if sheet.tag.rsplit("}", 1)[-1] == "sheet":
+            members[sheet.get("name", "")] = targets.get(sheet.get(_REL_NS, ""), ("", ""))[1]
     return members
 
 
