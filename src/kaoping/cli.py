@@ -175,52 +175,6 @@ def demo(
     uvicorn.run(api, host=host, port=port, log_level="warning")
 
 
-@app.command()
-def bench(
-    rows: Annotated[list[int] | None, typer.Option(help="fact rows per run (repeatable)")] = None,
-    repeat: Annotated[int, typer.Option(help="runs per size; the best is kept")] = 3,
-    pages: Annotated[
-        int | None, typer.Option(help="instead: the dashboard on a demo city of this many cases (看板响应)")
-    ] = None,
-) -> None:
-    """Benchmark the engine on synthetic city-1000 facts, as a ratio to a plain Polars group-by baseline."""
-    from rich.table import Table
-
-    if pages is not None:
-        _bench_pages(pages)
-        return
-
-    from kaoping.bench import run_bench
-
-    sizes = rows or [10_000, 100_000, 1_000_000]
-    table = Table(title="kaoping bench — check + evaluate one quarter of city-1000 vs a Polars group-by")
-    for col in ("rows", "baseline s", "engine s", "engine / baseline", "rows per s"):
-        table.add_column(col, justify="right")
-    with err.status("benchmarking…"):
-        results = run_bench(sizes, repeat)
-    for r in results:
-        table.add_row(
-            f"{r.rows:,}", f"{r.baseline_s:.4f}", f"{r.engine_s:.4f}", f"{r.ratio:.1f}×", f"{r.rows / r.engine_s:,.0f}"
-        )
-    out_console().print(table)
-
-
-def _bench_pages(cases: int) -> None:
-    from rich.table import Table
-
-    from kaoping.bench_pages import run_pages_bench
-
-    with err.status(f"building a demo city of {cases:,} cases and timing its dashboard…"):
-        found = run_pages_bench(cases)
-    table = Table(title=f"kaoping bench --pages — demo city, {cases:,} cases; baseline: the touched unit×month in SQL")
-    for col in ("step", "s", "× baseline"):
-        table.add_column(col, justify="right")
-    table.add_row("baseline (SQL unit×month)", f"{found.baseline_s:.4f}", "1")
-    for name, seconds in found.steps:
-        table.add_row(name, f"{seconds:.3f}", f"{found.ratio(seconds):,.0f}×")
-    out_console().print(table)
-
-
 def main() -> None:
     app()
 

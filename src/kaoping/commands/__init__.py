@@ -10,7 +10,15 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from kaoping.commands import cases_cmds, data_cmds, publish_cmds, report_cmds, serve_cmds, verify_cmds
+    from kaoping.commands import (
+        bench_cmds,
+        cases_cmds,
+        data_cmds,
+        publish_cmds,
+        report_cmds,
+        serve_cmds,
+        verify_cmds,
+    )
 
     cases_cmds.register(app)
     report_cmds.register(app)
@@ -18,3 +26,4 @@ def register_all(app: typer.Typer) -> None:
     publish_cmds.register(app)
     serve_cmds.register(app)
     verify_cmds.register(app)
+    bench_cmds.register(app)

@@ -91,7 +91,7 @@ def _raw_cases(source: Path, label: str) -> RawTable | None:
     """The cases file or sheet as text cells (None when absent)."""
     if source.is_dir():
         path = Path(label)
-        table = read_csv_table(path, label) if path.is_file() else None
+        table = read_csv_table(path, label, EXTRAS) if path.is_file() else None
         return table if isinstance(table, RawTable) else None
-    tables, _, _ = read_workbook(source, ("cases",))
+    tables, _, _ = read_workbook(source, ("cases",), {"cases": EXTRAS})
     return tables.get("cases")

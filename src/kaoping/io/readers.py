@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from kaoping.errors import ErrorLog, InputError, InputErrors
-from kaoping.facts.columns import empty_frame
+from kaoping.facts.columns import FILES, empty_frame
 from kaoping.facts.frames import Facts, facts_of
 from kaoping.facts.kinds import FILE_NAMES
 from kaoping.io.sources import RawTable, read_csv_table, read_workbook
@@ -23,6 +23,8 @@ from kaoping.io.validate import validate
 __all__ = ["read_facts"]
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_WANTED = {name: [c.name for c in columns] for name, columns in FILES.items()}
+"""Only the contract's columns are read: other columns are ignored by the contract, so parsing them is waste."""
 
 
 def _folder_tables(folder: Path, log: ErrorLog) -> tuple[dict[str, RawTable], dict[str, str]]:
@@ -41,7 +43,7 @@ def _folder_tables(folder: Path, log: ErrorLog) -> tuple[dict[str, RawTable], di
         labels[name] = str(path)
         if not path.exists():
             continue
-        table = read_csv_table(path, labels[name])
+        table = read_csv_table(path, labels[name], _WANTED[name])
         if isinstance(table, InputError):
             log.add(table)
         else:
@@ -50,7 +52,7 @@ def _folder_tables(folder: Path, log: ErrorLog) -> tuple[dict[str, RawTable], di
 
 
 def _workbook_tables(book: Path, log: ErrorLog) -> tuple[dict[str, RawTable], dict[str, str]]:
-    tables, labels, errors = read_workbook(book, FILE_NAMES)
+    tables, labels, errors = read_workbook(book, FILE_NAMES, _WANTED)
     for error in errors:
         log.add(error)
     return tables, labels

@@ -33,9 +33,10 @@ def _q(value: str) -> str:
 
 @dataclass(frozen=True)
 class _Check:
-    """A way a non-empty cell can be wrong: ``fails`` is true for such cells; ``message`` explains one."""
+    """A way a non-empty cell can be wrong: ``fails(value)`` is true for such cells, given the column of
+    typed values (parsed once, see :func:`validate`); ``message`` explains one."""
 
-    fails: pl.Expr
+    fails: Callable[[pl.Expr], pl.Expr]
     message: Callable[[str], str]
 
 
@@ -51,12 +52,29 @@ def _number(text: pl.Expr) -> pl.Expr:
     return text.cast(pl.Float64, strict=False)
 
 
-def _whole_checks(num: pl.Expr, name: str, minimum: int, what: str) -> list[_Check]:
-    whole = (num.is_finite() & (num == num.round(0)) & (num.abs() < _WHOLE_LIMIT)).fill_null(False)
+def _null(v: pl.Expr) -> pl.Expr:
+    return v.is_null()
+
+
+def _split(text: pl.Expr, length: int) -> tuple[pl.Expr, pl.Expr]:
+    """``text`` where it has the canonical format's ``length``, and the other non-empty cells.
+
+    Polars parses one fixed format fast, but a cell that does not fit a format is slow to reject; the
+    other accepted spellings (``2024-3-5 8:05``, a plain date) are therefore tried only on the few cells
+    that do not have the canonical length.  Behind the shape regex no other spelling has that length.
+    """
+    size = text.str.len_bytes()
+    return pl.when(size == length).then(text), pl.when((size != length) & (size > 0)).then(text)
+
+
+def _whole_checks(minimum: int, what: str) -> list[_Check]:
+    def not_whole(num: pl.Expr) -> pl.Expr:
+        return ~(num.is_finite() & (num == num.round(0)) & (num.abs() < _WHOLE_LIMIT)).fill_null(False)
+
     below = f"is less than {minimum}" if minimum > 0 else "is negative"
     return [
-        _Check(~whole, lambda v: f"{_q(v)} is not {what}"),
-        _Check(num < minimum, lambda v: f"{_q(v)} {below}: expected a whole number ≥ {minimum}"),
+        _Check(not_whole, lambda v: f"{_q(v)} is not {what}"),
+        _Check(lambda num: num < minimum, lambda v: f"{_q(v)} {below}: expected a whole number ≥ {minimum}"),
     ]
 
 
@@ -77,7 +95,7 @@ def _period_parse(column: Column, values: pl.Series) -> _Parse:
         except PeriodError as exc:
             problems[text] = str(exc)
     value = pl.col(column.name).replace_strict(normal, default=None, return_dtype=pl.String)
-    return _Parse(value, [_Check(value.is_null(), lambda v: problems.get(v, f"{_q(v)} is not a period"))])
+    return _Parse(value, [_Check(_null, lambda v: problems.get(v, f"{_q(v)} is not a period"))])
 
 
 def _empty_message(column: Column) -> Callable[[str], str]:
@@ -85,73 +103,79 @@ def _empty_message(column: Column) -> Callable[[str], str]:
     return lambda _value: message
 
 
+def _time_value(text: pl.Expr) -> pl.Expr:
+    """``YYYY-MM-DD HH:MM:SS`` (what systems export) fast; ``HH:MM`` and plain dates on the other cells."""
+    canonical, rest = _split(text, len("2024-03-05 08:30:00"))
+    parsed = pl.coalesce(
+        canonical.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
+        rest.str.to_datetime("%Y-%m-%d %H:%M", time_unit="us", strict=False),
+        rest.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
+    )
+    return pl.when(text.str.contains(_TIME_RE)).then(parsed)
+
+
+def _clock_value(text: pl.Expr) -> pl.Expr:
+    canonical, rest = _split(text, len("08:30:00"))
+    parsed = pl.coalesce(canonical.str.to_time("%H:%M:%S", strict=False), rest.str.to_time("%H:%M", strict=False))
+    return pl.when(text.str.contains(r"^\d{1,2}:\d{2}(:\d{2})?$")).then(parsed)
+
+
+def _times_value(text: pl.Expr) -> pl.Expr:
+    """A count, or true/false words as 1/0 (looked up only in the cells that are not numbers)."""
+    num = _number(text)
+    words = {w: 1.0 for w in ("true", "yes", "是")} | {w: 0.0 for w in ("false", "no", "否")}
+    low = pl.when(num.is_null() & (text != "")).then(text).str.to_lowercase()
+    word = low.replace_strict(words, default=None, return_dtype=pl.Float64)
+    return pl.coalesce(num, word)
+
+
+def _choice_parse(column: Column, text: pl.Expr) -> _Parse:
+    expected = column.expected()
+    choices = column.choices
+    message = f"is not a valid {column.name}: expected {expected}"
+    return _Parse(text.str.to_lowercase(), [_Check(lambda v: ~v.is_in(choices), lambda v: f"{_q(v)} {message}")])
+
+
+def _number_parse(column: Column, text: pl.Expr) -> _Parse:
+    checks = [_Check(lambda num: ~num.is_finite().fill_null(False), lambda v: f"{_q(v)} is not a number")]
+    if column.kind is Kind.POINTS:
+        message = "is negative: expected a number ≥ 0 (deductions are positive points)"
+        checks.append(_Check(lambda num: num < 0, lambda v: f"{_q(v)} {message}"))
+    return _Parse(_number(text), checks)
+
+
 def _parse(column: Column, text: pl.Expr) -> _Parse:
-    """The reading of every kind except periods (which need the column's values, see above)."""
-    name = column.name
+    """The reading of every kind except periods (which need the column's values, see above).
+
+    Whole-number kinds keep their Float64 reading here (the checks need it); the final cast to the
+    contract's dtype happens when the frame is built.
+    """
     match column.kind:
         case Kind.TEXT | Kind.PERIOD:
             return _Parse(text, [])
         case Kind.CHOICE:
-            low = text.str.to_lowercase()
-            expected = column.expected()
-            return _Parse(
-                low,
-                [
-                    _Check(
-                        ~low.is_in(column.choices),
-                        lambda v: f"{_q(v)} is not a valid {name}: expected {expected}",
-                    )
-                ],
-            )
+            return _choice_parse(column, text)
         case Kind.DATE:
             date = pl.when(text.str.contains(_DATE_RE)).then(text.str.to_date("%Y-%m-%d", strict=False))
-            return _Parse(date, [_Check(date.is_null(), lambda v: f"{_q(v)} is not a date: expected YYYY-MM-DD")])
+            return _Parse(date, [_Check(_null, lambda v: f"{_q(v)} is not a date: expected YYYY-MM-DD")])
         case Kind.TIME:
-            parsed = pl.coalesce(
-                text.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
-                text.str.to_datetime("%Y-%m-%d %H:%M", time_unit="us", strict=False),
-                text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
-            )
-            time = pl.when(text.str.contains(_TIME_RE)).then(parsed)
             message = "is not a time: expected YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD"
-            return _Parse(time, [_Check(time.is_null(), lambda v: f"{_q(v)} {message}")])
+            return _Parse(_time_value(text), [_Check(_null, lambda v: f"{_q(v)} {message}")])
         case Kind.CLOCK:
-            clock = pl.when(text.str.contains(r"^\d{1,2}:\d{2}(:\d{2})?$")).then(
-                pl.coalesce(text.str.to_time("%H:%M:%S", strict=False), text.str.to_time("%H:%M", strict=False))
-            )
-            return _Parse(clock, [_Check(clock.is_null(), lambda v: f"{_q(v)} is not a time of day: expected HH:MM")])
+            message = "is not a time of day: expected HH:MM"
+            return _Parse(_clock_value(text), [_Check(_null, lambda v: f"{_q(v)} {message}")])
         case Kind.NUMBER | Kind.POINTS:
-            num = _number(text)
-            checks = [_Check(~num.is_finite().fill_null(False), lambda v: f"{_q(v)} is not a number")]
-            if column.kind is Kind.POINTS:
-                checks.append(
-                    _Check(
-                        num < 0,
-                        lambda v: f"{_q(v)} is negative: expected a number ≥ 0 (deductions are positive points)",
-                    )
-                )
-            return _Parse(num, checks)
+            return _number_parse(column, text)
         case Kind.RANK | Kind.COUNT:
-            num = _number(text)
             minimum = 1 if column.kind is Kind.RANK else 0
-            return _Parse(num.cast(pl.Int64, strict=False), _whole_checks(num, name, minimum, "a whole number"))
+            return _Parse(_number(text), _whole_checks(minimum, "a whole number"))
         case Kind.TIMES:
-            low = text.str.to_lowercase()
-            as_number = (
-                pl.when(low.is_in(("true", "yes", "是")))
-                .then(pl.lit("1"))
-                .when(low.is_in(("false", "no", "否")))
-                .then(pl.lit("0"))
-                .otherwise(text)
-            )
-            num = _number(as_number)
-            checks = _whole_checks(num, name, 0, "a whole number or true/false")
-            return _Parse(num.cast(pl.Int64, strict=False), checks)
+            return _Parse(_times_value(text), _whole_checks(0, "a whole number or true/false"))
         case Kind.FLAG:
             low = text.str.to_lowercase()
             flag = pl.when(low.is_in(TRUE_WORDS)).then(True).when(low.is_in(FALSE_WORDS)).then(False)
             message = "is not a yes/no value: expected true/false, 是/否, 1/0 or yes/no (empty = true)"
-            return _Parse(flag, [_Check(flag.is_null(), lambda v: f"{_q(v)} {message}")])
+            return _Parse(flag, [_Check(_null, lambda v: f"{_q(v)} {message}")])
     raise AssertionError(column.kind)  # pragma: no cover - the match is exhaustive
 
 
@@ -194,9 +218,15 @@ def _letter(index: int) -> str:
     return letters
 
 
+def _value_name(index: int) -> str:
+    return f"__v{index}"
+
+
 def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
     """The typed frame of file ``name`` read from ``raw``; every problem found goes to ``log``.
 
+    Each column is parsed once, column-wise, into a typed column; the checks then look at the typed
+    values, and only the cells that fail (at most MAX_ERRORS per check) are pulled into Python.
     When there are problems the frame is still returned (bad cells null) but should not be used.
     """
     columns = FILES[name]
@@ -212,55 +242,63 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
     filled = [pl.col(c.name) != "" for c in present]
     text = text.filter(pl.any_horizontal(filled) if filled else pl.lit(False))
 
-    parses: dict[str, _Parse] = {}
-    flags: list[pl.Expr] = []
-    reports: list[tuple[str, int, Column, Callable[[str], str]]] = []
-    for order, column in enumerate(columns):
-        if column.name not in where:
-            continue
-        cell = pl.col(column.name)
-        empty = cell == ""
-        if column.kind is Kind.PERIOD:
-            parse = _period_parse(column, text.get_column(column.name))
-        else:
-            parse = _parse(column, cell)
-        parses[column.name] = parse
-        if column.required:
-            flag = f"__bad{len(flags)}"
-            flags.append(empty.alias(flag))
-            reports.append((flag, order, column, _empty_message(column)))
-        caught = empty
-        for check in parse.checks:
-            fails = check.fails.fill_null(False)
-            flag = f"__bad{len(flags)}"
-            flags.append((~caught & fails).alias(flag))
-            reports.append((flag, order, column, check.message))
-            caught = caught | fails
-
-    found: list[tuple[int, int, InputError]] = []
-    counted = 0
-    if flags:
-        checked = text.with_columns(flags)
-        counts = checked.select(pl.col(f).sum() for f, *_ in reports).row(0)
-        for (flag, order, column, message), count in zip(reports, counts, strict=True):
-            if not count:
-                continue
-            counted += count
-            bad = checked.filter(pl.col(flag)).head(MAX_ERRORS).select(ROW, column.name)
-            for row, value in bad.iter_rows():
-                found.append((row, order, InputError(raw.label, row, column.name, message(value))))
-
+    parses = {c.name: _column_parse(c, text) for c in present}
+    typed = text.with_columns(parses[c.name].value.alias(_value_name(i)) for i, c in enumerate(columns) if c in present)
+    found, counted = _problems(raw.label, columns, parses, typed)
     # Row by row, as the user will fix them; the first MAX_ERRORS of each check include the first overall.
     found.sort(key=lambda item: (item[0], item[1]))
     log.add_counted([error for *_, error in header_errors + found], len(header_errors) + counted)
 
     out: list[pl.Expr] = []
-    for column in columns:
+    for i, column in enumerate(columns):
         default = default_value(column)
         if column.name in parses:
-            value = parses[column.name].value
-            typed = pl.when(pl.col(column.name) == "").then(default).otherwise(value)
-            out.append(typed.cast(column.dtype, strict=False).alias(column.name))
+            value = pl.when(pl.col(column.name) == "").then(default).otherwise(pl.col(_value_name(i)))
+            out.append(value.cast(column.dtype, strict=False).alias(column.name))
         else:
             out.append(default.alias(column.name))
-    return text.select(*out, pl.col(ROW).cast(pl.Int64))
+    return typed.select(*out, pl.col(ROW).cast(pl.Int64))
+
+
+def _column_parse(column: Column, text: pl.DataFrame) -> _Parse:
+    if column.kind is Kind.PERIOD:
+        return _period_parse(column, text.get_column(column.name))
+    return _parse(column, pl.col(column.name))
+
+
+def _problems(
+    label: str, columns: tuple[Column, ...], parses: dict[str, _Parse], typed: pl.DataFrame
+) -> tuple[list[tuple[int, int, InputError]], int]:
+    """The first MAX_ERRORS failing cells of every check (row, column order, error) and the count of all.
+
+    A cell fails at most one check: empty cells only the "required" one, then each check only the cells
+    that passed the earlier checks of its column.
+    """
+    flags: list[pl.Expr] = []
+    reports: list[tuple[str, int, Column, Callable[[str], str]]] = []
+    for order, column in enumerate(columns):
+        if column.name not in parses:
+            continue
+        empty = pl.col(column.name) == ""
+        if column.required:
+            flags.append(empty.alias(f"__bad{len(flags)}"))
+            reports.append((f"__bad{len(reports)}", order, column, _empty_message(column)))
+        caught = empty
+        value = pl.col(_value_name(order))
+        for check in parses[column.name].checks:
+            fails = check.fails(value).fill_null(False)
+            flags.append((~caught & fails).alias(f"__bad{len(flags)}"))
+            reports.append((f"__bad{len(reports)}", order, column, check.message))
+            caught = caught | fails
+    found: list[tuple[int, int, InputError]] = []
+    if not flags:
+        return found, 0
+    checked = typed.with_columns(flags)
+    counts = checked.select(pl.col(f).sum() for f, *_ in reports).row(0)
+    for (flag, order, column, message), count in zip(reports, counts, strict=True):
+        if not count:
+            continue
+        bad = checked.filter(pl.col(flag)).head(MAX_ERRORS).select(ROW, column.name)
+        for row, cell in bad.iter_rows():
+            found.append((row, order, InputError(label, row, column.name, message(cell))))
+    return found, sum(counts)

@@ -1,0 +1,102 @@
+"""`kaoping bench`: performance as ratios to a baseline measured in the same run — the engine against a Polars
+group-by, the data files against a Python csv loop and DuckDB (--files), the dashboard against the touched
+unit×month in SQL (--pages).  Figures depend on the machine; the ratios much less."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kaoping.commands.common import err, out_console
+
+
+def register(app: typer.Typer) -> None:
+    """Add this area's commands to ``app``."""
+
+    @app.command()
+    def bench(
+        rows: Annotated[list[int] | None, typer.Option(help="fact rows per run (repeatable)")] = None,
+        repeat: Annotated[int, typer.Option(help="runs per size; the best is kept")] = 3,
+        pages: Annotated[
+            int | None, typer.Option(help="instead: the dashboard on a demo city of this many cases (看板响应)")
+        ] = None,
+        files: Annotated[bool, typer.Option("--files", help="benchmark reading the data files instead")] = False,
+        cases: Annotated[int, typer.Option(help="--files: 数字城管 cases of the synthetic year", min=1)] = 1_000_000,
+        out: Annotated[
+            Path | None, typer.Option(help="--files: folder for the synthetic files (default: temporary)")
+        ] = None,
+    ) -> None:
+        """Benchmark the engine on synthetic city-1000 facts, as a ratio to a plain Polars group-by baseline.
+
+        With --files: write a synthetic city's CSV files and time reading them, `score --data` for the year, a
+        Python csv loop and DuckDB over the same files, and a 100k-row .xlsx read by calamine and by openpyxl.
+        """
+        from rich.table import Table
+
+        if pages is not None:
+            _bench_pages(pages)
+            return
+
+        from kaoping.bench import run_bench
+
+        if files:
+            _bench_files(cases, repeat, out)
+            return
+
+        sizes = rows or [10_000, 100_000, 1_000_000]
+        table = Table(title="kaoping bench — check + evaluate one quarter of city-1000 vs a Polars group-by")
+        for col in ("rows", "baseline s", "engine s", "engine / baseline", "rows per s"):
+            table.add_column(col, justify="right")
+        with err.status("benchmarking…"):
+            results = run_bench(sizes, repeat)
+        for r in results:
+            table.add_row(
+                f"{r.rows:,}",
+                f"{r.baseline_s:.4f}",
+                f"{r.engine_s:.4f}",
+                f"{r.ratio:.1f}×",
+                f"{r.rows / r.engine_s:,.0f}",
+            )
+        out_console().print(table)
+
+
+def _bench_pages(cases: int) -> None:
+    from rich.table import Table
+
+    from kaoping.bench_pages import run_pages_bench
+
+    with err.status(f"building a demo city of {cases:,} cases and timing its dashboard…"):
+        found = run_pages_bench(cases)
+    table = Table(title=f"kaoping bench --pages — demo city, {cases:,} cases; baseline: the touched unit×month in SQL")
+    for col in ("step", "s", "× baseline"):
+        table.add_column(col, justify="right")
+    table.add_row("baseline (SQL unit×month)", f"{found.baseline_s:.4f}", "1")
+    for name, seconds in found.steps:
+        table.add_row(name, f"{seconds:.3f}", f"{found.ratio(seconds):,.0f}×")
+    out_console().print(table)
+
+
+def _bench_files(cases: int, repeat: int, out: Path | None) -> None:
+    import os
+    import tempfile
+
+    from rich.table import Table
+
+    from kaoping.bench_files import ratio_rows, run_files_bench
+
+    with tempfile.TemporaryDirectory(prefix="kaoping-bench-") as tmp:
+        folder = out or Path(tmp)
+        with err.status(f"writing {cases:,} cases and timing…"):
+            written, timings = run_files_bench(folder, cases, repeat)
+    shown = ", ".join(f"{name} {n:,}" for name, n in written.items())
+    table = Table(title=f"kaoping bench --files — rows: {shown}; {os.cpu_count()} cores")
+    for col in ("step", "seconds", "peak MB"):
+        table.add_column(col, justify="right")
+    for t in timings:
+        table.add_row(t.step, f"{t.seconds:.2f}", f"{t.peak_mb:,.0f}")
+    console = out_console()
+    console.print(table)
+    for what, figure in ratio_rows(timings):
+        console.print(f"{what}: {figure}", highlight=False)
