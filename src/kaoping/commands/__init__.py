@@ -10,7 +10,7 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from kaoping.commands import cases_cmds, data_cmds, publish_cmds, report_cmds, serve_cmds, verify_cmds
+    from kaoping.commands import cases_cmds, data_cmds, publish_cmds, report_cmds, rollup_cmds, serve_cmds, verify_cmds
 
     cases_cmds.register(app)
     report_cmds.register(app)
@@ -18,3 +18,4 @@ def register_all(app: typer.Typer) -> None:
     publish_cmds.register(app)
     serve_cmds.register(app)
     verify_cmds.register(app)
+    rollup_cmds.register(app)

@@ -50,6 +50,7 @@ def spark_session(master: str = "local[2]", shuffle_partitions: int = 4) -> Spar
         .appName("kaoping-rollup")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .getOrCreate()
