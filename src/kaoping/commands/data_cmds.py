@@ -173,7 +173,8 @@ def _export_parquet(root: Path, code: str, frames: dict[str, Any]) -> None:
     except OSError as exc:
         fail(f"无法写入 {root}（cannot write: {exc.strerror or exc}）")
     shown = "、".join(f"{kind} {n:,}" for kind, n in written.items() if n)
-    err.print(f"已写出 {root}（城市 {code}：{shown or '无数据'}）/ wrote the Parquet tree", highlight=False)
+    note = f"已写出 {root}（城市 {code}：{shown or '无数据'}）/ wrote the Parquet tree"
+    err.print(note, highlight=False, soft_wrap=True)
 
 
 def template_command(
