@@ -1,6 +1,7 @@
-"""A small synthetic province for the roll-up tests: four cities of generated cases (``cases generate``'s
-generator), each written into one Parquet tree as its store's export would be, and one local Spark session
-for the whole test session (starting the JVM is the slow part: a few seconds)."""
+"""A small synthetic province for the roll-up tests, built the way a province would build it: four cities of
+cases from `kaoping cases generate`, each imported into its own store (`kaoping import`) and exported into one
+Parquet tree (`kaoping export --parquet`); and one local Spark session for the whole test session (starting
+the JVM is the slow part: several seconds)."""
 
 from __future__ import annotations
 
@@ -10,31 +11,35 @@ from typing import Any
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner
 
-from kaoping.cases.generate import build_city, generate_cases
-from kaoping.cases.handbook import load_handbook
-from kaoping.facts.columns import FILES
-from kaoping.rollup.parquet_tree import write_city
+from kaoping.cli import app
+from kaoping.io.readers import read_facts
 
 CITIES = {"xa": 1, "bj": 2, "hz": 3, "yl": 4}
-"""City code → generator seed; sizes differ so the ranking is not decided by size alone."""
+"""City code → generator seed; sizes differ too (1,200 to 2,400 cases), so size alone does not rank them."""
 
 
-def city_cases(seed: int) -> pl.DataFrame:
-    """A city's cases in the interchange columns (the generator adds level columns; the contract does not)."""
-    book = load_handbook()
-    frame = generate_cases(1500 + 500 * seed, 2024, build_city(12, book), book, seed=seed)
-    return frame.select([c.name for c in FILES["cases"]])
+def _run(*args: str) -> None:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.stderr
 
 
 @pytest.fixture(scope="session")
 def province(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, pl.DataFrame]]:
-    """(tree root, city → its cases); units are each city's own units, as its store holds them."""
-    root = tmp_path_factory.mktemp("province")
-    cases = {city: city_cases(seed) for city, seed in CITIES.items()}
-    for city, frame in cases.items():
-        units = frame.select(pl.col("unit_id").unique().sort()).with_columns(name="unit_id", group=pl.lit("g"))
-        write_city(root, city, {"units": units, "cases": frame})
+    """(tree root, city → its cases as the generated cases.csv reads, independent of store and tree)."""
+    base = tmp_path_factory.mktemp("province")
+    root = base / "tree"
+    cases: dict[str, pl.DataFrame] = {}
+    for city, seed in CITIES.items():
+        folder = base / city
+        n = str(800 + 400 * seed)
+        generate = ("cases", "generate", "--units", "12", "--cases", n, "--year", "2024", "--seed", str(seed))
+        _run(*generate, "--out", str(folder))
+        db = f"sqlite:///{base / city}.db"
+        _run("import", str(folder), "--db", db)
+        _run("export", "--parquet", str(root), "--db", db, "--city", city)
+        cases[city] = read_facts(folder).cases
     return root, cases
 
 

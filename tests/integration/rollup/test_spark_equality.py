@@ -2,7 +2,7 @@
 (exactly) and rates (to 1e-9; Spark divides in doubles, Polars in Decimal), and ranking the cities under the
 provincial scheme gives the same ranks and shown totals as the engine evaluating the scheme on the raw cases.
 
-Local Spark (``local[2]``), four cities of 2,000–3,500 cases each: a few seconds after the JVM starts."""
+Local Spark (``local[2]``), four cities of 1,200–2,400 cases each: a few seconds after the JVM starts."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def polars_metrics(cases: dict[str, pl.DataFrame], period: Period) -> dict[str, 
     return {r["unit_id"]: rates(r) for r in case_counts(facts.cases, period).iter_rows(named=True)}
 
 
-@pytest.mark.parametrize("text", ["2024-03", "2024-Q2", "2024-12"])
+@pytest.mark.parametrize("text", ["2024-03", "2024-Q2"])
 def test_spark_metrics_equal_polars_metrics(province: Province, spark: Any, text: str) -> None:
     root, cases = province
     period = parse_period(text)
