@@ -16,6 +16,9 @@ A scheme part fed by cases (数字城管运行效果) is a formula over these na
 | 核查通过率 | 结案数 / (结案数 + 核查不通过数) × 100 |
 
 A unit with no case in the period has nothing left undone: completion rates are 100 and failure rates 0.
+
+The definitions themselves are data (:mod:`kaoping.cases.metric_defs`); this module renders them in Polars
+and the province roll-up renders the same table on Spark, so the two cannot drift apart.
 """
 
 from __future__ import annotations

@@ -13,8 +13,6 @@ unrounded total may differ by < 0.000001 (shown totals and ranks are equal; the 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import polars as pl
 
 from kaoping.cases.metrics import COUNTS, no_case_metrics, rates
@@ -106,8 +104,3 @@ def rank_cities(scheme: Scheme, units: pl.DataFrame, metrics: pl.DataFrame, peri
     scores = part_scores(scheme, metrics, codes)
     facts = facts_from_frames(units=units, scores=scores)
     return evaluate(scores_scheme(scheme), facts, period)
-
-
-def exact(value: float) -> Decimal:
-    """A float rate as the Decimal it prints as (for comparing with the Polars path in tests and output)."""
-    return Decimal(repr(value))

@@ -35,6 +35,7 @@ from kaoping.rollup.parquet_tree import TreeError, months_of
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql.types import StructType
 
 PERIOD_FIRST = "period_first"
 """Month index (year × 12 + month − 1) of the first month of each case's period: the grouping key."""
@@ -59,7 +60,7 @@ def spark_session(master: str = "local[2]", shuffle_partitions: int = 4) -> Spar
     return spark
 
 
-def cases_schema() -> object:
+def cases_schema() -> StructType:
     """The Spark schema of the tree's case files (interchange dtypes) plus the ``city`` and ``month`` folders."""
     from pyspark.sql import types as T
 
@@ -82,7 +83,7 @@ def read_cases(spark: SparkSession, root: Path) -> DataFrame:
     folder = root / "cases"
     if not folder.is_dir():
         raise TreeError(f"{folder}：没有案卷数据（no cases in the tree）")
-    reader = spark.read.schema(cases_schema()).option("basePath", str(folder))  # type: ignore[arg-type]
+    reader = spark.read.schema(cases_schema()).option("basePath", str(folder))
     return reader.parquet(str(folder))
 
 
