@@ -56,6 +56,9 @@ def rollup_command(
     with bad_input_exits(scheme):
         chosen = load_scheme(scheme)
         when = parse_period(period)
+    if when.kind not in chosen.periods:
+        kinds = "、".join(k.value for k in chosen.periods)
+        fail(f"--period: 方案 {chosen.scheme} 只评 {kinds} 考评期，{when} 是 {when.kind.value}")
     try:
         check_province_scheme(chosen)
         codes = tree_cities(parquet)
@@ -64,6 +67,9 @@ def rollup_command(
         units = city_units(chosen, codes, _read_cities(cities) if cities else None)
     except (TreeError, ProvinceSchemeError) as exc:
         fail(str(exc))
+    left_out = sorted(set(codes) - set(units.get_column("unit_id").to_list()))
+    if left_out:
+        err.print(f"注意：目录中的城市 {'、'.join(left_out)} 不在 --cities 名单中，不参加排名", highlight=False)
     kind = direct_kind(chosen, when)
     started = time.perf_counter()
     metrics = _spark_metrics(parquet, when, kind, master)
@@ -77,14 +83,19 @@ def rollup_command(
 
 def _spark_metrics(root: Path, when: Any, kind: Any, master: str) -> pl.DataFrame:
     """The Spark pass; a missing pyspark or Java is named in Chinese first, not as a stack trace."""
-    try:
-        from kaoping.rollup.spark_metrics import spark_city_metrics, spark_session
-    except ImportError:
-        fail("需要 pyspark：pip install 'kaoping[spark]'（needs pyspark and Java 17）")
-    from kaoping.rollup.parquet_tree import TreeError
+    from importlib.util import find_spec
 
+    from kaoping.rollup.parquet_tree import TreeError
+    from kaoping.rollup.spark_metrics import spark_city_metrics, spark_session
+
+    if find_spec("pyspark") is None:
+        fail("需要 pyspark：pip install 'kaoping[spark]'（needs pyspark and Java 17）")
     try:
-        return spark_city_metrics(spark_session(master), root, when, kind)
+        spark = spark_session(master)
+    except Exception as exc:  # pyspark raises its own runtime errors when Java is missing or the master is wrong
+        fail(f"无法启动 Spark（master {master}；需要 Java 17）：{exc}")
+    try:
+        return spark_city_metrics(spark, root, when, kind)
     except TreeError as exc:
         fail(str(exc))
 

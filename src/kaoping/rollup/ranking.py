@@ -89,6 +89,11 @@ def city_units(scheme: Scheme, codes: list[str], given: pl.DataFrame | None = No
     """The units of the provincial ranking: ``given`` (a units file: unit_id = city code, name, group), or
     every city of the tree under its code in the scheme's only group."""
     if given is not None:
+        known = {g.name for g in scheme.groups}
+        unknown = sorted(set(given.get_column("group").to_list()) - known)
+        if unknown:
+            groups = "、".join(sorted(known))
+            raise ProvinceSchemeError(f"城市名单的分组 {'、'.join(unknown)} 不在方案 {scheme.scheme} 中（{groups}）")
         return given
     if len(scheme.groups) != 1:
         names = "、".join(g.name for g in scheme.groups)

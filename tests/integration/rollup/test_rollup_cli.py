@@ -10,6 +10,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from kaoping.cli import app
+from kaoping.scheme import builtin_text
 
 runner = CliRunner()
 
@@ -40,3 +41,19 @@ def test_a_scheme_with_other_parts_is_refused(province: tuple[Path, Any]) -> Non
 def test_a_tree_without_cities_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(app, ["rollup", "--parquet", str(tmp_path), "--period", "2024-Q1"])
     assert result.exit_code == 2 and "没有城市数据" in result.stderr
+
+
+def test_a_period_the_scheme_does_not_rank_or_an_unknown_group_is_refused(
+    province: tuple[Path, Any], tmp_path: Path
+) -> None:
+    """Both before Spark starts: the checks cost nothing."""
+    root, _ = province
+    names = tmp_path / "cities.csv"
+    names.write_text("unit_id,name,group\nxa,西安市,副省级\n", encoding="utf-8")
+    result = runner.invoke(app, ["rollup", "--parquet", str(root), "--period", "2024-Q1", "--cities", str(names)])
+    assert result.exit_code == 2 and "副省级" in result.stderr
+    quarterly = tmp_path / "quarterly.yaml"
+    text = builtin_text("province-cases") or ""
+    quarterly.write_text(text.replace("  month: {}\n", "").replace("scheme: province-cases", "scheme: q"), "utf-8")
+    result = runner.invoke(app, ["rollup", "--parquet", str(root), "--period", "2024-03", "--scheme", str(quarterly)])
+    assert result.exit_code == 2 and "只评 quarter、year" in result.stderr
