@@ -56,19 +56,22 @@ def _ranking(result: PeriodResult) -> list[tuple[str, int, Decimal]]:
 
 @pytest.mark.parametrize("text", ["2024-Q1", "2024"])
 def test_spark_ranking_equals_engine_ranking(province: Province, spark: Any, text: str) -> None:
-    """The year is derived from its quarters: the Spark pass computes the four quarters in one go."""
+    """The year is derived from its quarters: the Spark pass computes the four quarters in one go.  A city
+    listed without any case scores the formulas with nothing undone, as the engine scores such a unit."""
     root, cases = province
     scheme = load_scheme("province-cases")
     period = parse_period(text)
     kind = direct_kind(scheme, period)
     assert kind == PeriodKind.QUARTER
-    units = city_units(scheme, sorted(cases))
+    quiet = pl.DataFrame({"unit_id": ["zz"], "name": ["无案卷市"], "group": ["地市"]})  # listed, no case at all
+    units = pl.concat([city_units(scheme, sorted(cases)), quiet])
     metrics = spark_city_metrics(spark, root, period, kind)
     got = rank_cities(scheme, units, metrics, period)
     facts = facts_from_frames(units=units, cases=as_city_units(cases))
     want = evaluate(scheme, facts, period)
     assert _ranking(got) == _ranking(want)
-    assert len(_ranking(got)) == len(cases)
+    assert len(_ranking(got)) == len(cases) + 1
+    assert _ranking(got)[0][0] == "zz"  # nothing left undone: every part 100
     exact = {u.unit_id: u.total for g in want.groups for u in g.ranking}
     for g in got.groups:
         for u in g.ranking:
