@@ -16,6 +16,9 @@ A scheme part fed by cases (数字城管运行效果) is a formula over these na
 | 核查通过率 | 结案数 / (结案数 + 核查不通过数) × 100 |
 
 A unit with no case in the period has nothing left undone: completion rates are 100 and failure rates 0.
+
+The definitions themselves are data (:mod:`kaoping.cases.metric_defs`); this module renders them in Polars
+and the province roll-up renders the same table on Spark, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -24,65 +27,77 @@ from decimal import Decimal
 
 import polars as pl
 
+from kaoping.cases.metric_defs import (
+    COUNT_DEFS,
+    END,
+    RATE_DEFS,
+    AllOf,
+    Before,
+    Condition,
+    Every,
+    Positive,
+    Present,
+    Term,
+)
 from kaoping.periods import Period
 
-COUNTS = ("应结案数", "结案数", "按期处置数", "按期结案数", "返工数", "延期数", "核查不通过数")
-RATES = ("结案率", "按期处置率", "按期结案率", "返工率", "延期率", "核查通过率")
+COUNTS = tuple(COUNT_DEFS)
+RATES = tuple(r.name for r in RATE_DEFS)
 METRIC_NAMES = frozenset(COUNTS + RATES)
 
-_NO_CASES: dict[str, Decimal] = {
-    **{c: Decimal(0) for c in COUNTS},
-    "结案率": Decimal(100),
-    "按期处置率": Decimal(100),
-    "按期结案率": Decimal(100),
-    "返工率": Decimal(0),
-    "延期率": Decimal(0),
-    "核查通过率": Decimal(100),
-}
+_NO_CASES: dict[str, Decimal] = {**{c: Decimal(0) for c in COUNTS}, **{r.name: r.empty for r in RATE_DEFS}}
 
 
 def no_case_metrics() -> dict[str, Decimal]:
     return dict(_NO_CASES)
 
 
+def _operand(name: str, end: pl.Expr) -> pl.Expr:
+    return end if name == END else pl.col(name)
+
+
+def _condition(cond: Condition, end: pl.Expr) -> pl.Expr:
+    match cond:
+        case Present(column):
+            return pl.col(column).is_not_null()
+        case Positive(column):
+            return pl.col(column) > 0
+        case Before(left, right, strict):
+            a, b = _operand(left, end), _operand(right, end)
+            return a < b if strict else a <= b
+
+
+def count_expr(term: Term, end: pl.Expr) -> pl.Expr:
+    """One count of :data:`~kaoping.cases.metric_defs.COUNT_DEFS` as a Polars aggregation (``end``: the
+    first instant after the period)."""
+    match term:
+        case Every():
+            return pl.len()
+        case AllOf(conditions):
+            joined = _condition(conditions[0], end)
+            for cond in conditions[1:]:
+                joined = joined & _condition(cond, end)
+            return joined.sum()
+        case _:
+            return pl.max_horizontal(*term.columns).sum()
+
+
 def case_counts(cases: pl.DataFrame, period: Period) -> pl.DataFrame:
     """One row per unit with the counts above and ``rows`` (the case rows counted), for ``period``."""
     base = cases.filter(period.holds(pl.col("dispatched_at").dt.date()))
     end_ts = pl.lit(period.end_exclusive()).cast(pl.Datetime("us"))
-    closed = pl.col("closed_at").is_not_null() & (pl.col("closed_at") < end_ts)
-    on_time = pl.col("deadline").is_not_null()
-    return (
-        base.group_by("unit_id")
-        .agg(
-            应结案数=pl.len(),
-            结案数=closed.sum(),
-            按期处置数=(
-                on_time & (pl.col("disposed_at") <= pl.col("deadline")) & (pl.col("disposed_at") < end_ts)
-            ).sum(),
-            按期结案数=(on_time & closed & (pl.col("closed_at") <= pl.col("deadline"))).sum(),
-            返工数=(pl.col("rework_count") > 0).sum(),
-            延期数=(pl.col("postponed") > 0).sum(),
-            核查不通过数=pl.max_horizontal("verify_failed", "rework_count").sum(),
-            rows=pl.col("_row").sort(),
-        )
-        .sort("unit_id")
-    )
+    counts = {name: count_expr(term, end_ts) for name, term in COUNT_DEFS.items()}
+    return base.group_by("unit_id").agg(**counts, rows=pl.col("_row").sort()).sort("unit_id")
 
 
 def rates(counts: dict[str, int]) -> dict[str, Decimal]:
-    """All metrics (counts and percent rates) from one unit's counts."""
-    n = counts["应结案数"]
-    if n == 0:
-        return no_case_metrics()
+    """All metrics (counts and percent rates) from one unit's counts, by :data:`RATE_DEFS`: a rate whose
+    denominator is 0 (no case in the period, nothing checked) takes its ``empty`` value."""
     out = {c: Decimal(counts[c]) for c in COUNTS}
     hundred = Decimal(100)
-    out["结案率"] = hundred * counts["结案数"] / n
-    out["按期处置率"] = hundred * counts["按期处置数"] / n
-    out["按期结案率"] = hundred * counts["按期结案数"] / n
-    out["返工率"] = hundred * counts["返工数"] / n
-    out["延期率"] = hundred * counts["延期数"] / n
-    checked = counts["结案数"] + counts["核查不通过数"]
-    out["核查通过率"] = hundred * counts["结案数"] / checked if checked else hundred
+    for r in RATE_DEFS:
+        den = sum(counts[d] for d in r.denominator)
+        out[r.name] = hundred * counts[r.numerator] / den if den else r.empty
     return out
 
 

@@ -16,6 +16,7 @@ def register_all(app: typer.Typer) -> None:
         data_cmds,
         publish_cmds,
         report_cmds,
+        rollup_cmds,
         serve_cmds,
         verify_cmds,
     )
@@ -27,3 +28,4 @@ def register_all(app: typer.Typer) -> None:
     serve_cmds.register(app)
     verify_cmds.register(app)
     bench_cmds.register(app)
+    rollup_cmds.register(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -116,26 +116,65 @@ def _print_report(report: ImportReport) -> None:
 
 
 def export_command(
-    target: Annotated[Path, typer.Argument(help="folder to write the CSV files to, or FILE.xlsx")],
+    target: Annotated[Path | None, typer.Argument(help="folder to write the CSV files to, or FILE.xlsx")] = None,
     db: DbOption = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(help="Parquet 目录：按类别、城市、月份分区写出（省级汇总用）/ partitioned Parquet tree"),
+    ] = None,
+    city: Annotated[
+        str | None, typer.Option(help="城市代码（与 --parquet 同用；默认取数据库名）/ city code of this store")
+    ] = None,
 ) -> None:
-    """Write the store back as the interchange files (CSV UTF-8, or one .xlsx with a sheet per file)."""
+    """Write the store back as the interchange files (CSV UTF-8, or one .xlsx with a sheet per file).
+
+    --parquet DIR：另写出分区 Parquet（DIR/<类别>/city=<代码>/month=<YYYY-MM>/part-0.parquet），
+    多个城市的数据库可写入同一目录，供 kaoping rollup 省级汇总。"""
     from kaoping.app.imports import stored_frames
     from kaoping.io.export import write_csv_folder, write_workbook
     from kaoping.store.db import open_store
 
-    if target.exists() and not target.is_dir() and target.suffix.lower() != ".xlsx":
+    if target is None and parquet is None:
+        fail("请给出导出目录或 FILE.xlsx，或 --parquet 目录（give a folder, FILE.xlsx or --parquet DIR）")
+    if target is not None and target.exists() and not target.is_dir() and target.suffix.lower() != ".xlsx":
         fail(f"{target} is a file: give a folder for CSV files, or a name ending in .xlsx")
+    code = _city_code(city, db) if parquet is not None else ""
     frames = stored_frames(open_store(db))
-    try:
-        if target.suffix.lower() == ".xlsx":
-            write_workbook(target, frames)
-        else:
-            write_csv_folder(target, frames)
-    except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
     rows = sum(f.height for f in frames.values())
-    err.print(f"wrote {target} ({rows:,} row(s) in {len(frames)} file(s))", highlight=False)
+    if target is not None:
+        try:
+            write_workbook(target, frames) if target.suffix.lower() == ".xlsx" else write_csv_folder(target, frames)
+        except OSError as exc:
+            fail(f"cannot write {target}: {exc.strerror or exc}")
+        err.print(f"wrote {target} ({rows:,} row(s) in {len(frames)} file(s))", highlight=False)
+    if parquet is not None:
+        _export_parquet(parquet, code, frames)
+
+
+def _city_code(city: str | None, db: str | None) -> str:
+    """The city's folder name in the tree: ``--city``, else the store's database name (``xa.db`` → ``xa``)."""
+    from sqlalchemy.engine import make_url
+
+    from kaoping.rollup.parquet_tree import TreeError, check_city
+    from kaoping.store.db import database_url
+
+    code = city if city is not None else Path(make_url(database_url(db)).database or "").stem
+    try:
+        return check_city(code)
+    except TreeError as exc:
+        fail(f"{exc}；请用 --city 指定（give --city CODE）")
+
+
+def _export_parquet(root: Path, code: str, frames: dict[str, Any]) -> None:
+    from kaoping.rollup.parquet_tree import write_city
+
+    try:
+        written = write_city(root, code, frames)
+    except OSError as exc:
+        fail(f"无法写入 {root}（cannot write: {exc.strerror or exc}）")
+    shown = "、".join(f"{kind} {n:,}" for kind, n in written.items() if n)
+    note = f"已写出 {root}（城市 {code}：{shown or '无数据'}）/ wrote the Parquet tree"
+    err.print(note, highlight=False, soft_wrap=True)
 
 
 def template_command(
