@@ -179,10 +179,17 @@ def demo(
 def bench(
     rows: Annotated[list[int] | None, typer.Option(help="fact rows per run (repeatable)")] = None,
     repeat: Annotated[int, typer.Option(help="runs per size; the best is kept")] = 3,
+    import_: Annotated[bool, typer.Option("--import", help="kaoping import vs a bulk load, per --db")] = False,
+    db: Annotated[list[str] | None, typer.Option(help="--import: store URLs (repeatable; default SQLite)")] = None,
 ) -> None:
     """Benchmark the engine on synthetic city-1000 facts, as a ratio to a plain Polars group-by baseline."""
     from rich.table import Table
 
+    if import_:
+        from kaoping.bench_import import print_import_bench
+
+        print_import_bench(rows or [175_000], db or ["sqlite://"])
+        return
     from kaoping.bench import run_bench
 
     sizes = rows or [10_000, 100_000, 1_000_000]

@@ -41,6 +41,7 @@ SEP = "\x1f"
 CANONICAL = "kaoping-row-v1"
 """Named in the batch's audit entry: a later change of the canonical text must come with a new name."""
 IMPORT_ACTION = "import"
+SQLITE_CACHE_KB = 256 * 1024
 _SQLITE_TEXT = {pl.Datetime: "%Y-%m-%d %H:%M:%S.%6f", pl.Date: "%Y-%m-%d", pl.Time: "%H:%M:%S.%6f"}
 """How SQLAlchemy stores dates and times in SQLite (compared as text: the formats must be exactly these)."""
 
@@ -85,6 +86,17 @@ def stored_frame(kind: str, rows: Sequence[Sequence[Any]], names: Sequence[str])
     return pl.DataFrame(data, schema=types, orient="row")
 
 
+def _widen_sqlite_cache(session: Session) -> int | None:
+    """On SQLite, a page cache of SQLITE_CACHE_KB for the batch (the unique indexes on hashed keys are written
+    in random order: with the default 2 MB every insert reads pages back from disk); the old size, to restore."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    old = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+    return old
+
+
 def insert_rows(session: Session, table: Table, frame: pl.DataFrame) -> None:
     """INSERT every row of ``frame`` (columns named as ``table``'s): COPY on PostgreSQL, else executemany."""
     if frame.is_empty():
@@ -118,13 +130,16 @@ class BatchWriter:
         self.table: Table = mapped.__table__  # type: ignore[assignment]
         self.digest = new_digest()
         self.inserted = self.updated = self.unchanged = 0
+        self.was_empty = session.execute(select(self.table.c.id).limit(1)).first() is None
+        """Nothing stored yet: no chunk needs to look up stored rows (a file's keys are distinct)."""
+        self.cache_pages = _widen_sqlite_cache(session)
 
     def chunk(self, chunk: pl.DataFrame, label: str, audit: AuditWriter) -> None:
         """Insert the chunk's new rows, update its changed ones (audited one by one), hash both."""
         chunk = chunk.rename({ROW: "src_row"}).with_columns(
             _values=value_text(self.kind, self.cols), src_file=pl.lit(label), import_id=pl.lit(self.import_id)
         )
-        stored = self._stored(chunk.get_column("nkey"))
+        stored = self._stored(chunk.get_column("nkey")) if not self.was_empty else self._none()
         joined = chunk.join(stored, on="nkey", how="left", maintain_order="left")
         is_new = pl.col("_old").is_null()
         written = joined.filter(is_new | (pl.col("_old") != pl.col("_values")))
@@ -146,6 +161,9 @@ class BatchWriter:
         found = stored_frame(self.kind, [tuple(r) for r in self.session.execute(stmt)], names)
         found = found.with_columns(_old=value_text(self.kind, self.cols))
         return found.rename({c: f"_v_{c}" for c in self.cols})
+
+    def _none(self) -> pl.DataFrame:
+        return self._stored(pl.Series("nkey", [], dtype=pl.String))
 
     def _update(self, changed: pl.DataFrame, stored: pl.DataFrame, audit: AuditWriter) -> None:
         """The changed rows written and audited with what they were before and are now."""
@@ -176,6 +194,8 @@ class BatchWriter:
         }
         audit.event(IMPORT_ACTION, self.kind, f"imports:{self.import_id}", detail=detail)
         audit.flush()
+        if self.cache_pages is not None:
+            self.session.connection().exec_driver_sql(f"PRAGMA cache_size = {self.cache_pages}")
 
 
 def write_batch(
