@@ -37,6 +37,8 @@ KINDS = ("cases", "deductions", "scores")
 class Measured:
     seconds: float
     peak_mb: float
+    rows: int
+    """Fact rows written: a run that wrote fewer than the folder holds measured nothing worth a ratio."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def _baseline(url: str, folder: str) -> Measured:
                 insert_rows(session, table, frame.slice(at, CHUNK))
     seconds = time.perf_counter() - start
     engine.dispose()
-    return Measured(seconds, _peak_mb())
+    return Measured(seconds, _peak_mb(), sum(frame.height for _, frame in frames.values()))
 
 
 def _import(url: str, folder: str) -> Measured:
@@ -126,12 +128,12 @@ def _import(url: str, folder: str) -> Measured:
 
     factory = open_store(url)
     start = time.perf_counter()
-    import_data(factory, Path(folder), actor="bench")
+    report = import_data(factory, Path(folder), actor="bench")
     seconds = time.perf_counter() - start
     bind = factory.kw.get("bind")
     if bind is not None:
         bind.dispose()
-    return Measured(seconds, _peak_mb())
+    return Measured(seconds, _peak_mb(), sum(report.file(kind).inserted for kind in KINDS))
 
 
 def _in_child(name: str, url: str, folder: str) -> Measured:

@@ -194,8 +194,12 @@ class BatchWriter:
         }
         audit.event(IMPORT_ACTION, self.kind, f"imports:{self.import_id}", detail=detail)
         audit.flush()
+
+    def close(self) -> None:
+        """Give the connection its page cache back (also when the batch failed: it goes back to the pool)."""
         if self.cache_pages is not None:
             self.session.connection().exec_driver_sql(f"PRAGMA cache_size = {self.cache_pages}")
+            self.cache_pages = None
 
 
 def write_batch(
@@ -208,9 +212,12 @@ def write_batch(
 ) -> None:
     """``frame`` (with ``nkey`` and ``_row``) written chunk by chunk in source order, then the batch's entry."""
     frame = frame.sort(ROW)
-    for start in range(0, frame.height, CHUNK):
-        chunk = frame.slice(start, CHUNK)
-        writer.chunk(chunk, label, audit)
-        if on_progress:
-            on_progress(chunk.height)
-    writer.finish(audit)
+    try:
+        for start in range(0, frame.height, CHUNK):
+            chunk = frame.slice(start, CHUNK)
+            writer.chunk(chunk, label, audit)
+            if on_progress:
+                on_progress(chunk.height)
+        writer.finish(audit)
+    finally:
+        writer.close()
