@@ -53,7 +53,8 @@ def value_text(kind: str, cols: Sequence[str]) -> pl.Expr:
     for c in cols:
         expr = pl.col(c)
         if schema[c].is_float():
-            expr = expr.round(6) + 0.0  # + 0.0: -0.0 is stored as 0
+            expr = expr.round(6)
+            expr = pl.when(expr == 0).then(0.0).otherwise(expr)  # -0.0 is stored as 0 (Polars drops a "+ 0.0")
         parts.append(expr.cast(pl.String).fill_null(NULL))
     return pl.concat_str(parts, separator=SEP)
 

@@ -217,3 +217,17 @@ def test_verify_period_tells_a_corrected_import_from_a_direct_edit(db_url: str, 
     assert f"scores 行 {untouched}（修改）：发布后没有此行的审计记录" in out
     # re-imported after publication, then edited: the row is not what that batch wrote
     assert f"scores 行 {corrected_row}（修改）：与导入批次" in out
+
+
+def test_values_the_store_rounds_are_no_false_alarm(db_url: str, tmp_path: Path) -> None:
+    """The store keeps 6 decimals and no negative zero: the canonical text rounds the same way, so neither
+    ``verify --audit`` nor a re-saved copy of the file sees a change that is not there."""
+    factory = open_store(db_url)
+    odd = {0: "1.23456789", 1: "-0.0", 2: "0.30000000000000004"}
+    import_data(factory, scores_folder(tmp_path / "a", odd), actor="importer")
+    code, out = verify(db_url, "--audit")
+    assert code == 0, out
+    copy = scores_folder(tmp_path / "b", odd)
+    (copy / "scores.csv").write_bytes(b"\xef\xbb\xbf" + (copy / "scores.csv").read_bytes())  # other bytes, same rows
+    scores = import_data(factory, copy, actor="importer").file("scores")
+    assert (scores.status, scores.updated, scores.unchanged) == (IMPORTED, 0, ROWS)
