@@ -2,8 +2,10 @@
 
 ``write_facts`` is the one service function through which score-bearing rows are written (imports, forms,
 API): rows are matched on their natural key, new ones inserted, changed ones updated, identical ones left
-alone — and each insert or update leaves an audit row (who, when, before/after, why).  It works on whole
-frames: keys are hashed in Polars and existing rows fetched in one query per chunk, not one per row.
+alone — and each insert or update leaves an audit row (who, when, before/after, why); an import batch
+(``import_id``) is written in bulk and its inserts audited by one entry for the batch, with a hash of each
+row to check them by (:mod:`kaoping.store.batch_write`).  It works on whole frames: keys are built in
+Polars and existing rows fetched in one query per chunk, not one per row.
 ``load_facts`` reads the tables back as the engine's Facts, so scoring from the store and from a folder run
 the same engine on the same frames.  Which table holds a kind and what its natural key is, the registry
 of kinds says (:mod:`kaoping.facts.kinds`).
