@@ -122,9 +122,12 @@ def workbook(rows: list[dict[str, Any]]) -> bytes:
 
 
 def audit_reasons(factory: sessionmaker[Session], table: str = "deductions") -> list[str]:
-    """The reasons of the audit entries of rows written to ``table`` (inserts and updates)."""
+    """The reasons of the audit entries that inserted rows into ``table``: a row's own ``insert`` (forms, API),
+    or the one ``import`` entry of the batch that wrote it (imports, uploads)."""
     with factory() as s:
-        stmt = select(AuditEntry.reason).where(AuditEntry.table_name == table, AuditEntry.action == "insert")
+        stmt = select(AuditEntry.reason).where(
+            AuditEntry.table_name == table, AuditEntry.action.in_(("insert", "import"))
+        )
         return [str(r) for r in s.scalars(stmt)]
 
 

@@ -39,7 +39,7 @@ from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import get_or_raise
 from kaoping.store.facts import TABLES, audit_value, columns, natural_keys, write_facts
-from kaoping.store.tables import AuditEntry, Base, Unit
+from kaoping.store.tables import AuditEntry, Base, ImportBatch, Unit
 
 DATE_COLUMN = {s.name: s.time_column for s in UNIT_FACTS if s.time_column and s.time_column != "period"}
 API_LABEL = "api"
@@ -224,7 +224,8 @@ def query_rows(
     limit: int,
     offset: int,
 ) -> Select[Any]:
-    """Rows of ``kind``; ``written_by``: only rows that account inserted or updated (per the audit trail)."""
+    """Rows of ``kind``; ``written_by``: only rows that account inserted or updated (per the audit trail: a
+    row's own entry, or — for rows an import wrote, audited once per batch — the account's import batch)."""
     table: Any = TABLES[kind]
     stmt: Select[Any] = select(table)
     if unit_id is not None:
@@ -240,7 +241,8 @@ def query_rows(
             AuditEntry.table_name == kind,
             AuditEntry.action.in_(("insert", "update")),
         )
-        stmt = stmt.where(table.nkey.in_(mine))
+        batches = select(ImportBatch.id).where(ImportBatch.imported_by == written_by)
+        stmt = stmt.where(table.nkey.in_(mine) | table.import_id.in_(batches))
     return stmt.order_by(table.id).limit(limit).offset(offset)
 
 

@@ -16,7 +16,9 @@ import must be safe to repeat and must never leave the store half-changed:
 * One transaction writes every file; any exception rolls all of it back.
 * A file's sha256 is recorded (``imports``); a file seen before is skipped as "already imported", and
   rows are written through :func:`~kaoping.store.facts.write_facts`, matched on their natural keys, so
-  even a re-saved copy of a file only updates what really changed — with an audit row for each change.
+  even a re-saved copy of a file only updates what really changed — with an audit row for each changed
+  row, and one ``import`` entry for the file's batch (its sha256, counts and the digest of the rows written,
+  :mod:`kaoping.store.batch_write`).
 """
 
 from __future__ import annotations

@@ -30,7 +30,13 @@ from kaoping.scheme import Scheme
 from kaoping.store import publishing
 from kaoping.store.facts import TABLES, load_facts, same_values
 from kaoping.store.tables import AuditEntry, FactSnapshot, PublishedResult, SchemeVersion
-from kaoping.store.trail_facts import differences, last_written
+from kaoping.store.trail_facts import (
+    differences,
+    governing_batch,
+    import_entries,
+    last_written,
+    row_against_batch,
+)
 
 __all__ = ["PeriodCheck", "verify_period"]
 
@@ -118,15 +124,22 @@ def _accounted(check: PeriodCheck, session: Session, scheme: Scheme, row: Publis
 
 
 def _unaudited(session: Session, changed: ChangedRow, since: int) -> str:
-    """Why an added or changed live row is not accounted for by the trail after ``since`` ("" if it is)."""
+    """Why an added or changed live row is not accounted for by the trail after ``since`` ("" if it is): its
+    last write — a per-row entry, or the import batch that wrote it — must be later and say what it holds."""
     table: Any = TABLES[changed.kind]
+    batch = None
     if changed.kind == "units":
         key = str(changed.row_id)
     else:
-        key = str(session.scalar(select(table.nkey).where(table.id == changed.row_id)))
+        found = session.execute(select(table.nkey, table.import_id).where(table.id == changed.row_id)).one()
+        key = str(found[0])
+        batch = None if found[1] is None else import_entries(session, changed.kind).get(int(found[1]))
     entry = last_written(session, changed.kind, [key]).get(key)
-    if entry is not None and entry.id <= since:
+    last = batch if batch is not None and governing_batch(entry, batch) else entry
+    if last is not None and last.id <= since:
         return "发布后没有此行的审计记录，但库中数据与发布时不同"
+    if batch is not None and last is batch:
+        return row_against_batch(session, changed.kind, int(changed.row_id), batch)
     return differences(entry, changed.after)
 
 

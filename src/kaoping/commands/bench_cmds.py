@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option(help="--files: folder for the synthetic files (default: temporary)")
         ] = None,
+        import_: Annotated[bool, typer.Option("--import", help="kaoping import vs a bulk load, per --db")] = False,
+        db: Annotated[list[str] | None, typer.Option(help="--import: store URLs (repeatable; default SQLite)")] = None,
     ) -> None:
         """Benchmark the engine on synthetic city-1000 facts, as a ratio to a plain Polars group-by baseline.
 
@@ -37,6 +39,11 @@ def register(app: typer.Typer) -> None:
 
         if pages is not None:
             _bench_pages(pages)
+            return
+        if import_:
+            from kaoping.bench_import import print_import_bench
+
+            print_import_bench(rows or [175_000], db or ["sqlite://"])
             return
 
         from kaoping.bench import run_bench

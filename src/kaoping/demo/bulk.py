@@ -1,15 +1,14 @@
 """Writing the demo's large tables fast: cases, their lifecycle steps and the evidence photos.
 
 ``write_facts`` is the store's one audited write path, and the demo uses it for every score, deduction,
-notice and honor.  For the 50,000 cases it would also write 50,000 audit rows holding each row's full
-contents (tens of megabytes) and take longer than the rest of the build, so the cases are written the way
-an import of the 数字城管 system's export would be recorded, but in bulk: the same natural keys (``nkey``)
-and provenance (``src_file`` ``demo:cases``, ``src_row``, an ``imports`` batch), so ``load_facts`` and any
-later import or form edit treat them exactly like imported rows — and one audit event for the batch.
-Rows go in with one executemany per chunk, inside the caller's transaction: SQLAlchemy Core ``insert()``
-on PostgreSQL (psycopg batches it), and on SQLite the same statement handed to the driver with plain
-tuples and timestamps already written in SQLAlchemy's own text format — SQLAlchemy's per-row parameter
-processing would otherwise take three quarters of the time (8 s instead of 2 s for 250,000 steps).
+notice and honor.  The 50,000 cases are written as an import of the 数字城管 system's export would be: one
+``imports`` batch through ``write_facts``'s batch path (executemany or COPY per chunk, one ``import`` audit
+entry with the rows' digest, so ``kaoping verify --audit`` checks every case against it).
+The lifecycle steps (no audit of their own) go in with one executemany per chunk, inside the caller's
+transaction: SQLAlchemy Core ``insert()`` on PostgreSQL (psycopg batches it), and on SQLite the same statement
+handed to the driver with plain tuples and timestamps already written in SQLAlchemy's own text format —
+SQLAlchemy's per-row parameter processing would otherwise take three quarters of the time (8 s instead of 2 s
+for 250,000 steps).
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.audit import AuditWriter, now
-from kaoping.store.facts import columns, natural_keys
-from kaoping.store.tables import Base, CaseRow, CaseTransition, Evidence, ImportBatch
+from kaoping.store.facts import columns, write_facts
+from kaoping.store.tables import Base, CaseTransition, Evidence, ImportBatch
 
 CHUNK = 10_000
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%6f"
@@ -53,7 +52,8 @@ def _executemany(session: Session, table: type[Base], frame: pl.DataFrame) -> No
 
 
 def insert_cases(session: Session, cases: pl.DataFrame, *, actor: str, advance: Advance) -> int:
-    """Insert the generator's cases (interchange columns are kept, extras dropped); the batch id.
+    """Insert the generator's cases (interchange columns are kept, extras dropped) as one import batch, through
+    the store's batch path (:mod:`kaoping.store.batch_write`); the batch id.
 
     Raises IntegrityError (rolling the caller's transaction back) if any case_id is already stored.
     """
@@ -66,17 +66,8 @@ def insert_cases(session: Session, cases: pl.DataFrame, *, actor: str, advance: 
     )
     session.add(batch)
     session.flush()
-    rows = frame.with_columns(
-        natural_keys("cases", frame),
-        src_file=pl.lit(CASES_LABEL),
-        import_id=pl.lit(batch.id, pl.Int64),
-    ).rename({ROW: "src_row"})
-    for chunk in _chunks(rows):
-        _executemany(session, CaseRow, chunk)
-        advance(chunk.height)
     audit = AuditWriter(session, actor, reason=f"import {CASES_LABEL}")
-    detail: dict[str, Any] = {"rows": frame.height, "sha256": digest, "import_id": batch.id}
-    audit.event("insert", "cases", f"imports:{batch.id}", detail=detail)
+    write_facts(session, "cases", frame, audit=audit, label=CASES_LABEL, import_id=batch.id, on_progress=advance)
     audit.flush()
     return batch.id
 

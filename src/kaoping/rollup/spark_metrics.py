@@ -158,9 +158,7 @@ def city_counts(cases: DataFrame, period: Period, by: PeriodKind) -> DataFrame:
 
     size = by.size
     index = _month_index("dispatched_at")
-    in_period = cases.filter(F.col("month").isin(months_of(period))).filter(
-        index.between(period.first, period.last)
-    )
+    in_period = cases.filter(F.col("month").isin(months_of(period))).filter(index.between(period.first, period.last))
     placed = in_period.withColumn(PERIOD_FIRST, index - F.pmod(index, F.lit(size)))
     end = _end_of_period(size)
     counts = [count_column(term, end).cast("long").alias(name) for name, term in COUNT_DEFS.items()]
@@ -177,8 +175,10 @@ def collect_metrics(frame: DataFrame, by: PeriodKind) -> pl.DataFrame:
     out = pl.DataFrame(rows, schema=schema, orient="row")
     labels = {first: str(Period(first, first + by.size - 1)) for first in out.get_column(PERIOD_FIRST).unique()}
     period = out.get_column(PERIOD_FIRST).replace_strict(labels, return_dtype=pl.String).alias("period")
-    return out.with_columns(period).select("city", "period", *COUNT_DEFS, *(r.name for r in RATE_DEFS)).sort(
-        "city", "period"
+    return (
+        out.with_columns(period)
+        .select("city", "period", *COUNT_DEFS, *(r.name for r in RATE_DEFS))
+        .sort("city", "period")
     )
 
 

@@ -2,8 +2,10 @@
 
 ``write_facts`` is the one service function through which score-bearing rows are written (imports, forms,
 API): rows are matched on their natural key, new ones inserted, changed ones updated, identical ones left
-alone — and each insert or update leaves an audit row (who, when, before/after, why).  It works on whole
-frames: keys are hashed in Polars and existing rows fetched in one query per chunk, not one per row.
+alone — and each insert or update leaves an audit row (who, when, before/after, why); an import batch
+(``import_id``) is written in bulk and its inserts audited by one entry for the batch, with a hash of each
+row to check them by (:mod:`kaoping.store.batch_write`).  It works on whole frames: keys are built in
+Polars and existing rows fetched in one query per chunk, not one per row.
 ``load_facts`` reads the tables back as the engine's Facts, so scoring from the store and from a folder run
 the same engine on the same frames.  Which table holds a kind and what its natural key is, the registry
 of kinds says (:mod:`kaoping.facts.kinds`).
@@ -23,9 +25,10 @@ from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from kaoping.facts import FILE_NAMES, KINDS, UNIT_FACTS, Facts, facts_from_frames, spec_of
-from kaoping.facts.columns import SCHEMAS
+from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
+from kaoping.store.batch_write import BatchWriter, write_batch
 from kaoping.store.columnar import read_frame
 from kaoping.store.tables import Base
 
@@ -62,20 +65,21 @@ def audit_value(v: Any) -> Any:
 
 
 def natural_keys(kind: str, frame: pl.DataFrame) -> pl.Series:
-    """sha256 of the natural key's fields (+ occurrence, unless the key is unique) per row, column-wise."""
+    """sha256 hex of ``kind``, U+001D and the natural key's fields (+ occurrence, unless the key is unique).
+
+    The key text is built column-wise in Polars (occurrences counted in source order); only the sha256 is
+    per row.  The text is the one every store was keyed with, so stored rows keep matching.
+    """
     spec = spec_of(kind)
     keys = list(spec.natural_key)
     text = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in keys], separator="\x1f")
     if not spec.key_unique:
         occ = pl.int_range(pl.len()).over(keys).cast(pl.String)
         text = pl.concat_str([text, occ], separator="\x1e")
-    raw = frame.sort("_row").select(key=text).get_column("key")
-    order = frame.get_column("_row").arg_sort()
-    hashed = [hashlib.sha256(f"{kind}\x1d{t}".encode()).hexdigest() for t in raw.to_list()]
-    out = [""] * len(hashed)
-    for pos, h in zip(order.to_list(), hashed, strict=True):
-        out[pos] = h
-    return pl.Series("nkey", out)
+    ordered = frame.with_columns(pl.int_range(pl.len()).alias("_pos")).sort(ROW)
+    raw = ordered.select(key=pl.concat_str([pl.lit(f"{kind}\x1d"), text])).get_column("key")
+    hashed = pl.Series("nkey", [hashlib.sha256(t.encode()).hexdigest() for t in raw], dtype=pl.String)
+    return hashed.gather(ordered.get_column("_pos").arg_sort())
 
 
 def write_facts(
@@ -88,7 +92,11 @@ def write_facts(
     import_id: int | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> WriteCounts:
-    """Insert or update ``frame`` (interchange schema of ``kind``, with ``_row``) in its table."""
+    """Insert or update ``frame`` (interchange schema of ``kind``, with ``_row``) in its table.
+
+    With ``import_id`` (an import batch) the rows are written in bulk and audited once for the batch
+    (:mod:`kaoping.store.batch_write`); otherwise — a form, the API, units — one audit row per change.
+    """
     table = TABLES[kind]
     cols = columns(kind)
     counts = WriteCounts()
@@ -98,6 +106,10 @@ def write_facts(
         frame = frame.with_columns(nkey=pl.col("unit_id"))
     else:
         frame = frame.with_columns(natural_keys(kind, frame))
+    if import_id is not None and kind != "units":
+        writer = BatchWriter(session, kind, table, cols, import_id)
+        write_batch(writer, frame, audit=audit, label=label, on_progress=on_progress)
+        return WriteCounts(writer.inserted, writer.updated, writer.unchanged)
     key_col = "unit_id" if kind == "units" else "nkey"
     for start in range(0, frame.height, CHUNK):
         chunk = frame.slice(start, CHUNK)

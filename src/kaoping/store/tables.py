@@ -76,6 +76,16 @@ class ImportBatch(Base):
     imported_by: Mapped[str] = mapped_column(String(100))
 
 
+class ImportRow(Base):
+    """The hash of one row an import batch wrote (its canonical text: kaoping.store.batch_write): the batch's
+    single audit entry holds the digest of these, and these name the row that no longer matches."""
+
+    __tablename__ = "import_rows"
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), primary_key=True)
+    src_row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    row_hash: Mapped[str] = mapped_column(String(32))
+
+
 class Unit(Base):
     """考评对象: an evaluated unit and its group."""
 
