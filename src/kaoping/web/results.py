@@ -4,16 +4,18 @@ A published period is shown as published: its frozen version (:mod:`kaoping.app.
 live rows say since.  Other periods show *current* numbers (like ``kaoping score --db``), and a dashboard
 asks for a year of periods at once.  The facts are read per year (its :func:`~kaoping.facts.snapshot.year_window`,
 filtered in the database, shared by all periods of that year), and scoring a quarter of a city with 50,000
-cases takes a moment, so facts and results are cached under the data version of that window: the highest
-audit-trail id among entries placed in the window's periods (every fact write leaves one, with the row's
-month or period; unit changes count everywhere) and the highest case and transition ids (bulk case intake).
-A write changes the version of the windows it falls in — not of other years — so a cached result is never
-stale; the caches are per process and bounded.
+cases takes a moment, so facts are cached under the data version of their window and a result under that of
+its period's scope (:func:`~kaoping.facts.snapshot.scope_bounds`): the highest audit-trail id among entries
+placed in the span's months, quarters and years (every fact write leaves one, with the row's month or
+period; unit changes count everywhere) and the highest case and transition ids (bulk case intake).  A write
+changes the versions of the spans it falls in only — a December entry leaves May's result and other years'
+facts kept — so a cached result is never stale; the caches are per process and bounded.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +26,7 @@ from kaoping.caching import Bounded
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
-from kaoping.facts.snapshot import year_window
+from kaoping.facts.snapshot import scope_bounds, year_window
 from kaoping.periods import Period, PeriodKind, parse_period, period_keys, year_period
 from kaoping.scheme import Scheme
 from kaoping.store.facts import load_facts
@@ -48,11 +50,21 @@ _results: Bounded[tuple[str, str, str, tuple[int, ...]], Scored] = Bounded(MAX_E
 _facts: Bounded[tuple[str, str, int, tuple[int, ...]], Facts] = Bounded(8)
 
 
-def data_version(session: Session, year: int) -> tuple[int, ...]:
-    """Changes whenever a fact that the periods of ``year`` can see does (see the module docstring)."""
-    lo, hi = year_window(year)
-    keys = [k for y in range(lo.year, hi.year) for k in period_keys(year_period(y))]
-    placed = (AuditEntry.period.in_(keys)) | (AuditEntry.table_name == "units")
+def span_keys(lo: date, hi: date) -> list[str]:
+    """Every month, quarter and year key that overlaps the span [lo, hi): what an audit entry's period may
+    say when it records a fact that falls in the span."""
+    keys: list[str] = []
+    for y in range(lo.year, (hi - timedelta(days=1)).year + 1):
+        for key in period_keys(year_period(y)):
+            p = parse_period(key)
+            if p.start() < hi and p.end_exclusive() > lo:
+                keys.append(key)
+    return keys
+
+
+def data_version(session: Session, span: tuple[date, date]) -> tuple[int, ...]:
+    """Changes whenever a fact placed in ``span`` (or a unit, or bulk case intake) does."""
+    placed = (AuditEntry.period.in_(span_keys(*span))) | (AuditEntry.table_name == "units")
     audit = select(func.coalesce(func.max(AuditEntry.id), 0)).where(placed)
     bulk = [select(func.coalesce(func.max(col), 0)) for col in (CaseRow.id, CaseTransition.id)]
     return tuple(int(session.scalar(stmt) or 0) for stmt in (audit, *bulk))
@@ -71,20 +83,20 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     kept = frozen.published_frozen(session, scheme.scheme, text)
     if kept is not None:
         return Scored(kept.scheme, kept.result, kept.facts, kept.version)
-    year = parse_period(text).year
-    version = data_version(session, year)
-    key = (_store_key(session), scheme.scheme, text, version)
+    chosen = parse_period(text)
+    # a result changes only with the facts its period can see: a December entry leaves May's result kept
+    key = (_store_key(session), scheme.scheme, text, data_version(session, scope_bounds(chosen)))
     hit = _results.get(key)
     if hit is not None:
         return hit
-    facts = live_facts(session, scheme, year, version)
+    facts = live_facts(session, scheme, chosen.year)
     return _results.put(key, Scored(scheme, score_facts(scheme, facts, text), facts))
 
 
-def live_facts(session: Session, scheme: Scheme, year: int, version: tuple[int, ...] | None = None) -> Facts:
+def live_facts(session: Session, scheme: Scheme, year: int) -> Facts:
     """The store's current facts for ``scheme`` that the periods of ``year`` can see, kept under the data
     version of that window."""
-    version = version if version is not None else data_version(session, year)
+    version = data_version(session, year_window(year))
     store = _store_key(session)
     key = (store, scheme.scheme, year, version)
     hit = _facts.get(key)

@@ -2,7 +2,7 @@
 PostgreSQL: random sequences of deductions and honors across three years go into the demo city's store, and
 after each write the pages' kept result of every touched month, quarter and year — read from the year's
 window of facts and cached under that window's data version — is the document a full recompute from every
-fact in the store gives."""
+fact in the store gives, and a month before the write keeps its result untouched."""
 
 from __future__ import annotations
 
@@ -103,11 +103,15 @@ def test_kept_results_equal_a_full_recompute(store: sessionmaker[Session], write
             assert isinstance(day, date)
             periods = [str(period_of(day, k)) for k in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)]
             before = {p: kept(s, p) for p in periods}
+            earlier = str(period_of(day - timedelta(days=40), PeriodKind.MONTH))  # a month before the write's
+            untouched = scored(s, SCHEME, earlier)
         write(store, kind, row)
         with store() as s:
             for p in periods:
                 assert kept(s, p) == recomputed(s, p), (kind, row, p)
-            # a period the write cannot reach keeps its result, and it is still right
+            # a month before the write cannot see it: its result is kept (the same object), and still right
+            assert scored(s, SCHEME, earlier) is untouched
+            assert kept(s, earlier) == recomputed(s, earlier)
             other = str(parse_period(periods[-1]).shift(-3))
             assert kept(s, other) == recomputed(s, other)
         assert before  # the kept results were read before the write
