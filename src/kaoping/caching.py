@@ -43,6 +43,14 @@ class Bounded(Generic[K, V]):
         hit = self.get(key)
         return hit if hit is not None else self.put(key, make())
 
+    def latest(self, wanted: Callable[[K], bool]) -> tuple[K, V] | None:
+        """The most recently kept entry whose key ``wanted`` accepts, or None."""
+        with self._lock:
+            for key in reversed(self._items):
+                if wanted(key):
+                    return key, self._items[key]
+        return None
+
     def drop(self, keep: Callable[[K], bool]) -> None:
         """Forget every entry whose key ``keep`` refuses."""
         with self._lock:

@@ -17,7 +17,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
@@ -102,12 +102,17 @@ def year_window(year: int) -> tuple[date, date]:
     return date(year - 2, 1, 1), date(year + 1, 1, 1)
 
 
-def _in_scope(name: str, lo: date, hi: date) -> pl.Expr:
-    column = DATE_COLUMN[name]
+def placed_in(name: str, lo: date, hi: date) -> pl.Expr:
+    """True for the rows of kind ``name`` that its time column places in [lo, hi): a date or timestamp in
+    the span, a period key (2024-Q3) of a year the span touches — what the store's filter selects too.
+    Every row of a kind without a time column (units)."""
+    column = DATE_COLUMN.get(name)
+    if column is None:
+        return pl.lit(True)
     dtype = SCHEMAS[name][column]
     if dtype == pl.String:
         year = pl.col(column).str.slice(0, 4).cast(pl.Int32, strict=False)
-        return year.is_between(lo.year, hi.year)
+        return year.is_between(lo.year, (hi - timedelta(days=1)).year)
     value = pl.col(column).cast(pl.Date) if dtype == pl.Datetime else pl.col(column)
     return (value >= lo) & (value < hi)
 
@@ -116,7 +121,7 @@ def scope(facts: Facts, period: Period) -> Facts:
     """The facts dated within :func:`scope_bounds` of ``period`` (every unit is kept)."""
     lo, hi = scope_bounds(period)
     frames = {
-        name: getattr(facts, name) if name not in DATE_COLUMN else getattr(facts, name).filter(_in_scope(name, lo, hi))
+        name: getattr(facts, name) if name not in DATE_COLUMN else getattr(facts, name).filter(placed_in(name, lo, hi))
         for name in FILE_NAMES
     }
     return facts_of(frames, dict(facts.labels))

@@ -30,6 +30,7 @@ from kaoping.facts.snapshot import scope_bounds, year_window
 from kaoping.periods import Period, PeriodKind, parse_period, period_keys, year_period
 from kaoping.scheme import Scheme
 from kaoping.store.facts import load_facts
+from kaoping.store.facts_refresh import refresh_facts
 from kaoping.store.tables import AuditEntry, CaseRow, CaseTransition
 
 MAX_ENTRIES = 64
@@ -95,14 +96,19 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
 
 def live_facts(session: Session, scheme: Scheme, year: int) -> Facts:
     """The store's current facts for ``scheme`` that the periods of ``year`` can see, kept under the data
-    version of that window."""
-    version = data_version(session, year_window(year))
+    version of that window; after single-row writes the kept frames are brought up to date by key
+    (:func:`~kaoping.store.facts_refresh.refresh_facts`) rather than read again."""
+    window = year_window(year)
+    version = data_version(session, window)
     store = _store_key(session)
     key = (store, scheme.scheme, year, version)
     hit = _facts.get(key)
     if hit is not None:
         return hit
-    facts = load_facts(session, scheme, within=year_window(year))
+    older = _facts.latest(lambda k: k[:3] == (store, scheme.scheme, year) and k[3][1:] == version[1:])
+    facts = refresh_facts(session, older[1], older[0][3][0], window) if older else None
+    if facts is None:
+        facts = load_facts(session, scheme, within=window)
     _facts.drop(lambda k: k[:3] != (store, scheme.scheme, year))  # an older version is never read again
     return _facts.put(key, facts)
 
