@@ -25,6 +25,7 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import frozen
 from kaoping.app.entry_checks import evaluated_years
 from kaoping.app.policy import Perm
+from kaoping.caching import Bounded
 from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.scheme import Scheme
@@ -33,7 +34,7 @@ from kaoping.store import publishing
 from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
-from kaoping.web.results import evaluated_kinds, live_facts, scored, try_scored
+from kaoping.web.results import evaluated_kinds, live_facts, scored, store_version, try_scored
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, require_page(Perm.DASHBOARD)]
@@ -64,7 +65,16 @@ def _score_months(session: Session, *where: Any) -> set[int]:
     return months
 
 
+_months: Bounded[tuple[str, str, date, tuple[int, ...]], frozenset[int]] = Bounded(16)
+
+
 def fact_months(session: Session, scheme: Scheme, today: date) -> set[int]:
+    """:func:`scan_fact_months`, kept while no fact in the store changes (it scans every dated row)."""
+    key = (str(session.get_bind().engine.url), scheme.scheme, today, store_version(session))
+    return set(_months.get_or_make(key, lambda: frozenset(scan_fact_months(session, scheme, today))))
+
+
+def scan_fact_months(session: Session, scheme: Scheme, today: date) -> set[int]:
     """Month indexes (year * 12 + month - 1) in which the scheme evaluates rows of its units.
 
     Only rows that score a unit count — scores of its parts, deductions of its deduction parts, cases when

@@ -71,6 +71,14 @@ def data_version(session: Session, span: tuple[date, date]) -> tuple[int, ...]:
     return tuple(int(session.scalar(stmt) or 0) for stmt in (audit, *bulk))
 
 
+def store_version(session: Session) -> tuple[int, ...]:
+    """Changes whenever anything in the store does: the highest audit, case and transition ids."""
+    return tuple(
+        int(session.scalar(select(func.coalesce(func.max(col), 0))) or 0)
+        for col in (AuditEntry.id, CaseRow.id, CaseTransition.id)
+    )
+
+
 def _store_key(session: Session) -> str:
     return str(session.get_bind().engine.url)
 
