@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kaoping.api import errors
 from kaoping.api.auth import SESSION_COOKIE
@@ -33,9 +33,11 @@ MAX_BODY = MAX_BYTES + 256 * 1024
 
 
 class BodyLimit:
-    """Refuse (413) a request whose declared Content-Length exceeds ``limit`` before reading any of it,
-    so an oversized upload is not first spooled to disk.  ``wider`` gives some paths a larger limit (an
-    Excel workbook of a month's facts is bigger than a photo).  The endpoints check the real size."""
+    """Refuse (413) a request whose body exceeds ``limit``: at once when its declared Content-Length does,
+    before reading any of it (an oversized upload is not first spooled to disk), and as soon as the bytes
+    received pass the limit when it declares none (``Transfer-Encoding: chunked``), so no body of any size
+    is read into memory before the limit stops it.  ``wider`` gives some paths a larger limit (an Excel
+    workbook of a month's facts is bigger than a photo)."""
 
     def __init__(self, app: ASGIApp, limit: int, wider: dict[str, int] | None = None) -> None:
         self.app = app
@@ -43,16 +45,50 @@ class BodyLimit:
         self.wider = wider or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"0")
-            limit = self.wider.get(scope.get("path", ""), self.limit)
-            if length.isdigit() and int(length) > limit:
-                body = b'{"detail":"request body too large","errors":[]}'
-                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-                await send({"type": "http.response.start", "status": 413, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        limit = self.wider.get(scope.get("path", ""), self.limit)
+        if length.isdigit() and int(length) > limit:
+            await _too_large(send)
+            return
+        received = 0
+        over = started = False
+
+        async def counted() -> Message:
+            # past the limit the app is told the client left: it stops reading and whatever it answers
+            # (frameworks turn a broken body into a 400) is replaced by the 413 below
+            nonlocal received, over
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if over:
                 return
-        await self.app(scope, receive, send)
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
+            await _too_large(send)
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"detail":"request body too large","errors":[]}'
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def endpoints(app: FastAPI) -> list[tuple[str, APIRoute]]:
