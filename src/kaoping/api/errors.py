@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from kaoping.api.models import InputProblem
 from kaoping.errors import (
@@ -117,8 +118,23 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
+BUSY = ("database is locked", "deadlock detected", "could not serialize access")
+"""What the database says when two writers collide and it gave up waiting (SQLite's busy timeout) or chose
+a victim (PostgreSQL): the request was fine, the moment was not — a conflict to try again, never a 500."""
+
+
+async def _busy(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    if not any(text in str(exc.orig) for text in BUSY):
+        raise exc
+    detail = "数据库正忙（另一写入进行中），请稍后重试（the store is busy with another write; try again）"
+    body: dict[str, object] = {"detail": detail, "errors": []}
+    return JSONResponse(body, status_code=status.HTTP_409_CONFLICT, headers={"Retry-After": "1"})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _problem)
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(InputErrors, _input_errors)
     app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(DBAPIError, _busy)

@@ -20,7 +20,7 @@ from kaoping.app.policy import Principal, own_unit_write, scoped
 from kaoping.periods import PeriodError, parse_period
 from kaoping.statuses import FROZEN_RESULTS, AppealStatus
 from kaoping.store.audit import AuditWriter
-from kaoping.store.db import get_or_raise
+from kaoping.store.db import get_for_update
 from kaoping.store.tables import Appeal, PublishedResult, Unit
 
 
@@ -126,8 +126,10 @@ def list_appeals(session: Session, who: Principal, *, unit_id: str | None, perio
 def answer_appeal(
     ctx: AppContext, session: Session, who: Principal, appeal_id: int, *, status: AppealStatus, answer: str
 ) -> Appeal:
-    """Answer an open appeal (accepted, rejected, or just answered); a correction is a separate recompute."""
-    appeal = get_or_raise(session, Appeal, appeal_id, NotFound(f"no appeal {appeal_id}"))
+    """Answer an open appeal (accepted, rejected, or just answered); a correction is a separate recompute.
+
+    The appeal is read under a row lock, so of two answers at once the second sees the first and is refused."""
+    appeal = get_for_update(session, Appeal, appeal_id, NotFound(f"no appeal {appeal_id}"))
     if appeal.status != AppealStatus.OPEN:
         raise Conflict(f"appeal {appeal_id} is already {appeal.status}")
     appeal.answer = answer

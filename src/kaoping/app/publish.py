@@ -38,7 +38,7 @@ from kaoping.store import snapshots
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.chain import chain_head
 from kaoping.store.facts import load_facts
-from kaoping.store.publishing import TABLE, PublishError, UnknownResult, current, get, store_scheme, versions
+from kaoping.store.publishing import TABLE, PublishError, UnknownResult, current, get_locked, store_scheme, versions
 from kaoping.store.tables import FactSnapshot, PublishedResult
 
 __all__ = ["PublishError", "UnknownResult", "compute_draft", "compute_for_office", "publish", "review"]
@@ -200,7 +200,7 @@ def _second_person(session: Session, step: Step, row: PublishedResult, actor: st
 def review(session: Session, result_id: int, *, actor: str, separate_duties: bool = True) -> PublishedResult:
     """Mark a draft as checked (draft → reviewed): publication needs this second look — with
     ``separate_duties`` (职责分离) by another account than the one that computed it."""
-    row = get(session, result_id)
+    row = get_locked(session, result_id)
     if row.status != ResultStatus.DRAFT:
         raise _wrong_status(row, "review", ResultStatus.DRAFT)
     _second_person(session, Step.REVIEW, row, actor, separate_duties)
@@ -217,7 +217,7 @@ def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
     The version published before it (if any) becomes superseded — kept and listed, never deleted — and
     the audit event is ``correct`` (with the correction's reason) instead of ``publish``.
     """
-    row = get(session, result_id)
+    row = get_locked(session, result_id)
     if row.status != ResultStatus.REVIEWED:
         raise _wrong_status(row, "publish", ResultStatus.REVIEWED)
     previous = current(session, scheme=row.scheme, period=row.period)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV = "KAOPING_DATABASE_URL"
@@ -79,6 +79,28 @@ def get_or_raise(session: Session, table: type[T], key: Any, missing: Exception)
     """The row of ``table`` with primary key ``key``, else ``missing`` raised — each layer names its own
     refusal (the store an unknown result, the application layer a not-found), the look-up is one."""
     row = session.get(table, key)
+    if row is None:
+        raise missing
+    return row
+
+
+def claim_writes(session: Session) -> None:
+    """On SQLite, take the database's write lock now, before the rows to be changed are read.
+
+    pysqlite runs SELECTs outside any transaction and begins one only at the first write, so two writers
+    could both read a row and the later one overwrite the earlier (a lost update, a wrong audit "before").
+    A write that changes nothing begins the write transaction now (another writer waits for it, up to the
+    busy timeout), so what is read next is what gets changed.  PostgreSQL locks the rows instead (FOR UPDATE).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE units SET name = name WHERE 0"))
+
+
+def get_for_update(session: Session, table: type[T], key: Any, missing: Exception) -> T:
+    """Like :func:`get_or_raise`, read afresh under a row lock held until commit: a change decided on what
+    the row says (its status) is then made to the row as it was decided on, not as another writer left it."""
+    claim_writes(session)
+    row = session.get(table, key, with_for_update=True, populate_existing=True)
     if row is None:
         raise missing
     return row

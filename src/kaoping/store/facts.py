@@ -22,14 +22,17 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Select, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kaoping.errors import Conflict
 from kaoping.facts import FILE_NAMES, KINDS, UNIT_FACTS, Facts, facts_from_frames, spec_of
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.batch_write import BatchWriter, write_batch
 from kaoping.store.columnar import read_frame
+from kaoping.store.db import claim_writes
 from kaoping.store.tables import Base
 
 
@@ -110,14 +113,40 @@ def write_facts(
         writer = BatchWriter(session, kind, table, cols, import_id)
         write_batch(writer, frame, audit=audit, label=label, on_progress=on_progress)
         return WriteCounts(writer.inserted, writer.updated, writer.unchanged)
-    key_col = "unit_id" if kind == "units" else "nkey"
     for start in range(0, frame.height, CHUNK):
-        chunk = frame.slice(start, CHUNK)
-        rows = chunk.to_dicts()
+        rows = frame.slice(start, CHUNK).to_dicts()
+        _write_chunk(session, kind, rows, audit=audit, label=label, import_id=import_id, counts=counts)
+        if on_progress:
+            on_progress(len(rows))
+    return counts
+
+
+def _write_chunk(
+    session: Session,
+    kind: str,
+    rows: list[dict[str, Any]],
+    *,
+    audit: AuditWriter,
+    label: str,
+    import_id: int | None,
+    counts: WriteCounts,
+) -> None:
+    """One chunk of the per-row path: existing rows read under a row lock (the audit "before" is the row
+    as it is while nobody else can change it), changed ones updated, new ones inserted.
+
+    A key another transaction inserted after the read makes the insert fail on the unique key: the
+    inserts are undone (a savepoint) and those rows written again, now as updates of the locked row.
+    """
+    table = TABLES[kind]
+    cols = columns(kind)
+    key_attr = getattr(table, "unit_id" if kind == "units" else "nkey")
+    claim_writes(session)
+    for _attempt in range(3):
         wanted = [r["nkey"] for r in rows]
-        key_attr = getattr(table, key_col)
-        existing = {getattr(o, key_col): o for o in session.scalars(select(table).where(key_attr.in_(wanted)))}
-        new: list[dict[str, Any]] = []
+        stmt = select(table).where(key_attr.in_(wanted)).order_by(key_attr).with_for_update()
+        stmt = stmt.execution_options(populate_existing=True)
+        existing = {getattr(o, key_attr.key): o for o in session.scalars(stmt)}
+        new: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for r in rows:
             values = {c: r[c] for c in cols}
             values["src_file"], values["src_row"] = label, r["_row"]
@@ -126,8 +155,7 @@ def write_facts(
                 values["import_id"] = import_id
             old = existing.get(r["nkey"])
             if old is None:
-                new.append(values)
-                audit.row("insert", kind, r["nkey"], values, None, _json_dict(values, cols))
+                new.append((r, values))
                 continue
             before = {c: audit_value(getattr(old, c)) for c in cols}
             after = _json_dict(values, cols)
@@ -137,12 +165,19 @@ def write_facts(
             session.execute(update(table).where(key_attr == r["nkey"]).values(**values))
             audit.row("update", kind, r["nkey"], values, before, after)
             counts.updated += 1
-        if new:
-            session.execute(insert(table), new)
-            counts.inserted += len(new)
-        if on_progress:
-            on_progress(len(rows))
-    return counts
+        if not new:
+            return
+        try:
+            with session.begin_nested():
+                session.execute(insert(table), [values for _r, values in new])
+        except IntegrityError:
+            rows = [r for r, _values in new]  # inserted meanwhile by another writer: update them instead
+            continue
+        for r, values in new:
+            audit.row("insert", kind, r["nkey"], values, None, _json_dict(values, cols))
+        counts.inserted += len(new)
+        return
+    raise Conflict(f"{kind}: 同一行正被他人同时写入，请重试（the row is being written concurrently; try again）")
 
 
 def _json_dict(values: dict[str, Any], cols: Sequence[str]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from kaoping.periods import parse_period
 from kaoping.scheme import parse_scheme, scheme_text
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store.audit import now
-from kaoping.store.db import get_or_raise
+from kaoping.store.db import get_for_update, get_or_raise
 from kaoping.store.tables import PublishedResult, SchemeVersion
 
 DRAFT, REVIEWED, PUBLISHED, SUPERSEDED = tuple(ResultStatus)
@@ -88,6 +88,12 @@ def _scheme_name(name_or_path: str) -> str:
 def get(session: Session, result_id: int) -> PublishedResult:
     """The published_results row ``result_id`` in any status (:class:`UnknownResult` if there is none)."""
     return get_or_raise(session, PublishedResult, result_id, UnknownResult(f"no result with id {result_id}"))
+
+
+def get_locked(session: Session, result_id: int) -> PublishedResult:
+    """:func:`get` under a row lock held until commit: of fifty simultaneous reviews (or publications) of one
+    draft the first changes it and the others then see it changed and are refused, none is accepted twice."""
+    return get_for_update(session, PublishedResult, result_id, UnknownResult(f"no result with id {result_id}"))
 
 
 def versions(session: Session, *, scheme: str, period: str) -> list[PublishedResult]:
