@@ -112,6 +112,9 @@ BAD_ROWS = [
     ("notices.csv", "p2,d1,2024/04/02,", "notified_on"),
     ("cases.csv", "k2,d1,thing,暴露垃圾,2024-04-01 09:00,,,,,0", "kind"),
     ("ranks.csv", "2024-04,d1,环卫一体化,first", "rank"),
+    # a second row with the natural key of one before it (issue 14: counted twice, a case raised a score)
+    ("notices.csv", "p1,d1,2024-04-02,2024-04-03", "problem_id"),
+    ("cases.csv", GOOD_ROWS["cases.csv"][1], "case_id"),
     # rows only the scheme can reject
     ("scores.csv", "2024-04,d404,第三方测评,,480,第三方机构,", "unit_id"),
     ("scores.csv", "2024-Q2,d1,领导评价,,10,,", "part"),

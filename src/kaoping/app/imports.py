@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
-from kaoping.engine.consistency import UNIT_FILES, check_facts
+from kaoping.engine.consistency import UNIT_FILES, check_facts, duplicate_keys
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts, facts_of
 from kaoping.facts.columns import ROW
@@ -223,6 +223,8 @@ def _check(session: Session, facts: Facts, scheme: Scheme | None, todo: list[str
             check_facts(scheme, _merged(session, facts, known))
         except InputErrors as exc:
             log.add_counted([_relabel(e, facts) for e in exc.errors], exc.total)
+    else:  # with a scheme, check_facts reports them (the store's rows a key replaces are left out of the merge)
+        duplicate_keys(facts, log)
     log.raise_if_any()
     return found
 

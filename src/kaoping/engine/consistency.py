@@ -16,7 +16,7 @@ import polars as pl
 
 from kaoping.engine.aggregate import canonical_parts, normalise_item
 from kaoping.errors import ErrorLog, InputError, InputErrors
-from kaoping.facts import UNIT_FACTS, Facts
+from kaoping.facts import KINDS, UNIT_FACTS, Facts
 from kaoping.periods import parse_period
 from kaoping.scheme.model import ItemLeaf, Part, Scheme, ScoreBonus, ScoresLeaf, Source
 
@@ -41,7 +41,7 @@ def check_facts(scheme: Scheme, facts: Facts) -> None:
         )
     _scores(scheme, facts, log)
     _deductions(scheme, facts, log)
-    _duplicate_ranks(facts, log)
+    duplicate_keys(facts, log)
     log.raise_if_any()
 
 
@@ -59,8 +59,6 @@ def _units(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     if units.is_empty():
         log.add(InputError(label, None, None, "no units: units.csv must list the evaluated units (unit_id,name,group)"))
         return
-    dup = units.filter(pl.col("unit_id").is_duplicated() & (pl.col("_row") > pl.col("_row").min().over("unit_id")))
-    _report(log, label, "unit_id", dup, lambda r: f"unit '{r['unit_id']}' is listed twice")
     groups = [g.name for g in scheme.groups]
     _report(
         log,
@@ -178,17 +176,34 @@ def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame,
     _report(log, label, "score", rows.filter(bad), out_of_range)
 
 
-def _duplicate_ranks(facts: Facts, log: ErrorLog) -> None:
-    """A unit has one rank per task and period: a second row would silently double a rank bonus."""
-    if facts.ranks.is_empty():
-        return
-    key = ["period", "unit_id", "task"]
-    dup = facts.ranks.filter(pl.col("_row") > pl.col("_row").min().over(key))
+def duplicate_keys(facts: Facts, log: ErrorLog) -> None:
+    """Rows of a kind whose natural key names one row (``key_unique``: units, notices, cases, ranks) given twice.
 
+    The one check of duplicates for every way facts come in — scored from a folder, imported, uploaded:
+    counted, a second case would raise a unit's score silently; stored, it would break the table's unique
+    key.  Each repeat after the first is reported, naming the row of the first (units too: a unit listed twice).
+    """
+    for spec in KINDS:
+        frame: pl.DataFrame = getattr(facts, spec.name)
+        if not spec.key_unique or frame.is_empty():
+            continue
+        key = list(spec.natural_key)
+        dup = frame.with_columns(_first=pl.col("_row").min().over(key)).filter(pl.col("_row") > pl.col("_first"))
+        column = "rank" if spec.name == "ranks" else key[0]
+        _report(log, facts.label(spec.name), column, dup, _duplicate_message(spec.name, key))
+
+
+def _duplicate_message(kind: str, key: list[str]) -> Callable[[dict[str, Any]], str]:
     def message(r: dict[str, Any]) -> str:
-        return f"a second rank for {r['unit_id']} in task '{r['task']}' for {r['period']}; give one rank per period"
+        if kind == "units":
+            return f"单位重复：与第 {r['_first']} 行相同（unit '{r['unit_id']}' is listed twice）"
+        if kind == "ranks":  # a second row would silently double a rank bonus
+            return f"a second rank for {r['unit_id']} in task '{r['task']}' for {r['period']}; give one rank per period"
+        named = ", ".join(f"{k}={r[k]}" for k in key)
+        first = r["_first"]
+        return f"重复行：与第 {first} 行的 {named} 相同（duplicate of row {first}: one {kind} row per key）"
 
-    _report(log, facts.label("ranks"), "rank", dup, message)
+    return message
 
 
 def _n(x: Decimal | None) -> str:
@@ -217,4 +232,4 @@ def _deductions(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     _items(scheme, facts, "deductions", ours, leaves, log)
 
 
-__all__ = ["InputErrors", "check_facts"]
+__all__ = ["InputErrors", "check_facts", "duplicate_keys"]

@@ -235,3 +235,31 @@ def test_xlsx_import_equals_csv_import(db_url: str, tmp_path: Path) -> None:
     }
     # and the same workbook again is recognised by its sheets' content
     assert all(f.status in (ALREADY, ABSENT) for f in import_data(factory, tmp_path / "city.xlsx", actor="a").files)
+
+
+@pytest.mark.parametrize("scheme", [[], ["--scheme", "district-onsite"]], ids=["no-scheme", "scheme"])
+def test_a_case_given_twice_is_an_input_error_not_a_traceback(db_url: str, tmp_path: Path, scheme: list[str]) -> None:
+    """Issue 14: a duplicate case_id in one cases.csv died with an IntegrityError (exit 1); now exit 2,
+    naming file, row and column, and nothing is written."""
+    data = tmp_path / "onsite"
+    shutil.copytree(EXAMPLES / "district-onsite", data)
+    cases = data / "cases.csv"
+    lines = cases.read_text(encoding="utf-8").splitlines()
+    cases.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    result = cli_import(data, db_url, *scheme)
+    assert result.exit_code == 2, result.stderr
+    flat = " ".join(result.stderr.split())
+    assert f"cases.csv, row {len(lines) + 1}, column 'case_id'" in flat and "重复行" in flat, flat
+    assert "Traceback" not in result.stderr
+
+
+def test_a_unit_listed_twice_is_an_input_error_without_a_scheme(db_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "onsite"
+    shutil.copytree(EXAMPLES / "district-onsite", data)
+    units = data / "units.csv"
+    lines = units.read_text(encoding="utf-8").splitlines()
+    units.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8")
+    result = cli_import(data, db_url)
+    assert result.exit_code == 2, result.stderr
+    flat = " ".join(result.stderr.split())
+    assert f"units.csv, row {len(lines) + 1}, column 'unit_id'" in flat and "单位重复" in flat, flat

@@ -306,3 +306,13 @@ def test_english_headings(staff: Any) -> None:
     staff.login("admin")
     page = staff.client.get("/entry?lang=en").text
     assert "Data entry" in page and "Upload" in page and "数据录入" not in page.split("<main", 1)[1]
+
+
+def test_an_upload_with_a_key_twice_is_422_naming_the_rows(staff: Any) -> None:
+    """Issue 14: a notices file giving one notice twice made the import die on the unique key (a 500)."""
+    staff.login("admin")
+    text = "problem_id,unit_id,notified_on,rectified_on\nP9,d1,2024-07-02,\nP9,d1,2024-07-02,2024-07-05\n"
+    r = upload(staff, text.encode("utf-8"), name="notices.csv")
+    assert r.status_code == 422, r.text
+    table = r.text[r.text.index('id="upload-errors"') :]
+    assert 'data-row="3" data-column="problem_id"' in table and "重复行" in table
