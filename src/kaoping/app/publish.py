@@ -38,7 +38,17 @@ from kaoping.store import snapshots
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.chain import chain_head
 from kaoping.store.facts import load_facts
-from kaoping.store.publishing import TABLE, PublishError, UnknownResult, current, get_locked, store_scheme, versions
+from kaoping.store.publishing import (
+    TABLE,
+    PublishError,
+    UnknownResult,
+    current,
+    get,
+    get_locked,
+    lock_period,
+    store_scheme,
+    versions,
+)
 from kaoping.store.tables import FactSnapshot, PublishedResult
 
 __all__ = ["PublishError", "UnknownResult", "compute_draft", "compute_for_office", "publish", "review"]
@@ -109,6 +119,7 @@ def compute_draft(
     """
     reason = reason.strip()
     period_text = str(parse_period(period))
+    lock_period(session, scheme, period_text)
     existing = versions(session, scheme=scheme, period=period_text)
     row = next((r for r in existing if r.status in OPEN_RESULTS), None)
     if row is not None:  # first, before anything is written: a refusal commits its audit event
@@ -215,8 +226,12 @@ def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
     """Publish a reviewed result (reviewed → published), freezing it.
 
     The version published before it (if any) becomes superseded — kept and listed, never deleted — and
-    the audit event is ``correct`` (with the correction's reason) instead of ``publish``.
+    the audit event is ``correct`` (with the correction's reason) instead of ``publish``.  The period is
+    locked first (then the row, the order computing a draft takes them in), so two versions published at
+    once cannot both end up published.
     """
+    unlocked = get(session, result_id)
+    lock_period(session, unlocked.scheme, unlocked.period)
     row = get_locked(session, result_id)
     if row.status != ResultStatus.REVIEWED:
         raise _wrong_status(row, "publish", ResultStatus.REVIEWED)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, Session
 
 from kaoping.errors import Conflict, NotFound
@@ -25,7 +26,7 @@ from kaoping.periods import parse_period
 from kaoping.scheme import parse_scheme, scheme_text
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store.audit import now
-from kaoping.store.db import get_for_update, get_or_raise
+from kaoping.store.db import claim_writes, get_for_update, get_or_raise
 from kaoping.store.tables import PublishedResult, SchemeVersion
 
 DRAFT, REVIEWED, PUBLISHED, SUPERSEDED = tuple(ResultStatus)
@@ -69,9 +70,32 @@ def store_scheme(session: Session, scheme_name_or_path: str, *, actor: str) -> S
     row = SchemeVersion(
         name=scheme.scheme, version=scheme.version, sha256=digest, text=text, created_at=now(), created_by=actor
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # two first drafts at once: the other stored the same text first
+            session.add(row)
+    except IntegrityError:
+        return session.scalars(
+            select(SchemeVersion).where(SchemeVersion.name == scheme.scheme, SchemeVersion.sha256 == digest)
+        ).one()
     return row
+
+
+_PERIOD_LOCKS = 7427
+"""PostgreSQL advisory lock class of a (scheme, period)'s versions (the key within it: a hash of the two)."""
+
+
+def lock_period(session: Session, scheme_name_or_path: str, period: str) -> None:
+    """Make the writers of one (scheme, period)'s versions take turns until commit.
+
+    Computing a draft decides its version number and whether it is new from the versions it reads, and
+    publishing supersedes the version published before: two at once would number two drafts alike or
+    leave two versions published.  A row lock cannot guard rows that do not exist yet, hence a lock on
+    the pair (SQLite: the database's write lock, which serialises every writer).
+    """
+    claim_writes(session)
+    if session.get_bind().dialect.name == "postgresql":
+        key = f"{_scheme_name(scheme_name_or_path)}/{parse_period(period)}"
+        session.execute(text("SELECT pg_advisory_xact_lock(:cls, hashtext(:key))"), {"cls": _PERIOD_LOCKS, "key": key})
 
 
 def _scheme_name(name_or_path: str) -> str:

@@ -28,7 +28,7 @@ from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
 from kaoping.store.db import transaction
 from kaoping.store.facts import TABLES, columns
-from kaoping.store.tables import Appeal, AuditEntry, PublishedResult
+from kaoping.store.tables import Appeal, AuditEntry, PublishedResult, SchemeVersion
 from store_testing import example_store
 
 CLIENTS = 50
@@ -159,3 +159,19 @@ def test_fifty_answers_to_one_appeal_accept_one(factory: sessionmaker[Session]) 
     with factory() as s:
         answers = list(s.scalars(select(AuditEntry).where(AuditEntry.row_key == f"appeal:{appeal_id}")))
     assert len(answers) == 1
+
+
+def test_drafts_computed_at_once_make_one_version(factory: sessionmaker[Session]) -> None:
+    """The first drafts of a period computed at once: one scheme text stored, one v1 (the others redraft
+    it), no unique-key error — computing takes the period's lock before it reads the versions."""
+
+    def compute(session: Session, i: int) -> None:
+        compute_draft(session, scheme="city-1000", period="2024-Q2", actor=f"computer{i}")
+        session.commit()
+
+    outcomes = race(factory, compute, clients=10)
+    assert outcomes == ["ok"] * 10
+    with factory() as s:
+        rows = list(s.scalars(select(PublishedResult)))
+        assert [(r.version, r.status) for r in rows] == [(1, ResultStatus.DRAFT)]
+        assert len(list(s.scalars(select(SchemeVersion)))) == 1
