@@ -8,11 +8,12 @@ and goes through the same ``write_facts`` as an import, so it is matched on its 
 same key again updates the row) and leaves the same audit row.
 
 Validation runs ``check_facts`` on the store's facts as far as they bear on the row — the unit it names
-and the row itself.  Every check of ``check_facts`` is about one row and its unit except rank duplicates,
-which cannot arise here because a rank's natural key is (period, unit, task) and a second post updates
-the first.  Checking the whole store instead would report old problems of other rows, and could push the
-new row's own problem past the 50 errors kept.  A row is accepted when one of the office's schemes
-accepts it (an office running a district plan and a street plan takes rows meant for either).
+and the row itself.  Every check of ``check_facts`` is about one row and its unit except duplicate natural
+keys (``duplicate_keys``: a rank's (period, unit, task), a case's case_id...), which cannot arise here
+because a second post of a key updates the first.  Checking the whole store instead would report old
+problems of other rows, and could push the new row's own problem past the 50 errors kept.  A row is
+accepted when one of the office's schemes accepts it (an office running a district plan and a street plan
+takes rows meant for either).
 """
 
 from __future__ import annotations
