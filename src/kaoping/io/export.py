@@ -111,6 +111,12 @@ def write_csv_folder(folder: Path, frames: Mapping[str, pl.DataFrame]) -> list[P
 
     Every file is written even when it has no rows (a header only): the folder then says everything the
     store holds, and a stale file from an earlier export cannot survive to be imported by mistake.
+
+    Values are written exactly, also a text starting with ``=`` (no OWASP ``'`` prefix, issue 14): CSV is
+    the pinned interchange contract (shared/spec/interchange.md), read by scripts and by our importer,
+    and a ``'`` would be data to both; stripping it again on import would change hand-made files that
+    start with ``'`` and the hashes imports are recognised by (:func:`csv_text`).  For Excel, export
+    ``.xlsx``: its text cells are quote-prefixed (:mod:`kaoping.output.cells`) and never run.
     """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
