@@ -20,6 +20,8 @@
     if (r.ok) {
       var me = (await r.json()).user || {};
       var next = form.dataset.next;
+      /* the server already checked ?next=; a path on this site only, in case the page was served by another */
+      if (!/^\/(?![\/\\])[^\\]*$/.test(next || "")) { next = "/"; }
       if (!next || next === "/") {
         next = (landing[me.role] || "/public").replace("{unit_id}", me.unit_id || "");
       }
