@@ -35,11 +35,11 @@ def test_the_form_asks_to_confirm_a_time_outside_the_window(tab: Tab) -> None:
     assert "23:45" in page.inner_text("#deductions-time-error")
     page.check("#deductions-confirm")
     page.click("#confirm-save-deductions")  # no reason yet: not sent
-    page.wait_for_function("document.getElementById('deductions-confirm-reason-error').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('deductions-confirm-reason-error').textContent.length > 0")
     assert page.get_attribute("#deductions-confirm-reason", "aria-invalid") == "true"
     page.fill("#deductions-confirm-reason", "夜间专项巡查，见另行通知")
     page.click("#confirm-save-deductions")
-    page.wait_for_function("document.getElementById('status-deductions').classList.contains('ok')")
+    page.wait_for_function("() => document.getElementById('status-deductions').classList.contains('ok')")
     assert page.is_hidden("#confirm-deductions")
     page.wait_for_selector("#recent-deductions tbody tr")
     assert "23:45" in page.inner_text("#recent-deductions")

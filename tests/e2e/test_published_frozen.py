@@ -84,7 +84,7 @@ def enter_late_deduction(tab: Tab) -> None:
     page.check("#deductions-confirm")
     page.fill("#deductions-confirm-reason", "巡查记录晚到，补录")
     page.click("#confirm-save-deductions")
-    page.wait_for_function("document.getElementById('status-deductions').classList.contains('ok')")
+    page.wait_for_function("() => document.getElementById('status-deductions').classList.contains('ok')")
 
 
 def test_a_late_entry_leaves_the_published_quarter_until_a_correction(tab: Tab, tmp_path: Path) -> None:

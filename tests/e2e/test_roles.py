@@ -65,6 +65,6 @@ def test_wrong_password_is_refused_in_place(tab: Tab) -> None:
     tab.page.fill("#username", "admin")
     tab.page.fill("#password", "not-the-password")
     tab.page.click("#login-submit")
-    tab.page.wait_for_function("document.getElementById('login-error').textContent.length > 0")
+    tab.page.wait_for_function("() => document.getElementById('login-error').textContent.length > 0")
     assert "错误" in tab.page.inner_text("#login-error")
     assert tab.page.url.endswith("/login")

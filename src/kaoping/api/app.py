@@ -140,7 +140,7 @@ def build_api(settings: Settings) -> FastAPI:
         title="kaoping 城市管理综合考评系统 API",
         version="1",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs: served by the composition root from local files (kaoping.server)
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,

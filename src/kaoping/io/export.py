@@ -28,6 +28,7 @@ import xlsxwriter
 
 from kaoping.facts import FILE_NAMES
 from kaoping.facts.columns import FILES, Column, Kind
+from kaoping.output.cells import TextCells
 
 __all__ = [
     "atomic_path",
@@ -110,6 +111,12 @@ def write_csv_folder(folder: Path, frames: Mapping[str, pl.DataFrame]) -> list[P
 
     Every file is written even when it has no rows (a header only): the folder then says everything the
     store holds, and a stale file from an earlier export cannot survive to be imported by mistake.
+
+    Values are written exactly, also a text starting with ``=`` (no OWASP ``'`` prefix, issue 14): CSV is
+    the pinned interchange contract (shared/spec/interchange.md), read by scripts and by our importer,
+    and a ``'`` would be data to both; stripping it again on import would change hand-made files that
+    start with ``'`` and the hashes imports are recognised by (:func:`csv_text`).  For Excel, export
+    ``.xlsx``: its text cells are quote-prefixed (:mod:`kaoping.output.cells`) and never run.
     """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -138,11 +145,12 @@ class CellFormats:
     """The XlsxWriter formats a sheet of interchange data needs, made once per workbook."""
 
     def __init__(self, book: Any) -> None:
-        self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.cells = TextCells(book)
+        self.header = self.cells.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         self.date = book.add_format({"num_format": DATE_FORMAT})
         self.time = book.add_format({"num_format": TIME_FORMAT})
         self.clock = book.add_format({"num_format": CLOCK_FORMAT})
-        self.text = book.add_format({"num_format": "@"})
+        self.text = self.cells.add_format({"num_format": "@"})
 
     def for_kind(self, kind: Kind) -> Any:
         """The column format: dates shown as dates, and text kept as text (``2024-03`` is not a date,
@@ -162,7 +170,8 @@ class CellFormats:
 
 def _write_cell(sheet: Any, row: int, col: int, column: Column, value: Any, formats: CellFormats) -> None:
     """A typed cell: numbers as numbers and dates as dates, so the sheet is usable in Excel, and text
-    always as text (``write_string``: a note starting with ``=`` must not become a formula)."""
+    always as text (:class:`~kaoping.output.cells.TextCells`: a note starting with ``=`` must not become a
+    formula, also not when someone edits the cell; the value is kept, so the workbook imports back as is)."""
     if value is None or value == "":
         return
     match column.kind:
@@ -176,8 +185,10 @@ def _write_cell(sheet: Any, row: int, col: int, column: Column, value: Any, form
             sheet.write_number(row, col, value)
         case Kind.FLAG:
             sheet.write_boolean(row, col, bool(value))
+        case Kind.TEXT | Kind.CHOICE | Kind.PERIOD:
+            formats.cells.write(sheet, row, col, str(value), formats.text)
         case _:
-            sheet.write_string(row, col, str(value))
+            formats.cells.write(sheet, row, col, str(value))
 
 
 def write_workbook(path: Path, frames: Mapping[str, pl.DataFrame]) -> None:
@@ -199,7 +210,7 @@ def _write_sheet(sheet: Any, name: str, frame: pl.DataFrame, formats: CellFormat
     for col, column in enumerate(columns):
         width = column_width(column.name, texts.get_column(column.name).to_list())
         sheet.set_column(col, col, width, formats.for_kind(column.kind))
-        sheet.write_string(0, col, column.name, formats.header)
+        formats.cells.write(sheet, 0, col, column.name, formats.header)
     sheet.freeze_panes(1, 0)
     names = [c.name for c in columns]
     for row, values in enumerate(frame.select(names).iter_rows(), start=1):

@@ -23,6 +23,7 @@ import xlsxwriter
 from kaoping.facts import FILE_NAMES
 from kaoping.facts.columns import COLUMN_NAMES, FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
 from kaoping.io.export import CellFormats, atomic_path, display_width
+from kaoping.output.cells import TextCells
 
 __all__ = ["LISTS_SHEET", "TemplateLists", "write_template"]
 
@@ -63,6 +64,7 @@ class _Lists:
 
     def __init__(self, book: Any) -> None:
         self.book = book
+        self.cells = TextCells(book)  # unit names and groups: a name starting with = stays text
         self.sheet: Any = None
         self.used: dict[tuple[str, ...], str] = {}
 
@@ -76,9 +78,9 @@ class _Lists:
                 self.sheet = self.book.add_worksheet(LISTS_SHEET)
                 self.sheet.hide()
             col = len(self.used)
-            self.sheet.write_string(0, col, title)
+            self.cells.write(self.sheet, 0, col, title)
             for row, value in enumerate(items, start=1):
-                self.sheet.write_string(row, col, value)
+                self.cells.write(self.sheet, row, col, value)
             letter = xlsxwriter.utility.xl_col_to_name(col)
             self.used[items] = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(items) + 1}"
         return self.used[items]
@@ -157,7 +159,7 @@ def write_template(path: Path, lists: TemplateLists | None = None) -> None:
             for name, sheet in sheets:
                 for col, column in enumerate(FILES[name]):
                     sheet.set_column(col, col, _width(name, column, lists), formats.for_kind(column.kind))
-                    sheet.write_string(0, col, column.name, formats.header)
+                    formats.cells.write(sheet, 0, col, column.name, formats.header)
                     if sheet.data_validation(1, col, LAST_ROW, col, _validation(name, column, lists, pool)):
                         raise ValueError(f"XlsxWriter refused the validation of {name}.{column.name}")
                 sheet.freeze_panes(1, 0)

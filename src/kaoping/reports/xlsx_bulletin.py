@@ -28,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from kaoping.engine.numbers import rounded
 from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult
+from kaoping.output.cells import TextCells
 from kaoping.reports.data import BulletinData, BulletinStamp, period_label
 
 __all__ = ["TOP_REASONS", "write_xlsx"]
@@ -46,6 +47,7 @@ def text_width(value: object) -> int:
 
 @dataclass
 class _Formats:
+    cells: TextCells
     head: Format
     text: Format
     number: Format
@@ -58,10 +60,14 @@ class _Formats:
 
 
 def _formats(book: Workbook, decimals: int) -> _Formats:
+    cells = TextCells(book)
+
     def fmt(**props: object) -> Format:
-        return book.add_format({"border": 1, "valign": "vcenter", **props})
+        made: Format = cells.add_format({"border": 1, "valign": "vcenter", **props})
+        return made
 
     return _Formats(
+        cells=cells,
         head=fmt(bold=True, bg_color="#DDEBF7", text_wrap=True, align="center"),
         text=fmt(),
         number=fmt(num_format="0." + "0" * decimals if decimals else "0"),
@@ -69,8 +75,8 @@ def _formats(book: Workbook, decimals: int) -> _Formats:
         count=fmt(num_format="0"),
         percent=fmt(num_format="0.00"),
         day=fmt(num_format="yyyy-mm-dd"),
-        stamp=book.add_format({"font_color": "#555555", "italic": True}),
-        draft=book.add_format({"font_color": "#B4141E", "bold": True}),
+        stamp=cells.add_format({"font_color": "#555555", "italic": True}),
+        draft=cells.add_format({"font_color": "#B4141E", "bold": True}),
     )
 
 
@@ -84,7 +90,7 @@ def _table(
     freeze_cols: int = 0,
 ) -> None:
     """Header row, data rows with one format per column, frozen header and widths fitted to the text."""
-    sheet.write_row(0, 0, list(header), f.head)
+    f.cells.write_row(sheet, 0, 0, list(header), f.head)  # unit names head the pivot's columns
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if value is None or value == "":
@@ -94,7 +100,7 @@ def _table(
             elif isinstance(value, int | float):
                 sheet.write_number(r, c, value, formats[c])
             else:
-                sheet.write_string(r, c, value, formats[c])
+                f.cells.write(sheet, r, c, value, formats[c])
     sheet.freeze_panes(1, freeze_cols)
     if rows:
         sheet.autofilter(0, 0, len(rows), len(header) - 1)
@@ -195,7 +201,7 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
     n = len(parts)
     formats = [f.count, f.text, f.text, *[f.number] * (n + 4), f.count, f.money, f.text, f.text]
     _table(sheet, header, rows, formats, f, freeze_cols=3)
-    sheet.write_string(len(rows) + 2, 0, data.stamp.line(), f.stamp if data.stamp.published else f.draft)
+    f.cells.write(sheet, len(rows) + 2, 0, data.stamp.line(), f.stamp if data.stamp.published else f.draft)
     if g.ranking:
         chart = book.add_chart({"type": "column"})
         total_col = 3 + n + 2

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -175,10 +176,41 @@ def bulletin_pdf(request: Request, scheme: str, period: str, session: SessionDep
     return _bulletin(request, scheme, period, (session, ctx, who), ".pdf", "application/pdf", write)
 
 
+def same_site_path(target: str) -> str:
+    """``target`` if it is a path on this site, else ``"/"`` (the role's landing page).
+
+    The sign-in page sends the browser to ``?next=`` after login, so a link to our own sign-in page
+    must not be able to send a user to a look-alike site (open redirect).  Browsers read ``\\`` as
+    ``/`` and drop tabs and newlines, so ``/\\evil.example`` or ``/<TAB>/evil.example`` are
+    ``//evil.example``: only one leading ``/``, no backslash, no control character and no scheme or
+    host are accepted, checked on the text as decoded however many times it is percent-encoded
+    (``/%2F%2Fevil``).
+    """
+    decoded, previous = target, None
+    for _ in range(5):
+        if decoded == previous:
+            break
+        previous, decoded = decoded, unquote(decoded)
+    else:
+        return "/"
+    for text in (target, decoded):
+        parts = urlsplit(text)
+        if (
+            not text.startswith("/")
+            or text.startswith("//")
+            or "\\" in text
+            or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text)
+            or parts.scheme
+            or parts.netloc
+        ):
+            return "/"
+    return target
+
+
 @router.get("/login")
 def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
     """The sign-in form; it posts to the API's login, which sets the session cookie these pages read."""
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    target = same_site_path(next)
     return render(request, "login.html", who, next=target, landing=landing_pages())
 
 

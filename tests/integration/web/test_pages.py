@@ -79,7 +79,8 @@ def test_static_own_files_are_served(web: Any) -> None:
 def test_login_page(web: Any) -> None:
     r = web.client.get("/login?next=/periods/city-1000/2024-Q2")
     assert r.status_code == 200
-    assert "/api/auth/login" in r.text and 'data-next="/periods/city-1000/2024-Q2"' in r.text
+    assert "/static/login.js" in r.text and 'data-next="/periods/city-1000/2024-Q2"' in r.text
+    assert "/api/auth/login" in web.client.get("/static/login.js").text
 
 
 def test_login_page_ignores_foreign_next(web: Any) -> None:

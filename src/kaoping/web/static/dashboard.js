@@ -194,7 +194,7 @@
     if (useMap) {
       option = {
         tooltip: { trigger: "item", formatter: function (p) {
-          return p.name + "<br>" + name + "：" + (p.value === undefined || isNaN(p.value) ? "—" : p.value);
+          return window.kpTip([p.name, name + "：" + (p.value === undefined || isNaN(p.value) ? "—" : p.value)]);
         } },
         visualMap: { min: 0, max: top, calculable: true, left: 8, bottom: 8, text: [String(top), "0"],
                      inRange: { color: ["#fdf3e7", "#f4a261", "#b71c1c"] } },

@@ -15,7 +15,7 @@
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       color: palette,
-      tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.data.share; } },
+      tooltip: { trigger: "item", formatter: function (p) { return window.kpTip([p.name + "：" + p.data.share]); } },
       legend: Object.assign(
         narrow ? { bottom: 0, type: "scroll" } : { orient: "vertical", left: 0, top: "middle", type: "scroll" },
         { formatter: function (name) { return name + " " + (shares[name] || ""); } }

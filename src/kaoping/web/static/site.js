@@ -1,4 +1,4 @@
-/* What every page shares: sign-out, and kpFetch — a fetch that sends the session's CSRF token on writes.
+/* What every page shares: sign-out, print buttons, text-only chart tooltips (kpTip), and kpFetch — a fetch that sends the session's CSRF token on writes.
    The token is fetched once from /api/auth/csrf (the session cookie alone must never be enough to write). */
 (function () {
   "use strict";
@@ -18,6 +18,22 @@
     }
     return fetch(url, options);
   };
+  /* An ECharts tooltip as DOM built with textContent, one line per entry: a formatter that returns a string is
+     put in the page as HTML, so a unit named <img onerror=...> would run (issue 14). ECharts 5 appends a
+     returned element as it is. */
+  window.kpTip = function (lines) {
+    var box = document.createElement("div");
+    lines.forEach(function (line) {
+      var row = document.createElement("div");
+      row.textContent = line;
+      box.appendChild(row);
+    });
+    return box;
+  };
+  /* buttons that print the page (no inline onclick: the Content-Security-Policy allows no inline script) */
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
   var out = document.getElementById("logout");
   if (out) {
     out.addEventListener("click", async function () {
