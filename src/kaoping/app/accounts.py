@@ -68,6 +68,8 @@ def sign_in(session: Session, username: str, password: str, address: str, now: d
         audit.event("login_locked", "users", name, detail=detail)
     audit.flush()
     session.commit()
+    login_guard.sweep(session, now)
+    session.commit()
     if locked is not None:
         raise SignInLocked(locked)
     return None

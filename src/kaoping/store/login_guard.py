@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,23 @@ def forget_account(session: Session, keys: Keys) -> None:
     """A successful sign-in clears the account's failures (not the address's: one right password from an
     address must not reset the count of a guessing run from it)."""
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys.account))
+
+
+def sweep(session: Session, now: datetime) -> None:
+    """Delete the rows whose window and lock have both run out (flushed; the caller commits at once), so
+    names tried once do not pile up.  Rows another transaction holds are skipped, not waited for: a sweep
+    running beside a sign-in never deadlocks with it (run it in its own short transaction)."""
+    stale = (
+        select(LoginThrottle.key)
+        .where(
+            LoginThrottle.first_at < now - WINDOW,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    keys = list(session.scalars(stale))
+    if keys:
+        session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
 
 
 def _row_for_update(session: Session, key: str, now: datetime) -> LoginThrottle:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the fixture's type only; pytest loads conftest.py by path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from kaoping.server import create_app
 from kaoping.store import login_guard, users
@@ -101,6 +102,17 @@ def test_many_failures_from_one_address_lock_the_address(api: Api) -> None:
         _login(api.client, f"guess-{i}", "wrong-password")  # a new name each time: no account reaches 5
     r = _login(api.client, "admin", api.PASSWORD)
     assert r.status_code == 429
+
+
+def test_rows_whose_window_and_lock_ran_out_are_swept(api: Api) -> None:
+    for _ in range(5):
+        _login(api.client, "someone-old", "wrong-password")  # locked for 15 minutes
+    _login(api.client, "someone-else", "wrong-password")
+    api.shift[0] = timedelta(minutes=16)
+    _login(api.client, "someone-new", "wrong-password")
+    with api.factory() as s:
+        keys = set(s.scalars(select(LoginThrottle.key)))
+    assert keys == {"user:someone-new", "addr:testclient"}
 
 
 def test_a_success_clears_the_accounts_failures(api: Api) -> None:
