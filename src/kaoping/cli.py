@@ -140,7 +140,7 @@ def demo(
     """Build the demo city (金川市, scheme demo-city: a year of data, Q1–Q3 published) and serve the app.
 
     The database is reused when it is complete (--fresh rebuilds it).  Prints the pages to open and a
-    login for every role (demo password demo1234).  With --no-serve, prints a quarter's ranking instead.
+    login for every role (demo password jinchuan-demo).  With --no-serve, prints a quarter's ranking instead.
     """
     from kaoping.demo import console as demo_console
     from kaoping.demo.build import DemoError

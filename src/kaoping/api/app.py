@@ -11,11 +11,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kaoping.api import errors
-from kaoping.api.auth import SESSION_COOKIE
+from kaoping.api.auth import SessionCookies
 from kaoping.api.context import ApiContext, Settings, load_office_schemes
 from kaoping.api.roles import route_permission
 from kaoping.api.routes_admin import router as admin_router
@@ -157,12 +156,5 @@ def build_api(settings: Settings) -> FastAPI:
     ):
         app.include_router(router)
     errors.install(app)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret,
-        session_cookie=SESSION_COOKIE,
-        max_age=settings.token_seconds,
-        same_site="lax",
-        https_only=settings.cookie_secure,
-    )
+    app.add_middleware(SessionCookies, settings=settings)
     return app

@@ -7,8 +7,12 @@ request authenticated by the cookie must also carry ``X-CSRF-Token`` equal to th
 session (double submit): another site can make the browser send the cookie, but cannot read the token.
 A bearer token is never sent on its own, so it needs no CSRF token.
 
-Both carry a fingerprint of the account's password hash: changing a password ends every session and
-token made with the old one, although tokens are otherwise stateless.
+Both carry a fingerprint of the account's password hash and session version: changing a password or
+signing out (which bumps the version, kept in the store) ends every session and token made before, although
+tokens are otherwise stateless — a copied cookie or token stops working at sign-out.
+
+The cookie is marked Secure when the request came over https: directly, or as a trusted reverse proxy says
+in ``X-Forwarded-Proto`` (``KAOPING_TRUSTED_PROXIES``); ``KAOPING_COOKIE_SECURE`` forces it always.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kaoping.api.context import CtxDep, SessionDep, Settings
 from kaoping.app.policy import ANONYMOUS as ANONYMOUS
@@ -52,8 +58,62 @@ def principal_of(user: User, via: str) -> Principal:
 
 
 def fingerprint(user: User) -> str:
-    """Changes whenever the password does; reveals nothing usable about the hash."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    """Changes whenever the password or the session version does; reveals nothing usable about the hash."""
+    return hashlib.sha256(f"{user.password_hash}\n{user.session_version or 0}".encode()).hexdigest()[:16]
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    return next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == name), "")
+
+
+def _peer(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def is_https(scope: Scope, settings: Settings) -> bool:
+    """Whether the browser reached us over https (a forwarded scheme counts only from a trusted proxy)."""
+    if settings.cookie_secure or scope.get("scheme") in ("https", "wss"):
+        return True
+    if _peer(scope) in settings.trusted_proxies:
+        return _header(scope, b"x-forwarded-proto").split(",")[0].strip().lower() == "https"
+    return False
+
+
+def client_address(scope: Scope, settings: Settings) -> str:
+    """The caller's address: the peer, or behind trusted proxies the rightmost ``X-Forwarded-For`` entry that
+    is not one of them (the entries to its left were written by the client and prove nothing)."""
+    address = _peer(scope)
+    if address not in settings.trusted_proxies:
+        return address
+    for hop in reversed([h.strip() for h in _header(scope, b"x-forwarded-for").split(",") if h.strip()]):
+        if hop not in settings.trusted_proxies:
+            return hop
+    return address
+
+
+class SessionCookies:
+    """The signed session cookie (Starlette's middleware), marked Secure per request by :func:`is_https`:
+    one middleware with a fixed flag would either leak the cookie over plain http behind a TLS proxy or
+    refuse to keep it on a plain-http development server."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        def made(secure: bool) -> SessionMiddleware:
+            return SessionMiddleware(
+                app,
+                secret_key=settings.secret,
+                session_cookie=SESSION_COOKIE,
+                max_age=settings.token_seconds,
+                same_site="lax",
+                https_only=secure,
+            )
+
+        self.settings = settings
+        self.plain, self.secure = made(False), made(True)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chosen = self.secure if scope["type"] != "lifespan" and is_https(scope, self.settings) else self.plain
+        await chosen(scope, receive, send)
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
+from fastapi import Path, Query
 from pydantic import BaseModel, Field, create_model
 from sqlalchemy import String, inspect
 
@@ -23,6 +24,14 @@ from kaoping.facts.columns import Column, Kind
 from kaoping.store.facts import TABLES
 
 Id = Annotated[str, Field(min_length=1, max_length=100)]
+DB_INT_MAX = 2**31 - 1
+"""The largest value of the store's INTEGER columns (ids, counts, ranks): every whole number the API takes is
+bounded by it, so a huge one is a 422 naming the parameter, not a database error (a 500) — PostgreSQL
+refuses anything past 2^31-1 in an INTEGER and past 2^63-1 in an OFFSET."""
+RowId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="a row's id")]
+"""A row id in the path (``/api/{kind}/{row_id}``, ``/api/results/{result_id}/...``)."""
+Offset = Annotated[int, Query(ge=0, le=DB_INT_MAX, description="rows to skip")]
+Limit = Annotated[int, Query(ge=1, le=10000, description="rows to return at most")]
 TEXT_LIMIT = 2000
 """The longest free text (a note, a problem) the API takes for a column the store keeps as unbounded Text."""
 DESCRIPTIONS = {
@@ -99,9 +108,9 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
         case Kind.POINTS:
             return float, Field(ge=0, allow_inf_nan=False)
         case Kind.RANK:
-            return int, Field(ge=1)
+            return int, Field(ge=1, le=DB_INT_MAX)
         case Kind.COUNT | Kind.TIMES:
-            return int, Field(0, ge=0)
+            return int, Field(0, ge=0, le=DB_INT_MAX)
         case Kind.FLAG:
             return bool, True
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
+from kaoping.api.models import RowId
 from kaoping.api.roles import Perm, require
 from kaoping.api.schemas import AnswerIn, AppealIn, AppealOut
 from kaoping.app import appeals
@@ -44,7 +45,7 @@ def list_appeals(
 
 @router.post("/{appeal_id}/answer")
 def answer_appeal(
-    appeal_id: int,
+    appeal_id: RowId,
     body: AnswerIn,
     ctx: CtxDep,
     s: SessionDep,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from kaoping.api.auth import Principal
 from kaoping.api.context import SessionDep
 from kaoping.api.errors import unprocessable
+from kaoping.api.models import Limit, Offset
 from kaoping.api.roles import Perm, require, unit_scope
 from kaoping.api.schemas import AuditOut
 from kaoping.periods import PeriodError
@@ -23,8 +24,8 @@ def audit_trail(
     who: Annotated[Principal, Depends(require(Perm.AUDIT_READ))],
     unit_id: Annotated[str | None, Query(max_length=100)] = None,
     period: Annotated[str | None, Query(max_length=10, description="2024-Q2 also matches its months")] = None,
-    limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 1000,
+    offset: Offset = 0,
 ) -> list[AuditOut]:
     """Who changed what, when, from what to what, and why — oldest first."""
     unit = unit_scope(who, unit_id, "read the audit trail")

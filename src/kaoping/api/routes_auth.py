@@ -1,4 +1,10 @@
-"""Sign in and out: ``/api/auth/login`` gives both a session cookie and a bearer token."""
+"""Sign in and out: ``/api/auth/login`` gives both a session cookie and a bearer token.
+
+Sign-in is throttled (:mod:`kaoping.store.login_guard`): a locked account name or address is a 429 saying
+until when, answered before any password hash is computed; too many sign-ins being checked at once is a
+503 (the argon2 checks are bounded so a flood cannot take every core).  Sign-out ends the account's every
+session and token, so a copied cookie or token stops working.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
-from kaoping.api.auth import Principal, issue_token, start_session
+from kaoping.api.auth import Principal, client_address, issue_token, start_session
 from kaoping.api.auth import csrf_token as session_csrf
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.roles import Perm, credentials_not_needed, require
 from kaoping.api.schemas import CsrfOut, LoginIn, LoginOut, Me, OkOut
-from kaoping.store.users import authenticate
+from kaoping.app.accounts import SignInLocked, sign_in, sign_out
+from kaoping.store.users import LoginBusy
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 Anyone = Annotated[Principal, Depends(require(Perm.OPEN))]
@@ -37,10 +44,21 @@ def login(
     _: Annotated[None, Depends(credentials_not_needed)],
 ) -> LoginOut:
     """Check the password; start a cookie session and issue a token (the same answer for a wrong user or password)."""
-    user = authenticate(session, body.username, body.password)
+    now = ctx.settings.clock()
+    try:
+        user = sign_in(session, body.username, body.password, client_address(request.scope, ctx.settings), now)
+    except SignInLocked as locked:
+        wait = max(1, int((locked.until - now).total_seconds()))
+        message = (
+            f"登录失败次数过多，该账户或来源地址已暂时锁定，请于 {locked.until:%Y-%m-%d %H:%M} 后再试"
+            f"（too many failed sign-ins: locked until {locked.until:%Y-%m-%d %H:%M}）"
+        )
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, message, headers={"Retry-After": str(wait)}) from None
+    except LoginBusy:
+        message = "登录请求过多，请稍后再试（too many sign-ins at once; try again shortly）"
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, message, headers={"Retry-After": "5"}) from None
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
-    session.commit()  # authenticate may have upgraded the password hash
     csrf = start_session(request, user)
     me = Me(
         username=user.username,
@@ -55,8 +73,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, _: Anyone) -> OkOut:
-    """End the cookie session (a bearer token simply expires; change the password to end it earlier)."""
+def logout(request: Request, session: SessionDep, who: Anyone) -> OkOut:
+    """End the cookie session, and every other session and token of the account: a cookie or token copied
+    before sign-out no longer works (audited)."""
+    sign_out(session, who)
     request.session.clear()
     return OkOut()
 

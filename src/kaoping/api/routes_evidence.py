@@ -16,6 +16,7 @@ from sqlalchemy import select
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.errors import ApiProblem, unprocessable
+from kaoping.api.models import RowId
 from kaoping.api.roles import Perm, own_unit_write, require, scoped, unit_scope
 from kaoping.api.schemas import EvidenceOut
 from kaoping.store.audit import AuditWriter
@@ -88,7 +89,7 @@ def list_evidence(
 
 
 @router.get("/{evidence_id}", response_class=Response, responses={200: {"content": {"image/*": {}}}})
-def get_evidence(evidence_id: int, s: SessionDep, who: Reader) -> Response:
+def get_evidence(evidence_id: RowId, s: SessionDep, who: Reader) -> Response:
     """The file itself, served with the type its bytes showed at upload."""
     row = s.get(Evidence, evidence_id)
     if row is None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.models import FACT_MODELS, Confirmable, Deleted, KindModels, RowMeta, Written
+from kaoping.api.models import FACT_MODELS, Confirmable, Deleted, KindModels, Limit, Offset, RowId, RowMeta, Written
 from kaoping.api.roles import (
     Perm,
     reads_own_writes_only,
@@ -36,8 +36,6 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 Reader = Annotated[Principal, Depends(require(Perm.FACTS_READ))]
 UnitFilter = Annotated[str | None, Query(max_length=100, description="only this unit's rows")]
 PeriodFilter = Annotated[str | None, Query(max_length=10, description="2024-Q2 also matches its months")]
-Limit = Annotated[int, Query(ge=1, le=10000)]
-Offset = Annotated[int, Query(ge=0)]
 
 CHECK_ANSWERS: dict[int | str, dict[str, Any]] = {
     409: {"description": "需确认 (entry checks): errors lists the warnings; send again with confirm and a reason"},
@@ -132,7 +130,7 @@ for _kind in ENTRY_ORDER:
 
 def delete_fact(
     kind: StrEnum,
-    row_id: int,
+    row_id: RowId,
     s: SessionDep,
     who: Annotated[Principal, Depends(require(Perm.FACTS_DELETE))],
     reason: Annotated[str, Query(min_length=1, max_length=2000, description="why; kept in the audit trail")],

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
 from kaoping.api.errors import unprocessable
+from kaoping.api.models import RowId
 from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
 from kaoping.api.schemas import ComputeIn, ExplainOut, PublishedOut, ResultOut, ResultsView
 from kaoping.app import frozen
@@ -69,7 +70,7 @@ Advance = Callable[[ApiContext, Session, int, str], PublishedResult]
 def _add_step(step: str, perm: Perm, advance: Advance, doc: str) -> None:
     """``POST /results/{id}/<step>``: one step of the workflow (review, publish) under its own permission."""
 
-    def endpoint(result_id: int, ctx: CtxDep, s: SessionDep, who: Principal) -> ResultOut:
+    def endpoint(result_id: RowId, ctx: CtxDep, s: SessionDep, who: Principal) -> ResultOut:
         row = advance(ctx, s, result_id, who.actor)
         s.commit()
         return ResultOut.model_validate(row)

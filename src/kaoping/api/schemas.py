@@ -50,7 +50,7 @@ class OkOut(BaseModel):
 
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=8, max_length=1000)
+    password: str = Field(min_length=1, max_length=1000, description="at least 10 characters, not a common one")
     role: Role
     display_name: str = Field("", max_length=200)
     unit_id: str | None = Field(None, max_length=100)

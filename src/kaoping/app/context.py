@@ -41,11 +41,16 @@ class Settings:
     """申诉期: appeals are accepted this many days after a period's first publication."""
     token_seconds: int
     cookie_secure: bool
+    """Always mark the session cookie Secure (``KAOPING_COOKIE_SECURE``); otherwise it is marked so when the
+    request came over https (directly, or as a trusted proxy's ``X-Forwarded-Proto`` says)."""
     separation_of_duties: bool = True
     """职责分离 (``KAOPING_SEPARATION_OF_DUTIES``, default on): the account that computed a draft may not
     review it, the one that reviewed may not compute it again — a second pair of eyes that is really a
     second person.  Off in the demo, where one office account plays every role."""
     clock: Callable[[], datetime] = now
+    trusted_proxies: frozenset[str] = frozenset()
+    """Addresses of the reverse proxies whose ``X-Forwarded-Proto`` / ``X-Forwarded-For`` are believed
+    (``KAOPING_TRUSTED_PROXIES``, comma-separated): anyone else could claim any scheme or address."""
     """Current time (naive local, like the store's timestamps); replaceable so tests can move in time."""
 
 
@@ -110,6 +115,9 @@ def load_settings(db_url: str | None, **given: Unpack[Given]) -> Settings:
         cookie_secure=os.environ.get("KAOPING_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
         separation_of_duties=separation_of_duties(given.get("separation_of_duties")),
         clock=given.get("clock") or now,
+        trusted_proxies=frozenset(
+            a.strip() for a in os.environ.get("KAOPING_TRUSTED_PROXIES", "").split(",") if a.strip()
+        ),
     )
 
 

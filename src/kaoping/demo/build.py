@@ -39,7 +39,7 @@ from kaoping.store.users import create_user
 SEPARATION_OF_DUTIES = False
 """职责分离 in the demo: off, since one office account plays every step (production default: on) — what
 ``kaoping demo`` serves with, and how the demo's own periods are published."""
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "jinchuan-demo"
 """Every demo account's password — for the demo only: never use a demo database for real data."""
 PUBLISHED_QUARTERS = 3
 """Q1–Q3 are published (with their months); Q4 is left for the office to publish."""

@@ -242,6 +242,22 @@ class User(Base):
     parts: Mapped[list[str]] = mapped_column(JSON, default=list)
     """考评部门 / 第三方机构: the parts (and items as 'part/item') this account may score."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Part of every session cookie and token (kaoping.api.auth.fingerprint): bumped on sign-out, so a copied
+    cookie or token stops working although both are otherwise checked by signature alone."""
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per account name or client address, and the lock they led to (kaoping.store.login_guard):
+    in the store, not in memory, so every worker process of ``kaoping serve --workers N`` sees the same lock."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    """``user:<name>`` or ``addr:<ip>``."""
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime)
+    """When the current window of failures began."""
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Appeal(Created, UnitRecord, Base):

@@ -9,6 +9,8 @@ everything (or nothing) later.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Sequence
 from functools import cache
 from typing import NotRequired, TypedDict
@@ -22,14 +24,17 @@ from kaoping.roles import ROLE_NAMES, ROLES, Role
 from kaoping.store.tables import Unit, User
 
 __all__ = [
+    "COMMON_PASSWORDS",
     "MIN_PASSWORD",
     "PARTS_ALLOWED",
     "PARTS_REQUIRED",
     "ROLES",
     "ROLE_NAMES",
+    "LoginBusy",
     "NewAccount",
     "UserError",
     "authenticate",
+    "check_password",
     "create_user",
     "get_user",
     "hash_password",
@@ -41,9 +46,85 @@ PARTS_REQUIRED = (Role.DEPARTMENT, Role.THIRD_PARTY)
 be mistaken for an unrestricted one."""
 PARTS_ALLOWED = (*PARTS_REQUIRED, Role.INSPECTOR)
 """督查员 may optionally be limited to parts; for the other roles parts mean nothing and are refused."""
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+COMMON_PASSWORDS = frozenset(
+    [
+        "12345678",
+        "123456789",
+        "1234567890",
+        "0123456789",
+        "12345678910",
+        "1234567891",
+        "11111111",
+        "1111111111",
+        "00000000",
+        "0000000000",
+        "88888888",
+        "8888888888",
+        "66666666",
+        "6666666666",
+        "123123123",
+        "1231231231",
+        "147258369",
+        "147258369a",
+        "987654321",
+        "9876543210",
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "password12",
+        "password1234",
+        "qwertyuiop",
+        "qwerty123",
+        "1qaz2wsx",
+        "1qaz2wsx3edc",
+        "1q2w3e4r5t",
+        "1q2w3e4r5t6y",
+        "asdfghjkl",
+        "zxcvbnm123",
+        "iloveyou",
+        "woaini1314",
+        "woaini520",
+        "5201314520",
+        "abc123456",
+        "abc1234567",
+        "abcd123456",
+        "a123456789",
+        "aa123456",
+        "admin123",
+        "admin1234",
+        "admin12345",
+        "administrator",
+        "changeme",
+        "welcome1",
+        "welcome123",
+        "letmein123",
+        "qwer1234",
+        "asdf1234",
+        "zxcv1234",
+        "abcdefghij",
+        "kaoping123",
+        "kaoping1234",
+        "kaoping12345",
+        "chengguan123",
+    ]
+)
+"""Passwords an attacker tries first (the usual lists' top entries that are 10 characters or more, and the
+obvious local ones); compared case-insensitively.  Short on purpose: the length rule does most of the work."""
 
 _hasher = PasswordHasher()
+VERIFY_SLOTS = max(1, (os.cpu_count() or 2) // 2)
+"""argon2 verifications run at once in this process.  Each costs tens of MiB and a core for a good part of a
+second, so a flood of sign-ins would otherwise take every core from the pages; a try waits its turn."""
+VERIFY_WAIT_SECONDS = 10.0
+_verifying = threading.BoundedSemaphore(VERIFY_SLOTS)
+
+
+class LoginBusy(RuntimeError):
+    """Too many sign-ins are being checked at once; the caller answers 503 and the client tries later."""
 
 
 @cache
@@ -60,6 +141,29 @@ class UserError(ValueError):
 def hash_password(password: str) -> str:
     """An argon2id hash with the library's current parameters (``$argon2id$v=19$m=...``)."""
     return _hasher.hash(password)
+
+
+def check_password(password: str, username: str) -> None:
+    """The password policy for a new or changed password (raises :class:`UserError`, message in Chinese):
+    at least :data:`MIN_PASSWORD` characters, not one of :data:`COMMON_PASSWORDS`, not containing the username."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"password: 密码至少需要 {MIN_PASSWORD} 个字符（needs at least {MIN_PASSWORD} characters）")
+    if password.casefold() in COMMON_PASSWORDS:
+        raise UserError("password: 密码过于常见，容易被猜中，请换一个（too common）")
+    name = username.strip().casefold()
+    if name and name in password.casefold():
+        raise UserError("password: 密码不能包含用户名（must not contain the username）")
+
+
+def _verify_bounded(password_hash: str, password: str) -> bool:
+    """:func:`verify_password` holding one of the :data:`VERIFY_SLOTS` (raises :class:`LoginBusy` after
+    waiting :data:`VERIFY_WAIT_SECONDS` for one)."""
+    if not _verifying.acquire(timeout=VERIFY_WAIT_SECONDS):
+        raise LoginBusy("too many sign-ins at once")
+    try:
+        return verify_password(password_hash, password)
+    finally:
+        _verifying.release()
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -96,8 +200,8 @@ def create_user(
 
     Checked here rather than left to the database so the message is one an administrator can act on:
     the role must be one of ``ROLES``; role ``unit`` needs an existing ``unit_id`` and only it may have
-    one; ``department`` and ``third_party`` need ``parts``; the password needs at least 8 characters;
-    the username must be new.
+    one; ``department`` and ``third_party`` need ``parts``; the password must pass
+    :func:`check_password`; the username must be new.
     """
     username = username.strip()
     if not username:
@@ -117,8 +221,7 @@ def create_user(
         raise UserError(f"parts: role '{role}' ({ROLE_NAMES[role]}) needs the parts (or 'part/item') it scores")
     if clean_parts and role not in PARTS_ALLOWED:
         raise UserError(f"parts: role '{role}' ({ROLE_NAMES[role]}) is not limited to parts; leave parts empty")
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"password: needs at least {MIN_PASSWORD} characters")
+    check_password(password, username)
     if get_user(session, username) is not None:
         raise UserError(f"username: '{username}' already exists")
     user = User(
@@ -143,9 +246,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """
     user = get_user(session, username)
     if user is None:
-        verify_password(_dummy_hash(), password)
+        _verify_bounded(_dummy_hash(), password)
         return None
-    if not verify_password(user.password_hash, password) or not user.active:
+    if not _verify_bounded(user.password_hash, password) or not user.active:
         return None
     if _needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

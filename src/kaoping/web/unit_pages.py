@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
+from kaoping.api.models import DB_INT_MAX, RowId
 from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.app.appeals import appeal_window
 from kaoping.app.policy import Perm, unit_scope
@@ -234,7 +235,7 @@ def unit_cases(
     who: Explainer,
     period: str,
     scheme: str | None = None,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ) -> Response:
     """More of the unit's cases: the rows alone for htmx's 更多 button, a whole page otherwise."""
     try:
@@ -286,7 +287,7 @@ def _counted_in(unit_result: UnitResult | None, row_id: int) -> list[Line]:
 def deduction_page(
     request: Request,
     unit_id: str,
-    row_id: int,
+    row_id: RowId,
     session: SessionDep,
     ctx: CtxDep,
     who: Explainer,

@@ -102,7 +102,11 @@ def test_weak_hash_is_upgraded_on_login(store: sessionmaker[Session]) -> None:
         ({"role": "department"}, "needs the parts"),
         ({"role": "third_party", "parts": [" "]}, "needs the parts"),
         ({"role": "public", "parts": ["部门考评"]}, "not limited to parts"),
-        ({"role": "admin", "password": "short"}, "at least 8 characters"),
+        ({"role": "admin", "password": "short"}, "密码至少需要 10 个字符"),
+        ({"role": "admin", "password": "123456789"}, "密码至少需要 10 个字符"),
+        ({"role": "admin", "password": "Password123"}, "密码过于常见"),
+        ({"role": "admin", "password": "1234567890"}, "密码过于常见"),
+        ({"role": "admin", "password": "x-SomeOne-2024"}, "密码不能包含用户名"),
         ({"role": "admin", "username": "  "}, "username: must not be empty"),
     ],
 )
@@ -126,7 +130,7 @@ def test_cli_user_add_reads_password_from_stdin(db_url: str, store: sessionmaker
     result = runner.invoke(app, base)
     assert result.exit_code == 2 and "--password-stdin" in result.stderr
     result = runner.invoke(app, [*base, "--password-stdin"], input="short\n")
-    assert result.exit_code == 2 and "at least 8" in result.stderr
+    assert result.exit_code == 2 and "至少需要 10 个字符" in result.stderr
     result = runner.invoke(app, [*base, "--password-stdin"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.stderr
     assert "被考评单位" in result.stdout
