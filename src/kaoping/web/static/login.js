@@ -27,7 +27,12 @@
       }
       window.location.assign(next);
     } else {
-      err.textContent = r.status === 401 ? form.dataset.wrong : form.dataset.failed + "（" + r.status + "）";
+      var said = "";
+      if (r.status === 429 || r.status === 503) {
+        /* locked or busy: the server's own sentence says until when (as text, never as markup) */
+        try { said = String((await r.json()).detail || ""); } catch (e) { said = ""; }
+      }
+      err.textContent = r.status === 401 ? form.dataset.wrong : (said || form.dataset.failed + "（" + r.status + "）");
     }
   });
 })();
