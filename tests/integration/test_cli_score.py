@@ -142,3 +142,37 @@ def test_bad_row_exits_2_naming_file_row_and_column(tmp_path: Path, file: str, b
     assert out == ""
     flat = " ".join(err.split())
     assert f"{file}, row {row}, column '{column}'" in flat, err
+
+
+def _scheme_with_formula(tmp_path: Path, formula: str) -> Path:
+    from kaoping.scheme.loader import builtin_text
+
+    text = (builtin_text("appearance-management") or "").replace(
+        "min(100, 建成区绿化覆盖率 * 100 / 40)", json.dumps(formula, ensure_ascii=False)
+    )
+    path = tmp_path / "green.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_formula_failing_on_a_units_numbers_exits_2_naming_part_formula_and_unit(tmp_path: Path) -> None:
+    """Loads (fine for 0, 1 and 100), but b1's 42 gives 10^13: bad input, not a crash or an infinite score."""
+    scheme = _scheme_with_formula(tmp_path, "10 ** (13 * (建成区绿化覆盖率 == 42))")
+    data = EXAMPLES / "appearance-management"
+    code, out, err = score("--scheme", str(scheme), "--data", str(data), "--period", "2024-Q1")
+    assert code == 2, err
+    assert out == ""
+    flat = " ".join(err.split())
+    assert "部分 绿化覆盖率 的公式无法计算（单位 b1）" in flat and "结果超出范围" in flat, err
+
+
+@pytest.mark.parametrize(
+    "formula", ["建成区绿化覆盖率 ** 建成区绿化覆盖率 ** 建成区绿化覆盖率", "[建成区绿化覆盖率]", "min", "x" * 600]
+)
+def test_formula_crashers_exit_2_at_load(tmp_path: Path, formula: str) -> None:
+    scheme = _scheme_with_formula(tmp_path, formula)
+    data = EXAMPLES / "appearance-management"
+    code, out, err = score("--scheme", str(scheme), "--data", str(data), "--period", "2024-Q1")
+    assert (code, out) == (2, ""), err
+    assert "parts[1] (绿化覆盖率).formula" in " ".join(err.split()), err
+    assert "Traceback" not in err
