@@ -176,3 +176,30 @@ def test_formula_crashers_exit_2_at_load(tmp_path: Path, formula: str) -> None:
     assert (code, out) == (2, ""), err
     assert "parts[1] (绿化覆盖率).formula" in " ".join(err.split()), err
     assert "Traceback" not in err
+
+
+def test_xlsx_sheet_names_are_made_fit_for_excel(tmp_path: Path) -> None:
+    """Group names Excel refuses as sheet names (/, [, more than 31 characters, equal but for case) are fine in
+    a scheme: the workbook makes them fit (a crash in XlsxWriter before, after the ranking was computed)."""
+    from kaoping.scheme.loader import builtin_text
+
+    first, second = "城区/街道[一]", "Group " + "X" * 40
+    text = (builtin_text("appearance-management") or "").replace(
+        "  - name: 各区",
+        f"  - name: {json.dumps(first, ensure_ascii=False)}\n  - name: {second}\n  - name: {second.lower()}",
+    )
+    scheme = tmp_path / "groups.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLES / "appearance-management", data)
+    units = (data / "units.csv").read_text(encoding="utf-8").splitlines()
+    groups = [first, second, second.lower()]
+    units[1:] = [line.replace("各区", groups[min(i, 2)]) for i, line in enumerate(units[1:])]
+    (data / "units.csv").write_text("\n".join(units) + "\n", encoding="utf-8")
+    out = tmp_path / "book.xlsx"
+    code, _, err = score(
+        "--scheme", str(scheme), "--data", str(data), "--period", "2024-Q1", "--format", "xlsx", "--out", str(out)
+    )
+    assert code == 0, err
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert names == ["城区_街道_一_", "Group " + "X" * 25, "group " + "x" * 21 + " (2)"]
