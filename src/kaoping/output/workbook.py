@@ -58,13 +58,13 @@ def sheet_name(group: str, taken: set[str]) -> str:
     the name is cut, and a clash gets a number.
     """
     base = _NOT_IN_SHEET_NAMES.sub("_", group).strip("'") or "组"
-    for n in range(1, len(taken) + 2):
+    for n in range(1, len(taken) + 3):
         suffix = f" ({n})" if n > 1 else ""
         name = _cut(base, 31 - len(suffix)).rstrip("'") + suffix
         if name.lower() not in taken and name.lower() != "history":  # Excel keeps History for itself
             taken.add(name.lower())
             return name
-    raise AssertionError("unreachable: one of len(taken) + 1 numbers is free")
+    raise AssertionError("unreachable: History and the names taken leave one of these numbers free")
 
 
 def _cut(text: str, units: int) -> str:
