@@ -203,3 +203,27 @@ def test_xlsx_sheet_names_are_made_fit_for_excel(tmp_path: Path) -> None:
     assert code == 0, err
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert names == ["城区_街道_一_", "Group " + "X" * 25, "group " + "x" * 21 + " (2)"]
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (LAUGHS.encode(), "别名展开过多"),
+        (b"notes: " + b"[" * 5000 + b"]" * 5000 + b"\n", "嵌套层数过多"),
+        (b"#" * 300_000, "方案文件过大"),
+        ("scheme: 测试".encode("gb18030"), "UTF-8"),
+        (b"total_max: " + b"9" * 5000, "4300 digits"),
+    ],
+    ids=["billion-laughs", "deep-nesting", "too-big", "not-utf8", "5000-digits"],
+)
+def test_scheme_files_beyond_bounds_exit_2_with_a_message(tmp_path: Path, content: bytes, why: str) -> None:
+    scheme = tmp_path / "bad.yaml"
+    scheme.write_bytes(content)
+    code, out, err = score("--scheme", str(scheme), "--data", str(CITY), "--period", "2024-Q2")
+    assert (code, out) == (2, ""), err
+    assert why in " ".join(err.split()) and "Traceback" not in err, err

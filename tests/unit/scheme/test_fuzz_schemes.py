@@ -113,6 +113,11 @@ SCALARS = st.one_of(
     st.text(max_size=12),
     FORMULAS,
 )
+NUMBERS = st.one_of(
+    st.integers(-(10**9), 10**9),
+    st.floats(-1e9, 1e9),
+    st.sampled_from([0, -1, 1, 2, 0.001, 10**9, 10**9 + 1, 1e-30]),
+)
 VALUES = st.one_of(
     SCALARS,
     st.lists(SCALARS, max_size=3),
@@ -130,7 +135,7 @@ def mutated(draw: st.DrawFn) -> Case:
     data = copy.deepcopy(_data(name))
     renames: dict[str, str] = {}
     for _ in range(draw(st.integers(1, 3))):
-        op = draw(st.sampled_from(["delete", "replace", "replace", "formula", "group"]))
+        op = draw(st.sampled_from(["delete", "replace", "replace", "number", "number", "formula", "group"]))
         if op == "group":  # a new group name, in the units too (reaches the workbook's sheet names)
             group = draw(st.sampled_from(data["groups"])) if isinstance(data.get("groups"), list) else None
             if isinstance(group, dict) and isinstance(group.get("name"), str):
@@ -146,9 +151,15 @@ def mutated(draw: st.DrawFn) -> Case:
                 node["combine"] = "formula"
                 node["formula"] = draw(FORMULAS)
             continue
+        if op == "number":  # another number where there was one: more mutants get past validation to the engine
+            paths = [p for p in paths if isinstance(_at(data, p), int | float) and not isinstance(_at(data, p), bool)]
+            if not paths:
+                continue
         path = draw(st.sampled_from(paths))
         parent = _at(data, path[:-1])
-        if op == "delete":
+        if op == "number":
+            parent[path[-1]] = draw(NUMBERS)
+        elif op == "delete":
             del parent[path[-1]]
         else:
             parent[path[-1]] = draw(VALUES)
@@ -179,7 +190,7 @@ def _timeout(signum: int, frame: FrameType | None) -> None:
 
 
 @settings(
-    max_examples=60,
+    max_examples=150,
     derandomize=True,
     deadline=timedelta(seconds=SECONDS),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
