@@ -137,7 +137,8 @@ def mutated(draw: st.DrawFn) -> Case:
     for _ in range(draw(st.integers(1, 3))):
         op = draw(st.sampled_from(["delete", "replace", "replace", "number", "number", "formula", "group"]))
         if op == "group":  # a new group name, in the units too (reaches the workbook's sheet names)
-            group = draw(st.sampled_from(data["groups"])) if isinstance(data.get("groups"), list) else None
+            groups = data.get("groups")
+            group = draw(st.sampled_from(groups)) if isinstance(groups, list) and groups else None
             if isinstance(group, dict) and isinstance(group.get("name"), str):
                 new = draw(st.sampled_from(WEIRD_TEXT) | st.text(min_size=1, max_size=40))
                 renames[group["name"]] = new
@@ -153,8 +154,8 @@ def mutated(draw: st.DrawFn) -> Case:
             continue
         if op == "number":  # another number where there was one: more mutants get past validation to the engine
             paths = [p for p in paths if isinstance(_at(data, p), int | float) and not isinstance(_at(data, p), bool)]
-            if not paths:
-                continue
+        if not paths:
+            continue
         path = draw(st.sampled_from(paths))
         parent = _at(data, path[:-1])
         if op == "number":
