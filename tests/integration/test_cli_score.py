@@ -145,3 +145,88 @@ def test_bad_row_exits_2_naming_file_row_and_column(tmp_path: Path, file: str, b
     assert out == ""
     flat = " ".join(err.split())
     assert f"{file}, row {row}, column '{column}'" in flat, err
+
+
+def _scheme_with_formula(tmp_path: Path, formula: str) -> Path:
+    from kaoping.scheme.loader import builtin_text
+
+    text = (builtin_text("appearance-management") or "").replace(
+        "min(100, 建成区绿化覆盖率 * 100 / 40)", json.dumps(formula, ensure_ascii=False)
+    )
+    path = tmp_path / "green.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_formula_failing_on_a_units_numbers_exits_2_naming_part_formula_and_unit(tmp_path: Path) -> None:
+    """Loads (fine for 0, 1 and 100), but b1's 42 gives 10^13: bad input, not a crash or an infinite score."""
+    scheme = _scheme_with_formula(tmp_path, "10 ** (13 * (建成区绿化覆盖率 == 42))")
+    data = EXAMPLES / "appearance-management"
+    code, out, err = score("--scheme", str(scheme), "--data", str(data), "--period", "2024-Q1")
+    assert code == 2, err
+    assert out == ""
+    flat = " ".join(err.split())
+    assert "部分 绿化覆盖率 的公式无法计算（单位 b1）" in flat and "结果超出范围" in flat, err
+
+
+@pytest.mark.parametrize(
+    "formula", ["建成区绿化覆盖率 ** 建成区绿化覆盖率 ** 建成区绿化覆盖率", "[建成区绿化覆盖率]", "min", "x" * 600]
+)
+def test_formula_crashers_exit_2_at_load(tmp_path: Path, formula: str) -> None:
+    scheme = _scheme_with_formula(tmp_path, formula)
+    data = EXAMPLES / "appearance-management"
+    code, out, err = score("--scheme", str(scheme), "--data", str(data), "--period", "2024-Q1")
+    assert (code, out) == (2, ""), err
+    assert "parts[1] (绿化覆盖率).formula" in " ".join(err.split()), err
+    assert "Traceback" not in err
+
+
+def test_xlsx_sheet_names_are_made_fit_for_excel(tmp_path: Path) -> None:
+    """Group names Excel refuses as sheet names (/, [, more than 31 characters, equal but for case) are fine in
+    a scheme: the workbook makes them fit (a crash in XlsxWriter before, after the ranking was computed)."""
+    from kaoping.scheme.loader import builtin_text
+
+    first, second = "城区/街道[一]", "Group " + "X" * 40
+    text = (builtin_text("appearance-management") or "").replace(
+        "  - name: 各区",
+        f"  - name: {json.dumps(first, ensure_ascii=False)}\n  - name: {second}\n  - name: {second.lower()}",
+    )
+    scheme = tmp_path / "groups.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLES / "appearance-management", data)
+    units = (data / "units.csv").read_text(encoding="utf-8").splitlines()
+    groups = [first, second, second.lower()]
+    units[1:] = [line.replace("各区", groups[min(i, 2)]) for i, line in enumerate(units[1:])]
+    (data / "units.csv").write_text("\n".join(units) + "\n", encoding="utf-8")
+    out = tmp_path / "book.xlsx"
+    code, _, err = score(
+        "--scheme", str(scheme), "--data", str(data), "--period", "2024-Q1", "--format", "xlsx", "--out", str(out)
+    )
+    assert code == 0, err
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert names == ["城区_街道_一_", "Group " + "X" * 25, "group " + "x" * 21 + " (2)"]
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (LAUGHS.encode(), "别名展开过多"),
+        (b"notes: " + b"[" * 5000 + b"]" * 5000 + b"\n", "嵌套层数过多"),
+        (b"#" * 300_000, "方案文件过大"),
+        ("scheme: 测试".encode("gb18030"), "UTF-8"),
+        (b"total_max: " + b"9" * 5000, "4300 digits"),
+    ],
+    ids=["billion-laughs", "deep-nesting", "too-big", "not-utf8", "5000-digits"],
+)
+def test_scheme_files_beyond_bounds_exit_2_with_a_message(tmp_path: Path, content: bytes, why: str) -> None:
+    scheme = tmp_path / "bad.yaml"
+    scheme.write_bytes(content)
+    code, out, err = score("--scheme", str(scheme), "--data", str(CITY), "--period", "2024-Q2")
+    assert (code, out) == (2, ""), err
+    assert why in " ".join(err.split()) and "Traceback" not in err, err

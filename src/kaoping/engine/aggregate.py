@@ -12,18 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, DecimalException
+from decimal import Decimal
 
 import polars as pl
 
 from kaoping.cases.metrics import COUNTS, RATES, case_counts, no_case_metrics, rates
-from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, to_micro
+from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, part_formula, to_micro
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
 from kaoping.engine.windows import outside_windows
 from kaoping.facts import Facts
 from kaoping.periods import Period, parse_period, period_of
-from kaoping.scheme.formula import evaluate
 from kaoping.scheme.model import CasesLeaf, Combine, DeductionsLeaf, Leaf, PartBase, Scheme, ScoresLeaf, Source
 
 
@@ -72,7 +71,7 @@ def _case_leaf(part: CasesLeaf, facts: Facts, period: Period) -> LeafValues:
     out: LeafValues = {}
     for row in case_counts(facts.cases, period).iter_rows(named=True):
         metrics = rates(row)
-        value, explained = case_value(part, metrics)
+        value, explained = case_value(part, metrics, unit=row["unit_id"])
         shown = "、".join(f"{k} {fmt(metrics[k].quantize(Decimal('0.01')))}" for k in (*COUNTS[:2], *RATES))
         n = row["应结案数"]
         params = {"n": n, "metrics": shown}
@@ -81,12 +80,14 @@ def _case_leaf(part: CasesLeaf, facts: Facts, period: Period) -> LeafValues:
     return out
 
 
-def case_value(part: CasesLeaf, metrics: dict[str, Decimal], *, no_cases: bool = False) -> tuple[Decimal, Line]:
-    """The part's formula over the metrics, clamped, with the line that says so."""
+def case_value(
+    part: CasesLeaf, metrics: dict[str, Decimal], *, no_cases: bool = False, unit: str | None = None
+) -> tuple[Decimal, Line]:
+    """The part's formula over the metrics (of ``unit``, for messages), clamped, with the line that says so."""
     formula = part.formula or "0"
     try:
-        raw = evaluate(formula, metrics)
-    except (ZeroDivisionError, DecimalException):
+        raw = part_formula(part.name, formula, metrics, unit)
+    except ZeroDivisionError:
         failed: Params = {"formula": formula, "value": part.min, "no_cases": no_cases}
         return part.min, Line(part.name, LineKind.PART, Msg.CASE_DIVISION_BY_ZERO, failed, part.min)
     value = clamp(raw, part.min, part.max)

@@ -7,10 +7,13 @@ few per-unit numbers that come out are Decimals; they are rounded only when show
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import polars as pl
 
+from kaoping.errors import InputError, InputErrors
+from kaoping.scheme.formula import FormulaError, evaluate
 from kaoping.scheme.model import Combine, Rounding
 
 MICRO = 1_000_000
@@ -65,3 +68,19 @@ def fmt(x: Decimal) -> str:
         x = x.quantize(Decimal("0.000001"))
     text = format(x.normalize(), "f")
     return text if "." not in text else text.rstrip("0").rstrip(".")
+
+
+def part_formula(part: str, formula: str, values: Mapping[str, Decimal], unit: str | None) -> Decimal:
+    """A part's formula over ``values``: a finite Decimal, or ZeroDivisionError (counted as the part's minimum).
+
+    A formula that loaded but fails on this unit's numbers (a result beyond ±10^12, an exponent too large,
+    the root of a negative number) is bad input, the scheme's rather than the data's: it is raised as
+    InputErrors naming the part, the formula and the unit, so every edge reports it as it reports bad rows
+    (the CLI exits 2) instead of crashing or scoring infinity.
+    """
+    try:
+        return evaluate(formula, values)
+    except FormulaError as exc:
+        whose = f"单位 {unit}" if unit is not None else "无案卷时"
+        message = f"部分 {part} 的公式无法计算（{whose}）: {exc}"
+        raise InputErrors([InputError("scheme formula", None, part, message)]) from None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, DecimalException
+from decimal import Decimal
 
 from kaoping.engine.aggregate import LeafValues, missing_leaf
-from kaoping.engine.numbers import ZERO, clamp, fmt
+from kaoping.engine.numbers import ZERO, clamp, fmt, part_formula
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
-from kaoping.scheme.formula import evaluate
 from kaoping.scheme.model import Node, Part
 
 HUNDRED = Decimal(100)
@@ -43,8 +42,8 @@ def part_value(
         case "formula":
             terms = part.formula or ""
             try:
-                raw = evaluate(terms, children)
-            except (ZeroDivisionError, DecimalException):
+                raw = part_formula(part.name, terms, children, unit)
+            except ZeroDivisionError:
                 raw, division_by_zero = ZERO, True
     value = clamp(raw, part.min, part.max)
     params: Params = {"terms": terms, "raw": raw, "value": value, "division_by_zero": division_by_zero}

@@ -6,6 +6,7 @@ a unit named ``=HYPERLINK(...)`` stays text in Excel.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import xlsxwriter
@@ -26,8 +27,9 @@ def write_workbook(scheme: Scheme, result: PeriodResult, path: Path) -> None:
     number = book.add_format({"num_format": "0." + "0" * d.decimals if d.decimals else "0", "border": 1})
     money = book.add_format({"num_format": "#,##0;[Red]-#,##0", "border": 1})
     text = cells.add_format({"border": 1})
+    taken: set[str] = set()
     for g in result.groups:
-        sheet = book.add_worksheet(g.group[:31])
+        sheet = book.add_worksheet(sheet_name(g.group, taken))
         parts = g.ranking[0].top_parts if g.ranking else []
         header = ["名次", "单位编号", "单位", *parts, "加分", "总分", "奖惩(元)", "标记"]
         cells.write_row(sheet, 0, 0, header, head)
@@ -48,3 +50,34 @@ def write_workbook(scheme: Scheme, result: PeriodResult, path: Path) -> None:
             sheet.set_column(c, c, w)
     book.close()
     tmp.replace(path)
+
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def sheet_name(group: str, taken: set[str]) -> str:
+    """An Excel sheet name for a group, added to ``taken``.
+
+    Group names are the scheme's to choose (城区/街道 is a fine name on a page and in JSON), but Excel refuses
+    ``[]:*?/\\``, more than 31 UTF-16 units, a leading or trailing apostrophe, and two names equal but for
+    case, and History; so the name is made fit here rather than refused at load: each such character becomes ``_``,
+    the name is cut, and a clash gets a number.
+    """
+    base = _NOT_IN_SHEET_NAMES.sub("_", group).strip("'") or "组"
+    for n in range(1, len(taken) + 3):
+        suffix = f" ({n})" if n > 1 else ""
+        name = _cut(base, 31 - len(suffix)).rstrip("'") + suffix
+        if name.lower() not in taken and name.lower() != "history":  # Excel keeps History for itself
+            taken.add(name.lower())
+            return name
+    raise AssertionError("unreachable: History and the names taken leave one of these numbers free")
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest start of ``text`` of at most ``units`` UTF-16 code units (how Excel counts length)."""
+    out = ""
+    for ch in text:
+        if len((out + ch).encode("utf-16-le")) // 2 > units:
+            break
+        out += ch
+    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaoping.cases.metrics import METRIC_NAMES
+from kaoping.cases.metrics import METRIC_NAMES, no_case_metrics
 from kaoping.scheme.formula import FormulaError, check_formula
 from kaoping.scheme.model import (
     CasesLeaf,
@@ -25,6 +25,9 @@ from kaoping.scheme.model import (
     ScoreBonus,
     ScoresLeaf,
 )
+
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+"""Sample values a formula is tried with at load (a part without a maximum is tried at 100)."""
 
 
 def check_scheme(s: Scheme) -> list[str]:
@@ -102,7 +105,8 @@ def _check_part(s: Scheme, part: Part, path: str) -> list[str]:
             if not part.formula:
                 out.append(f"{path}.formula: a cases part needs a formula over case metrics, e.g. 结案率 * 0.6 + ...")
             else:
-                out += _check_formula(part.formula, set(METRIC_NAMES), path)
+                samples = [no_case_metrics(), dict.fromkeys(METRIC_NAMES, ONE), dict.fromkeys(METRIC_NAMES, HUNDRED)]
+                out += _check_formula(part.formula, set(METRIC_NAMES), path, samples)
     return out
 
 
@@ -123,9 +127,9 @@ def _check_items(s: Scheme, items: ItemsRule, path: str) -> list[str]:
     return []
 
 
-def _check_formula(formula: str, names: set[str], path: str) -> list[str]:
+def _check_formula(formula: str, names: set[str], path: str, samples: list[dict[str, Decimal]]) -> list[str]:
     try:
-        check_formula(formula, names)
+        check_formula(formula, names, samples)
     except FormulaError as exc:
         return [f"{path}.formula: {exc}"]
     return []
@@ -140,7 +144,9 @@ def _check_node(s: Scheme, part: Node, path: str) -> list[str]:
             if not part.formula:
                 out.append(f"{path}.formula: combine is 'formula' but no formula is given")
             else:
-                out += _check_formula(part.formula, {c.name for c in part.parts}, path)
+                tops = {c.name: c.max if c.max is not None else HUNDRED for c in part.parts}
+                samples = [dict.fromkeys(tops, ZERO), dict.fromkeys(tops, ONE), tops]
+                out += _check_formula(part.formula, set(tops), path, samples)
         case "sum":
             if part.max is not None and all(c.max is not None for c in part.parts):
                 total = sum((c.max or Decimal(0) for c in part.parts), Decimal(0))

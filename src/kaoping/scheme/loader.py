@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kaoping.errors import FileProblems
+from kaoping.scheme.bounds import MAX_BYTES, TooLarge, load_yaml, number_problems
 from kaoping.scheme.checks import check_scheme
 from kaoping.scheme.conditions import CONDITION_TAGS
 from kaoping.scheme.model import Scheme
@@ -52,7 +53,15 @@ def scheme_text(name_or_path: str | Path) -> tuple[str, str]:
     if not path.is_file():
         known = ", ".join(builtin_names())
         raise SchemeError(name, [f"no such scheme file or built-in scheme; built-in: {known}"])
-    return path.read_text(encoding="utf-8"), str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refused unread
+            raise SchemeError(str(path), [f"the file is {size} bytes; a scheme is at most {MAX_BYTES} — 方案文件过大"])
+        return path.read_text(encoding="utf-8"), str(path)
+    except UnicodeDecodeError as exc:
+        raise SchemeError(str(path), [f"not UTF-8 text (byte {exc.start}) — 文件须为 UTF-8 编码"]) from None
+    except OSError as exc:
+        raise SchemeError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
 
 
 def load_scheme(name_or_path: str | Path) -> Scheme:
@@ -63,7 +72,9 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
 def parse_scheme(text: str, file: str) -> Scheme:
     """Parse and validate scheme YAML; ``file`` is only used in messages."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except TooLarge as exc:
+        raise SchemeError(file, [str(exc)]) from None
     except yaml.YAMLError as exc:
         raise SchemeError(file, [f"not valid YAML: {exc}"]) from exc
     if not isinstance(data, dict):
@@ -72,7 +83,7 @@ def parse_scheme(text: str, file: str) -> Scheme:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
         raise SchemeError(file, [_describe(err, data) for err in exc.errors()]) from None
-    problems = check_scheme(scheme)
+    problems = number_problems(scheme) or check_scheme(scheme)
     if problems:
         raise SchemeError(file, problems)
     return scheme
@@ -100,8 +111,14 @@ def _describe(err: Any, data: Any) -> str:
     misplaced = _misplaced(err) if err["type"] == "extra_forbidden" else None
     if misplaced is not None:
         return f"{path}: {misplaced}"
-    got = f" (got {err['input']!r})" if not isinstance(err.get("input"), dict | list) else ""
+    got = f" (got {_short(err['input'])})" if not isinstance(err.get("input"), dict | list) else ""
     return f"{path or '(top)'}: {err['msg']}{got}"
+
+
+def _short(value: Any) -> str:
+    """A value as the message shows it: its repr, cut to 80 characters (a 200 KB name is not repeated)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 _HIDDEN = PART_TAGS | CONDITION_TAGS | {"condition"}

@@ -117,7 +117,7 @@ class HonorBonus(Strict):
     honor_kind: str = "award"
     points: dict[str, Decimal]
     """Points per level: national (国家部委) / provincial (省委省政府) / provincial_dept (省级业务主管部门)."""
-    delay: int = Field(default=0, ge=0)
+    delay: int = Field(default=0, ge=0, le=24)
     """Added this many periods of the scheme's main kind after the one it is dated in (次季度予以加分)."""
     cap_per_year: Decimal | None = None
     """At most this much added within one calendar year, awards applied in date order (年度累计不超过)."""
@@ -205,7 +205,8 @@ class FlagRule(Strict):
     label: str | None = None
     """Chinese name shown on bulletins and pages."""
     condition: FlagCondition
-    consecutive: int = Field(default=1, ge=1)
+    consecutive: int = Field(default=1, ge=1, le=12)
+    """At most 12: each earlier period is evaluated again to decide (a million would never finish)."""
     groups: list[str] = Field(default_factory=list)
     """Only these groups (default: every group)."""
     _also_given: tuple[str, ...] = PrivateAttr(default=())
@@ -243,9 +244,10 @@ class RectificationPenalty(Strict):
     type: Literal["rectification"]
     name: str = "整改通报扣分"
     points: Decimal
-    escalate_after: int | None = Field(default=None, ge=1)
+    escalate_after: int | None = Field(default=None, ge=1, le=100)
     escalated_points: Decimal | None = None
-    rectify_days: int = Field(default=0, ge=0)
+    rectify_days: int = Field(default=0, ge=0, le=366)
+    """At most a year: dates are moved by it, and a date beyond 9999 is an OverflowError, not a message."""
 
 
 Penalty = Annotated[RectificationPenalty, Field(discriminator="type")]

@@ -94,7 +94,7 @@ class ScoresLeaf(PartBase):
     @classmethod
     def _known_source(cls, value: Any) -> Any:
         """A source that is none of the three fell to this kind: answer with the enumeration's message."""
-        if value not in set(Source):
+        if not isinstance(value, str) or value not in set(Source):  # a list or mapping is not hashable
             choices = [f"'{s.value}'" for s in Source]
             raise PydanticCustomError("enum", "Input should be {expected}", {"expected": _either(choices)})
         return value
