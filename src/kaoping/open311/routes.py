@@ -61,11 +61,17 @@ Ctx = Annotated[Open311Context, Depends(context)]
 
 
 async def form_fields(request: Request) -> list[tuple[str, str]]:
-    """The posted form as (name, value) pairs in order: ``attribute[code][]`` may repeat."""
+    """The posted form as (name, value) pairs in order: ``attribute[code][]`` may repeat.
+
+    The api_key comes in the form body (GeoReport's place for it) or an ``X-API-Key`` header — never in the
+    URL, which proxies and access logs keep: a key there is refused, so it is not silently leaked again."""
+    if "api_key" in request.query_params:
+        raise Open311Error(400, "api_key must be sent in the form body or the X-API-Key header, not in the URL")
     form = await request.form()
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    key = request.query_params.get("api_key")
-    return fields if key is None else [*fields, ("api_key", key)]
+    header = request.headers.get("x-api-key")
+    has_key = any(k == "api_key" for k, _ in fields)
+    return fields if header is None or has_key else [*fields, ("api_key", header)]
 
 
 Form = Annotated[list[tuple[str, str]], Depends(form_fields)]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from kaoping.open311.intake import process_pending, submit
 from kaoping.open311.params import parse_post
+from kaoping.open311.routes import PREFIX
 from kaoping.open311.tables import Open311Request
 from kaoping.store.tables import AuditEntry, CaseRow, CaseTransition
 
@@ -189,3 +190,16 @@ def test_every_refusal_has_its_code_and_writes_nothing(server: Server) -> None:
     _refused(server, unknown, 400, "attribute[colour] is not a question of CP0101")
     _refused(server, _form(server, service_code="CP0117", **{"attribute[lamps_out]": "many"}), 400, "not a number")
     assert (_count(server, CaseRow), _count(server, Open311Request)) == (cases, requests)
+
+
+def test_the_api_key_is_taken_from_the_body_or_a_header_never_from_the_url(server: Server) -> None:
+    """Issue 14, point 12: a key in the query string ends up in access logs; it is refused (400), writing
+    nothing, while the same key in an X-API-Key header is accepted."""
+    before = _count(server, Open311Request)
+    form = {k: v for k, v in _form(server).items() if k != "api_key"}
+    r = server.http.post(f"{PREFIX}/requests.json?api_key={server.KEY}", data=form)
+    assert r.status_code == 400 and "not in the URL" in r.text
+    assert _count(server, Open311Request) == before
+    r = server.http.post(f"{PREFIX}/requests.json", data=form, headers={"X-API-Key": server.KEY})
+    assert r.status_code == 200, r.text
+    assert _count(server, Open311Request) == before + 1

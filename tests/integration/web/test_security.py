@@ -44,8 +44,16 @@ HEADERS = {
 
 @pytest.mark.parametrize(
     "path",
-    ["/public", "/login", "/dashboard", "/static/site.js", "/api/openapi.json", "/api/docs", "/no-such-page",
-     "/api/results/published"],
+    [
+        "/public",
+        "/login",
+        "/dashboard",
+        "/static/site.js",
+        "/api/openapi.json",
+        "/api/docs",
+        "/no-such-page",
+        "/api/results/published",
+    ],
 )
 def test_every_response_carries_the_security_headers(web: Any, path: str) -> None:
     r = web.client.get(path, follow_redirects=False)
