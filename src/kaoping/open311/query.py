@@ -24,6 +24,8 @@ from kaoping.open311.services import SERVICES, Limit, Service, service_for
 from kaoping.open311.settings import Open311Settings
 from kaoping.open311.status import CLOSED, CLOSED_VALUES, current_status, open_closed, status_notes
 from kaoping.open311.tables import Open311Request
+from kaoping.periods import PeriodKind, parse_period
+from kaoping.store import publishing
 from kaoping.store.tables import CaseRow, CaseTransition, Unit
 
 Step = aliased(CaseTransition, name="step")
@@ -91,7 +93,25 @@ def find_requests(
         elif statuses == {"closed"}:
             stmt = stmt.where(_closed())
     stmt = stmt.order_by(CaseRow.reported_at.desc(), CaseRow.case_id).limit(settings.max_results)
-    return [_request(settings, *row) for row in session.execute(stmt).all()]
+    published = published_months(session)
+    return [
+        _request(settings, *row, accountable=_month(row[0].reported_at) in published)
+        for row in session.execute(stmt).all()
+    ]
+
+
+def _month(moment: datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def published_months(session: Session) -> set[str]:
+    """Months that some published result of the office covers: only there do the public see who answers for
+    a request and how it was handled (返工, 延期) — the facts behind a unit's score stay the office's until the
+    period they count in is published (issue 14: GeoReport's own fields are the public's at once)."""
+    months: set[str] = set()
+    for _scheme, period in publishing.published_periods(session):
+        months.update(str(m) for m in parse_period(period).subperiods(PeriodKind.MONTH))
+    return months
 
 
 def _request(
@@ -101,6 +121,8 @@ def _request(
     last_status: str | None,
     last_at: datetime | None,
     extra: Open311Request | None,
+    *,
+    accountable: bool = True,
 ) -> dict[str, Node]:
     service = service_for(case.category)
     assert service is not None  # the query only selects categories of a service
@@ -116,11 +138,13 @@ def _request(
     return {
         "service_request_id": case.case_id,
         "status": open_closed(status),
-        "status_notes": status_notes(status, rework_count=case.rework_count, postponed=case.postponed),
+        "status_notes": status_notes(
+            status, rework_count=case.rework_count if accountable else 0, postponed=case.postponed if accountable else 0
+        ),
         "service_name": service.name,
         "service_code": service.code,
         "description": (extra.description if extra else "") or None,
-        "agency_responsible": unit_name,
+        "agency_responsible": unit_name if accountable else None,
         "service_notice": service.notice,
         "requested_datetime": w3c(case.reported_at, tz),
         "updated_datetime": w3c(updated, tz),

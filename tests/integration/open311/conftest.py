@@ -120,6 +120,30 @@ class Server:
     def post(self, path: str, data: dict[str, Any]) -> httpx.Response:
         return self.http.post(PREFIX + path, data=data)
 
+    def publish(self, period: str) -> None:
+        """Mark ``period`` published (a stored version of a built-in scheme), as the office's publication
+        would: from then on the public sees who answers for the requests of its months."""
+        from kaoping.store.audit import now
+        from kaoping.store.publishing import store_scheme
+        from kaoping.store.tables import PublishedResult
+
+        with transaction(self.factory) as s:
+            version = store_scheme(s, "district-onsite", actor="考评办")
+            s.add(
+                PublishedResult(
+                    scheme=version.name,
+                    scheme_version_id=version.id,
+                    period=period,
+                    version=1,
+                    status="published",
+                    document={"groups": []},
+                    created_at=now(),
+                    created_by="考评办",
+                    published_at=now(),
+                    published_by="考评办",
+                )
+            )
+
     def xml(self, response: httpx.Response) -> ET.Element:
         assert response.headers["content-type"] == "text/xml; charset=utf-8"
         assert response.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')

@@ -52,6 +52,9 @@ def test_a_request_stays_open_through_the_steps_and_closes_at_jiean(server: Serv
     assert deadline.isoformat() + "+08:00" == "2024-06-14T15:50:00+08:00"  # 10:20 + 4 office hours
     assert _shown(server, case_id)["expected_datetime"] == "2024-06-14T15:50:00+08:00"
     after_fail = server.get(f"/requests/{case_id}.json").json()[0]["status_notes"]
+    assert "返工" not in after_fail  # a rework counts against the unit: shown once the period is published
+    server.publish("2024-06")
+    after_fail = server.get(f"/requests/{case_id}.json").json()[0]["status_notes"]
     assert "返工 1 次 / reworked 1 time" in after_fail
     assert case_id in server.ids(status="open") and case_id not in server.ids(status="closed")
 

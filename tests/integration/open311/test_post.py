@@ -74,6 +74,9 @@ def test_realtime_request_files_a_reported_case_and_reads_back_in_json_and_xml(s
     assert (extra.latitude, extra.longitude, extra.client) == (36.0671, 120.3826, "test-app")
 
     [got] = server.get(f"/requests/{case_id}.json").json()
+    assert got["agency_responsible"] is None  # until the month is published (issue 14, point 11)
+    server.publish("2024-06")
+    [got] = server.get(f"/requests/{case_id}.json").json()
     assert got == {
         "service_request_id": case_id,
         "status": "open",

@@ -26,6 +26,9 @@ def test_default_window_is_the_last_90_days_newest_first_and_unpublished_categor
     root = server.xml(server.get("/requests.xml"))
     assert [m.findtext("service_request_id") for m in root] == ["IMP-OPEN", "IMP-CLOSED"]
     closed = next(r for r in server.get("/requests.json").json() if r["service_request_id"] == "IMP-CLOSED")
+    assert closed["agency_responsible"] is None  # who answers for it is shown once its period is published
+    server.publish("2024-Q2")
+    closed = next(r for r in server.get("/requests.json").json() if r["service_request_id"] == "IMP-CLOSED")
     assert (closed["service_code"], closed["service_name"]) == ("CP0101", "井盖")  # 井盖破损 is an alias
     assert closed["status"] == "closed" and closed["status_notes"].startswith("结案 ")
     assert closed["agency_responsible"] == "甲区"
