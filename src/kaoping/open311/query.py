@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from kaoping.cases.calendar import Overrides, WorkCalendar
+from kaoping.cases.lifecycle import Status
 from kaoping.open311.formats import Node
 from kaoping.open311.services import SERVICES, Limit, Service, service_for
 from kaoping.open311.settings import Open311Settings
@@ -100,6 +101,13 @@ def find_requests(
     ]
 
 
+def _notes(status: Status, case: CaseRow, accountable: bool) -> str:
+    """The status note; reworks and postponements (they count against the unit) only when ``accountable``."""
+    if not accountable:
+        return status_notes(status)
+    return status_notes(status, rework_count=case.rework_count, postponed=case.postponed)
+
+
 def _month(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
@@ -138,9 +146,7 @@ def _request(
     return {
         "service_request_id": case.case_id,
         "status": open_closed(status),
-        "status_notes": status_notes(
-            status, rework_count=case.rework_count if accountable else 0, postponed=case.postponed if accountable else 0
-        ),
+        "status_notes": _notes(status, case, accountable),
         "service_name": service.name,
         "service_code": service.code,
         "description": (extra.description if extra else "") or None,
