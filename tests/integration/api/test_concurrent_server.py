@@ -6,11 +6,7 @@ accepted write is lost, and each audit "before" is the "after" of the change bef
 from __future__ import annotations
 
 import itertools
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,15 +19,10 @@ from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import TABLES
 from kaoping.store.tables import AuditEntry
 from kaoping.store.users import create_user
+from serving import kaoping_serve
 from store_testing import example_store
 
 CLIENTS, ROUNDS, PASSWORD = 50, 3, "concurrent-pass-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -41,28 +32,10 @@ def served(postgresql_stores: PostgresStores) -> Iterator[tuple[str, str]]:
     example_store(url).kw["bind"].dispose()
     with transaction(open_store(url)) as s:
         create_user(s, username="office", password=PASSWORD, role="admin", display_name="考评办")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kaoping.cli", "serve", "--db", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/auth/csrf", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-        yield base, url
+        with kaoping_serve("--db", url) as server:
+            yield server.base, url
     finally:
-        server.terminate()
-        server.communicate(timeout=30)
         postgresql_stores.end(url)
 
 

@@ -5,21 +5,15 @@ KAOPING_SECRET is not set).  A real server in a subprocess; every request on a n
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
+from serving import kaoping_serve
+
 PASSWORD = "workers-pass-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _kaoping(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -35,32 +29,13 @@ def test_two_workers_share_one_sign_in(tmp_path: Path) -> None:
         "user", "add", "office", "--role", "admin", "--password-stdin", "--db", url, env=env, stdin=PASSWORD + "\n"
     )
     assert added.returncode == 0, added.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kaoping.cli", "serve", "--db", url, "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/auth/csrf", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-        login = httpx.post(f"{base}/api/auth/login", json={"username": "office", "password": PASSWORD}, timeout=10)
+    with kaoping_serve("--db", url, "--workers", "2", env=env) as server:
+        login = httpx.post(
+            f"{server.base}/api/auth/login", json={"username": "office", "password": PASSWORD}, timeout=10
+        )
         assert login.status_code == 200, login.text
         bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        answers = [httpx.get(f"{base}/api/auth/me", headers=bearer, timeout=10).status_code for _ in range(16)]
+        answers = [httpx.get(f"{server.base}/api/auth/me", headers=bearer, timeout=10).status_code for _ in range(16)]
         assert answers == [200] * 16
-    finally:
-        server.terminate()
-        _, err = server.communicate(timeout=30)
-    assert "KAOPING_SECRET 未设置" in err
-    assert err.count("Started server process") == 2, err  # two workers answered
+    assert "KAOPING_SECRET 未设置" in server.stderr
+    assert server.stderr.count("Started server process") == 2, server.stderr  # two workers answered
