@@ -124,15 +124,13 @@ def _baseline(url: str, folder: str) -> Measured:
 def _import(url: str, folder: str) -> Measured:
     """``kaoping import`` of the folder into a fresh, migrated store."""
     from kaoping.app.imports import import_data
-    from kaoping.store.db import open_store
+    from kaoping.store.db import close_store, open_store
 
     factory = open_store(url)
     start = time.perf_counter()
     report = import_data(factory, Path(folder), actor="bench")
     seconds = time.perf_counter() - start
-    bind = factory.kw.get("bind")
-    if bind is not None:
-        bind.dispose()
+    close_store(factory)
     return Measured(seconds, _peak_mb(), sum(report.file(kind).inserted for kind in KINDS))
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kaoping.demo.build import build_demo
-from kaoping.store.db import open_store
+from kaoping.store.db import close_store, open_store
 from kaoping.store.tables import CaseRow, DeductionRow
 
 UNIT, DAY = "dh", date(2024, 12, 16)
@@ -61,9 +61,7 @@ def _baseline(url: str) -> float:
 
         query()
         best = min(_timed(query) for _ in range(5))
-    bind = factory.kw.get("bind")
-    if bind is not None:
-        bind.dispose()
+    close_store(factory)
     return best
 
 

@@ -25,7 +25,7 @@ from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.api.routes_evidence import router as evidence_router
 from kaoping.api.routes_facts import router as facts_router
 from kaoping.api.routes_results import router as results_router
-from kaoping.store.db import open_store
+from kaoping.store.db import close_store, open_store
 
 MAX_BODY = MAX_BYTES + 256 * 1024
 """No request body needs more than one evidence file plus its form fields."""
@@ -131,9 +131,7 @@ def build_api(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        engine = ctx.factory.kw.get("bind")
-        if engine is not None:
-            engine.dispose()
+        close_store(ctx.factory)
 
     app = FastAPI(
         title="kaoping 城市管理综合考评系统 API",

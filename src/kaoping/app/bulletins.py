@@ -110,7 +110,7 @@ def bulletin_data(scheme_name: str, period: str, *, data: Path | None = None, db
     parse_period(period)  # a bad period is reported before any file is read
     if data is not None:
         return build(scheme, read_facts(data), period)
-    from kaoping.store.db import open_store
+    from kaoping.store.db import close_store, open_store
 
     assert db is not None
     factory = open_store(db)
@@ -118,6 +118,4 @@ def bulletin_data(scheme_name: str, period: str, *, data: Path | None = None, db
         with factory() as session:
             return from_store(session, scheme, period)
     finally:
-        engine = factory.kw.get("bind")
-        if engine is not None:
-            engine.dispose()  # one engine for this bulletin: give its connections back at once
+        close_store(factory)

@@ -53,13 +53,11 @@ def _share_settings(db: str | None, schemes: list[str] | None) -> None:
     import os
     import secrets
 
-    from kaoping.store.db import database_url, open_store
+    from kaoping.store.db import close_store, database_url, open_store
 
     os.environ["KAOPING_DATABASE_URL"] = database_url(db)
     factory = open_store(db)  # migrated here, once, not by the workers racing each other
-    bind = factory.kw.get("bind")
-    if bind is not None:
-        bind.dispose()
+    close_store(factory)
     if schemes:
         os.environ["KAOPING_SCHEMES"] = ",".join(schemes)
     if not os.environ.get("KAOPING_SECRET"):

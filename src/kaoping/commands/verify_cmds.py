@@ -23,16 +23,14 @@ SHOWN = 20
 
 @contextmanager
 def _session(db: str | None) -> Iterator[Session]:
-    from kaoping.store.db import open_store
+    from kaoping.store.db import close_store, open_store
 
     factory = open_store(db)
     try:
         with factory() as session:
             yield session
     finally:
-        bind = factory.kw.get("bind")
-        if bind is not None:
-            bind.dispose()
+        close_store(factory)
 
 
 def _check_audit(session: Session) -> bool:

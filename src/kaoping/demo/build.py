@@ -31,7 +31,7 @@ from kaoping.facts import FILE_NAMES, Facts
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
 from kaoping.store.audit import AuditWriter, now
-from kaoping.store.db import open_store, transaction
+from kaoping.store.db import close_store, open_store, transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import Appeal, CaseRow, DeductionRow, PublishedResult, Unit, UnitArea, User
 from kaoping.store.users import create_user
@@ -122,9 +122,7 @@ def build_demo(
             _appeals(s, year)
             published = _publish(s, year, report)
     finally:
-        engine = factory.kw.get("bind")
-        if engine is not None:
-            engine.dispose()
+        close_store(factory)
     return DemoCity(url, SCHEME, year, len(UNITS), frame.height, published, demo_logins())
 
 
@@ -168,9 +166,7 @@ def existing_demo(url: str) -> DemoCity | None:
             units = s.scalar(select(func.count()).select_from(Unit)) or 0
             count = s.scalar(select(func.count()).select_from(CaseRow)) or 0
     finally:
-        engine = factory.kw.get("bind")
-        if engine is not None:
-            engine.dispose()
+        close_store(factory)
     return DemoCity(url, SCHEME, int(quarters[-1][:4]), units, count, published, demo_logins())
 
 

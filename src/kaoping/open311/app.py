@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from kaoping.open311.routes import router
 from kaoping.open311.settings import Open311Settings, configure
-from kaoping.store.db import open_store
+from kaoping.store.db import close_store, open_store
 
 
 def open311_app(db_url: str | None = None, *, settings: Open311Settings | None = None) -> FastAPI:
@@ -21,9 +21,7 @@ def open311_app(db_url: str | None = None, *, settings: Open311Settings | None =
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        engine = factory.kw.get("bind")
-        if engine is not None:
-            engine.dispose()
+        close_store(factory)
 
     app = FastAPI(
         title="kaoping Open311 GeoReport v2",

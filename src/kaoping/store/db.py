@@ -68,6 +68,14 @@ def open_store(url: str | None = None) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def close_store(factory: sessionmaker[Session]) -> None:
+    """Give back the connections of ``factory``'s engine at once: a command, a one-off read or a server
+    shutting down is done with its store (a pooled engine would otherwise keep them until exit)."""
+    engine = factory.kw.get("bind")
+    if engine is not None:
+        engine.dispose()
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: committed whole, or rolled back whole (nothing half-written)."""
