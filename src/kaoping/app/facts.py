@@ -38,6 +38,7 @@ from kaoping.facts import FILE_NAMES, UNIT_FACTS, Facts
 from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
+from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import get_or_raise
 from kaoping.store.facts import TABLES, audit_value, columns, natural_keys, write_facts
 from kaoping.store.tables import AuditEntry, Base, ImportBatch, Unit
@@ -127,6 +128,8 @@ def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, r
     audit = AuditWriter(session, actor, reason=reason)
     counts = write_facts(session, kind, frame, audit=audit, label=API_LABEL)
     audit.flush()
+    if kind == "cases":  # the case's months counted again in the same transaction: the next page reads them
+        bring_up_to_date(session)
     table: Any = TABLES[kind]
     stored: Base | None
     if kind == "units":
@@ -268,4 +271,6 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
     audit = AuditWriter(session, actor, reason=reason)
     audit.row("delete", kind, key, values, before, None)
     audit.flush()
+    if kind == "cases":
+        bring_up_to_date(session)
     return before

@@ -56,7 +56,7 @@ def _operand(name: str, end: pl.Expr) -> pl.Expr:
     return end if name == END else pl.col(name)
 
 
-def _condition(cond: Condition, end: pl.Expr) -> pl.Expr:
+def condition_expr(cond: Condition, end: pl.Expr) -> pl.Expr:
     match cond:
         case Present(column):
             return pl.col(column).is_not_null()
@@ -74,9 +74,9 @@ def count_expr(term: Term, end: pl.Expr) -> pl.Expr:
         case Every():
             return pl.len()
         case AllOf(conditions):
-            joined = _condition(conditions[0], end)
+            joined = condition_expr(conditions[0], end)
             for cond in conditions[1:]:
-                joined = joined & _condition(cond, end)
+                joined = joined & condition_expr(cond, end)
             return joined.sum()
         case _:
             return pl.max_horizontal(*term.columns).sum()

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.cases.metrics import COUNTS, RATES, case_counts, no_case_metrics, rates
+from kaoping.cases.cells import period_counts
+from kaoping.cases.metrics import COUNTS, RATES, no_case_metrics, rates
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, part_formula, to_micro
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
@@ -69,7 +70,7 @@ def _case_leaf(part: CasesLeaf, facts: Facts, period: Period) -> LeafValues:
     """数字城管运行效果: the part's formula over each unit's case metrics of the period."""
     label = facts.label("cases")
     out: LeafValues = {}
-    for row in case_counts(facts.cases, period).iter_rows(named=True):
+    for row in period_counts(facts.cases, facts.case_cells, period).iter_rows(named=True):
         metrics = rates(row)
         value, explained = case_value(part, metrics, unit=row["unit_id"])
         shown = "、".join(f"{k} {fmt(metrics[k].quantize(Decimal('0.01')))}" for k in (*COUNTS[:2], *RATES))

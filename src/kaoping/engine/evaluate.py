@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from kaoping.cases.cells import period_dispatched
 from kaoping.engine.aggregate import LeafValues, canonical_parts, leaf_values, score_rows
 from kaoping.engine.bonus import UnitBonus, bonus_for
 from kaoping.engine.flags import apply_flags, disqualify
@@ -255,6 +256,5 @@ def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
     if scheme.penalties and not facts.notices.filter(period.holds("notified_on")).is_empty():
         return True
     if any(p.source == Source.CASES for p in scheme.leaves()):
-        dispatched = period.holds(pl.col("dispatched_at").dt.date())
-        return not facts.cases.filter(dispatched).is_empty()
+        return period_dispatched(facts.cases, facts.case_cells, period)
     return False

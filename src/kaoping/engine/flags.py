@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from kaoping.cases.metrics import failed_verifications
+from kaoping.cases.cells import period_failures
 from kaoping.engine.numbers import ZERO
 from kaoping.engine.phrases import Msg, Param
 from kaoping.engine.ranking import REWARDS, bottom_sets
@@ -111,7 +111,7 @@ def _in_groups(rule: FlagRule, result: PeriodResult, pick: Callable[[list[UnitRe
 
 def _failed_verifications(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) -> None:
     label = facts.label("cases")
-    for r in failed_verifications(facts.cases, period).iter_rows(named=True):
+    for r in period_failures(facts.cases, facts.case_cells, period).iter_rows(named=True):
         unit = result.unit(r["unit_id"])
         if unit is None or not _in_scope(rule, unit.group) or r["n"] == 0:
             continue

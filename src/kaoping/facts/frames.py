@@ -35,6 +35,13 @@ class Facts:
     ranks: pl.DataFrame
     labels: dict[str, str]
     """File name -> label used in errors; present even for absent files (the path it would have)."""
+    case_cells: pl.DataFrame | None = None
+    """The store's kept case cells (:mod:`kaoping.cases.cells`) standing in for ``cases`` when the pages read
+    a year: counts come from them and ``cases`` holds no rows (a unit's explanation reads its own)."""
+
+    def has_cases(self) -> bool:
+        """Whether any case is known: as rows, or as kept cells."""
+        return self.cases.height > 0 or (self.case_cells is not None and self.case_cells.height > 0)
 
     def label(self, name: str) -> str:
         """How to name file ``name`` to the user, e.g. in the engine's "unknown unit" errors."""

@@ -118,11 +118,12 @@ def case_metrics(facts: Facts, result: PeriodResult) -> pl.DataFrame | None:
 
     ``rates`` works on one unit's counts; it runs once per unit with cases (not per case row).
     """
-    from kaoping.cases.metrics import COUNTS, RATES, case_counts, rates
+    from kaoping.cases.cells import period_counts
+    from kaoping.cases.metrics import COUNTS, RATES, rates
 
-    if facts.cases.is_empty():
+    if not facts.has_cases():
         return None
-    counts = case_counts(facts.cases, parse_period(result.period))
+    counts = period_counts(facts.cases, facts.case_cells, parse_period(result.period))
     if counts.is_empty():
         return None
     rows: list[dict[str, object]] = []

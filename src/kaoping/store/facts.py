@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, false, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.batch_write import BatchWriter, write_batch
+from kaoping.store.case_cells import read_cells
 from kaoping.store.columnar import read_frame
 from kaoping.store.db import claim_writes
 from kaoping.store.tables import Base
@@ -191,14 +192,21 @@ def same_values(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return all(norm(a[k]) == norm(b[k]) for k in a)
 
 
-def load_facts(session: Session, scheme: Scheme | None = None, *, within: tuple[date, date] | None = None) -> Facts:
+def load_facts(
+    session: Session,
+    scheme: Scheme | None = None,
+    *,
+    within: tuple[date, date] | None = None,
+    cells: bool = False,
+) -> Facts:
     """Every fact table as the engine's frames; ``_row`` is the row's id, cited as ``db:<table>``.
 
     With ``scheme``, only the units of its groups and their rows: one store can hold the units of several
     schemes (districts under city-1000, bureaus under enforcement-100), each scored on its own.  With
     ``within`` (first day, day after the last), only rows placed in that span by their kind's time column
     (scores and ranks by the years of their period key), filtered in the database: a city's ten years of
-    cases are not read to show this year.
+    cases are not read to show this year.  With ``cells``, cases come as the kept cells of the span
+    (:mod:`kaoping.store.case_cells`) and no case row is read.
     """
     frames: dict[str, pl.DataFrame] = {}
     for kind in FILE_NAMES:
@@ -208,6 +216,8 @@ def load_facts(session: Session, scheme: Scheme | None = None, *, within: tuple[
         stmt = select(*[getattr(table, c) for c in cols], getattr(table, row_col).label("_row"))
         if within is not None:
             stmt = _placed_within(stmt, kind, within)
+        if cells and kind == "cases":
+            stmt = stmt.where(false())
         frames[kind] = read_frame(session, stmt, dict(SCHEMAS[kind]))
     if scheme is not None:
         groups = [g.name for g in scheme.groups]
@@ -217,7 +227,11 @@ def load_facts(session: Session, scheme: Scheme | None = None, *, within: tuple[
             frames[spec.name] = frames[spec.name].filter(pl.col("unit_id").is_in(ours.implode()))
     facts = facts_from_frames(**frames)
     labels = {k: f"db:{k}" for k in FILE_NAMES}
-    return Facts(**{k: getattr(facts, k) for k in FILE_NAMES}, labels=labels)
+    kept = None
+    if cells:
+        ours = facts.units.get_column("unit_id").implode()
+        kept = read_cells(session, within).filter(pl.col("unit_id").is_in(ours))
+    return Facts(**{k: getattr(facts, k) for k in FILE_NAMES}, labels=labels, case_cells=kept)
 
 
 def _placed_within(stmt: Select[Any], kind: str, span: tuple[date, date]) -> Select[Any]:

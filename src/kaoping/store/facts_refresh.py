@@ -9,6 +9,7 @@ for thousands of rows) — makes :func:`refresh_facts` answer None, and the call
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from kaoping.facts import FILE_NAMES, UNIT_FACTS, Facts, facts_of
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.facts.snapshot import placed_in
+from kaoping.store.case_cells import read_cells
 from kaoping.store.columnar import read_frame
 from kaoping.store.facts import TABLES, columns
 from kaoping.store.tables import AuditEntry
@@ -52,6 +54,10 @@ def refresh_facts(session: Session, facts: Facts, since: int, within: tuple[date
         return None
     frames = {name: getattr(facts, name) for name in FILE_NAMES}
     ours = facts.units.get_column("unit_id").implode()
+    cells = facts.case_cells
+    if cells is not None and "cases" in written:  # cases kept as cells: read the window's cells again
+        cells = read_cells(session, within).filter(pl.col("unit_id").is_in(ours))
+        del written["cases"]
     for kind, keys in written.items():
         table = TABLES[kind]
         stmt = select(*[getattr(table, c) for c in columns(kind)], table.id.label(ROW)).where(  # type: ignore[attr-defined]
@@ -61,4 +67,4 @@ def refresh_facts(session: Session, facts: Facts, since: int, within: tuple[date
         kept = frames[kind].filter(~pl.col(ROW).is_in(fresh.get_column(ROW).implode()))
         placed = fresh.filter(placed_in(kind, *within) & pl.col("unit_id").is_in(ours))
         frames[kind] = pl.concat([kept, placed]).sort(ROW)
-    return facts_of(frames, dict(facts.labels))
+    return replace(facts_of(frames, dict(facts.labels)), case_cells=cells)

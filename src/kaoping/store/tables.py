@@ -14,10 +14,12 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -157,6 +159,10 @@ class CaseRow(FactMixin, Base):
     """数字城管案卷."""
 
     __tablename__ = "cases"
+    # a unit's cases of a month, read again when its cells are stale (kaoping.store.case_cells)
+    __table_args__ = tuple(
+        Index(f"ix_cases_unit_{c}", "unit_id", c) for c in ("dispatched_at", "closed_at", "disposed_at")
+    )
     case_id: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(200))
@@ -319,3 +325,33 @@ class UnitArea(Base):
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), primary_key=True)
     geometry: Mapped[dict[str, object]] = mapped_column(JSON)
     """A GeoJSON geometry (Polygon or MultiPolygon), longitude/latitude or any planar coordinates."""
+
+
+class CaseCell(Base):
+    """案卷汇总格: one count of one unit's cases dispatched in one month (:mod:`kaoping.cases.cells`), kept
+    by :mod:`kaoping.store.case_cells` from the marks the ``cases`` table's triggers leave."""
+
+    __tablename__ = "case_cells"
+    unit_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(20), primary_key=True)
+    settle: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class CaseCellMonth(Base):
+    """When a month's cells last changed: a counter over all months, so a result kept for a span of months
+    stays valid until a month inside the span is counted again (the pages' data version)."""
+
+    __tablename__ = "case_cell_months"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class CaseCellMark(Base):
+    """A (unit, month) whose cells no longer match its cases: left by a trigger in the transaction that
+    changed a case, cleared by whoever brings the cells up to date."""
+
+    __tablename__ = "case_cell_marks"
+    unit_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)

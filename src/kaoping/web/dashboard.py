@@ -173,7 +173,7 @@ def _view(session: Session, scheme: Scheme, period: Period, years: list[int]) ->
         "changes": dd.rank_changes(now.result, before.result if before else None),
         "has_previous": before is not None and before.result.evaluated,
         "previous": str(period.previous()),
-        "kpis": dd.kpis(now.result, acts, has_cases=now.facts.cases.height > 0),
+        "kpis": dd.kpis(now.result, acts, has_cases=now.facts.has_cases()),
         "trend": dd.trend(points),
         "parts": dd.part_comparison(scheme, now.result),
         "map": dd.map_data(now.result, _areas(session, unit_ids), acts),

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from kaoping.cases.metrics import case_counts
+from kaoping.cases.cells import period_counts
 from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.facts import Facts, spec_of
 from kaoping.facts.columns import COLUMN_NAMES
@@ -128,7 +128,7 @@ def activity(facts: Facts, period: Period) -> dict[str, Activity]:
     found: dict[str, dict[str, Any]] = {}
     for row in ded.iter_rows(named=True):
         found.setdefault(row["unit_id"], {}).update(deductions=int(row["n"]), points=float(row["points"] or 0))
-    for row in case_counts(facts.cases, period).iter_rows(named=True):
+    for row in period_counts(facts.cases, facts.case_cells, period).iter_rows(named=True):
         found.setdefault(row["unit_id"], {}).update(cases=int(row["应结案数"]), on_time=int(row["按期处置数"]))
     return {unit_id: Activity(**values) for unit_id, values in found.items()}
 

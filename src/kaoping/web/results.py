@@ -7,14 +7,15 @@ filtered in the database, shared by all periods of that year), and scoring a qua
 cases takes a moment, so facts are cached under the data version of their window and a result under that of
 its period's scope (:func:`~kaoping.facts.snapshot.scope_bounds`): the highest audit-trail id among entries
 placed in the span's months, quarters and years (every fact write leaves one, with the row's month or
-period; unit changes count everywhere) and the highest case and transition ids (bulk case intake).  A write
-changes the versions of the spans it falls in only — a December entry leaves May's result and other years'
-facts kept — so a cached result is never stale; the caches are per process and bounded.
+period; unit changes count everywhere) and the version of the span's case cells
+(:mod:`kaoping.store.case_cells`).  A write changes the versions of the spans it falls in only — a December
+entry leaves May's result and other years' facts kept — so a cached result is never stale; the caches are
+per process and bounded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -23,12 +24,15 @@ from sqlalchemy.orm import Session
 from kaoping.app import frozen
 from kaoping.app.scoring import score_facts
 from kaoping.caching import Bounded
+from kaoping.cases.metrics import case_counts, failed_verifications
 from kaoping.engine.evaluate import UnsupportedPeriod
-from kaoping.engine.result import PeriodResult
+from kaoping.engine.phrases import Msg
+from kaoping.engine.result import Line, PeriodResult
 from kaoping.facts import Facts
 from kaoping.facts.snapshot import scope_bounds, year_window
 from kaoping.periods import Period, PeriodKind, parse_period, period_keys, year_period
 from kaoping.scheme import Scheme
+from kaoping.store.case_cells import cells_version, refresh_and_commit, unit_cases
 from kaoping.store.facts import load_facts
 from kaoping.store.facts_refresh import refresh_facts
 from kaoping.store.tables import AuditEntry, CaseRow, CaseTransition
@@ -64,11 +68,13 @@ def span_keys(lo: date, hi: date) -> list[str]:
 
 
 def data_version(session: Session, span: tuple[date, date]) -> tuple[int, ...]:
-    """Changes whenever a fact placed in ``span`` (or a unit, or bulk case intake) does."""
+    """Changes whenever a fact placed in ``span`` (or a unit) does, or a month of the span's case cells is
+    counted again — cases written in bulk without an audit entry per row included (the table's triggers
+    mark them); the cells are brought up to date first."""
+    refresh_and_commit(session)
     placed = (AuditEntry.period.in_(span_keys(*span))) | (AuditEntry.table_name == "units")
     audit = select(func.coalesce(func.max(AuditEntry.id), 0)).where(placed)
-    bulk = [select(func.coalesce(func.max(col), 0)) for col in (CaseRow.id, CaseTransition.id)]
-    return tuple(int(session.scalar(stmt) or 0) for stmt in (audit, *bulk))
+    return int(session.scalar(audit) or 0), cells_version(session, span)
 
 
 def store_version(session: Session) -> tuple[int, ...]:
@@ -105,7 +111,8 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
 def live_facts(session: Session, scheme: Scheme, year: int) -> Facts:
     """The store's current facts for ``scheme`` that the periods of ``year`` can see, kept under the data
     version of that window; after single-row writes the kept frames are brought up to date by key
-    (:func:`~kaoping.store.facts_refresh.refresh_facts`) rather than read again."""
+    (:func:`~kaoping.store.facts_refresh.refresh_facts`) rather than read again.  Cases come as the store's
+    kept cells (:mod:`kaoping.store.case_cells`): a year of a city's cases is never read to rank it."""
     window = year_window(year)
     version = data_version(session, window)
     store = _store_key(session)
@@ -116,7 +123,7 @@ def live_facts(session: Session, scheme: Scheme, year: int) -> Facts:
     older = _facts.latest(lambda k: k[:3] == (store, scheme.scheme, year) and k[3][1:] == version[1:])
     facts = refresh_facts(session, older[1], older[0][3][0], window) if older else None
     if facts is None:
-        facts = load_facts(session, scheme, within=window)
+        facts = load_facts(session, scheme, within=window, cells=True)
     _facts.drop(lambda k: k[:3] != (store, scheme.scheme, year))  # an older version is never read again
     return _facts.put(key, facts)
 
@@ -133,3 +140,26 @@ def try_scored(session: Session, scheme: Scheme, period: Period) -> Scored | Non
         return scored(session, scheme, period)
     except UnsupportedPeriod:
         return None
+
+
+def unit_lines(session: Session, kept: Scored, unit_id: str) -> list[Line]:
+    """The unit's explanation lines, their case rows filled in: a result computed from kept case cells
+    cites no case (cells have no rows), so the rows of this one unit are read now — a few hundred of them,
+    by the index on unit and time — and counted the way the engine counts them."""
+    unit = kept.result.unit(unit_id)
+    if unit is None:
+        return []
+    case_lines = (Msg.CASE_COUNTS, Msg.FAILED_VERIFICATIONS)
+    if kept.facts.case_cells is None or not any(ln.key in case_lines and not ln.rows for ln in unit.lines):
+        return unit.lines
+    window = year_window(parse_period(kept.result.period).year)
+    cases = unit_cases(session, unit_id, window)
+    out: list[Line] = []
+    for ln in unit.lines:
+        if ln.key in case_lines and not ln.rows:
+            period = parse_period(ln.periods[-1] if ln.periods else kept.result.period)
+            found = (case_counts if ln.key == Msg.CASE_COUNTS else failed_verifications)(cases, period)
+            rows = found.get_column("rows").to_list()
+            ln = replace(ln, rows=tuple(rows[0]) if rows else ())
+        out.append(ln)
+    return out

@@ -32,7 +32,7 @@ from kaoping.store.tables import CaseRow, DeductionRow, Unit
 from kaoping.web import unit_data as data
 from kaoping.web import unit_view as view
 from kaoping.web.app import PageRefused, error_page, render, require_page
-from kaoping.web.results import Scored, scored
+from kaoping.web.results import Scored, scored, unit_lines
 
 router = APIRouter(include_in_schema=False)
 Explainer = Annotated[Principal, require_page(Perm.EXPLAIN)]
@@ -165,7 +165,7 @@ def unit_page(
         return refused.response
     found = result.result.unit(unit_id)
     components, others = view.compose(office.scheme, found) if found else ([], [])
-    lines = found.lines if found else []
+    lines = unit_lines(session, result, unit_id)
     cited = view.cited(lines)
     # a published version cites its rows as they were published; live numbers cite the store's rows
     fetched = (

@@ -1,0 +1,156 @@
+"""Keeping the case cells (:mod:`kaoping.cases.cells`) equal to the cases they count (案卷汇总的维护).
+
+Whoever changes the ``cases`` table — a form, the API, an import, the demo's bulk load — its triggers mark
+the (unit, month) pairs the change touched in ``case_cell_marks``, in the same transaction (migration
+0008).  :func:`bring_up_to_date` takes the marks, reads only those units' cases of those months (indexed by
+unit and time), counts them again and replaces their cells; a reader calls it before reading cells, and
+single-row writes call it before committing, so the cells a page reads are never behind the cases.
+
+Refreshes take one lock (an advisory lock on PostgreSQL; SQLite has a single writer anyway), so two of them
+never count the same month at once; a mark left by a writer that commits during a refresh stays, and the
+next refresh counts that month again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from kaoping.cases.cells import CELL_SCHEMA, case_cells, empty_cells
+from kaoping.facts.columns import ROW, SCHEMAS
+from kaoping.store.columnar import read_frame
+from kaoping.store.tables import CaseCell, CaseCellMark, CaseCellMonth, CaseRow
+
+CASE_COLUMNS = [c for c in SCHEMAS["cases"] if c != ROW]
+_LOCK = 0x6B616F70  # "kaop": the one advisory lock of cell refreshes
+CHUNK = 5_000
+
+
+def _month_start(index: int) -> datetime:
+    y, m0 = divmod(index, 12)
+    return datetime(y, m0 + 1, 1)
+
+
+def _index(text_month: str) -> int:
+    y, m = text_month.split("-")
+    return int(y) * 12 + int(m) - 1
+
+
+def _take_marks(session: Session) -> set[tuple[str, int]]:
+    """The stale (unit, month) pairs, removed from the marks in this transaction."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
+        taken = session.execute(delete(CaseCellMark).returning(CaseCellMark.unit_id, CaseCellMark.month)).all()
+    else:
+        taken = session.execute(select(CaseCellMark.unit_id, CaseCellMark.month)).all()
+        session.execute(delete(CaseCellMark))
+    return {(unit, _index(month)) for unit, month in taken}
+
+
+def _stale_cases(session: Session, units: set[str], lo: int, hi: int) -> pl.DataFrame:
+    """Cases of ``units`` that sit in a month of [lo, hi] by dispatch or by closing (disposing)."""
+    start, end = _month_start(lo), _month_start(hi + 1)
+
+    def within(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
+        return and_(column >= start, column < end)
+
+    placed = or_(
+        within(CaseRow.dispatched_at),
+        within(CaseRow.closed_at),
+        and_(CaseRow.closed_at.is_(None), within(CaseRow.disposed_at)),
+    )
+    stmt = select(*[getattr(CaseRow, c) for c in CASE_COLUMNS], CaseRow.id.label(ROW)).where(
+        CaseRow.unit_id.in_(sorted(units)),
+        placed,
+    )
+    return read_frame(session, stmt, dict(SCHEMAS["cases"]))
+
+
+def bring_up_to_date(session: Session) -> int:
+    """Count the marked (unit, month) pairs again and replace their cells; returns how many pairs.
+
+    Runs in the caller's transaction (the caller commits)."""
+    marks = _take_marks(session)
+    if not marks:
+        return 0
+    units = {u for u, _ in marks}
+    months = [m for _, m in marks]
+    fresh = case_cells(_stale_cases(session, units, min(months), max(months)))
+    wanted = pl.DataFrame(sorted(marks), schema={"unit_id": pl.String, "month": pl.Int32}, orient="row")
+    fresh = fresh.join(wanted, on=["unit_id", "month"], how="semi")
+    by_month: dict[int, list[str]] = {}
+    for unit, month in marks:
+        by_month.setdefault(month, []).append(unit)
+    for month, month_units in by_month.items():
+        for i in range(0, len(month_units), CHUNK):
+            gone = delete(CaseCell).where(CaseCell.month == month, CaseCell.unit_id.in_(month_units[i : i + CHUNK]))
+            session.execute(gone)
+    rows = fresh.to_dicts()
+    for i in range(0, len(rows), CHUNK):
+        session.execute(insert(CaseCell), rows[i : i + CHUNK])
+    _stamp(session, set(by_month))
+    return len(marks)
+
+
+def _stamp(session: Session, months: set[int]) -> None:
+    """Give the recounted months the next version (one past the highest of any month)."""
+    version = int(session.scalar(select(func.coalesce(func.max(CaseCellMonth.version), 0))) or 0) + 1
+    known = set(session.scalars(select(CaseCellMonth.month).where(CaseCellMonth.month.in_(sorted(months)))))
+    if known:
+        session.execute(update(CaseCellMonth).where(CaseCellMonth.month.in_(sorted(known))).values(version=version))
+    new = [{"month": m, "version": version} for m in sorted(months - known)]
+    if new:
+        session.execute(insert(CaseCellMonth), new)
+
+
+def refresh_and_commit(session: Session) -> None:
+    """For readers: bring the cells up to date and commit that alone (a page's session holds nothing else),
+    so the next reader finds no marks."""
+    if session.scalar(select(CaseCellMark.unit_id).limit(1)) is not None and bring_up_to_date(session):
+        session.commit()
+
+
+def cells_version(session: Session, span: tuple[date, date]) -> int:
+    """Changes whenever a month of ``span`` [lo, hi) is counted again (after bringing the cells up to date)."""
+    first, last = _months(span)
+    stmt = select(func.coalesce(func.max(CaseCellMonth.version), 0)).where(CaseCellMonth.month.between(first, last))
+    return int(session.scalar(stmt) or 0)
+
+
+def _months(span: tuple[date, date]) -> tuple[int, int]:
+    lo, hi = span
+    return lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month - 1 - (hi.day == 1)
+
+
+def read_cells(session: Session, span: tuple[date, date] | None = None) -> pl.DataFrame:
+    """The kept cells (schema :data:`~kaoping.cases.cells.CELL_SCHEMA`) of the months in ``span`` [lo, hi)
+    — brought up to date first, in the session's transaction."""
+    bring_up_to_date(session)
+    stmt: Select[Any] = select(*[getattr(CaseCell, c) for c in CELL_SCHEMA])
+    if span is not None:
+        first, last = _months(span)
+        stmt = stmt.where(CaseCell.month.between(first, last))
+    frame = read_frame(session, stmt, dict(CELL_SCHEMA))
+    return frame if not frame.is_empty() else empty_cells()
+
+
+def unit_cases(session: Session, unit_id: str, span: tuple[date, date]) -> pl.DataFrame:
+    """One unit's cases dispatched in ``span`` [lo, hi) or closed (disposed) in it: what its explanation cites."""
+    first, last = _months(span)
+    return _stale_cases(session, {unit_id}, first, last)
+
+
+def recount(session: Session) -> pl.DataFrame:
+    """Every cell counted from every case (what the kept cells must equal; checks and tests)."""
+    stmt = select(*[getattr(CaseRow, c) for c in CASE_COLUMNS], CaseRow.id.label(ROW))
+    return case_cells(read_frame(session, stmt, dict(SCHEMAS["cases"])))
+
+
+def stale_pairs(session: Session) -> int:
+    """How many (unit, month) pairs wait to be counted again."""
+    return int(session.scalar(select(func.count()).select_from(CaseCellMark)) or 0)

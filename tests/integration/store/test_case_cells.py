@@ -1,0 +1,88 @@
+"""The kept case cells equal a recount of the cases, whoever changes the cases table (issue 13, point 1), on
+SQLite and PostgreSQL: single-row writes through the store, a deletion, a bulk insert without the ORM and
+plain SQL all leave marks through the table's triggers, and reading the cells counts the marked months again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from kaoping.store.case_cells import bring_up_to_date, cells_version, read_cells, recount, stale_pairs
+from kaoping.store.db import transaction
+from kaoping.store.tables import CaseRow
+from store_testing import example_store
+
+
+@pytest.fixture
+def store(db_url: str) -> sessionmaker[Session]:
+    return example_store(db_url, "demo-city")
+
+
+def _same(s: Session) -> None:
+    kept = read_cells(s).sort("unit_id", "month", "measure", "settle")
+    assert stale_pairs(s) == 0
+    assert kept.equals(recount(s).sort("unit_id", "month", "measure", "settle"))
+
+
+def test_cells_follow_every_kind_of_write(store: sessionmaker[Session]) -> None:
+    with transaction(store) as s:
+        _same(s)
+        assert read_cells(s).height > 0
+        # plain SQL closing an open case a month later (no ORM, no audit): the trigger still marks it
+        s.execute(text("UPDATE cases SET unit_id = 'xl' WHERE case_id = (SELECT MIN(case_id) FROM cases)"))
+        assert stale_pairs(s) > 0
+    with transaction(store) as s:
+        _same(s)
+        # a bulk insert through Core, like the demo's loader
+        row = {
+            "case_id": "bulk-1",
+            "unit_id": "dh",
+            "kind": "event",
+            "category": "暴露垃圾",
+            "reported_at": datetime(2024, 3, 30, 22),
+            "dispatched_at": datetime(2024, 3, 31, 23),
+            "deadline": datetime(2024, 4, 2),
+            "disposed_at": datetime(2024, 4, 1, 9),
+            "closed_at": datetime(2024, 4, 3),
+            "rework_count": 2,
+            "verify_failed": 0,
+            "postponed": 0,
+            "nkey": "bulk-1",
+            "src_row": 0,
+        }
+        s.execute(insert(CaseRow), [row])
+    with transaction(store) as s:
+        _same(s)
+        cells = read_cells(s).filter(pl.col("unit_id") == "dh")
+        march = cells.filter((pl.col("month") == 2024 * 12 + 2) & (pl.col("measure") == "返工数"))
+        assert march.get_column("value").sum() >= 1
+        # the failures count where the case was closed: April
+        april = cells.filter((pl.col("month") == 2024 * 12 + 3) & (pl.col("measure") == "核查不通过"))
+        assert april.get_column("value").sum() >= 2
+        # a deletion through the ORM
+        s.delete(s.scalars(select(CaseRow).where(CaseRow.case_id == "bulk-1")).one())
+    with transaction(store) as s:
+        _same(s)
+
+
+def test_a_refresh_touches_only_the_months_written(store: sessionmaker[Session]) -> None:
+    with transaction(store) as s:
+        bring_up_to_date(s)
+    with transaction(store) as s:
+        january = cells_version(s, (datetime(2024, 1, 1).date(), datetime(2024, 2, 1).date()))
+        march = cells_version(s, (datetime(2024, 3, 1).date(), datetime(2024, 4, 1).date()))
+        s.execute(
+            text(
+                "UPDATE cases SET rework_count = rework_count + 1 WHERE dispatched_at >= '2024-03-01' "
+                "AND dispatched_at < '2024-04-01'"
+            )
+        )
+    with transaction(store) as s:
+        assert bring_up_to_date(s) > 0
+        assert cells_version(s, (datetime(2024, 1, 1).date(), datetime(2024, 2, 1).date())) == january
+        assert cells_version(s, (datetime(2024, 3, 1).date(), datetime(2024, 4, 1).date())) > march
+        _same(s)
