@@ -110,9 +110,13 @@ class Category:
     kind: Kind
     code: str
     name: str
-    major_code: str
     major_name: str
     extension: bool = False
+
+    @property
+    def major_code(self) -> str:
+        """The 大类 code: the first two digits of the 小类 code (loading refuses a code that does not start so)."""
+        return self.code[:2]
 
 
 @dataclass(frozen=True)
@@ -216,5 +220,5 @@ def _kind_categories(
                 problems.append(f"{at}: {label}小类 name {name} is used twice (codes {names[name]} and {code})")
                 continue
             codes[code], names[name] = name, code
-            out.append(Category(kind, code, name, major.code, majors[major.code], is_extension))
+            out.append(Category(kind, code, name, majors[major.code], is_extension))
     return out
