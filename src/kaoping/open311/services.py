@@ -129,6 +129,9 @@ class _CatalogueFile:
     services: tuple[Service, ...]
 
 
+_FILE = TypeAdapter(_CatalogueFile)
+
+
 def _problems(catalogue: _CatalogueFile) -> list[str]:
     """What the schema cannot see: codes and categories listed twice, codes that name no kind or 大类."""
     services, problems = catalogue.services, []
@@ -156,8 +159,6 @@ def load_catalogue(path: Path | None = None) -> tuple[dict[str, str], tuple[Serv
         raise ConfigError(label, problems)
     return catalogue.groups, catalogue.services
 
-
-_FILE = TypeAdapter(_CatalogueFile)
 
 GROUPS: dict[str, str]
 """The 大类 of the catalogue by kind and the two digits that follow (GB/T 30428.2)."""
