@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kaoping.cases.generate import build_city, generate_cases
+from kaoping.cases.generate import CaseDraw, build_city, generate_cases
 from kaoping.cases.handbook import load_handbook
 
 SCHEME = "demo-city"
@@ -43,7 +43,7 @@ def write_city(folder: Path, cases: int, seed: int = 1) -> dict[str, int]:
     """The synthetic folder (see the module docstring); rows written per file."""
     book = load_handbook()
     city = build_city(200, book)
-    frame = generate_cases(cases, 2024, city, book, seed=seed)
+    frame = generate_cases(CaseDraw(cases, 2024, seed=seed), city, book)
     names = list(GROUPS)
     units = city.units.with_row_index("i").select(
         "unit_id",

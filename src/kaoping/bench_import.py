@@ -55,10 +55,10 @@ class ImportBench:
 
 def write_folder(out: Path, rows: int) -> None:
     """units.csv, cases.csv, deductions.csv and scores.csv with ``rows`` fact rows in all."""
-    from kaoping.cases.generate import write_dataset
+    from kaoping.cases.generate import CaseDraw, write_dataset
 
     tenth = rows // 10
-    city, _ = write_dataset(out, units=20, cases=rows - 2 * tenth, year=2024)
+    city, _ = write_dataset(out, CaseDraw(rows - 2 * tenth, 2024), units=20)
     units = city.units.get_column("unit_id")
     i = pl.int_range(0, tenth, eager=True)
     unit = units.gather(i % units.len())

@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kaoping.api.context import CtxDep, SessionDep, Settings
 from kaoping.app.policy import ANONYMOUS as ANONYMOUS
 from kaoping.app.policy import Principal as Principal
+from kaoping.app.policy import Via as Via
 from kaoping.roles import Role
 from kaoping.store.tables import User
 from kaoping.store.users import get_user
@@ -45,7 +46,7 @@ bearer_scheme = HTTPBearer(auto_error=False, description="token from POST /api/a
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-def principal_of(user: User, via: str) -> Principal:
+def principal_of(user: User, via: Via) -> Principal:
     """The account as the rules see it."""
     return Principal(
         username=user.username,
@@ -172,7 +173,7 @@ def current_principal(request: Request, session: SessionDep, ctx: CtxDep, bearer
         user = _active_user(session, claims.get("u"), claims.get("f")) if claims else None
         if user is None:
             raise _unauthorized("invalid or expired token; sign in again at POST /api/auth/login")
-        return principal_of(user, "bearer")
+        return principal_of(user, Via.BEARER)
     if "user" not in request.session:
         return ANONYMOUS
     user = _active_user(session, request.session.get("user"), request.session.get("f"))
@@ -187,7 +188,7 @@ def current_principal(request: Request, session: SessionDep, ctx: CtxDep, bearer
                 status.HTTP_403_FORBIDDEN,
                 f"missing or wrong {CSRF_HEADER} header: send the token from login or GET /api/auth/csrf",
             )
-    return principal_of(user, "cookie")
+    return principal_of(user, Via.COOKIE)
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -13,6 +13,7 @@ of message whether a row came from a spreadsheet or a form; request-validation e
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
@@ -20,7 +21,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
-from kaoping.api.models import InputProblem
 from kaoping.errors import (
     Conflict,
     DomainError,
@@ -34,6 +34,15 @@ from kaoping.errors import (
 )
 
 
+@dataclass(frozen=True)
+class InputProblem(Problem):
+    """A problem as the API reports it: the use case's :class:`Problem`, placed like the CLI's — file
+    (``db:<table>`` or ``request``), row (0: the row this request sent), column — and whether it may be
+    confirmed: True, a warning the request may confirm (``confirm: true`` with a reason); False, refused."""
+
+    confirmable: bool | None = None
+
+
 class ApiProblem(Exception):
     """An answer other than success, with the data problems that caused it (if any)."""
 
@@ -45,15 +54,7 @@ class ApiProblem(Exception):
 
 
 def _problem_model(p: Problem, confirmable: bool | None = None) -> InputProblem:
-    return InputProblem(
-        scheme=p.scheme,
-        file=p.file,
-        row=p.row,
-        column=p.column,
-        message=p.message,
-        message_en=p.message_en,
-        confirmable=confirmable,
-    )
+    return InputProblem(**asdict(p), confirmable=confirmable)
 
 
 def problem_of(exc: DomainError) -> ApiProblem:
@@ -80,7 +81,9 @@ def unprocessable(detail: str, errors: Iterable[InputProblem] = ()) -> ApiProble
 def _dump(problem: InputProblem) -> dict[str, object]:
     """A problem as JSON; the entry checks' two additions only where they say something, so an answer to a
     client that knows nothing of them is what it always was."""
-    return problem.model_dump(exclude={k for k in ("message_en", "confirmable") if getattr(problem, k) is None})
+    body = asdict(problem)
+    shown = {k: v for k, v in body.items() if v is not None or k not in ("message_en", "confirmable")}
+    return {"scheme": shown.pop("scheme"), **shown}  # scheme first, as the answers always had it
 
 
 async def _problem(_request: Request, exc: Exception) -> JSONResponse:

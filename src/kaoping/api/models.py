@@ -167,19 +167,3 @@ class UnitUpdate(Reasoned):
     name: str = Field(max_length=200, min_length=1)
     group: str = Field(max_length=100, min_length=1)
     reward_eligible: bool = True
-
-
-class InputProblem(BaseModel):
-    """One problem in the data, placed like the CLI's: file (``db:<table>`` or ``request``), row, column.
-
-    Row 0 is the row this request sent (API rows have no spreadsheet row).
-    """
-
-    scheme: str | None = None
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-    message_en: str | None = None
-    # True: a warning the request may confirm (``confirm: true`` with a reason); False: refused outright
-    confirmable: bool | None = None

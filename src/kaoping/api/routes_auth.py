@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
-from kaoping.api.auth import Principal, client_address, issue_token, start_session
+from kaoping.api.auth import Principal, Via, client_address, issue_token, principal_of, start_session
 from kaoping.api.auth import csrf_token as session_csrf
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.roles import Perm, credentials_not_needed, require
@@ -60,14 +60,7 @@ def login(
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
     csrf = start_session(request, user)
-    me = Me(
-        username=user.username,
-        role=user.role,
-        display_name=user.display_name,
-        unit_id=user.unit_id,
-        parts=list(user.parts or ()),
-        via="cookie",
-    )
+    me = _me(principal_of(user, Via.COOKIE))
     token = issue_token(ctx.settings, user)
     return LoginOut(access_token=token, expires_in=ctx.settings.token_seconds, csrf_token=csrf, user=me)
 

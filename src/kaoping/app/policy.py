@@ -29,6 +29,14 @@ from kaoping.store.audit import AuditWriter
 Query = TypeVar("Query", bound=Select[Any])
 
 
+class Via(StrEnum):
+    """How the caller proved who they are: a script's bearer token, a browser's session cookie, or not at all."""
+
+    BEARER = "bearer"
+    COOKIE = "cookie"
+    ANONYMOUS = "anonymous"
+
+
 @dataclass(frozen=True)
 class Principal:
     """The caller as the rules see it (调用者); anonymous callers are role ``public`` with no username."""
@@ -38,8 +46,7 @@ class Principal:
     display_name: str = ""
     unit_id: str | None = None
     parts: tuple[str, ...] = ()
-    via: str = "anonymous"
-    """bearer | cookie | anonymous"""
+    via: Via = Via.ANONYMOUS
 
     @property
     def authenticated(self) -> bool:

@@ -6,9 +6,9 @@ would otherwise surface much later as a silently mis-filed case: duplicate codes
 code does not start with its 大类, an extension that adds to a 大类 nobody defined.  Every problem names
 the file and where in it, like scheme errors do.
 
-This module also holds the small YAML reader the other case config files share: PyYAML silently keeps the
-last of two equal keys, which in a mapping of ``code: name`` or ``rate: weight`` hides exactly the mistake
-we want to report.
+This module also holds the small YAML reader the other case config files (and Open311's service catalogue)
+share: PyYAML silently keeps the last of two equal keys, which in a mapping of ``code: name`` or
+``rate: weight`` hides exactly the mistake we want to report.
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
-def read_yaml(path: Path | None, builtin: str) -> tuple[Any, str]:
-    """The parsed document and its label: ``path``, or the bundled ``cases/data/<builtin>`` when None."""
+def read_yaml(path: Path | None, builtin: str, package: str = "kaoping.cases") -> tuple[Any, str]:
+    """The parsed document and its label: ``path``, or the bundled ``<package>/data/<builtin>`` when None."""
     if path is None:
-        source = resources.files("kaoping.cases") / "data" / builtin
+        source = resources.files(package) / "data" / builtin
         label, text = f"builtin:{builtin}", source.read_text(encoding="utf-8")
     else:
         label = str(path)
@@ -110,9 +110,13 @@ class Category:
     kind: Kind
     code: str
     name: str
-    major_code: str
     major_name: str
     extension: bool = False
+
+    @property
+    def major_code(self) -> str:
+        """The 大类 code: the first two digits of the 小类 code (loading refuses a code that does not start so)."""
+        return self.code[:2]
 
 
 @dataclass(frozen=True)
@@ -216,5 +220,5 @@ def _kind_categories(
                 problems.append(f"{at}: {label}小类 name {name} is used twice (codes {names[name]} and {code})")
                 continue
             codes[code], names[name] = name, code
-            out.append(Category(kind, code, name, major.code, majors[major.code], is_extension))
+            out.append(Category(kind, code, name, majors[major.code], is_extension))
     return out

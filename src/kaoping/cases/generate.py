@@ -178,17 +178,23 @@ def _draw(values: pl.Series, u: pl.Series) -> pl.Series:
     return values.gather((u * values.len()).floor().cast(pl.Int64).clip(0, values.len() - 1))
 
 
-def generate_cases(
-    n: int,
-    year: int,
-    city: City,
-    handbook: Handbook,
-    *,
-    seed: int = 1,
-    calendar: WorkCalendar | None = None,
-) -> pl.DataFrame:
-    """``n`` cases reported during ``year`` with the columns of CASE_COLUMNS (interchange + level extras)."""
-    cal = calendar or WorkCalendar.china(range(year, year + 3))
+@dataclass(frozen=True)
+class CaseDraw:
+    """What a synthetic set of cases is drawn with besides the city and the handbook: ``cases`` of them,
+    reported during ``year``, from ``seed`` (same seed, same cases), timed on ``calendar`` (None: China's
+    working days of ``year`` to ``year + 2``, long enough for the year's late cases to close)."""
+
+    cases: int
+    year: int
+    seed: int = 1
+    calendar: WorkCalendar | None = None
+
+
+def generate_cases(draw: CaseDraw, city: City, handbook: Handbook) -> pl.DataFrame:
+    """``draw.cases`` cases reported during ``draw.year`` with the columns of CASE_COLUMNS (interchange +
+    level extras)."""
+    n, year, seed = draw.cases, draw.year, draw.seed
+    cal = draw.calendar or WorkCalendar.china(range(year, year + 3))
     clock = WorkingClock.build(cal, date(year, 1, 1) - timedelta(days=1), date(year + 2, 12, 31))
     names = ["kind", "cat", "grid", "day", "tod", "src", "valid", "reg", "disp", "ok", "staff", "who", "speed",
              "rework", "post", "close", "verify", "open"]  # fmt: skip
@@ -275,19 +281,13 @@ def _dispose(
 
 
 def write_dataset(
-    out: Path,
-    *,
-    units: int,
-    cases: int,
-    year: int,
-    seed: int = 1,
-    handbook: Handbook | None = None,
-    calendar: WorkCalendar | None = None,
+    out: Path, draw: CaseDraw, *, units: int, handbook: Handbook | None = None
 ) -> tuple[City, pl.DataFrame]:
-    """Write ``cases.csv`` (interchange columns first, then the level extras) and ``units.csv`` to ``out``."""
+    """Write ``cases.csv`` (interchange columns first, then the level extras) and ``units.csv`` of a city of
+    ``units`` units to ``out``."""
     book = handbook or load_handbook()
     city = build_city(units, book)
-    frame = generate_cases(cases, year, city, book, seed=seed, calendar=calendar)
+    frame = generate_cases(draw, city, book)
     out.mkdir(parents=True, exist_ok=True)
     frame.write_csv(out / "cases.csv", datetime_format="%Y-%m-%d %H:%M:%S")
     city.units.write_csv(out / "units.csv")

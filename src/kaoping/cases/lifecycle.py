@@ -59,6 +59,8 @@ class IllegalTransition(ValueError):
 
 @dataclass(frozen=True)
 class Transition:
+    """One step of a case's history, kept so the case can say who moved it from where to where, and when."""
+
     from_status: Status
     to_status: Status
     event: Event

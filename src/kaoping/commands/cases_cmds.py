@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write realistic synthetic cases (categories, deadlines from the handbook, ~92% closed)."""
         from kaoping.cases.categories import ConfigError
-        from kaoping.cases.generate import summary, write_dataset
+        from kaoping.cases.generate import CaseDraw, summary, write_dataset
         from kaoping.cases.handbook import load_handbook
 
         if cases < 1:
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         try:
             book = load_handbook(handbook)
             started = time.perf_counter()
-            city, frame = write_dataset(out, units=units, cases=cases, year=year, seed=seed, handbook=book)
+            city, frame = write_dataset(out, CaseDraw(cases, year, seed=seed), units=units, handbook=book)
         except (ConfigError, ValueError) as exc:
             fail(str(exc))
         took = time.perf_counter() - started
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         """Time the level metrics over generated cases, as a ratio to a plain Polars group-by count."""
         import polars as pl
 
-        from kaoping.cases.generate import build_city, generate_cases
+        from kaoping.cases.generate import CaseDraw, build_city, generate_cases
         from kaoping.cases.handbook import load_handbook
         from kaoping.cases.levels import LEVELS, marked_cases, metrics_by_level, metrics_of
         from kaoping.periods import parse_period
@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
         book = load_handbook()
         with err.status(f"generating {cases:,} cases…"):
             started = time.perf_counter()
-            frame = generate_cases(cases, 2024, build_city(units, book), book, seed=1)
+            frame = generate_cases(CaseDraw(cases, 2024, seed=1), build_city(units, book), book)
             gen_s = time.perf_counter() - started
         year = parse_period("2024")
 

@@ -22,7 +22,7 @@ import random
 
 import polars as pl
 
-from kaoping.cases.generate import City, generate_cases
+from kaoping.cases.generate import CaseDraw, City, generate_cases
 from kaoping.cases.handbook import Handbook, load_handbook
 from kaoping.cases.lifecycle import Status
 from kaoping.demo.city import CENTRE_STAFF, UNITS
@@ -64,7 +64,7 @@ def demo_city() -> City:
 
 def generate(n: int, year: int, seed: int) -> pl.DataFrame:
     """``n`` cases reported in ``year`` (the generator's columns: interchange ones, then level extras)."""
-    return generate_cases(n, year, demo_city(), demo_handbook(), seed=seed)
+    return generate_cases(CaseDraw(n, year, seed=seed), demo_city(), demo_handbook())
 
 
 def _step(

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from kaoping.cases.generate import build_city, generate_cases
+from kaoping.cases.generate import CaseDraw, build_city, generate_cases
 from kaoping.cases.handbook import load_handbook
 from kaoping.cases.metrics import case_counts
 from kaoping.facts.columns import FILES
@@ -33,7 +33,7 @@ def build_tree(root: Path, cities: int, cases: int) -> dict[str, float]:
     book = load_handbook()
     written = 0.0
     for i in range(cities):
-        frame = generate_cases(cases, 2024, build_city(40, book), book, seed=i + 1)
+        frame = generate_cases(CaseDraw(cases, 2024, seed=i + 1), build_city(40, book), book)
         frame = frame.select([c.name for c in FILES["cases"]])
         started = time.perf_counter()
         write_city(root, f"c{i:03d}", {"cases": frame})

@@ -3,8 +3,9 @@
 :data:`kaoping.cases.metric_defs.COUNT_DEFS` and :data:`~kaoping.cases.metric_defs.RATE_DEFS` are turned
 into Spark columns here term by term, exactly as :mod:`kaoping.cases.metrics` turns them into Polars
 expressions: a definition changed there changes both, and the equality test compares the two on the same
-cases.  Only the heavy pass runs on Spark — scanning the month folders of the period and reducing every
-city's cases to a handful of counts; the counts (300 cities × a few periods) come back to the driver.
+cases.  The table's names are written ``defs.…`` here, so each use shows it is the shared table's.  Only
+the heavy pass runs on Spark — scanning the month folders of the period and reducing every city's cases
+to a handful of counts; the counts (300 cities × a few periods) come back to the driver.
 
 One pass serves several periods of one kind (the three months of a quarter ranked as the mean of its
 months): each case is placed in its period by its dispatch month, and ``END`` is that period's end.
@@ -17,18 +18,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from kaoping.cases.metric_defs import (
-    COUNT_DEFS,
-    END,
-    RATE_DEFS,
-    AllOf,
-    Before,
-    Condition,
-    Every,
-    Positive,
-    Present,
-    Term,
-)
+from kaoping.cases import metric_defs as defs
 from kaoping.facts.columns import FILES, SCHEMAS
 from kaoping.periods import Period, PeriodKind
 from kaoping.rollup.parquet_tree import TreeError, months_of
@@ -106,31 +96,31 @@ def _end_of_period(size: int) -> Column:
 def _operand(name: str, end: Column) -> Column:
     from pyspark.sql import functions as F
 
-    return end if name == END else F.col(name)
+    return end if name == defs.END else F.col(name)
 
 
-def _condition(cond: Condition, end: Column) -> Column:
+def _condition(cond: defs.Condition, end: Column) -> Column:
     from pyspark.sql import functions as F
 
     match cond:
-        case Present(column):
+        case defs.Present(column):
             return F.col(column).isNotNull()
-        case Positive(column):
+        case defs.Positive(column):
             return F.col(column) > 0
-        case Before(left, right, strict):
+        case defs.Before(left, right, strict):
             a, b = _operand(left, end), _operand(right, end)
             return a < b if strict else a <= b
 
 
-def count_column(term: Term, end: Column) -> Column:
-    """One count of :data:`COUNT_DEFS` as a Spark aggregate; a condition on a missing time is not met
+def count_column(term: defs.Term, end: Column) -> Column:
+    """One count of ``defs.COUNT_DEFS`` as a Spark aggregate; a condition on a missing time is not met
     (SQL's null), as in Polars, where a null condition is left out of the sum."""
     from pyspark.sql import functions as F
 
     match term:
-        case Every():
+        case defs.Every():
             return F.count(F.lit(1))
-        case AllOf(conditions):
+        case defs.AllOf(conditions):
             joined = _condition(conditions[0], end)
             for cond in conditions[1:]:
                 joined = joined & _condition(cond, end)
@@ -140,12 +130,12 @@ def count_column(term: Term, end: Column) -> Column:
 
 
 def rate_columns() -> list[Column]:
-    """Every rate of :data:`RATE_DEFS` over the count columns, in percent (a double: the driver recomputes
+    """Every rate of ``defs.RATE_DEFS`` over the count columns, in percent (a double: the driver recomputes
     them exactly from the counts with :func:`kaoping.cases.metrics.rates` where a score depends on them)."""
     from pyspark.sql import functions as F
 
     out = []
-    for r in RATE_DEFS:
+    for r in defs.RATE_DEFS:
         den = sum((F.col(d) for d in r.denominator[1:]), F.col(r.denominator[0]))
         value = F.when(den == 0, F.lit(float(r.empty))).otherwise(F.lit(100.0) * F.col(r.numerator) / den)
         out.append(value.alias(r.name))
@@ -161,23 +151,23 @@ def city_counts(cases: DataFrame, period: Period, by: PeriodKind) -> DataFrame:
     in_period = cases.filter(F.col("month").isin(months_of(period))).filter(index.between(period.first, period.last))
     placed = in_period.withColumn(PERIOD_FIRST, index - F.pmod(index, F.lit(size)))
     end = _end_of_period(size)
-    counts = [count_column(term, end).cast("long").alias(name) for name, term in COUNT_DEFS.items()]
+    counts = [count_column(term, end).cast("long").alias(name) for name, term in defs.COUNT_DEFS.items()]
     grouped = placed.groupBy("city", PERIOD_FIRST).agg(*counts)
-    return grouped.select("city", PERIOD_FIRST, *COUNT_DEFS, *rate_columns())
+    return grouped.select("city", PERIOD_FIRST, *defs.COUNT_DEFS, *rate_columns())
 
 
 def collect_metrics(frame: DataFrame, by: PeriodKind) -> pl.DataFrame:
     """The Spark result as a Polars frame: city, period (text), the counts (Int64) and rates (Float64)."""
     rows = [row.asDict() for row in frame.collect()]
     schema = {"city": pl.String(), PERIOD_FIRST: pl.Int64()}
-    schema.update({c: pl.Int64() for c in COUNT_DEFS})
-    schema.update({r.name: pl.Float64() for r in RATE_DEFS})
+    schema.update({c: pl.Int64() for c in defs.COUNT_DEFS})
+    schema.update({r.name: pl.Float64() for r in defs.RATE_DEFS})
     out = pl.DataFrame(rows, schema=schema, orient="row")
     labels = {first: str(Period(first, first + by.size - 1)) for first in out.get_column(PERIOD_FIRST).unique()}
     period = out.get_column(PERIOD_FIRST).replace_strict(labels, return_dtype=pl.String).alias("period")
     return (
         out.with_columns(period)
-        .select("city", "period", *COUNT_DEFS, *(r.name for r in RATE_DEFS))
+        .select("city", "period", *defs.COUNT_DEFS, *(r.name for r in defs.RATE_DEFS))
         .sort("city", "period")
     )
 

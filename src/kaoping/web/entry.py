@@ -27,7 +27,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, Principal, csrf_token, fingerprint, principal_of
+from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, Principal, Via, csrf_token, fingerprint, principal_of
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
 from kaoping.app import facts
 from kaoping.app.policy import Perm, allowed, holders
@@ -179,7 +179,7 @@ def _form_principal(request: Request, session: Session, token: str) -> Principal
     if user is None or not user.active or not hmac.compare_digest(str(request.session.get("f")), fingerprint(user)):
         request.session.clear()
         return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
-    who = principal_of(user, "cookie")
+    who = principal_of(user, Via.COOKIE)
     sent = token or request.headers.get(CSRF_HEADER, "")
     kept = request.session.get("csrf", "")
     if not (sent and isinstance(kept, str) and kept and hmac.compare_digest(sent, kept)):
@@ -214,7 +214,7 @@ def _too_large(request: Request, ctx: ApiContext) -> Response:
     with ctx.factory() as session:
         username = request.session.get("user")
         user = get_user(session, username) if isinstance(username, str) else None
-        who = principal_of(user, "cookie") if user is not None and user.active else ANONYMOUS
+        who = principal_of(user, Via.COOKIE) if user is not None and user.active else ANONYMOUS
         message = f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批上传。"
         return error_page(request, who, 413, "文件过大", message)
 

@@ -74,10 +74,16 @@ class Field:
 
 @dataclass(frozen=True)
 class Form:
+    """The single-row form of one fact kind, with the notes shown above it (why a choice is narrowed)."""
+
     kind: str
-    title: str
     fields: tuple[Field, ...]
     notes: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The kind's label in the fact registry (:data:`KIND_NAMES`): a form is titled by its kind only."""
+        return KIND_NAMES[self.kind]
 
 
 def writable_kinds(role: str) -> list[str]:
@@ -191,7 +197,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 _reason(),
             )
             notes = ("部门和第三方机构只能为本账号的考评项目评分，评分单位即本账号。",) if scorer else ()
-            forms.append(Form(kind, KIND_NAMES[kind], fields, notes))
+            forms.append(Form(kind, fields, notes))
         elif kind == "deductions":
             names, items = _part_choice(who, ctx, _leaves(ctx, Source.DEDUCTIONS))
             notes = () if names else ("本系统运行的考评方案没有扣分制项目，扣分记录将无法通过校验。",)
@@ -208,7 +214,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 _f("evidence"),
                 _reason(),
             )
-            forms.append(Form(kind, KIND_NAMES[kind], fields, notes))
+            forms.append(Form(kind, fields, notes))
         elif kind == "notices":
             fields = (
                 _f("problem_id", required=True),
@@ -217,7 +223,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 _f("rectified_on", type="date"),
                 _reason(),
             )
-            forms.append(Form(kind, KIND_NAMES[kind], fields))
+            forms.append(Form(kind, fields))
         elif kind == "honors":
             fields = (
                 _f("date", type="date", required=True),
@@ -227,7 +233,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 _f("title", wide=True),
                 _reason(),
             )
-            forms.append(Form(kind, KIND_NAMES[kind], fields))
+            forms.append(Form(kind, fields))
         elif kind == "ranks":
             fields = (
                 _f("period", required=True, placeholder="2024-05"),
@@ -236,7 +242,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 _f("rank", type="number", required=True, step="1"),
                 _reason(),
             )
-            forms.append(Form(kind, KIND_NAMES[kind], fields))
+            forms.append(Form(kind, fields))
         elif kind == "cases":
             times = ("dispatched_at", "deadline", "disposed_at", "closed_at")
             fields = (
@@ -249,5 +255,5 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 *(_f(c, type="number", step="1", value="0") for c in ("rework_count", "verify_failed", "postponed")),
                 _reason(),
             )
-            forms.append(Form(kind, KIND_NAMES[kind], fields))
+            forms.append(Form(kind, fields))
     return forms

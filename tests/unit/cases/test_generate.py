@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from kaoping.cases.calendar import WorkCalendar
-from kaoping.cases.generate import CASE_COLUMNS, build_city, generate_cases, summary, uniforms, write_dataset
+from kaoping.cases.generate import CASE_COLUMNS, CaseDraw, build_city, generate_cases, summary, uniforms, write_dataset
 from kaoping.cases.handbook import deadline_for, load_handbook
 from kaoping.cases.levels import REGION_TIERS, metrics_by_level
 from kaoping.commands import cases_cmds
@@ -23,13 +23,13 @@ from kaoping.periods import parse_period
 BOOK = load_handbook()
 CITY = build_city(30, BOOK)
 CAL = WorkCalendar.china(range(2024, 2027))
-CASES = generate_cases(20_000, 2024, CITY, BOOK, seed=7, calendar=CAL)
+CASES = generate_cases(CaseDraw(20_000, 2024, seed=7, calendar=CAL), CITY, BOOK)
 
 
 def test_same_seed_same_cases_other_seed_other_cases() -> None:
-    again = generate_cases(20_000, 2024, CITY, BOOK, seed=7, calendar=CAL)
+    again = generate_cases(CaseDraw(20_000, 2024, seed=7, calendar=CAL), CITY, BOOK)
     assert CASES.equals(again)
-    assert not CASES.equals(generate_cases(20_000, 2024, CITY, BOOK, seed=8, calendar=CAL))
+    assert not CASES.equals(generate_cases(CaseDraw(20_000, 2024, seed=8, calendar=CAL), CITY, BOOK))
     assert CASES.columns == list(CASE_COLUMNS)
 
 
@@ -92,7 +92,7 @@ def test_too_few_units() -> None:
 
 
 def test_output_reads_with_read_facts_and_the_level_columns(tmp_path: Path) -> None:
-    _, frame = write_dataset(tmp_path, units=20, cases=3_000, year=2024, seed=3)
+    _, frame = write_dataset(tmp_path, CaseDraw(3_000, 2024, seed=3), units=20)
     facts = read_facts(tmp_path)  # no InputErrors: the interchange columns are valid
     assert facts.cases.height == 3_000 and facts.units.height == 20
     back = read_level_cases(tmp_path).drop("_row")
@@ -100,7 +100,7 @@ def test_output_reads_with_read_facts_and_the_level_columns(tmp_path: Path) -> N
 
 
 def test_bad_level_column_values_are_reported_by_row(tmp_path: Path) -> None:
-    write_dataset(tmp_path, units=15, cases=50, year=2024)
+    write_dataset(tmp_path, CaseDraw(50, 2024), units=15)
     path = tmp_path / "cases.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -165,7 +165,7 @@ def test_cli_refuses_bad_weights_and_levels(tmp_path: Path) -> None:
     runner = CliRunner()
     app = cli()
     out = tmp_path / "d"
-    write_dataset(out, units=15, cases=200, year=2024)
+    write_dataset(out, CaseDraw(200, 2024), units=15)
     bad = tmp_path / "seventy.yaml"
     bad.write_text("levels:\n  department: {按期处置率: 40, 结案率: 30}\n", encoding="utf-8")
     result = runner.invoke(app, ["cases", "metrics", "--data", str(out), "--period", "2024", "--level", "department",
