@@ -18,6 +18,7 @@
   }
 
   function bind(form) {
+    form.addEventListener("change", function () { say(form, ""); });
     form.addEventListener("submit", async function (ev) {
       ev.preventDefault();
       say(form, "");
