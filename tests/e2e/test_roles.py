@@ -15,7 +15,11 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
     "department": ("/entry", {"/entry", "/schemes", "/public"}, ["/dashboard", "/units/dh", "/appeals", "/periods"]),
     "inspector": ("/entry", {"/entry", "/schemes", "/public"}, ["/dashboard", "/units/dh"]),
     "third_party": ("/entry", {"/entry", "/schemes", "/public"}, ["/dashboard", "/units/hk"]),
-    "unit": ("/units/", {"/schemes", "/public"}, ["/dashboard", "/entry", "/periods/demo-city/2024-Q4", "/appeals", "/units"]),
+    "unit": (
+        "/units/",
+        {"/schemes", "/public"},
+        ["/dashboard", "/entry", "/periods/demo-city/2024-Q4", "/appeals", "/units"],
+    ),
 }
 
 

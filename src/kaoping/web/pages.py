@@ -130,7 +130,8 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
         shown = review_view(review_of(session, open_row), ctx.schemes[scheme].scheme.display.decimals)
     barred = barred_steps(who, open_row, ctx.settings.separation_of_duties)
     months = _months_of(session, ctx.schemes[scheme].scheme, period)
-    page = {"rows": rows, "review": shown, "barred": barred, "months": months, "state_names": PeriodState.names()}
+    page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
+    page["state_names"] = PeriodState.names()
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 
 

@@ -96,4 +96,3 @@ def test_the_unit_list_and_the_periods_page_are_the_offices(web: Any) -> None:
     web.login("jiaqu")
     assert web.client.get("/units").status_code == 403
     assert web.client.get("/periods").status_code == 403
-
