@@ -47,9 +47,11 @@ def test_an_accepted_appeal_is_published_as_the_reason_of_a_correction(tab: Tab)
     period = f"{tab.site.city.year}-{MONTH}"
     unit_id, appeal_id, deduction = file_appeal(tab, period)
 
-    tab.login("admin")
+    tab.login("admin")  # lands on the dashboard, whose to-do panel names the appeals waiting
+    assert "待答复申诉" in tab.page.inner_text("#todo-appeals")
     before = version_of(tab, period)
-    tab.page.click("nav a[href='/appeals']")
+    tab.page.go_back()
+    tab.page.click("#todo-appeals a")
     tab.page.wait_for_url(re.compile(r"/appeals$"))
     item = tab.page.locator(f"#appeal-{appeal_id}")
     assert period in item.inner_text() and "答复期限" in item.inner_text()

@@ -230,3 +230,21 @@ def answer_appeal(
     audit.flush()
     session.commit()
     return appeal
+
+
+@dataclass(frozen=True)
+class AppealsDue:
+    """The office's appeals still to answer: how many, how many are past their deadline, the nearest one."""
+
+    waiting: int
+    overdue: int
+    nearest: datetime | None
+
+
+def appeals_due(session: Session, who: Principal, days: int, now: datetime) -> AppealsDue:
+    """What the to-do panel says of appeals: a deadline is ``days`` after filing (:func:`answer_deadline`)."""
+    stmt = scoped(select(Appeal.created_at), Appeal.unit_id, who, None, "read appeals")
+    filed = list(session.scalars(stmt.where(Appeal.status == AppealStatus.OPEN)))
+    deadlines = sorted(when + timedelta(days=days) for when in filed)
+    overdue = sum(1 for d in deadlines if d < now)
+    return AppealsDue(len(deadlines), overdue, deadlines[0] if deadlines else None)

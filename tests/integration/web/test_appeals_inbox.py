@@ -4,6 +4,7 @@ withdrawing the disputed row), rejecting needs a reason, a second answer is refu
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -96,3 +97,18 @@ def test_the_unit_list_and_the_periods_page_are_the_offices(web: Any) -> None:
     web.login("jiaqu")
     assert web.client.get("/units").status_code == 403
     assert web.client.get("/periods").status_code == 403
+
+
+def test_the_dashboards_to_do_panel_names_appeals_due_and_versions_waiting(web: Any) -> None:
+    web.login("admin")
+    dashboard = f"/dashboard/{web.SCHEME}/{web.PERIOD}"
+    assert 'id="todo-none"' in web.client.get(dashboard).text
+    appeal_id = _file(web, "", "申诉一")
+    web.login("admin")
+    page = web.client.get(dashboard).text
+    assert re.search(r'<li id="todo-appeals"><a href="/appeals">待答复申诉 1 件，最近答复期限 \d{4}-\d\d-\d\d', page)
+    assert "已超期" not in page
+    assert _answer(web, appeal_id, status="accepted", answer="予以更正").status_code == 200
+    page = web.client.get(dashboard).text
+    assert 'id="todo-appeals"' not in page
+    assert f'<li class="todo-version" data-period="{web.PERIOD}">' in page
