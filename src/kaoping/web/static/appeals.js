@@ -8,15 +8,6 @@
     form.querySelector("[data-message]").textContent = text;
   }
 
-  async function problem(r) {
-    try {
-      var body = await r.json();
-      return typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
-    } catch (e) {
-      return String(r.status);
-    }
-  }
-
   function bind(form) {
     form.addEventListener("change", function () { say(form, ""); });
     form.addEventListener("submit", async function (ev) {
@@ -39,7 +30,7 @@
         var r = await window.kpFetch("/api/appeals/" + form.dataset.id + "/answer", {
           method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
         });
-        if (!r.ok) { say(form, form.dataset.failed + "（" + r.status + "）：" + await problem(r)); return; }
+        if (!r.ok) { say(form, form.dataset.failed + "（" + r.status + "）：" + await window.kpProblem(r)); return; }
         if (body.status === "accepted" && body.scheme) {
           window.location.assign("/periods/" + encodeURIComponent(body.scheme) + "/" + encodeURIComponent(form.dataset.period) + "#publish-panel");
           return;
