@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -96,21 +96,23 @@ def appeals_inbox(
     session: SessionDep,
     ctx: CtxDep,
     who: Office,
-    show: Annotated[Shown, Query()] = Shown.OPEN,
+    show: str = "open",
 ) -> Response:
-    """The inbox: by default the appeals waiting for an answer; ``?show=answered`` or ``all`` for the rest."""
+    """The inbox: by default the appeals waiting for an answer; ``?show=answered`` or ``all`` for the rest
+    (anything else: the default — a page answers a mistyped link with itself, not with an error)."""
+    chosen = Shown(show) if show in Shown.names() else Shown.OPEN
     items = inbox_items(session, who, list(ctx.schemes), ctx.settings.answer_days, ctx.settings.clock())
     waiting = sum(1 for i in items if i.open)
-    if show is Shown.OPEN:
+    if chosen is Shown.OPEN:
         items = [i for i in items if i.open]
-    elif show is Shown.ANSWERED:
+    elif chosen is Shown.ANSWERED:
         items = [i for i in items if not i.open]
     return render(
         request,
         "appeals_inbox.html",
         who,
         items=items,
-        show=show,
+        show=chosen,
         shown=Shown,
         waiting=waiting,
         answer_days=ctx.settings.answer_days,

@@ -43,6 +43,7 @@ def test_the_inbox_lists_an_open_appeal_with_its_deadline_and_row(web: Any) -> N
     assert '<a href="/appeals" aria-current="page">申诉处理</a>' in page
     assert f'id="appeal-{appeal_id}"' not in web.client.get("/appeals?show=answered").text
     assert "Appeals" in web.client.get("/appeals?lang=en").text
+    assert f'id="appeal-{appeal_id}"' in web.client.get("/appeals?show=<x>").text  # a mistyped link: the default
 
 
 def test_accepting_starts_a_correction_with_the_appeal_as_reason(web: Any) -> None:
