@@ -25,9 +25,10 @@ FROZEN_RESULTS = (ResultStatus.PUBLISHED, ResultStatus.SUPERSEDED)
 
 
 class AppealStatus(Labelled):
-    """An appeal is open until the office answers it: accepted, rejected, or just answered."""
+    """An appeal is open until the office answers it: accepted (a correction of its period follows),
+    rejected (with the reason), or just answered."""
 
     OPEN = "open", "待答复"
-    ACCEPTED = "accepted", "已采纳"
-    REJECTED = "rejected", "未采纳"
+    ACCEPTED = "accepted", "已受理"
+    REJECTED = "rejected", "已驳回"
     ANSWERED = "answered", "已答复"

@@ -51,6 +51,9 @@ def answer_appeal(
     s: SessionDep,
     who: Annotated[Principal, Depends(require(Perm.APPEALS_ANSWER))],
 ) -> AppealOut:
-    """Answer an open appeal (accepted, rejected, or just answered); a correction is a separate recompute."""
-    appeal = appeals.answer_appeal(ctx, s, who, appeal_id, status=AppealStatus(body.status), answer=body.answer)
+    """Answer an open appeal: accepted starts a correction of its period (a draft with the appeal as its
+    reason, to review and publish), rejected needs a reason; a second answer is a conflict."""
+    choice = appeals.AcceptChoice(scheme=body.scheme, withdraw_row=body.withdraw_row)
+    status = AppealStatus(body.status)
+    appeal = appeals.answer_appeal(ctx, s, who, appeal_id, status=status, answer=body.answer, accept=choice)
     return AppealOut.model_validate(appeal)

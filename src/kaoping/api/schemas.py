@@ -163,6 +163,8 @@ class AnswerIn(BaseModel):
     answer: str = Field(min_length=1, max_length=10000)
     status: Literal["accepted", "rejected", "answered"] = "answered"
     """An answer closes the appeal: any :class:`~kaoping.statuses.AppealStatus` but open."""
+    scheme: str | None = Field(None, max_length=100, description="accepted: the scheme whose period is corrected")
+    withdraw_row: bool = Field(False, description="accepted: first delete the row the appeal disputes")
 
 
 class EvidenceOut(FromRow):

@@ -16,12 +16,19 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Invalid, NotFound
+from kaoping.app.facts import delete_row
 from kaoping.app.policy import Principal, own_unit_write, scoped
+from kaoping.app.publish import compute_for_office
 from kaoping.periods import PeriodError, parse_period
 from kaoping.statuses import FROZEN_RESULTS, AppealStatus
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import get_for_update
+from kaoping.store.facts import TABLES
+from kaoping.store.publishing import OPEN, current, versions
 from kaoping.store.tables import Appeal, PublishedResult, Unit
+
+ROW_ID_DIGITS = 9
+"""A row id an appeal target may name: at most nine digits (bounded before it is parsed)."""
 
 
 @dataclass(frozen=True)
@@ -123,15 +130,98 @@ def list_appeals(session: Session, who: Principal, *, unit_id: str | None, perio
     return list(session.scalars(stmt))
 
 
-def answer_appeal(
-    ctx: AppContext, session: Session, who: Principal, appeal_id: int, *, status: AppealStatus, answer: str
-) -> Appeal:
-    """Answer an open appeal (accepted, rejected, or just answered); a correction is a separate recompute.
+@dataclass(frozen=True)
+class AcceptChoice:
+    """What accepting does besides answering: correct under ``scheme`` (None: the only one that published the
+    period), first withdrawing the disputed row when ``withdraw_row``."""
 
-    The appeal is read under a row lock, so of two answers at once the second sees the first and is refused."""
+    scheme: str | None = None
+    withdraw_row: bool = False
+
+
+def target_row(target: str) -> tuple[str, int] | None:
+    """The fact row an appeal disputes, when its target names one (``deductions:12`` → ("deductions", 12))."""
+    kind, _, number = target.partition(":")
+    if kind in TABLES and number.isdigit() and len(number) <= ROW_ID_DIGITS:
+        return kind, int(number)
+    return None
+
+
+def answer_deadline(appeal: Appeal, days: int) -> datetime:
+    """When the office's answer is due: ``days`` (``KAOPING_ANSWER_DAYS``) after the appeal was filed."""
+    return appeal.created_at + timedelta(days=days)
+
+
+def correction_scheme(ctx: AppContext, session: Session, period: str, scheme: str | None) -> str:
+    """The scheme whose published ``period`` an accepted appeal corrects: the one named, else the only one
+    of the office's schemes that has published it."""
+    if scheme is not None:
+        if scheme not in ctx.schemes:
+            raise Invalid(f"scheme: 本系统未运行考评方案 {scheme} (this office runs {', '.join(ctx.schemes)})")
+        return scheme
+    found = [name for name in ctx.schemes if current(session, scheme=name, period=period) is not None]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise Conflict(f"{period} 没有已发布的考评结果，无法更正 (nothing published to correct)")
+    raise Invalid(f"scheme: {period} 在多个考评方案下已发布，请指定方案：{'、'.join(found)}")
+
+
+def _correction_reason(session: Session, appeal: Appeal, answer: str, open_reason: str) -> str:
+    """The appeal as the reason of the correction (shown on the public page beside the new version); an
+    open correction's earlier reason is kept in front, so two accepted appeals are both named."""
+    unit = session.get(Unit, appeal.unit_id)
+    name = unit.name if unit is not None else appeal.unit_id
+    own = f"受理申诉 #{appeal.id}（{name}）：{answer}"
+    return own if not open_reason or own in open_reason else f"{open_reason}；{own}"
+
+
+def _start_correction(
+    ctx: AppContext, session: Session, who: Principal, appeal: Appeal, answer: str, choice: AcceptChoice
+) -> None:
+    """Withdraw the disputed row if asked, then compute the correction of the appeal's period (a draft to
+    review and publish) with the appeal as its reason — in the caller's transaction."""
+    scheme = correction_scheme(ctx, session, appeal.period, choice.scheme)
+    open_row = next((r for r in versions(session, scheme=scheme, period=appeal.period) if r.status in OPEN), None)
+    reason = _correction_reason(session, appeal, answer, open_row.reason if open_row is not None else "")
+    row = target_row(appeal.target) if choice.withdraw_row else None
+    if choice.withdraw_row and row is None:
+        raise Invalid(f"withdraw_row: 申诉 #{appeal.id} 未指向某条记录，无可撤销 (the appeal names no row)")
+    if row is not None:
+        delete_row(session, row[0], row[1], actor=who.actor, reason=reason)
+    compute_for_office(ctx, session, scheme=scheme, period=appeal.period, actor=who.actor, reason=reason)
+
+
+def answer_appeal(
+    ctx: AppContext,
+    session: Session,
+    who: Principal,
+    appeal_id: int,
+    *,
+    status: AppealStatus,
+    answer: str,
+    accept: AcceptChoice | None = None,
+) -> Appeal:
+    """Answer an open appeal: accepted (已受理) starts a correction of its period with the appeal as the
+    reason; rejected (已驳回) needs a reason; answered just replies.
+
+    The appeal is read under a row lock, so of two answers at once the second sees the first and is
+    refused.  The correction is computed before the appeal is changed: when computing is refused
+    (separation of duties commits its ``denied`` event) the appeal is still open.  Committed with its
+    audit events."""
     appeal = get_for_update(session, Appeal, appeal_id, NotFound(f"no appeal {appeal_id}"))
     if appeal.status != AppealStatus.OPEN:
-        raise Conflict(f"appeal {appeal_id} is already {appeal.status}")
+        label = AppealStatus(appeal.status).label
+        raise Conflict(
+            f"申诉 #{appeal_id} 已答复（{label}），不能再次答复 (appeal {appeal_id} is already {appeal.status})"
+        )
+    answer = answer.strip()
+    if not answer:
+        raise Invalid("answer: 请填写答复（驳回须说明理由）")
+    if status is AppealStatus.OPEN:
+        raise Invalid("status: 答复须为受理、驳回或答复")
+    if status is AppealStatus.ACCEPTED:
+        _start_correction(ctx, session, who, appeal, answer, accept or AcceptChoice())
     appeal.answer = answer
     appeal.status = status
     audit = AuditWriter(session, who.actor, reason="appeal answered")
@@ -140,3 +230,21 @@ def answer_appeal(
     audit.flush()
     session.commit()
     return appeal
+
+
+@dataclass(frozen=True)
+class AppealsDue:
+    """The office's appeals still to answer: how many, how many are past their deadline, the nearest one."""
+
+    waiting: int
+    overdue: int
+    nearest: datetime | None
+
+
+def appeals_due(session: Session, who: Principal, days: int, now: datetime) -> AppealsDue:
+    """What the to-do panel says of appeals: a deadline is ``days`` after filing (:func:`answer_deadline`)."""
+    stmt = scoped(select(Appeal.created_at), Appeal.unit_id, who, None, "read appeals")
+    filed = list(session.scalars(stmt.where(Appeal.status == AppealStatus.OPEN)))
+    deadlines = sorted(when + timedelta(days=days) for when in filed)
+    overdue = sum(1 for d in deadlines if d < now)
+    return AppealsDue(len(deadlines), overdue, deadlines[0] if deadlines else None)

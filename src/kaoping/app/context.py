@@ -25,6 +25,7 @@ log = logging.getLogger("kaoping.api")
 
 DEFAULT_SCHEMES = ("city-1000",)
 DEFAULT_APPEAL_DAYS = 7
+DEFAULT_ANSWER_DAYS = 7
 DEFAULT_TOKEN_SECONDS = 8 * 3600
 """A working day: long enough not to interrupt an office session, short enough that a leaked token dies."""
 
@@ -48,6 +49,9 @@ class Settings:
     review it, the one that reviewed may not compute it again — a second pair of eyes that is really a
     second person.  Off in the demo, where one office account plays every role."""
     clock: Callable[[], datetime] = now
+    answer_days: int = DEFAULT_ANSWER_DAYS
+    """The office answers an appeal within this many days of its filing (``KAOPING_ANSWER_DAYS``): the
+    deadline the appeals inbox and the to-do panel show."""
     trusted_proxies: frozenset[str] = frozenset()
     """Addresses of the reverse proxies whose ``X-Forwarded-Proto`` / ``X-Forwarded-For`` are believed
     (``KAOPING_TRUSTED_PROXIES``, comma-separated): anyone else could claim any scheme or address."""
@@ -115,6 +119,7 @@ def load_settings(db_url: str | None, **given: Unpack[Given]) -> Settings:
         cookie_secure=os.environ.get("KAOPING_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
         separation_of_duties=separation_of_duties(given.get("separation_of_duties")),
         clock=given.get("clock") or now,
+        answer_days=_env_int("KAOPING_ANSWER_DAYS", DEFAULT_ANSWER_DAYS),
         trusted_proxies=frozenset(
             a.strip() for a in os.environ.get("KAOPING_TRUSTED_PROXIES", "").split(",") if a.strip()
         ),

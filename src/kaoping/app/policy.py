@@ -91,7 +91,9 @@ class Perm(StrEnum):
     EVIDENCE_READ = "evidence.read"
     AUDIT_READ = "audit.read"
     DASHBOARD = "dashboard"  # page: 综合看板 (current numbers of a period)
-    PERIODS = "periods"  # page: the office's period page and its bulletin downloads
+    PERIODS = "periods"  # pages: the office's periods list, period page and its bulletin downloads
+    APPEALS_INBOX = "appeals.inbox"  # page: 申诉处理 (every appeal, its deadline and the answer form)
+    UNIT_LIST = "units.list"  # page: 被考评单位 list (every unit, its group and its page)
     ENTRY = "entry"  # page: 数据录入 (forms and upload)
 
 
@@ -131,6 +133,8 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.AUDIT_READ: frozenset({ADMIN, UNIT}),  # unit: own unit
     Perm.DASHBOARD: _OFFICE,
     Perm.PERIODS: _OFFICE,
+    Perm.APPEALS_INBOX: _OFFICE,
+    Perm.UNIT_LIST: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""

@@ -118,6 +118,9 @@ def install_refusals(app: FastAPI) -> None:
 NAV: tuple[tuple[str, str, Perm], ...] = (
     ("考评结果公示", "/public", Perm.OPEN),
     ("综合看板", "/dashboard", Perm.DASHBOARD),
+    ("考评期列表", "/periods", Perm.PERIODS),
+    ("申诉处理", "/appeals", Perm.APPEALS_INBOX),
+    ("单位列表", "/units", Perm.UNIT_LIST),
     ("数据录入", "/entry", Perm.ENTRY),
     ("本单位", "/units/{unit_id}", Perm.EXPLAIN),
     ("考评方案", "/schemes", Perm.OPEN),

@@ -24,6 +24,7 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import frozen
 from kaoping.app.entry_checks import evaluated_years
+from kaoping.app.period_states import PeriodState
 from kaoping.app.policy import Perm
 from kaoping.caching import Bounded
 from kaoping.errors import InputErrors
@@ -34,6 +35,7 @@ from kaoping.store import publishing
 from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
+from kaoping.web.office_todo import office_todo
 from kaoping.web.results import evaluated_kinds, live_facts, scored, store_version, try_scored
 
 router = APIRouter(include_in_schema=False)
@@ -230,5 +232,7 @@ def dashboard(request: Request, scheme: str, period: str, session: SessionDep, c
         period=str(chosen),
         kind=chosen.kind.value,
         num=_formatter(office.scheme),
+        todo=office_todo(ctx, session, who, scheme, len(view["drift"])),
+        state_names=PeriodState.names(),
         **_picker(ctx, office.scheme, months),
     )

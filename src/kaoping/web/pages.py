@@ -23,10 +23,13 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import bulletins
 from kaoping.app.context import AppContext
+from kaoping.app.period_states import PeriodStanding, PeriodState, months_of, period_standings, standing_of
 from kaoping.app.policy import Perm
 from kaoping.app.review import review_of
 from kaoping.errors import InputErrors
+from kaoping.periods import PeriodKind
 from kaoping.reports.data import BulletinData
+from kaoping.scheme import Scheme
 from kaoping.statuses import ResultStatus
 from kaoping.store import publishing
 from kaoping.store.tables import PublishedResult
@@ -126,7 +129,19 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     if open_row is not None:
         shown = review_view(review_of(session, open_row), ctx.schemes[scheme].scheme.display.decimals)
     barred = barred_steps(who, open_row, ctx.settings.separation_of_duties)
-    return render(request, "period.html", who, scheme=scheme, period=period, rows=rows, review=shown, barred=barred)
+    months = _months_of(session, ctx.schemes[scheme].scheme, period)
+    page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
+    page["state_names"] = PeriodState.names()
+    return render(request, "period.html", who, scheme=scheme, period=period, **page)
+
+
+def _months_of(session: Session, scheme: Scheme, period: str) -> list[PeriodStanding]:
+    """A quarter's (a year's) months with their states, when the scheme evaluates months: the office publishes
+    them with it (empty for a month)."""
+    if PeriodKind.MONTH not in scheme.periods:
+        return []
+    standings = period_standings(session, scheme.scheme)
+    return [standings.get(m) or standing_of(m, []) for m in months_of(period)]
 
 
 def _bulletin(
@@ -216,10 +231,11 @@ def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
 
 def mount_pages(app: FastAPI) -> None:
     """Add the pages and /static to the app (called by the composition root, :mod:`kaoping.server`)."""
-    from kaoping.web import dashboard, entry, scheme_view, unit_pages
+    from kaoping.web import appeals_inbox, dashboard, entry, office_lists, scheme_view, unit_pages
 
     mount_static(app)
     install_refusals(app)
+    app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
     app.include_router(router)
-    for area in (dashboard, unit_pages, entry, scheme_view):
+    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox):
         app.include_router(area.router)

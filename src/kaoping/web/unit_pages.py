@@ -21,7 +21,8 @@ from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
 from kaoping.api.models import DB_INT_MAX, RowId
 from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.app.appeals import appeal_window
-from kaoping.app.policy import Perm, unit_scope
+from kaoping.app.policy import Perm, allowed, unit_scope
+from kaoping.app.row_history import Change, row_history
 from kaoping.cases.lifecycle import LABELS
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import GroupResult, Line, UnitResult
@@ -320,5 +321,9 @@ def deduction_page(
         "appeals": data.appeals(session, unit_id, target=target),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
+        "history": row_history(session, "deductions", row.nkey, row.import_id)
+        if allowed(who.role, Perm.AUDIT_READ)
+        else None,
+        "changes": Change.names(),
     }
     return render(request, "unit_deduction.html", who, **HELPERS, **context)

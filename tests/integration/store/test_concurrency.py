@@ -175,3 +175,38 @@ def test_drafts_computed_at_once_make_one_version(factory: sessionmaker[Session]
         rows = list(s.scalars(select(PublishedResult)))
         assert [(r.version, r.status) for r in rows] == [(1, ResultStatus.DRAFT)]
         assert len(list(s.scalars(select(SchemeVersion)))) == 1
+
+
+def test_answers_racing_to_accept_one_appeal_start_one_correction(factory: sessionmaker[Session]) -> None:
+    """Accepting computes a correction: of ten office clients accepting one appeal at once, one wins, the
+    rest get a clean conflict, and the period has one correction draft naming that appeal and that answer."""
+    from kaoping.app.appeals import AcceptChoice
+    from kaoping.app.context import AppContext, load_office_schemes, load_settings
+
+    with transaction(factory) as s:
+        rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
+        review(s, rid, actor="审核员")
+        publish(s, rid, actor="发布员")
+        appeal = Appeal(
+            unit_id="d1", period="2024-Q2", target="", text="申诉", status=AppealStatus.OPEN,
+            created_at=datetime(2024, 7, 1), created_by="d1-user", answer="",
+        )  # fmt: skip
+        s.add(appeal)
+        s.flush()
+        appeal_id = appeal.id
+    settings = load_settings(None, secret="s" * 32, schemes=["city-1000"], separation_of_duties=False)
+    ctx = AppContext(settings, factory, load_office_schemes(settings.schemes))
+    office = Principal(username="office", role=Role.ADMIN)
+
+    def answer(session: Session, i: int) -> None:
+        accepted = AppealStatus.ACCEPTED
+        answer_appeal(ctx, session, office, appeal_id, status=accepted, answer=f"答复 {i}", accept=AcceptChoice())
+
+    outcomes = race(factory, answer, clients=10)
+    assert outcomes.count("ok") == 1 and outcomes.count("conflict") == 9, set(outcomes)
+    with factory() as s:
+        answered = s.get(Appeal, appeal_id)
+        assert answered is not None
+        drafts = [r for r in s.scalars(select(PublishedResult)) if r.status == ResultStatus.DRAFT]
+    assert answered.status == AppealStatus.ACCEPTED
+    assert [r.reason for r in drafts] == [f"受理申诉 #{appeal_id}（甲区）：{answered.answer}"]

@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -347,3 +347,46 @@ def test_explanations_read_in_the_page_language(onsite: Onsite) -> None:
     assert "deduction(s)" not in chinese and re.search(r"扣分 \d+ 次", chinese)
     english = html.unescape(onsite.client.get("/units/u1?period=2024-05&lang=en").text)
     assert re.search(r"\d+ deduction\(s\)", english)
+
+
+def test_a_deduction_page_tells_who_entered_and_changed_the_row_and_why(onsite: Onsite) -> None:
+    from kaoping.app.facts import one_row, write_row
+
+    values = {"date": date(2024, 5, 20), "unit_id": "u1", "part": "日常考评", "item": "道路保洁", "points": 1.0}
+    values |= {"source": "日常考评小组", "problem": "来历测试", "location": "建设路", "evidence": "", "time": None}
+    with transaction(onsite.factory) as s:
+        write_row(s, "deductions", one_row("deductions", values), actor="ducha", reason="巡查录入")
+        changed = values | {"points": 0.5}
+        write_row(s, "deductions", one_row("deductions", changed), actor="admin", reason="复核后改为0.5分")
+    row_id = onsite.deduction_id("来历测试")
+    onsite.login("chengdong")  # the unit reads its own rows' history (Perm.AUDIT_READ)
+    page = onsite.client.get(f"/units/u1/deductions/{row_id}").text
+    table = page[page.index('id="history-table"') :]
+    lines = re.findall(r'<tr data-change="(\w+)">(.*?)</tr>', table, re.S)
+    assert [change for change, _ in lines] == ["insert", "update"]
+    entered, updated = (re.sub(r"<[^>]+>", " ", text) for _, text in lines)
+    assert "ducha" in entered and "首次录入" in entered and "巡查录入" in entered
+    assert "admin" in updated and "复核后改为0.5分" in updated and "points：1.0 → 0.5" in updated
+    imported = onsite.deduction_id("道路积存垃圾")  # loaded from the example's files
+    page = onsite.client.get(f"/units/u1/deductions/{imported}").text
+    seeded = re.findall(r'<tr data-change="(\w+)">(.*?)</tr>', page[page.index('id="history-table"') :], re.S)
+    assert [(change, "seed" in text) for change, text in seeded] == [("insert", True)]
+
+
+def test_a_row_that_came_with_a_file_names_the_file_first(onsite: Onsite) -> None:
+    from kaoping.app.row_history import Change, row_history
+    from kaoping.store.tables import ImportBatch
+
+    row_id = onsite.deduction_id("店外经营")
+    with transaction(onsite.factory) as s:
+        batch = ImportBatch(sha256="a" * 64, kind="deductions", label="五月巡查.xlsx", rows=1,
+                            imported_at=datetime(2000, 1, 1), imported_by="importer")  # fmt: skip
+        s.add(batch)
+        s.flush()
+        row = s.get(DeductionRow, row_id)
+        assert row is not None
+        lines = row_history(s, "deductions", row.nkey, batch.id)
+    assert [(line.change, line.actor, line.source) for line in lines][:2] == [
+        (Change.IMPORT, "importer", "五月巡查.xlsx"),
+        (Change.INSERT, "seed", ""),
+    ]

@@ -46,3 +46,18 @@ def test_translator_fills_placeholders_and_falls_back_to_chinese() -> None:
     assert en("第 {n} 版", n=3) == "Version 3"
     assert en("一句没有翻译的话") == "一句没有翻译的话"
     assert i18n.translator("zh")("第 {n} 版", n=3) == "第 3 版"
+
+
+def test_labels_pages_translate_from_python_have_an_english_translation() -> None:
+    """Texts a template translates by value (``_(label)``): the header links and the office pages' states."""
+    from kaoping.app.period_states import PeriodState
+    from kaoping.app.row_history import Change
+    from kaoping.statuses import AppealStatus, ResultStatus
+    from kaoping.web.app import NAV
+    from kaoping.web.appeals_inbox import Shown
+
+    english = i18n.catalog("en")
+    labels = [label for label, _, _ in NAV]
+    labels += [s.label for enum in (PeriodState, AppealStatus, ResultStatus, Shown, Change) for s in enum]
+    missing = [text for text in labels if text not in english]
+    assert not missing, f"add to web/locale/en/*.yaml: {missing}"

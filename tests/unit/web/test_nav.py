@@ -12,7 +12,15 @@ def who(role: Role, unit_id: str | None = None) -> Principal:
 
 
 def test_nav_shows_only_pages_the_role_may_open() -> None:
-    assert [h for _, h in nav_links(who(Role.ADMIN))] == ["/public", "/dashboard", "/entry", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.ADMIN))] == [
+        "/public",
+        "/dashboard",
+        "/periods",
+        "/appeals",
+        "/units",
+        "/entry",
+        "/schemes",
+    ]
     assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == ["/public", "/entry", "/schemes"]
     assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/schemes"]
     assert [h for _, h in nav_links(ANONYMOUS)] == ["/public", "/schemes"]

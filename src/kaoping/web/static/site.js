@@ -18,6 +18,15 @@
     }
     return fetch(url, options);
   };
+  /* What a refused API call says: its ``detail`` (the message of the use case's refusal), else the status. */
+  window.kpProblem = async function (r) {
+    try {
+      var body = await r.json();
+      return typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+    } catch (e) {
+      return String(r.status);
+    }
+  };
   /* An ECharts tooltip as DOM built with textContent, one line per entry: a formatter that returns a string is
      put in the page as HTML, so a unit named <img onerror=...> would run (issue 14). ECharts 5 appends a
      returned element as it is. */

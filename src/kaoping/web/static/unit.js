@@ -9,15 +9,6 @@
     if (out) { out.textContent = text; }
   }
 
-  async function problem(r) {
-    try {
-      var body = await r.json();
-      return typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
-    } catch (e) {
-      return String(r.status);
-    }
-  }
-
   function bindUpload(form) {
     form.addEventListener("submit", async function (ev) {
       ev.preventDefault();
@@ -40,7 +31,7 @@
         }
         if (r.status === 413) { say(form, form.dataset.tooBig); }
         else if (r.status === 415) { say(form, form.dataset.badType); }
-        else { say(form, form.dataset.failed + "（" + r.status + "）：" + await problem(r)); }
+        else { say(form, form.dataset.failed + "（" + r.status + "）：" + await window.kpProblem(r)); }
       } finally {
         if (button) { button.disabled = false; }
       }
@@ -64,7 +55,7 @@
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
       });
       if (r.ok) { window.location.reload(); return; }
-      say(form, form.dataset.failed + "（" + r.status + "）：" + await problem(r));
+      say(form, form.dataset.failed + "（" + r.status + "）：" + await window.kpProblem(r));
     });
   }
 

@@ -1,0 +1,47 @@
+"""待办事项: what the office still has to do, on top of its dashboard — appeals to answer (how many, the
+nearest deadline, how many are late), data changed after the shown period was published (the drift the
+dashboard computes from :mod:`kaoping.app.frozen`), and versions waiting for review or publication.
+
+Each item links to the page where it is done.  Cheap to build: one query for the appeals, one for the
+versions of the scheme; the drift is the dashboard's own, passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kaoping.app.appeals import AppealsDue, appeals_due
+from kaoping.app.context import AppContext
+from kaoping.app.period_states import PeriodStanding, PeriodState, period_standings
+from kaoping.app.policy import Principal
+from kaoping.periods import parse_period
+
+
+@dataclass(frozen=True)
+class Todo:
+    """The panel: appeals due, the shown period's changed rows, the versions not yet published."""
+
+    appeals: AppealsDue
+    drift: int
+    unpublished: list[PeriodStanding]
+    now: datetime
+
+    @property
+    def empty(self) -> bool:
+        return not (self.appeals.waiting or self.drift or self.unpublished)
+
+
+def _waiting_version(standing: PeriodStanding) -> bool:
+    return standing.state in (PeriodState.DRAFT, PeriodState.REVIEWED) or standing.pending is not None
+
+
+def office_todo(ctx: AppContext, session: Session, who: Principal, scheme: str, drift: int) -> Todo:
+    """The to-do panel of ``scheme``'s dashboard; ``drift``: rows changed since the shown period's publication."""
+    now = ctx.settings.clock()
+    due = appeals_due(session, who, ctx.settings.answer_days, now)
+    standings = period_standings(session, scheme).values()
+    unpublished = sorted((s for s in standings if _waiting_version(s)), key=lambda s: parse_period(s.period))
+    return Todo(due, drift, unpublished, now)
