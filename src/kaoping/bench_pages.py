@@ -106,4 +106,32 @@ def run_pages_bench(cases: int, folder: Path | None = None) -> PagesBench:
             for period in ("2024-Q4", "2024-Q3"):
                 path = f"/dashboard/{city.scheme}/{period}"
                 steps.append((f"看板 {period} 录入后 after the write", _timed(partial(_ok, client, path))))
+            steps += _case_then_ranking(client, token, url, city.scheme)
         return PagesBench(cases, _baseline(url), steps)
+
+
+def _case_then_ranking(client: Any, token: str, url: str, scheme_name: str) -> list[tuple[str, float]]:
+    """One new case posted, then the month's ranking as the pages get it (kept results: the touched month's
+    case cells counted again, the month scored from cells), twice: once right after the write, once warm."""
+    from kaoping.app.results import scored
+    from kaoping.scheme import load_scheme
+
+    case: dict[str, object] = {
+        "case_id": "bench-case-1",
+        "unit_id": UNIT,
+        "kind": "event",
+        "category": "暴露垃圾",
+        "reported_at": f"{DAY.isoformat()}T09:00:00",
+        "dispatched_at": f"{DAY.isoformat()}T09:30:00",
+        "deadline": f"{DAY.isoformat()}T17:00:00",
+        "disposed_at": f"{DAY.isoformat()}T12:00:00",
+    }
+    steps = [("录入一条案卷 one case", _timed(partial(_ok, client, "/api/cases", case, token)))]
+    scheme = load_scheme(scheme_name)
+    factory = open_store(url)
+    month = f"{DAY.year}-{DAY.month:02d}"
+    with factory() as s:
+        steps.append((f"{month} 排名 录入后 month's ranking after it", _timed(partial(scored, s, scheme, month))))
+        steps.append((f"{month} 排名 再次 month's ranking warm", _timed(partial(scored, s, scheme, month))))
+    close_store(factory)
+    return steps

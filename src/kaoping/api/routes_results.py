@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -21,15 +22,12 @@ from kaoping.api.errors import unprocessable
 from kaoping.api.models import RowId
 from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
 from kaoping.api.schemas import ComputeIn, ExplainOut, PublishedOut, ResultOut, ResultsView
-from kaoping.app import frozen
 from kaoping.app import publish as publish_uc
-from kaoping.app.scoring import score_facts
+from kaoping.app import results as kept_results
 from kaoping.engine.evaluate import UnsupportedPeriod
-from kaoping.facts.snapshot import year_window
 from kaoping.output.document import explain_document
 from kaoping.periods import PeriodError, parse_period
 from kaoping.store import publishing
-from kaoping.store.facts import load_facts
 from kaoping.store.tables import PublishedResult, Unit
 
 router = APIRouter(prefix="/api", tags=["results"])
@@ -177,16 +175,12 @@ def explain(
     unit_scope(who, unit_id, "see the explanation")
     office = _office_scheme(ctx, scheme)
     try:
-        text = _period(period)
-        kept = frozen.published_frozen(s, office.scheme.scheme, text)
-        if kept is not None:
-            result = kept.result
-        else:
-            facts = load_facts(s, office.scheme, within=year_window(parse_period(text).year))
-            result = score_facts(office.scheme, facts, text)
+        kept = kept_results.scored(s, office.scheme, _period(period))
     except UnsupportedPeriod as exc:
         raise unprocessable(str(exc)) from exc
-    found = result.unit(unit_id)
+    found = kept.result.unit(unit_id)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unit '{unit_id}' is not evaluated by {scheme} in {period}")
-    return ExplainOut.model_validate(explain_document(result, found))
+    # kept results count cases from cells: this unit's case rows are read now, for its lines alone
+    cited = replace(found, lines=kept_results.unit_lines(s, kept, unit_id))
+    return ExplainOut.model_validate(explain_document(kept.result, cited))

@@ -26,6 +26,7 @@ from kaoping.app import frozen
 from kaoping.app.entry_checks import evaluated_years
 from kaoping.app.period_states import PeriodState
 from kaoping.app.policy import Perm
+from kaoping.app.results import evaluated_kinds, live_facts, scored, store_version, try_scored
 from kaoping.caching import Bounded
 from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
@@ -36,7 +37,6 @@ from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
 from kaoping.web.office_todo import office_todo
-from kaoping.web.results import evaluated_kinds, live_facts, scored, store_version, try_scored
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, require_page(Perm.DASHBOARD)]

@@ -22,13 +22,13 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app.context import OfficeScheme
 from kaoping.app.period_states import PeriodStanding, PeriodState, months_of, period_standings, standing_of
 from kaoping.app.policy import Perm
+from kaoping.app.results import evaluated_kinds
 from kaoping.periods import PeriodError, parse_period
 from kaoping.statuses import AppealStatus
 from kaoping.store.tables import Appeal, Unit
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
 from kaoping.web.dashboard import fact_months
-from kaoping.web.results import evaluated_kinds
 
 router = APIRouter(include_in_schema=False)
 PeriodsPage = Annotated[Principal, require_page(Perm.PERIODS)]

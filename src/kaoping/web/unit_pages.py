@@ -22,6 +22,7 @@ from kaoping.api.models import DB_INT_MAX, RowId
 from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.app.appeals import appeal_window
 from kaoping.app.policy import Perm, allowed, unit_scope
+from kaoping.app.results import Scored, scored, unit_lines
 from kaoping.app.row_history import Change, row_history
 from kaoping.cases.lifecycle import LABELS
 from kaoping.engine.evaluate import UnsupportedPeriod
@@ -33,7 +34,6 @@ from kaoping.store.tables import CaseRow, DeductionRow, Unit
 from kaoping.web import unit_data as data
 from kaoping.web import unit_view as view
 from kaoping.web.app import PageRefused, error_page, render, require_page
-from kaoping.web.results import Scored, scored, unit_lines
 
 router = APIRouter(include_in_schema=False)
 Explainer = Annotated[Principal, require_page(Perm.EXPLAIN)]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.publish import document_bytes
+from kaoping.app.results import scored
 from kaoping.app.scoring import score_facts
 from kaoping.facts import facts_from_frames
 from kaoping.facts.snapshot import scope_bounds, year_window
@@ -26,7 +27,6 @@ from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
 from kaoping.store.facts import load_facts, write_facts
 from kaoping.store.tables import CaseRow
-from kaoping.web.results import scored
 from store_testing import example_store
 
 SCHEME = load_scheme("demo-city")
