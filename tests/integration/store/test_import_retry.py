@@ -1,0 +1,109 @@
+"""`kaoping import` racing a single-row write: a transaction the database ends for a colliding writer
+(PostgreSQL's deadlock or serialization failure, SQLite's busy timeout) is tried again, a bounded number of
+times; when it never gets through, the CLI exits 2 with a Chinese message, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from typer.testing import CliRunner
+
+from examples_testing import EXAMPLES
+from kaoping.app import imports as importer
+from kaoping.app.imports import IMPORT_ATTEMPTS, IMPORTED, ImportBusy, import_data
+from kaoping.cli import app
+from kaoping.store.db import close_store, open_store
+from kaoping.store.tables import AuditEntry, ImportBatch, ScoreRow
+
+CITY = EXAMPLES / "city-1000"
+runner = CliRunner()
+
+
+class DeadlockDetected(Exception):
+    """Stands for psycopg's own error, whose text is what the store recognises."""
+
+
+def _collide(monkeypatch: pytest.MonkeyPatch, times: int | None) -> list[str]:
+    """Make writing scores fail as a deadlock victim ``times`` times (None: every time); returns the calls."""
+    real = importer.write_facts
+    calls: list[str] = []
+
+    def colliding(session: Any, kind: str, *args: Any, **kw: Any) -> Any:
+        if kind == "scores":
+            calls.append(kind)
+            if times is None or len(calls) <= times:
+                raise OperationalError("UPDATE scores ...", {}, DeadlockDetected("deadlock detected"))
+        return real(session, kind, *args, **kw)
+
+    monkeypatch.setattr(importer, "write_facts", colliding)
+    monkeypatch.setattr(importer, "RETRY_DELAYS", (0.0,) * (IMPORT_ATTEMPTS - 1))
+    return calls
+
+
+def _counts(url: str) -> tuple[int, int, int]:
+    factory = open_store(url)
+    try:
+        with factory() as s:
+            rows = s.scalar(select(func.count()).select_from(ScoreRow)) or 0
+            batches = s.scalar(select(func.count()).select_from(ImportBatch)) or 0
+            audit = s.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    finally:
+        close_store(factory)
+    return rows, batches, audit
+
+
+def test_a_deadlock_victim_is_imported_on_the_next_attempt(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _collide(monkeypatch, times=1)
+    result = runner.invoke(app, ["import", str(CITY), "--db", db_url, "--actor", "tester"])
+    assert result.exit_code == 0, result.output
+    assert calls == ["scores", "scores"]
+    # the failed attempt left nothing: one batch per file, one audit entry set, as a clean import makes
+    assert _counts(db_url) == (81, 3, 12)
+
+
+def test_an_import_that_never_gets_through_exits_2_in_chinese(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _collide(monkeypatch, times=None)
+    result = runner.invoke(app, ["import", str(CITY), "--db", db_url, "--actor", "tester"])
+    assert result.exit_code == 2
+    assert "数据库正忙" in result.stderr and f"已尝试 {IMPORT_ATTEMPTS} 次" in result.stderr
+    assert "未导入任何内容" in result.stderr and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert len(calls) == IMPORT_ATTEMPTS
+    assert _counts(db_url) == (0, 0, 0)
+
+
+def test_the_use_case_says_busy_and_a_later_import_writes_everything(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _collide(monkeypatch, times=None)
+    factory = open_store(db_url)
+    try:
+        with pytest.raises(ImportBusy) as raised:
+            import_data(factory, CITY, actor="a")
+        assert raised.value.attempts == IMPORT_ATTEMPTS
+        monkeypatch.undo()
+        assert import_data(factory, CITY, actor="a").file("scores").status == IMPORTED  # not "already imported"
+    finally:
+        close_store(factory)
+
+
+def test_other_database_errors_are_not_retried(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Only a collision is worth another try: a broken constraint would fail the same way every time."""
+    calls: list[str] = []
+
+    def broken(session: Any, kind: str, *args: Any, **kw: Any) -> Any:
+        calls.append(kind)
+        raise IntegrityError("INSERT ...", {}, Exception("violates check constraint"))
+
+    monkeypatch.setattr(importer, "write_facts", broken)
+    factory = open_store(db_url)
+    try:
+        with pytest.raises(IntegrityError):
+            import_data(factory, CITY, actor="a")
+    finally:
+        close_store(factory)
+    assert calls == ["units"]
