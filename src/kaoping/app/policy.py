@@ -82,6 +82,7 @@ class Perm(StrEnum):
     APPEALS_ANSWER = "appeals.answer"
     EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_READ = "evidence.read"
+    EVIDENCE_ORIGINAL = "evidence.original"  # the photo as uploaded, EXIF (GPS position, time) and all
     AUDIT_READ = "audit.read"
     DASHBOARD = "dashboard"  # page: 综合看板 (current numbers of a period)
     PERIODS = "periods"  # page: the office's period page and its bulletin downloads
@@ -121,6 +122,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.APPEALS_ANSWER: _OFFICE,
     Perm.EVIDENCE_UPLOAD: frozenset({ADMIN, UNIT}),  # unit: own unit
     Perm.EVIDENCE_READ: frozenset({ADMIN, INSPECTOR, UNIT}),  # unit: own unit
+    Perm.EVIDENCE_ORIGINAL: _OFFICE,  # the others are shown a copy without EXIF (app/evidence.py)
     Perm.AUDIT_READ: frozenset({ADMIN, UNIT}),  # unit: own unit
     Perm.DASHBOARD: _OFFICE,
     Perm.PERIODS: _OFFICE,
