@@ -56,7 +56,6 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
 """username → account; the password of every one is PASSWORD."""
 
 
-
 @dataclass
 class Api:
     """A running app on a seeded store, with helpers to act as each account."""
