@@ -12,10 +12,12 @@ from typing import Any
 import openpyxl
 import pytest
 from sqlalchemy import func, select
+from starlette.requests import Request
 
 from kaoping.store.db import transaction
 from kaoping.store.tables import AuditEntry, ScoreRow
 from kaoping.store.users import create_user
+from kaoping.web import entry_upload
 from kaoping.web.entry_upload import MAX_BYTES, Refused, save
 
 PASSWORD = "password-1"
@@ -316,3 +318,45 @@ def test_an_upload_with_a_key_twice_is_422_naming_the_rows(staff: Any) -> None:
     assert r.status_code == 422, r.text
     table = r.text[r.text.index('id="upload-errors"') :]
     assert 'data-row="3" data-column="problem_id"' in table and "重复行" in table
+
+
+@pytest.fixture
+def forms_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every form body the server parses, by path (the parser itself still runs)."""
+    parsed: list[str] = []
+    real = Request.form
+
+    def spy(self: Request, **limits: Any) -> Any:
+        parsed.append(self.url.path)
+        return real(self, **limits)
+
+    monkeypatch.setattr(Request, "form", spy)
+    return parsed
+
+
+def test_an_account_without_the_role_is_refused_before_the_upload_is_read(
+    staff: Any, forms_parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, point 1: the role is checked from the session before the multipart body is parsed, so a
+    unit account (or nobody) cannot make the server spool and read a workbook it may never import."""
+    read: list[str] = []
+
+    def saving(*args: Any) -> Any:
+        read.append(args[1])
+        return save(*args)
+
+    monkeypatch.setattr(entry_upload, "save", saving)
+    content = workbook([["2024-Q3", "d1", "部门考评", ITEM, 140, "市城管局", ""]])
+    staff.login("jiaqu")
+    token = csrf(staff)
+    r = staff.client.post("/entry/upload", data={"csrf": token}, files={"file": ("a.xlsx", content)})
+    assert r.status_code == 403 and "数据录入仅限" in r.text
+    staff.client.post("/api/auth/logout", headers={"X-CSRF-Token": token})
+    staff.client.cookies.clear()
+    r = staff.client.post("/entry/upload", files={"file": ("a.xlsx", content)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert forms_parsed == [] and read == []
+    # an account that may enter data has its form read (the spy sees what it is there to catch)
+    staff.login("cgj")
+    assert upload(staff, content).status_code == 200
+    assert forms_parsed == ["/entry/upload"] and read == ["本季度得分.xlsx"]
