@@ -61,6 +61,7 @@ ANONYMOUS = Principal(username=None, role=Role.PUBLIC)
 
 class Perm(StrEnum):
     OPEN = "open"  # sign-in, schemes, published results, API docs
+    OWN_PASSWORD = "own_password"  # a signed-in account changes its own password (anonymous callers have none)
     UNITS_READ = "units.read"
     UNITS_WRITE = "units.write"
     USERS_READ = "users.read"
@@ -106,6 +107,7 @@ _FACT_WRITES: dict[Perm, frozenset[Role]] = {
 
 POLICY: dict[Perm, frozenset[Role]] = {
     Perm.OPEN: EVERYONE,
+    Perm.OWN_PASSWORD: EVERYONE,  # every account, its own only (app/accounts.change_password)
     Perm.UNITS_READ: STAFF | {UNIT},  # unit: its own unit only
     Perm.UNITS_WRITE: _OFFICE,
     Perm.USERS_READ: _OFFICE,

@@ -14,7 +14,6 @@ the caller as anonymous, so the upload resolves the account itself and checks th
 
 from __future__ import annotations
 
-import hmac
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, Principal, csrf_token, fingerprint, principal_of
+from kaoping.api.auth import ANONYMOUS, Principal, csrf_token
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
 from kaoping.app import facts
 from kaoping.app.policy import Perm, allowed, holders
@@ -35,8 +34,7 @@ from kaoping.errors import Forbidden
 from kaoping.io.templates import TemplateLists, write_template
 from kaoping.scheme.model import ScoreBonus, Source
 from kaoping.store.facts import TABLES
-from kaoping.store.users import get_user
-from kaoping.web.app import PageRefused, download, error_page, render, require_page
+from kaoping.web.app import PageRefused, download, error_page, form_token_ok, render, require_page, session_account
 from kaoping.web.entry_forms import (
     KIND_NAMES,
     LABELS,
@@ -167,39 +165,16 @@ def entry_template(request: Request, session: SessionDep, ctx: CtxDep, who: Writ
 # --- upload ------------------------------------------------------------------------------------------
 
 
-def _session_principal(request: Request, session: Session) -> Principal | Response:
-    """The signed-in account of a form post, from its session cookie alone (the sign-in page if none).
-
-    Mirrors ``current_principal`` for the cookie session: same session keys, same password fingerprint.
-    """
-    username = request.session.get("user")
-    if not isinstance(username, str):
-        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
-    user = get_user(session, username)
-    if user is None or not user.active or not hmac.compare_digest(str(request.session.get("f")), fingerprint(user)):
-        request.session.clear()
-        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
-    return principal_of(user, "cookie")
-
-
 def _uploader(request: Request, ctx: ApiContext) -> Principal | Response:
     """Who posts an upload, if their role may enter data: decided from the session before the body is read,
     so an account without the role is refused without its file being parsed or spooled to disk."""
     with ctx.factory() as session:
-        who = _session_principal(request, session)
-    if isinstance(who, Principal) and not allowed(who.role, Perm.ENTRY):
+        who = session_account(request, session)
+    if who is None:
+        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
+    if not allowed(who.role, Perm.ENTRY):
         raise PageRefused(who, Forbidden("may not enter data", signed_in=True), ENTRY_ONLY)
     return who
-
-
-def _csrf_refused(request: Request, who: Principal, token: str) -> Response | None:
-    """The refusal of a form post whose CSRF token (form field or header) is not the session's, else None."""
-    sent = token or request.headers.get(CSRF_HEADER, "")
-    kept = request.session.get("csrf", "")
-    if sent and isinstance(kept, str) and kept and hmac.compare_digest(sent, kept):
-        return None
-    message = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新上传。"
-    return error_page(request, who, 403, "无法上传", message)
 
 
 def _upload(
@@ -213,9 +188,9 @@ def _upload(
     CSRF token, the file and the chosen kind; ``confirm``: the 我已核实 checkbox and the reason; a ticked
     box without a reason is asked for one, nothing imported."""
     token, upload, kind = form
-    refused = _csrf_refused(request, who, token)
-    if refused is not None:
-        return refused
+    if not form_token_ok(request, token):
+        message = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新上传。"
+        return error_page(request, who, 403, "无法上传", message)
     with ctx.factory() as session:
         filename = display_name(upload.filename if upload is not None else "")
         confirmed, reason = confirm
@@ -230,9 +205,7 @@ def _upload(
 
 def _too_large(request: Request, ctx: ApiContext) -> Response:
     with ctx.factory() as session:
-        username = request.session.get("user")
-        user = get_user(session, username) if isinstance(username, str) else None
-        who = principal_of(user, "cookie") if user is not None and user.active else ANONYMOUS
+        who = session_account(request, session) or ANONYMOUS
         message = f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批上传。"
         return error_page(request, who, 413, "文件过大", message)
 

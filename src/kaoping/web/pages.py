@@ -216,10 +216,10 @@ def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
 
 def mount_pages(app: FastAPI) -> None:
     """Add the pages and /static to the app (called by the composition root, :mod:`kaoping.server`)."""
-    from kaoping.web import dashboard, entry, scheme_view, unit_pages
+    from kaoping.web import account, dashboard, entry, scheme_view, unit_pages
 
     mount_static(app)
     install_refusals(app)
     app.include_router(router)
-    for area in (dashboard, unit_pages, entry, scheme_view):
+    for area in (dashboard, unit_pages, entry, scheme_view, account):
         app.include_router(area.router)
