@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, select
-from starlette.requests import Request
 
 from images_testing import GPS, JPEG, POLYGLOT_HTML, POLYGLOT_ZIP, TEXT_AS_JPEG, gps_of, image, png_bomb, real_png_bomb
 from kaoping.store.audit import now
@@ -90,20 +89,6 @@ def test_a_row_stored_before_the_check_gets_its_copy_when_first_read(api: Api) -
     assert api.client.get(f"/api/evidence/{ids[1]}", headers=api.as_("jiaqu")).status_code == 404
     office = api.client.get(f"/api/evidence/{ids[1]}", headers=api.as_("admin"))
     assert office.status_code == 200 and office.content == POLYGLOT_HTML
-
-
-@pytest.fixture
-def forms_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every form body the server parses, by path (the parser itself still runs)."""
-    parsed: list[str] = []
-    real = Request.form
-
-    def spy(self: Request, **limits: Any) -> Any:
-        parsed.append(self.url.path)
-        return real(self, **limits)
-
-    monkeypatch.setattr(Request, "form", spy)
-    return parsed
 
 
 @pytest.mark.parametrize(("user", "status"), [("dcy", 403), ("cgj", 403), ("citizen", 403), (None, 401)])

@@ -12,7 +12,6 @@ from typing import Any
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from starlette.requests import Request
 
 from kaoping.store.db import transaction
 from kaoping.store.tables import AuditEntry, ScoreRow
@@ -318,20 +317,6 @@ def test_an_upload_with_a_key_twice_is_422_naming_the_rows(staff: Any) -> None:
     assert r.status_code == 422, r.text
     table = r.text[r.text.index('id="upload-errors"') :]
     assert 'data-row="3" data-column="problem_id"' in table and "重复行" in table
-
-
-@pytest.fixture
-def forms_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every form body the server parses, by path (the parser itself still runs)."""
-    parsed: list[str] = []
-    real = Request.form
-
-    def spy(self: Request, **limits: Any) -> Any:
-        parsed.append(self.url.path)
-        return real(self, **limits)
-
-    monkeypatch.setattr(Request, "form", spy)
-    return parsed
 
 
 def test_an_account_without_the_role_is_refused_before_the_upload_is_read(
