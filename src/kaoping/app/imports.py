@@ -34,7 +34,6 @@ from typing import cast
 import openpyxl
 import polars as pl
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
@@ -151,7 +150,7 @@ def import_data(
     for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
         try:
             return _write_batch(factory, batch, report, checked_at or now())
-        except DBAPIError as exc:
+        except Exception as exc:  # wrapped by SQLAlchemy or straight from the driver (COPY): only a collision
             if not is_busy(exc):
                 raise
             if delay is None:

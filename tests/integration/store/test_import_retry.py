@@ -4,10 +4,11 @@ times; when it never gets through, the CLI exits 2 with a Chinese message, never
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from psycopg import errors
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from typer.testing import CliRunner
@@ -23,11 +24,19 @@ CITY = EXAMPLES / "city-1000"
 runner = CliRunner()
 
 
-class DeadlockDetected(Exception):
-    """Stands for psycopg's own error, whose text is what the store recognises."""
+def _wrapped() -> Exception:
+    """A deadlock as SQLAlchemy raises it (an UPDATE or INSERT through the session)."""
+    return OperationalError("UPDATE scores ...", {}, errors.DeadlockDetected("deadlock detected"))
 
 
-def _collide(monkeypatch: pytest.MonkeyPatch, times: int | None) -> list[str]:
+def _raw() -> Exception:
+    """A serialization failure as psycopg raises it on the raw connection (the COPY of new rows)."""
+    return errors.SerializationFailure("could not serialize access due to concurrent update")
+
+
+def _collide(
+    monkeypatch: pytest.MonkeyPatch, times: int | None, error: Callable[[], Exception] = _wrapped
+) -> list[str]:
     """Make writing scores fail as a deadlock victim ``times`` times (None: every time); returns the calls."""
     real = importer.write_facts
     calls: list[str] = []
@@ -36,7 +45,7 @@ def _collide(monkeypatch: pytest.MonkeyPatch, times: int | None) -> list[str]:
         if kind == "scores":
             calls.append(kind)
             if times is None or len(calls) <= times:
-                raise OperationalError("UPDATE scores ...", {}, DeadlockDetected("deadlock detected"))
+                raise error()
         return real(session, kind, *args, **kw)
 
     monkeypatch.setattr(importer, "write_facts", colliding)
@@ -56,11 +65,14 @@ def _counts(url: str) -> tuple[int, int, int]:
     return rows, batches, audit
 
 
-def test_a_deadlock_victim_is_imported_on_the_next_attempt(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _collide(monkeypatch, times=1)
+@pytest.mark.parametrize("error", [_wrapped, _raw], ids=["sqlalchemy", "driver"])
+def test_a_deadlock_victim_is_imported_on_the_next_attempt(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, error: Callable[[], Exception]
+) -> None:
+    calls = _collide(monkeypatch, times=2, error=error)
     result = runner.invoke(app, ["import", str(CITY), "--db", db_url, "--actor", "tester"])
     assert result.exit_code == 0, result.output
-    assert calls == ["scores", "scores"]
+    assert calls == ["scores", "scores", "scores"]
     # the failed attempt left nothing: one batch per file, one audit entry set, as a clean import makes
     assert _counts(db_url) == (81, 3, 12)
 
@@ -91,18 +103,27 @@ def test_the_use_case_says_busy_and_a_later_import_writes_everything(
         close_store(factory)
 
 
-def test_other_database_errors_are_not_retried(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "error",
+    [
+        IntegrityError("INSERT ...", {}, Exception("violates check constraint")),
+        errors.UniqueViolation("duplicate key value violates unique constraint"),
+        RuntimeError("deadlock detected"),  # the words alone, not from the database
+    ],
+    ids=["integrity", "driver-unique", "not-the-database"],
+)
+def test_other_errors_are_not_retried(db_url: str, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
     """Only a collision is worth another try: a broken constraint would fail the same way every time."""
     calls: list[str] = []
 
     def broken(session: Any, kind: str, *args: Any, **kw: Any) -> Any:
         calls.append(kind)
-        raise IntegrityError("INSERT ...", {}, Exception("violates check constraint"))
+        raise error
 
     monkeypatch.setattr(importer, "write_facts", broken)
     factory = open_store(db_url)
     try:
-        with pytest.raises(IntegrityError):
+        with pytest.raises(type(error)):
             import_data(factory, CITY, actor="a")
     finally:
         close_store(factory)
