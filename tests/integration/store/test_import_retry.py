@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from psycopg import errors
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from typer.testing import CliRunner
 
@@ -128,3 +128,34 @@ def test_other_errors_are_not_retried(db_url: str, monkeypatch: pytest.MonkeyPat
     finally:
         close_store(factory)
     assert calls == ["units"]
+
+
+RAISE_DEADLOCK = "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01', MESSAGE = 'deadlock detected'; END $$"
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # the server's own error, PostgreSQL only
+@pytest.mark.parametrize("through", ["session", "driver"])
+def test_postgresql_aborting_the_transaction_is_rolled_back_and_retried(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, through: str
+) -> None:
+    """The server itself ends the transaction as a deadlock victim (SQLSTATE 40P01), through the session or
+    on the raw connection as the COPY runs: the attempt is rolled back and the next one imports everything."""
+    real = importer.write_facts
+    calls: list[str] = []
+
+    def aborted(session: Any, kind: str, *args: Any, **kw: Any) -> Any:
+        if kind == "scores":
+            calls.append(kind)
+            if len(calls) == 1:
+                if through == "session":
+                    session.execute(text(RAISE_DEADLOCK))
+                else:
+                    session.connection().connection.driver_connection.execute(RAISE_DEADLOCK)
+        return real(session, kind, *args, **kw)
+
+    monkeypatch.setattr(importer, "write_facts", aborted)
+    monkeypatch.setattr(importer, "RETRY_DELAYS", (0.0,) * (IMPORT_ATTEMPTS - 1))
+    result = runner.invoke(app, ["import", str(CITY), "--db", db_url, "--actor", "tester"])
+    assert result.exit_code == 0, result.output
+    assert calls == ["scores", "scores"]
+    assert _counts(db_url) == (81, 3, 12)
