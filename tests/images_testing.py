@@ -29,6 +29,15 @@ def image(fmt: str = "PNG", size: tuple[int, int] = (40, 30), *, gps: bool = Fal
     return out.getvalue()
 
 
+def multi_picture() -> bytes:
+    """A multi-picture JPEG (MPO): a photo and a second, smaller picture after it, declared in its MP index —
+    how phones store an Ultra HDR photo's gain map or a portrait's depth map."""
+    photo, extra = Image.new("RGB", (40, 30), (200, 60, 40)), Image.new("RGB", (20, 15), (0, 0, 0))
+    out = io.BytesIO()
+    photo.save(out, "MPO", save_all=True, append_images=[extra])
+    return out.getvalue()
+
+
 PNG = image("PNG")
 JPEG = image("JPEG")
 WEBP = image("WEBP")

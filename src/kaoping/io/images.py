@@ -8,8 +8,9 @@ to be an image by decoding them, never trusted by their name, declared type or f
 * the pixel count is read from the header and bounded (:data:`MAX_PIXELS`) *before* the pixels are
   decoded — a 100 000 × 100 000 PNG compresses to a few hundred kilobytes and would need 30 GB decoded;
 * the whole image is decoded (a truncated or corrupt file is refused);
-* nothing may follow the image's own end (PNG's IEND chunk, JPEG's EOI marker, WebP's RIFF length): a
-  polyglot — a PNG with a web page or a ZIP archive appended — is refused, not stored.
+* nothing may follow the image's own end (PNG's IEND chunk, JPEG's EOI marker — or the last picture a
+  multi-picture JPEG declares —, WebP's RIFF length): a polyglot — a PNG with a web page or a ZIP archive
+  appended — is refused, not stored.
 
 What is stored is the original bytes (the 考评办 may need the camera's time and place to check a photo) and
 a copy decoded and encoded again (:attr:`CheckedImage.shared`): the same pixels, turned upright as the camera
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import io
 import struct
-import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -98,10 +98,8 @@ def check_image(data: bytes) -> CheckedImage:
     if kind is None:
         message = "文件不是 PNG、JPEG 或 WebP 图片（not a PNG, JPEG or WebP image）"
         raise ImageRefused(ImageProblem.NOT_AN_IMAGE, message)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        image = _decoded(data, kind)
-    if _image_end(data, kind) != len(data):
+    image = _decoded(data, kind)
+    if _image_end(data, kind, _streams(image)) != len(data):
         message = (
             "图片结尾之后还有其他数据（如附加的网页或压缩包），不是单纯的图片，请上传相机或手机拍摄的原始照片"
             "（data follows the end of the image）"
@@ -111,7 +109,11 @@ def check_image(data: bytes) -> CheckedImage:
 
 
 def _decoded(data: bytes, kind: ImageKind) -> Image.Image:
-    """The image decoded, its pixel count checked from the header first."""
+    """The image decoded, its pixel count checked from the header first.
+
+    ``Image.open`` reads only the header; :data:`MAX_PIXELS` is checked before ``load`` decodes anything.
+    Pillow's process-wide ``MAX_IMAGE_PIXELS`` is left alone (other threads and WeasyPrint share it).
+    """
     try:
         image = Image.open(io.BytesIO(data), formats=[kind.pillow_format])
         width, height = image.size
@@ -120,7 +122,7 @@ def _decoded(data: bytes, kind: ImageKind) -> Image.Image:
         image.load()
     except ImageRefused:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own bound (far above ours) struck first, in open()
         raise _too_many_pixels(0, 0) from exc
     except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
         message = f"无法解码该{kind.pillow_format}图片，文件可能已损坏或不完整（cannot decode the image）"
@@ -156,12 +158,23 @@ def _cleaned(image: Image.Image, kind: ImageKind) -> bytes:
     return out.getvalue()
 
 
-def _image_end(data: bytes, kind: ImageKind) -> int:
+def _streams(image: Image.Image) -> int:
+    """How many JPEG streams the file holds one after the other: more than one only in a multi-picture file
+    (MPO, as phones write an Ultra HDR photo's gain map or a depth map after the picture), which declares them."""
+    return int(getattr(image, "n_frames", 1)) if image.format == "MPO" else 1
+
+
+def _image_end(data: bytes, kind: ImageKind, streams: int = 1) -> int:
     """Where the image's own structure says it ends (-1 when it never does)."""
     if kind is ImageKind.PNG:
         return _png_end(data)
     if kind is ImageKind.JPEG:
-        return _jpeg_end(data)
+        end = 0
+        for _ in range(streams):
+            end = _jpeg_end(data, end) if data.startswith(b"\xff\xd8\xff", end) else -1
+            if end < 0:
+                break
+        return end
     size = int.from_bytes(data[4:8], "little")
     return 8 + size + (size & 1)
 
@@ -182,9 +195,10 @@ _STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
 """JPEG markers without a length: TEM and the restart markers RST0–RST7."""
 
 
-def _jpeg_end(data: bytes) -> int:
-    """The offset after the EOI marker, walking the segments and skipping each scan's entropy-coded data."""
-    at = 2  # after SOI
+def _jpeg_end(data: bytes, start: int = 0) -> int:
+    """The offset after the EOI marker of the JPEG stream at ``start``, walking its segments and skipping
+    each scan's entropy-coded data."""
+    at = start + 2  # after SOI
     while at + 1 < len(data):
         if data[at] != 0xFF:
             return -1

@@ -19,6 +19,7 @@ from images_testing import (
     WEBP,
     gps_of,
     image,
+    multi_picture,
     png_bomb,
     png_of_size,
     real_png_bomb,
@@ -87,6 +88,17 @@ def test_text_named_jpg_and_broken_images_are_refused() -> None:
 def test_size_is_bounded_before_decoding() -> None:
     assert check_image(png_of_size(MAX_BYTES)).width == 40  # exactly 5 MB is fine
     assert refused(png_of_size(MAX_BYTES + 1)).problem is ImageProblem.TOO_LARGE
+
+
+def test_a_multi_picture_jpeg_ends_after_the_pictures_it_declares() -> None:
+    """Phones append a gain map or depth map as a second JPEG, declared in the first one's MP index: a photo,
+    not a polyglot.  The copy others see holds the photo alone; data after the last picture is refused."""
+    photo = multi_picture()
+    checked = check_image(photo)
+    assert checked.original == photo and (checked.width, checked.height) == (40, 30)
+    assert Image.open(io.BytesIO(checked.shared)).format == "JPEG"
+    assert refused(photo + b"<html></html>").problem is ImageProblem.TRAILING_DATA
+    assert refused(JPEG + JPEG).problem is ImageProblem.TRAILING_DATA  # a second picture nothing declares
 
 
 def test_a_progressive_jpeg_is_walked_to_its_end() -> None:
