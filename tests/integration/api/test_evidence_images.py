@@ -118,6 +118,13 @@ def test_form_fields_are_checked_as_documented(api: Api) -> None:
     assert no_file.status_code == 422 and no_file.json()["errors"][0]["column"] == "file"
     long_target = _post(api, "jiaqu", JPEG, target="x" * 201)
     assert long_target.status_code == 422
+    as_json = api.client.post("/api/evidence", json={"target": "notices:P1"}, headers=api.as_("jiaqu"))
+    assert as_json.status_code == 422 and as_json.json()["errors"][0]["column"] == "file"
+    broken = {"Content-Type": "multipart/form-data; boundary=xyz", **api.as_("jiaqu")}
+    assert api.client.post("/api/evidence", content=b"--xyz\r\ngarbage", headers=broken).status_code == 422
+    many = {f"f{i}": "x" for i in range(10)} | {"target": "notices:P1"}
+    r = api.client.post("/api/evidence", files={"file": ("a.jpg", JPEG)}, data=many, headers=api.as_("jiaqu"))
+    assert r.status_code == 400 and _stored(api) == 0  # a bounded form: too many fields
     schema = api.client.get("/api/openapi.json").json()["paths"]["/api/evidence"]["post"]["requestBody"]
     form = schema["content"]["multipart/form-data"]["schema"]
     assert form["required"] == ["file", "target"] and form["properties"]["file"]["format"] == "binary"
