@@ -11,8 +11,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from psycopg import errors
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from kaoping.app import imports as importer
 from kaoping.store.db import transaction
 from kaoping.store.tables import AuditEntry, ScoreRow
 from kaoping.store.users import create_user
@@ -285,6 +288,21 @@ def test_oversized_upload_is_refused(staff: Any, tmp_path: Path) -> None:
     with pytest.raises(Refused) as refused:
         save(io.BytesIO(b"x" * (MAX_BYTES + 1)), "huge.xlsx", "", tmp_path)
     assert refused.value.status == 413
+
+
+def test_an_upload_the_database_keeps_refusing_is_a_409_saying_so(staff: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collision with another writer every time (issue 14): the page says so in Chinese, nothing imported."""
+
+    def colliding(*args: Any, **kw: Any) -> Any:
+        raise OperationalError("UPDATE scores ...", {}, errors.DeadlockDetected("deadlock detected"))
+
+    monkeypatch.setattr(importer, "write_facts", colliding)
+    monkeypatch.setattr(importer, "RETRY_DELAYS", (0.0, 0.0, 0.0))
+    staff.login("cgj")
+    before = score_count(staff)
+    r = upload(staff, workbook([["2024-Q3", "d1", "部门考评", ITEM, 140, "市城管局", ""]]))
+    assert r.status_code == 409 and "数据库正忙" in r.text and "未导入任何内容" in r.text
+    assert score_count(staff) == before
 
 
 def test_a_workbook_larger_than_a_photo_reaches_the_import(staff: Any) -> None:
