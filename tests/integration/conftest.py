@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from starlette.requests import Request
 
 from db_testing import Build, PostgresStores, SqliteStores
 from entry_checks_testing import Client, appearance_client
@@ -63,3 +65,18 @@ def appearance(
     and the pages (tests/entry_checks_testing.py)."""
     with appearance_client(db_url, restore_snapshot, monkeypatch) as found:
         yield found
+
+
+@pytest.fixture
+def forms_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every form body the server parses, by path (the parser itself still runs): an upload refused for
+    its role must leave this empty (issue 14, point 1)."""
+    parsed: list[str] = []
+    real = Request.form
+
+    def spy(self: Request, **limits: Any) -> Any:
+        parsed.append(self.url.path)
+        return real(self, **limits)
+
+    monkeypatch.setattr(Request, "form", spy)
+    return parsed

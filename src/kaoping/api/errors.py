@@ -32,6 +32,7 @@ from kaoping.errors import (
     Problem,
     problems_of,
 )
+from kaoping.store.db import is_busy
 
 
 @dataclass(frozen=True)
@@ -121,14 +122,11 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-BUSY = ("database is locked", "deadlock detected", "could not serialize access")
-"""What the database says when two writers collide and it gave up waiting (SQLite's busy timeout) or chose
-a victim (PostgreSQL): the request was fine, the moment was not — a conflict to try again, never a 500."""
-
-
 async def _busy(_request: Request, exc: Exception) -> JSONResponse:
+    """Two writers collided (:func:`kaoping.store.db.is_busy`): the request was fine, the moment was not —
+    a conflict to try again, never a 500."""
     assert isinstance(exc, DBAPIError)
-    if not any(text in str(exc.orig) for text in BUSY):
+    if not is_busy(exc):
         raise exc
     detail = "数据库正忙（另一写入进行中），请稍后重试（the store is busy with another write; try again）"
     body: dict[str, object] = {"detail": detail, "errors": []}

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from sqlalchemy import select
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.models import UnitFields, UnitIn, UnitUpdate, Written
 from kaoping.api.roles import Perm, require, scoped, unit_scope
-from kaoping.api.schemas import SchemeOut, UserIn, UserOut
+from kaoping.api.schemas import OkOut, PasswordReset, SchemeOut, UserIn, UserOut
 from kaoping.app import facts
-from kaoping.app.accounts import add_account
+from kaoping.app.accounts import PasswordChange, add_account, change_password
 from kaoping.store.tables import Unit, User
 
 router = APIRouter(prefix="/api", tags=["office"])
@@ -47,6 +47,21 @@ def add_user(
     """Create an account; refused (422) when its scope does not fit its role (a unit account needs its unit)."""
     user = add_account(session, who, **body.model_dump())  # UserIn's fields are NewAccount's keys
     return UserOut.model_validate(user)
+
+
+@router.put("/users/{username}/password")
+def reset_password(
+    username: Annotated[str, Path(max_length=100)],
+    body: PasswordReset,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: Annotated[Principal, Depends(require(Perm.USERS_WRITE))],
+) -> OkOut:
+    """Set an account's password without its current one (the office): every session and token of the
+    account ends (audited)."""
+    change = PasswordChange(username=username, new_password=body.new_password)
+    change_password(session, who, change, ctx.settings.clock())
+    return OkOut()
 
 
 UnitsRead = Annotated[Principal, Depends(require(Perm.UNITS_READ))]

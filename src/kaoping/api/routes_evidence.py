@@ -1,87 +1,117 @@
-"""整改材料: photos a unit uploads to show a problem was rectified.
+"""整改材料 over HTTP: a unit uploads a rectification photo; the office, inspectors and the unit read them.
 
-Only images are accepted, recognised by their first bytes (PNG, JPEG, WebP) and never by the name or the
-declared content type, which the client chooses: a script renamed .png is refused, and the stored
-content type is the one the bytes show, so serving the file back cannot turn it into HTML.
+The upload's role is checked before its body is read: FastAPI parses a declared form body before it
+resolves an endpoint's dependencies, so the endpoint declares no form parameters (the OpenAPI document
+describes the form, ``UPLOAD_FORM``) and reads the form itself once ``require`` has let the caller through
+— an account without the role gets its 403 and the server never parses, spools or decodes its file.
+
+The file is proved to be an image by decoding it (:mod:`kaoping.io.images`), never by its name or declared
+type: 415 when it is no image at all, 422 when it is one but may not be stored (too many pixels, broken,
+data appended), 413 above 5 MB.  What a reader gets back depends on the role (:mod:`kaoping.app.evidence`):
+the original for the office, a copy without EXIF for the others.
 """
 
 from __future__ import annotations
 
-import hashlib
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.errors import ApiProblem, unprocessable
+from kaoping.api.errors import ApiProblem, InputProblem, unprocessable
 from kaoping.api.models import RowId
-from kaoping.api.roles import Perm, own_unit_write, require, scoped, unit_scope
+from kaoping.api.roles import Perm, require, scoped
 from kaoping.api.schemas import EvidenceOut
-from kaoping.store.audit import AuditWriter
-from kaoping.store.tables import Evidence, Unit
+from kaoping.app.evidence import NewEvidence, evidence_file, upload_evidence
+from kaoping.io.images import MAX_BYTES, ImageProblem, ImageRefused
+from kaoping.store.tables import Evidence
+
+__all__ = ["MAX_BYTES", "router"]
 
 router = APIRouter(prefix="/api/evidence", tags=["evidence"])
-MAX_BYTES = 5 * 1024 * 1024
 Reader = Annotated[Principal, Depends(require(Perm.EVIDENCE_READ))]
+Uploader = Annotated[Principal, Depends(require(Perm.EVIDENCE_UPLOAD))]
+TARGET_MAX = 200
+UNIT_MAX = 100
+
+UPLOAD_FORM: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "target"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "PNG, JPEG or WebP, ≤ 5 MB"},
+                        "target": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": TARGET_MAX,
+                            "description": "what it rectifies, e.g. notices:P1",
+                        },
+                        "unit_id": {"type": "string", "maxLength": UNIT_MAX},
+                    },
+                }
+            }
+        },
+    }
+}
+"""The form the upload reads, for the OpenAPI document (the endpoint declares no form parameters)."""
+UPLOAD_ANSWERS: dict[int | str, dict[str, Any]] = {
+    413: {"description": "larger than 5 MB"},
+    415: {"description": "not a PNG, JPEG or WebP image"},
+    422: {"description": "an image that may not be stored (too many pixels, broken, data appended) or a bad field"},
+}
+_STATUS = {ImageProblem.TOO_LARGE: 413, ImageProblem.NOT_AN_IMAGE: 415}
+"""The answer to each refused file other than 422."""
 
 
-def image_type(head: bytes) -> str | None:
-    """The image type the magic bytes show, or None."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+def _bad(column: str, message: str) -> ApiProblem:
+    problem = InputProblem(file="request body", row=None, column=column, message=message)
+    return unprocessable(f"{column}: {message}", [problem])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
-def upload(
-    file: Annotated[UploadFile, File(description="PNG, JPEG or WebP, at most 5 MB")],
-    target: Annotated[str, Form(min_length=1, max_length=200, description="what it rectifies, e.g. notices:P1")],
-    ctx: CtxDep,
-    s: SessionDep,
-    who: Annotated[Principal, Depends(require(Perm.EVIDENCE_UPLOAD))],
-    unit_id: Annotated[str | None, Form(max_length=100)] = None,
-) -> EvidenceOut:
-    """Upload a rectification photo for one's own unit: 413 above 5 MB, 415 if the bytes are not an image."""
-    unit = own_unit_write(s, who, unit_id, "upload evidence", table="evidence")
-    if unit is None:
-        raise unprocessable("unit_id: name the unit the evidence is for")
-    if s.get(Unit, unit) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no unit '{unit}'")
-    data = file.file.read(MAX_BYTES + 1)
+def _fields(form: FormData) -> tuple[NewEvidence, UploadFile]:
+    """The upload's fields, checked as the documented form says (422 naming the field)."""
+    file, target, unit_id = form.get("file"), form.get("target"), form.get("unit_id")
+    if not isinstance(file, UploadFile):
+        raise _bad("file", "attach the photo as a file")
+    if not isinstance(target, str) or not 1 <= len(target) <= TARGET_MAX:
+        raise _bad("target", f"1 to {TARGET_MAX} characters: what the photo rectifies, e.g. notices:P1")
+    if unit_id is not None and (not isinstance(unit_id, str) or len(unit_id) > UNIT_MAX):
+        raise _bad("unit_id", f"at most {UNIT_MAX} characters")
+    return NewEvidence(target=target, filename=file.filename or "upload", unit_id=unit_id or None), file
+
+
+def _store(ctx: CtxDep, s: Session, who: Principal, new: NewEvidence, data: bytes) -> EvidenceOut:
+    try:
+        row = upload_evidence(s, who, new, data, ctx.settings.clock())
+    except ImageRefused as exc:
+        raise ApiProblem(_STATUS.get(exc.problem, status.HTTP_422_UNPROCESSABLE_CONTENT), exc.message) from exc
+    return EvidenceOut.model_validate(row)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=UPLOAD_FORM, responses=UPLOAD_ANSWERS)
+async def upload(request: Request, ctx: CtxDep, s: SessionDep, who: Uploader) -> EvidenceOut:
+    """Upload a rectification photo for one's own unit (the office names the unit): a multipart form with
+    ``file``, ``target`` and, for the office, ``unit_id``.  The role is checked before the body is read."""
+    async with request.form(max_files=1, max_fields=4, max_part_size=4096) as form:
+        new, file = _fields(form)
+        data = await file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ApiProblem(status.HTTP_413_CONTENT_TOO_LARGE, f"file larger than {MAX_BYTES // (1024 * 1024)} MB")
-    kind = image_type(data[:16])
-    if kind is None:
-        raise ApiProblem(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "not a PNG, JPEG or WebP image")
-    name = (file.filename or "upload").replace("/", "_").replace("\\", "_")[:300]
-    row = Evidence(
-        unit_id=unit,
-        target=target,
-        filename=name,
-        content_type=kind,
-        data=data,
-        created_at=ctx.settings.clock(),
-        created_by=who.actor,
-    )
-    s.add(row)
-    s.flush()
-    audit = AuditWriter(s, who.actor, reason="evidence uploaded")
-    detail = {"target": target, "filename": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    audit.event("insert", "evidence", f"evidence:{row.id}", unit_id=unit, detail=detail)
-    audit.flush()
-    s.commit()
-    return EvidenceOut.model_validate(row)
+    return await run_in_threadpool(_store, ctx, s, who, new, data)
 
 
 @router.get("")
 def list_evidence(
-    s: SessionDep, who: Reader, unit_id: Annotated[str | None, Query(max_length=100)] = None
+    s: SessionDep, who: Reader, unit_id: Annotated[str | None, Query(max_length=UNIT_MAX)] = None
 ) -> list[EvidenceOut]:
     """What was uploaded (without the bytes); a unit sees its own."""
     stmt = scoped(select(Evidence).order_by(Evidence.id), Evidence.unit_id, who, unit_id, "read evidence")
@@ -90,10 +120,13 @@ def list_evidence(
 
 @router.get("/{evidence_id}", response_class=Response, responses={200: {"content": {"image/*": {}}}})
 def get_evidence(evidence_id: RowId, s: SessionDep, who: Reader) -> Response:
-    """The file itself, served with the type its bytes showed at upload."""
-    row = s.get(Evidence, evidence_id)
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no evidence {evidence_id}")
-    unit_scope(who, row.unit_id, "read evidence")
-    headers = {"X-Content-Type-Options": "nosniff", "Content-Disposition": "inline", "Cache-Control": "private"}
-    return Response(row.data, media_type=row.content_type, headers=headers)
+    """The photo, served with the type its bytes proved at upload: the original for the office, a copy
+    without EXIF (GPS position, time, device) for everyone else (``X-Evidence-Copy`` says which)."""
+    shown = evidence_file(s, who, evidence_id)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": "inline",
+        "Cache-Control": "private",
+        "X-Evidence-Copy": "original" if shown.original else "cleaned",
+    }
+    return Response(shown.content, media_type=shown.content_type, headers=headers)

@@ -48,6 +48,33 @@ class OkOut(BaseModel):
     ok: bool = True
 
 
+class PasswordIn(BaseModel):
+    """A signed-in account's new password, with its current one."""
+
+    old_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(
+        min_length=1, max_length=1000, description="at least 10 characters, not a common one, not the username"
+    )
+
+
+class PasswordReset(BaseModel):
+    """The office sets an account's password (no current one needed)."""
+
+    new_password: str = Field(
+        min_length=1, max_length=1000, description="at least 10 characters, not a common one, not the username"
+    )
+
+
+class PasswordOut(BaseModel):
+    """Every other session and token of the account has ended; these replace the caller's own."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    csrf_token: str | None = None
+    """The cookie session's new CSRF token (a caller signed in by cookie); None for a bearer token."""
+
+
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=1000, description="at least 10 characters, not a common one")

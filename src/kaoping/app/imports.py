@@ -24,6 +24,7 @@ import must be safe to repeat and must never leave the store half-changed:
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,14 +38,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
 from kaoping.engine.consistency import UNIT_FILES, check_facts, duplicate_keys
-from kaoping.errors import ErrorLog, InputError, InputErrors
+from kaoping.errors import Conflict, ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts, facts_of
 from kaoping.facts.columns import ROW
 from kaoping.io.export import csv_text
 from kaoping.io.readers import read_facts
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
-from kaoping.store.db import transaction
+from kaoping.store.db import is_busy, transaction
 from kaoping.store.facts import TABLES, load_facts, natural_keys, write_facts
 from kaoping.store.tables import FactMixin, ImportBatch, Unit
 
@@ -52,7 +53,9 @@ __all__ = [
     "ABSENT",
     "ALREADY",
     "IMPORTED",
+    "IMPORT_ATTEMPTS",
     "FileReport",
+    "ImportBusy",
     "ImportReport",
     "Progress",
     "Unconfirmed",
@@ -71,6 +74,22 @@ _STORE_ROW = 10**12
 """Added to the id of a stored row in the merged facts, so a scheme error on it can be told apart from an
 error on a row of the import (rows of a sheet never get this far) and cited as ``db:<table>``."""
 _LABEL_MAX = 500  # the width of imports.label and src_file
+
+
+RETRY_DELAYS = (0.2, 0.5, 1.0)
+"""Seconds to wait before each new attempt of an import the database refused for a colliding writer."""
+IMPORT_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+class ImportBusy(Conflict):
+    """The database refused the import's transaction for a colliding writer every time (nothing imported)."""
+
+    def __init__(self, attempts: int) -> None:
+        super().__init__(
+            f"数据库正忙（另一写入与本次导入冲突），已尝试 {attempts} 次仍未成功；未导入任何内容，请稍后重新导入。"
+            f"（the store was busy with another write {attempts} times; nothing was imported, try again later）"
+        )
+        self.attempts = attempts
 
 
 @dataclass(frozen=True)
@@ -115,17 +134,50 @@ def import_data(
 
     Raises :class:`InputErrors` (nothing written) when any file, unit reference, entry check or — given
     ``scheme`` — scheme check fails; its subclass :class:`Unconfirmed` when rows need a confirmation that
-    ``confirm_reason`` (non-empty) would give; ``FileNotFoundError`` when ``source`` does not exist.
+    ``confirm_reason`` (non-empty) would give; ``FileNotFoundError`` when ``source`` does not exist;
+    :class:`ImportBusy` when the database kept refusing the transaction for a colliding writer.
     ``checked_at``: the application's clock (the entry checks refuse facts dated after it).
+
+    A single-row write running at the same time can lock rows in another order than the import does, and
+    PostgreSQL then ends one of the two transactions (deadlock, serialization failure); SQLite may give up
+    waiting for its write lock.  Nothing of the failed attempt stays, so the whole transaction — checks
+    included, they must see what the other writer left — is run again, at most :data:`IMPORT_ATTEMPTS` times.
     """
     report = progress or (lambda _description, _done, _total: None)
     report("reading and checking", 0, 0)
     facts = read_facts(source)
-    hashes = _hashes(Path(source), facts)
+    batch = _Batch(source, facts, _hashes(Path(source), facts), actor, scheme, confirm_reason)
+    for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
+        try:
+            return _write_batch(factory, batch, report, checked_at or now())
+        except Exception as exc:  # wrapped by SQLAlchemy or straight from the driver (COPY): only a collision
+            if not is_busy(exc):
+                raise
+            if delay is None:
+                raise ImportBusy(attempt) from exc
+            time.sleep(delay)
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What one import writes, read and hashed once, however often its transaction has to be tried."""
+
+    source: Path
+    facts: Facts
+    hashes: dict[str, str]
+    actor: str
+    scheme: Scheme | None
+    confirm_reason: str | None
+
+
+def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress, at: datetime) -> ImportReport:
+    """The import's one transaction: skip files seen before, check everything, write the rest."""
+    facts, hashes, actor, confirm_reason = batch.facts, batch.hashes, batch.actor, batch.confirm_reason
     with transaction(factory) as session:
         seen = set(session.scalars(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(hashes.values())))))
         todo = [n for n in FILE_NAMES if n in hashes and hashes[n] not in seen]
-        found = _check(session, facts, scheme, todo, checked_at or now())
+        found = _check(session, facts, batch.scheme, todo, at)
         if found.needs_confirmation(confirm_reason):
             raise Unconfirmed(found)
         total = sum(getattr(facts, n).height for n in todo)
@@ -140,10 +192,10 @@ def import_data(
             if name not in todo:
                 files.append(FileReport(name, label, ALREADY, frame.height))
                 continue
-            batch = ImportBatch(
+            row = ImportBatch(
                 sha256=hashes[name], kind=name, label=label, rows=frame.height, imported_at=now(), imported_by=actor
             )
-            session.add(batch)
+            session.add(row)
             session.flush()  # the batch id, for the rows' import_id
             audit = AuditWriter(session, actor, reason=audit_reason(f"import {label}", found, confirm_reason))
 
@@ -152,15 +204,13 @@ def import_data(
                 done += rows
                 report(label, done, total)
 
-            counts = write_facts(
-                session, name, frame, audit=audit, label=label, import_id=batch.id, on_progress=advance
-            )
+            counts = write_facts(session, name, frame, audit=audit, label=label, import_id=row.id, on_progress=advance)
             audit.flush()
             files.append(
                 FileReport(name, label, IMPORTED, frame.height, counts.inserted, counts.updated, counts.unchanged)
             )
-        record_confirmation(session, actor, "import", f"import {source}"[-200:], found, confirm_reason)
-    return ImportReport(str(source), tuple(files))
+        record_confirmation(session, actor, "import", f"import {batch.source}"[-200:], found, confirm_reason)
+    return ImportReport(str(batch.source), tuple(files))
 
 
 def _fit(label: str) -> str:

@@ -30,10 +30,12 @@ Query = TypeVar("Query", bound=Select[Any])
 
 
 class Via(StrEnum):
-    """How the caller proved who they are: a script's bearer token, a browser's session cookie, or not at all."""
+    """How the caller proved who they are: a script's bearer token, a browser's session cookie, the office's
+    command line on the server, or not at all."""
 
     BEARER = "bearer"
     COOKIE = "cookie"
+    CLI = "cli"
     ANONYMOUS = "anonymous"
 
 
@@ -68,6 +70,7 @@ ANONYMOUS = Principal(username=None, role=Role.PUBLIC)
 
 class Perm(StrEnum):
     OPEN = "open"  # sign-in, schemes, published results, API docs
+    OWN_PASSWORD = "own_password"  # a signed-in account changes its own password (anonymous callers have none)
     UNITS_READ = "units.read"
     UNITS_WRITE = "units.write"
     USERS_READ = "users.read"
@@ -89,6 +92,7 @@ class Perm(StrEnum):
     APPEALS_ANSWER = "appeals.answer"
     EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_READ = "evidence.read"
+    EVIDENCE_ORIGINAL = "evidence.original"  # the photo as uploaded, EXIF (GPS position, time) and all
     AUDIT_READ = "audit.read"
     DASHBOARD = "dashboard"  # page: 综合看板 (current numbers of a period)
     PERIODS = "periods"  # pages: the office's periods list, period page and its bulletin downloads
@@ -114,6 +118,7 @@ _FACT_WRITES: dict[Perm, frozenset[Role]] = {
 
 POLICY: dict[Perm, frozenset[Role]] = {
     Perm.OPEN: EVERYONE,
+    Perm.OWN_PASSWORD: EVERYONE,  # every account, its own only (app/accounts.change_password)
     Perm.UNITS_READ: STAFF | {UNIT},  # unit: its own unit only
     Perm.UNITS_WRITE: _OFFICE,
     Perm.USERS_READ: _OFFICE,
@@ -130,6 +135,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.APPEALS_ANSWER: _OFFICE,
     Perm.EVIDENCE_UPLOAD: frozenset({ADMIN, UNIT}),  # unit: own unit
     Perm.EVIDENCE_READ: frozenset({ADMIN, INSPECTOR, UNIT}),  # unit: own unit
+    Perm.EVIDENCE_ORIGINAL: _OFFICE,  # the others are shown a copy without EXIF (app/evidence.py)
     Perm.AUDIT_READ: frozenset({ADMIN, UNIT}),  # unit: own unit
     Perm.DASHBOARD: _OFFICE,
     Perm.PERIODS: _OFFICE,

@@ -64,7 +64,7 @@ def import_command(
     window, a row in a published period) stop the import until it is run again with --confirm --reason."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from kaoping.app.imports import Unconfirmed, import_data
+    from kaoping.app.imports import ImportBusy, Unconfirmed, import_data
     from kaoping.errors import InputErrors
     from kaoping.store.db import open_store
 
@@ -95,6 +95,9 @@ def import_command(
         except FileNotFoundError as exc:
             bar.stop()
             fail(f"{source}: {exc.strerror or exc}")
+        except ImportBusy as exc:
+            bar.stop()
+            fail(str(exc))
     _print_report(report)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from kaoping.commands.common import err, fail, out_console
 
 if TYPE_CHECKING:
+    from kaoping.app.policy import Principal
     from kaoping.store.tables import AuditEntry, PublishedResult
 
 DbOption = Annotated[
@@ -172,31 +173,72 @@ def list_cmd(
 # --- kaoping user ------------------------------------------------------------------------------------
 
 
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")]
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A password from stdin (--password-stdin) or a hidden prompt asked twice, never from argv."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    fail("no password: pipe it in with --password-stdin (passwords are never taken from the command line)")
+
+
+def _office(actor: str | None) -> Principal:
+    """Whoever runs the CLI holds the store itself: the office, named in the audit trail by --actor."""
+    from kaoping.app.policy import Principal, Via
+    from kaoping.roles import Role
+
+    return Principal(username=_actor(actor), role=Role.ADMIN, via=Via.CLI)
+
+
 def user_add(
     username: Annotated[str, typer.Argument(help="login name")],
     role: Annotated[str, typer.Option(help="admin, department, inspector, third_party, unit or public")],
     unit: Annotated[str | None, typer.Option(help="unit_id (role unit)")] = None,
     parts: Annotated[str | None, typer.Option(help="comma-separated parts or part/item (department etc.)")] = None,
     display_name: Annotated[str, typer.Option(help="name shown in the interface")] = "",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
+    password_stdin: PasswordStdin = False,
+    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add an account; the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    """Add an account (audited); the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    from kaoping.app.accounts import add_account
     from kaoping.roles import ROLE_NAMES
-    from kaoping.store.users import create_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty():
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    else:
-        fail("no password: pipe it in with --password-stdin (passwords are never taken from the command line)")
+    password = _new_password(password_stdin)
     part_list = [p.strip() for p in (parts or "").split(",") if p.strip()]
     with _session(db) as s:
-        user = create_user(
-            s, username=username, password=password, role=role, display_name=display_name, unit_id=unit, parts=part_list
+        user = add_account(
+            s,
+            _office(actor),
+            username=username,
+            password=password,
+            role=role,
+            display_name=display_name,
+            unit_id=unit,
+            parts=part_list,
         )
         text = f"added user {user.username} ({ROLE_NAMES[user.role]} {user.role}), id {user.id}"
+    out_console().print(text, highlight=False)
+
+
+def user_passwd(
+    username: Annotated[str, typer.Argument(help="login name")],
+    password_stdin: PasswordStdin = False,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Set an account's password (the office's reset, audited): every session and token of the account ends.
+    The password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    from kaoping.app.accounts import PasswordChange, change_password
+    from kaoping.store.audit import now
+
+    password = _new_password(password_stdin)
+    with _session(db) as s:
+        user = change_password(s, _office(actor), PasswordChange(username=username, new_password=password), now())
+        text = f"密码已更新：{user.username}；该账号已登录的会话均已退出（password changed; its sessions have ended）"
     out_console().print(text, highlight=False)
 
 
@@ -287,6 +329,7 @@ def register(app: typer.Typer) -> None:
         publish_app.command(name)(fn)
     user_app = typer.Typer(help="Accounts and roles (用户).", no_args_is_help=True)
     user_app.command("add")(user_add)
+    user_app.command("passwd")(user_passwd)
     app.add_typer(publish_app, name="publish")
     app.add_typer(user_app, name="user")
     app.command("audit")(audit)

@@ -28,6 +28,7 @@ from kaoping.demo import bulk, cases_data, city, facts_data, photos
 from kaoping.demo.city import INSPECTORS, SCHEME, THIRD_PARTY, UNITS
 from kaoping.demo.photos import Caption
 from kaoping.facts import FILE_NAMES, Facts
+from kaoping.io.images import check_image
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
 from kaoping.store.audit import AuditWriter, now
@@ -273,8 +274,10 @@ def _photos(s: Session, facts: Facts, inspectors: dict[str, str], seed: int, rep
 
 
 def _evidence(unit_id: str, target: str, filename: str, data: bytes, at: datetime, by: str) -> dict[str, Any]:
+    """An evidence row as an upload stores it: the picture checked, its cleaned copy beside it."""
+    shared = check_image(data).shared
     return {"unit_id": unit_id, "target": target, "filename": filename, "content_type": "image/png", "data": data,
-            "created_at": at, "created_by": by}  # fmt: skip
+            "shared": shared, "created_at": at, "created_by": by}  # fmt: skip
 
 
 def _appeals(s: Session, year: int) -> None:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV = "KAOPING_DATABASE_URL"
@@ -23,6 +24,23 @@ DEFAULT = "sqlite:///kaoping.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 T = TypeVar("T")
+
+BUSY = ("database is locked", "deadlock detected", "could not serialize access")
+"""What the database says when two writers collide and it gave up waiting (SQLite's busy timeout) or chose
+a victim (PostgreSQL): the work was fine, the moment was not — worth trying again, never a traceback."""
+BUSY_SQLSTATES = frozenset({"40001", "40P01"})
+"""PostgreSQL's serialization failure and deadlock, whatever the message's language."""
+_DRIVERS = ("psycopg", "sqlite3")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database refusing a transaction for a colliding writer (:data:`BUSY`): wrapped
+    by SQLAlchemy, or raised by the driver itself (a ``COPY`` runs on the raw psycopg connection)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if getattr(orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    from_driver = isinstance(exc, DBAPIError) or type(orig).__module__.split(".")[0] in _DRIVERS
+    return from_driver and any(text in str(orig) for text in BUSY)
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -278,13 +278,17 @@ class Appeal(Created, UnitRecord, Base):
 
 
 class Evidence(Created, UnitRecord, Base):
-    """整改材料: a file a unit uploads to show a problem was rectified."""
+    """整改材料: a photo a unit uploads to show a problem was rectified (or an inspector's photo of it)."""
 
     __tablename__ = "evidence"
     target: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    """The bytes as uploaded, EXIF (GPS position, time) and all: shown to the office only."""
+    shared: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    """The same picture decoded and encoded again without EXIF, XMP or comments: what other roles are shown
+    (None for a row stored before photos were checked; made when first asked for)."""
 
     @property
     def size(self) -> int:

@@ -256,6 +256,14 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
+def set_password(user: User, password: str) -> None:
+    """Give ``user`` a new password (policy checked, :class:`UserError` if it fails) and move its session
+    version on, so every session and token made before ends; the caller audits and commits."""
+    check_password(password, user.username)
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 0) + 1
+
+
 def _needs_rehash(password_hash: str) -> bool:
     try:
         return _hasher.check_needs_rehash(password_hash)

@@ -10,6 +10,7 @@ offices often run on networks without internet access, and a page must not depen
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -18,15 +19,17 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
-from kaoping.api.auth import ANONYMOUS, BearerDep, Principal, current_principal
+from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, BearerDep, Principal, current_principal, fingerprint, principal_of
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.app.policy import Perm, allowed, holders
+from kaoping.app.policy import Perm, Via, allowed, holders
 from kaoping.engine.phrases import flag_label
 from kaoping.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from kaoping.roles import ROLE_NAMES, Role
 from kaoping.scheme.model import Scheme
 from kaoping.statuses import ResultStatus
+from kaoping.store.users import get_user
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
 
 HERE = Path(__file__).resolve().parent
@@ -56,6 +59,30 @@ def viewer(request: Request, session: SessionDep, ctx: CtxDep, bearer: BearerDep
 
 
 ViewerDep = Annotated[Principal, Depends(viewer)]
+
+
+def session_account(request: Request, session: Session) -> Principal | None:
+    """The signed-in account of a plain form post, from its session cookie alone (None: nobody, or a
+    session that has ended — then cleared).  A plain form post carries no CSRF header, so a page that takes
+    one resolves the account itself and checks the form's token with :func:`form_token_ok`.
+
+    Mirrors ``current_principal`` for the cookie session: same session keys, same password fingerprint.
+    """
+    username = request.session.get("user")
+    if not isinstance(username, str):
+        return None
+    user = get_user(session, username)
+    if user is None or not user.active or not hmac.compare_digest(str(request.session.get("f")), fingerprint(user)):
+        request.session.clear()
+        return None
+    return principal_of(user, Via.COOKIE)
+
+
+def form_token_ok(request: Request, token: str) -> bool:
+    """Whether a form post's CSRF token (the form field, else the header htmx sends) is the session's."""
+    sent = token or request.headers.get(CSRF_HEADER, "")
+    kept = request.session.get("csrf", "")
+    return bool(sent and isinstance(kept, str) and kept and hmac.compare_digest(sent, kept))
 
 
 class PageRefused(Exception):

@@ -14,7 +14,6 @@ the caller as anonymous, so the upload resolves the account itself and checks th
 
 from __future__ import annotations
 
-import hmac
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, Principal, Via, csrf_token, fingerprint, principal_of
+from kaoping.api.auth import ANONYMOUS, Principal, csrf_token
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
 from kaoping.app import facts
 from kaoping.app.policy import Perm, allowed, holders
@@ -35,8 +34,7 @@ from kaoping.errors import Forbidden
 from kaoping.io.templates import TemplateLists, write_template
 from kaoping.scheme.model import ScoreBonus, Source
 from kaoping.store.facts import TABLES
-from kaoping.store.users import get_user
-from kaoping.web.app import PageRefused, download, error_page, render, require_page
+from kaoping.web.app import PageRefused, download, error_page, form_token_ok, render, require_page, session_account
 from kaoping.web.entry_forms import (
     KIND_NAMES,
     LABELS,
@@ -167,38 +165,33 @@ def entry_template(request: Request, session: SessionDep, ctx: CtxDep, who: Writ
 # --- upload ------------------------------------------------------------------------------------------
 
 
-def _form_principal(request: Request, session: Session, token: str) -> Principal | Response:
-    """The signed-in account of a form post, after its CSRF token (form field or header) is checked.
-
-    Mirrors ``current_principal`` for the cookie session: same session keys, same password fingerprint.
-    """
-    username = request.session.get("user")
-    if not isinstance(username, str):
+def _uploader(request: Request, ctx: ApiContext) -> Principal | Response:
+    """Who posts an upload, if their role may enter data: decided from the session before the body is read,
+    so an account without the role is refused without its file being parsed or spooled to disk."""
+    with ctx.factory() as session:
+        who = session_account(request, session)
+    if who is None:
         return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
-    user = get_user(session, username)
-    if user is None or not user.active or not hmac.compare_digest(str(request.session.get("f")), fingerprint(user)):
-        request.session.clear()
-        return RedirectResponse(f"/login?next={quote('/entry')}", status_code=303)
-    who = principal_of(user, Via.COOKIE)
-    sent = token or request.headers.get(CSRF_HEADER, "")
-    kept = request.session.get("csrf", "")
-    if not (sent and isinstance(kept, str) and kept and hmac.compare_digest(sent, kept)):
-        message = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新上传。"
-        return error_page(request, who, 403, "无法上传", message)
+    if not allowed(who.role, Perm.ENTRY):
+        raise PageRefused(who, Forbidden("may not enter data", signed_in=True), ENTRY_ONLY)
     return who
 
 
 def _upload(
-    request: Request, ctx: ApiContext, token: str, upload: UploadFile | None, kind: str, confirm: tuple[bool, str]
+    request: Request,
+    ctx: ApiContext,
+    who: Principal,
+    form: tuple[str, UploadFile | None, str],
+    confirm: tuple[bool, str],
 ) -> Response:
-    """The blocking part of an upload (database, workbook reading), run in the thread pool.  ``confirm``:
-    the 我已核实 checkbox and the reason; a ticked box without a reason is asked for one, nothing imported."""
+    """The blocking part of an upload (database, workbook reading), run in the thread pool.  ``form``: the
+    CSRF token, the file and the chosen kind; ``confirm``: the 我已核实 checkbox and the reason; a ticked
+    box without a reason is asked for one, nothing imported."""
+    token, upload, kind = form
+    if not form_token_ok(request, token):
+        message = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新上传。"
+        return error_page(request, who, 403, "无法上传", message)
     with ctx.factory() as session:
-        who = _form_principal(request, session, token)
-        if isinstance(who, Response):
-            return who
-        if not allowed(who.role, Perm.ENTRY):
-            raise PageRefused(who, Forbidden("may not enter data", signed_in=True), ENTRY_ONLY)
         filename = display_name(upload.filename if upload is not None else "")
         confirmed, reason = confirm
         if upload is None or not filename:
@@ -212,9 +205,7 @@ def _upload(
 
 def _too_large(request: Request, ctx: ApiContext) -> Response:
     with ctx.factory() as session:
-        username = request.session.get("user")
-        user = get_user(session, username) if isinstance(username, str) else None
-        who = principal_of(user, Via.COOKIE) if user is not None and user.active else ANONYMOUS
+        who = session_account(request, session) or ANONYMOUS
         message = f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后分批上传。"
         return error_page(request, who, 413, "文件过大", message)
 
@@ -223,15 +214,18 @@ def _too_large(request: Request, ctx: ApiContext) -> Response:
 async def entry_upload(request: Request, ctx: CtxDep) -> Response:
     """Import an uploaded .xlsx or .csv like ``kaoping import``: all or nothing, errors shown by row.
 
-    ``async`` only to read the body under a size limit before anything is parsed; the work itself runs in
-    the thread pool like every other page.
+    ``async`` only to read the body under a size limit, and only once the account's role may enter data
+    (:func:`_uploader`); the work itself runs in the thread pool like every other page.
     """
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_BYTES + _FORM_SLACK:
         return await run_in_threadpool(_too_large, request, ctx)
+    who = await run_in_threadpool(_uploader, request, ctx)
+    if isinstance(who, Response):
+        return who
     async with request.form(max_files=1, max_fields=10) as form:
         file = form.get("file")
         upload = file if isinstance(file, UploadFile) else None
-        token, kind = str(form.get("csrf") or ""), str(form.get("kind") or "")
+        fields = (str(form.get("csrf") or ""), upload, str(form.get("kind") or ""))
         confirm = (bool(form.get("confirm")), str(form.get("reason") or "").strip()[:2000])
-        return await run_in_threadpool(_upload, request, ctx, token, upload, kind, confirm)
+        return await run_in_threadpool(_upload, request, ctx, who, fields, confirm)

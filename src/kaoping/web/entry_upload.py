@@ -22,7 +22,7 @@ from typing import BinaryIO
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext
 from kaoping.app.entry_checks import EntryProblem
-from kaoping.app.imports import ImportReport
+from kaoping.app.imports import ImportBusy, ImportReport
 from kaoping.app.uploads import ImportRejected, Unconfirmed, UploadRefused, import_upload
 from kaoping.errors import InputError, InputErrors
 from kaoping.facts import FILE_NAMES
@@ -155,6 +155,8 @@ def run_import(
             return _failed(outcome, exc, source, "数据未通过校验，未导入任何内容。")
         except InputErrors as exc:
             return _failed(outcome, exc, source, "文件中有无法读取的数据，未导入任何内容。")
+        except ImportBusy as exc:
+            return Outcome(filename, status=409, message=exc.message)
         return outcome
 
 

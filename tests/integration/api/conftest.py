@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db_testing import Build, dispose, opened_store
 from examples_testing import EXAMPLES
+from images_testing import PNG
 from kaoping.io.readers import read_facts
 from kaoping.server import create_app
 from kaoping.store import users
@@ -53,8 +54,6 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
     "citizen": {"role": "public", "display_name": "市民"},
 }
 """username → account; the password of every one is PASSWORD."""
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
 
 
 @dataclass

@@ -34,9 +34,11 @@ POST   /api/auth/login                             Y    Y      Y    Y    Y    Y 
 POST   /api/auth/logout                            Y    Y      Y    Y    Y    Y     Y
 GET    /api/auth/me                                Y    Y      Y    Y    Y    Y     Y
 GET    /api/auth/csrf                              Y    Y      Y    Y    Y    Y     Y
+POST   /api/auth/password                          -    Y      Y    Y    Y    Y     Y
 GET    /api/schemes                                Y    Y      Y    Y    Y    Y     Y
 GET    /api/users                                  -    -      Y    -    -    -     -
 POST   /api/users                                  -    -      Y    -    -    -     -
+PUT    /api/users/{username}/password              -    -      Y    -    -    -     -
 GET    /api/units                                  -    -      Y    Y    Y    Y     Y
 GET    /api/units/{unit_id}                        -    -      Y    Y    Y    Y     Y
 POST   /api/units                                  -    -      Y    -    -    -     -
@@ -114,6 +116,7 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
         .replace("{result_id}", str(ids["result"]))
         .replace("{appeal_id}", "999999")
         .replace("{evidence_id}", str(ids["evidence"]))
+        .replace("{username}", "nobody")
     )
     scores = {
         "dept": api.score_row(item="生活垃圾收运(含城乡环卫一体化)", score=140),
@@ -122,6 +125,9 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
     bodies: dict[tuple[str, str], dict[str, Any]] = {
         ("POST", "/api/auth/login"): {"json": {"username": ACCOUNT[role] or "citizen", "password": "password-1"}},
         ("POST", "/api/users"): {"json": {"username": f"new-{role}", "password": "password-9", "role": "public"}},
+        # a new password the policy refuses: the change gets past the permission and stops there (422)
+        ("POST", "/api/auth/password"): {"json": {"old_password": "wrong-password-1", "new_password": "short"}},
+        ("PUT", "/api/users/{username}/password"): {"json": {"new_password": "short"}},
         ("POST", "/api/units"): {"json": {"unit_id": f"n-{role}", "name": "新区", "group": "第一组"}},
         ("PUT", "/api/units/{unit_id}"): {"json": {"name": "甲区", "group": "第一组"}},
         ("POST", "/api/scores"): {"json": scores},

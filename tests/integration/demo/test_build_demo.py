@@ -248,4 +248,5 @@ def test_full_size_build_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert count(s, CaseTransition) > 4 * 50_000
     assert stages[0].startswith("迁移数据库") and stages[-1].startswith("计算并发布结果")
     # 60 MB of facts, audit and photos, plus ≈ 7 MB of facts snapshots kept by the 9 published versions
-    assert path.stat().st_size < 70e6
+    # 76 MB: the cases indexed by unit and time for their cells and explanations (issue 13) take ~6 MB
+    assert path.stat().st_size < 76e6

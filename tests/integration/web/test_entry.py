@@ -11,11 +11,15 @@ from typing import Any
 
 import openpyxl
 import pytest
+from psycopg import errors
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from kaoping.app import imports as importer
 from kaoping.store.db import transaction
 from kaoping.store.tables import AuditEntry, ScoreRow
 from kaoping.store.users import create_user
+from kaoping.web import entry_upload
 from kaoping.web.entry_upload import MAX_BYTES, Refused, save
 
 PASSWORD = "password-1"
@@ -286,6 +290,21 @@ def test_oversized_upload_is_refused(staff: Any, tmp_path: Path) -> None:
     assert refused.value.status == 413
 
 
+def test_an_upload_the_database_keeps_refusing_is_a_409_saying_so(staff: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collision with another writer every time (issue 14): the page says so in Chinese, nothing imported."""
+
+    def colliding(*args: Any, **kw: Any) -> Any:
+        raise OperationalError("UPDATE scores ...", {}, errors.DeadlockDetected("deadlock detected"))
+
+    monkeypatch.setattr(importer, "write_facts", colliding)
+    monkeypatch.setattr(importer, "RETRY_DELAYS", (0.0, 0.0, 0.0))
+    staff.login("cgj")
+    before = score_count(staff)
+    r = upload(staff, workbook([["2024-Q3", "d1", "部门考评", ITEM, 140, "市城管局", ""]]))
+    assert r.status_code == 409 and "数据库正忙" in r.text and "未导入任何内容" in r.text
+    assert score_count(staff) == before
+
+
 def test_a_workbook_larger_than_a_photo_reaches_the_import(staff: Any) -> None:
     """The app-wide 5 MB body limit (photos) is wider for /entry/upload: a 6 MB file is read and judged."""
     staff.login("admin")
@@ -316,3 +335,31 @@ def test_an_upload_with_a_key_twice_is_422_naming_the_rows(staff: Any) -> None:
     assert r.status_code == 422, r.text
     table = r.text[r.text.index('id="upload-errors"') :]
     assert 'data-row="3" data-column="problem_id"' in table and "重复行" in table
+
+
+def test_an_account_without_the_role_is_refused_before_the_upload_is_read(
+    staff: Any, forms_parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, point 1: the role is checked from the session before the multipart body is parsed, so a
+    unit account (or nobody) cannot make the server spool and read a workbook it may never import."""
+    read: list[str] = []
+
+    def saving(*args: Any) -> Any:
+        read.append(args[1])
+        return save(*args)
+
+    monkeypatch.setattr(entry_upload, "save", saving)
+    content = workbook([["2024-Q3", "d1", "部门考评", ITEM, 140, "市城管局", ""]])
+    staff.login("jiaqu")
+    token = csrf(staff)
+    r = staff.client.post("/entry/upload", data={"csrf": token}, files={"file": ("a.xlsx", content)})
+    assert r.status_code == 403 and "数据录入仅限" in r.text
+    staff.client.post("/api/auth/logout", headers={"X-CSRF-Token": token})
+    staff.client.cookies.clear()
+    r = staff.client.post("/entry/upload", files={"file": ("a.xlsx", content)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert forms_parsed == [] and read == []
+    # an account that may enter data has its form read (the spy sees what it is there to catch)
+    staff.login("cgj")
+    assert upload(staff, content).status_code == 200
+    assert forms_parsed == ["/entry/upload"] and read == ["本季度得分.xlsx"]

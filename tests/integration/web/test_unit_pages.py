@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db_testing import Build, dispose, opened_store
 from examples_testing import EXAMPLES, ROOT
+from images_testing import PNG
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.scoring import score_store
+from kaoping.io.images import check_image
 from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
@@ -33,7 +35,6 @@ ONSITE = EXAMPLES / "district-onsite"
 TEMPLATES = ROOT / "src" / "kaoping" / "web" / "templates"
 PASSWORD = "password-1"
 SECRET = "test-secret-" + "u" * 32
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
 POINTS = re.compile(r'class="composition-row[^"]*"[^>]*data-points="([^"]+)"')
 
 
@@ -270,7 +271,8 @@ def test_evidence_uploaded_through_the_api_appears(onsite: Onsite) -> None:
     assert f'src="/api/evidence/{evidence}"' in page.text and "rectification-photo" in page.text
     assert 'id="evidence-form"' in page.text and 'accept="image/png,image/jpeg,image/webp"' in page.text
     assert "店外经营" in page.text and "人民路" in page.text
-    assert onsite.client.get(f"/api/evidence/{evidence}").content == PNG
+    shown = onsite.client.get(f"/api/evidence/{evidence}")  # the unit is shown the copy without EXIF
+    assert shown.headers["x-evidence-copy"] == "cleaned" and shown.content == check_image(PNG).shared
 
 
 def test_inspector_photo_is_evidence_of_the_problem(onsite: Onsite) -> None:
