@@ -1,6 +1,6 @@
 """The `kaoping` command line: score a period, list schemes, run the demo.
 
-`kaoping score` is a pinned public contract (shared/spec/interchange.md): exactly one JSON document on
+`kaoping score` is a pinned public contract (docs/interchange.md): exactly one JSON document on
 stdout when it succeeds; exit 2 with file, row and column on bad input, and no result printed then.
 """
 
@@ -17,7 +17,7 @@ from rich.console import Console
 
 from kaoping.app.scoring import score_folder
 from kaoping.commands import register_all
-from kaoping.commands.common import bad_input_exits, err, fail, out_console
+from kaoping.commands.common import bad_input_exits, err, fail, out_console, require_free_port
 from kaoping.engine.result import PeriodResult
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
 
@@ -39,7 +39,12 @@ def score(
     scheme: Annotated[str, typer.Option(help="built-in scheme name (see `kaoping schemes`) or a scheme file")],
     period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
     data: Annotated[Path | None, typer.Option(help="folder of CSV files or one .xlsx workbook")] = None,
-    db: Annotated[str | None, typer.Option(help="score from the store at this URL instead of --data")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            help="score from the store at this URL instead of --data (else $KAOPING_DATABASE_URL, else ./kaoping.db)"
+        ),
+    ] = None,
     format: Annotated[Format | None, typer.Option("--format", help="json (default when piped), table, xlsx")] = None,
     out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout (required for xlsx)")] = None,
     explain: Annotated[str | None, typer.Option(help="explain one unit's score down to the rows (unit_id)")] = None,
@@ -48,9 +53,9 @@ def score(
     chosen = format or (Format.TABLE if sys.stdout.isatty() and out is None else Format.JSON)
     if chosen == Format.XLSX and out is None:
         fail("--format xlsx needs --out FILE.xlsx")
-    if (data is None) == (db is None):
-        fail("give exactly one of --data DIR_OR_XLSX or --db URL")
-    sch, result = _score(scheme, data, period) if data is not None else _score_db(scheme, db or "", period)
+    if data is not None and db is not None:
+        fail("--data 与 --db 只能给一个（give one of --data DIR_OR_XLSX or --db URL, not both）")
+    sch, result = _score(scheme, data, period) if data is not None else _score_db(scheme, db, period)
     if result.excluded:
         err.print(
             f"[yellow]note:[/] {len(result.excluded)} row(s) not counted (outside the inspection windows); "
@@ -82,11 +87,19 @@ def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
         return score_folder(scheme, data, period)
 
 
-def _score_db(scheme: str, url: str, period: str) -> tuple[Scheme, PeriodResult]:
+def _score_db(scheme: str, url: str | None, period: str) -> tuple[Scheme, PeriodResult]:
+    """Score from the store at ``url`` (None: $KAOPING_DATABASE_URL, else ./kaoping.db), which must exist."""
     from kaoping.app.scoring import score_store
+    from kaoping.store.db import StoreMissing
 
-    with bad_input_exits(scheme, what="bad data in the store"):
-        return score_store(scheme, url, period)
+    try:
+        with bad_input_exits(scheme, what="bad data in the store"):
+            return score_store(scheme, url, period)
+    except StoreMissing as exc:
+        fail(
+            f"{exc}。请用 --data 给出数据文件夹或工作簿，"
+            "或用 --db（或环境变量 KAOPING_DATABASE_URL）给出已有的考评数据库"
+        )
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -133,7 +146,7 @@ def demo(
     fresh: Annotated[bool, typer.Option("--fresh", help="delete the database and build it again")] = False,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the web app after building")] = True,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
     period: Annotated[str | None, typer.Option(help="--no-serve: the period whose ranking is printed")] = None,
     cases: Annotated[int, typer.Option(help="数字城管 cases to generate for the year", min=0)] = 50_000,
 ) -> None:
@@ -146,8 +159,10 @@ def demo(
     from kaoping.demo.build import DemoError
 
     console = out_console()
+    if serve:
+        require_free_port(host, port)  # before the build: a taken port is news worth having first
     try:
-        built = demo_console.build_or_reuse(db, fresh=fresh, cases=cases, console=console)
+        built = demo_console.build_or_reuse(db, fresh=fresh, cases=cases, console=console, steps=err)
     except DemoError as exc:
         fail(f"{exc}; run `kaoping demo --fresh` to replace the file, or choose another --db")
     demo_console.print_summary(console, built, db)
@@ -169,6 +184,7 @@ def demo(
     api = create_app(
         url, schemes=[built.scheme], secret=demo_console.demo_secret(db), separation_of_duties=SEPARATION_OF_DUTIES
     )
+    require_free_port(host, port)  # and again: the build takes a while, another program may have taken it
     demo_console.print_pages(console, base)
     console.print(demo_console.logins_table(built))
     console.print(f"kaoping web: {base}/  (Ctrl+C stops the server)", highlight=False)

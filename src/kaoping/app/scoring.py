@@ -24,16 +24,20 @@ def score_facts(scheme: Scheme, facts: Facts, period_text: str) -> PeriodResult:
     return evaluate(scheme, facts, period)
 
 
-def score_store(scheme_name: str, url: str, period_text: str) -> tuple[Scheme, PeriodResult]:
-    """Score from the store: the same engine on the same frames, read from the tables."""
-    from kaoping.store.db import open_store
+def score_store(scheme_name: str, url: str | None, period_text: str) -> tuple[Scheme, PeriodResult]:
+    """Score from the store: the same engine on the same frames, read from the tables.  A store that is not
+    there raises StoreMissing (it is not created: an empty store would rank nobody)."""
+    from kaoping.store.db import close_store, open_existing_store
     from kaoping.store.facts import load_facts
 
     scheme = load_scheme(scheme_name)
     parse_period(period_text)
-    factory = open_store(url)
-    with factory() as session:
-        facts = load_facts(session, scheme)
+    factory = open_existing_store(url)
+    try:
+        with factory() as session:
+            facts = load_facts(session, scheme)
+    finally:
+        close_store(factory)
     return scheme, score_facts(scheme, facts, period_text)
 
 

@@ -7,6 +7,7 @@ them: ``cli`` imports ``commands``, never the other way round (an import-linter 
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,30 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``error: message`` on stderr and leave with ``code`` (2: bad input, the pinned contract)."""
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def require_free_port(host: str, port: int) -> None:
+    """Leave with exit 2 and a message naming ``--port`` when ``host:port`` cannot be listened on.
+
+    Checked before a URL is printed (and before a long build): otherwise the user is told to open a page
+    that another program answers, and uvicorn's own complaint comes last, in English, after the logins.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        fail(f"无法在地址 {host} 上监听（{exc.strerror}）：请检查 --host")
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no bar
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            other = port + 1 if port < 65535 else 8000
+            fail(
+                f"端口 {port} 已被占用或无法使用（{host}:{port}，{exc.strerror}）："
+                f"请用 --port 换一个端口，例如 --port {other}"
+            )
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """Data commands: `kaoping import`, `kaoping export` and `kaoping template`.
 
-They move the interchange files (shared/spec/interchange.md) in and out of the store: the same folders
+They move the interchange files (docs/interchange.md) in and out of the store: the same folders
 and workbooks `kaoping score --data` reads, so an office can keep working in Excel while the store is
 the system of record.
 """

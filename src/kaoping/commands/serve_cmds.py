@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from kaoping.commands.common import require_free_port
+
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to ``app``."""
@@ -14,7 +16,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         db: Annotated[str | None, typer.Option(help="store URL (else KAOPING_DATABASE_URL, ./kaoping.db)")] = None,
         host: Annotated[str, typer.Option(help="address to listen on (127.0.0.1: this machine only)")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+        port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
         scheme: Annotated[
             list[str] | None,
             typer.Option(help="a scheme the office runs (repeatable; else KAOPING_SCHEMES, else city-1000)"),
@@ -32,6 +34,7 @@ def register(app: typer.Typer) -> None:
         """
         import uvicorn
 
+        require_free_port(host, port)
         shown = f"[{host}]" if ":" in host else host
         if workers > 1:
             _share_settings(db, scheme)

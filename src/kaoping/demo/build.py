@@ -48,7 +48,9 @@ ADMIN = "admin"
 DEPARTMENT = ("chengguan", "市城管局")
 THIRD = ("disanfang", THIRD_PARTY)
 Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: the stage's label and how far it is."""
+"""``progress(stage, done, total)``: the stage's label and how far it is (total 0: a step without a count)."""
+UNITS_STEP = "写入被考评单位 units"
+FACTS_STEP = "写入考评数据 facts (rows)"
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,17 @@ def build_demo(
     Raises DemoError when the store already has units (the demo never mixes with other data).
     """
     report: Progress = progress or (lambda _stage, _done, _total: None)
-    report("迁移数据库 migrating", 0, 1)
+    report("迁移数据库 migrating", 0, 0)
     factory = open_store(url)
     try:
         with transaction(factory) as s:
             if s.scalar(select(func.count()).select_from(Unit)):
                 raise DemoError(f"{url} already holds units; the demo needs an empty store (use a new file)")
-            report("生成考评数据 generating facts", 0, 1)
+            report("生成考评数据 generating facts", 0, 0)
             facts, inspectors = facts_data.generate_facts(year, seed)
             _write_facts(s, facts, inspectors, report)
             s.add_all(UnitArea(unit_id=u.unit_id, geometry=city.area(u)) for u in UNITS)
+            report("生成数字城管案卷 generating cases", 0, 0)
             frame = cases_data.generate(cases, year, seed)
             _write_cases(s, frame, cases_data.transitions(frame), report)
             _accounts(s, report)
@@ -181,18 +184,32 @@ def _writer(kind: str, row: dict[str, Any], inspectors: dict[str, str]) -> str:
 
 
 def _write_facts(s: Session, facts: Facts, inspectors: dict[str, str], report: Progress) -> None:
+    """The units (a step of their own), then the other kinds' rows, counted in rows."""
     kinds = [k for k in FILE_NAMES if getattr(facts, k).height]
-    for i, kind in enumerate(kinds):
-        report("写入考评数据 writing facts", i, len(kinds))
+    rows = sum(getattr(facts, k).height for k in kinds if k != "units")
+    done = 0
+    for kind in kinds:
         frame: pl.DataFrame = getattr(facts, kind)
-        writers = [_writer(kind, r, inspectors) for r in frame.iter_rows(named=True)]
-        tagged = frame.with_columns(_writer=pl.Series(writers, dtype=pl.String))
-        for actor in sorted(set(writers)):
-            part = tagged.filter(pl.col("_writer") == actor).drop("_writer")
-            audit = AuditWriter(s, actor, reason="演示数据 demo data")
-            write_facts(s, kind, part, audit=audit, label=f"demo:{kind}")
-            audit.flush()
-    report("写入考评数据 writing facts", len(kinds), len(kinds))
+        if kind == "units":
+            report(UNITS_STEP, 0, frame.height)
+            _write_kind(s, kind, frame, inspectors)
+            report(UNITS_STEP, frame.height, frame.height)
+            continue
+        report(FACTS_STEP, done, rows)
+        _write_kind(s, kind, frame, inspectors)
+        done += frame.height
+    report(FACTS_STEP, done, rows)
+
+
+def _write_kind(s: Session, kind: str, frame: pl.DataFrame, inspectors: dict[str, str]) -> None:
+    """The rows of one kind, each audited as written by the account that would have entered it."""
+    writers = [_writer(kind, r, inspectors) for r in frame.iter_rows(named=True)]
+    tagged = frame.with_columns(_writer=pl.Series(writers, dtype=pl.String))
+    for actor in sorted(set(writers)):
+        part = tagged.filter(pl.col("_writer") == actor).drop("_writer")
+        audit = AuditWriter(s, actor, reason="演示数据 demo data")
+        write_facts(s, kind, part, audit=audit, label=f"demo:{kind}")
+        audit.flush()
 
 
 def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: Progress) -> None:
@@ -203,6 +220,7 @@ def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: P
         done += n
         report("写入数字城管案卷 writing cases", done, frame.height)
 
+    cases_done(0)  # the step starts now, not when its first chunk is written
     bulk.insert_cases(s, frame, actor=ADMIN, advance=cases_done)
     done = 0
 
@@ -211,6 +229,7 @@ def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: P
         done += n
         report("写入案卷流转 writing case steps", done, steps.height)
 
+    steps_done(0)
     bulk.insert_transitions(s, steps, advance=steps_done)
 
 

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV = "KAOPING_DATABASE_URL"
@@ -84,6 +84,37 @@ def open_store(url: str | None = None) -> sessionmaker[Session]:
     engine = make_engine(url)
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class StoreMissing(LookupError):
+    """The store to read from is not there (no file, no database, or a database without kaoping's tables)."""
+
+
+def open_existing_store(url: str | None = None) -> sessionmaker[Session]:
+    """Like :func:`open_store`, for a reader: a store that is not there is refused, never created.
+
+    Opening a missing SQLite file creates it, and migrating an empty database fills it with empty tables; a
+    reader (``kaoping score --db``) would then rank nobody from a store made up on the spot, and leave the
+    file behind.  Raises :class:`StoreMissing` naming the store instead.
+    """
+    full = make_url(database_url(url))
+    shown = full.render_as_string(hide_password=True)
+    if full.get_backend_name() == "sqlite":
+        if full.database in (None, "", ":memory:"):
+            raise StoreMissing(f"考评数据库 {shown} 是空的内存数据库，没有可读的数据")
+        if not Path(full.database).is_file():
+            raise StoreMissing(f"考评数据库 {Path(full.database).resolve()} 不存在")
+    probe = create_engine(full)  # no pragmas: looking must not turn a stranger's SQLite file to WAL
+    try:
+        with probe.connect() as conn:
+            kept = inspect(conn).has_table("alembic_version")
+    except OperationalError as exc:
+        raise StoreMissing(f"无法打开考评数据库 {shown}：{exc.orig}") from exc
+    finally:
+        probe.dispose()
+    if not kept:
+        raise StoreMissing(f"{shown} 不是考评数据库（没有考评数据表）")
+    return open_store(url)
 
 
 def close_store(factory: sessionmaker[Session]) -> None:

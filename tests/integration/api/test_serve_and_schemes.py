@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from kaoping.cli import app as cli
 from kaoping.server import create_app
+from serving import free_port
 
 if TYPE_CHECKING:  # the fixture's type only; pytest loads conftest.py by path
     from tests.integration.api.conftest import Api
@@ -21,10 +22,11 @@ def test_serve_prints_the_url_and_runs_uvicorn(db_url: str, monkeypatch: pytest.
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
     monkeypatch.setenv("KAOPING_SECRET", "serve-test-secret")
-    result = CliRunner().invoke(cli, ["serve", "--db", db_url, "--port", "8123"])
+    port = free_port()  # serve checks it is free before printing its URL
+    result = CliRunner().invoke(cli, ["serve", "--db", db_url, "--port", str(port)])
     assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:8123/api/docs" in result.output
-    assert [(c["host"], c["port"]) for c in calls] == [("127.0.0.1", 8123)]
+    assert f"http://127.0.0.1:{port}/api/docs" in result.output
+    assert [(c["host"], c["port"]) for c in calls] == [("127.0.0.1", port)]
     assert calls[0]["app"].openapi_url == "/api/openapi.json"
 
 
