@@ -128,6 +128,18 @@ def live_facts(session: Session, scheme: Scheme, year: int) -> Facts:
     return _facts.put(key, facts)
 
 
+_period_rows: Bounded[tuple[str, str, str, tuple[int, ...]], Facts] = Bounded(8)
+
+
+def period_rows(session: Session, scheme: Scheme, period: Period) -> Facts:
+    """Every row placed in ``period`` — case rows included, which the kept year of facts holds only as
+    cells: what a comparison with a published version's snapshot reads (a quarter's cases, not a window of
+    three years), kept under the period's data version."""
+    span = (period.start(), period.end_exclusive())
+    key = (_store_key(session), scheme.scheme, str(period), data_version(session, span))
+    return _period_rows.get_or_make(key, lambda: load_facts(session, scheme, within=span))
+
+
 def evaluated_kinds(scheme: Scheme) -> list[PeriodKind]:
     """The period kinds the scheme evaluates, shortest first (month, quarter, year)."""
     order = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR]

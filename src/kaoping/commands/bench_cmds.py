@@ -29,6 +29,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         import_: Annotated[bool, typer.Option("--import", help="kaoping import vs a bulk load, per --db")] = False,
         db: Annotated[list[str] | None, typer.Option(help="--import: store URLs (repeatable; default SQLite)")] = None,
+        scale: Annotated[
+            int | None, typer.Option(help="instead: every row of the scale table for a city of this many cases")
+        ] = None,
     ) -> None:
         """Benchmark the engine on synthetic city-1000 facts, as a ratio to a plain Polars group-by baseline.
 
@@ -39,6 +42,9 @@ def register(app: typer.Typer) -> None:
 
         if pages is not None:
             _bench_pages(pages)
+            return
+        if scale is not None:
+            _bench_scale(scale, db or ["sqlite://"])
             return
         if import_:
             from kaoping.bench_import import print_import_bench
@@ -82,6 +88,24 @@ def _bench_pages(cases: int) -> None:
     table.add_row("baseline (SQL unit×month)", f"{found.baseline_s:.4f}", "1")
     for name, seconds in found.steps:
         table.add_row(name, f"{seconds:.3f}", f"{found.ratio(seconds):,.0f}×")
+    out_console().print(table)
+
+
+def _bench_scale(cases: int, urls: list[str]) -> None:
+    import os
+
+    from rich.table import Table
+
+    from kaoping.bench_scale import run_scale_bench
+
+    with err.status(f"a city of {cases:,} cases: pages, files and imports…"):
+        rows = run_scale_bench(cases, urls)
+    title = f"kaoping bench --scale — {cases:,} cases a year; {os.cpu_count()} cores; baselines from the same run"
+    table = Table(title=title)
+    for col in ("operation", "s", "baseline", "baseline s", "ratio"):
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(r.operation, f"{r.seconds:.3f}", r.baseline, f"{r.baseline_s:.3f}", f"{r.ratio:,.2f}×")
     out_console().print(table)
 
 

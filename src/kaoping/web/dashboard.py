@@ -26,7 +26,7 @@ from kaoping.app import frozen
 from kaoping.app.entry_checks import evaluated_years
 from kaoping.app.period_states import PeriodState
 from kaoping.app.policy import Perm
-from kaoping.app.results import evaluated_kinds, live_facts, scored, store_version, try_scored
+from kaoping.app.results import evaluated_kinds, period_rows, scored, store_version, try_scored
 from kaoping.caching import Bounded
 from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
@@ -190,7 +190,7 @@ def _drift(session: Session, scheme: Scheme, period: Period, names: dict[str, st
     kept = frozen.published_frozen(session, scheme.scheme, str(period))
     if kept is None:
         return []
-    return [dd.changed_row(r, names) for r in frozen.drift(kept, live_facts(session, scheme, period.year))]
+    return [dd.changed_row(r, names) for r in frozen.drift(kept, period_rows(session, scheme, period))]
 
 
 def _formatter(scheme: Scheme) -> Any:
