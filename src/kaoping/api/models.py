@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, WithJsonSchema, create_model
 from sqlalchemy import String, inspect
 
 from kaoping.api.schemas import FromRow
@@ -39,6 +39,20 @@ DESCRIPTIONS = {
     ("scores", "source"): "the scorer; departments and third parties: themselves",
 }
 """What a field means, where its name alone does not say it (shown in the OpenAPI document)."""
+
+
+LocalTime = Annotated[
+    dt.datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$",
+            "description": "the city's local time, as the case system records it: 2024-05-02T08:00:00",
+        }
+    ),
+]
+"""A case's time (reported, dispatched, closed): local wall time without a zone, as in cases.csv.  Declared
+as a pattern, not as an RFC 3339 ``date-time``, which requires the offset such a time does not have."""
 
 
 class Reasoned(BaseModel):
@@ -100,7 +114,7 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
         case Kind.DATE:
             return _optional(dt.date, column)
         case Kind.TIME:
-            return _optional(dt.datetime, column)
+            return _optional(LocalTime, column)
         case Kind.CLOCK:
             return _optional(dt.time, column)
         case Kind.NUMBER:
@@ -183,3 +197,26 @@ class InputProblem(BaseModel):
     message_en: str | None = None
     # True: a warning the request may confirm (``confirm: true`` with a reason); False: refused outright
     confirmable: bool | None = None
+
+
+# Every error answer of the API (kaoping.api.errors): a 422 of request validation carries FastAPI's list of
+# issues in ``detail``, every other answer a sentence; ``errors`` places the problems as file, row, column.
+class ProblemOut(BaseModel):
+    detail: str | list[dict[str, Any]]
+    errors: list[InputProblem] = []
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ProblemOut, "description": description}
+    for code, description in (
+        (400, "the request cannot be done as asked"),
+        (401, "not signed in, or the token or session has expired"),
+        (403, "the caller's role may not do this"),
+        (404, "what the request names does not exist"),
+        (409, "the state does not allow it now (or the store is busy: try again)"),
+        (413, "the request body is too large"),
+        (422, "invalid input: errors says where"),
+    )
+}
+"""The error answers every /api endpoint may give, in the one shape of :class:`ProblemOut` (listed in the
+OpenAPI document, so a client knows them and schemathesis holds the API to them)."""

@@ -56,7 +56,38 @@ class Open311Route(APIRoute):
         return guarded
 
 
-router = APIRouter(prefix=PREFIX, route_class=Open311Route, tags=["open311"])
+ERRORS: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        "required": ["code", "description"],
+    },
+}
+"""GeoReport's error list (``formats.error_response``), as the OpenAPI document declares it."""
+
+
+def _answer(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An answer in both formats of the URL: JSON (``schema``) or XML."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema or {}}, "text/xml": {"schema": {"type": "string"}}},
+    }
+
+
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: _answer("the answer, in the URL's format (.json or .xml)"),
+    400: _answer("bad or missing parameters", ERRORS),
+    404: _answer("an unknown format, service, request or token", ERRORS),
+}
+POST_ANSWERS: dict[int | str, dict[str, Any]] = {
+    403: _answer("a missing or unknown api_key", ERRORS),
+    413: {"description": "the request body is too large", "content": {"application/json": {"schema": {}}}},
+    503: _answer("this endpoint takes no requests yet (no intake unit configured)", ERRORS),
+}
+"""What GeoReport's endpoints answer besides success (formats.py), listed in the OpenAPI document."""
+
+router = APIRouter(prefix=PREFIX, route_class=Open311Route, tags=["open311"], responses=ANSWERS)
 Ctx = Annotated[Open311Context, Depends(context)]
 
 
@@ -118,7 +149,7 @@ def get_service_definition(service_code: str, format: str, jurisdiction_id: str 
     return render(fmt, "service_definition", {"service_code": service.code, "attributes": attributes})
 
 
-@router.post("/requests.{format}")
+@router.post("/requests.{format}", responses=POST_ANSWERS)
 def post_request(format: str, ctx: Ctx, fields: Form, background: BackgroundTasks) -> Response:
     """File a service request as a case (信息收集); a batch service answers with a token."""
     fmt = parse_format(format)
