@@ -19,23 +19,22 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.core.failures import FailureGroup
-from schemathesis.generation import GenerationMode
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core.failures import FailureGroup
+from schemathesis.generation import GenerationMode
 
 if TYPE_CHECKING:  # the fixture's type only; pytest loads conftest.py by path
     from tests.integration.api.conftest import Api
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = int(__import__("os").environ.get("FUZZ_N", "12"))
-"""Requests per operation: ~45 operations x 12 requests run in ~30 s here."""
-EXCLUDED: dict[str, str] = {}
-"""Operation label → why it is not fuzzed (none so far)."""
+EXAMPLES = 15
+"""Requests per operation and mode: 43 operations x 2 modes x 15 requests run in ~20 s here."""
 
 
 def _failures(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> list[str]:
@@ -59,7 +58,11 @@ def _failures(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> 
                 key = f"{type(failure).__name__}: {str(failure).splitlines()[:3]}"
                 found.setdefault(key, f"{operation.label} ({mode.value}): {str(group).strip()[:1500]}")
 
-    run()
+    try:
+        run()
+    except Unsatisfiable:
+        # an operation with nothing to get wrong (no parameters, no body) has no negative requests
+        assert mode is GenerationMode.NEGATIVE, operation.label
     return list(found.values())
 
 
@@ -76,7 +79,6 @@ def test_every_operation_answers_as_documented(api: Api) -> None:
     assert len(operations) > 40, [o.label for o in operations]
     failures: list[str] = []
     for operation in operations:
-        for mode in GenerationMode:
-            if operation.label not in EXCLUDED:
-                failures.extend(_failures(operation, mode, headers))
+        for mode in GenerationMode:  # every operation: none needs to be left out
+            failures.extend(_failures(operation, mode, headers))
     assert failures == [], "\n\n".join(failures)
