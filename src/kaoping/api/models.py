@@ -206,8 +206,14 @@ class ProblemOut(BaseModel):
     errors: list[InputProblem] = []
 
 
+def problem(description: str) -> dict[str, Any]:
+    """An error answer for a route's ``responses=``: its description, in the shape of :class:`ProblemOut`.
+    (A route's entry replaces the app's entry for that status whole, so it must name the model again.)"""
+    return {"model": ProblemOut, "description": description}
+
+
 PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ProblemOut, "description": description}
+    code: problem(description)
     for code, description in (
         (400, "the request cannot be done as asked"),
         (401, "not signed in, or the token or session has expired"),

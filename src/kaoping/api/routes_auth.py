@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from kaoping.api.auth import Principal, client_address, issue_token, start_session
 from kaoping.api.auth import csrf_token as session_csrf
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.models import ProblemOut
+from kaoping.api.models import problem
 from kaoping.api.roles import Perm, credentials_not_needed, require
 from kaoping.api.schemas import CsrfOut, LoginIn, LoginOut, Me, OkOut
 from kaoping.app.accounts import SignInLocked, sign_in, sign_out
@@ -39,8 +39,8 @@ def _me(p: Principal) -> Me:
 @router.post(
     "/login",
     responses={
-        429: {"model": ProblemOut, "description": "too many failed sign-ins: locked for a while (Retry-After)"},
-        503: {"model": ProblemOut, "description": "too many sign-ins at once: try again shortly (Retry-After)"},
+        429: problem("too many failed sign-ins: locked for a while (Retry-After)"),
+        503: problem("too many sign-ins at once: try again shortly (Retry-After)"),
     },
 )
 def login(
