@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kaoping.api import errors
 from kaoping.api.auth import SessionCookies
 from kaoping.api.context import ApiContext, Settings, load_office_schemes
+from kaoping.api.models import PROBLEMS
 from kaoping.api.roles import route_permission
 from kaoping.api.routes_admin import router as admin_router
 from kaoping.api.routes_appeals import router as appeals_router
@@ -152,7 +153,7 @@ def build_api(settings: Settings) -> FastAPI:
         evidence_router,
         audit_router,
     ):
-        app.include_router(router)
+        app.include_router(router, responses=PROBLEMS)
     errors.install(app)
     app.add_middleware(SessionCookies, settings=settings)
     return app

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, WithJsonSchema, create_model
 from sqlalchemy import String, inspect
 
+from kaoping.api.errors import InputProblem
 from kaoping.api.schemas import FromRow
 from kaoping.facts import UNIT_FACTS, KindSpec
 from kaoping.facts.columns import Column, Kind
@@ -39,6 +40,20 @@ DESCRIPTIONS = {
     ("scores", "source"): "the scorer; departments and third parties: themselves",
 }
 """What a field means, where its name alone does not say it (shown in the OpenAPI document)."""
+
+
+LocalTime = Annotated[
+    dt.datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$",
+            "description": "the city's local time, as the case system records it: 2024-05-02T08:00:00",
+        }
+    ),
+]
+"""A case's time (reported, dispatched, closed): local wall time without a zone, as in cases.csv.  Declared
+as a pattern, not as an RFC 3339 ``date-time``, which requires the offset such a time does not have."""
 
 
 class Reasoned(BaseModel):
@@ -100,7 +115,7 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
         case Kind.DATE:
             return _optional(dt.date, column)
         case Kind.TIME:
-            return _optional(dt.datetime, column)
+            return _optional(LocalTime, column)
         case Kind.CLOCK:
             return _optional(dt.time, column)
         case Kind.NUMBER:
@@ -167,3 +182,32 @@ class UnitUpdate(Reasoned):
     name: str = Field(max_length=200, min_length=1)
     group: str = Field(max_length=100, min_length=1)
     reward_eligible: bool = True
+
+
+# Every error answer of the API (kaoping.api.errors): a 422 of request validation carries FastAPI's list of
+# issues in ``detail``, every other answer a sentence; ``errors`` places the problems as file, row, column.
+class ProblemOut(BaseModel):
+    detail: str | list[dict[str, Any]]
+    errors: list[InputProblem] = []
+
+
+def problem(description: str) -> dict[str, Any]:
+    """An error answer for a route's ``responses=``: its description, in the shape of :class:`ProblemOut`.
+    (A route's entry replaces the app's entry for that status whole, so it must name the model again.)"""
+    return {"model": ProblemOut, "description": description}
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: problem(description)
+    for code, description in (
+        (400, "the request cannot be done as asked"),
+        (401, "not signed in, or the token or session has expired"),
+        (403, "the caller's role may not do this"),
+        (404, "what the request names does not exist"),
+        (409, "the state does not allow it now (or the store is busy: try again)"),
+        (413, "the request body is too large"),
+        (422, "invalid input: errors says where"),
+    )
+}
+"""The error answers every /api endpoint may give, in the one shape of :class:`ProblemOut` (listed in the
+OpenAPI document, so a client knows them and schemathesis holds the API to them)."""

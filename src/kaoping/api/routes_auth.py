@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from kaoping.api.auth import Principal, Via, client_address, issue_token, principal_of, start_session
 from kaoping.api.auth import csrf_token as session_csrf
 from kaoping.api.context import CtxDep, SessionDep
+from kaoping.api.models import problem
 from kaoping.api.roles import Perm, credentials_not_needed, require
 from kaoping.api.schemas import CsrfOut, LoginIn, LoginOut, Me, OkOut, PasswordIn, PasswordOut
 from kaoping.app import accounts
@@ -53,7 +54,13 @@ def _busy() -> HTTPException:
     return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, message, headers={"Retry-After": "5"})
 
 
-@router.post("/login")
+@router.post(
+    "/login",
+    responses={
+        429: problem("too many failed sign-ins: locked for a while (Retry-After)"),
+        503: problem("too many sign-ins at once: try again shortly (Retry-After)"),
+    },
+)
 def login(
     body: LoginIn,
     request: Request,

@@ -18,7 +18,18 @@ from pydantic import BaseModel
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.models import FACT_MODELS, Confirmable, Deleted, KindModels, Limit, Offset, RowId, RowMeta, Written
+from kaoping.api.models import (
+    FACT_MODELS,
+    Confirmable,
+    Deleted,
+    KindModels,
+    Limit,
+    Offset,
+    RowId,
+    RowMeta,
+    Written,
+    problem,
+)
 from kaoping.api.roles import (
     Perm,
     reads_own_writes_only,
@@ -38,8 +49,8 @@ UnitFilter = Annotated[str | None, Query(max_length=100, description="only this 
 PeriodFilter = Annotated[str | None, Query(max_length=10, description="2024-Q2 also matches its months")]
 
 CHECK_ANSWERS: dict[int | str, dict[str, Any]] = {
-    409: {"description": "需确认 (entry checks): errors lists the warnings; send again with confirm and a reason"},
-    422: {"description": "invalid or refused (a date outside the scheme's years or in the future): never confirmable"},
+    409: problem("需确认 (entry checks): errors lists the warnings; send again with confirm and a reason"),
+    422: problem("invalid or refused (a date outside the scheme's years or in the future): never confirmable"),
 }
 """The entry checks' answers (kaoping.app.entry_checks), listed in the OpenAPI document of every fact POST."""
 

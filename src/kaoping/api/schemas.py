@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from kaoping.roles import Role
+
+
+def _with_offset(value: dt.datetime) -> dt.datetime:
+    """A stored time with the server's UTC offset: the store keeps its own clock's local time without a zone
+    (``kaoping.store.audit.now``), and an RFC 3339 date-time — what the OpenAPI document declares — needs one."""
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+Stamp = Annotated[dt.datetime, AfterValidator(_with_offset)]
+"""When the system did something (created, published, audited): a date-time with the server's offset."""
 
 
 # A body read from a stored row: ``model_validate(row)`` takes the row's attributes.  (A comment, not a
@@ -117,10 +127,10 @@ class ResultOut(FromRow):
     version: int
     status: str
     reason: str
-    created_at: dt.datetime
+    created_at: Stamp
     created_by: str
     reviewed_by: str | None
-    published_at: dt.datetime | None
+    published_at: Stamp | None
     published_by: str | None
     document: dict[str, Any]
 
@@ -144,7 +154,7 @@ class PublishedOut(BaseModel):
     period: str
     version: int
     id: int
-    published_at: dt.datetime | None
+    published_at: Stamp | None
 
 
 class LineOut(BaseModel):
@@ -181,7 +191,7 @@ class AppealOut(FromRow):
     target: str
     text: str
     status: str
-    created_at: dt.datetime
+    created_at: Stamp
     created_by: str
     answer: str
 
@@ -201,13 +211,13 @@ class EvidenceOut(FromRow):
     filename: str
     content_type: str
     size: int
-    created_at: dt.datetime
+    created_at: Stamp
     created_by: str
 
 
 class AuditOut(FromRow):
     id: int
-    at: dt.datetime
+    at: Stamp
     actor: str
     action: str
     table_name: str

@@ -21,14 +21,22 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from kaoping.open311.formats import Node, Open311Error, error_response, parse_format, render, request_format
+from kaoping.open311.formats import (
+    FORMATS,
+    Node,
+    Open311Error,
+    error_response,
+    parse_format,
+    render,
+    request_format,
+)
 from kaoping.open311.intake import process_in_background, submit
-from kaoping.open311.params import comma_list, parse_post, statuses, window
+from kaoping.open311.params import CONTACT, LIMITS, MAX_DESCRIPTION, comma_list, parse_post, statuses, window
 from kaoping.open311.query import find_requests, token_status
 from kaoping.open311.services import BY_CODE, SERVICES, Service
 from kaoping.open311.settings import Open311Context, context
@@ -56,8 +64,62 @@ class Open311Route(APIRoute):
         return guarded
 
 
-router = APIRouter(prefix=PREFIX, route_class=Open311Route, tags=["open311"])
+ERRORS: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        "required": ["code", "description"],
+    },
+}
+"""GeoReport's error list (``formats.error_response``), as the OpenAPI document declares it."""
+
+
+def _answer(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An answer in both formats of the URL: JSON (``schema``) or XML."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema or {}}, "text/xml": {"schema": {"type": "string"}}},
+    }
+
+
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: _answer("the answer, in the URL's format (.json or .xml)"),
+    400: _answer("bad or missing parameters", ERRORS),
+    404: _answer("an unknown format, service, request or token", ERRORS),
+}
+POST_ANSWERS: dict[int | str, dict[str, Any]] = {
+    403: _answer("a missing or unknown api_key", ERRORS),
+    413: {"description": "the request body is too large", "content": {"application/json": {"schema": {}}}},
+    503: _answer("this endpoint takes no requests yet (no intake unit configured)", ERRORS),
+}
+"""What GeoReport's endpoints answer besides success (formats.py), listed in the OpenAPI document."""
+
+
+def _post_form() -> dict[str, Any]:
+    """The POST form as the OpenAPI document declares it (``parse_post`` reads and checks it): GeoReport's
+    fields, a location among them; ``attribute[code]`` answers are taken too, as the service definition asks."""
+    text = {"type": "string"}
+    fields: dict[str, Any] = {
+        "service_code": {"type": "string", "enum": sorted(BY_CODE)},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "long": {"type": "number", "minimum": -180, "maximum": 180},
+        "description": {"type": "string", "maxLength": MAX_DESCRIPTION},
+        "api_key": {"type": "string", "description": "or the X-API-Key header; never in the URL"},
+        **{name: {"type": "string", "minLength": 1, "maxLength": limit} for name, limit in LIMITS.items()},
+        **{name: text for name in CONTACT},
+        "email": {"type": "string", "format": "email"},
+        "media_url": {"type": "string", "pattern": "^https?://", "maxLength": LIMITS["media_url"]},
+    }
+    located = [{"required": ["lat", "long"]}, {"required": ["address_string"]}, {"required": ["address_id"]}]
+    schema = {"type": "object", "properties": fields, "required": ["service_code"], "anyOf": located}
+    return {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": schema}}}}
+
+
+router = APIRouter(prefix=PREFIX, route_class=Open311Route, tags=["open311"], responses=ANSWERS)
 Ctx = Annotated[Open311Context, Depends(context)]
+FormatPath = Annotated[str, Path(description="json or xml", json_schema_extra={"enum": list(FORMATS)})]
+"""The URL's format: declared as json or xml; any other is GeoReport's 404 (``parse_format``), not a 400."""
 
 
 async def form_fields(request: Request) -> list[tuple[str, str]]:
@@ -90,13 +152,13 @@ def _service_row(s: Service) -> dict[str, Node]:
 
 
 @router.get("/services.{format}")
-def get_services(format: str, jurisdiction_id: str | None = None) -> Response:
+def get_services(format: FormatPath, jurisdiction_id: str | None = None) -> Response:
     """Every service the office offers (服务目录)."""
     return render(parse_format(format), "services", [_service_row(s) for s in SERVICES])
 
 
 @router.get("/services/{service_code}.{format}")
-def get_service_definition(service_code: str, format: str, jurisdiction_id: str | None = None) -> Response:
+def get_service_definition(service_code: str, format: FormatPath, jurisdiction_id: str | None = None) -> Response:
     """A service's questions (attributes); a service without questions has an empty list."""
     fmt = parse_format(format)
     service = BY_CODE.get(service_code)
@@ -118,8 +180,8 @@ def get_service_definition(service_code: str, format: str, jurisdiction_id: str 
     return render(fmt, "service_definition", {"service_code": service.code, "attributes": attributes})
 
 
-@router.post("/requests.{format}")
-def post_request(format: str, ctx: Ctx, fields: Form, background: BackgroundTasks) -> Response:
+@router.post("/requests.{format}", responses=POST_ANSWERS, openapi_extra=_post_form())
+def post_request(format: FormatPath, ctx: Ctx, fields: Form, background: BackgroundTasks) -> Response:
     """File a service request as a case (信息收集); a batch service answers with a token."""
     fmt = parse_format(format)
     key = next((v for k, v in fields if k == "api_key"), "")
@@ -136,7 +198,7 @@ def post_request(format: str, ctx: Ctx, fields: Form, background: BackgroundTask
 
 @router.get("/requests.{format}")
 def get_requests(
-    format: str,
+    format: FormatPath,
     ctx: Ctx,
     service_request_id: str | None = None,
     service_code: str | None = None,
@@ -166,7 +228,7 @@ def get_requests(
 
 
 @router.get("/requests/{service_request_id}.{format}")
-def get_request(service_request_id: str, format: str, ctx: Ctx, jurisdiction_id: str | None = None) -> Response:
+def get_request(service_request_id: str, format: FormatPath, ctx: Ctx, jurisdiction_id: str | None = None) -> Response:
     """One request, as a list of one (GeoReport's shape)."""
     fmt = parse_format(format)
     with ctx.factory() as session:
@@ -177,7 +239,7 @@ def get_request(service_request_id: str, format: str, ctx: Ctx, jurisdiction_id:
 
 
 @router.get("/tokens/{token}.{format}")
-def get_token(token: str, format: str, ctx: Ctx, jurisdiction_id: str | None = None) -> Response:
+def get_token(token: str, format: FormatPath, ctx: Ctx, jurisdiction_id: str | None = None) -> Response:
     """The service_request_id a batch request's token became; empty until the batch has filed it."""
     fmt = parse_format(format)
     with ctx.factory() as session:

@@ -16,13 +16,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import signal
 import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import polars as pl
@@ -31,6 +29,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from examples_testing import EXAMPLES, covered_periods
+from fuzz_testing import FUZZ, mutated_bytes, no_hang
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.errors import InputErrors
@@ -186,10 +185,6 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 )
 
 
-def _timeout(signum: int, frame: FrameType | None) -> None:
-    raise TimeoutError(f"an example took more than {SECONDS} s")
-
-
 @settings(
     max_examples=150,
     derandomize=True,
@@ -219,16 +214,29 @@ def test_mutated_scheme_scores_or_says_why(case: Case) -> None:
     if renames:
         units = facts.units.with_columns(pl.col("group").replace(renames))
         facts = dataclasses.replace(facts, units=units)
-    previous = signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(SECONDS)
-    try:
-        scheme = parse_scheme(text, "fuzz.yaml")
-        result = score_facts(scheme, facts, period)
-        json.loads(result_json(scheme, result))
-        with tempfile.TemporaryDirectory() as folder:
-            write_workbook(scheme, result, Path(folder) / "book.xlsx")
-    except DOCUMENTED as exc:
-        assert str(exc).strip(), "a documented error says why"
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    with no_hang(SECONDS):
+        try:
+            scheme = parse_scheme(text, "fuzz.yaml")
+            result = score_facts(scheme, facts, period)
+            json.loads(result_json(scheme, result))
+            with tempfile.TemporaryDirectory() as folder:
+                write_workbook(scheme, result, Path(folder) / "book.xlsx")
+        except DOCUMENTED as exc:
+            assert str(exc).strip(), "a documented error says why"
+
+
+@settings(FUZZ, max_examples=300)
+@given(st.sampled_from(builtin_names()).flatmap(lambda name: mutated_bytes((builtin_text(name) or "").encode())))
+@example(b"\xff\xfe" + (builtin_text(AM) or "").encode("utf-16-le"))  # a UTF-16 file, as Notepad may save it
+@example(b"\x00" * 100)
+@example(b"scheme: [")
+def test_a_scheme_file_of_mutated_bytes_loads_or_says_why(data: bytes) -> None:
+    """The loader's own path (scheme/loader.py): a file's bytes, as the office's editor may have left them —
+    not UTF-8, cut short, a BOM or NUL inside, a key or an indentation broken — load or raise SchemeError."""
+    with tempfile.TemporaryDirectory() as folder, no_hang():
+        path = Path(folder) / "scheme.yaml"
+        path.write_bytes(data)
+        try:
+            load_scheme(path)
+        except SchemeError as exc:
+            assert exc.problems and all(p.strip() for p in exc.problems), exc
