@@ -93,7 +93,7 @@ def logout(request: Request, session: SessionDep, who: Anyone) -> OkOut:
     return OkOut()
 
 
-@router.post("/password", responses={422: {"description": "current password wrong, or the new one too weak"}})
+@router.post("/password", responses={422: problem("current password wrong, or the new one too weak")})
 def change_password(
     body: PasswordIn,
     request: Request,

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData, UploadFile
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.errors import ApiProblem, InputProblem, unprocessable
-from kaoping.api.models import RowId
+from kaoping.api.models import RowId, problem
 from kaoping.api.roles import Perm, require, scoped
 from kaoping.api.schemas import EvidenceOut
 from kaoping.app.evidence import NewEvidence, evidence_file, upload_evidence
@@ -64,9 +64,9 @@ UPLOAD_FORM: dict[str, Any] = {
 }
 """The form the upload reads, for the OpenAPI document (the endpoint declares no form parameters)."""
 UPLOAD_ANSWERS: dict[int | str, dict[str, Any]] = {
-    413: {"description": "larger than 5 MB"},
-    415: {"description": "not a PNG, JPEG or WebP image"},
-    422: {"description": "an image that may not be stored (too many pixels, broken, data appended) or a bad field"},
+    413: problem("larger than 5 MB"),
+    415: problem("not a PNG, JPEG or WebP image"),
+    422: problem("an image that may not be stored (too many pixels, broken, data appended) or a bad field"),
 }
 _STATUS = {ImageProblem.TOO_LARGE: 413, ImageProblem.NOT_AN_IMAGE: 415}
 """The answer to each refused file other than 422."""
