@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
@@ -25,6 +25,7 @@ from kaoping.api.models import (
     KindModels,
     Limit,
     Offset,
+    Reasoned,
     RowId,
     RowMeta,
     Written,
@@ -37,6 +38,7 @@ from kaoping.api.roles import (
     unit_scope,
 )
 from kaoping.app import facts as fact_rows
+from kaoping.app.fact_batch import MAX_ROWS, write_batch
 from kaoping.facts import KindSpec
 from kaoping.facts.kinds import ENTRY_ORDER, spec_of
 
@@ -120,8 +122,33 @@ def _writer(spec: KindSpec, models: KindModels) -> Callable[..., Written[RowMeta
     return _typed(post, f"post_{spec.row_name}", body=models.body, who=writer)
 
 
+class BatchOut(BaseModel):
+    """A batch's outcome: how many rows were new, changed, or already as sent."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+def _batcher(spec: KindSpec, models: KindModels) -> Callable[..., BatchOut]:
+    rows = Annotated[list[models.body], Field(min_length=1, max_length=MAX_ROWS)]  # type: ignore[name-defined]
+    batch = create_model(f"{spec.row_name.capitalize()}Batch", __base__=Reasoned, rows=(rows, ...))
+
+    def post_batch(body: Any, ctx: CtxDep, s: SessionDep, who: Principal) -> BatchOut:
+        values = [r.model_dump(exclude={"reason", "confirm"}) for r in body.rows]
+        done = write_batch(ctx, s, who, spec.name, values, reason=body.reason)
+        return BatchOut(inserted=done.inserted, updated=done.updated, unchanged=done.unchanged)
+
+    writer = Annotated[Principal, Depends(require(Perm(spec.write_permission)))]
+    post_batch.__doc__ = (
+        f"Up to {MAX_ROWS} rows of {spec.label} in one request, checked like single rows and written all or none "
+        "(a row needing confirmation refuses the batch: send it alone)."
+    )
+    return _typed(post_batch, f"post_{spec.name}_batch", body=batch, who=writer)
+
+
 def _add_kind(spec: KindSpec) -> None:
-    """``GET`` and ``POST /api/<kind>``, typed with the kind's models."""
+    """``GET`` and ``POST /api/<kind>`` and ``POST /api/<kind>/batch``, typed with the kind's models."""
     models = FACT_MODELS[spec.name]
     path, row = f"/{spec.name}", models.row
     router.add_api_route(path, _reader(spec, models), methods=["GET"], response_model=list[row])  # type: ignore[valid-type]
@@ -131,6 +158,14 @@ def _add_kind(spec: KindSpec) -> None:
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
         response_model=Written[row],  # type: ignore[valid-type]
+        responses=CHECK_ANSWERS,
+    )
+    router.add_api_route(
+        f"{path}/batch",
+        _batcher(spec, models),
+        methods=["POST"],
+        status_code=status.HTTP_201_CREATED,
+        response_model=BatchOut,
         responses=CHECK_ANSWERS,
     )
 

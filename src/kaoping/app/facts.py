@@ -79,24 +79,27 @@ def canonical_names(ctx: AppContext) -> dict[str, str]:
     return names
 
 
-def _units_frame(session: Session, unit_id: str) -> pl.DataFrame:
-    found = session.get(Unit, unit_id)
-    rows = [] if found is None else [(found.unit_id, found.name, found.group, found.reward_eligible, 1)]
+def _units_frame(session: Session, unit_ids: list[str]) -> pl.DataFrame:
+    found = session.scalars(select(Unit).where(Unit.unit_id.in_(unit_ids))).all()
+    rows = [(u.unit_id, u.name, u.group, u.reward_eligible, 1) for u in found]
     return pl.DataFrame(rows, schema=SCHEMAS["units"], orient="row")
 
 
 def problems(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) -> list[Problem]:
-    """Why the row fits none of the office's schemes; empty when one of them accepts it."""
-    unit_id = str(frame.item(0, "unit_id"))
+    """Why the rows fit none of the office's schemes; empty when one of them accepts them all."""
     frames = {name: empty_frame(name) for name in FILE_NAMES}
     labels = {name: f"db:{name}" for name in FILE_NAMES} | {kind: f"api:{kind}"}
     if kind == "units":
         frames["units"] = frame
     else:
-        frames["units"] = _units_frame(session, unit_id)
-        if frames["units"].is_empty():
-            message = f"unknown unit '{unit_id}'; the store has no such unit_id"
-            return [Problem(file=labels[kind], row=0, column="unit_id", message=message)]
+        frames["units"] = _units_frame(session, sorted(set(frame.get_column("unit_id").cast(pl.String))))
+        unknown = frame.filter(~pl.col("unit_id").is_in(frames["units"].get_column("unit_id").implode()))
+        if not unknown.is_empty():
+            said = "unknown unit '{}'; the store has no such unit_id"
+            return [
+                Problem(labels[kind], r[ROW], "unit_id", said.format(r["unit_id"]))
+                for r in unknown.iter_rows(named=True)
+            ]
         frames[kind] = frame
     facts = Facts(**frames, labels=labels)
     found: list[Problem] = []

@@ -45,16 +45,22 @@ POST   /api/units                                  -    -      Y    -    -    - 
 PUT    /api/units/{unit_id}                        -    -      Y    -    -    -     -
 GET    /api/scores                                 -    -      Y    Y    Y    Y     Y
 POST   /api/scores                                 -    -      Y    Y    -    Y     -
+POST   /api/scores/batch                           -    -      Y    Y    -    Y     -
 GET    /api/deductions                             -    -      Y    Y    Y    Y     Y
 POST   /api/deductions                             -    -      Y    -    Y    -     -
+POST   /api/deductions/batch                       -    -      Y    -    Y    -     -
 GET    /api/honors                                 -    -      Y    Y    Y    Y     Y
 POST   /api/honors                                 -    -      Y    -    -    -     -
+POST   /api/honors/batch                           -    -      Y    -    -    -     -
 GET    /api/notices                                -    -      Y    Y    Y    Y     Y
 POST   /api/notices                                -    -      Y    -    Y    -     -
+POST   /api/notices/batch                          -    -      Y    -    Y    -     -
 GET    /api/ranks                                  -    -      Y    Y    Y    Y     Y
 POST   /api/ranks                                  -    -      Y    -    -    -     -
+POST   /api/ranks/batch                            -    -      Y    -    -    -     -
 GET    /api/cases                                  -    -      Y    Y    Y    Y     Y
 POST   /api/cases                                  -    -      Y    -    -    -     -
+POST   /api/cases/batch                            -    -      Y    -    -    -     -
 DELETE /api/{kind}/{row_id}                        -    -      Y    -    -    -     -
 POST   /api/results/compute                        -    -      Y    -    -    -     -
 POST   /api/results/{result_id}/review             -    -      Y    -    -    -     -
@@ -155,6 +161,9 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
             "data": {"target": "matrix", "unit_id": "d1"},
         },
     }
+    for kind in ("scores", "deductions", "honors", "notices", "ranks", "cases"):  # a batch of the single row
+        single = bodies[("POST", f"/api/{kind}")]["json"]
+        bodies[("POST", f"/api/{kind}/batch")] = {"json": {"rows": [single], "reason": "matrix"}}
     return url, bodies.get((method, path), {})
 
 

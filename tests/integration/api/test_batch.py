@@ -1,0 +1,72 @@
+"""``POST /api/<kind>/batch`` (issue 13, point 4): many rows in one request, checked like single rows and
+written all or none — a case system sending its events in bulk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kaoping.store.case_cells import read_cells
+from kaoping.store.tables import CaseRow, DeductionRow
+
+
+def _case(n: int, **changes: Any) -> dict[str, Any]:
+    row = {
+        "case_id": f"BATCH-{n}",
+        "unit_id": "d1" if n % 2 else "d2",
+        "kind": "event",
+        "category": "井盖",
+        "reported_at": "2024-05-02T08:00:00",
+        "dispatched_at": "2024-05-02T09:00:00",
+        "deadline": "2024-05-03T09:00:00",
+        "closed_at": "2024-05-02T17:00:00" if n % 3 else None,
+    }
+    return row | changes
+
+
+def _count(api: Any, table: Any) -> int:
+    with api.factory() as s:
+        return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_a_batch_of_cases_is_written_at_once_and_counted_in_the_cells(api: Any) -> None:
+    body = {"rows": [_case(n) for n in range(1, 31)], "reason": "案卷系统同步"}
+    r = api.client.post("/api/cases/batch", json=body, headers=api.as_("admin"))
+    assert r.status_code == 201, r.text
+    assert r.json() == {"inserted": 30, "updated": 0, "unchanged": 0}
+    assert _count(api, CaseRow) == 30
+    with api.factory() as s:
+        cells = read_cells(s)
+    may = cells.filter((cells["month"] == 2024 * 12 + 4) & (cells["measure"] == "应结案数"))
+    assert dict(may.select("unit_id", "value").iter_rows()) == {"d1": 15, "d2": 15}
+    closed = cells.filter((cells["month"] == 2024 * 12 + 4) & (cells["measure"] == "结案数"))
+    assert closed.get_column("value").sum() == 20  # n not divisible by 3: 30 − 10
+    # sent again: every row is as stored
+    again = api.client.post("/api/cases/batch", json=body, headers=api.as_("admin"))
+    assert again.json() == {"inserted": 0, "updated": 0, "unchanged": 30}
+    inserts = [e for e in api.audit() if e.get("table_name", e.get("table")) == "cases" and e["action"] == "insert"]
+    assert len(inserts) == 30
+
+
+def test_one_bad_row_refuses_the_batch_and_names_its_place(api: Any) -> None:
+    rows = [_case(1), _case(2, unit_id="nowhere"), _case(3)]
+    r = api.client.post("/api/cases/batch", json={"rows": rows}, headers=api.as_("admin"))
+    assert r.status_code == 422, r.text
+    assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(2, "unit_id")]
+    assert _count(api, CaseRow) == 0
+    twice = [_case(1), _case(1, category="路灯")]
+    r = api.client.post("/api/cases/batch", json={"rows": twice}, headers=api.as_("admin"))
+    assert r.status_code == 422, r.text
+    assert _count(api, CaseRow) == 0
+
+
+def test_a_batch_keeps_the_role_rules_and_its_bounds(api: Any) -> None:
+    rows = [api.deduction_row(problem=f"p{n}") for n in range(3)]
+    assert api.client.post("/api/deductions/batch", json={"rows": rows}, headers=api.as_("jiaqu")).status_code == 403
+    r = api.client.post("/api/deductions/batch", json={"rows": rows}, headers=api.as_("dcy"))
+    assert r.status_code == 201, r.text
+    assert _count(api, DeductionRow) == 3
+    too_many = {"rows": [_case(n) for n in range(1001)]}
+    assert api.client.post("/api/cases/batch", json=too_many, headers=api.as_("admin")).status_code == 422
+    assert api.client.post("/api/cases/batch", json={"rows": []}, headers=api.as_("admin")).status_code == 422
