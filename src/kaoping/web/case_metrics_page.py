@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
-from kaoping.api.context import ApiContext, CtxDep, SessionDep
+from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import case_metrics as cm
 from kaoping.app.case_lists import MAX_CATEGORY
 from kaoping.app.policy import Perm
@@ -69,42 +69,37 @@ def _period(who: Principal, text: str, months: set[int], today: date) -> Period:
         raise PageRefused(who, NotFound("考评期的写法应为 2024-05、2024-Q2 或 2024。")) from None
 
 
-def _asked(who: Principal, ctx: ApiContext, period: str, filters: tuple[str, ...], months: set[int]) -> Asked:
-    """The request checked: a period that parses, a known sort key (else by unit), any category and group
-    (one nobody has shows an empty table)."""
-    category, group, sort, order = filters
-    chosen = _period(who, period, months, ctx.settings.clock().date())
-    key = sort if sort in cm.SORT_KEYS else DEFAULT_SORT
-    return Asked(chosen, category, group, key, order == "desc")
-
-
 def _rows(session: Session, asked: Asked) -> tuple[list[cm.MetricsRow], list[cm.MetricsRow]]:
     rows = cm.metric_rows(session, asked.period, asked.category, asked.group)
     return cm.sort_rows(rows, asked.sort, asked.descending), cm.subtotals(rows)
 
 
-Period_ = Annotated[str, Query(max_length=PERIOD_TEXT)]
-Category = Annotated[str, Query(max_length=MAX_CATEGORY)]
-Group = Annotated[str, Query(max_length=100)]
-Sort = Annotated[str, Query(max_length=20)]
-Order = Annotated[str, Query(max_length=4)]
+def asked_for(
+    who: Office,
+    session: SessionDep,
+    ctx: CtxDep,
+    period: Annotated[str, Query(max_length=PERIOD_TEXT)] = "",
+    category: Annotated[str, Query(max_length=MAX_CATEGORY)] = "",
+    group: Annotated[str, Query(max_length=100)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
+    order: Annotated[str, Query(max_length=4)] = "asc",
+) -> Asked:
+    """The request checked, for the page and its export alike: a period that parses (none: the latest month
+    with a dispatched case), a known sort key (else :data:`DEFAULT_SORT`), any category and group (one
+    nobody has shows an empty table)."""
+    months = set() if period else cm.case_months(session)
+    chosen = _period(who, period, months, ctx.settings.clock().date())
+    key = sort if sort in cm.SORT_KEYS else DEFAULT_SORT
+    return Asked(chosen, category, group, key, order == "desc")
+
+
+AskedDep = Annotated[Asked, Depends(asked_for)]
 
 
 @router.get("/cases")
-def case_metrics_page(
-    request: Request,
-    session: SessionDep,
-    ctx: CtxDep,
-    who: Office,
-    period: Period_ = "",
-    category: Category = "",
-    group: Group = "",
-    sort: Sort = "",
-    order: Order = "asc",
-) -> Response:
+def case_metrics_page(request: Request, session: SessionDep, who: Office, asked: AskedDep) -> Response:
     """The table of one period (the latest month with cases by default)."""
     months = cm.case_months(session)
-    asked = _asked(who, ctx, period, (category, group, sort, order), months)
     rows, totals = _rows(session, asked)
     periods = [(dd.KIND_NAMES[k], dd.period_options(months, k)) for k in PeriodKind]
     return render(
@@ -140,21 +135,9 @@ def _sheet_rows(rows: list[cm.MetricsRow], totals: list[cm.MetricsRow]) -> list[
 
 
 @router.get("/cases/metrics.xlsx")
-def case_metrics_export(
-    request: Request,
-    session: SessionDep,
-    ctx: CtxDep,
-    who: Office,
-    period: Period_ = "",
-    category: Category = "",
-    group: Group = "",
-    sort: Sort = "",
-    order: Order = "asc",
-) -> Response:
+def case_metrics_export(request: Request, session: SessionDep, who: Office, asked: AskedDep) -> Response:
     """The table as shown (same filters, same order, the subtotals last) and a sheet saying what it is."""
     _ = translator(request_lang(request))
-    months = set() if period else cm.case_months(session)
-    asked = _asked(who, ctx, period, (category, group, sort, order), months)
     rows, totals = _rows(session, asked)
     kinds = [ColumnKind.COUNT if n in COUNT_COLUMNS else ColumnKind.PERCENT for n in cm.NUMBERS]
     columns = [(_("单位编号"), ColumnKind.TEXT), (_("单位"), ColumnKind.TEXT), (_("分组"), ColumnKind.TEXT)]
