@@ -113,10 +113,15 @@ def case_metrics_page(request: Request, session: SessionDep, who: Office, asked:
         counts=COUNT_COLUMNS,
         periods=periods,
         known_period=any(str(asked.period) in options for _, options in periods),
-        categories=cm.period_categories(session, asked.period),
-        groups=cm.groups(session),
+        categories=[(c, c) for c in _with(cm.period_categories(session, asked.period), asked.category)],
+        groups=[(g, g) for g in cm.groups(session)],
         figure=figure,
     )
+
+
+def _with(choices: list[str], chosen: str) -> list[str]:
+    """The filter's choices, with the chosen one kept (a category of no case this period stays selected)."""
+    return choices if not chosen or chosen in choices else [*choices, chosen]
 
 
 def figure(value: Decimal | None, column: str) -> str:

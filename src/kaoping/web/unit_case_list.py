@@ -116,7 +116,7 @@ def cases_context(
         "case_offset": offset,
         "reconciled": reconcile(session, unit_id, period),
         "case_filter": wanted,
-        "case_categories": categories(session, unit_id, period),
+        "case_categories": [(c, c) for c in categories(session, unit_id, period)],
         "reach_names": REACH_NAMES,
         "state_names": STATE_NAMES,
     }
