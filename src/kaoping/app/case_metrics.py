@@ -60,7 +60,8 @@ class MetricsRow:
         return int(self.values[COUNTS[0]] or 0)
 
 
-def _values(counts: dict[str, int]) -> dict[str, Decimal | None]:
+def metric_values(counts: dict[str, int]) -> dict[str, Decimal | None]:
+    """Every column of :data:`NUMBERS` from one line's counts (rates None without a case dispatched)."""
     out: dict[str, Decimal | None] = {c: Decimal(counts[c]) for c in COUNTS}
     out[NOT_ON_TIME] = Decimal(counts["应结案数"] - counts["按期处置数"])
     figured = rates(counts) if counts["应结案数"] else {}
@@ -100,11 +101,11 @@ def metric_rows(session: Session, period: Period, category: str = "", group: str
     if group:
         stmt = stmt.where(Unit.group == group)
     zero = dict.fromkeys(COUNTS, 0)
-    return [MetricsRow(u.unit_id, u.name, u.group, _values(counts.get(u.unit_id, zero))) for u in session.scalars(stmt)]
+    return [MetricsRow(u.unit_id, u.name, u.group, metric_values(counts.get(u.unit_id, zero))) for u in session.scalars(stmt)]
 
 
 def _summed(rows: Sequence[MetricsRow]) -> dict[str, Decimal | None]:
-    return _values({c: sum(int(r.values[c] or 0) for r in rows) for c in COUNTS})
+    return metric_values({c: sum(int(r.values[c] or 0) for r in rows) for c in COUNTS})
 
 
 def subtotals(rows: Sequence[MetricsRow]) -> list[MetricsRow]:
