@@ -101,7 +101,8 @@ def metric_rows(session: Session, period: Period, category: str = "", group: str
     if group:
         stmt = stmt.where(Unit.group == group)
     zero = dict.fromkeys(COUNTS, 0)
-    return [MetricsRow(u.unit_id, u.name, u.group, metric_values(counts.get(u.unit_id, zero))) for u in session.scalars(stmt)]
+    units = session.scalars(stmt)
+    return [MetricsRow(u.unit_id, u.name, u.group, metric_values(counts.get(u.unit_id, zero))) for u in units]
 
 
 def _summed(rows: Sequence[MetricsRow]) -> dict[str, Decimal | None]:
