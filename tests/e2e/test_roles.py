@@ -11,14 +11,22 @@ REFUSED = "无权访问"
 
 # role → (landing page after sign-in, header links it must have, paths it must be refused)
 EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
-    "admin": ("/dashboard", {"/dashboard", "/periods", "/appeals", "/units", "/entry", "/schemes", "/public"}, []),
-    "department": ("/entry", {"/entry", "/schemes", "/public"}, ["/dashboard", "/units/dh", "/appeals", "/periods"]),
+    "admin": (
+        "/dashboard",
+        {"/dashboard", "/periods", "/appeals", "/units", "/cases", "/entry", "/schemes", "/public"},
+        [],
+    ),
+    "department": (
+        "/entry",
+        {"/entry", "/schemes", "/public"},
+        ["/dashboard", "/units/dh", "/appeals", "/periods", "/cases"],
+    ),
     "inspector": ("/entry", {"/entry", "/schemes", "/public"}, ["/dashboard", "/units/dh"]),
     "third_party": ("/entry", {"/entry", "/schemes", "/public"}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
         {"/schemes", "/public"},
-        ["/dashboard", "/entry", "/periods/demo-city/2024-Q4", "/appeals", "/units"],
+        ["/dashboard", "/entry", "/periods/demo-city/2024-Q4", "/appeals", "/units", "/cases"],
     ),
 }
 
