@@ -9,6 +9,7 @@ each reason a link to the list of exactly those cases.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -25,6 +26,8 @@ from kaoping.app.case_lists import (
     reconcile,
 )
 from kaoping.cases.lifecycle import LABELS
+from kaoping.engine.phrases import Msg
+from kaoping.engine.result import Line
 from kaoping.output.sheet import ColumnKind, Sheet, Value, workbook_bytes
 from kaoping.periods import Period
 from kaoping.store.tables import CaseRow
@@ -88,12 +91,23 @@ def reach_of(row: CaseRow, period: Period) -> Reach:
     return Reach.LATER if day >= period.end_exclusive() else Reach.COUNTED
 
 
+def score_counted(lines: Sequence[Line]) -> int | None:
+    """How many cases the shown score counted (应结案数): the cases line of its first cases part, summed over
+    the months a quarter is the mean of; None when the score has no such line (no case dispatched)."""
+    counted = [ln for ln in lines if ln.key == Msg.CASE_COUNTS]
+    if not counted:
+        return None
+    return sum(int(str(ln.params["n"])) for ln in counted if ln.part == counted[0].part)
+
+
 def cases_context(
-    session: Session, now: datetime, where: tuple[str, Period], offset: int, cited: set[int], wanted: CaseFilter
+    session: Session, now: datetime, where: tuple[str, Period], offset: int, lines: Sequence[Line], wanted: CaseFilter
 ) -> dict[str, Any]:
     """One page of the unit's cases (those ``wanted``) with their timelines, the link to the next page, the
-    reconciliation with the score and the filter's choices."""
+    reconciliation with the score (``lines``: the unit's explanation, its case rows filled in) and the
+    filter's choices."""
     unit_id, period = where
+    cited = view.cited_ids(lines, "cases")
     rows = data.cases(session, unit_id, period, now, offset=offset, wanted=wanted)
     steps = data.transitions(session, [c.case_id for c in rows])
     items = []
@@ -115,6 +129,7 @@ def cases_context(
         "case_more": more,
         "case_offset": offset,
         "reconciled": reconcile(session, unit_id, period),
+        "score_counted": score_counted(lines),
         "case_filter": wanted,
         "case_categories": [(c, c) for c in categories(session, unit_id, period)],
         "reach_names": REACH_NAMES,

@@ -193,7 +193,7 @@ def unit_page(
         "appeals": data.appeals(session, unit_id, period=str(chosen)),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
-        **lists.cases_context(session, now, (unit_id, chosen), 0, view.cited_ids(lines, "cases"), NO_FILTER),
+        **lists.cases_context(session, now, (unit_id, chosen), 0, lines, NO_FILTER),
     }
     return render(request, "unit.html", who, **HELPERS, **context)
 
@@ -228,14 +228,14 @@ def unit_cases(
         result = _scored(request, who, session, office, chosen)
     except Refused as refused:
         return refused.response
-    cited = view.cited_ids(unit_lines(session, result, unit_id), "cases")
+    lines = unit_lines(session, result, unit_id)
     context: dict[str, Any] = {
         "unit": unit,
         "scheme": office.scheme,
         "period": str(chosen),
         "query": _query(office, chosen, **lists.filter_params(wanted)),
         "base_query": _query(office, chosen),
-        **lists.cases_context(session, ctx.settings.clock(), (unit_id, chosen), offset, cited, wanted),
+        **lists.cases_context(session, ctx.settings.clock(), (unit_id, chosen), offset, lines, wanted),
     }
     name = "unit_cases_more.html" if request.headers.get("HX-Request") else "unit_cases.html"
     response = render(request, name, who, **HELPERS, **context)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db_testing import Build, dispose, opened_store
 from examples_testing import EXAMPLES
+from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.scoring import score_store
 from kaoping.cases.metrics import COUNTS, RATES, case_counts, rates
 from kaoping.engine.phrases import Msg
@@ -280,13 +281,30 @@ def test_reconciliation_sentence_by_hand(store: Store) -> None:
     box = re.search(r'<div class="reconcile" id="case-reconcile" data-listed="(\d+)" data-counted="(\d+)"', page)
     assert box is not None and box.groups() == ("5", "2")
     assert "本期相关案卷 5 件" in page and "计入本期得分的是本期派遣的 2 件（应结案数）" in page
-    assert "其余 3 件不计入本期得分" in page
+    assert "其余 3 件不计入本期得分" in page and "case-score-drift" not in page  # live numbers: nothing to explain
     reasons = dict(re.findall(r'<li data-reach="(\w+)" data-n="(\d+)">', page))
     assert reasons == {"later": "1", "undispatched": "1", "earlier": "1"}
     assert sorted(_listed(page)) == ["C2404-04", "C2405-01", "C2405-02", "X-LATER", "X-NEW"]
     quarter = store.client.get("/units/s1/cases?period=2024-Q2").text
     assert "计入本期得分的是本期派遣的 7 件" in quarter  # X-LATER is June's, inside the quarter
     assert dict(re.findall(r'<li data-reach="(\w+)" data-n="(\d+)">', quarter)) == {"undispatched": "1"}
+
+
+def test_a_case_added_after_publication_is_explained(store: Store) -> None:
+    """2024-05 published with s1's 2 cases; a third dispatched in May arrives afterwards: the list counts 3,
+    the published score 2, and the page says why."""
+    with transaction(store.factory) as s:
+        rid = compute_draft(s, scheme=SCHEME, period="2024-05", actor="计算员").id
+        review(s, rid, actor="审核员")
+        publish(s, rid, actor="发布员")
+        late = _at("2024-05-25 09:00")
+        s.add(CaseRow(nkey="test-X-LATE", case_id="X-LATE", unit_id="s1", kind="event", category="小广告",
+                      reported_at=late, dispatched_at=late, rework_count=0, verify_failed=0, postponed=0))  # fmt: skip
+    store.login("jia")
+    page = store.client.get("/units/s1/cases?period=2024-05").text
+    assert "计入本期得分的是本期派遣的 3 件" in page
+    drift = re.search(r'id="case-score-drift" data-score-counted="(\d+)"', page)
+    assert drift is not None and drift.group(1) == "2" and "所显示的得分计入的是 2 件" in page
 
 
 def test_each_reason_lists_exactly_its_cases(store: Store) -> None:
