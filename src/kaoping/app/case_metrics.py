@@ -26,16 +26,17 @@ from datetime import datetime
 from decimal import Decimal
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kaoping.caching import Bounded
 from kaoping.cases.cells import cell_counts
 from kaoping.cases.metrics import COUNTS, RATES, case_counts, rates
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.periods import Period
 from kaoping.store.case_cells import CASE_COLUMNS, read_cells, refresh_and_commit
 from kaoping.store.columnar import read_frame
-from kaoping.store.tables import CaseCell, CaseRow, Unit
+from kaoping.store.tables import AuditEntry, CaseCell, CaseRow, Unit
 
 NOT_ON_TIME = "未按期处置数"
 UNIT, GROUP = "单位", "分组"
@@ -138,8 +139,17 @@ def case_months(session: Session) -> set[int]:
     return {int(m) for m in session.scalars(stmt)}
 
 
+_kept_categories: Bounded[tuple[str, str, int, int], tuple[str, ...]] = Bounded(32)
+
+
 def period_categories(session: Session, period: Period) -> list[str]:
-    """The categories of the cases dispatched in the period (the category filter's choices)."""
+    """The categories of the cases dispatched in the period (the category filter's choices).
+
+    Finding them scans the period's cases (a year of a city's), which a click on a column header should not
+    do again: they are kept until a case is added (the highest case id) or a write is audited (the highest
+    audit id: a category corrected through the application)."""
+    top = [int(session.scalar(select(func.coalesce(func.max(c), 0))) or 0) for c in (CaseRow.id, AuditEntry.id)]
+    key = (str(session.get_bind().engine.url), str(period), top[0], top[1])
     start, end = _span(period)
     stmt = (
         select(CaseRow.category)
@@ -147,7 +157,7 @@ def period_categories(session: Session, period: Period) -> list[str]:
         .distinct()
         .order_by(CaseRow.category)
     )
-    return list(session.scalars(stmt))
+    return list(_kept_categories.get_or_make(key, lambda: tuple(session.scalars(stmt))))
 
 
 def groups(session: Session) -> list[str]:

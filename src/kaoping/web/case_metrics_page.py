@@ -24,7 +24,6 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import case_metrics as cm
 from kaoping.app.case_lists import MAX_CATEGORY
 from kaoping.app.policy import Perm
-from kaoping.caching import Bounded
 from kaoping.cases.metrics import COUNTS
 from kaoping.errors import NotFound
 from kaoping.output.sheet import ColumnKind, Sheet, workbook_bytes
@@ -32,7 +31,6 @@ from kaoping.periods import Period, PeriodError, PeriodKind, parse_period, perio
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import PageRefused, download, render, require_page
 from kaoping.web.i18n import request_lang, translator
-from kaoping.web.results import store_version
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, require_page(Perm.CASE_METRICS)]
@@ -115,20 +113,10 @@ def case_metrics_page(request: Request, session: SessionDep, who: Office, asked:
         counts=COUNT_COLUMNS,
         periods=periods,
         known_period=any(str(asked.period) in options for _, options in periods),
-        categories=[(c, c) for c in _with(_categories(session, asked.period), asked.category)],
+        categories=[(c, c) for c in _with(cm.period_categories(session, asked.period), asked.category)],
         groups=[(g, g) for g in cm.groups(session)],
         figure=figure,
     )
-
-
-_kept_categories: Bounded[tuple[str, str, tuple[int, ...]], tuple[str, ...]] = Bounded(32)
-
-
-def _categories(session: Session, period: Period) -> list[str]:
-    """The period's categories, kept while nothing in the store changes: finding them scans the period's
-    cases (a year of a city's), which a click on a column header should not do again."""
-    key = (str(session.get_bind().engine.url), str(period), store_version(session))
-    return list(_kept_categories.get_or_make(key, lambda: tuple(cm.period_categories(session, period))))
 
 
 def _with(choices: list[str], chosen: str) -> list[str]:
