@@ -99,6 +99,7 @@ class Perm(StrEnum):
     APPEALS_INBOX = "appeals.inbox"  # page: 申诉处理 (every appeal, its deadline and the answer form)
     UNIT_LIST = "units.list"  # page: 被考评单位 list (every unit, its group and its page)
     ENTRY = "entry"  # page: 数据录入 (forms and upload)
+    CASE_METRICS = "cases.metrics"  # page: 数字城管指标 (every unit's case metrics of a period, its export)
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -141,6 +142,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.PERIODS: _OFFICE,
     Perm.APPEALS_INBOX: _OFFICE,
     Perm.UNIT_LIST: _OFFICE,
+    Perm.CASE_METRICS: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""

@@ -12,7 +12,6 @@ and into every sheet's print footer.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +28,7 @@ from kaoping.engine.numbers import rounded
 from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult
 from kaoping.output.cells import TextCells
+from kaoping.output.sheet import text_width
 from kaoping.reports.data import BulletinData, BulletinStamp, period_label
 
 __all__ = ["TOP_REASONS", "write_xlsx"]
@@ -37,12 +37,6 @@ TOP_REASONS = 5
 """Reasons listed per unit on 扣分原因: a bulletin names the few that matter, the pivot has the rest."""
 
 Cell = str | int | float | date | None
-
-
-def text_width(value: object) -> int:
-    """Display width in Excel columns: CJK (wide) characters take two, others one."""
-    s = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 @dataclass

@@ -148,6 +148,7 @@ NAV: tuple[tuple[str, str, Perm], ...] = (
     ("考评期列表", "/periods", Perm.PERIODS),
     ("申诉处理", "/appeals", Perm.APPEALS_INBOX),
     ("单位列表", "/units", Perm.UNIT_LIST),
+    ("数字城管", "/cases", Perm.CASE_METRICS),
     ("数据录入", "/entry", Perm.ENTRY),
     ("本单位", "/units/{unit_id}", Perm.EXPLAIN),
     ("考评方案", "/schemes", Perm.OPEN),

@@ -231,11 +231,20 @@ def login_page(request: Request, who: ViewerDep, next: str = "/") -> Response:
 
 def mount_pages(app: FastAPI) -> None:
     """Add the pages and /static to the app (called by the composition root, :mod:`kaoping.server`)."""
-    from kaoping.web import account, appeals_inbox, dashboard, entry, office_lists, scheme_view, unit_pages
+    from kaoping.web import (
+        account,
+        appeals_inbox,
+        case_metrics_page,
+        dashboard,
+        entry,
+        office_lists,
+        scheme_view,
+        unit_pages,
+    )
 
     mount_static(app)
     install_refusals(app)
     app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
     app.include_router(router)
-    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, account):
+    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account):
         app.include_router(area.router)

@@ -11,9 +11,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from kaoping.app.case_lists import CaseFilter, against, case_condition
 from kaoping.facts import FILE_NAMES, UNIT_FACTS, FactKind, Facts
 from kaoping.facts.columns import ROW
 from kaoping.periods import Period, PeriodError, parse_period
@@ -35,6 +36,7 @@ TABLES: dict[str, Any] = {s.name: FACT_TABLES[s.name] for s in UNIT_FACTS if s.k
 """The fact tables whose cited rows the unit page shows under a line: all but ranks, which it has no layout for."""
 MAX_DEDUCTIONS = 500
 CASE_PAGE = 50
+NO_FILTER = CaseFilter()
 
 
 def fetch_rows(session: Session, wanted: dict[str, set[int]], unit_id: str) -> dict[str, dict[int, Any]]:
@@ -108,53 +110,39 @@ def notices(session: Session, unit_id: str, period: Period) -> list[NoticeRow]:
     return list(session.scalars(stmt))
 
 
-def _in(col: Any, period: Period) -> ColumnElement[bool]:
-    start = datetime.combine(period.start(), datetime.min.time())
-    end = datetime.combine(period.end_exclusive(), datetime.min.time())
-    return and_(col >= start, col < end)
-
-
-def _against(now: datetime) -> ColumnElement[bool]:
-    """A case counts against its unit: disposed late (or still not disposed past its deadline), reworked,
-    or failed a verification."""
-    late = and_(
-        CaseRow.deadline.is_not(None),
-        or_(
-            and_(CaseRow.disposed_at.is_not(None), CaseRow.disposed_at > CaseRow.deadline),
-            and_(CaseRow.disposed_at.is_(None), CaseRow.deadline < now),
-        ),
-    )
-    return or_(late, CaseRow.rework_count > 0, CaseRow.verify_failed > 0)
-
-
-def _case_filter(unit_id: str, period: Period) -> ColumnElement[bool]:
-    """The unit's cases the period touches: reported, dispatched, disposed or closed in it."""
-    touched = or_(*(_in(c, period) for c in (CaseRow.reported_at, CaseRow.dispatched_at, CaseRow.disposed_at)))
-    return and_(CaseRow.unit_id == unit_id, or_(touched, _in(CaseRow.closed_at, period)))
-
-
 @dataclass(frozen=True)
 class CaseCounts:
     total: int
     against: int
 
 
-def case_counts(session: Session, unit_id: str, period: Period, now: datetime) -> CaseCounts:
-    flag = case((_against(now), 1), else_=0)
-    total, against = session.execute(
-        select(func.count(CaseRow.id), func.coalesce(func.sum(flag), 0)).where(_case_filter(unit_id, period))
+def case_counts(
+    session: Session, unit_id: str, period: Period, now: datetime, wanted: CaseFilter = NO_FILTER
+) -> CaseCounts:
+    """How many of the unit's cases the list shows (those ``wanted``), and how many of them count against it."""
+    flag = case((against(now), 1), else_=0)
+    total, bad = session.execute(
+        select(func.count(CaseRow.id), func.coalesce(func.sum(flag), 0)).where(
+            case_condition(unit_id, period, wanted, now)
+        )
     ).one()
-    return CaseCounts(int(total or 0), int(against or 0))
+    return CaseCounts(int(total or 0), int(bad or 0))
 
 
 def cases(
-    session: Session, unit_id: str, period: Period, now: datetime, offset: int = 0, limit: int = CASE_PAGE
+    session: Session,
+    unit_id: str,
+    period: Period,
+    now: datetime,
+    offset: int = 0,
+    limit: int = CASE_PAGE,
+    wanted: CaseFilter = NO_FILTER,
 ) -> list[CaseRow]:
-    """The unit's cases of the period, those that count against it first, then newest first."""
-    first = case((_against(now), 0), else_=1)
+    """The unit's cases of the period (those ``wanted``), those that count against it first, then newest first."""
+    first = case((against(now), 0), else_=1)
     stmt = (
         select(CaseRow)
-        .where(_case_filter(unit_id, period))
+        .where(case_condition(unit_id, period, wanted, now))
         .order_by(first, CaseRow.reported_at.desc(), CaseRow.id.desc())
         .offset(offset)
         .limit(limit)

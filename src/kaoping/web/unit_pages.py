@@ -24,28 +24,30 @@ from kaoping.app.appeals import appeal_window
 from kaoping.app.policy import Perm, allowed, unit_scope
 from kaoping.app.results import Scored, scored, unit_lines
 from kaoping.app.row_history import Change, row_history
-from kaoping.cases.lifecycle import LABELS
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.result import GroupResult, Line, UnitResult
 from kaoping.errors import Forbidden, InputErrors, NotFound
 from kaoping.periods import Period, PeriodError, parse_period, period_of
 from kaoping.statuses import AppealStatus
 from kaoping.store.tables import CaseRow, DeductionRow, Unit
+from kaoping.web import unit_case_list as lists
 from kaoping.web import unit_data as data
 from kaoping.web import unit_view as view
-from kaoping.web.app import PageRefused, error_page, render, require_page
+from kaoping.web.app import PageRefused, download, error_page, render, require_page
+from kaoping.web.i18n import request_lang, translator
 
 router = APIRouter(include_in_schema=False)
 Explainer = Annotated[Principal, require_page(Perm.EXPLAIN)]
 """Who may open a unit's pages: 考评办, and a unit account (its own unit, checked by ``_unit``)."""
 
-STATUS_LABELS = {str(k): v for k, v in LABELS.items()}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NO_FILTER = data.NO_FILTER
 APPEAL_STATUS = AppealStatus.names()
 ACCEPT = "image/png,image/jpeg,image/webp"
 HELPERS: dict[str, Any] = {
     "pts": view.points_text,
     "shown": view.rounded_text,
-    "status_labels": STATUS_LABELS,
+    "status_labels": lists.STATUS_LABELS,
     "appeal_status": APPEAL_STATUS,
     "status_class": view.STATUS_CLASS,
     "max_bytes": MAX_BYTES,
@@ -115,27 +117,6 @@ def _group(result: Scored, unit_id: str) -> GroupResult | None:
         if any(u.unit_id == unit_id for u in (*g.ranking, *g.unrated)):
             return g
     return None
-
-
-def _cases_context(
-    session: SessionDep, ctx: ApiContext, unit_id: str, period: Period, offset: int, cited: set[int]
-) -> dict[str, Any]:
-    """One page of the unit's cases with their timelines, and the link to the next page."""
-    now = ctx.settings.clock()
-    rows = data.cases(session, unit_id, period, now, offset=offset)
-    steps = data.transitions(session, [c.case_id for c in rows])
-    items = []
-    for c in rows:
-        marks = view.case_marks(c.deadline, c.disposed_at, c.rework_count, c.verify_failed, c.postponed, now)
-        timeline = view.timeline(
-            [(t.at, t.from_status, t.to_status, t.actor, t.note) for t in steps[c.case_id]], c.deadline
-        )
-        items.append(
-            {"row": c, "cited": c.id in cited, "marks": marks, "against": view.against(marks), "steps": timeline}
-        )
-    counts = data.case_counts(session, unit_id, period, now)
-    more = offset + len(rows) if offset + len(rows) < counts.total else None
-    return {"case_items": items, "case_counts": counts, "case_more": more, "case_offset": offset}
 
 
 def _query(office: OfficeScheme, period: Period, **extra: object) -> str:
@@ -212,7 +193,7 @@ def unit_page(
         "appeals": data.appeals(session, unit_id, period=str(chosen)),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
-        **_cases_context(session, ctx, unit_id, chosen, 0, view.cited_ids(lines, "cases")),
+        **lists.cases_context(session, now, (unit_id, chosen), 0, lines, NO_FILTER),
     }
     return render(request, "unit.html", who, **HELPERS, **context)
 
@@ -234,11 +215,12 @@ def unit_cases(
     session: SessionDep,
     ctx: CtxDep,
     who: Explainer,
+    wanted: lists.FilterDep,
     period: str,
     scheme: str | None = None,
     offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ) -> Response:
-    """More of the unit's cases: the rows alone for htmx's 更多 button, a whole page otherwise."""
+    """The unit's cases of a period, filtered; the rows alone for htmx's 更多 button, a whole page otherwise."""
     try:
         unit = _unit(who, session, unit_id)
         office = _office(request, who, ctx, scheme)
@@ -246,19 +228,44 @@ def unit_cases(
         result = _scored(request, who, session, office, chosen)
     except Refused as refused:
         return refused.response
-    found = result.result.unit(unit_id)
-    cited = view.cited_ids(found.lines if found else [], "cases")
+    lines = unit_lines(session, result, unit_id)
     context: dict[str, Any] = {
         "unit": unit,
         "scheme": office.scheme,
         "period": str(chosen),
-        "query": _query(office, chosen),
-        **_cases_context(session, ctx, unit_id, chosen, offset, cited),
+        "query": _query(office, chosen, **lists.filter_params(wanted)),
+        "base_query": _query(office, chosen),
+        **lists.cases_context(session, ctx.settings.clock(), (unit_id, chosen), offset, lines, wanted),
     }
     name = "unit_cases_more.html" if request.headers.get("HX-Request") else "unit_cases.html"
     response = render(request, name, who, **HELPERS, **context)
     response.headers["Vary"] = "HX-Request"  # the same address answers a fragment or a page
     return response
+
+
+@router.get("/units/{unit_id}/cases.xlsx")
+def unit_cases_export(
+    request: Request,
+    unit_id: str,
+    session: SessionDep,
+    ctx: CtxDep,
+    who: Explainer,
+    wanted: lists.FilterDep,
+    period: str,
+) -> Response:
+    """The unit's listed cases of a period (as filtered) as a workbook; more than MAX_EXPORT: narrow first."""
+    try:
+        unit = _unit(who, session, unit_id)
+        chosen = _period(request, who, period)
+    except Refused as refused:
+        return refused.response
+    now = ctx.settings.clock()
+    if data.case_counts(session, unit_id, chosen, now, wanted).total > lists.MAX_EXPORT:
+        message = f"超过 {lists.MAX_EXPORT:,} 件案卷，请先按状态或类别筛选再导出。"
+        return error_page(request, who, 422, "无法导出", message)
+    text = translator(request_lang(request))
+    content = lists.export_bytes(session, now, (unit_id, chosen), wanted, text)
+    return download(content, f"{unit.name}-{chosen}-案卷.xlsx", XLSX)
 
 
 @router.get("/units/{unit_id}/cases/{case_id}")

@@ -61,3 +61,14 @@ def test_labels_pages_translate_from_python_have_an_english_translation() -> Non
     labels += [s.label for enum in (PeriodState, AppealStatus, ResultStatus, Shown, Change) for s in enum]
     missing = [text for text in labels if text not in english]
     assert not missing, f"add to web/locale/en/*.yaml: {missing}"
+
+
+def test_case_labels_pages_translate_from_python_have_an_english_translation() -> None:
+    """The case metrics' names (the metrics table's columns) and the case list's states and reasons."""
+    from kaoping.app.case_lists import CaseState, Reach
+    from kaoping.app.case_metrics import NUMBERS, TOTAL
+
+    english = i18n.catalog("en")
+    labels = [*NUMBERS, TOTAL, *(s.label for enum in (CaseState, Reach) for s in enum)]
+    missing = [text for text in labels if text not in english]
+    assert not missing, f"add to web/locale/en/*.yaml: {missing}"

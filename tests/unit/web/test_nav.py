@@ -18,6 +18,7 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/periods",
         "/appeals",
         "/units",
+        "/cases",
         "/entry",
         "/schemes",
     ]
