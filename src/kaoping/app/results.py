@@ -25,7 +25,7 @@ from kaoping.app import frozen
 from kaoping.app.scoring import score_facts
 from kaoping.caching import Bounded
 from kaoping.cases.metrics import case_counts, failed_verifications
-from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.engine.evaluate import Evaluated, UnsupportedPeriod
 from kaoping.engine.phrases import Msg
 from kaoping.engine.result import Line, PeriodResult
 from kaoping.facts import Facts
@@ -52,6 +52,9 @@ class Scored:
 
 
 _results: Bounded[tuple[str, str, str, tuple[int, ...]], Scored] = Bounded(MAX_ENTRIES)
+_subs: Bounded[tuple[str, str, str, tuple[int, ...]], PeriodResult] = Bounded(4 * MAX_ENTRIES)
+"""Sub-period results (without rewards and flags) by the data version of their own scope: a year after one
+December entry combines eleven kept months and one evaluated again."""
 _facts: Bounded[tuple[str, str, int, tuple[int, ...]], Facts] = Bounded(8)
 
 
@@ -105,7 +108,25 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     if hit is not None:
         return hit
     facts = live_facts(session, scheme, chosen.year)
-    return _results.put(key, Scored(scheme, score_facts(scheme, facts, text), facts))
+    store, inner = key[0], _inner_periods(scheme, chosen)
+    versions = {p: data_version(session, scope_bounds(parse_period(p))) for p in inner}
+    known: Evaluated = {}
+    for p, version in versions.items():
+        sub_result = _subs.get((store, scheme.scheme, p, version))
+        if sub_result is not None:
+            known[(p, False)] = sub_result
+    computed: Evaluated = {}
+    result = score_facts(scheme, facts, text, known=known, computed=computed)
+    for (p, full), sub_result in computed.items():  # keep the sub-periods for the next evaluation
+        if not full and p in versions:
+            _subs.put((store, scheme.scheme, p, versions[p]), sub_result)
+    return _results.put(key, Scored(scheme, result, facts))
+
+
+def _inner_periods(scheme: Scheme, period: Period) -> list[str]:
+    """The shorter periods inside ``period`` that the scheme evaluates (a year's quarters and months): what a
+    derived period combines, kept between evaluations."""
+    return [str(p) for kind in evaluated_kinds(scheme) if kind.size < period.kind.size for p in period.subperiods(kind)]
 
 
 def live_facts(session: Session, scheme: Scheme, year: int) -> Facts:

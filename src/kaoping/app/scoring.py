@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaoping.engine.consistency import check_facts
-from kaoping.engine.evaluate import UnsupportedPeriod, evaluate
+from kaoping.engine.evaluate import Evaluated, UnsupportedPeriod, evaluate
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
 from kaoping.io.readers import read_facts
@@ -14,14 +14,17 @@ from kaoping.periods import parse_period
 from kaoping.scheme import Scheme, load_scheme
 
 
-def score_facts(scheme: Scheme, facts: Facts, period_text: str) -> PeriodResult:
-    """Check ``facts`` against ``scheme`` (raising InputErrors), then evaluate the period."""
+def score_facts(
+    scheme: Scheme, facts: Facts, period_text: str, *, known: Evaluated | None = None, computed: Evaluated | None = None
+) -> PeriodResult:
+    """Check ``facts`` against ``scheme`` (raising InputErrors), then evaluate the period (``known`` and
+    ``computed``: sub-period results kept between evaluations, see :func:`~kaoping.engine.evaluate.evaluate`)."""
     period = parse_period(period_text)
     if period.kind not in scheme.periods:
         kinds = ", ".join(k.value for k in scheme.periods)
         raise UnsupportedPeriod(f"scheme {scheme.scheme} evaluates {kinds} periods; {period} is a {period.kind.value}")
     check_facts(scheme, facts)
-    return evaluate(scheme, facts, period)
+    return evaluate(scheme, facts, period, known=known, computed=computed)
 
 
 def score_store(scheme_name: str, url: str | None, period_text: str) -> tuple[Scheme, PeriodResult]:

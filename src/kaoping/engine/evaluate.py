@@ -35,9 +35,24 @@ class UnsupportedPeriod(ValueError):
     """The scheme does not evaluate periods of this kind (a month asked of a quarterly plan)."""
 
 
-def evaluate(scheme: Scheme, facts: Facts, period: Period) -> PeriodResult:
-    """The full result of ``period``: ranking per group with rewards and flags where the scheme has them."""
-    return _Evaluation(scheme, facts).result(period, full=True)
+Evaluated = dict[tuple[str, bool], PeriodResult]
+"""Period results of one evaluation by (period text, full): full ones carry rewards and flags, the others are
+the sub-periods a derived period combines."""
+
+
+def evaluate(
+    scheme: Scheme, facts: Facts, period: Period, *, known: Evaluated | None = None, computed: Evaluated | None = None
+) -> PeriodResult:
+    """The full result of ``period``: ranking per group with rewards and flags where the scheme has them.
+
+    ``known``: results of periods already evaluated *on these same facts* (a year's months kept from earlier
+    evaluations), used instead of evaluating them again; ``computed`` receives every result this evaluation
+    made or used, so a caller can keep them for the next one."""
+    evaluation = _Evaluation(scheme, facts, dict(known or {}))
+    result = evaluation.result(period, full=True)
+    if computed is not None:
+        computed.update(evaluation.cache)
+    return result
 
 
 @dataclass
