@@ -54,8 +54,9 @@ def _baseline(url: str) -> float:
             points = select(func.sum(DeductionRow.points)).where(
                 DeductionRow.unit_id == UNIT, DeductionRow.date >= lo, DeductionRow.date < hi
             )
+            # by dispatch month, as the engine counts cases (and indexed by unit and that time)
             cases = select(func.count(CaseRow.id)).where(
-                CaseRow.unit_id == UNIT, CaseRow.reported_at >= lo, CaseRow.reported_at < hi
+                CaseRow.unit_id == UNIT, CaseRow.dispatched_at >= lo, CaseRow.dispatched_at < hi
             )
             return s.scalar(points), s.scalar(cases)
 
