@@ -125,6 +125,16 @@ def test_echarts_is_sent_gzipped_and_revalidated(demo: tuple[TestClient, str]) -
     assert "script-src 'self'" in r.headers["content-security-policy"]
 
 
+def test_brotli_when_the_browser_accepts_it(demo: tuple[TestClient, str]) -> None:
+    client, _ = demo
+    path = "/static/vendor/echarts.min.js"
+    gz = client.get(path, headers={"Accept-Encoding": "gzip"})
+    br = client.get(path, headers={"Accept-Encoding": "gzip, br"})
+    assert br.headers["content-encoding"] == "br" and br.headers["etag"] != gz.headers["etag"]
+    assert int(br.headers["content-length"]) < int(gz.headers["content-length"])
+    assert br.content == gz.content  # both decode to the same script
+
+
 def test_a_refused_gzip_gets_the_file_as_it_is(demo: tuple[TestClient, str]) -> None:
     client, _ = demo
     r = client.get("/static/style.css", headers={"Accept-Encoding": "gzip"})
