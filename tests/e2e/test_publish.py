@@ -41,8 +41,8 @@ def test_office_publishes_a_quarter_and_the_public_sees_it(tab: Tab, browser: Br
     page.goto(tab.site.base + "/public")
     page.click("a[href='/public/demo-city/2024-Q4']")
     page.wait_for_selector(".chart canvas")
-    assert "2024-Q4" in page.locator("h1").inner_text()
-    groups = page.locator("section.card h2").all_inner_texts()
+    assert "2024年第四季度" in page.locator("h1").inner_text()
+    groups = page.locator("section.public-group h2").all_inner_texts()
     assert groups == ["城区组", "县市组"]
     ranked = page.locator("table.ranking tbody tr").count()
     assert ranked == tab.site.city.units

@@ -76,6 +76,9 @@ class UnitResult:
     total: Decimal
     penalty: Decimal = Decimal(0)
     """Subtracted from the total (整改通报扣分)."""
+    base: Decimal = Decimal(0)
+    """The parts combined by the scheme's tree, before bonus and penalty: total = max(base + bonus − penalty,
+    total_min), kept so a reader can check a total by hand (the public page's 基础分)."""
     rated: bool = True
     """False when no row scores the unit in the period (未考评): listed apart, never ranked, rewarded or flagged."""
     shown_total: Decimal = Decimal(0)

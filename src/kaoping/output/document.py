@@ -3,7 +3,8 @@ the explain document of one unit (得分说明), the same for the CLI and the AP
 
 Pinned: ``groups[].group``, ``groups[].ranking[]`` in rank order with ``rank``, ``unit_id``, ``total``
 (rounded), ``bonus``, ``reward`` (integer yuan) and ``flags``.  Added here, as the contract allows:
-``unit``, ``parts`` (top-level parts), ``bonus_detail``, ``reward_eligible``, and ``title`` on top.
+``unit``, ``parts`` (top-level parts), ``bonus_detail``, ``penalty``, ``base`` (the parts combined, before
+bonus and penalty), ``reward_eligible``, and ``title`` on top.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
                         "bonus": num(u.bonus),
                         "bonus_detail": {k: num(v) for k, v in u.bonus_detail.items()},
                         "penalty": num(u.penalty),
+                        "base": num(u.base),
                         "reward": int(u.reward),
                         "reward_eligible": u.reward_eligible,
                         "flags": list(u.flags),

@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,7 @@ from kaoping.scheme.model import Scheme
 from kaoping.statuses import ResultStatus
 from kaoping.store.users import get_user
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
+from kaoping.web.static_files import CompressedStaticFiles
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -209,5 +209,6 @@ def download(content: bytes, filename: str, media_type: str) -> Response:
 
 
 def mount_static(app: FastAPI) -> None:
-    """Serve ``static/`` (our CSS and script, and the pinned vendor copies) at /static."""
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    """Serve ``static/`` (our CSS and script, and the pinned vendor copies) at /static, gzip-compressed and
+    revalidated by ETag (:mod:`kaoping.web.static_files`)."""
+    app.mount("/static", CompressedStaticFiles(directory=str(HERE / "static")), name="static")

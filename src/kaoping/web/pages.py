@@ -43,6 +43,8 @@ from kaoping.web.app import (
     render,
     require_page,
 )
+from kaoping.web.i18n import request_lang
+from kaoping.web.public_view import index_years, legend_needs, period_name, public_groups
 from kaoping.web.review_view import barred_steps, review_view
 
 router = APIRouter(include_in_schema=False)
@@ -87,14 +89,17 @@ def home() -> RedirectResponse:
 
 
 @router.get("/public")
-def public_index(request: Request, session: SessionDep, who: ViewerDep) -> Response:
-    """Every (scheme, period) with a published result, newest period first."""
-    pairs = sorted(publishing.published_periods(session), key=lambda p: (p[0], p[1]), reverse=True)
-    return render(request, "public_index.html", who, pairs=pairs)
+def public_index(request: Request, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
+    """Every (scheme, period) with a published result, by year, newest first, named as people say them."""
+    titles = {key: office.scheme.title for key, office in ctx.schemes.items()}
+    years = index_years(publishing.published_periods(session), titles, request_lang(request))
+    return render(request, "public_index.html", who, years=years)
 
 
 @router.get("/public/{scheme}/{period}")
-def public_period(request: Request, scheme: str, period: str, session: SessionDep, who: ViewerDep) -> Response:
+def public_period(
+    request: Request, scheme: str, period: str, session: SessionDep, ctx: CtxDep, who: ViewerDep
+) -> Response:
     """The published ranking; earlier (superseded) versions are named so a correction is never hidden."""
     rows = _versions(session, scheme, period) or []
     current = next((r for r in rows if r.status == ResultStatus.PUBLISHED), None)
@@ -102,16 +107,22 @@ def public_period(request: Request, scheme: str, period: str, session: SessionDe
         return error_page(request, who, 404, "未找到公示结果", f"{scheme} {period} 尚未发布考评结果。")
     earlier = [r for r in rows if r.status == ResultStatus.SUPERSEDED]
     document = current.document
+    office = ctx.schemes.get(scheme)
+    part_names = _part_names(document)
+    groups = public_groups(document, part_names, office.scheme if office else None)
     return render(
         request,
         "public_period.html",
         who,
         scheme=scheme,
         period=period,
+        period_name=period_name(period, request_lang(request)),
         current=current,
         earlier=earlier,
         document=document,
-        part_names=_part_names(document),
+        part_names=part_names,
+        groups=groups,
+        legend=legend_needs(groups),
         chart=_chart(document),
     )
 

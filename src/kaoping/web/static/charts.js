@@ -9,11 +9,13 @@
     var g = groups[Number(el.getAttribute("data-chart"))];
     if (!g) { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
+    // unit names slant when they would not fit side by side (many units, or a phone's width)
+    var slant = g.units.length > 8 || el.clientWidth / Math.max(g.units.length, 1) < 64;
     chart.setOption({
       color: ["#1f4e8c"],
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 16, top: 24, bottom: 72 },
-      xAxis: { type: "category", data: g.units, axisLabel: { interval: 0, rotate: g.units.length > 8 ? 40 : 0 } },
+      xAxis: { type: "category", data: g.units, axisLabel: { interval: 0, rotate: slant ? 40 : 0 } },
       yAxis: { type: "value", name: "总分", scale: true },
       series: [{ type: "bar", name: "总分", data: g.totals, label: { show: g.units.length <= 12, position: "top" } }]
     });
