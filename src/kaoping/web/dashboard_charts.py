@@ -106,7 +106,7 @@ def trend(points: Sequence[tuple[Period, PeriodResult | None]]) -> dict[str, Any
 
     Units are listed group by group in the order of the last result, so the table follows the ranking.
     """
-    series = []
+    series: list[dict[str, Any]] = []
     for unit_id, u in _order(points).items():
         totals: list[float | None] = []
         for _, result in points:
