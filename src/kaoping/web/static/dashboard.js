@@ -116,7 +116,10 @@
   }
   /* n distinct hues (never a repeated colour within a group), muted for the units not chosen */
   function hue(i, n) { return "hsl(" + Math.round(360 * i / Math.max(n, 1) + 200) % 360 + ", 55%, 45%)"; }
-  function shown(v) { return v === null || v === undefined || isNaN(v) ? "—" : String(v); }
+  /* numbers as the tables show them (the scheme's decimals); counts as they are */
+  var decimals = typeof labels.decimals === "number" ? labels.decimals : 2;
+  function shown(v) { return v === null || v === undefined || isNaN(v) ? "—" : Number(v).toFixed(decimals); }
+  function count(v) { return v === null || v === undefined || isNaN(v) ? "—" : String(v); }
 
   var trend = island("trend-data", null);
   var trendChart = trend && trend.groups && trend.groups.length ? init("trend-chart") : null;
@@ -142,7 +145,8 @@
       tooltip: { trigger: "item", formatter: function (p) {
         return window.kpTip([p.seriesName, p.name + "：" + shown(p.value)]);
       } },
-      legend: { type: "scroll", bottom: 0 },
+      /* the legend starts with the chosen unit and the mean, whatever the drawing order */
+      legend: { type: "scroll", bottom: 0, data: series.map(function (s) { return s.name; }).reverse() },
       grid: { left: 16, right: 32, top: 32, bottom: 48, containLabel: true },
       xAxis: { type: "category", data: trend.periods, boundaryGap: trend.periods.length < 2,
                axisLabel: { hideOverlap: true } },
@@ -164,6 +168,7 @@
     var u = g.units[Number(pick[1])] || g.units[0];
     /* bars from zero, the unit against its group mean; each part names its maximum */
     var names = g.parts.map(function (p, i) { return p + "（" + labels.full + " " + g.max[i] + "）"; });
+    var barLabel = { show: true, position: "right", formatter: function (p) { return shown(p.value); } };
     partsChart.setOption({
       color: [CHOSEN, "#8a94a6"],
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
@@ -174,8 +179,8 @@
       xAxis: { type: "value", min: g.axis.min, max: g.axis.max },
       yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 150, overflow: "break" } },
       series: [
-        { type: "bar", name: u.name, data: u.values, label: { show: true, position: "right" } },
-        { type: "bar", name: labels.mean, data: g.mean, label: { show: true, position: "right" } }
+        { type: "bar", name: u.name, data: u.values, label: barLabel },
+        { type: "bar", name: labels.mean, data: g.mean, label: barLabel }
       ]
     }, true);
   }
@@ -220,6 +225,7 @@
   function drawMap() {
     var key = metric();
     var name = labels[key] || key;
+    var say = key === "deduction_points" ? shown : count;
     var values = map.units.map(function (u) {
       var item = { name: u.name, value: u[key] };
       /* the inset names the crowded group's units: the whole map leaves them unlabelled */
@@ -228,16 +234,17 @@
     });
     var top = Math.max.apply(null, [1].concat(values.map(function (v) { return v.value; })));
     var tip = { trigger: "item", formatter: function (p) {
-      return window.kpTip([p.name, name + "：" + shown(p.value)]);
+      return window.kpTip([p.name, name + "：" + say(p.value)]);
     } };
     var option;
     if (useMap) {
       /* one legend, its ends labelled once: no draggable handles repeating the numbers */
       option = {
         tooltip: tip,
-        visualMap: { min: 0, max: top, calculable: false, left: 8, bottom: 8, text: [String(top), "0"],
-                     seriesIndex: 0, inRange: { color: ["#fdf3e7", "#f4a261", "#b71c1c"] } },
-        series: [mapSeries("units", values)]
+        visualMap: { min: 0, max: top, calculable: false, orient: "horizontal", left: "center", bottom: 0,
+                     itemWidth: 12, itemHeight: 120, text: [say(top), "0"], seriesIndex: 0,
+                     inRange: { color: ["#fdf3e7", "#f4a261", "#b71c1c"] } },
+        series: [Object.assign(mapSeries("units", values), { top: 8, bottom: 40 })]
       };
     } else {
       var sorted = values.slice().sort(function (a, b) { return a.value - b.value; });
@@ -248,7 +255,7 @@
         xAxis: { type: "value", name: name, min: 0, minInterval: 1 },
         yAxis: { type: "category", data: sorted.map(function (v) { return v.name; }) },
         series: [{ type: "bar", name: name, data: sorted.map(function (v) { return v.value; }),
-                   label: { show: true, position: "right" } }]
+                   label: { show: true, position: "right", formatter: function (p) { return say(p.value); } } }]
       };
     }
     mapChart.setOption(option, true);
