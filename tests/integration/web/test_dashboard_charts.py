@@ -5,7 +5,6 @@ months, axes say when they do not start at zero, and the crowded group gets an i
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
@@ -14,20 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from dashboard_testing import PASSWORD, island, office_client
 from db_testing import Build, opened_store
 from examples_testing import EXAMPLES
-from kaoping.server import create_app
-from kaoping.store import users
 from kaoping.store.db import transaction
 from kaoping.store.tables import UnitArea
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
 from web_testing import ranking_rows
 
-PASSWORD = "password-1"
 SECRET = "dashboard-charts-" + "c" * 32
 LATE = "2024-07-19,23:45,zf2,市容环境,市容秩序,250,日常巡查,夜间占道经营,交通路\n"
 """The issue's row: 250 points found at 23:45, outside July's window 07:00–22:00, so the score ignores it."""
@@ -59,18 +55,9 @@ def _appearance_with_a_late_deduction(url: str) -> None:
 def appearance_site(
     db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    restore_snapshot(_appearance_with_a_late_deduction)
-    with TestClient(create_app(db_url, secret=SECRET, schemes=["city-appearance"])) as client:
-        r = client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
-        assert r.status_code == 200, r.text
+    build = _appearance_with_a_late_deduction
+    with office_client(db_url, restore_snapshot, monkeypatch, build, "city-appearance", SECRET) as client:
         yield client
-
-
-def island(page: str, element_id: str) -> Any:
-    found = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', page, re.S)
-    assert found, element_id
-    return json.loads(found.group(1))
 
 
 def kpis(page: str) -> dict[str, str]:

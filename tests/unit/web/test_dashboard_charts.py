@@ -3,38 +3,16 @@ axes that start at zero or say they do not, and the map's inset and unit links."
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from kaoping.engine.result import GroupResult, PeriodResult, UnitResult
+from dashboard_testing import result, unit
+from kaoping.engine.result import GroupResult, PeriodResult
 from kaoping.periods import PeriodKind, month, quarter, year_period
 from kaoping.scheme import load_scheme
 from kaoping.web import dashboard_charts as dc
 from kaoping.web.dashboard_data import Activity
-
-
-def unit(unit_id: str, rank: int, total: str, group: str = "A", rated: bool = True, **parts: str) -> UnitResult:
-    values = {k: Decimal(v) for k, v in parts.items()}
-    return UnitResult(
-        unit_id=unit_id,
-        name=f"单位{unit_id}",
-        group=group,
-        reward_eligible=True,
-        parts=values,
-        top_parts=list(values),
-        bonus=Decimal(0),
-        bonus_detail={},
-        total=Decimal(total),
-        shown_total=Decimal(total),
-        rank=rank,
-        rated=rated,
-    )
-
-
-def result(*ranking: UnitResult, unrated: tuple[UnitResult, ...] = (), evaluated: bool = True) -> PeriodResult:
-    return PeriodResult("s", "2024-05", [GroupResult("A", list(ranking), list(unrated))], evaluated=evaluated)
 
 
 def test_trend_periods_of_a_month_a_year_with_months_and_a_yearly_scheme() -> None:

@@ -7,33 +7,12 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.result import Excluded, GroupResult, PeriodResult, UnitResult
+from dashboard_testing import result, unit
+from kaoping.engine.result import Excluded, GroupResult, PeriodResult
 from kaoping.facts import Facts
 from kaoping.facts.columns import SCHEMAS
 from kaoping.periods import PeriodKind, month, quarter, year_period
 from kaoping.web import dashboard_data as dd
-
-
-def unit(unit_id: str, rank: int, total: str, group: str = "A", rated: bool = True, **parts: str) -> UnitResult:
-    values = {k: Decimal(v) for k, v in parts.items()}
-    return UnitResult(
-        unit_id=unit_id,
-        name=f"单位{unit_id}",
-        group=group,
-        reward_eligible=True,
-        parts=values,
-        top_parts=list(values),
-        bonus=Decimal(0),
-        bonus_detail={},
-        total=Decimal(total),
-        shown_total=Decimal(total),
-        rank=rank,
-        rated=rated,
-    )
-
-
-def result(*ranking: UnitResult, unrated: tuple[UnitResult, ...] = (), evaluated: bool = True) -> PeriodResult:
-    return PeriodResult("s", "2024-05", [GroupResult("A", list(ranking), list(unrated))], evaluated=evaluated)
 
 
 def facts(**frames: pl.DataFrame) -> Facts:
