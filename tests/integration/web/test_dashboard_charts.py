@@ -100,6 +100,10 @@ def test_trend_per_group_and_a_years_months(appearance_site: TestClient) -> None
     # zf1 in November: 2 at 21:45 is outside 07:00–21:30, 1 at 10:00 counts → 99
     assert by_unit["zf1"] == [None] * 6 + [97.0, None, None, None, 99.0]
     assert [g["group"] for g in trend["groups"]] == ["第一系列", "第二系列", "第三系列", "第四系列"]
+    # the unit to highlight is picked group by group, the units of each group as the trend lists them
+    picker = page[page.index('<select id="trend-unit">') : page.index("</select>", page.index('id="trend-unit"'))]
+    assert re.findall(r'<optgroup label="([^"]+)"', picker) == [g["group"] for g in trend["groups"]]
+    assert re.findall(r'<option value="([^"]+)"', picker) == [u for g in trend["groups"] for u in g["units"]]
     first = trend["groups"][0]
     assert sorted(first["units"]) == ["kyz", "zf1", "zf2"]
     # July: zf1 97, zf2 96, kyz 96 → 96.3333; November: zf1 99, zf2 97, kyz 99 → 98.3333
@@ -126,3 +130,5 @@ def test_english_notes(appearance_site: TestClient) -> None:
     page = appearance_site.get("/dashboard/city-appearance/2024?lang=en").text
     assert "Note: the vertical axis starts at 96.00, not at 0" in page and "注意" not in page
     assert "Highlight" in page
+    july = appearance_site.get("/dashboard/city-appearance/2024-07?lang=en").text
+    assert "3 more outside the inspection window, not counted" in july and "未计入" not in july
