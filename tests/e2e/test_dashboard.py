@@ -102,3 +102,16 @@ def test_phone_width_has_no_sideways_scroll(browser: Browser, tab: Tab) -> None:
     page.wait_for_selector("#trend-chart canvas")
     screenshot(page, "dashboard-phone")
     phone.close()
+
+
+def test_year_view_trend_runs_over_months(tab: Tab) -> None:
+    tab.login("admin")
+    tab.goto("/dashboard/demo-city/2024")
+    tab.page.wait_for_selector("#trend-chart canvas")
+    periods = tab.page.eval_on_selector("#trend-data", "e => JSON.parse(e.textContent).periods")
+    assert periods == [f"2024-{m:02d}" for m in range(1, 13)]
+    drawn = tab.page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('trend-chart')).getOption().xAxis[0].data"
+    )
+    assert drawn == periods
+    assert not tab.errors, tab.errors
