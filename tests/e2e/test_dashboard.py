@@ -24,6 +24,39 @@ def test_dashboard_draws_its_charts(tab: Tab) -> None:
     tab.shot("dashboard")
 
 
+CENTRE_OF = """([id, name]) => {
+  const chart = echarts.getInstanceByDom(document.getElementById(id));
+  const data = JSON.parse(document.getElementById("map-data").textContent);
+  const f = data.features.features.find((x) => x.properties.name === name);
+  const ring = f.geometry.type === "Polygon" ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+  const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+  const mid = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+  return chart.convertToPixel({ seriesIndex: 0 }, mid);
+}"""
+
+
+def test_trend_highlights_a_unit_and_the_map_leads_to_it(tab: Tab) -> None:
+    tab.login("admin")
+    tab.page.wait_for_selector("#trend-chart canvas")
+    groups = tab.page.eval_on_selector_all("#trend-unit optgroup", "gs => gs.map(g => g.label)")
+    assert groups == ["城区组", "县市组"]
+    last = tab.page.eval_on_selector("#trend-unit", "s => s.options[s.options.length - 1].value")
+    tab.page.select_option("#trend-unit", last)
+    drawn = tab.page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('trend-chart')).getOption().series.map(s => s.name)"
+    )
+    assert len(drawn) == 6 + 1 and drawn[-2] == "县市组 · 组平均"  # the 县市组's six units and its mean, no 城区
+    # the 城区 get an inset; a click on a unit there opens its page
+    tab.page.wait_for_selector("#map-inset canvas")
+    first = tab.page.eval_on_selector("#map-data", "e => JSON.parse(e.textContent).units[0]")
+    name = first["name"]
+    x, y = tab.page.evaluate(CENTRE_OF, ["map-inset", name])
+    with tab.page.expect_navigation():
+        tab.page.locator("#map-inset").click(position={"x": x, "y": y})
+    assert tab.page.url == tab.site.base + first["url"] and "/units/" in first["url"]
+    assert not tab.errors, tab.errors
+
+
 def test_period_picker_moves_to_the_quarter(tab: Tab) -> None:
     tab.login("admin")
     kinds = tab.page.eval_on_selector_all("#pick-kind option", "os => os.map(o => o.value)")
@@ -69,3 +102,16 @@ def test_phone_width_has_no_sideways_scroll(browser: Browser, tab: Tab) -> None:
     page.wait_for_selector("#trend-chart canvas")
     screenshot(page, "dashboard-phone")
     phone.close()
+
+
+def test_year_view_trend_runs_over_months(tab: Tab) -> None:
+    tab.login("admin")
+    tab.goto("/dashboard/demo-city/2024")
+    tab.page.wait_for_selector("#trend-chart canvas")
+    periods = tab.page.eval_on_selector("#trend-data", "e => JSON.parse(e.textContent).periods")
+    assert periods == [f"2024-{m:02d}" for m in range(1, 13)]
+    drawn = tab.page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('trend-chart')).getOption().xAxis[0].data"
+    )
+    assert drawn == periods
+    assert not tab.errors, tab.errors

@@ -3,7 +3,8 @@
 It shows *current* numbers from the store (``results.scored``, cached by data version), not only what was
 published: the office watches a period while its facts come in, then publishes it from the period page.
 A year of trend points is a dozen cached results over one loaded copy of the facts, so a busy store is not
-re-read per chart.  Numbers are shaped in ``dashboard_data`` (pure, unit-tested); this module loads and
+re-read per chart.  Numbers are shaped in ``dashboard_data`` and the charts' islands in ``dashboard_charts``
+(pure, unit-tested); this module loads and
 renders, behind ``Perm.DASHBOARD`` of the policy table.  Routes are plain ``def``: scoring blocks, FastAPI
 runs them in a thread.
 """
@@ -34,6 +35,7 @@ from kaoping.scheme import Scheme
 from kaoping.scheme.model import ScoreBonus, Source
 from kaoping.store import publishing
 from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow, Unit, UnitArea
+from kaoping.web import dashboard_charts as dc
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
 from kaoping.web.office_todo import office_todo
@@ -160,25 +162,28 @@ def _areas(session: Session, unit_ids: list[str]) -> dict[str, Any]:
     return {unit_id: geometry for unit_id, geometry in rows}
 
 
-def _view(session: Session, scheme: Scheme, period: Period, years: list[int]) -> dict[str, Any]:
+def _view(session: Session, scheme: Scheme, period: Period, months: set[int]) -> dict[str, Any]:
     """Everything the page shows for ``period``; every result comes from the shared cache."""
     now = scored(session, scheme, period)
     before = try_scored(session, scheme, period.previous())
+    finer = evaluated_kinds(scheme)[0]
     points = [
-        (p, now.result if p == period else scored(session, scheme, p).result) for p in dd.trend_periods(period, years)
+        (p, now.result if p == period else scored(session, scheme, p).result)
+        for p in dc.trend_periods(period, months, finer)
     ]
-    acts = dd.activity(now.facts, period)
+    acts = dd.activity(now.facts, period, now.result)
     unit_ids = [u.unit_id for g in now.result.groups for u in (*g.ranking, *g.unrated)]
+    excluded = len(dd.excluded_rows(now.facts, now.result))
     return {
         "result": now.result,
         "empty": not now.result.evaluated or not now.result.units(),
         "changes": dd.rank_changes(now.result, before.result if before else None),
         "has_previous": before is not None and before.result.evaluated,
         "previous": str(period.previous()),
-        "kpis": dd.kpis(now.result, acts, has_cases=now.facts.has_cases()),
-        "trend": dd.trend(points),
-        "parts": dd.part_comparison(scheme, now.result),
-        "map": dd.map_data(now.result, _areas(session, unit_ids), acts),
+        "kpis": dd.kpis(now.result, acts, has_cases=now.facts.has_cases(), excluded=excluded),
+        "trend": dc.trend(points),
+        "parts": dc.part_comparison(scheme, now.result),
+        "map": dc.map_data(now.result, _areas(session, unit_ids), acts, scheme.scheme, str(period)),
         "published": publishing.current(session, scheme=scheme.scheme, period=str(period)),
         "drift": _drift(session, scheme, period, {u.unit_id: u.name for u in now.result.units()}),
     }
@@ -218,9 +223,8 @@ def dashboard(request: Request, scheme: str, period: str, session: SessionDep, c
         allowed = "、".join(dd.KIND_NAMES[k] for k in kinds)
         return error_page(request, who, 404, "未找到考评期", f"考评方案 {scheme} 只进行{allowed}考评。")
     months = fact_months(session, office.scheme, _today(ctx))
-    years = sorted({m // 12 for m in months} | {chosen.year})
     try:
-        view = _view(session, office.scheme, chosen, years)
+        view = _view(session, office.scheme, chosen, months)
     except InputErrors as exc:
         return error_page(request, who, 422, "无法计算考评结果", str(exc))
     return render(

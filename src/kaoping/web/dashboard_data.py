@@ -8,7 +8,7 @@ embeds it in ``<script type="application/json">`` islands that ``static/dashboar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -16,15 +16,13 @@ from typing import Any, Literal
 import polars as pl
 
 from kaoping.cases.cells import period_counts
-from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts, spec_of
 from kaoping.facts.columns import COLUMN_NAMES
 from kaoping.facts.snapshot import ChangedRow, RowChange
-from kaoping.periods import Period, PeriodKind, period_of, year_period
-from kaoping.scheme import Scheme
+from kaoping.periods import Period, PeriodKind, period_of
 
 KIND_NAMES = {PeriodKind.MONTH: "月度", PeriodKind.QUARTER: "季度", PeriodKind.YEAR: "年度"}
-GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
 
 # --- periods ------------------------------------------------------------------------------------------
@@ -53,16 +51,6 @@ def convert_period(period: Period, kind: PeriodKind) -> Period:
     if period.kind == kind:
         return period
     return period_of(Period(period.last, period.last).start(), kind)
-
-
-def trend_periods(period: Period, fact_years: Iterable[int]) -> list[Period]:
-    """The periods the trend chart shows: those of the same kind in the year up to ``period``.
-
-    A year has no siblings inside itself, so a year's trend runs over the years with facts up to it.
-    """
-    if period.kind == PeriodKind.YEAR:
-        return [year_period(y) for y in sorted(set(fact_years) | {period.year}) if y <= period.year]
-    return [p for p in year_period(period.year).subperiods(period.kind) if p <= period]
 
 
 # --- rank change --------------------------------------------------------------------------------------
@@ -116,15 +104,22 @@ class Activity:
     on_time: int = 0
 
 
-def activity(facts: Facts, period: Period) -> dict[str, Activity]:
-    """Per unit id: deductions dated in the period, and cases as ``kaoping.cases.metrics`` counts them.
+def excluded_rows(facts: Facts, result: PeriodResult) -> list[int]:
+    """Row numbers of the deductions the score of ``result`` left out (outside an inspection window)."""
+    label = facts.label("deductions")
+    return [e.row for e in result.excluded if e.file == label]
 
-    Cases follow the engine's base (dispatched in the period) so the dashboard's 按期处置率 is the one the
-    scheme scores, not a second definition.
+
+def activity(facts: Facts, period: Period, result: PeriodResult) -> dict[str, Activity]:
+    """Per unit id: the deductions dated in the period that the score counted, and cases as
+    ``kaoping.cases.metrics`` counts them.
+
+    A deduction the score excluded (found at 23:45, outside the inspection window) is left out here too:
+    the map and tiles must not paint a unit for points its score did not lose.  Cases follow the engine's
+    base (dispatched in the period) so the dashboard's 按期处置率 is the one the scheme scores.
     """
-    ded = (
-        facts.deductions.filter(period.holds("date")).group_by("unit_id").agg(n=pl.len(), points=pl.col("points").sum())
-    )
+    counted = facts.deductions.filter(period.holds("date") & ~pl.col("_row").is_in(excluded_rows(facts, result)))
+    ded = counted.group_by("unit_id").agg(n=pl.len(), points=pl.col("points").sum())
     found: dict[str, dict[str, Any]] = {}
     for row in ded.iter_rows(named=True):
         found.setdefault(row["unit_id"], {}).update(deductions=int(row["n"]), points=float(row["points"] or 0))
@@ -150,9 +145,11 @@ class Kpis:
     cases: int
     on_time_rate: float | None
     """按期处置率 in percent over the period's dispatched cases; None without any."""
+    excluded: int = 0
+    """Deductions of the period the score left out (outside an inspection window), not in the counts."""
 
 
-def kpis(result: PeriodResult, acts: Mapping[str, Activity], has_cases: bool) -> Kpis:
+def kpis(result: PeriodResult, acts: Mapping[str, Activity], has_cases: bool, excluded: int = 0) -> Kpis:
     ranked = result.units()
     totals = [u.shown_total for u in ranked]
     cases = sum(a.cases for a in acts.values())
@@ -166,103 +163,8 @@ def kpis(result: PeriodResult, acts: Mapping[str, Activity], has_cases: bool) ->
         has_cases=has_cases,
         cases=cases,
         on_time_rate=round(100 * on_time / cases, 1) if cases else None,
+        excluded=excluded,
     )
-
-
-# --- charts -------------------------------------------------------------------------------------------
-
-
-def _num(x: Decimal | None) -> float | None:
-    return None if x is None else float(x)
-
-
-def trend(points: Sequence[tuple[Period, PeriodResult | None]]) -> dict[str, Any]:
-    """Every unit's shown total across ``points``; None where a period has no data or the unit no rank.
-
-    Units are listed group by group in the order of the last result (the chosen period), earlier-only
-    units after them, so the legend follows the ranking table.
-    """
-    order: dict[str, UnitResult] = {}
-    for _, result in reversed(points):
-        if result is not None:
-            for g in result.groups:
-                for u in (*g.ranking, *g.unrated):
-                    order.setdefault(u.unit_id, u)
-    series = []
-    for unit_id, u in order.items():
-        totals: list[float | None] = []
-        for _, result in points:
-            found = result.unit(unit_id) if result is not None and result.evaluated else None
-            totals.append(_num(found.shown_total) if found is not None and found.rated else None)
-        series.append({"unit_id": unit_id, "name": u.name, "group": u.group, "totals": totals})
-    return {"periods": [str(p) for p, _ in points], "series": series}
-
-
-def _part_max(scheme: Scheme) -> dict[str, Decimal]:
-    return {p.name: p.max for p in scheme.parts if p.max is not None}
-
-
-def part_comparison(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
-    """Per group: the top parts, an axis maximum for each, the group mean and every ranked unit's values.
-
-    The maximum is the scheme's part maximum, or the highest value seen when that is larger (a year
-    summing quarters goes past a quarter's maximum), so the radar never clips.
-    """
-    maxima = _part_max(scheme)
-    groups = []
-    for g in result.groups:
-        if not g.ranking:
-            continue
-        parts = list(g.ranking[0].top_parts)
-        values = [[float(u.parts.get(p, Decimal(0))) for p in parts] for u in g.ranking]
-        columns = list(zip(*values, strict=True)) if values else []
-        mean = [round(sum(col) / len(col), 4) for col in columns]
-        top = [max(float(maxima.get(p, 0)), *col, 1.0) for p, col in zip(parts, columns, strict=True)]
-        units = [{"unit_id": u.unit_id, "name": u.name, "values": v} for u, v in zip(g.ranking, values, strict=True)]
-        groups.append({"group": g.group, "parts": parts, "max": top, "mean": mean, "units": units})
-    return {"groups": groups}
-
-
-def valid_geometry(geometry: Any) -> bool:
-    """A GeoJSON Polygon or MultiPolygon with coordinates: anything else would make ECharts throw."""
-    return (
-        isinstance(geometry, dict)
-        and geometry.get("type") in GEOMETRY_TYPES
-        and isinstance(geometry.get("coordinates"), list)
-        and bool(geometry["coordinates"])
-    )
-
-
-def map_data(result: PeriodResult, areas: Mapping[str, Any], acts: Mapping[str, Activity]) -> dict[str, Any]:
-    """The map island: a FeatureCollection of the units' areas (None when no valid area is stored) and,
-    per unit, its deductions and cases in the period (the values the map colours, and its table)."""
-    everyone = [u for g in result.groups for u in (*g.ranking, *g.unrated)]
-    features = [
-        {
-            "type": "Feature",
-            "id": u.unit_id,
-            "properties": {"name": u.name, "unit_id": u.unit_id, "group": u.group},
-            "geometry": areas[u.unit_id],
-        }
-        for u in everyone
-        if valid_geometry(areas.get(u.unit_id))
-    ]
-    units = []
-    for u in everyone:
-        a = acts.get(u.unit_id, Activity())
-        units.append(
-            {
-                "unit_id": u.unit_id,
-                "name": u.name,
-                "group": u.group,
-                "has_area": valid_geometry(areas.get(u.unit_id)),
-                "deductions": a.deductions,
-                "deduction_points": a.points,
-                "cases": a.cases,
-            }
-        )
-    collection = {"type": "FeatureCollection", "features": features} if features else None
-    return {"features": collection, "units": units}
 
 
 DRIFT_FIELDS = (

@@ -4,7 +4,6 @@ stored areas and the period's deductions, English works, and publishing through 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from dashboard_testing import PASSWORD, island, office_client
 from db_testing import Build, opened_store
 from examples_testing import EXAMPLES
 from kaoping.app.scoring import score_store
@@ -26,7 +26,6 @@ from store_testing import write_all_facts
 from web_testing import ranking_rows
 
 ONSITE = EXAMPLES / "district-onsite"
-PASSWORD = "password-1"
 SECRET = "dashboard-secret-" + "d" * 32
 AREAS = ("u1", "u2", "u3")  # u4 has no stored area
 
@@ -52,18 +51,8 @@ def onsite(
     db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
     """district-onsite (months; deductions, notices, cases) with areas for three of its four units; signed in."""
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    restore_snapshot(_onsite_with_areas)  # built once per session and database, copied for each test
-    with TestClient(create_app(db_url, secret=SECRET, schemes=["district-onsite"])) as client:
-        r = client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
-        assert r.status_code == 200, r.text
+    with office_client(db_url, restore_snapshot, monkeypatch, _onsite_with_areas, "district-onsite", SECRET) as client:
         yield client
-
-
-def island(page: str, element_id: str) -> Any:
-    found = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', page, re.S)
-    assert found, element_id
-    return json.loads(found.group(1))
 
 
 def select_values(page: str, element_id: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""The dashboard's pure view model: periods for the picker and trend, rank change, activity, charts."""
+"""The dashboard's pure view model: periods for the picker, rank change, activity and tiles."""
 
 from __future__ import annotations
 
@@ -7,34 +7,12 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.result import GroupResult, PeriodResult, UnitResult
+from dashboard_testing import result, unit
+from kaoping.engine.result import Excluded, GroupResult, PeriodResult
 from kaoping.facts import Facts
 from kaoping.facts.columns import SCHEMAS
 from kaoping.periods import PeriodKind, month, quarter, year_period
-from kaoping.scheme import load_scheme
 from kaoping.web import dashboard_data as dd
-
-
-def unit(unit_id: str, rank: int, total: str, group: str = "A", rated: bool = True, **parts: str) -> UnitResult:
-    values = {k: Decimal(v) for k, v in parts.items()}
-    return UnitResult(
-        unit_id=unit_id,
-        name=f"单位{unit_id}",
-        group=group,
-        reward_eligible=True,
-        parts=values,
-        top_parts=list(values),
-        bonus=Decimal(0),
-        bonus_detail={},
-        total=Decimal(total),
-        shown_total=Decimal(total),
-        rank=rank,
-        rated=rated,
-    )
-
-
-def result(*ranking: UnitResult, unrated: tuple[UnitResult, ...] = (), evaluated: bool = True) -> PeriodResult:
-    return PeriodResult("s", "2024-05", [GroupResult("A", list(ranking), list(unrated))], evaluated=evaluated)
 
 
 def facts(**frames: pl.DataFrame) -> Facts:
@@ -76,29 +54,15 @@ def test_periods_for_picker_and_trend() -> None:
     assert dd.convert_period(month(2024, 5), PeriodKind.YEAR) == year_period(2024)
     assert dd.latest_period([2024 * 12 + 4, 2023 * 12], PeriodKind.QUARTER) == quarter(2024, 2)
     assert dd.latest_period([], PeriodKind.MONTH) is None
-    assert dd.trend_periods(month(2024, 3), [2024]) == [month(2024, 1), month(2024, 2), month(2024, 3)]
-    assert dd.trend_periods(year_period(2024), [2022, 2024, 2025]) == [year_period(2022), year_period(2024)]
-
-
-def test_trend_marks_periods_without_data_and_unranked_units() -> None:
-    march = result(unit("a", 1, "90"), unrated=(unit("b", 0, "0", rated=False),))
-    april = result(unit("b", 1, "88"), unit("a", 2, "80"))
-    points = [(month(2024, 2), result(unit("a", 1, "30"), evaluated=False)), (month(2024, 3), march)]
-    points.append((month(2024, 4), april))
-    out = dd.trend(points)
-    assert out["periods"] == ["2024-02", "2024-03", "2024-04"]
-    assert out["series"] == [
-        {"unit_id": "b", "name": "单位b", "group": "A", "totals": [None, None, 88.0]},
-        {"unit_id": "a", "name": "单位a", "group": "A", "totals": [None, 90.0, 80.0]},
-    ]
 
 
 def test_activity_and_kpis() -> None:
     ded = pl.DataFrame(
         {
-            "date": [date(2024, 5, 1), date(2024, 5, 31), date(2024, 6, 1)],
-            "unit_id": ["u1", "u1", "u2"],
-            "points": [1.5, 2.0, 9.0],
+            "date": [date(2024, 5, 1), date(2024, 5, 31), date(2024, 6, 1), date(2024, 5, 20)],
+            "unit_id": ["u1", "u1", "u2", "u2"],
+            "points": [1.5, 2.0, 9.0, 250.0],
+            "_row": [1, 2, 3, 4],
         }
     )
     ded = ded.with_columns(
@@ -119,9 +83,17 @@ def test_activity_and_kpis() -> None:
         },
         schema_overrides={"closed_at": pl.Datetime("us")},
     )
-    acts = dd.activity(facts(deductions=ded, cases=cases), month(2024, 5))
+    scored = result(unit("u1", 1, "10"), unit("u2", 2, "5"))
+    # row 4 (250 points at 23:45) was left out by the score: it is not counted here either
+    scored.excluded = [Excluded("deductions.csv", 4, "u2", "outside the window"), Excluded("scores.csv", 1, "u1", "")]
+    both = facts(deductions=ded, cases=cases)
+    assert dd.excluded_rows(both, scored) == [4]
+    acts = dd.activity(both, month(2024, 5), scored)
     assert acts == {"u1": dd.Activity(deductions=2, points=3.5), "u2": dd.Activity(cases=2, on_time=1)}
-    k = dd.kpis(result(unit("u1", 1, "10"), unit("u2", 2, "5")), acts, has_cases=True)
+    counted_all = dd.activity(both, month(2024, 5), result())
+    assert counted_all["u2"] == dd.Activity(deductions=1, points=250.0, cases=2, on_time=1)
+    k = dd.kpis(scored, acts, has_cases=True, excluded=1)
+    assert k.excluded == 1
     assert (k.units, k.mean_total, k.deductions, k.deduction_points, k.cases, k.on_time_rate) == (
         2,
         Decimal("7.5"),
@@ -132,40 +104,6 @@ def test_activity_and_kpis() -> None:
     )
     empty = dd.kpis(result(), {}, has_cases=False)
     assert empty.mean_total is None and empty.on_time_rate is None
-
-
-def test_part_comparison_uses_the_scheme_maximum_unless_exceeded() -> None:
-    scheme = load_scheme("district-onsite")
-    now = result(unit("a", 1, "25", 日常考评="18", 月督查考评="7"), unit("b", 2, "20", 日常考评="16", 月督查考评="4"))
-    group = dd.part_comparison(scheme, now)["groups"][0]
-    assert group["parts"] == ["日常考评", "月督查考评"] and group["max"] == [20.0, 10.0]
-    assert group["mean"] == [17.0, 5.5] and group["units"][1]["values"] == [16.0, 4.0]
-    big = result(unit("a", 1, "60", 日常考评="45", 月督查考评="15"))
-    assert dd.part_comparison(scheme, big)["groups"][0]["max"] == [45.0, 15.0]
-
-
-def test_map_data_keeps_valid_areas_only() -> None:
-    poly = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
-    areas = {"a": poly, "b": {"type": "Point", "coordinates": [0, 0]}, "c": "nonsense"}
-    now = result(unit("a", 1, "9"), unit("b", 2, "8"), unrated=(unit("c", 0, "0", rated=False),))
-    out = dd.map_data(now, areas, {"b": dd.Activity(deductions=3, points=4.5, cases=1)})
-    assert out["features"] == {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": "a",
-                "properties": {"name": "单位a", "unit_id": "a", "group": "A"},
-                "geometry": poly,
-            }
-        ],
-    }
-    assert [(u["unit_id"], u["has_area"], u["deductions"], u["cases"]) for u in out["units"]] == [
-        ("a", True, 0, 0),
-        ("b", False, 3, 1),
-        ("c", False, 0, 0),
-    ]
-    assert dd.map_data(now, {}, {})["features"] is None
 
 
 def test_change_symbols() -> None:

@@ -101,12 +101,11 @@
     });
   }
 
-  /* --- charts --- */
+  /* --- charts: every number and axis bound comes from the islands (kaoping.web.dashboard_charts) --- */
   if (typeof echarts === "undefined") { return; }
   var labels = island("dash-labels", {});
   var charts = [];
-  var palette = ["#1f4e8c", "#b71c1c", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#c2185b",
-                 "#455a64", "#9e9d24"];
+  var CHOSEN = "#b71c1c", MEAN = "#1f2933";
 
   function init(id) {
     var el = document.getElementById(id);
@@ -115,22 +114,49 @@
     charts.push(chart);
     return chart;
   }
+  /* n distinct hues (never a repeated colour within a group), muted for the units not chosen */
+  function hue(i, n) { return "hsl(" + Math.round(360 * i / Math.max(n, 1) + 200) % 360 + ", 55%, 45%)"; }
+  /* numbers as the tables show them (the scheme's decimals); counts as they are */
+  var decimals = typeof labels.decimals === "number" ? labels.decimals : 2;
+  function shown(v) { return v === null || v === undefined || isNaN(v) ? "—" : Number(v).toFixed(decimals); }
+  function count(v) { return v === null || v === undefined || isNaN(v) ? "—" : String(v); }
 
   var trend = island("trend-data", null);
-  var trendChart = trend && init("trend-chart");
-  if (trendChart) {
+  var trendChart = trend && trend.groups && trend.groups.length ? init("trend-chart") : null;
+  var trendSel = document.getElementById("trend-unit");
+  function drawTrend() {
+    var chosen = trendSel && trendSel.value ? trendSel.value : trend.groups[0].units[0];
+    var byId = {};
+    trend.series.forEach(function (s) { byId[s.unit_id] = s; });
+    var group = trend.groups.filter(function (g) { return g.units.indexOf(chosen) >= 0; })[0] || trend.groups[0];
+    var others = group.units.filter(function (id) { return id !== chosen; });
+    var series = others.map(function (id, i) {
+      return { type: "line", name: byId[id].name, data: byId[id].totals, connectNulls: false, symbolSize: 4,
+               color: hue(i, others.length), lineStyle: { width: 1.5, opacity: 0.35 }, itemStyle: { opacity: 0.35 },
+               emphasis: { focus: "series" }, z: 1 };
+    });
+    series.push({ type: "line", name: group.group + " · " + labels.mean, data: group.mean, color: MEAN,
+                  lineStyle: { type: "dashed", width: 2 }, symbol: "none", z: 2 });
+    if (byId[chosen]) {
+      series.push({ type: "line", name: byId[chosen].name, data: byId[chosen].totals, color: CHOSEN,
+                    lineStyle: { width: 4 }, symbolSize: 8, z: 3 });
+    }
     trendChart.setOption({
-      color: palette,
-      tooltip: { trigger: "item" },
-      legend: { type: "scroll", bottom: 0 },
+      tooltip: { trigger: "item", formatter: function (p) {
+        return window.kpTip([p.seriesName, p.name + "：" + shown(p.value)]);
+      } },
+      /* the legend starts with the chosen unit and the mean, whatever the drawing order */
+      legend: { type: "scroll", bottom: 0, data: series.map(function (s) { return s.name; }).reverse() },
       grid: { left: 16, right: 32, top: 32, bottom: 48, containLabel: true },
       xAxis: { type: "category", data: trend.periods, boundaryGap: trend.periods.length < 2,
                axisLabel: { hideOverlap: true } },
-      yAxis: { type: "value", name: labels.total, scale: true },
-      series: trend.series.map(function (s) {
-        return { type: "line", name: s.name, data: s.totals, connectNulls: false, symbolSize: 6 };
-      })
-    });
+      yAxis: { type: "value", name: labels.total, min: trend.axis.min, max: trend.axis.max },
+      series: series
+    }, true);
+  }
+  if (trendChart) {
+    drawTrend();
+    if (trendSel) { trendSel.addEventListener("change", drawTrend); }
   }
 
   var parts = island("parts-data", null);
@@ -140,30 +166,23 @@
     var pick = (partsSel && partsSel.value ? partsSel.value : "0:0").split(":");
     var g = parts.groups[Number(pick[0])] || parts.groups[0];
     var u = g.units[Number(pick[1])] || g.units[0];
-    var option;
-    if (g.parts.length >= 3) {
-      option = {
-        color: ["#b71c1c", "#1f4e8c"],
-        tooltip: {},
-        legend: { bottom: 0, data: [u.name, labels.mean] },
-        radar: { radius: "62%", indicator: g.parts.map(function (p, i) { return { name: p, max: g.max[i] }; }) },
-        series: [{ type: "radar", data: [
-          { name: u.name, value: u.values, areaStyle: { opacity: 0.15 } },
-          { name: labels.mean, value: g.mean, lineStyle: { type: "dashed" } }
-        ] }]
-      };
-    } else {
-      option = {
-        color: ["#b71c1c", "#1f4e8c"],
-        tooltip: { trigger: "axis" },
-        legend: { bottom: 0 },
-        grid: { left: 48, right: 16, top: 24, bottom: 56 },
-        xAxis: { type: "category", data: g.parts },
-        yAxis: { type: "value" },
-        series: [{ type: "bar", name: u.name, data: u.values }, { type: "bar", name: labels.mean, data: g.mean }]
-      };
-    }
-    partsChart.setOption(option, true);
+    /* bars from zero, the unit against its group mean; each part names its maximum */
+    var names = g.parts.map(function (p, i) { return p + "（" + labels.full + " " + g.max[i] + "）"; });
+    var barLabel = { show: true, position: "right", formatter: function (p) { return shown(p.value); } };
+    partsChart.setOption({
+      color: [CHOSEN, "#8a94a6"],
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (ps) {
+        return window.kpTip([ps[0].name].concat(ps.map(function (p) { return p.seriesName + "：" + shown(p.value); })));
+      } },
+      legend: { bottom: 0, data: [u.name, labels.mean] },
+      grid: { left: 8, right: 48, top: 8, bottom: 40, containLabel: true },
+      xAxis: { type: "value", min: g.axis.min, max: g.axis.max },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 150, overflow: "break" } },
+      series: [
+        { type: "bar", name: u.name, data: u.values, label: barLabel },
+        { type: "bar", name: labels.mean, data: g.mean, label: barLabel }
+      ]
+    }, true);
   }
   if (partsChart) {
     drawParts();
@@ -178,29 +197,54 @@
   }
   var mapChart = map && map.units ? init("map-chart") : null;
   var useMap = false;
+  var insetChart = null;
   if (mapChart && map.features) {
     try { echarts.registerMap("units", map.features); useMap = true; } catch (e) { useMap = false; }
+  }
+  if (useMap && map.inset) {
+    var insetFeatures = map.features.features.filter(function (f) { return f.properties.group === map.inset; });
+    try {
+      echarts.registerMap("units-inset", { type: "FeatureCollection", features: insetFeatures });
+      insetChart = init("map-inset");
+    } catch (e) { insetChart = null; }
+  }
+  var urls = {};
+  if (map && map.units) {
+    map.units.forEach(function (u) { urls[u.name] = u.url; });
   }
   function metric() {
     var checked = document.querySelector("input[name=map-metric]:checked");
     return checked ? checked.value : "deduction_points";
   }
+  function mapSeries(mapName, values, small) {
+    return { type: "map", map: mapName, roam: false, selectedMode: false, data: values,
+             label: { show: true, fontSize: small ? 12 : 11 }, labelLayout: { hideOverlap: true },
+             itemStyle: { borderColor: "#555" },
+             emphasis: { label: { show: true }, itemStyle: { areaColor: "#f2c14e" } } };
+  }
   function drawMap() {
     var key = metric();
     var name = labels[key] || key;
-    var values = map.units.map(function (u) { return { name: u.name, value: u[key] }; });
+    var say = key === "deduction_points" ? shown : count;
+    var values = map.units.map(function (u) {
+      var item = { name: u.name, value: u[key] };
+      /* the inset names the crowded group's units: the whole map leaves them unlabelled */
+      if (insetChart && u.group === map.inset) { item.label = { show: false }; }
+      return item;
+    });
     var top = Math.max.apply(null, [1].concat(values.map(function (v) { return v.value; })));
+    var tip = { trigger: "item", formatter: function (p) {
+      return window.kpTip([p.name, name + "：" + say(p.value)]);
+    } };
     var option;
     if (useMap) {
+      /* one legend, its ends labelled once: no draggable handles repeating the numbers */
       option = {
-        tooltip: { trigger: "item", formatter: function (p) {
-          return window.kpTip([p.name, name + "：" + (p.value === undefined || isNaN(p.value) ? "—" : p.value)]);
-        } },
-        visualMap: { min: 0, max: top, calculable: true, left: 8, bottom: 8, text: [String(top), "0"],
+        tooltip: tip,
+        visualMap: { min: 0, max: top, calculable: false, orient: "horizontal", left: "center", bottom: 0,
+                     itemWidth: 12, itemHeight: 120, text: [say(top), "0"], seriesIndex: 0,
                      inRange: { color: ["#fdf3e7", "#f4a261", "#b71c1c"] } },
-        series: [{ type: "map", map: "units", name: name, roam: false, selectedMode: false, data: values,
-                   label: { show: true, fontSize: 11 }, itemStyle: { borderColor: "#555" },
-                   emphasis: { label: { show: true }, itemStyle: { areaColor: "#f2c14e" } } }]
+        series: [Object.assign(mapSeries("units", values), { top: 8, bottom: 40 })]
       };
     } else {
       var sorted = values.slice().sort(function (a, b) { return a.value - b.value; });
@@ -208,16 +252,32 @@
         color: ["#b71c1c"],
         tooltip: { trigger: "axis" },
         grid: { left: 8, right: 32, top: 16, bottom: 24, containLabel: true },
-        xAxis: { type: "value", name: name, minInterval: 1 },
+        xAxis: { type: "value", name: name, min: 0, minInterval: 1 },
         yAxis: { type: "category", data: sorted.map(function (v) { return v.name; }) },
         series: [{ type: "bar", name: name, data: sorted.map(function (v) { return v.value; }),
-                   label: { show: true, position: "right" } }]
+                   label: { show: true, position: "right", formatter: function (p) { return say(p.value); } } }]
       };
     }
     mapChart.setOption(option, true);
+    if (insetChart) {
+      var mine = map.units.filter(function (u) { return u.group === map.inset; })
+        .map(function (u) { return { name: u.name, value: u[key] }; });
+      insetChart.setOption({
+        tooltip: tip,
+        visualMap: { show: false, min: 0, max: top, inRange: { color: ["#fdf3e7", "#f4a261", "#b71c1c"] } },
+        series: [mapSeries("units-inset", mine, true)]
+      }, true);
+    }
+  }
+  /* a click on an area (or a bar) opens the unit's page */
+  function follow(p) {
+    var url = urls[p.name];
+    if (url && url.charAt(0) === "/") { window.location.href = url; }
   }
   if (mapChart) {
     drawMap();
+    mapChart.on("click", follow);
+    if (insetChart) { insetChart.on("click", follow); }
     document.querySelectorAll("input[name=map-metric]").forEach(function (r) {
       r.addEventListener("change", drawMap);
     });
