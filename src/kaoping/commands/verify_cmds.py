@@ -4,7 +4,8 @@ what was published and recorded was not altered behind the application's back.
 ``--audit`` walks the audit trail's hash chain and names the first entry that does not hold, then compares
 every fact row with the last write the trail recorded for it; ``--period P`` recomputes the published
 version of P from the facts and the scheme text it was published with and compares the result byte for byte
-(:mod:`kaoping.app.verify`).  Exit 0 when everything holds, 1 when something does not, 2 for a usage error.
+(:mod:`kaoping.app.verify`); ``--cells`` recounts every case and compares the kept case cells
+(:mod:`kaoping.store.case_cells`).  Exit 0 when everything holds, 1 when something does not, 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -61,6 +62,21 @@ def _check_audit(session: Session) -> bool:
     return report.intact and facts.intact
 
 
+def _check_cells(session: Session) -> bool:
+    from kaoping.store.case_cells import differing_cells
+
+    wrong = differing_cells(session)
+    if wrong.is_empty():
+        out_console().print("案卷汇总格与逐件重算一致", highlight=False)
+        return True
+    err.print(f"[bold red]案卷汇总格与逐件重算不一致[/]：{wrong.height} 格", highlight=False)
+    for r in wrong.head(SHOWN).iter_rows(named=True):
+        year, month = divmod(r["month"], 12)
+        where = f"{r['unit_id']} {year}-{month + 1:02d} {r['measure']}"
+        err.print(f"  {where}：保存 {r['kept']}，重算 {r['counted']}", highlight=False, markup=False)
+    return False
+
+
 def _scheme_of(session: Session, period: str, scheme: str | None) -> str:
     from kaoping.periods import PeriodError, parse_period
     from kaoping.store.publishing import published_periods
@@ -112,16 +128,23 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--period", help="recompute this published period and compare (复算核验)")
         ] = None,
         scheme: Annotated[str | None, typer.Option("--scheme", help="with --period: the scheme's name")] = None,
+        cells: Annotated[
+            bool, typer.Option("--cells", help="recount every case and compare the kept case cells (案卷汇总格)")
+        ] = False,
         db: Annotated[str | None, typer.Option(help="store URL (else KAOPING_DATABASE_URL, ./kaoping.db)")] = None,
     ) -> None:
-        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）。Checks that nothing was altered."""
-        if not audit and period is None:
-            fail("请指定要核验的内容：--audit（审计日志哈希链与数据）或 --period 考评期（复算已发布结果）")
+        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）、案卷汇总格（--cells）。Checks that nothing
+        was altered."""
+        if not audit and period is None and not cells:
+            what = "--audit（审计日志哈希链与数据）、--period 考评期（复算已发布结果）或 --cells（案卷汇总格）"
+            fail(f"请指定要核验的内容：{what}")
         with _session(db) as session:
             ok = True
             if audit:
                 ok = _check_audit(session) and ok
             if period is not None:
                 ok = _check_period(session, period, scheme) and ok
+            if cells:
+                ok = _check_cells(session) and ok
         if not ok:
             raise typer.Exit(1)

@@ -151,6 +151,16 @@ def recount(session: Session) -> pl.DataFrame:
     return case_cells(read_frame(session, stmt, dict(SCHEMAS["cases"])))
 
 
+def differing_cells(session: Session) -> pl.DataFrame:
+    """Kept cells that a recount of every case does not give (and cells it gives that are not kept), with
+    both values (``kept``, ``counted``; null where absent): empty when the kept cells hold."""
+    keys = ["unit_id", "month", "measure", "settle"]
+    kept = read_cells(session).rename({"value": "kept"})
+    counted = recount(session).rename({"value": "counted"})
+    both = kept.join(counted, on=keys, how="full", coalesce=True)
+    return both.filter(pl.col("kept").is_null() | pl.col("counted").is_null() | (pl.col("kept") != pl.col("counted")))
+
+
 def stale_pairs(session: Session) -> int:
     """How many (unit, month) pairs wait to be counted again."""
     return int(session.scalar(select(func.count()).select_from(CaseCellMark)) or 0)

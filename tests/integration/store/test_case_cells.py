@@ -86,3 +86,21 @@ def test_a_refresh_touches_only_the_months_written(store: sessionmaker[Session])
         assert cells_version(s, (datetime(2024, 1, 1).date(), datetime(2024, 2, 1).date())) == january
         assert cells_version(s, (datetime(2024, 3, 1).date(), datetime(2024, 4, 1).date())) > march
         _same(s)
+
+
+def test_verify_cells_recounts_and_catches_an_edited_cell(store: sessionmaker[Session], db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+
+    runner = CliRunner()
+    with transaction(store) as s:
+        bring_up_to_date(s)
+    ok = runner.invoke(app, ["verify", "--cells", "--db", db_url])
+    assert ok.exit_code == 0, ok.output
+    assert "案卷汇总格与逐件重算一致" in ok.output
+    with transaction(store) as s:  # a cell changed behind the application's back (no trigger guards cells)
+        s.execute(text("UPDATE case_cells SET value = value + 5 WHERE measure = '结案数'"))
+    bad = runner.invoke(app, ["verify", "--cells", "--db", db_url])
+    assert bad.exit_code == 1
+    assert "案卷汇总格与逐件重算不一致" in bad.output and "保存" in bad.output
