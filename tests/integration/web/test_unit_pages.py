@@ -392,3 +392,13 @@ def test_a_row_that_came_with_a_file_names_the_file_first(onsite: Onsite) -> Non
         (Change.IMPORT, "importer", "五月巡查.xlsx"),
         (Change.INSERT, "seed", ""),
     ]
+
+
+def test_a_case_page_shows_the_history_of_its_row(onsite: Onsite) -> None:
+    """记录来历 on a case page too (issue 15, point 1): the seeded case's first entry; a case written
+    around the application (no audit entry) says so instead of showing an empty table."""
+    onsite.login("chengdong")
+    page = onsite.client.get("/units/u1/cases/K4").text
+    lines = re.findall(r'<tr data-change="(\w+)">(.*?)</tr>', page[page.index('id="history-table"') :], re.S)
+    assert [(change, "seed" in text) for change, text in lines] == [("insert", True)]
+    assert 'id="history-none"' in onsite.client.get("/units/u1/cases/K9").text
