@@ -158,6 +158,7 @@ def _row_page(request: Request, session: Session, who: Principal, target: tuple[
         errors=shown.pop("errors", []),
         message=shown.pop("message", ""),
         confirmable=shown.pop("confirmable", False),
+        reason=shown.pop("reason", ""),
     )
 
 
@@ -217,6 +218,7 @@ def _apply(
     kind, row_id = target
     reason, seen = form.get("reason", "").strip(), form.get("version", "")
     sent = {c: form.get(c, "").strip() for c in columns(kind)} if kind in WRITE_KIND_PERMS else {}
+    sent_back = sent | {"reason": reason}
     try:
         if form.get("action") == "delete":
             own_entries.delete_row(session, who, (kind, row_id, seen), reason=reason)
@@ -225,12 +227,12 @@ def _apply(
         outcome = own_entries.edit_row(ctx, session, who, (kind, row_id, seen), values, reason=reason,
                                        confirm=form.get("confirm") == "on")  # fmt: skip
     except ValidationError as exc:
-        return _again(request, session, who, target, sent, 422, _problems(kind, exc))
+        return _again(request, session, who, target, sent_back, 422, _problems(kind, exc))
     except NeedsConfirmation as exc:
         problems = [p.message for p in exc.problems]
-        return _again(request, session, who, target, sent, 409, problems, confirmable=True)
+        return _again(request, session, who, target, sent_back, 409, problems, confirmable=True)
     except Invalid as exc:
-        return _again(request, session, who, target, sent, 422, [p.message for p in exc.problems] or [str(exc)])
+        return _again(request, session, who, target, sent_back, 422, [p.message for p in exc.problems] or [str(exc)])
     except DomainError as error:
         session.rollback()
         return refusal(request, who, error, str(error))
@@ -250,7 +252,14 @@ def _again(
 ) -> Response:
     """The row page again with the sent values and why they were not saved."""
     session.rollback()
-    return _row_page(request, session, who, target, sent=sent, status=status, errors=errors, confirmable=confirmable)
+    shown = {
+        "sent": sent,
+        "status": status,
+        "errors": errors,
+        "confirmable": confirmable,
+        "reason": sent.get("reason", ""),
+    }
+    return _row_page(request, session, who, target, **shown)
 
 
 @router.post("/my-entries/{kind}/{row_id}")
