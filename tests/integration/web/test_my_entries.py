@@ -49,6 +49,13 @@ def _form(client: TestClient, row_id: int) -> dict[str, str]:
     return inputs | {"action": "edit"}
 
 
+def _points(factory: sessionmaker[Session], row_id: int) -> Any:
+    """The stored points of the row (None: no such row)."""
+    with factory() as s:
+        row = s.get(DeductionRow, row_id)
+        return None if row is None else row.points
+
+
 def _audit(factory: sessionmaker[Session], action: str) -> list[AuditEntry]:
     with factory() as s:
         stmt = select(AuditEntry).where(AuditEntry.table_name == "deductions", AuditEntry.action == action)
@@ -87,9 +94,7 @@ def test_an_edit_without_a_reason_changes_nothing(inspectors: Client) -> None:
     row_id = _enter(client)
     r = client.post(f"/my-entries/deductions/{row_id}", data=_form(client, row_id) | {"points": "3", "reason": " "})
     assert r.status_code == 422 and "须填写原因" in r.text
-    with factory() as s:
-        row = s.get(DeductionRow, row_id)
-        assert row is not None and row.points == 2
+    assert _points(factory, row_id) == 2
 
 
 def test_a_bad_value_is_named_in_chinese(inspectors: Client) -> None:
@@ -139,9 +144,7 @@ def test_another_accounts_row_is_refused_and_the_attempt_recorded(inspectors: Cl
     assert r.status_code == 403 and "只能修改或删除本账号录入的记录" in r.text
     denied = _audit(factory, "denied")[-1]
     assert denied.actor == "dce"
-    with factory() as s:
-        row = s.get(DeductionRow, row_id)
-        assert row is not None and row.points == 2
+    assert _points(factory, row_id) == 2
 
 
 def test_a_published_periods_row_is_left_to_the_office(inspectors: Client) -> None:
@@ -174,9 +177,7 @@ def test_two_edits_from_one_page_one_wins(inspectors: Client) -> None:
     assert first.status_code == 200 and "修改已保存" in first.text
     second = client.post(f"/my-entries/deductions/{row_id}", data=sent | {"points": "4", "reason": "乙"})
     assert second.status_code == 409 and STALE in second.text
-    with factory() as s:
-        row = s.get(DeductionRow, row_id)
-        assert row is not None and row.points == 3
+    assert _points(factory, row_id) == 3
 
 
 def test_two_edits_at_the_same_time_one_wins(inspectors: Client) -> None:
@@ -200,9 +201,7 @@ def test_two_edits_at_the_same_time_one_wins(inspectors: Client) -> None:
     for t in threads:
         t.join()
     assert sorted(answers) == [303, 409]
-    with factory() as s:
-        row = s.get(DeductionRow, row_id)
-        assert row is not None and row.points in (3, 4)
+    assert _points(factory, row_id) in (3, 4)
     assert len(_audit(factory, "update")) == 1
 
 
