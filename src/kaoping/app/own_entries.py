@@ -72,25 +72,29 @@ def _months(kind: str, row: FactMixin) -> tuple[int, int] | None:
     return period.first, period.last
 
 
-def published_in(session: Session, kind: str, row: FactMixin) -> str | None:
-    """The published period (of any scheme) covering the row, None when none does."""
+def published_in(
+    session: Session, kind: str, row: FactMixin, published: list[tuple[str, str]] | None = None
+) -> str | None:
+    """The published period (of any scheme) covering the row, None when none does; ``published``: the
+    (scheme, period) pairs when the caller has read them already (a list of rows reads them once)."""
     span = _months(kind, row)
     if span is None:
         return None
-    for _scheme, text in published_periods(session):
+    for _scheme, text in published_periods(session) if published is None else published:
         period = parse_period(text)
         if period.first <= span[1] and period.last >= span[0]:
             return text
     return None
 
 
-def refusal(session: Session, who: Principal, kind: str, row: FactMixin) -> str | None:
+def refusal(
+    session: Session, who: Principal, kind: str, row: FactMixin, published: list[tuple[str, str]] | None = None
+) -> str | None:
     """Why ``who`` may not change or delete ``row`` (None: may), in Chinese, for the page and the write."""
     if not allowed(who.role, WRITE_KIND_PERMS[kind]):
         return "本账号不能录入这类数据，也就不能修改或删除它。"
-    return row_change_refusal(
-        who, entered_by=entered_by(session, kind, row), published_in=published_in(session, kind, row)
-    )
+    where = published_in(session, kind, row, published)
+    return row_change_refusal(who, entered_by=entered_by(session, kind, row), published_in=where)
 
 
 def _table(kind: str) -> Any:

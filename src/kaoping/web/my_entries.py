@@ -27,13 +27,14 @@ from kaoping.api.auth import ANONYMOUS, Principal, csrf_token
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
 from kaoping.api.models import FACT_MODELS, RowId
 from kaoping.app import facts, own_entries
-from kaoping.app.errors import DomainError, Forbidden, Invalid, NeedsConfirmation
+from kaoping.app.errors import DomainError, Forbidden, Invalid, NeedsConfirmation, NotFound
 from kaoping.app.policy import WRITE_KIND_PERMS, Perm, allowed
 from kaoping.app.row_history import Change, row_history
 from kaoping.facts.columns import COLUMN_NAMES, Kind
 from kaoping.facts.kinds import ENTRY_ORDER, KINDS, spec_of
 from kaoping.store.db import is_busy
 from kaoping.store.facts import TABLES, columns
+from kaoping.store.publishing import published_periods
 from kaoping.store.tables import FactMixin
 from kaoping.web.app import PageRefused, error_page, form_token_ok, refusal, render, require_page, session_account
 from kaoping.web.scheme_text import num
@@ -101,8 +102,9 @@ def listed(session: Session, who: Principal, kind: str) -> list[Shown]:
     stmt = facts.query_rows(kind, unit_id=None, period=None, written_by=who.actor, limit=LIMIT, offset=0)
     rows = session.scalars(stmt.order_by(None).order_by(table.id.desc())).all()
     shown = list(columns(kind))[:8]
+    published = published_periods(session)
     return [
-        Shown(r.id, {c: cell_text(getattr(r, c)) for c in shown}, own_entries.refusal(session, who, kind, r))
+        Shown(r.id, {c: cell_text(getattr(r, c)) for c in shown}, own_entries.refusal(session, who, kind, r, published))
         for r in rows
     ]
 
@@ -216,8 +218,10 @@ def _apply(
     request: Request, ctx: ApiContext, session: Session, who: Principal, target: tuple[str, int], form: dict[str, str]
 ) -> Response:
     kind, row_id = target
+    if kind not in WRITE_KIND_PERMS:
+        return refusal(request, who, NotFound(f"没有“{kind}”这类数据"))
     reason, seen = form.get("reason", "").strip(), form.get("version", "")
-    sent = {c: form.get(c, "").strip() for c in columns(kind)} if kind in WRITE_KIND_PERMS else {}
+    sent = {c: form.get(c, "").strip() for c in columns(kind)}
     sent_back = sent | {"reason": reason}
     try:
         if form.get("action") == "delete":

@@ -212,3 +212,12 @@ def test_a_unit_account_has_no_such_page(inspectors: Client) -> None:
     login(client, "zf")
     assert client.get("/my-entries").status_code == 403
     assert "/my-entries" not in client.get("/public").text
+
+
+def test_an_unknown_kind_or_row_is_not_found(inspectors: Client) -> None:
+    client, _ = inspectors
+    row_id = _enter(client)
+    sent = _form(client, row_id) | {"reason": "改"}
+    assert client.post(f"/my-entries/users/{row_id}", data=sent).status_code == 404
+    assert client.get(f"/my-entries/users/{row_id}").status_code == 404
+    assert client.get("/my-entries/deductions/999999").status_code == 404
