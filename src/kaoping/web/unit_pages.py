@@ -22,7 +22,7 @@ from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
 from kaoping.api.models import DB_INT_MAX, RowId
 from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.app.appeals import appeal_window
-from kaoping.app.policy import Perm, allowed, unit_scope
+from kaoping.app.policy import WRITE_KIND_PERMS, Perm, allowed, unit_scope
 from kaoping.app.results import Scored, scored, unit_lines
 from kaoping.app.row_history import Change, row_history
 from kaoping.engine.evaluate import UnsupportedPeriod
@@ -290,9 +290,15 @@ def case_page(
 
 
 def _history(session: Session, who: Principal, kind: str, row: CaseRow | DeductionRow) -> dict[str, Any]:
-    """记录来历 of a row for the page, when the viewer may read the audit trail (``Perm.AUDIT_READ``)."""
+    """记录来历 of a row for the page, when the viewer may read the audit trail (``Perm.AUDIT_READ``), and
+    the link to change the row (我的录入) when the viewer's role may write its kind."""
     history = row_history(session, kind, row.nkey, row.import_id) if allowed(who.role, Perm.AUDIT_READ) else None
-    return {"history": history, "changes": Change.names()}
+    may_edit = allowed(who.role, Perm.OWN_ENTRIES) and allowed(who.role, WRITE_KIND_PERMS[kind])
+    return {
+        "history": history,
+        "changes": Change.names(),
+        "edit_href": f"/my-entries/{kind}/{row.id}" if may_edit else None,
+    }
 
 
 def _counted_in(unit_result: UnitResult | None, row_id: int) -> list[Line]:
