@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +25,16 @@ from sqlalchemy.orm import Session
 from kaoping.app import facts
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Denied, DomainError, Invalid, NotFound
-from kaoping.app.policy import WRITE_KIND_PERMS, Principal, allowed, deny, row_change_refusal
+from kaoping.app.policy import (
+    WRITE_KIND_PERMS,
+    Principal,
+    RowRefusal,
+    allowed,
+    deny,
+    fill_scorer,
+    row_change_refusal,
+    row_refusal,
+)
 from kaoping.facts.kinds import spec_of
 from kaoping.periods import PeriodError, parse_period
 from kaoping.store.db import get_for_update, get_or_raise
@@ -120,11 +129,31 @@ def _locked(session: Session, who: Principal, kind: str, row_id: int, seen: str)
         raise Conflict(STALE)
     why = refusal(session, who, kind, row)
     if why is not None:
-        try:
-            deny(session, who, f"change or delete {kind} row {row_id}", table=kind, detail={"rule": why})
-        except Denied:
-            raise Denied(why) from None
+        _deny(session, who, (kind, row_id), why)
     return row
+
+
+def _deny(session: Session, who: Principal, target: tuple[str, int], why: str) -> NoReturn:
+    """The policy's refusal (a committed ``denied`` audit event), told in Chinese as ``why``."""
+    kind, row_id = target
+    try:
+        deny(session, who, f"change or delete {kind} row {row_id}", table=kind, detail={"rule": why})
+    except Denied:
+        raise Denied(why) from None
+
+
+def _check_new_values(
+    ctx: AppContext, session: Session, who: Principal, target: tuple[str, int], new: dict[str, Any]
+) -> None:
+    """The row rule of a write (:func:`~kaoping.app.policy.row_refusal`) on the changed values, refused in
+    Chinese here rather than by ``write_fact``'s English: a part outside the account's, another scorer."""
+    fill_scorer(who, target[0], new)
+    part, item, source = (str(new.get(c) or "") for c in ("part", "item", "source"))
+    found = row_refusal(who, target[0], part, item, source, facts.canonical_names(ctx))
+    if found is RowRefusal.PART:
+        _deny(session, who, target, f"本账号只能录入所负责的考评部分（{'、'.join(who.parts)}），不能改为“{part}”。")
+    if found is RowRefusal.SOURCE:
+        _deny(session, who, target, f"评分单位只能是本账号（{who.scorer_name}），不能改为“{source}”。")
 
 
 def _reason(reason: str) -> str:
@@ -153,6 +182,7 @@ def edit_row(
     why = _reason(reason)
     row = _locked(session, who, kind, row_id, seen)
     new = facts.normalise(kind, dict(values))
+    _check_new_values(ctx, session, who, (kind, row_id), new)
     key = natural_keys(kind, facts.one_row(kind, new)).item(0)
     try:
         if key != row.nkey:

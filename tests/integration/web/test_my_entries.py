@@ -32,9 +32,9 @@ def inspectors(appearance: Client) -> Client:
     return appearance
 
 
-def _enter(client: TestClient, **changes: Any) -> int:
-    """A deduction posted through the API as the signed-in account; its id."""
-    headers = login(client, "dcy")
+def _enter(client: TestClient, account: str = "dcy", **changes: Any) -> int:
+    """A deduction posted through the API as ``account``; its id."""
+    headers = login(client, account)
     r = client.post("/api/deductions", json=deduction(**changes), headers=headers)
     assert r.status_code == 201, r.text
     return int(r.json()["row"]["id"])
@@ -221,3 +221,16 @@ def test_an_unknown_kind_or_row_is_not_found(inspectors: Client) -> None:
     assert client.post(f"/my-entries/users/{row_id}", data=sent).status_code == 404
     assert client.get(f"/my-entries/users/{row_id}").status_code == 404
     assert client.get("/my-entries/deductions/999999").status_code == 404
+
+
+def test_a_change_outside_the_accounts_parts_is_refused_in_chinese(inspectors: Client) -> None:
+    client, factory = inspectors
+    with transaction(factory) as s:
+        create_user(s, username="dcp", password=PASSWORD, role="inspector", display_name="督查三组",
+                    parts=["市容环境/市容秩序"])  # fmt: skip
+    row_id = _enter(client, "dcp")
+    r = client.post(
+        f"/my-entries/deductions/{row_id}", data=_form(client, row_id) | {"item": "门前三包", "reason": "改"}
+    )
+    assert r.status_code == 403 and "本账号只能录入所负责的考评部分" in r.text
+    assert _audit(factory, "denied")[-1].actor == "dcp"
