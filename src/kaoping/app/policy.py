@@ -99,6 +99,7 @@ class Perm(StrEnum):
     APPEALS_INBOX = "appeals.inbox"  # page: 申诉处理 (every appeal, its deadline and the answer form)
     UNIT_LIST = "units.list"  # page: 被考评单位 list (every unit, its group and its page)
     ENTRY = "entry"  # page: 数据录入 (forms and upload)
+    OWN_ENTRIES = "entries.own"  # page: 我的录入 (the account's rows, changed or deleted with a reason)
     CASE_METRICS = "cases.metrics"  # page: 数字城管指标 (every unit's case metrics of a period, its export)
 
 
@@ -144,6 +145,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.UNIT_LIST: _OFFICE,
     Perm.CASE_METRICS: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
+    Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""
 
@@ -346,3 +348,22 @@ def check_fact_write(
     if refusal is RowRefusal.SOURCE:
         what = f"write scores as source '{source}' (this account scores as '{principal.scorer_name}')"
         deny(session, principal, what, table=kind, unit_id=unit_id, period=period, detail=where)
+
+
+def row_change_refusal(principal: Principal, *, entered_by: str | None, published_in: str | None) -> str | None:
+    """Why ``principal`` may not change or delete a fact row of a kind it may write (None: it may), in Chinese.
+
+    The office may change any row (a published period's rows through its correction).  Everyone else only
+    the rows they entered themselves, and only while the row's period is unpublished: a published result
+    is frozen, so a row under it is corrected by the office, who then publishes a correction.
+    """
+    if principal.role == ADMIN:
+        return None
+    if entered_by != principal.actor:
+        return f"只能修改或删除本账号录入的记录；这条记录由 {entered_by or '其他账号'} 录入。"
+    if published_in is not None:
+        return (
+            f"这条记录所属的考评期 {published_in} 已发布结果，不能再由录入人修改或删除；"
+            "如需更正，请联系考评办：由考评办更正数据并重新发布。"
+        )
+    return None

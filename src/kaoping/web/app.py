@@ -150,6 +150,7 @@ NAV: tuple[tuple[str, str, Perm], ...] = (
     ("单位列表", "/units", Perm.UNIT_LIST),
     ("数字城管", "/cases", Perm.CASE_METRICS),
     ("数据录入", "/entry", Perm.ENTRY),
+    ("我的录入", "/my-entries", Perm.OWN_ENTRIES),
     ("本单位", "/units/{unit_id}", Perm.EXPLAIN),
     ("考评方案", "/schemes", Perm.OPEN),
 )

@@ -248,6 +248,7 @@ def mount_pages(app: FastAPI) -> None:
         case_metrics_page,
         dashboard,
         entry,
+        my_entries,
         office_lists,
         scheme_view,
         unit_pages,
@@ -257,5 +258,5 @@ def mount_pages(app: FastAPI) -> None:
     install_refusals(app)
     app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
     app.include_router(router)
-    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account):
+    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries):
         app.include_router(area.router)

@@ -15,13 +15,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
 from kaoping.api.models import DB_INT_MAX, RowId
 from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.app.appeals import appeal_window
-from kaoping.app.policy import Perm, allowed, unit_scope
+from kaoping.app.policy import WRITE_KIND_PERMS, Perm, allowed, unit_scope
 from kaoping.app.results import Scored, scored, unit_lines
 from kaoping.app.row_history import Change, row_history
 from kaoping.engine.evaluate import UnsupportedPeriod
@@ -284,7 +285,20 @@ def case_page(
     raw = data.transitions(session, [row.case_id])[row.case_id]
     steps = view.timeline([(t.at, t.from_status, t.to_status, t.actor, t.note) for t in raw], row.deadline)
     marks = view.case_marks(row.deadline, row.disposed_at, row.rework_count, row.verify_failed, row.postponed, now)
-    return render(request, "unit_case.html", who, **HELPERS, unit=unit, case=row, steps=steps, marks=marks)
+    shown = {"case": row, "steps": steps, "marks": marks, **_history(session, who, "cases", row)}
+    return render(request, "unit_case.html", who, **HELPERS, unit=unit, **shown)
+
+
+def _history(session: Session, who: Principal, kind: str, row: CaseRow | DeductionRow) -> dict[str, Any]:
+    """记录来历 of a row for the page, when the viewer may read the audit trail (``Perm.AUDIT_READ``), and
+    the link to change the row (我的录入) when the viewer's role may write its kind."""
+    history = row_history(session, kind, row.nkey, row.import_id) if allowed(who.role, Perm.AUDIT_READ) else None
+    may_edit = allowed(who.role, Perm.OWN_ENTRIES) and allowed(who.role, WRITE_KIND_PERMS[kind])
+    return {
+        "history": history,
+        "changes": Change.names(),
+        "edit_href": f"/my-entries/{kind}/{row.id}" if may_edit else None,
+    }
 
 
 def _counted_in(unit_result: UnitResult | None, row_id: int) -> list[Line]:
@@ -328,9 +342,6 @@ def deduction_page(
         "appeals": data.appeals(session, unit_id, target=target),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
-        "history": row_history(session, "deductions", row.nkey, row.import_id)
-        if allowed(who.role, Perm.AUDIT_READ)
-        else None,
-        "changes": Change.names(),
+        **_history(session, who, "deductions", row),
     }
     return render(request, "unit_deduction.html", who, **HELPERS, **context)

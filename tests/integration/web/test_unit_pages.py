@@ -392,3 +392,23 @@ def test_a_row_that_came_with_a_file_names_the_file_first(onsite: Onsite) -> Non
         (Change.IMPORT, "importer", "五月巡查.xlsx"),
         (Change.INSERT, "seed", ""),
     ]
+
+
+def test_a_case_page_shows_the_history_of_its_row(onsite: Onsite) -> None:
+    """记录来历 on a case page too (issue 15, point 1): the seeded case's first entry; a case written
+    around the application (no audit entry) says so instead of showing an empty table."""
+    onsite.login("chengdong")
+    page = onsite.client.get("/units/u1/cases/K4").text
+    lines = re.findall(r'<tr data-change="(\w+)">(.*?)</tr>', page[page.index('id="history-table"') :], re.S)
+    assert [(change, "seed" in text) for change, text in lines] == [("insert", True)]
+    assert 'id="history-none"' in onsite.client.get("/units/u1/cases/K9").text
+    assert 'id="edit-row-link"' not in page  # a unit writes no cases
+    onsite.login("admin")
+    with onsite.factory() as s:
+        k4 = s.scalar(select(CaseRow.id).where(CaseRow.case_id == "K4"))
+    assert f'id="edit-row-link" href="/my-entries/cases/{k4}"' in onsite.client.get("/units/u1/cases/K4").text
+    form = onsite.client.get(f"/my-entries/cases/{k4}").text  # the office may change any row
+    sent = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)) | {"rework_count": "2"}
+    sent |= {"action": "edit", "kind": "event", "reason": "返工次数漏记", "confirm": "on"}  # 2024-05 is published
+    saved = onsite.client.post(f"/my-entries/cases/{k4}", data=sent)
+    assert saved.status_code == 200 and "修改已保存" in saved.text and "rework_count：0 → 2" in saved.text

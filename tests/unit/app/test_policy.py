@@ -46,3 +46,16 @@ def test_unit_scope_refuses_another_unit_as_a_domain_error() -> None:
     with pytest.raises(Forbidden, match="of unit 'd2'") as refused:
         unit_scope(unit, "d2", "read")
     assert refused.value.signed_in
+
+
+def test_a_row_is_changed_by_who_entered_it_until_published_and_by_the_office_always() -> None:
+    from kaoping.app.policy import row_change_refusal
+
+    inspector = Principal(username="dcy", role=Role.INSPECTOR)
+    assert row_change_refusal(inspector, entered_by="dcy", published_in=None) is None
+    other = row_change_refusal(inspector, entered_by="dce", published_in=None)
+    assert other is not None and "本账号录入" in other and "dce" in other
+    published = row_change_refusal(inspector, entered_by="dcy", published_in="2024-07")
+    assert published is not None and "2024-07" in published and "考评办" in published
+    office = Principal(username="admin", role=Role.ADMIN)
+    assert row_change_refusal(office, entered_by="dcy", published_in="2024-07") is None

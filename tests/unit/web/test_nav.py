@@ -20,9 +20,10 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/units",
         "/cases",
         "/entry",
+        "/my-entries",
         "/schemes",
     ]
-    assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == ["/public", "/entry", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == ["/public", "/entry", "/my-entries", "/schemes"]
     assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/schemes"]
     assert [h for _, h in nav_links(ANONYMOUS)] == ["/public", "/schemes"]
 
