@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kaoping.commands.common import bad_input_exits, err, fail, out_console
+from kaoping.commands.lang import t
 
 if TYPE_CHECKING:
     import polars as pl
@@ -124,7 +125,7 @@ def _print(scheme: Scheme, result: PeriodResult, metrics: pl.DataFrame, output: 
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     console = out_console()
-    print_ranking(console, scheme, result)
+    print_ranking(console, scheme, result, t)
     console.print(_metrics_table(metrics))
 
 
