@@ -17,26 +17,22 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def bench(
-        rows: Annotated[list[int] | None, typer.Option(help="fact rows per run (repeatable)")] = None,
-        repeat: Annotated[int, typer.Option(help="runs per size; the best is kept")] = 3,
-        pages: Annotated[
-            int | None, typer.Option(help="instead: the dashboard on a demo city of this many cases (看板响应)")
+        rows: Annotated[list[int] | None, typer.Option(help="每次运行的数据行数（可重复）")] = None,
+        repeat: Annotated[int, typer.Option(help="每种规模运行次数，取最好的一次")] = 3,
+        pages: Annotated[int | None, typer.Option(help="改为测试：在有这么多案卷的演示城市上测看板响应")] = None,
+        files: Annotated[bool, typer.Option("--files", help="改为测试读取数据文件")] = False,
+        cases: Annotated[int, typer.Option(help="与 --files 同用：合成年度的数字城管案卷数", min=1)] = 1_000_000,
+        out: Annotated[Path | None, typer.Option(help="与 --files 同用：合成文件的目录（默认临时目录）")] = None,
+        import_: Annotated[bool, typer.Option("--import", help="比较 kaoping import 与批量装载，按每个 --db")] = False,
+        db: Annotated[
+            list[str] | None, typer.Option(help="与 --import 同用：数据库地址（可重复；默认 SQLite）")
         ] = None,
-        files: Annotated[bool, typer.Option("--files", help="benchmark reading the data files instead")] = False,
-        cases: Annotated[int, typer.Option(help="--files: 数字城管 cases of the synthetic year", min=1)] = 1_000_000,
-        out: Annotated[
-            Path | None, typer.Option(help="--files: folder for the synthetic files (default: temporary)")
-        ] = None,
-        import_: Annotated[bool, typer.Option("--import", help="kaoping import vs a bulk load, per --db")] = False,
-        db: Annotated[list[str] | None, typer.Option(help="--import: store URLs (repeatable; default SQLite)")] = None,
-        scale: Annotated[
-            int | None, typer.Option(help="instead: every row of the scale table for a city of this many cases")
-        ] = None,
+        scale: Annotated[int | None, typer.Option(help="改为测试：为有这么多案卷的城市测出规模表的每一行")] = None,
     ) -> None:
-        """Benchmark the engine on synthetic city-1000 facts, as a ratio to a plain Polars group-by baseline.
+        """性能测试：用合成的 city-1000 数据测计分引擎，与纯 Polars 分组汇总的耗时之比。
 
-        With --files: write a synthetic city's CSV files and time reading them, `score --data` for the year, a
-        Python csv loop and DuckDB over the same files, and a 100k-row .xlsx read by calamine and by openpyxl.
+        用 --files 时：写出一个合成城市的 CSV 文件并计时读取、全年的 `score --data`、同样文件上的
+        Python csv 循环和 DuckDB，以及用 calamine 和 openpyxl 读取一个 10 万行的 .xlsx。
         """
         from rich.table import Table
 

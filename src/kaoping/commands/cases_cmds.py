@@ -33,21 +33,21 @@ class Output(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add the `cases` command group to ``app``."""
     cases_app = typer.Typer(
-        help="数字城管案卷: synthetic cases, metrics by region / department / post, benchmark, config checks.",
+        help="数字城管案卷：合成案卷，按区域、部门、岗位的指标，性能测试，配置检查。",
         no_args_is_help=True,
     )
     app.add_typer(cases_app, name="cases")
 
     @cases_app.command()
     def generate(
-        units: Annotated[int, typer.Option(help="responsible units: the handbook's departments plus streets")],
-        cases: Annotated[int, typer.Option(help="number of cases")],
-        year: Annotated[int, typer.Option(help="year the cases are reported in")],
-        out: Annotated[Path, typer.Option(help="folder to write cases.csv and units.csv to")],
-        seed: Annotated[int, typer.Option(help="same seed, same cases")] = 1,
-        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML (default: the bundled example)")] = None,
+        units: Annotated[int, typer.Option(help="责任单位数：处置手册中的部门加上街道")],
+        cases: Annotated[int, typer.Option(help="案卷数")],
+        year: Annotated[int, typer.Option(help="案卷上报的年份")],
+        out: Annotated[Path, typer.Option(help="写出 cases.csv 和 units.csv 的目录")],
+        seed: Annotated[int, typer.Option(help="随机种子：种子相同，案卷相同")] = 1,
+        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML（默认用自带的示例）")] = None,
     ) -> None:
-        """Write realistic synthetic cases (categories, deadlines from the handbook, ~92% closed)."""
+        """写出逼真的合成案卷（按类别，处置时限取自处置手册，约 92% 已结案）。"""
         from kaoping.cases.categories import ConfigError
         from kaoping.cases.generate import CaseDraw, summary, write_dataset
         from kaoping.cases.handbook import load_handbook
@@ -72,16 +72,17 @@ def register(app: typer.Typer) -> None:
 
     @cases_app.command()
     def metrics(
-        data: Annotated[Path, typer.Option(help="folder of CSV files or one .xlsx workbook")],
-        period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
-        level: Annotated[str, typer.Option(help="region, department, post, or one level: grid … shift_lead")],
-        format: Annotated[Output, typer.Option("--format", help="table or json")] = Output.TABLE,
-        indicators: Annotated[Path | None, typer.Option(help="indicator scheme YAML (weights, grades)")] = None,
-        register_hours: Annotated[
-            float, typer.Option(help="按时立案: registered within this many working hours")
-        ] = 1.0,
+        data: Annotated[Path, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")],
+        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+        level: Annotated[
+            str,
+            typer.Option(help="层级：region（区域）、department（部门）、post（岗位），或单一层级 grid … shift_lead"),
+        ],
+        format: Annotated[Output, typer.Option("--format", help="输出格式：table（表格）或 json")] = Output.TABLE,
+        indicators: Annotated[Path | None, typer.Option(help="指标方案 YAML（权重、等级）")] = None,
+        register_hours: Annotated[float, typer.Option(help="按时立案：在这么多个工作小时内立案")] = 1.0,
     ) -> None:
-        """Counts, rates, 综合指标值 and grade per grid / community / street / district, department or post."""
+        """按网格、社区、街道、城区、部门或岗位统计件数、比率、综合指标值和等级。"""
         from kaoping.cases.categories import ConfigError
         from kaoping.cases.grading import load_indicator_scheme, with_composite
         from kaoping.cases.levels import GROUPS, LEVELS, LevelError, metrics_by_level
@@ -114,11 +115,11 @@ def register(app: typer.Typer) -> None:
 
     @cases_app.command()
     def bench(
-        cases: Annotated[int, typer.Option(help="generated cases")] = 1_000_000,
-        units: Annotated[int, typer.Option(help="responsible units")] = 200,
-        repeat: Annotated[int, typer.Option(help="runs; the best is kept")] = 3,
+        cases: Annotated[int, typer.Option(help="生成的案卷数")] = 1_000_000,
+        units: Annotated[int, typer.Option(help="责任单位数")] = 200,
+        repeat: Annotated[int, typer.Option(help="运行次数，取最好的一次")] = 3,
     ) -> None:
-        """Time the level metrics over generated cases, as a ratio to a plain Polars group-by count."""
+        """在生成的案卷上为各层级指标计时，与纯 Polars 分组计数的耗时之比。"""
         import polars as pl
 
         from kaoping.cases.generate import CaseDraw, build_city, generate_cases
@@ -151,11 +152,11 @@ def register(app: typer.Typer) -> None:
 
     @cases_app.command()
     def check(
-        categories: Annotated[Path | None, typer.Option(help="categories YAML (default: bundled)")] = None,
-        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML (default: bundled)")] = None,
-        indicators: Annotated[Path | None, typer.Option(help="indicator scheme YAML (default: bundled)")] = None,
+        categories: Annotated[Path | None, typer.Option(help="案件类别 YAML（默认用自带的）")] = None,
+        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML（默认用自带的）")] = None,
+        indicators: Annotated[Path | None, typer.Option(help="指标方案 YAML（默认用自带的）")] = None,
     ) -> None:
-        """Check the office's case config files: categories, handbook (against them) and indicator weights."""
+        """检查考评办的案卷配置文件：案件类别、处置手册（对照类别）和指标权重。"""
         from kaoping.cases.categories import KIND_LABELS, ConfigError, load_categories
         from kaoping.cases.grading import load_indicator_scheme
         from kaoping.cases.handbook import load_handbook

@@ -58,7 +58,8 @@ def require_free_port(host: str, port: int) -> None:
             other = port + 1 if port < 65535 else 8000
             fail(
                 t(
-                    "端口 {port} 已被占用或无法使用（{host}:{port}，{reason}）：请用 --port 换一个端口，例如 --port {other}",
+                    "端口 {port} 已被占用或无法使用（{host}:{port}，{reason}）："
+                    "请用 --port 换一个端口，例如 --port {other}",
                     port=port,
                     host=host,
                     reason=exc.strerror,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kaoping.io.templates import TemplateLists
     from kaoping.scheme import Scheme
 
-DbOption = Annotated[str | None, typer.Option(help="store URL (default: $KAOPING_DATABASE_URL or ./kaoping.db)")]
+DbOption = Annotated[str | None, typer.Option(help="数据库地址（默认 $KAOPING_DATABASE_URL 或 ./kaoping.db）")]
 
 
 def register(app: typer.Typer) -> None:
@@ -49,19 +49,19 @@ def _scheme(name: str | None) -> Scheme | None:
 
 
 def import_command(
-    source: Annotated[Path, typer.Argument(help="folder of CSV files or one .xlsx workbook")],
+    source: Annotated[Path, typer.Argument(help="CSV 文件所在目录，或一个 .xlsx 工作簿")],
     db: DbOption = None,
-    scheme: Annotated[str | None, typer.Option(help="also check the data against this scheme")] = None,
-    actor: Annotated[str | None, typer.Option(help="who imports, for the audit trail (default: OS user)")] = None,
+    scheme: Annotated[str | None, typer.Option(help="同时按此方案检查数据")] = None,
+    actor: Annotated[str | None, typer.Option(help="导入人，记入审计日志（默认为系统用户名）")] = None,
     confirm: Annotated[
-        bool, typer.Option("--confirm", help="我已核实，确认提交: accept rows that need confirmation (needs --reason)")
+        bool, typer.Option("--confirm", help="我已核实，确认提交：接受需要确认的行（须同时给出 --reason）")
     ] = False,
-    reason: Annotated[str | None, typer.Option(help="why the confirmed rows are right (audit trail)")] = None,
+    reason: Annotated[str | None, typer.Option(help="确认这些行无误的理由（记入审计日志）")] = None,
 ) -> None:
-    """Import every interchange file into the store: checked first, then all or nothing (repeatable).
+    """把各交换文件导入数据库：先全部检查，再整体导入或全不导入（可重复执行）。
 
-    Rows that need confirmation (a deduction above the part's maximum, a time outside the inspection
-    window, a row in a published period) stop the import until it is run again with --confirm --reason."""
+    需要确认的行（扣分超过该部分满分、时间不在考评时段内、属于已公布考评期的行）会中止导入，
+    直到加上 --confirm --reason 再次执行。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kaoping.app.imports import ImportBusy, Unconfirmed, import_data
@@ -119,17 +119,15 @@ def _print_report(report: ImportReport) -> None:
 
 
 def export_command(
-    target: Annotated[Path | None, typer.Argument(help="folder to write the CSV files to, or FILE.xlsx")] = None,
+    target: Annotated[Path | None, typer.Argument(help="写出 CSV 文件的目录，或 FILE.xlsx")] = None,
     db: DbOption = None,
     parquet: Annotated[
         Path | None,
-        typer.Option(help="Parquet 目录：按类别、城市、月份分区写出（省级汇总用）/ partitioned Parquet tree"),
+        typer.Option(help="Parquet 目录：按类别、城市、月份分区写出（省级汇总用）"),
     ] = None,
-    city: Annotated[
-        str | None, typer.Option(help="城市代码（与 --parquet 同用；默认取数据库名）/ city code of this store")
-    ] = None,
+    city: Annotated[str | None, typer.Option(help="城市代码（与 --parquet 同用；默认取数据库名）")] = None,
 ) -> None:
-    """Write the store back as the interchange files (CSV UTF-8, or one .xlsx with a sheet per file).
+    """把数据库导出为交换文件（UTF-8 编码的 CSV，或每个文件一张工作表的 .xlsx）。
 
     --parquet DIR：另写出分区 Parquet（DIR/<类别>/city=<代码>/month=<YYYY-MM>/part-0.parquet），
     多个城市的数据库可写入同一目录，供 kaoping rollup 省级汇总。"""
@@ -181,11 +179,11 @@ def _export_parquet(root: Path, code: str, frames: dict[str, Any]) -> None:
 
 
 def template_command(
-    target: Annotated[Path, typer.Argument(help="FILE.xlsx to write")],
+    target: Annotated[Path, typer.Argument(help="要写出的 FILE.xlsx")],
     db: DbOption = None,
-    scheme: Annotated[str | None, typer.Option(help="offer this scheme's parts and groups in drop-downs")] = None,
+    scheme: Annotated[str | None, typer.Option(help="在下拉列表中提供此方案的考评部分和分组")] = None,
 ) -> None:
-    """Write an Excel template: a sheet per interchange file, prompts and drop-down lists (units, parts)."""
+    """写出 Excel 填报模板：每个交换文件一张工作表，带填写提示和下拉列表（单位、考评部分）。"""
     from kaoping.io.templates import write_template
 
     if target.suffix.lower() != ".xlsx":

@@ -30,10 +30,10 @@ if TYPE_CHECKING:
     from kaoping.store.tables import AuditEntry, PublishedResult
 
 DbOption = Annotated[
-    str | None, typer.Option("--db", help="store URL (default: $KAOPING_DATABASE_URL, else sqlite:///kaoping.db)")
+    str | None, typer.Option("--db", help="数据库地址（默认 $KAOPING_DATABASE_URL，再默认 sqlite:///kaoping.db）")
 ]
-ActorOption = Annotated[str | None, typer.Option(help="who does this, for the audit trail (default: login name)")]
-ResultIdArgument = Annotated[int, typer.Argument(metavar="ID", help="result id (see `kaoping publish list`)")]
+ActorOption = Annotated[str | None, typer.Option(help="操作人，记入审计日志（默认为登录名）")]
+ResultIdArgument = Annotated[int, typer.Argument(metavar="ID", help="结果编号（见 `kaoping publish list`）")]
 """The result version a step of the review acts on, named alike by every step (review, release)."""
 STATUS_STYLE = {"draft": "yellow", "reviewed": "cyan", "published": "bold green", "superseded": "dim"}
 """How ``kaoping publish list`` colours each result status (draft, reviewed, published, superseded)."""
@@ -83,15 +83,15 @@ def _version(row: PublishedResult) -> str:
 
 
 def compute(
-    scheme: Annotated[str, typer.Option(help="built-in scheme name or a scheme file")],
-    period: Annotated[str, typer.Option(help="2024-03, 2024-Q2 or 2024")],
-    reason: Annotated[str, typer.Option(help="why: required for a correction after publication")] = "",
+    scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q2 或 2024")],
+    reason: Annotated[str, typer.Option(help="原因：公布后更正时必填")] = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Score a period from the store and keep it as a draft (replaces an unpublished draft).
+    """按数据库中的数据计算一个考评期的得分，保存为草稿（替换尚未公布的草稿）。
 
-    With KAOPING_SEPARATION_OF_DUTIES on (the default) whoever reviewed the draft may not compute it again.
+    KAOPING_SEPARATION_OF_DUTIES 开启时（默认开启），审核过草稿的人不能再次计算它。
     """
     from kaoping.app.context import separation_of_duties
     from kaoping.app.publish import compute_draft
@@ -112,10 +112,10 @@ def compute(
 
 
 def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
-    """Mark a draft as reviewed (the check before publication).
+    """把草稿标记为已审核（公布前的检查）。
 
-    With KAOPING_SEPARATION_OF_DUTIES on (the default) only another account than the one that computed the
-    draft may review it (--actor names who reviews; a refusal is recorded in the audit trail).
+    KAOPING_SEPARATION_OF_DUTIES 开启时（默认开启），只有计算草稿之外的另一个账号可以审核
+    （--actor 指定审核人；被拒绝的操作记入审计日志）。
     """
     from kaoping.app.context import separation_of_duties
     from kaoping.app.publish import review
@@ -127,7 +127,7 @@ def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOpt
 
 
 def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
-    """Publish a reviewed result: it is frozen from now on; an earlier published version is superseded."""
+    """公布已审核的结果：从此冻结；之前公布的版本被取代。"""
     from kaoping.app.publish import publish
     from kaoping.store.publishing import current
     from kaoping.store.tables import PublishedResult
@@ -142,11 +142,11 @@ def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption
 
 
 def list_cmd(
-    scheme: Annotated[str, typer.Option(help="scheme name")],
-    period: Annotated[str, typer.Option(help="2024-03, 2024-Q2 or 2024")],
+    scheme: Annotated[str, typer.Option(help="方案名")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q2 或 2024")],
     db: DbOption = None,
 ) -> None:
-    """Every version of a period's results, newest first, with status, reason and who/when."""
+    """一个考评期结果的所有版本，最新的在前，含状态、原因、操作人和时间。"""
     from kaoping.store.publishing import versions
 
     with _session(db) as s:
@@ -173,7 +173,7 @@ def list_cmd(
 # --- kaoping user ------------------------------------------------------------------------------------
 
 
-PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")]
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")]
 
 
 def _new_password(from_stdin: bool) -> str:
@@ -194,16 +194,22 @@ def _office(actor: str | None) -> Principal:
 
 
 def user_add(
-    username: Annotated[str, typer.Argument(help="login name")],
-    role: Annotated[str, typer.Option(help="admin, department, inspector, third_party, unit or public")],
-    unit: Annotated[str | None, typer.Option(help="unit_id (role unit)")] = None,
-    parts: Annotated[str | None, typer.Option(help="comma-separated parts or part/item (department etc.)")] = None,
-    display_name: Annotated[str, typer.Option(help="name shown in the interface")] = "",
+    username: Annotated[str, typer.Argument(help="登录名")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="角色：admin（考评办）、department（部门）、inspector（督查）、"
+            "third_party（第三方）、unit（被考评单位）或 public（公众）"
+        ),
+    ],
+    unit: Annotated[str | None, typer.Option(help="单位编号 unit_id（角色为 unit 时）")] = None,
+    parts: Annotated[str | None, typer.Option(help="逗号分隔的考评部分或 部分/项目（department 等角色）")] = None,
+    display_name: Annotated[str, typer.Option(help="界面上显示的名称")] = "",
     password_stdin: PasswordStdin = False,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add an account (audited); the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    """新增账号（记入审计日志）；密码从标准输入（--password-stdin）或隐藏的提示输入，绝不取自命令行参数。"""
     from kaoping.app.accounts import add_account
     from kaoping.roles import ROLE_NAMES
 
@@ -225,13 +231,13 @@ def user_add(
 
 
 def user_passwd(
-    username: Annotated[str, typer.Argument(help="login name")],
+    username: Annotated[str, typer.Argument(help="登录名")],
     password_stdin: PasswordStdin = False,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Set an account's password (the office's reset, audited): every session and token of the account ends.
-    The password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    """设置账号密码（考评办重置，记入审计日志）：该账号的所有会话和令牌随即失效。
+    密码从标准输入（--password-stdin）或隐藏的提示输入，绝不取自命令行参数。"""
     from kaoping.app.accounts import PasswordChange, change_password
     from kaoping.store.audit import now
 
@@ -282,12 +288,12 @@ def _entry_json(e: AuditEntry) -> dict[str, Any]:
 
 
 def audit(
-    unit: Annotated[str | None, typer.Option(help="only rows of this unit_id")] = None,
-    period: Annotated[str | None, typer.Option(help="only this period and the months inside it")] = None,
-    format: Annotated[AuditFormat, typer.Option("--format", help="table or json")] = AuditFormat.TABLE,
+    unit: Annotated[str | None, typer.Option(help="只看此单位编号（unit_id）的记录")] = None,
+    period: Annotated[str | None, typer.Option(help="只看此考评期及其包含的月份")] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", help="输出格式：table（表格）或 json")] = AuditFormat.TABLE,
     db: DbOption = None,
 ) -> None:
-    """The audit trail: who changed what, when, from what to what, and why."""
+    """审计日志：谁在何时把什么从什么改成了什么，以及原因。"""
     from kaoping.store.audit import trail
 
     with _session(db) as s:
@@ -318,7 +324,7 @@ def audit(
 
 def register(app: typer.Typer) -> None:
     """Add `publish` and `user` sub-apps and the `audit` command to ``app``."""
-    publish_app = typer.Typer(help="Compute, review and publish a period's results (结果发布).", no_args_is_help=True)
+    publish_app = typer.Typer(help="结果发布：计算、审核并公布一个考评期的结果。", no_args_is_help=True)
     commands: list[tuple[str, Callable[..., None]]] = [
         ("compute", compute),
         ("review", review_cmd),
@@ -327,7 +333,7 @@ def register(app: typer.Typer) -> None:
     ]
     for name, fn in commands:
         publish_app.command(name)(fn)
-    user_app = typer.Typer(help="Accounts and roles (用户).", no_args_is_help=True)
+    user_app = typer.Typer(help="用户：账号和角色。", no_args_is_help=True)
     user_app.command("add")(user_add)
     user_app.command("passwd")(user_passwd)
     app.add_typer(publish_app, name="publish")

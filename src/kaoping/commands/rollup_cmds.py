@@ -38,16 +38,18 @@ def register(app: typer.Typer) -> None:
 
 
 def rollup_command(
-    parquet: Annotated[Path, typer.Option(help="Parquet 目录（各城市 kaoping export --parquet 的输出）/ the tree")],
-    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q1 或 2024 / period")],
-    scheme: Annotated[str, typer.Option(help="省级方案（名称或 YAML 文件）/ provincial scheme")] = "province-cases",
+    parquet: Annotated[Path, typer.Option(help="Parquet 目录（各城市 kaoping export --parquet 的输出）")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q1 或 2024")],
+    scheme: Annotated[str, typer.Option(help="省级方案（名称或 YAML 文件）")] = "province-cases",
     cities: Annotated[
         Path | None, typer.Option(help="城市名单 units.csv（unit_id=城市代码, name, group）；默认取目录中的城市")
     ] = None,
-    format: Annotated[Output | None, typer.Option("--format", help="table 或 json（管道输出时默认 json）")] = None,
-    master: Annotated[str, typer.Option(help="Spark master：local[*]、local[2]、spark://主机:7077 …")] = "local[*]",
+    format: Annotated[
+        Output | None, typer.Option("--format", help="输出格式：table（表格）或 json（管道输出时默认 json）")
+    ] = None,
+    master: Annotated[str, typer.Option(help="Spark 主节点：local[*]、local[2]、spark://主机:7077 …")] = "local[*]",
 ) -> None:
-    """省级汇总：在 Spark 上按城市计算案卷指标，用省级方案排名 / rank cities from the Parquet tree on Spark."""
+    """省级汇总：在 Spark 上按城市计算案卷指标，用省级方案排名。"""
     from kaoping.periods import parse_period
     from kaoping.rollup.parquet_tree import TreeError
     from kaoping.rollup.parquet_tree import cities as tree_cities

@@ -107,14 +107,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def verify(
-        audit: Annotated[bool, typer.Option("--audit", help="walk the audit trail's hash chain (审计链)")] = False,
-        period: Annotated[
-            str | None, typer.Option("--period", help="recompute this published period and compare (复算核验)")
+        audit: Annotated[bool, typer.Option("--audit", help="逐条核验审计日志的哈希链（审计链）")] = False,
+        period: Annotated[str | None, typer.Option("--period", help="重新计算此已公布考评期并比对（复算核验）")] = None,
+        scheme: Annotated[str | None, typer.Option("--scheme", help="与 --period 同用：方案名")] = None,
+        db: Annotated[
+            str | None, typer.Option(help="数据库地址（否则取 KAOPING_DATABASE_URL，再默认 ./kaoping.db）")
         ] = None,
-        scheme: Annotated[str | None, typer.Option("--scheme", help="with --period: the scheme's name")] = None,
-        db: Annotated[str | None, typer.Option(help="store URL (else KAOPING_DATABASE_URL, ./kaoping.db)")] = None,
     ) -> None:
-        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）。Checks that nothing was altered."""
+        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period），确认没有被篡改。"""
         if not audit and period is None:
             fail("请指定要核验的内容：--audit（审计日志哈希链与数据）或 --period 考评期（复算已发布结果）")
         with _session(db) as session:

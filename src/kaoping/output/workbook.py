@@ -1,7 +1,8 @@
 """`--format xlsx`: the ranking as an Excel workbook (XlsxWriter), one sheet per group.
 
 Everything a person reads is Chinese (headers, the flags by their names: the scheme's label, else the
-built-in name); the codes are in the JSON.  Text (unit names, part names in the header, flags) goes through :class:`~kaoping.output.cells.TextCells`:
+built-in name); the codes are in the JSON.  Text (unit names, part names in the header, flags) goes
+through :class:`~kaoping.output.cells.TextCells`:
 a unit named ``=HYPERLINK(...)`` stays text in Excel.
 """
 
