@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kaoping.commands.common import err, fail, out_console
+from kaoping.commands.lang import current, t
+from kaoping.engine.phrases import Lang
 
 if TYPE_CHECKING:
     from kaoping.app.imports import ImportReport
@@ -69,12 +71,12 @@ def import_command(
     from kaoping.store.db import open_store
 
     if confirm and not (reason or "").strip():
-        fail("--confirm needs --reason TEXT: why the rows that need confirmation are right (kept in the audit trail)")
+        fail(t("--confirm 需要 --reason 理由：说明需核实的行为何无误（记入审计日志）"))
     chosen = _scheme(scheme)
     factory = open_store(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("reading", total=None)
+        task = bar.add_task(t("读取中"), total=None)
 
         def progress(description: str, done: int, total: int) -> None:
             bar.update(task, description=Path(description).name, completed=done, total=total or None)
@@ -85,36 +87,39 @@ def import_command(
             report = import_data(factory, source, actor=who, scheme=chosen, progress=progress, confirm_reason=given)
         except Unconfirmed as exc:
             bar.stop()
-            fail(
-                f"{exc.total} row(s) need confirmation (需核实); nothing was imported. If they are right, run again "
-                f"with --confirm --reason TEXT:\n{exc}"
-            )
+            fail(t(NEEDS_CONFIRMATION, n=exc.total) + f"\n{exc}")
         except InputErrors as exc:
             bar.stop()
-            fail(f"bad input ({exc.total} problem(s)); nothing was imported:\n{exc}")
+            fail(t("输入有误（{n} 处问题），未导入任何内容：", n=exc.total) + f"\n{exc}")
         except FileNotFoundError as exc:
             bar.stop()
-            fail(f"{source}: {exc.strerror or exc}")
+            fail(f"{source}：{exc.strerror or exc}")
         except ImportBusy as exc:
             bar.stop()
             fail(str(exc))
     _print_report(report)
 
 
+NEEDS_CONFIRMATION = "{n} 行需核实，未导入任何内容。如确认无误，请加上 --confirm --reason 理由 再次执行："
+
+
 def _print_report(report: ImportReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from kaoping.app.imports import STATUS_NAMES
+
     table = Table(title=Text(f"kaoping import {report.source}", style="italic"))
-    table.add_column("file")
-    table.add_column("status")
-    for name in ("rows", "inserted", "updated", "unchanged"):
-        table.add_column(name, justify="right")
+    table.add_column(t("文件"))
+    table.add_column(t("状态"))
+    for name in ("行数", "新增", "更新", "未变"):
+        table.add_column(t(name), justify="right")
     for f in report.files:
         counts = (f.rows, f.inserted, f.updated, f.unchanged)
         numbers = ["", "", "", ""] if f.status == "absent" else [f"{n:,}" for n in counts]
         # the file's own name (the folder is in the title); Text: "book.xlsx[scores]" is not markup
-        table.add_row(Text(Path(f.label).name), f.status, *numbers)
+        status = STATUS_NAMES.get(f.status, f.status)
+        table.add_row(Text(Path(f.label).name), f.status if current() == Lang.EN else status, *numbers)
     out_console().print(table)
 
 
@@ -136,9 +141,9 @@ def export_command(
     from kaoping.store.db import open_store
 
     if target is None and parquet is None:
-        fail("请给出导出目录或 FILE.xlsx，或 --parquet 目录（give a folder, FILE.xlsx or --parquet DIR）")
+        fail(t("请给出导出目录或 FILE.xlsx，或 --parquet 目录"))
     if target is not None and target.exists() and not target.is_dir() and target.suffix.lower() != ".xlsx":
-        fail(f"{target} is a file: give a folder for CSV files, or a name ending in .xlsx")
+        fail(t("{target} 是一个文件：请给出写 CSV 文件的目录，或以 .xlsx 结尾的文件名", target=target))
     code = _city_code(city, db) if parquet is not None else ""
     frames = stored_frames(open_store(db))
     rows = sum(f.height for f in frames.values())
@@ -146,8 +151,9 @@ def export_command(
         try:
             write_workbook(target, frames) if target.suffix.lower() == ".xlsx" else write_csv_folder(target, frames)
         except OSError as exc:
-            fail(f"cannot write {target}: {exc.strerror or exc}")
-        err.print(f"wrote {target} ({rows:,} row(s) in {len(frames)} file(s))", highlight=False)
+            fail(t("无法写入 {target}：{reason}", target=target, reason=exc.strerror or exc))
+        wrote = t("已写入 {target}（{files} 个文件，共 {rows} 行）", target=target, rows=f"{rows:,}", files=len(frames))
+        err.print(wrote, highlight=False)
     if parquet is not None:
         _export_parquet(parquet, code, frames)
 
@@ -163,7 +169,7 @@ def _city_code(city: str | None, db: str | None) -> str:
     try:
         return check_city(code)
     except TreeError as exc:
-        fail(f"{exc}；请用 --city 指定（give --city CODE）")
+        fail(str(exc) + t("；请用 --city 指定"))
 
 
 def _export_parquet(root: Path, code: str, frames: dict[str, Any]) -> None:
@@ -172,9 +178,9 @@ def _export_parquet(root: Path, code: str, frames: dict[str, Any]) -> None:
     try:
         written = write_city(root, code, frames)
     except OSError as exc:
-        fail(f"无法写入 {root}（cannot write: {exc.strerror or exc}）")
+        fail(t("无法写入 {target}：{reason}", target=root, reason=exc.strerror or exc))
     shown = "、".join(f"{kind} {n:,}" for kind, n in written.items() if n)
-    note = f"已写出 {root}（城市 {code}：{shown or '无数据'}）/ wrote the Parquet tree"
+    note = t("已写出 {root}（城市 {code}：{shown}）", root=root, code=code, shown=shown or t("无数据"))
     err.print(note, highlight=False, soft_wrap=True)
 
 
@@ -187,14 +193,14 @@ def template_command(
     from kaoping.io.templates import write_template
 
     if target.suffix.lower() != ".xlsx":
-        fail(f"{target}: a template is an .xlsx workbook; give a name ending in .xlsx")
+        fail(t("{target}：模板是 .xlsx 工作簿，请给出以 .xlsx 结尾的文件名", target=target))
     chosen = _scheme(scheme)
     lists = _template_lists(_store_units(db), chosen)
     try:
         write_template(target, lists)
     except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
-    err.print(f"wrote {target}", highlight=False)
+        fail(t("无法写入 {target}：{reason}", target=target, reason=exc.strerror or exc))
+    err.print(t("已写入 {path}", path=target), highlight=False)
 
 
 def _store_units(db: str | None) -> list[str]:

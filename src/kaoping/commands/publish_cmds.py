@@ -24,6 +24,8 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 
 from kaoping.commands.common import err, fail, out_console
+from kaoping.commands.lang import current, t
+from kaoping.engine.phrases import Lang
 
 if TYPE_CHECKING:
     from kaoping.app.policy import Principal
@@ -69,9 +71,9 @@ def _session(db: str | None) -> Iterator[Session]:
     except (DomainError, UserError, SchemeError) as exc:
         fail(str(exc))
     except (PeriodError, UnsupportedPeriod) as exc:
-        fail(f"--period: {exc}")
+        fail(f"--period：{exc}")
     except InputErrors as exc:
-        fail(f"bad data in the store ({exc.total} problem(s)):\n{exc}")
+        fail(t("{what}（{n} 处问题）：", what=t("数据库中的数据有误"), n=exc.total) + f"\n{exc}")
 
 
 # --- kaoping publish ---------------------------------------------------------------------------------
@@ -79,7 +81,20 @@ def _session(db: str | None) -> Iterator[Session]:
 
 def _version(row: PublishedResult) -> str:
     """One result version as every step of the review names it, so a reader can follow it from step to step."""
-    return f"{row.scheme} {row.period} v{row.version} (id {row.id})"
+    return t(
+        "{scheme} {period} v{version}（编号 {id}）",
+        scheme=row.scheme,
+        period=row.period,
+        version=row.version,
+        id=row.id,
+    )
+
+
+def _status(code: str) -> str:
+    """A result status as the reader's language calls it: 草稿, 已审核… in Chinese, the code in English."""
+    from kaoping.statuses import ResultStatus
+
+    return code if current() == Lang.EN else ResultStatus(code).label
 
 
 def compute(
@@ -106,9 +121,14 @@ def compute(
             separate_duties=separation_of_duties(),
         )
         rid, version, name, per = row.id, row.version, row.scheme, row.period
-    out_console().print(
-        f"draft v{version} of {name} {per} stored as id {rid}; next: kaoping publish review {rid}", highlight=False
+    text = t(
+        "{scheme} {period} 草稿 v{version} 已保存，编号 {id}；下一步：kaoping publish review {id}",
+        scheme=name,
+        period=per,
+        version=version,
+        id=rid,
     )
+    out_console().print(text, highlight=False)
 
 
 def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
@@ -122,7 +142,7 @@ def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOpt
 
     with _session(db) as s:
         row = review(s, result_id, actor=_actor(actor), separate_duties=separation_of_duties())
-        text = f"reviewed {_version(row)}; next: kaoping publish release {row.id}"
+        text = t("已审核 {version}；下一步：kaoping publish release {id}", version=_version(row), id=row.id)
     out_console().print(text, highlight=False)
 
 
@@ -135,9 +155,9 @@ def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption
     with _session(db) as s:
         row = s.get(PublishedResult, result_id)
         previous = current(s, scheme=row.scheme, period=row.period) if row is not None else None
-        was = f" (supersedes v{previous.version})" if previous is not None else ""
+        was = t("（取代 v{version}）", version=previous.version) if previous is not None else ""
         row = publish(s, result_id, actor=_actor(actor))
-        text = f"published {_version(row)}{was}"
+        text = t("已发布 {version}", version=_version(row)) + was
     out_console().print(text, highlight=False)
 
 
@@ -151,21 +171,22 @@ def list_cmd(
 
     with _session(db) as s:
         rows = versions(s, scheme=scheme, period=period)
-        table = Table(title=f"{scheme} {period} — result versions")
-        for col in ("id", "version", "status", "reason", "computed", "reviewed by", "published"):
-            table.add_column(col)
+        table = Table(title=t("{scheme} {period} — 结果版本", scheme=scheme, period=period))
+        for col in ("编号", "版本", "状态", "原因", "计算", "审核人", "发布"):
+            table.add_column(t(col))
         for r in rows:
             table.add_row(
                 str(r.id),
                 f"v{r.version}",
-                Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+                Text(_status(r.status), style=STATUS_STYLE.get(r.status, "")),
                 Text(r.reason or "—"),
                 Text(f"{r.created_by} {r.created_at:%Y-%m-%d %H:%M}"),
                 Text(r.reviewed_by or "—"),
                 Text(f"{r.published_by} {r.published_at:%Y-%m-%d %H:%M}" if r.published_at else "—"),
             )
     if not rows:
-        err.print(f"no results for {scheme} {period} yet; compute one: kaoping publish compute", highlight=False)
+        none = t("{scheme} {period} 尚无结果；请先计算：kaoping publish compute", scheme=scheme, period=period)
+        err.print(none, highlight=False)
         return
     out_console().print(table)
 
@@ -181,8 +202,8 @@ def _new_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if sys.stdin.isatty():
-        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
-    fail("no password: pipe it in with --password-stdin (passwords are never taken from the command line)")
+        return str(typer.prompt(t("密码"), hide_input=True, confirmation_prompt=True))
+    fail(t("没有密码：请用 --password-stdin 从管道输入（密码绝不取自命令行参数）"))
 
 
 def _office(actor: str | None) -> Principal:
@@ -226,7 +247,13 @@ def user_add(
             unit_id=unit,
             parts=part_list,
         )
-        text = f"added user {user.username} ({ROLE_NAMES[user.role]} {user.role}), id {user.id}"
+        text = t(
+            "已新增用户 {name}（{role_name} {role}），编号 {id}",
+            name=user.username,
+            role_name=ROLE_NAMES[user.role],
+            role=user.role,
+            id=user.id,
+        )
     out_console().print(text, highlight=False)
 
 
@@ -244,7 +271,7 @@ def user_passwd(
     password = _new_password(password_stdin)
     with _session(db) as s:
         user = change_password(s, _office(actor), PasswordChange(username=username, new_password=password), now())
-        text = f"密码已更新：{user.username}；该账号已登录的会话均已退出（password changed; its sessions have ended）"
+        text = t("密码已更新：{name}；该账号已登录的会话均已退出", name=user.username)
     out_console().print(text, highlight=False)
 
 
@@ -263,11 +290,11 @@ def _change(before: dict[str, object] | None, after: dict[str, object] | None) -
     """Only what changed for an update (``score: 140.0 → 141.5``); the values for an insert or event."""
     if before and after:
         keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
-        return "; ".join(f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys) or "(no change)"
+        return "; ".join(f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys) or t("（无变化）")
     if after:
         return "→ " + ", ".join(f"{k}={_short(v)}" for k, v in after.items() if v not in (None, ""))
     if before:
-        return ", ".join(f"{k}={_short(v)}" for k, v in before.items() if v not in (None, "")) + " → (deleted)"
+        return ", ".join(f"{k}={_short(v)}" for k, v in before.items() if v not in (None, "")) + t(" → （已删除）")
     return ""
 
 
@@ -303,12 +330,12 @@ def audit(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if not entries:
-        err.print("no audit entries match", highlight=False)
+        err.print(t("没有符合条件的审计记录"), highlight=False)
         return
-    title = "audit trail" + (f" — unit {unit}" if unit else "") + (f" — {period}" if period else "")
+    title = t("审计日志") + (t(" — 单位 {unit}", unit=unit) if unit else "") + (f" — {period}" if period else "")
     table = Table(title=title)
-    for col in ("when", "who", "action", "table", "key", "before → after", "reason"):
-        table.add_column(col, overflow="fold")
+    for col in ("时间", "操作人", "操作", "表", "主键", "修改前 → 修改后", "原因"):
+        table.add_column(t(col), overflow="fold")
     for e in entries:
         table.add_row(
             f"{e.at:%Y-%m-%d %H:%M:%S}",

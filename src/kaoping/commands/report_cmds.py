@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kaoping.commands.common import bad_input_exits, err, fail
+from kaoping.commands.lang import t
 
 if TYPE_CHECKING:
     from kaoping.reports.data import BulletinData
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
 
         chosen = format or _format_of(out)
         if (data is None) == (db is None):
-            fail("give exactly one of --data DIR_OR_XLSX or --db URL")
+            fail(t("--data 与 --db 须给且只给一个"))
         day = _parse_day(issued_on)
         bulletin = _load(scheme, period, data, db)
         if chosen == ReportFormat.XLSX:
@@ -66,14 +67,16 @@ def register(app: typer.Typer) -> None:
             from kaoping.reports.pdf_bulletin import write_pdf
 
             write_pdf(bulletin, out, office=office, issue_no=issue_no, issued_on=day)
-        err.print(f"wrote {out} ({bulletin.stamp.line()})")  # which version it stands for, or that it is a draft
+        err.print(
+            t("已写入 {path}（{stamp}）", path=out, stamp=bulletin.stamp.line())
+        )  # which version it stands for, or that it is a draft
 
 
 def _format_of(out: Path) -> ReportFormat:
     suffix = out.suffix.lower().lstrip(".")
     if suffix in {f.value for f in ReportFormat}:
         return ReportFormat(suffix)
-    fail(f"--out {out}: give --format xlsx or pdf (cannot tell from the file name)")
+    fail(t("--out {out}：无法从文件名判断格式，请给出 --format xlsx 或 pdf", out=out))
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -82,4 +85,4 @@ def _parse_day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        fail(f"--issued-on: '{text}' is not a date like 2024-06-05")
+        fail(t("--issued-on：“{text}”不是形如 2024-06-05 的日期", text=text))
