@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kaoping.commands.common import err, fail, out_console
+from kaoping.commands.lang import t
 
 if TYPE_CHECKING:
     import polars as pl
@@ -53,7 +54,7 @@ def register(app: typer.Typer) -> None:
         from kaoping.cases.handbook import load_handbook
 
         if cases < 1:
-            fail("--cases must be at least 1")
+            fail(t("--cases 至少为 1"))
         try:
             book = load_handbook(handbook)
             started = time.perf_counter()
@@ -62,13 +63,18 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         took = time.perf_counter() - started
         s = summary(frame)
-        err.print(
-            f"wrote {out / 'cases.csv'} ({frame.height:,} cases) and {out / 'units.csv'} ({city.units.height} units, "
-            f"{city.grids.height} grids) in {took:.1f} s; registered {s['registered']:.1%}, of dispatched: "
-            f"closed {s['closed']:.1%}, closed on time {s['closed_on_time']:.1%}, rework {s['rework']:.1%}, "
-            f"postponed {s['postponed']:.1%}",
-            highlight=False,
+        shares = {key: f"{s[key]:.1%}" for key in ("registered", "closed", "closed_on_time", "rework", "postponed")}
+        wrote = t(
+            GENERATED,
+            cases_csv=out / "cases.csv",
+            cases=f"{frame.height:,}",
+            units_csv=out / "units.csv",
+            units=city.units.height,
+            grids=city.grids.height,
+            took=f"{took:.1f}",
+            **shares,
         )
+        err.print(wrote, highlight=False)
 
     @cases_app.command()
     def metrics(
@@ -92,7 +98,13 @@ def register(app: typer.Typer) -> None:
 
         levels = GROUPS.get(level) or ((level,) if level in LEVELS else None)
         if levels is None:
-            fail(f"--level: '{level}' is not one of region, department, post, {', '.join(LEVELS)}")
+            fail(
+                t(
+                    "--level：“{level}”不是 region、department、post 或 {levels} 之一",
+                    level=level,
+                    levels=", ".join(LEVELS),
+                )
+            )
         try:
             when = parse_period(period)
             scheme = load_indicator_scheme(indicators)
@@ -100,11 +112,11 @@ def register(app: typer.Typer) -> None:
             results = metrics_by_level(frame, when, levels, register_hours=register_hours)
             results = {k: with_composite(v, scheme) for k, v in results.items()}
         except PeriodError as exc:
-            fail(f"--period: {exc}")
+            fail(f"--period：{exc}")
         except InputErrors as exc:
-            fail(f"bad input ({exc.total} problem(s)):\n{exc}")
+            fail(t("{what}（{n} 处问题）：", what=t("输入有误"), n=exc.total) + f"\n{exc}")
         except FileNotFoundError as exc:
-            fail(f"--data: {exc}")
+            fail(f"--data：{exc}")
         except (ConfigError, LevelError) as exc:
             fail(str(exc))
         if format == Output.JSON:
@@ -172,16 +184,24 @@ def register(app: typer.Typer) -> None:
             majors = cats.majors(kind)
             console.print(
                 f"{cats.source}: {label} {len(majors)} 大类, {len(cats.of_kind(kind))} 小类 "
-                f"({sum(c.extension for c in cats.of_kind(kind))} extension)",
+                + t("（扩展 {n} 个）", n=sum(c.extension for c in cats.of_kind(kind))),
                 highlight=False,
             )
-        console.print(f"{book.source}: {len(book.rules)} rules, {len(book.units)} units", highlight=False)
+        rules = t("{rules} 条规则，{units} 个单位", rules=len(book.rules), units=len(book.units))
+        console.print(f"{book.source}: {rules}", highlight=False)
+        grades = ", ".join(f"{g} ≥ {v}" for g, v in scheme.grades)
+        levels = ", ".join(scheme.weights)
         console.print(
-            f"{scheme.source}: levels {', '.join(scheme.weights)}; grades "
-            + ", ".join(f"{g} ≥ {v}" for g, v in scheme.grades)
-            + f", else {scheme.lowest}",
+            f"{scheme.source}: "
+            + t("层级 {levels}；等级 {grades}，其余 {lowest}", levels=levels, grades=grades, lowest=scheme.lowest),
             highlight=False,
         )
+
+
+GENERATED = (
+    "已写入 {cases_csv}（{cases} 件案卷）和 {units_csv}（{units} 个单位，{grids} 个网格），用时 {took} 秒；"
+    "立案率 {registered}，派遣案卷中：结案 {closed}，按期结案 {closed_on_time}，返工 {rework}，延期 {postponed}"
+)
 
 
 def _print_tables(results: dict[str, pl.DataFrame], period: str) -> None:
@@ -191,11 +211,10 @@ def _print_tables(results: dict[str, pl.DataFrame], period: str) -> None:
 
     console = out_console()
     for level, frame in results.items():
-        table = Table(title=f"{LABELS[level]} ({level}) — {period}, {frame.height} row(s)")
+        table = Table(title=f"{LABELS[level]} ({level}) — {period}, " + t("{n} 行", n=frame.height))
         for column in frame.columns[1:]:
-            table.add_column(
-                column, justify="left" if column in ("key", "community", "street", "district") else "right"
-            )
+            title = t("编号") if column == "key" else LABELS.get(column, column)  # tiers by their Chinese names
+            table.add_column(title, justify="left" if column in ("key", "community", "street", "district") else "right")
         for row in frame.iter_rows(named=True):
             cells = []
             for column in frame.columns[1:]:

@@ -81,9 +81,9 @@ def set_lang(lang: Lang) -> None:
     _current[0] = lang
 
 
-def t(text: str, **values: object) -> str:
-    """``text`` in the run's language, ``{name}`` filled from ``values`` after translating."""
-    out = catalog().get(text, text) if current() == Lang.EN else text
+def t(chinese: str, /, **values: object) -> str:
+    """``chinese`` in the run's language, ``{name}`` filled from ``values`` after translating."""
+    out = catalog().get(chinese, chinese) if current() == Lang.EN else chinese
     if values:
         out = PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), out)
     return out

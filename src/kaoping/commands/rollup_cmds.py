@@ -134,9 +134,11 @@ def _print(scheme: Scheme, result: PeriodResult, metrics: pl.DataFrame, output: 
 def _metrics_table(metrics: pl.DataFrame) -> Any:
     from rich.table import Table
 
-    table = Table(title="各城市案卷指标 / case metrics per city", title_justify="left")
+    table = Table(title=t("各城市案卷指标"), title_justify="left")
     for column in metrics.columns:
-        table.add_column("城市" if column == "city" else "考评期" if column == "period" else column, justify="right")
+        table.add_column(
+            t("城市") if column == "city" else t("考评期") if column == "period" else column, justify="right"
+        )
     for row in metrics.iter_rows():
         table.add_row(*[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row])
     return table

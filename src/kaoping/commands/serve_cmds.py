@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kaoping.commands.common import require_free_port
+from kaoping.commands.lang import t
 
 
 def register(app: typer.Typer) -> None:
@@ -40,16 +41,19 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         if workers > 1:
             _share_settings(db, scheme)
-            typer.echo(f"kaoping web: http://{shown}:{port}/  ({workers} worker processes)")
-            typer.echo(f"kaoping API: http://{shown}:{port}/api  (docs: http://{shown}:{port}/api/docs)")
+            typer.echo(t("kaoping 网页：{url}/  （{n} 个工作进程）", url=f"http://{shown}:{port}", n=workers))
+            typer.echo(t(API_LINE, url=f"http://{shown}:{port}"))
             uvicorn.run("kaoping.server:app_from_env", factory=True, workers=workers, host=host, port=port)
             return
         from kaoping.server import create_app
 
         api = create_app(db, schemes=scheme or None)
-        typer.echo(f"kaoping web: http://{shown}:{port}/")
-        typer.echo(f"kaoping API: http://{shown}:{port}/api  (docs: http://{shown}:{port}/api/docs)")
+        typer.echo(t("kaoping 网页：{url}/", url=f"http://{shown}:{port}"))
+        typer.echo(t(API_LINE, url=f"http://{shown}:{port}"))
         uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+API_LINE = "kaoping 接口：{url}/api  （接口文档：{url}/api/docs）"
 
 
 def _share_settings(db: str | None, schemes: list[str] | None) -> None:
