@@ -61,25 +61,42 @@ def rollup_command(
         when = parse_period(period)
     if when.kind not in chosen.periods:
         kinds = "、".join(k.value for k in chosen.periods)
-        fail(f"--period: 方案 {chosen.scheme} 只评 {kinds} 考评期，{when} 是 {when.kind.value}")
+        fail(
+            t(
+                "--period：方案 {scheme} 只评 {kinds} 考评期，{period} 是 {kind}",
+                scheme=chosen.scheme,
+                kinds=kinds,
+                period=when,
+                kind=when.kind.value,
+            )
+        )
     try:
         check_province_scheme(chosen)
         codes = tree_cities(parquet)
         if not codes:
-            raise TreeError(f"{parquet}：没有城市数据（no units/city=… folders）")
+            raise TreeError(t("{tree}：没有城市数据（没有 units/city=… 目录）", tree=parquet))
         units = city_units(chosen, codes, _read_cities(cities) if cities else None)
     except (TreeError, ProvinceSchemeError) as exc:
         fail(str(exc))
     left_out = sorted(set(codes) - set(units.get_column("unit_id").to_list()))
     if left_out:
-        err.print(f"注意：目录中的城市 {'、'.join(left_out)} 不在 --cities 名单中，不参加排名", highlight=False)
+        err.print(
+            t("注意：目录中的城市 {cities} 不在 --cities 名单中，不参加排名", cities="、".join(left_out)),
+            highlight=False,
+        )
     kind = direct_kind(chosen, when)
     started = time.perf_counter()
     metrics = _spark_metrics(parquet, when, kind, master)
     took = time.perf_counter() - started
     with bad_input_exits(scheme):
         result = rank_cities(chosen, units, metrics, when)
-    note = f"Spark 指标计算 {took:.1f} 秒：{len(codes)} 个城市，{metrics.height} 行（城市 × {kind.value}）"
+    note = t(
+        "Spark 指标计算 {took} 秒：{n} 个城市，{rows} 行（城市 × {kind}）",
+        took=f"{took:.1f}",
+        n=len(codes),
+        rows=metrics.height,
+        kind=kind.value,
+    )
     err.print(note, highlight=False)
     _print(chosen, result, metrics, format or (Output.TABLE if sys.stdout.isatty() else Output.JSON))
 
@@ -92,11 +109,11 @@ def _spark_metrics(root: Path, when: Any, kind: Any, master: str) -> pl.DataFram
     from kaoping.rollup.spark_metrics import spark_city_metrics, spark_session
 
     if find_spec("pyspark") is None:
-        fail("需要 pyspark：pip install 'kaoping[spark]'（needs pyspark and Java 17）")
+        fail(t("需要 pyspark：pip install 'kaoping[spark]'（以及 Java 17）"))
     try:
         spark = spark_session(master)
     except Exception as exc:  # pyspark raises its own runtime errors when Java is missing or the master is wrong
-        fail(f"无法启动 Spark（master {master}；需要 Java 17）：{exc}")
+        fail(t("无法启动 Spark（主节点 {master}；需要 Java 17）：", master=master) + str(exc))
     try:
         return spark_city_metrics(spark, root, when, kind)
     except TreeError as exc:
@@ -110,10 +127,10 @@ def _read_cities(path: Path) -> pl.DataFrame:
     try:
         frame = pl.read_csv(path, infer_schema=False)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        fail(f"--cities {path}：无法读取（cannot read: {exc}）")
+        fail(t("--cities {path}：无法读取（{reason}）", path=path, reason=exc))
     missing = [c for c in ("unit_id", "name", "group") if c not in frame.columns]
     if missing:
-        fail(f"--cities {path}：缺少列 {', '.join(missing)}（needs unit_id, name, group）")
+        fail(t("--cities {path}：缺少列 {missing}（须有 unit_id, name, group）", path=path, missing=", ".join(missing)))
     return frame.select("unit_id", "name", "group")
 
 
