@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.commands.lang import catalog, help_texts
+from kaoping.commands.lang import catalog, from_argv, help_texts, without_lang
+from kaoping.engine.phrases import Lang
 
 CITY = EXAMPLES / "city-1000"
 SRC = Path(__file__).resolve().parents[2] / "src" / "kaoping"
@@ -133,9 +134,12 @@ def test_help_is_chinese(path: tuple[str, ...]) -> None:
     assert english_words(result.output) == set(), result.output
 
 
-@pytest.mark.parametrize("how", [["--lang", "en"], ["--lang=en"], []])
-def test_help_in_english_on_asking(how: list[str]) -> None:
-    result = runner.invoke(app, [*how, "score", "--help"], env={"KAOPING_LANG": "en"}, terminal_width=200)
+@pytest.mark.parametrize(
+    ("before", "after", "env"),
+    [(["--lang", "en"], [], ""), (["--lang=en"], [], ""), ([], ["--lang", "en"], ""), ([], [], "en")],
+)
+def test_help_in_english_on_asking(before: list[str], after: list[str], env: str) -> None:
+    result = runner.invoke(app, [*before, "score", *after, "--help"], env={"KAOPING_LANG": env}, terminal_width=200)
     assert result.exit_code == 0
     assert "Score one period" in result.output and "Options" in result.output
     assert "计算一个考评期" not in result.output
@@ -161,6 +165,8 @@ def test_table_and_explanation_are_chinese() -> None:
 def test_table_and_explanation_in_english() -> None:
     code, table, _ = city_q2("--format", "table", lang="en")
     assert code == 0 and "Rank" in table and "名次" not in table
+    code, again, _ = city_q2("--format", "table", "--lang", "en")
+    assert code == 0 and again == table
     code, tree, _ = city_q2("--format", "table", "--explain", "d1", lang="en")
     assert code == 0 and " rows" in tree and "条记录" not in tree
 
@@ -171,6 +177,31 @@ def test_errors_are_chinese_then_english() -> None:
     assert "错误" in err and "没有单位 zz9" in err and english_words(err) == set(), err
     code, _, err = city_q2("--explain", "zz9", lang="en")
     assert code == 2 and "error: --explain: unknown unit 'zz9'" in " ".join(err.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["score"], "缺少选项 '--scheme'"),
+        (["score", "--scheme", "city-1000", "--period", "2024", "--bogus"], "没有此选项：--bogus"),
+        (["demo", "--port", "abc"], "'--port' 的值无效：应为整数"),
+        (["demo", "--port", "0"], "'--port' 的值无效：应大于或等于 1"),
+        (["zz9"], "没有此命令 'zz9'"),
+        (["import"], "缺少参数 'source'"),
+    ],
+)
+def test_usage_errors_are_chinese(args: list[str], said: str) -> None:
+    result = runner.invoke(app, args, env={"KAOPING_LANG": ""})
+    assert result.exit_code == 2
+    assert said in result.output and english_words(result.output) == set(), result.output
+    english = runner.invoke(app, ["--lang", "en", *args])
+    assert english.exit_code == 2 and "Usage" in english.output
+
+
+def test_lang_is_read_anywhere_before_a_double_dash() -> None:
+    assert from_argv(["score", "--lang", "en"]) == Lang.EN and from_argv(["--lang=EN"]) == Lang.EN
+    assert from_argv(["import", "--", "--lang", "en"]) == Lang.ZH
+    assert without_lang(["--lang", "en", "score", "--lang=zh", "--", "--lang", "x"]) == ["score", "--", "--lang", "x"]
 
 
 def test_json_keeps_codes_and_adds_labels() -> None:

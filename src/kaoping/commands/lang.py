@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import typer.rich_utils as rich_help
 import yaml
 from typer._click.core import Command, Context
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
@@ -45,6 +47,31 @@ FRAME_ZH = {
 }
 """The help screen's own words (Typer's panel titles and notes) in Chinese."""
 FRAME_EN = {name: getattr(rich_help, name) for name in FRAME_ZH}
+USAGE_ERRORS_ZH = (
+    (r"^Missing option (.+?)\.", r"缺少选项 \1。"),
+    (r"^Missing argument (.+?)\.", r"缺少参数 \1。"),
+    (r"^Missing parameter: (.+)", r"缺少参数 \1"),
+    (r"^No such option: (\S+)", r"没有此选项：\1"),
+    (r"\(Possible options: (.*)\)", r"（可用的选项：\1）"),
+    (r"Did you mean (.*?)\?", r"是否想用 \1？"),
+    (r"^No such command (.+?)\.", r"没有此命令 \1。"),
+    (r"^Invalid value for (.+?): ", r"\1 的值无效："),
+    (r"^Invalid value: ", r"值无效："),
+    (r"^Got unexpected extra arguments? \((.*)\)", r"多余的参数（\1）"),
+    (r"^Option (.+?) requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"(\S+) is not a valid (integer|float|boolean)\.", r"\1 不是有效的数值。"),
+    (r"(\S+) is not one of (.*)\.", r"\1 不是 \2 之一。"),
+    (r"(\S+) is not in the range (.*)\.", r"\1 不在范围 \2 内。"),
+    (r"Value error, ", ""),
+    (r"Input should be a valid integer.*", "应为整数"),
+    (r"Input should be a valid number.*", "应为数字"),
+    (r"Input should be a valid boolean.*", "应为 true 或 false"),
+    (r"Input should be greater than or equal to (\S+)", r"应大于或等于 \1"),
+    (r"Input should be less than or equal to (\S+)", r"应小于或等于 \1"),
+    (r"Input should be greater than (\S+)", r"应大于 \1"),
+    (r"Input should be less than (\S+)", r"应小于 \1"),
+)
+"""The command line's own complaints (options the parser refuses) in Chinese: the parser words them in English."""
 HELP_OPTION_ZH = "显示本帮助并退出。"
 USAGE_ZH = "用法："
 
@@ -66,11 +93,28 @@ def pick(asked: str | None) -> Lang:
 def from_argv(argv: Sequence[str]) -> Lang:
     """The language a command line asks for before it is parsed (``--lang en``, ``--lang=en``, else the env)."""
     for i, arg in enumerate(argv):
+        if arg == "--":
+            break
         if arg == "--lang" and i + 1 < len(argv):
             return pick(argv[i + 1])
         if arg.startswith("--lang="):
             return pick(arg.partition("=")[2])
     return pick(os.environ.get(LANG_ENV))
+
+
+def without_lang(argv: Sequence[str]) -> list[str]:
+    """``argv`` without its ``--lang X`` / ``--lang=X`` (everything after ``--`` is left as it is)."""
+    out: list[str] = []
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            return [*out, arg, *rest]
+        if arg == "--lang" and rest:
+            rest.pop(0)
+        elif not arg.startswith("--lang="):
+            out.append(arg)
+    return out
 
 
 def current() -> Lang:
@@ -109,7 +153,29 @@ class LocalizedGroup(TyperGroup):
     ) -> Context:
         if parent is None:
             localize(self, from_argv(args))
-        return super().make_context(info_name, args, parent, **extra)
+            args = without_lang(args)  # read here, so it may stand anywhere: `kaoping score --lang en` too
+        with usage_errors_in_chinese():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Context) -> Any:
+        with usage_errors_in_chinese():  # a command's own options are parsed here
+            return super().invoke(ctx)
+
+
+@contextmanager
+def usage_errors_in_chinese() -> Iterator[None]:
+    """A usage error (missing or unknown option, bad value) said in Chinese when the run reads Chinese."""
+    try:
+        yield
+    except NoArgsIsHelpError:
+        raise
+    except UsageError as exc:
+        if current() == Lang.EN:
+            raise
+        text = exc.format_message()
+        for pattern, chinese in USAGE_ERRORS_ZH:
+            text = re.sub(pattern, chinese, text)
+        raise UsageError(text, ctx=exc.ctx) from None
 
 
 def localize(command: Command, lang: Lang) -> None:
