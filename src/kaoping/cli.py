@@ -19,6 +19,7 @@ from kaoping.app.scoring import score_folder
 from kaoping.commands import register_all
 from kaoping.commands.common import bad_input_exits, err, fail, out_console, require_free_port
 from kaoping.commands.lang import LANG_ENV, LocalizedGroup, current, t
+from kaoping.engine.phrases import Lang
 from kaoping.engine.result import PeriodResult
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
 
@@ -148,7 +149,7 @@ def schemes() -> None:
         except SchemeError as exc:
             console.print(f"[bold]{name:<22}[/] [red]{t('无法加载：')}[/]{exc}")
             continue
-        kinds = "/".join(k.value for k in s.periods)
+        kinds = "/".join(k.value if current() == Lang.EN else k.label for k in s.periods)
         groups = t("{n} 个组", n=len(s.groups))
         console.print(f"[bold]{name:<22}[/] {s.title}  [dim]({kinds}; {groups})[/]")
 

@@ -162,6 +162,13 @@ def test_table_and_explanation_are_chinese() -> None:
     assert english_words(tree) == set(), tree
 
 
+def test_schemes_list_is_chinese() -> None:
+    result = runner.invoke(app, ["schemes"], env={"KAOPING_LANG": ""})
+    assert result.exit_code == 0 and "季度/年度" in result.stdout and "个组" in result.stdout
+    titles = [line.split(maxsplit=1)[1] for line in result.stdout.splitlines() if line.strip()]  # after the name
+    assert english_words("\n".join(titles)) == set(), result.stdout
+
+
 def test_table_and_explanation_in_english() -> None:
     code, table, _ = city_q2("--format", "table", lang="en")
     assert code == 0 and "Rank" in table and "名次" not in table
