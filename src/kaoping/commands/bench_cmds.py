@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kaoping.commands.common import err, out_console
+from kaoping.commands.lang import t
 
 
 def register(app: typer.Typer) -> None:
@@ -55,10 +56,10 @@ def register(app: typer.Typer) -> None:
             return
 
         sizes = rows or [10_000, 100_000, 1_000_000]
-        table = Table(title="kaoping bench — check + evaluate one quarter of city-1000 vs a Polars group-by")
-        for col in ("rows", "baseline s", "engine s", "engine / baseline", "rows per s"):
+        table = Table(title=t("kaoping bench — 检查并计算 city-1000 的一个季度，对比 Polars 分组汇总"))
+        for col in (t("行数"), t("基准 秒"), t("引擎 秒"), t("引擎 / 基准"), t("每秒行数")):
             table.add_column(col, justify="right")
-        with err.status("benchmarking…"):
+        with err.status(t("测试中…")):
             results = run_bench(sizes, repeat)
         for r in results:
             table.add_row(
@@ -76,12 +77,12 @@ def _bench_pages(cases: int) -> None:
 
     from kaoping.bench_pages import run_pages_bench
 
-    with err.status(f"building a demo city of {cases:,} cases and timing its dashboard…"):
+    with err.status(t("正在生成有 {n} 件案卷的演示城市并为看板计时…", n=f"{cases:,}")):
         found = run_pages_bench(cases)
-    table = Table(title=f"kaoping bench --pages — demo city, {cases:,} cases; baseline: the touched unit×month in SQL")
-    for col in ("step", "s", "× baseline"):
+    table = Table(title=t("kaoping bench --pages — 演示城市，{n} 件案卷；基准：SQL 按单位×月汇总", n=f"{cases:,}"))
+    for col in (t("步骤"), t("秒"), t("× 基准")):
         table.add_column(col, justify="right")
-    table.add_row("baseline (SQL unit×month)", f"{found.baseline_s:.4f}", "1")
+    table.add_row(t("基准（SQL 单位×月）"), f"{found.baseline_s:.4f}", "1")
     for name, seconds in found.steps:
         table.add_row(name, f"{seconds:.3f}", f"{found.ratio(seconds):,.0f}×")
     out_console().print(table)
@@ -94,11 +95,13 @@ def _bench_scale(cases: int, urls: list[str]) -> None:
 
     from kaoping.bench_scale import run_scale_bench
 
-    with err.status(f"a city of {cases:,} cases: pages, files and imports…"):
+    with err.status(t("一个每年 {n} 件案卷的城市：页面、文件和导入…", n=f"{cases:,}")):
         rows = run_scale_bench(cases, urls)
-    title = f"kaoping bench --scale — {cases:,} cases a year; {os.cpu_count()} cores; baselines from the same run"
+    title = t(
+        "kaoping bench --scale — 每年 {n} 件案卷；{cores} 核；基准取自同一次运行", n=f"{cases:,}", cores=os.cpu_count()
+    )
     table = Table(title=title)
-    for col in ("operation", "s", "baseline", "baseline s", "ratio"):
+    for col in (t("操作"), t("秒"), t("基准"), t("基准 秒"), t("倍数")):
         table.add_column(col, justify="right")
     for r in rows:
         table.add_row(r.operation, f"{r.seconds:.3f}", r.baseline, f"{r.baseline_s:.3f}", f"{r.ratio:,.2f}×")
@@ -115,14 +118,14 @@ def _bench_files(cases: int, repeat: int, out: Path | None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="kaoping-bench-") as tmp:
         folder = out or Path(tmp)
-        with err.status(f"writing {cases:,} cases and timing…"):
+        with err.status(t("正在写出 {n} 件案卷并计时…", n=f"{cases:,}")):
             written, timings = run_files_bench(folder, cases, repeat)
     shown = ", ".join(f"{name} {n:,}" for name, n in written.items())
-    table = Table(title=f"kaoping bench --files — rows: {shown}; {os.cpu_count()} cores")
-    for col in ("step", "seconds", "peak MB"):
+    table = Table(title=t("kaoping bench --files — 行数：{rows}；{cores} 核", rows=shown, cores=os.cpu_count()))
+    for col in (t("步骤"), t("秒"), t("峰值内存 MB")):
         table.add_column(col, justify="right")
-    for t in timings:
-        table.add_row(t.step, f"{t.seconds:.2f}", f"{t.peak_mb:,.0f}")
+    for timing in timings:
+        table.add_row(timing.step, f"{timing.seconds:.2f}", f"{timing.peak_mb:,.0f}")
     console = out_console()
     console.print(table)
     for what, figure in ratio_rows(timings):

@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
         from kaoping.periods import parse_period
 
         book = load_handbook()
-        with err.status(f"generating {cases:,} cases…"):
+        with err.status(t("正在生成 {n} 件案卷…", n=f"{cases:,}")):
             started = time.perf_counter()
             frame = generate_cases(CaseDraw(cases, 2024, seed=1), build_city(units, book), book)
             gen_s = time.perf_counter() - started
@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
                 times.append(time.perf_counter() - t0)
             return min(times)
 
-        with err.status("benchmarking…"):
+        with err.status(t("测试中…")):
             baseline = best(lambda: frame.group_by("unit_id").agg(pl.len()))
             marked = marked_cases(frame, year)
             mark_s = best(lambda: marked_cases(frame, year))
@@ -242,16 +242,17 @@ def _print_bench(
 ) -> None:
     from rich.table import Table
 
-    table = Table(title=f"kaoping cases bench — {cases:,} generated cases (generated in {gen_s:.2f} s)")
-    for col in ("step", "seconds", "× baseline"):
+    title = t("kaoping cases bench — 生成 {n} 件案卷（生成用时 {took} 秒）", n=f"{cases:,}", took=f"{gen_s:.2f}")
+    table = Table(title=title)
+    for col in (t("步骤"), t("秒"), t("× 基准")):
         table.add_column(col, justify="right")
 
     def ratio(s: float) -> str:
         return f"{s / baseline:.1f}×" if baseline else "—"
 
-    table.add_row("baseline: group_by(unit_id).len()", f"{baseline:.4f}", "1.0×")
-    table.add_row("mark cases for the period", f"{mark_s:.4f}", ratio(mark_s))
+    table.add_row(t("基准：group_by(unit_id).len()"), f"{baseline:.4f}", "1.0×")
+    table.add_row(t("标记本期案卷"), f"{mark_s:.4f}", ratio(mark_s))
     for level, seconds in per_level.items():
-        table.add_row(f"  {level} from marked cases", f"{seconds:.4f}", ratio(seconds))
-    table.add_row("all 9 levels (metrics_by_level)", f"{total:.4f}", ratio(total))
+        table.add_row(t("  由已标记案卷计算 {level}", level=level), f"{seconds:.4f}", ratio(seconds))
+    table.add_row(t("全部 9 个层级（metrics_by_level）"), f"{total:.4f}", ratio(total))
     console.print(table)

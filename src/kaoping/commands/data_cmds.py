@@ -112,8 +112,8 @@ def _print_report(report: ImportReport) -> None:
     table = Table(title=Text(f"kaoping import {report.source}", style="italic"))
     table.add_column(t("文件"))
     table.add_column(t("状态"))
-    for name in ("行数", "新增", "更新", "未变"):
-        table.add_column(t(name), justify="right")
+    for name in (t("行数"), t("新增"), t("更新"), t("未变")):
+        table.add_column(name, justify="right")
     for f in report.files:
         counts = (f.rows, f.inserted, f.updated, f.unchanged)
         numbers = ["", "", "", ""] if f.status == "absent" else [f"{n:,}" for n in counts]

@@ -172,8 +172,8 @@ def list_cmd(
     with _session(db) as s:
         rows = versions(s, scheme=scheme, period=period)
         table = Table(title=t("{scheme} {period} — 结果版本", scheme=scheme, period=period))
-        for col in ("编号", "版本", "状态", "原因", "计算", "审核人", "发布"):
-            table.add_column(t(col))
+        for col in (t("编号"), t("版本"), t("状态"), t("原因"), t("计算"), t("审核人"), t("发布")):
+            table.add_column(col)
         for r in rows:
             table.add_row(
                 str(r.id),
@@ -334,8 +334,8 @@ def audit(
         return
     title = t("审计日志") + (t(" — 单位 {unit}", unit=unit) if unit else "") + (f" — {period}" if period else "")
     table = Table(title=title)
-    for col in ("时间", "操作人", "操作", "表", "主键", "修改前 → 修改后", "原因"):
-        table.add_column(t(col), overflow="fold")
+    for col in (t("时间"), t("操作人"), t("操作"), t("表"), t("主键"), t("修改前 → 修改后"), t("原因")):
+        table.add_column(col, overflow="fold")
     for e in entries:
         table.add_row(
             f"{e.at:%Y-%m-%d %H:%M:%S}",
