@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.commands.lang import catalog, from_argv, help_texts, without_lang
+from kaoping.commands.lang import catalog, current, from_argv, help_texts, t, without_lang
 from kaoping.engine.phrases import Lang
 
 CITY = EXAMPLES / "city-1000"
@@ -203,6 +203,11 @@ def test_usage_errors_are_chinese(args: list[str], said: str) -> None:
     assert said in result.output and english_words(result.output) == set(), result.output
     english = runner.invoke(app, ["--lang", "en", *args])
     assert english.exit_code == 2 and "Usage" in english.output
+
+
+def test_a_run_in_english_leaves_the_next_in_chinese() -> None:
+    assert city_q2("--explain", "zz9", lang="en")[0] == 2
+    assert current() == Lang.ZH and t("名次") == "名次"
 
 
 def test_lang_is_read_anywhere_before_a_double_dash() -> None:

@@ -158,8 +158,11 @@ class LocalizedGroup(TyperGroup):
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: Context) -> Any:
-        with usage_errors_in_chinese():  # a command's own options are parsed here
-            return super().invoke(ctx)
+        try:
+            with usage_errors_in_chinese():  # a command's own options are parsed here
+                return super().invoke(ctx)
+        finally:
+            set_lang(Lang.ZH)  # the language is this run's: a later run in the same process starts from Chinese
 
 
 @contextmanager
