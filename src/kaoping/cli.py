@@ -18,13 +18,16 @@ from rich.console import Console
 from kaoping.app.scoring import score_folder
 from kaoping.commands import register_all
 from kaoping.commands.common import bad_input_exits, err, fail, out_console, require_free_port
+from kaoping.commands.lang import LANG_ENV, LocalizedGroup, current, t
+from kaoping.engine.phrases import Lang
 from kaoping.engine.result import PeriodResult
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
 
 app = typer.Typer(
-    help="kaoping — 城市管理综合考评系统: evaluation schemes as files, scores explained to the row.",
+    help="kaoping — 城市管理综合考评系统：考评方案即文件，得分逐行可查。",
     no_args_is_help=True,
     add_completion=False,
+    cls=LocalizedGroup,
 )
 
 
@@ -36,30 +39,32 @@ class Format(StrEnum):
 
 @app.command()
 def score(
-    scheme: Annotated[str, typer.Option(help="built-in scheme name (see `kaoping schemes`) or a scheme file")],
-    period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
-    data: Annotated[Path | None, typer.Option(help="folder of CSV files or one .xlsx workbook")] = None,
+    scheme: Annotated[str, typer.Option(help="内置方案名（见 `kaoping schemes`）或方案文件")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+    data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
     db: Annotated[
         str | None,
-        typer.Option(
-            help="score from the store at this URL instead of --data (else $KAOPING_DATABASE_URL, else ./kaoping.db)"
-        ),
+        typer.Option(help="从此地址的数据库计分，代替 --data（默认取 $KAOPING_DATABASE_URL，再默认 ./kaoping.db）"),
     ] = None,
-    format: Annotated[Format | None, typer.Option("--format", help="json (default when piped), table, xlsx")] = None,
-    out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout (required for xlsx)")] = None,
-    explain: Annotated[str | None, typer.Option(help="explain one unit's score down to the rows (unit_id)")] = None,
+    format: Annotated[
+        Format | None, typer.Option("--format", help="输出格式：json（管道输出时默认）、table（表格）或 xlsx")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="写入此文件而不是标准输出（xlsx 必填）")] = None,
+    explain: Annotated[str | None, typer.Option(help="逐行说明一个单位的得分（单位编号 unit_id）")] = None,
 ) -> None:
-    """Score one period: ranking per group with parts, bonus, rewards and flags."""
+    """计算一个考评期的得分：各组排名，含各部分得分、加分、奖惩和问责标记。"""
     chosen = format or (Format.TABLE if sys.stdout.isatty() and out is None else Format.JSON)
     if chosen == Format.XLSX and out is None:
-        fail("--format xlsx needs --out FILE.xlsx")
+        fail(t("--format xlsx 需要 --out FILE.xlsx"))
     if data is not None and db is not None:
-        fail("--data 与 --db 只能给一个（give one of --data DIR_OR_XLSX or --db URL, not both）")
+        fail(t("--data 与 --db 只能给一个"))
     sch, result = _score(scheme, data, period) if data is not None else _score_db(scheme, db, period)
     if result.excluded:
         err.print(
-            f"[yellow]note:[/] {len(result.excluded)} row(s) not counted (outside the inspection windows); "
-            "listed under 'excluded' in the JSON and in each unit's explanation"
+            t(
+                "[yellow]注意：[/]{n} 行不计分（不在考评时段内），见 JSON 的 excluded 和各单位的得分说明",
+                n=len(result.excluded),
+            )
         )
     if explain is not None:
         _explain(sch, result, explain, chosen)
@@ -73,13 +78,13 @@ def score(
             from kaoping.output.table import print_ranking
 
             console = Console(file=out.open("w", encoding="utf-8") if out else None, width=160 if out else None)
-            print_ranking(console, sch, result)
+            print_ranking(console, sch, result, t)
         case Format.XLSX:
             from kaoping.output.workbook import write_workbook
 
             assert out is not None
             write_workbook(sch, result, out)
-            err.print(f"wrote {out}")
+            err.print(t("已写入 {path}", path=out))
 
 
 def _score(scheme: str, data: Path, period: str) -> tuple[Scheme, PeriodResult]:
@@ -93,12 +98,14 @@ def _score_db(scheme: str, url: str | None, period: str) -> tuple[Scheme, Period
     from kaoping.store.db import StoreMissing
 
     try:
-        with bad_input_exits(scheme, what="bad data in the store"):
+        with bad_input_exits(scheme, what=t("数据库中的数据有误")):
             return score_store(scheme, url, period)
     except StoreMissing as exc:
         fail(
-            f"{exc}。请用 --data 给出数据文件夹或工作簿，"
-            "或用 --db（或环境变量 KAOPING_DATABASE_URL）给出已有的考评数据库"
+            str(exc)
+            + t(
+                "。请用 --data 给出数据文件夹或工作簿，或用 --db（或环境变量 KAOPING_DATABASE_URL）给出已有的考评数据库"
+            )
         )
 
 
@@ -114,46 +121,53 @@ def _emit(text: str, out: Path | None) -> None:
 def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) -> None:
     unit = result.unit(unit_id)
     if unit is None:
-        fail(f"--explain: unknown unit '{unit_id}'; units: {', '.join(u.unit_id for u in result.units())}")
+        fail(
+            t(
+                "--explain：没有单位 {unit}；单位有：{units}",
+                unit=unit_id,
+                units=", ".join(u.unit_id for u in result.units()),
+            )
+        )
     if chosen == Format.JSON:
         from kaoping.output.document import explain_document
 
-        doc = explain_document(result, unit)
+        doc = explain_document(result, unit, scheme=sch)
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         from kaoping.output.table import explain_tree
 
-        out_console().print(explain_tree(unit, result.period))
+        out_console().print(explain_tree(unit, result.period, t, current(), sch.flags))
 
 
 @app.command()
 def schemes() -> None:
-    """List the built-in schemes, one line each."""
+    """列出内置考评方案，每个一行。"""
     console = out_console()
     for name in builtin_names():
         try:
             s = load_scheme(name)
         except SchemeError as exc:
-            console.print(f"[bold]{name:<22}[/] [red]does not load:[/] {exc}")
+            console.print(f"[bold]{name:<22}[/] [red]{t('无法加载：')}[/]{exc}")
             continue
-        kinds = "/".join(k.value for k in s.periods)
-        console.print(f"[bold]{name:<22}[/] {s.title}  [dim]({kinds}; {len(s.groups)} group(s))[/]")
+        kinds = "/".join(k.value if current() == Lang.EN else k.label for k in s.periods)
+        groups = t("{n} 个组", n=len(s.groups))
+        console.print(f"[bold]{name:<22}[/] {s.title}  [dim]({kinds}; {groups})[/]")
 
 
 @app.command()
 def demo(
-    db: Annotated[Path, typer.Option(help="the demo's SQLite database file")] = Path("kaoping-demo.db"),
-    fresh: Annotated[bool, typer.Option("--fresh", help="delete the database and build it again")] = False,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the web app after building")] = True,
-    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
-    period: Annotated[str | None, typer.Option(help="--no-serve: the period whose ranking is printed")] = None,
-    cases: Annotated[int, typer.Option(help="数字城管 cases to generate for the year", min=0)] = 50_000,
+    db: Annotated[Path, typer.Option(help="演示用的 SQLite 数据库文件")] = Path("kaoping-demo.db"),
+    fresh: Annotated[bool, typer.Option("--fresh", help="删除数据库并重新生成")] = False,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="生成后启动网页服务")] = True,
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="监听端口", min=1, max=65535)] = 8000,
+    period: Annotated[str | None, typer.Option(help="与 --no-serve 同用：打印哪个考评期的排名")] = None,
+    cases: Annotated[int, typer.Option(help="为全年生成的数字城管案卷数", min=0)] = 50_000,
 ) -> None:
-    """Build the demo city (金川市, scheme demo-city: a year of data, Q1–Q3 published) and serve the app.
+    """生成演示城市（金川市，方案 demo-city：一年的数据，第一至三季度已公布）并启动网页服务。
 
-    The database is reused when it is complete (--fresh rebuilds it).  Prints the pages to open and a
-    login for every role (demo password jinchuan-demo).  With --no-serve, prints a quarter's ranking instead.
+    数据库完整时直接沿用（--fresh 重新生成）。打印要打开的页面和每种角色的登录名（演示密码 jinchuan-demo）。
+    用 --no-serve 时改为打印一个季度的排名。
     """
     from kaoping.demo import console as demo_console
     from kaoping.demo.build import DemoError
@@ -164,7 +178,7 @@ def demo(
     try:
         built = demo_console.build_or_reuse(db, fresh=fresh, cases=cases, console=console, steps=err)
     except DemoError as exc:
-        fail(f"{exc}; run `kaoping demo --fresh` to replace the file, or choose another --db")
+        fail(str(exc) + t("；用 `kaoping demo --fresh` 替换该文件，或换一个 --db"))
     demo_console.print_summary(console, built, db)
     url = demo_console.sqlite_url(db)
     shown = f"[{host}]" if ":" in host else host
@@ -173,7 +187,7 @@ def demo(
         from kaoping.output.table import print_ranking
 
         sch, result = _score_db(built.scheme, url, period or built.published[-1])
-        print_ranking(console, sch, result)
+        print_ranking(console, sch, result, t)
         console.print(demo_console.logins_table(built))
         return
     import uvicorn
@@ -187,8 +201,17 @@ def demo(
     require_free_port(host, port)  # and again: the build takes a while, another program may have taken it
     demo_console.print_pages(console, base)
     console.print(demo_console.logins_table(built))
-    console.print(f"kaoping web: {base}/  (Ctrl+C stops the server)", highlight=False)
+    console.print(t("kaoping 网页：{url}/  （Ctrl+C 停止服务）", url=base), highlight=False)
     uvicorn.run(api, host=host, port=port, log_level="warning")
+
+
+@app.callback()
+def choose_language(
+    lang: Annotated[
+        str, typer.Option("--lang", envvar=LANG_ENV, help="界面语言：zh（中文，默认）或 en（英文）")
+    ] = "zh",
+) -> None:
+    """Declares ``--lang`` for the root command; LocalizedGroup has already acted on it (before parsing)."""
 
 
 def main() -> None:

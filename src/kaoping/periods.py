@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 import polars as pl
 
+from kaoping.labels import Labelled
 
-class PeriodKind(StrEnum):
-    """The kinds of period a scheme can evaluate."""
 
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
+class PeriodKind(Labelled):
+    """The kinds of period a scheme can evaluate, with what plans call them (月度考评, 季度考评, 年度考评)."""
+
+    MONTH = "month", "月度"
+    QUARTER = "quarter", "季度"
+    YEAR = "year", "年度"
 
     @property
     def size(self) -> int:

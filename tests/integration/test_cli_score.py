@@ -74,7 +74,7 @@ def test_xlsx_output(tmp_path: Path) -> None:
     assert rows[1][0:3] == (1, "d1", "甲区")
     header = list(rows[0])
     assert rows[5][header.index("总分")] == pytest.approx(850.33)
-    assert rows[5][header.index("标记")] == "statement public_explanation"
+    assert rows[5][header.index("标记")] == "末位表态发言、公开说明原因"  # names; the codes are in the JSON
 
 
 def test_explain_json_cites_rows() -> None:

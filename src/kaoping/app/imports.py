@@ -54,6 +54,7 @@ __all__ = [
     "ALREADY",
     "IMPORTED",
     "IMPORT_ATTEMPTS",
+    "STATUS_NAMES",
     "FileReport",
     "ImportBusy",
     "ImportReport",
@@ -66,6 +67,8 @@ __all__ = [
 IMPORTED = "imported"
 ALREADY = "already imported"
 ABSENT = "absent"
+STATUS_NAMES = {IMPORTED: "已导入", ALREADY: "此前已导入，跳过", ABSENT: "无此表"}
+"""What a file's import status is called where people read it (the CLI's report; the codes stay in the API)."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(description, rows_done, rows_total)``; ``rows_total`` 0 = not known yet (still checking)."""

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kaoping.commands.common import err, out_console
+from kaoping.commands.lang import t
 
 
 def register(app: typer.Typer) -> None:
@@ -17,26 +18,22 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def bench(
-        rows: Annotated[list[int] | None, typer.Option(help="fact rows per run (repeatable)")] = None,
-        repeat: Annotated[int, typer.Option(help="runs per size; the best is kept")] = 3,
-        pages: Annotated[
-            int | None, typer.Option(help="instead: the dashboard on a demo city of this many cases (看板响应)")
+        rows: Annotated[list[int] | None, typer.Option(help="每次运行的数据行数（可重复）")] = None,
+        repeat: Annotated[int, typer.Option(help="每种规模运行次数，取最好的一次")] = 3,
+        pages: Annotated[int | None, typer.Option(help="改为测试：在有这么多案卷的演示城市上测看板响应")] = None,
+        files: Annotated[bool, typer.Option("--files", help="改为测试读取数据文件")] = False,
+        cases: Annotated[int, typer.Option(help="与 --files 同用：合成年度的数字城管案卷数", min=1)] = 1_000_000,
+        out: Annotated[Path | None, typer.Option(help="与 --files 同用：合成文件的目录（默认临时目录）")] = None,
+        import_: Annotated[bool, typer.Option("--import", help="比较 kaoping import 与批量装载，按每个 --db")] = False,
+        db: Annotated[
+            list[str] | None, typer.Option(help="与 --import 同用：数据库地址（可重复；默认 SQLite）")
         ] = None,
-        files: Annotated[bool, typer.Option("--files", help="benchmark reading the data files instead")] = False,
-        cases: Annotated[int, typer.Option(help="--files: 数字城管 cases of the synthetic year", min=1)] = 1_000_000,
-        out: Annotated[
-            Path | None, typer.Option(help="--files: folder for the synthetic files (default: temporary)")
-        ] = None,
-        import_: Annotated[bool, typer.Option("--import", help="kaoping import vs a bulk load, per --db")] = False,
-        db: Annotated[list[str] | None, typer.Option(help="--import: store URLs (repeatable; default SQLite)")] = None,
-        scale: Annotated[
-            int | None, typer.Option(help="instead: every row of the scale table for a city of this many cases")
-        ] = None,
+        scale: Annotated[int | None, typer.Option(help="改为测试：为有这么多案卷的城市测出规模表的每一行")] = None,
     ) -> None:
-        """Benchmark the engine on synthetic city-1000 facts, as a ratio to a plain Polars group-by baseline.
+        """性能测试：用合成的 city-1000 数据测计分引擎，与纯 Polars 分组汇总的耗时之比。
 
-        With --files: write a synthetic city's CSV files and time reading them, `score --data` for the year, a
-        Python csv loop and DuckDB over the same files, and a 100k-row .xlsx read by calamine and by openpyxl.
+        用 --files 时：写出一个合成城市的 CSV 文件并计时读取、全年的 `score --data`、同样文件上的
+        Python csv 循环和 DuckDB，以及用 calamine 和 openpyxl 读取一个 10 万行的 .xlsx。
         """
         from rich.table import Table
 
@@ -59,10 +56,10 @@ def register(app: typer.Typer) -> None:
             return
 
         sizes = rows or [10_000, 100_000, 1_000_000]
-        table = Table(title="kaoping bench — check + evaluate one quarter of city-1000 vs a Polars group-by")
-        for col in ("rows", "baseline s", "engine s", "engine / baseline", "rows per s"):
+        table = Table(title=t("kaoping bench — 检查并计算 city-1000 的一个季度，对比 Polars 分组汇总"))
+        for col in (t("行数"), t("基准 秒"), t("引擎 秒"), t("引擎 / 基准"), t("每秒行数")):
             table.add_column(col, justify="right")
-        with err.status("benchmarking…"):
+        with err.status(t("测试中…")):
             results = run_bench(sizes, repeat)
         for r in results:
             table.add_row(
@@ -80,12 +77,12 @@ def _bench_pages(cases: int) -> None:
 
     from kaoping.bench_pages import run_pages_bench
 
-    with err.status(f"building a demo city of {cases:,} cases and timing its dashboard…"):
+    with err.status(t("正在生成有 {n} 件案卷的演示城市并为看板计时…", n=f"{cases:,}")):
         found = run_pages_bench(cases)
-    table = Table(title=f"kaoping bench --pages — demo city, {cases:,} cases; baseline: the touched unit×month in SQL")
-    for col in ("step", "s", "× baseline"):
+    table = Table(title=t("kaoping bench --pages — 演示城市，{n} 件案卷；基准：SQL 按单位×月汇总", n=f"{cases:,}"))
+    for col in (t("步骤"), t("秒"), t("× 基准")):
         table.add_column(col, justify="right")
-    table.add_row("baseline (SQL unit×month)", f"{found.baseline_s:.4f}", "1")
+    table.add_row(t("基准（SQL 单位×月）"), f"{found.baseline_s:.4f}", "1")
     for name, seconds in found.steps:
         table.add_row(name, f"{seconds:.3f}", f"{found.ratio(seconds):,.0f}×")
     out_console().print(table)
@@ -98,11 +95,13 @@ def _bench_scale(cases: int, urls: list[str]) -> None:
 
     from kaoping.bench_scale import run_scale_bench
 
-    with err.status(f"a city of {cases:,} cases: pages, files and imports…"):
+    with err.status(t("一个每年 {n} 件案卷的城市：页面、文件和导入…", n=f"{cases:,}")):
         rows = run_scale_bench(cases, urls)
-    title = f"kaoping bench --scale — {cases:,} cases a year; {os.cpu_count()} cores; baselines from the same run"
+    title = t(
+        "kaoping bench --scale — 每年 {n} 件案卷；{cores} 核；基准取自同一次运行", n=f"{cases:,}", cores=os.cpu_count()
+    )
     table = Table(title=title)
-    for col in ("operation", "s", "baseline", "baseline s", "ratio"):
+    for col in (t("操作"), t("秒"), t("基准"), t("基准 秒"), t("倍数")):
         table.add_column(col, justify="right")
     for r in rows:
         table.add_row(r.operation, f"{r.seconds:.3f}", r.baseline, f"{r.baseline_s:.3f}", f"{r.ratio:,.2f}×")
@@ -119,14 +118,14 @@ def _bench_files(cases: int, repeat: int, out: Path | None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="kaoping-bench-") as tmp:
         folder = out or Path(tmp)
-        with err.status(f"writing {cases:,} cases and timing…"):
+        with err.status(t("正在写出 {n} 件案卷并计时…", n=f"{cases:,}")):
             written, timings = run_files_bench(folder, cases, repeat)
     shown = ", ".join(f"{name} {n:,}" for name, n in written.items())
-    table = Table(title=f"kaoping bench --files — rows: {shown}; {os.cpu_count()} cores")
-    for col in ("step", "seconds", "peak MB"):
+    table = Table(title=t("kaoping bench --files — 行数：{rows}；{cores} 核", rows=shown, cores=os.cpu_count()))
+    for col in (t("步骤"), t("秒"), t("峰值内存 MB")):
         table.add_column(col, justify="right")
-    for t in timings:
-        table.add_row(t.step, f"{t.seconds:.2f}", f"{t.peak_mb:,.0f}")
+    for timing in timings:
+        table.add_row(timing.step, f"{timing.seconds:.2f}", f"{timing.peak_mb:,.0f}")
     console = out_console()
     console.print(table)
     for what, figure in ratio_rows(timings):

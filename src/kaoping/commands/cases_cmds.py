@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kaoping.commands.common import err, fail, out_console
+from kaoping.commands.lang import t
 
 if TYPE_CHECKING:
     import polars as pl
@@ -33,27 +34,27 @@ class Output(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add the `cases` command group to ``app``."""
     cases_app = typer.Typer(
-        help="数字城管案卷: synthetic cases, metrics by region / department / post, benchmark, config checks.",
+        help="数字城管案卷：合成案卷，按区域、部门、岗位的指标，性能测试，配置检查。",
         no_args_is_help=True,
     )
     app.add_typer(cases_app, name="cases")
 
     @cases_app.command()
     def generate(
-        units: Annotated[int, typer.Option(help="responsible units: the handbook's departments plus streets")],
-        cases: Annotated[int, typer.Option(help="number of cases")],
-        year: Annotated[int, typer.Option(help="year the cases are reported in")],
-        out: Annotated[Path, typer.Option(help="folder to write cases.csv and units.csv to")],
-        seed: Annotated[int, typer.Option(help="same seed, same cases")] = 1,
-        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML (default: the bundled example)")] = None,
+        units: Annotated[int, typer.Option(help="责任单位数：处置手册中的部门加上街道")],
+        cases: Annotated[int, typer.Option(help="案卷数")],
+        year: Annotated[int, typer.Option(help="案卷上报的年份")],
+        out: Annotated[Path, typer.Option(help="写出 cases.csv 和 units.csv 的目录")],
+        seed: Annotated[int, typer.Option(help="随机种子：种子相同，案卷相同")] = 1,
+        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML（默认用自带的示例）")] = None,
     ) -> None:
-        """Write realistic synthetic cases (categories, deadlines from the handbook, ~92% closed)."""
+        """写出逼真的合成案卷（按类别，处置时限取自处置手册，约 92% 已结案）。"""
         from kaoping.cases.categories import ConfigError
         from kaoping.cases.generate import CaseDraw, summary, write_dataset
         from kaoping.cases.handbook import load_handbook
 
         if cases < 1:
-            fail("--cases must be at least 1")
+            fail(t("--cases 至少为 1"))
         try:
             book = load_handbook(handbook)
             started = time.perf_counter()
@@ -62,26 +63,32 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         took = time.perf_counter() - started
         s = summary(frame)
-        err.print(
-            f"wrote {out / 'cases.csv'} ({frame.height:,} cases) and {out / 'units.csv'} ({city.units.height} units, "
-            f"{city.grids.height} grids) in {took:.1f} s; registered {s['registered']:.1%}, of dispatched: "
-            f"closed {s['closed']:.1%}, closed on time {s['closed_on_time']:.1%}, rework {s['rework']:.1%}, "
-            f"postponed {s['postponed']:.1%}",
-            highlight=False,
+        shares = {key: f"{s[key]:.1%}" for key in ("registered", "closed", "closed_on_time", "rework", "postponed")}
+        wrote = t(
+            GENERATED,
+            cases_csv=out / "cases.csv",
+            cases=f"{frame.height:,}",
+            units_csv=out / "units.csv",
+            units=city.units.height,
+            grids=city.grids.height,
+            took=f"{took:.1f}",
+            **shares,
         )
+        err.print(wrote, highlight=False)
 
     @cases_app.command()
     def metrics(
-        data: Annotated[Path, typer.Option(help="folder of CSV files or one .xlsx workbook")],
-        period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
-        level: Annotated[str, typer.Option(help="region, department, post, or one level: grid … shift_lead")],
-        format: Annotated[Output, typer.Option("--format", help="table or json")] = Output.TABLE,
-        indicators: Annotated[Path | None, typer.Option(help="indicator scheme YAML (weights, grades)")] = None,
-        register_hours: Annotated[
-            float, typer.Option(help="按时立案: registered within this many working hours")
-        ] = 1.0,
+        data: Annotated[Path, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")],
+        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+        level: Annotated[
+            str,
+            typer.Option(help="层级：region（区域）、department（部门）、post（岗位），或单一层级 grid … shift_lead"),
+        ],
+        format: Annotated[Output, typer.Option("--format", help="输出格式：table（表格）或 json")] = Output.TABLE,
+        indicators: Annotated[Path | None, typer.Option(help="指标方案 YAML（权重、等级）")] = None,
+        register_hours: Annotated[float, typer.Option(help="按时立案：在这么多个工作小时内立案")] = 1.0,
     ) -> None:
-        """Counts, rates, 综合指标值 and grade per grid / community / street / district, department or post."""
+        """按网格、社区、街道、城区、部门或岗位统计件数、比率、综合指标值和等级。"""
         from kaoping.cases.categories import ConfigError
         from kaoping.cases.grading import load_indicator_scheme, with_composite
         from kaoping.cases.levels import GROUPS, LEVELS, LevelError, metrics_by_level
@@ -91,7 +98,13 @@ def register(app: typer.Typer) -> None:
 
         levels = GROUPS.get(level) or ((level,) if level in LEVELS else None)
         if levels is None:
-            fail(f"--level: '{level}' is not one of region, department, post, {', '.join(LEVELS)}")
+            fail(
+                t(
+                    "--level：“{level}”不是 region、department、post 或 {levels} 之一",
+                    level=level,
+                    levels=", ".join(LEVELS),
+                )
+            )
         try:
             when = parse_period(period)
             scheme = load_indicator_scheme(indicators)
@@ -99,11 +112,11 @@ def register(app: typer.Typer) -> None:
             results = metrics_by_level(frame, when, levels, register_hours=register_hours)
             results = {k: with_composite(v, scheme) for k, v in results.items()}
         except PeriodError as exc:
-            fail(f"--period: {exc}")
+            fail(f"--period：{exc}")
         except InputErrors as exc:
-            fail(f"bad input ({exc.total} problem(s)):\n{exc}")
+            fail(t("{what}（{n} 处问题）：", what=t("输入有误"), n=exc.total) + f"\n{exc}")
         except FileNotFoundError as exc:
-            fail(f"--data: {exc}")
+            fail(f"--data：{exc}")
         except (ConfigError, LevelError) as exc:
             fail(str(exc))
         if format == Output.JSON:
@@ -114,11 +127,11 @@ def register(app: typer.Typer) -> None:
 
     @cases_app.command()
     def bench(
-        cases: Annotated[int, typer.Option(help="generated cases")] = 1_000_000,
-        units: Annotated[int, typer.Option(help="responsible units")] = 200,
-        repeat: Annotated[int, typer.Option(help="runs; the best is kept")] = 3,
+        cases: Annotated[int, typer.Option(help="生成的案卷数")] = 1_000_000,
+        units: Annotated[int, typer.Option(help="责任单位数")] = 200,
+        repeat: Annotated[int, typer.Option(help="运行次数，取最好的一次")] = 3,
     ) -> None:
-        """Time the level metrics over generated cases, as a ratio to a plain Polars group-by count."""
+        """在生成的案卷上为各层级指标计时，与纯 Polars 分组计数的耗时之比。"""
         import polars as pl
 
         from kaoping.cases.generate import CaseDraw, build_city, generate_cases
@@ -127,7 +140,7 @@ def register(app: typer.Typer) -> None:
         from kaoping.periods import parse_period
 
         book = load_handbook()
-        with err.status(f"generating {cases:,} cases…"):
+        with err.status(t("正在生成 {n} 件案卷…", n=f"{cases:,}")):
             started = time.perf_counter()
             frame = generate_cases(CaseDraw(cases, 2024, seed=1), build_city(units, book), book)
             gen_s = time.perf_counter() - started
@@ -141,7 +154,7 @@ def register(app: typer.Typer) -> None:
                 times.append(time.perf_counter() - t0)
             return min(times)
 
-        with err.status("benchmarking…"):
+        with err.status(t("测试中…")):
             baseline = best(lambda: frame.group_by("unit_id").agg(pl.len()))
             marked = marked_cases(frame, year)
             mark_s = best(lambda: marked_cases(frame, year))
@@ -151,11 +164,11 @@ def register(app: typer.Typer) -> None:
 
     @cases_app.command()
     def check(
-        categories: Annotated[Path | None, typer.Option(help="categories YAML (default: bundled)")] = None,
-        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML (default: bundled)")] = None,
-        indicators: Annotated[Path | None, typer.Option(help="indicator scheme YAML (default: bundled)")] = None,
+        categories: Annotated[Path | None, typer.Option(help="案件类别 YAML（默认用自带的）")] = None,
+        handbook: Annotated[Path | None, typer.Option(help="处置手册 YAML（默认用自带的）")] = None,
+        indicators: Annotated[Path | None, typer.Option(help="指标方案 YAML（默认用自带的）")] = None,
     ) -> None:
-        """Check the office's case config files: categories, handbook (against them) and indicator weights."""
+        """检查考评办的案卷配置文件：案件类别、处置手册（对照类别）和指标权重。"""
         from kaoping.cases.categories import KIND_LABELS, ConfigError, load_categories
         from kaoping.cases.grading import load_indicator_scheme
         from kaoping.cases.handbook import load_handbook
@@ -171,16 +184,24 @@ def register(app: typer.Typer) -> None:
             majors = cats.majors(kind)
             console.print(
                 f"{cats.source}: {label} {len(majors)} 大类, {len(cats.of_kind(kind))} 小类 "
-                f"({sum(c.extension for c in cats.of_kind(kind))} extension)",
+                + t("（扩展 {n} 个）", n=sum(c.extension for c in cats.of_kind(kind))),
                 highlight=False,
             )
-        console.print(f"{book.source}: {len(book.rules)} rules, {len(book.units)} units", highlight=False)
+        rules = t("{rules} 条规则，{units} 个单位", rules=len(book.rules), units=len(book.units))
+        console.print(f"{book.source}: {rules}", highlight=False)
+        grades = ", ".join(f"{g} ≥ {v}" for g, v in scheme.grades)
+        levels = ", ".join(scheme.weights)
         console.print(
-            f"{scheme.source}: levels {', '.join(scheme.weights)}; grades "
-            + ", ".join(f"{g} ≥ {v}" for g, v in scheme.grades)
-            + f", else {scheme.lowest}",
+            f"{scheme.source}: "
+            + t("层级 {levels}；等级 {grades}，其余 {lowest}", levels=levels, grades=grades, lowest=scheme.lowest),
             highlight=False,
         )
+
+
+GENERATED = (
+    "已写入 {cases_csv}（{cases} 件案卷）和 {units_csv}（{units} 个单位，{grids} 个网格），用时 {took} 秒；"
+    "立案率 {registered}，派遣案卷中：结案 {closed}，按期结案 {closed_on_time}，返工 {rework}，延期 {postponed}"
+)
 
 
 def _print_tables(results: dict[str, pl.DataFrame], period: str) -> None:
@@ -190,11 +211,10 @@ def _print_tables(results: dict[str, pl.DataFrame], period: str) -> None:
 
     console = out_console()
     for level, frame in results.items():
-        table = Table(title=f"{LABELS[level]} ({level}) — {period}, {frame.height} row(s)")
+        table = Table(title=f"{LABELS[level]} ({level}) — {period}, " + t("{n} 行", n=frame.height))
         for column in frame.columns[1:]:
-            table.add_column(
-                column, justify="left" if column in ("key", "community", "street", "district") else "right"
-            )
+            title = t("编号") if column == "key" else LABELS.get(column, column)  # tiers by their Chinese names
+            table.add_column(title, justify="left" if column in ("key", "community", "street", "district") else "right")
         for row in frame.iter_rows(named=True):
             cells = []
             for column in frame.columns[1:]:
@@ -222,16 +242,17 @@ def _print_bench(
 ) -> None:
     from rich.table import Table
 
-    table = Table(title=f"kaoping cases bench — {cases:,} generated cases (generated in {gen_s:.2f} s)")
-    for col in ("step", "seconds", "× baseline"):
+    title = t("kaoping cases bench — 生成 {n} 件案卷（生成用时 {took} 秒）", n=f"{cases:,}", took=f"{gen_s:.2f}")
+    table = Table(title=title)
+    for col in (t("步骤"), t("秒"), t("× 基准")):
         table.add_column(col, justify="right")
 
     def ratio(s: float) -> str:
         return f"{s / baseline:.1f}×" if baseline else "—"
 
-    table.add_row("baseline: group_by(unit_id).len()", f"{baseline:.4f}", "1.0×")
-    table.add_row("mark cases for the period", f"{mark_s:.4f}", ratio(mark_s))
+    table.add_row(t("基准：group_by(unit_id).len()"), f"{baseline:.4f}", "1.0×")
+    table.add_row(t("标记本期案卷"), f"{mark_s:.4f}", ratio(mark_s))
     for level, seconds in per_level.items():
-        table.add_row(f"  {level} from marked cases", f"{seconds:.4f}", ratio(seconds))
-    table.add_row("all 9 levels (metrics_by_level)", f"{total:.4f}", ratio(total))
+        table.add_row(t("  由已标记案卷计算 {level}", level=level), f"{seconds:.4f}", ratio(seconds))
+    table.add_row(t("全部 9 个层级（metrics_by_level）"), f"{total:.4f}", ratio(total))
     console.print(table)

@@ -16,6 +16,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
+from kaoping.commands.lang import t
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
@@ -32,8 +33,8 @@ def out_console() -> Console:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``error: message`` on stderr and leave with ``code`` (2: bad input, the pinned contract)."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print ``错误：message`` on stderr and leave with ``code`` (2: bad input, the pinned contract)."""
+    err.print(f"[bold red]{t('错误：')}[/]{message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -48,7 +49,7 @@ def require_free_port(host: str, port: int) -> None:
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
     except socket.gaierror as exc:
-        fail(f"无法在地址 {host} 上监听（{exc.strerror}）：请检查 --host")
+        fail(t("无法在地址 {host} 上监听（{reason}）：请检查 --host", host=host, reason=exc.strerror))
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no bar
         try:
@@ -56,13 +57,19 @@ def require_free_port(host: str, port: int) -> None:
         except OSError as exc:
             other = port + 1 if port < 65535 else 8000
             fail(
-                f"端口 {port} 已被占用或无法使用（{host}:{port}，{exc.strerror}）："
-                f"请用 --port 换一个端口，例如 --port {other}"
+                t(
+                    "端口 {port} 已被占用或无法使用（{host}:{port}，{reason}）："
+                    "请用 --port 换一个端口，例如 --port {other}",
+                    port=port,
+                    host=host,
+                    reason=exc.strerror,
+                    other=other,
+                )
             )
 
 
 @contextmanager
-def bad_input_exits(scheme: str, *, what: str = "bad input") -> Iterator[None]:
+def bad_input_exits(scheme: str, *, what: str = "") -> Iterator[None]:
     """Every kind of bad input (scheme, data, period, formula) becomes exit status 2 with its message:
     the one place the CLI commands map errors to the pinned contract's exit 2."""
     try:
@@ -70,10 +77,10 @@ def bad_input_exits(scheme: str, *, what: str = "bad input") -> Iterator[None]:
     except SchemeError as exc:
         fail(str(exc))
     except InputErrors as exc:
-        fail(f"{what} ({exc.total} problem(s)):\n{exc}")
+        fail(t("{what}（{n} 处问题）：", what=what or t("输入有误"), n=exc.total) + f"\n{exc}")
     except (PeriodError, UnsupportedPeriod) as exc:
-        fail(f"--period: {exc}")
+        fail(f"--period：{exc}")
     except FileNotFoundError as exc:
-        fail(f"--data: {exc}")
+        fail(f"--data：{exc}")
     except FormulaError as exc:
-        fail(f"scheme {scheme}: {exc}")
+        fail(t("方案 {scheme}：", scheme=scheme) + str(exc))

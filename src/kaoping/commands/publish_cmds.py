@@ -24,16 +24,18 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 
 from kaoping.commands.common import err, fail, out_console
+from kaoping.commands.lang import current, t
+from kaoping.engine.phrases import Lang
 
 if TYPE_CHECKING:
     from kaoping.app.policy import Principal
     from kaoping.store.tables import AuditEntry, PublishedResult
 
 DbOption = Annotated[
-    str | None, typer.Option("--db", help="store URL (default: $KAOPING_DATABASE_URL, else sqlite:///kaoping.db)")
+    str | None, typer.Option("--db", help="数据库地址（默认 $KAOPING_DATABASE_URL，再默认 sqlite:///kaoping.db）")
 ]
-ActorOption = Annotated[str | None, typer.Option(help="who does this, for the audit trail (default: login name)")]
-ResultIdArgument = Annotated[int, typer.Argument(metavar="ID", help="result id (see `kaoping publish list`)")]
+ActorOption = Annotated[str | None, typer.Option(help="操作人，记入审计日志（默认为登录名）")]
+ResultIdArgument = Annotated[int, typer.Argument(metavar="ID", help="结果编号（见 `kaoping publish list`）")]
 """The result version a step of the review acts on, named alike by every step (review, release)."""
 STATUS_STYLE = {"draft": "yellow", "reviewed": "cyan", "published": "bold green", "superseded": "dim"}
 """How ``kaoping publish list`` colours each result status (draft, reviewed, published, superseded)."""
@@ -69,9 +71,9 @@ def _session(db: str | None) -> Iterator[Session]:
     except (DomainError, UserError, SchemeError) as exc:
         fail(str(exc))
     except (PeriodError, UnsupportedPeriod) as exc:
-        fail(f"--period: {exc}")
+        fail(f"--period：{exc}")
     except InputErrors as exc:
-        fail(f"bad data in the store ({exc.total} problem(s)):\n{exc}")
+        fail(t("{what}（{n} 处问题）：", what=t("数据库中的数据有误"), n=exc.total) + f"\n{exc}")
 
 
 # --- kaoping publish ---------------------------------------------------------------------------------
@@ -79,19 +81,32 @@ def _session(db: str | None) -> Iterator[Session]:
 
 def _version(row: PublishedResult) -> str:
     """One result version as every step of the review names it, so a reader can follow it from step to step."""
-    return f"{row.scheme} {row.period} v{row.version} (id {row.id})"
+    return t(
+        "{scheme} {period} v{version}（编号 {id}）",
+        scheme=row.scheme,
+        period=row.period,
+        version=row.version,
+        id=row.id,
+    )
+
+
+def _status(code: str) -> str:
+    """A result status as the reader's language calls it: 草稿, 已审核… in Chinese, the code in English."""
+    from kaoping.statuses import ResultStatus
+
+    return code if current() == Lang.EN else ResultStatus(code).label
 
 
 def compute(
-    scheme: Annotated[str, typer.Option(help="built-in scheme name or a scheme file")],
-    period: Annotated[str, typer.Option(help="2024-03, 2024-Q2 or 2024")],
-    reason: Annotated[str, typer.Option(help="why: required for a correction after publication")] = "",
+    scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q2 或 2024")],
+    reason: Annotated[str, typer.Option(help="原因：公布后更正时必填")] = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Score a period from the store and keep it as a draft (replaces an unpublished draft).
+    """按数据库中的数据计算一个考评期的得分，保存为草稿（替换尚未公布的草稿）。
 
-    With KAOPING_SEPARATION_OF_DUTIES on (the default) whoever reviewed the draft may not compute it again.
+    KAOPING_SEPARATION_OF_DUTIES 开启时（默认开启），审核过草稿的人不能再次计算它。
     """
     from kaoping.app.context import separation_of_duties
     from kaoping.app.publish import compute_draft
@@ -106,28 +121,33 @@ def compute(
             separate_duties=separation_of_duties(),
         )
         rid, version, name, per = row.id, row.version, row.scheme, row.period
-    out_console().print(
-        f"draft v{version} of {name} {per} stored as id {rid}; next: kaoping publish review {rid}", highlight=False
+    text = t(
+        "{scheme} {period} 草稿 v{version} 已保存，编号 {id}；下一步：kaoping publish review {id}",
+        scheme=name,
+        period=per,
+        version=version,
+        id=rid,
     )
+    out_console().print(text, highlight=False)
 
 
 def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
-    """Mark a draft as reviewed (the check before publication).
+    """把草稿标记为已审核（公布前的检查）。
 
-    With KAOPING_SEPARATION_OF_DUTIES on (the default) only another account than the one that computed the
-    draft may review it (--actor names who reviews; a refusal is recorded in the audit trail).
+    KAOPING_SEPARATION_OF_DUTIES 开启时（默认开启），只有计算草稿之外的另一个账号可以审核
+    （--actor 指定审核人；被拒绝的操作记入审计日志）。
     """
     from kaoping.app.context import separation_of_duties
     from kaoping.app.publish import review
 
     with _session(db) as s:
         row = review(s, result_id, actor=_actor(actor), separate_duties=separation_of_duties())
-        text = f"reviewed {_version(row)}; next: kaoping publish release {row.id}"
+        text = t("已审核 {version}；下一步：kaoping publish release {id}", version=_version(row), id=row.id)
     out_console().print(text, highlight=False)
 
 
 def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
-    """Publish a reviewed result: it is frozen from now on; an earlier published version is superseded."""
+    """公布已审核的结果：从此冻结；之前公布的版本被取代。"""
     from kaoping.app.publish import publish
     from kaoping.store.publishing import current
     from kaoping.store.tables import PublishedResult
@@ -135,37 +155,38 @@ def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption
     with _session(db) as s:
         row = s.get(PublishedResult, result_id)
         previous = current(s, scheme=row.scheme, period=row.period) if row is not None else None
-        was = f" (supersedes v{previous.version})" if previous is not None else ""
+        was = t("（取代 v{version}）", version=previous.version) if previous is not None else ""
         row = publish(s, result_id, actor=_actor(actor))
-        text = f"published {_version(row)}{was}"
+        text = t("已发布 {version}", version=_version(row)) + was
     out_console().print(text, highlight=False)
 
 
 def list_cmd(
-    scheme: Annotated[str, typer.Option(help="scheme name")],
-    period: Annotated[str, typer.Option(help="2024-03, 2024-Q2 or 2024")],
+    scheme: Annotated[str, typer.Option(help="方案名")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q2 或 2024")],
     db: DbOption = None,
 ) -> None:
-    """Every version of a period's results, newest first, with status, reason and who/when."""
+    """一个考评期结果的所有版本，最新的在前，含状态、原因、操作人和时间。"""
     from kaoping.store.publishing import versions
 
     with _session(db) as s:
         rows = versions(s, scheme=scheme, period=period)
-        table = Table(title=f"{scheme} {period} — result versions")
-        for col in ("id", "version", "status", "reason", "computed", "reviewed by", "published"):
+        table = Table(title=t("{scheme} {period} — 结果版本", scheme=scheme, period=period))
+        for col in (t("编号"), t("版本"), t("状态"), t("原因"), t("计算"), t("审核人"), t("发布")):
             table.add_column(col)
         for r in rows:
             table.add_row(
                 str(r.id),
                 f"v{r.version}",
-                Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+                Text(_status(r.status), style=STATUS_STYLE.get(r.status, "")),
                 Text(r.reason or "—"),
                 Text(f"{r.created_by} {r.created_at:%Y-%m-%d %H:%M}"),
                 Text(r.reviewed_by or "—"),
                 Text(f"{r.published_by} {r.published_at:%Y-%m-%d %H:%M}" if r.published_at else "—"),
             )
     if not rows:
-        err.print(f"no results for {scheme} {period} yet; compute one: kaoping publish compute", highlight=False)
+        none = t("{scheme} {period} 尚无结果；请先计算：kaoping publish compute", scheme=scheme, period=period)
+        err.print(none, highlight=False)
         return
     out_console().print(table)
 
@@ -173,7 +194,7 @@ def list_cmd(
 # --- kaoping user ------------------------------------------------------------------------------------
 
 
-PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")]
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")]
 
 
 def _new_password(from_stdin: bool) -> str:
@@ -181,8 +202,8 @@ def _new_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if sys.stdin.isatty():
-        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
-    fail("no password: pipe it in with --password-stdin (passwords are never taken from the command line)")
+        return str(typer.prompt(t("密码"), hide_input=True, confirmation_prompt=True))
+    fail(t("没有密码：请用 --password-stdin 从管道输入（密码绝不取自命令行参数）"))
 
 
 def _office(actor: str | None) -> Principal:
@@ -194,16 +215,22 @@ def _office(actor: str | None) -> Principal:
 
 
 def user_add(
-    username: Annotated[str, typer.Argument(help="login name")],
-    role: Annotated[str, typer.Option(help="admin, department, inspector, third_party, unit or public")],
-    unit: Annotated[str | None, typer.Option(help="unit_id (role unit)")] = None,
-    parts: Annotated[str | None, typer.Option(help="comma-separated parts or part/item (department etc.)")] = None,
-    display_name: Annotated[str, typer.Option(help="name shown in the interface")] = "",
+    username: Annotated[str, typer.Argument(help="登录名")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="角色：admin（考评办）、department（部门）、inspector（督查）、"
+            "third_party（第三方）、unit（被考评单位）或 public（公众）"
+        ),
+    ],
+    unit: Annotated[str | None, typer.Option(help="单位编号 unit_id（角色为 unit 时）")] = None,
+    parts: Annotated[str | None, typer.Option(help="逗号分隔的考评部分或 部分/项目（department 等角色）")] = None,
+    display_name: Annotated[str, typer.Option(help="界面上显示的名称")] = "",
     password_stdin: PasswordStdin = False,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add an account (audited); the password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    """新增账号（记入审计日志）；密码从标准输入（--password-stdin）或隐藏的提示输入，绝不取自命令行参数。"""
     from kaoping.app.accounts import add_account
     from kaoping.roles import ROLE_NAMES
 
@@ -220,25 +247,31 @@ def user_add(
             unit_id=unit,
             parts=part_list,
         )
-        text = f"added user {user.username} ({ROLE_NAMES[user.role]} {user.role}), id {user.id}"
+        text = t(
+            "已新增用户 {name}（{role_name} {role}），编号 {id}",
+            name=user.username,
+            role_name=ROLE_NAMES[user.role],
+            role=user.role,
+            id=user.id,
+        )
     out_console().print(text, highlight=False)
 
 
 def user_passwd(
-    username: Annotated[str, typer.Argument(help="login name")],
+    username: Annotated[str, typer.Argument(help="登录名")],
     password_stdin: PasswordStdin = False,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Set an account's password (the office's reset, audited): every session and token of the account ends.
-    The password comes from stdin (--password-stdin) or a hidden prompt, never argv."""
+    """设置账号密码（考评办重置，记入审计日志）：该账号的所有会话和令牌随即失效。
+    密码从标准输入（--password-stdin）或隐藏的提示输入，绝不取自命令行参数。"""
     from kaoping.app.accounts import PasswordChange, change_password
     from kaoping.store.audit import now
 
     password = _new_password(password_stdin)
     with _session(db) as s:
         user = change_password(s, _office(actor), PasswordChange(username=username, new_password=password), now())
-        text = f"密码已更新：{user.username}；该账号已登录的会话均已退出（password changed; its sessions have ended）"
+        text = t("密码已更新：{name}；该账号已登录的会话均已退出", name=user.username)
     out_console().print(text, highlight=False)
 
 
@@ -257,11 +290,11 @@ def _change(before: dict[str, object] | None, after: dict[str, object] | None) -
     """Only what changed for an update (``score: 140.0 → 141.5``); the values for an insert or event."""
     if before and after:
         keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
-        return "; ".join(f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys) or "(no change)"
+        return "; ".join(f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys) or t("（无变化）")
     if after:
         return "→ " + ", ".join(f"{k}={_short(v)}" for k, v in after.items() if v not in (None, ""))
     if before:
-        return ", ".join(f"{k}={_short(v)}" for k, v in before.items() if v not in (None, "")) + " → (deleted)"
+        return ", ".join(f"{k}={_short(v)}" for k, v in before.items() if v not in (None, "")) + t(" → （已删除）")
     return ""
 
 
@@ -282,12 +315,12 @@ def _entry_json(e: AuditEntry) -> dict[str, Any]:
 
 
 def audit(
-    unit: Annotated[str | None, typer.Option(help="only rows of this unit_id")] = None,
-    period: Annotated[str | None, typer.Option(help="only this period and the months inside it")] = None,
-    format: Annotated[AuditFormat, typer.Option("--format", help="table or json")] = AuditFormat.TABLE,
+    unit: Annotated[str | None, typer.Option(help="只看此单位编号（unit_id）的记录")] = None,
+    period: Annotated[str | None, typer.Option(help="只看此考评期及其包含的月份")] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", help="输出格式：table（表格）或 json")] = AuditFormat.TABLE,
     db: DbOption = None,
 ) -> None:
-    """The audit trail: who changed what, when, from what to what, and why."""
+    """审计日志：谁在何时把什么从什么改成了什么，以及原因。"""
     from kaoping.store.audit import trail
 
     with _session(db) as s:
@@ -297,11 +330,11 @@ def audit(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if not entries:
-        err.print("no audit entries match", highlight=False)
+        err.print(t("没有符合条件的审计记录"), highlight=False)
         return
-    title = "audit trail" + (f" — unit {unit}" if unit else "") + (f" — {period}" if period else "")
+    title = t("审计日志") + (t(" — 单位 {unit}", unit=unit) if unit else "") + (f" — {period}" if period else "")
     table = Table(title=title)
-    for col in ("when", "who", "action", "table", "key", "before → after", "reason"):
+    for col in (t("时间"), t("操作人"), t("操作"), t("表"), t("主键"), t("修改前 → 修改后"), t("原因")):
         table.add_column(col, overflow="fold")
     for e in entries:
         table.add_row(
@@ -318,7 +351,7 @@ def audit(
 
 def register(app: typer.Typer) -> None:
     """Add `publish` and `user` sub-apps and the `audit` command to ``app``."""
-    publish_app = typer.Typer(help="Compute, review and publish a period's results (结果发布).", no_args_is_help=True)
+    publish_app = typer.Typer(help="结果发布：计算、审核并公布一个考评期的结果。", no_args_is_help=True)
     commands: list[tuple[str, Callable[..., None]]] = [
         ("compute", compute),
         ("review", review_cmd),
@@ -327,7 +360,7 @@ def register(app: typer.Typer) -> None:
     ]
     for name, fn in commands:
         publish_app.command(name)(fn)
-    user_app = typer.Typer(help="Accounts and roles (用户).", no_args_is_help=True)
+    user_app = typer.Typer(help="用户：账号和角色。", no_args_is_help=True)
     user_app.command("add")(user_add)
     user_app.command("passwd")(user_passwd)
     app.add_typer(publish_app, name="publish")

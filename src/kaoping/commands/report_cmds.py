@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kaoping.commands.common import bad_input_exits, err, fail
+from kaoping.commands.lang import t
 
 if TYPE_CHECKING:
     from kaoping.reports.data import BulletinData
@@ -39,23 +40,23 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def report(
-        period: Annotated[str, typer.Option(help="2024-03 (month), 2024-Q2 (quarter) or 2024 (year)")],
-        out: Annotated[Path, typer.Option(help="file to write (.xlsx or .pdf)")],
-        scheme: Annotated[str, typer.Option(help="built-in scheme name or a scheme file")] = "city-1000",
-        data: Annotated[Path | None, typer.Option(help="folder of CSV files or one .xlsx workbook")] = None,
-        db: Annotated[str | None, typer.Option(help="read the facts from the store at this URL")] = None,
+        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+        out: Annotated[Path, typer.Option(help="要写出的文件（.xlsx 或 .pdf）")],
+        scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")] = "city-1000",
+        data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
+        db: Annotated[str | None, typer.Option(help="从此地址的数据库读取数据")] = None,
         format: Annotated[
-            ReportFormat | None, typer.Option("--format", help="xlsx or pdf (default: from --out)")
+            ReportFormat | None, typer.Option("--format", help="xlsx 或 pdf（默认按 --out 的扩展名）")
         ] = None,
-        office: Annotated[str, typer.Option(help="issuing office named on the PDF")] = "考评办",
-        issue_no: Annotated[str | None, typer.Option(help="bulletin number printed on the PDF (期号)")] = None,
-        issued_on: Annotated[str | None, typer.Option(help="issue date on the PDF, YYYY-MM-DD (default today)")] = None,
+        office: Annotated[str, typer.Option(help="PDF 上署名的发文单位")] = "考评办",
+        issue_no: Annotated[str | None, typer.Option(help="PDF 上印的期号")] = None,
+        issued_on: Annotated[str | None, typer.Option(help="PDF 上的发文日期，YYYY-MM-DD（默认今天）")] = None,
     ) -> None:
-        """Write the bulletin of one period: rankings, deductions by item and unit, reasons, case metrics."""
+        """写出一个考评期的通报：排名、按项目和单位的扣分、扣分原因、案卷指标。"""
 
         chosen = format or _format_of(out)
         if (data is None) == (db is None):
-            fail("give exactly one of --data DIR_OR_XLSX or --db URL")
+            fail(t("--data 与 --db 须给且只给一个"))
         day = _parse_day(issued_on)
         bulletin = _load(scheme, period, data, db)
         if chosen == ReportFormat.XLSX:
@@ -66,14 +67,16 @@ def register(app: typer.Typer) -> None:
             from kaoping.reports.pdf_bulletin import write_pdf
 
             write_pdf(bulletin, out, office=office, issue_no=issue_no, issued_on=day)
-        err.print(f"wrote {out} ({bulletin.stamp.line()})")  # which version it stands for, or that it is a draft
+        err.print(
+            t("已写入 {path}（{stamp}）", path=out, stamp=bulletin.stamp.line())
+        )  # which version it stands for, or that it is a draft
 
 
 def _format_of(out: Path) -> ReportFormat:
     suffix = out.suffix.lower().lstrip(".")
     if suffix in {f.value for f in ReportFormat}:
         return ReportFormat(suffix)
-    fail(f"--out {out}: give --format xlsx or pdf (cannot tell from the file name)")
+    fail(t("--out {out}：无法从文件名判断格式，请给出 --format xlsx 或 pdf", out=out))
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -82,4 +85,4 @@ def _parse_day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        fail(f"--issued-on: '{text}' is not a date like 2024-06-05")
+        fail(t("--issued-on：“{text}”不是形如 2024-06-05 的日期", text=text))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kaoping.commands.common import bad_input_exits, err, fail, out_console
+from kaoping.commands.lang import t
 
 if TYPE_CHECKING:
     import polars as pl
@@ -37,16 +38,18 @@ def register(app: typer.Typer) -> None:
 
 
 def rollup_command(
-    parquet: Annotated[Path, typer.Option(help="Parquet 目录（各城市 kaoping export --parquet 的输出）/ the tree")],
-    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q1 或 2024 / period")],
-    scheme: Annotated[str, typer.Option(help="省级方案（名称或 YAML 文件）/ provincial scheme")] = "province-cases",
+    parquet: Annotated[Path, typer.Option(help="Parquet 目录（各城市 kaoping export --parquet 的输出）")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03、2024-Q1 或 2024")],
+    scheme: Annotated[str, typer.Option(help="省级方案（名称或 YAML 文件）")] = "province-cases",
     cities: Annotated[
         Path | None, typer.Option(help="城市名单 units.csv（unit_id=城市代码, name, group）；默认取目录中的城市")
     ] = None,
-    format: Annotated[Output | None, typer.Option("--format", help="table 或 json（管道输出时默认 json）")] = None,
-    master: Annotated[str, typer.Option(help="Spark master：local[*]、local[2]、spark://主机:7077 …")] = "local[*]",
+    format: Annotated[
+        Output | None, typer.Option("--format", help="输出格式：table（表格）或 json（管道输出时默认 json）")
+    ] = None,
+    master: Annotated[str, typer.Option(help="Spark 主节点：local[*]、local[2]、spark://主机:7077 …")] = "local[*]",
 ) -> None:
-    """省级汇总：在 Spark 上按城市计算案卷指标，用省级方案排名 / rank cities from the Parquet tree on Spark."""
+    """省级汇总：在 Spark 上按城市计算案卷指标，用省级方案排名。"""
     from kaoping.periods import parse_period
     from kaoping.rollup.parquet_tree import TreeError
     from kaoping.rollup.parquet_tree import cities as tree_cities
@@ -58,25 +61,42 @@ def rollup_command(
         when = parse_period(period)
     if when.kind not in chosen.periods:
         kinds = "、".join(k.value for k in chosen.periods)
-        fail(f"--period: 方案 {chosen.scheme} 只评 {kinds} 考评期，{when} 是 {when.kind.value}")
+        fail(
+            t(
+                "--period：方案 {scheme} 只评 {kinds} 考评期，{period} 是 {kind}",
+                scheme=chosen.scheme,
+                kinds=kinds,
+                period=when,
+                kind=when.kind.value,
+            )
+        )
     try:
         check_province_scheme(chosen)
         codes = tree_cities(parquet)
         if not codes:
-            raise TreeError(f"{parquet}：没有城市数据（no units/city=… folders）")
+            raise TreeError(t("{tree}：没有城市数据（没有 units/city=… 目录）", tree=parquet))
         units = city_units(chosen, codes, _read_cities(cities) if cities else None)
     except (TreeError, ProvinceSchemeError) as exc:
         fail(str(exc))
     left_out = sorted(set(codes) - set(units.get_column("unit_id").to_list()))
     if left_out:
-        err.print(f"注意：目录中的城市 {'、'.join(left_out)} 不在 --cities 名单中，不参加排名", highlight=False)
+        err.print(
+            t("注意：目录中的城市 {cities} 不在 --cities 名单中，不参加排名", cities="、".join(left_out)),
+            highlight=False,
+        )
     kind = direct_kind(chosen, when)
     started = time.perf_counter()
     metrics = _spark_metrics(parquet, when, kind, master)
     took = time.perf_counter() - started
     with bad_input_exits(scheme):
         result = rank_cities(chosen, units, metrics, when)
-    note = f"Spark 指标计算 {took:.1f} 秒：{len(codes)} 个城市，{metrics.height} 行（城市 × {kind.value}）"
+    note = t(
+        "Spark 指标计算 {took} 秒：{n} 个城市，{rows} 行（城市 × {kind}）",
+        took=f"{took:.1f}",
+        n=len(codes),
+        rows=metrics.height,
+        kind=kind.value,
+    )
     err.print(note, highlight=False)
     _print(chosen, result, metrics, format or (Output.TABLE if sys.stdout.isatty() else Output.JSON))
 
@@ -89,11 +109,11 @@ def _spark_metrics(root: Path, when: Any, kind: Any, master: str) -> pl.DataFram
     from kaoping.rollup.spark_metrics import spark_city_metrics, spark_session
 
     if find_spec("pyspark") is None:
-        fail("需要 pyspark：pip install 'kaoping[spark]'（needs pyspark and Java 17）")
+        fail(t("需要 pyspark：pip install 'kaoping[spark]'（以及 Java 17）"))
     try:
         spark = spark_session(master)
     except Exception as exc:  # pyspark raises its own runtime errors when Java is missing or the master is wrong
-        fail(f"无法启动 Spark（master {master}；需要 Java 17）：{exc}")
+        fail(t("无法启动 Spark（主节点 {master}；需要 Java 17）：", master=master) + str(exc))
     try:
         return spark_city_metrics(spark, root, when, kind)
     except TreeError as exc:
@@ -107,10 +127,10 @@ def _read_cities(path: Path) -> pl.DataFrame:
     try:
         frame = pl.read_csv(path, infer_schema=False)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        fail(f"--cities {path}：无法读取（cannot read: {exc}）")
+        fail(t("--cities {path}：无法读取（{reason}）", path=path, reason=exc))
     missing = [c for c in ("unit_id", "name", "group") if c not in frame.columns]
     if missing:
-        fail(f"--cities {path}：缺少列 {', '.join(missing)}（needs unit_id, name, group）")
+        fail(t("--cities {path}：缺少列 {missing}（须有 unit_id, name, group）", path=path, missing=", ".join(missing)))
     return frame.select("unit_id", "name", "group")
 
 
@@ -124,16 +144,18 @@ def _print(scheme: Scheme, result: PeriodResult, metrics: pl.DataFrame, output: 
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     console = out_console()
-    print_ranking(console, scheme, result)
+    print_ranking(console, scheme, result, t)
     console.print(_metrics_table(metrics))
 
 
 def _metrics_table(metrics: pl.DataFrame) -> Any:
     from rich.table import Table
 
-    table = Table(title="各城市案卷指标 / case metrics per city", title_justify="left")
+    table = Table(title=t("各城市案卷指标"), title_justify="left")
     for column in metrics.columns:
-        table.add_column("城市" if column == "city" else "考评期" if column == "period" else column, justify="right")
+        table.add_column(
+            t("城市") if column == "city" else t("考评期") if column == "period" else column, justify="right"
+        )
     for row in metrics.iter_rows():
         table.add_row(*[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row])
     return table

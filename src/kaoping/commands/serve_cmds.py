@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kaoping.commands.common import require_free_port
+from kaoping.commands.lang import t
 
 
 def register(app: typer.Typer) -> None:
@@ -14,23 +15,25 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def serve(
-        db: Annotated[str | None, typer.Option(help="store URL (else KAOPING_DATABASE_URL, ./kaoping.db)")] = None,
-        host: Annotated[str, typer.Option(help="address to listen on (127.0.0.1: this machine only)")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+        db: Annotated[
+            str | None, typer.Option(help="数据库地址（否则取 KAOPING_DATABASE_URL，再默认 ./kaoping.db）")
+        ] = None,
+        host: Annotated[str, typer.Option(help="监听地址（127.0.0.1：仅本机）")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="监听端口", min=1, max=65535)] = 8000,
         scheme: Annotated[
             list[str] | None,
-            typer.Option(help="a scheme the office runs (repeatable; else KAOPING_SCHEMES, else city-1000)"),
+            typer.Option(help="考评办使用的方案（可重复；否则取 KAOPING_SCHEMES，再默认 city-1000）"),
         ] = None,
         workers: Annotated[
-            int, typer.Option(min=1, max=64, help="worker processes (PostgreSQL store: one per core is a start)")
+            int, typer.Option(min=1, max=64, help="工作进程数（PostgreSQL 数据库：可先按每核一个）")
         ] = 1,
     ) -> None:
-        """Serve the web app and the API: sign-in, facts, results, appeals, evidence and audit, by role.
+        """启动网页和接口服务：登录、数据、结果、申诉、佐证材料和审计，按角色授权。
 
-        Schemes: --scheme, else KAOPING_SCHEMES (default city-1000).  Appeal window: KAOPING_APPEAL_DAYS
-        (default 7).
+        考评方案：--scheme，否则取 KAOPING_SCHEMES（默认 city-1000）。申诉期：KAOPING_APPEAL_DAYS
+        （默认 7 天）。
 
-        Set KAOPING_SECRET, or every sign-in ends when the server restarts.
+        请设置 KAOPING_SECRET，否则服务重启后所有登录失效。
         """
         import uvicorn
 
@@ -38,16 +41,19 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         if workers > 1:
             _share_settings(db, scheme)
-            typer.echo(f"kaoping web: http://{shown}:{port}/  ({workers} worker processes)")
-            typer.echo(f"kaoping API: http://{shown}:{port}/api  (docs: http://{shown}:{port}/api/docs)")
+            typer.echo(t("kaoping 网页：{url}/  （{n} 个工作进程）", url=f"http://{shown}:{port}", n=workers))
+            typer.echo(t(API_LINE, url=f"http://{shown}:{port}"))
             uvicorn.run("kaoping.server:app_from_env", factory=True, workers=workers, host=host, port=port)
             return
         from kaoping.server import create_app
 
         api = create_app(db, schemes=scheme or None)
-        typer.echo(f"kaoping web: http://{shown}:{port}/")
-        typer.echo(f"kaoping API: http://{shown}:{port}/api  (docs: http://{shown}:{port}/api/docs)")
+        typer.echo(t("kaoping 网页：{url}/", url=f"http://{shown}:{port}"))
+        typer.echo(t(API_LINE, url=f"http://{shown}:{port}"))
         uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+API_LINE = "kaoping 接口：{url}/api  （接口文档：{url}/api/docs）"
 
 
 def _share_settings(db: str | None, schemes: list[str] | None) -> None:

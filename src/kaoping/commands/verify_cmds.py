@@ -18,6 +18,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from kaoping.commands.common import err, fail, out_console
+from kaoping.commands.lang import t
 
 SHOWN = 20
 
@@ -41,24 +42,30 @@ def _check_audit(session: Session) -> bool:
     out = out_console()
     report = check_trail(session)
     if report.intact:
-        out.print(f"审计链完整：共 {report.entries} 条，链头 {report.head[:12]}", highlight=False)
+        out.print(t("审计链完整：共 {n} 条，链头 {head}", n=report.entries, head=report.head[:12]), highlight=False)
     else:
-        err.print(
-            f"[bold red]审计链断开[/]：第 {report.entries + 1} 条（id {report.broken_id}）{report.problem}；"
-            f"此前 {report.entries} 条完整，链头 {report.head[:12]}",
-            highlight=False,
+        broken = t(
+            "[bold red]审计链断开[/]：第 {n} 条（id {id}）{problem}；此前 {good} 条完整，链头 {head}",
+            n=report.entries + 1,
+            id=report.broken_id,
+            problem=report.problem,
+            good=report.entries,
+            head=report.head[:12],
         )
+        err.print(broken, highlight=False)
     facts = check_facts_against_trail(session)
-    batch = f"，另有 {facts.by_batch} 行随批量导入记录" if facts.by_batch else ""
+    batch = t("，另有 {n} 行随批量导入记录", n=facts.by_batch) if facts.by_batch else ""
     if facts.intact:
-        out.print(f"数据与审计记录一致：核对 {facts.checked} 行{batch}", highlight=False)
+        out.print(t("数据与审计记录一致：核对 {n} 行", n=facts.checked) + batch, highlight=False)
     else:
-        err.print(
-            f"[bold red]数据与审计记录不一致[/]：{len(facts.mismatches)} 行（共核对 {facts.checked} 行）",
-            highlight=False,
+        wrong = t(
+            "[bold red]数据与审计记录不一致[/]：{n} 行（共核对 {checked} 行）",
+            n=len(facts.mismatches),
+            checked=facts.checked,
         )
+        err.print(wrong, highlight=False)
         for m in facts.mismatches[:SHOWN]:
-            err.print(f"  {m.kind} 行 {m.row_id}：{m.problem}", highlight=False, markup=False)
+            err.print("  " + t("{kind} 行 {id}：", kind=m.kind, id=m.row_id) + m.problem, highlight=False, markup=False)
     return report.intact and facts.intact
 
 
@@ -67,13 +74,14 @@ def _check_cells(session: Session) -> bool:
 
     wrong = differing_cells(session)
     if wrong.is_empty():
-        out_console().print("案卷汇总格与逐件重算一致", highlight=False)
+        out_console().print(t("案卷汇总格与逐件重算一致"), highlight=False)
         return True
-    err.print(f"[bold red]案卷汇总格与逐件重算不一致[/]：{wrong.height} 格", highlight=False)
+    err.print(t("[bold red]案卷汇总格与逐件重算不一致[/]：{n} 格", n=wrong.height), highlight=False)
     for r in wrong.head(SHOWN).iter_rows(named=True):
         year, month = divmod(r["month"], 12)
         where = f"{r['unit_id']} {year}-{month + 1:02d} {r['measure']}"
-        err.print(f"  {where}：保存 {r['kept']}，重算 {r['counted']}", highlight=False, markup=False)
+        said = t("保存 {kept}，重算 {counted}", kept=r["kept"], counted=r["counted"])
+        err.print(f"  {where}：{said}", highlight=False, markup=False)
     return False
 
 
@@ -84,14 +92,21 @@ def _scheme_of(session: Session, period: str, scheme: str | None) -> str:
     try:
         text = str(parse_period(period))
     except PeriodError as exc:
-        fail(f"考评期写法有误：{exc}")
+        fail(t("考评期写法有误：") + str(exc))
     if scheme:
         return scheme
     found = sorted({s for s, p in published_periods(session) if p == text})
     if not found:
-        fail(f"{text} 尚未发布，没有可核验的版本")
+        fail(t("{period} 尚未发布，没有可核验的版本", period=text))
     if len(found) != 1:
-        fail(f"{text} 有 {len(found)} 个方案已发布结果（{'、'.join(found) or '无'}），请用 --scheme 指定")
+        fail(
+            t(
+                "{period} 有 {n} 个方案已发布结果（{schemes}），请用 --scheme 指定",
+                period=text,
+                n=len(found),
+                schemes="、".join(found),
+            )
+        )
     return found[0]
 
 
@@ -103,18 +118,18 @@ def _check_period(session: Session, period: str, scheme: str | None) -> bool:
         check = verify_period(session, _scheme_of(session, period, scheme), period)
     except NotFound as exc:
         fail(str(exc))
-    name = f"{check.scheme} {check.period} 第 {check.version} 版"
+    name = t("{scheme} {period} 第 {version} 版", scheme=check.scheme, period=check.period, version=check.version)
     for problem in check.problems:
         err.print(f"[bold red]{name}[/]：{problem}", highlight=False)
     for changed, why in check.unexplained[:SHOWN]:
-        err.print(
-            f"  {changed.kind} 行 {changed.row_id}（{changed.change.label}）：{why}", highlight=False, markup=False
-        )
+        row = t("{kind} 行 {id}（{change}）：", kind=changed.kind, id=changed.row_id, change=changed.change.label)
+        err.print(f"  {row}{why}", highlight=False, markup=False)
     if check.unexplained:
-        err.print(f"[bold red]{name}[/]：发布后有 {len(check.unexplained)} 行数据未经系统改动", highlight=False)
+        outside = t("发布后有 {n} 行数据未经系统改动", n=len(check.unexplained))
+        err.print(f"[bold red]{name}[/]：{outside}", highlight=False)
     if check.ok:
-        drift = f"；发布后经系统改动 {len(check.explained)} 行（需要时发起更正）" if check.explained else ""
-        out_console().print(f"{name}：复算结果与已发布结果逐字节一致{drift}", highlight=False)
+        drift = t("；发布后经系统改动 {n} 行（需要时发起更正）", n=len(check.explained)) if check.explained else ""
+        out_console().print(name + t("：复算结果与已发布结果逐字节一致") + drift, highlight=False)
     return check.ok
 
 
@@ -123,21 +138,18 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def verify(
-        audit: Annotated[bool, typer.Option("--audit", help="walk the audit trail's hash chain (审计链)")] = False,
-        period: Annotated[
-            str | None, typer.Option("--period", help="recompute this published period and compare (复算核验)")
+        audit: Annotated[bool, typer.Option("--audit", help="逐条核验审计日志的哈希链（审计链）")] = False,
+        period: Annotated[str | None, typer.Option("--period", help="重新计算此已公布考评期并比对（复算核验）")] = None,
+        scheme: Annotated[str | None, typer.Option("--scheme", help="与 --period 同用：方案名")] = None,
+        db: Annotated[
+            str | None, typer.Option(help="数据库地址（否则取 KAOPING_DATABASE_URL，再默认 ./kaoping.db）")
         ] = None,
-        scheme: Annotated[str | None, typer.Option("--scheme", help="with --period: the scheme's name")] = None,
-        cells: Annotated[
-            bool, typer.Option("--cells", help="recount every case and compare the kept case cells (案卷汇总格)")
-        ] = False,
-        db: Annotated[str | None, typer.Option(help="store URL (else KAOPING_DATABASE_URL, ./kaoping.db)")] = None,
+        cells: Annotated[bool, typer.Option("--cells", help="逐件重算案卷并比对保存的案卷汇总格")] = False,
     ) -> None:
-        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）、案卷汇总格（--cells）。Checks that nothing
-        was altered."""
+        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）、案卷汇总格（--cells），确认没有被篡改。"""
         if not audit and period is None and not cells:
-            what = "--audit（审计日志哈希链与数据）、--period 考评期（复算已发布结果）或 --cells（案卷汇总格）"
-            fail(f"请指定要核验的内容：{what}")
+            what = t("--audit（审计日志哈希链与数据）、--period 考评期（复算已发布结果）或 --cells（案卷汇总格）")
+            fail(t("请指定要核验的内容：{what}", what=what))
         with _session(db) as session:
             ok = True
             if audit:

@@ -125,4 +125,5 @@ def _failed_verifications(rule: FlagRule, facts: Facts, period: Period, result: 
 def _condition(rule: FlagRule) -> dict[str, Param]:
     """The flag line's parameters: the rule's code and its one condition (see phrases.Msg.FLAG)."""
     params: dict[str, Param] = {"code": rule.code, "consecutive": rule.consecutive, "flagged": "", "task": ""}
+    params["label"] = rule.label or ""  # the Chinese line names the flag (末位表态发言), the English its code
     return {**params, **rule.condition.params()}

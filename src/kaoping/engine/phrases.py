@@ -149,14 +149,17 @@ FLAG_RUN = (" in {consecutive} periods in a row", "，连续 {consecutive} 期")
 
 
 def _flag(chinese: bool) -> Wording:
-    """The flag line's wording in one language: its code, what its condition says, and the run of periods."""
+    """The flag line's wording in one language: the flag (its code in English, its name in Chinese: the
+    scheme's label, else the built-in name), what its condition says, and the run of periods."""
 
     def wording(p: Params) -> str:
         words = {key: _n(p, key) for key in p}
         many, one = FLAG_CONDITIONS.get(str(p["condition"]), FLAG_CONDITIONS["last"])[chinese]
         what = many if many == one or int(p["n"]) > 1 else one
         run = FLAG_RUN[chinese] if int(p["consecutive"]) > 1 else ""
-        return f"{p['code']}: " + (what + run).format(**words)
+        code = str(p["code"])
+        name = (str(p.get("label") or "") or FLAG_NAMES.get(code, code)) if chinese else code
+        return f"{name}: " + (what + run).format(**words)
 
     return wording
 
@@ -270,7 +273,7 @@ WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
     Msg.FLAG: (_flag(chinese=False), _flag(chinese=True)),
     Msg.FAILED_VERIFICATIONS: (
         lambda p: f"{p['code']}: {p['n']} failed verification(s) (核查不通过)",
-        lambda p: f"{p['code']}: 核查不通过 {p['n']} 次 (核查不通过)",
+        lambda p: f"核查不通过 {p['n']} 次",
     ),
 }
 """Each message in English and in Chinese, side by side so that a change to one is seen next to the other."""

@@ -5,6 +5,8 @@ Pinned: ``groups[].group``, ``groups[].ranking[]`` in rank order with ``rank``, 
 (rounded), ``bonus``, ``reward`` (integer yuan) and ``flags``.  Added here, as the contract allows:
 ``unit``, ``parts`` (top-level parts), ``bonus_detail``, ``penalty``, ``base`` (the parts combined, before
 bonus and penalty), ``reward_eligible``, and ``title`` on top.
+What `kaoping score` prints also carries ``flag_labels`` beside each ``flags``: the same flags by their
+Chinese names (the scheme's label, else the built-in name), in the same order; the codes stay as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaoping.engine.numbers import rounded
+from kaoping.engine.phrases import Lang, flag_label
 from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.scheme.model import Scheme
 
@@ -65,12 +68,14 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
     }
 
 
-def explain_document(result: PeriodResult, unit: UnitResult) -> dict[str, Any]:
+def explain_document(result: PeriodResult, unit: UnitResult, scheme: Scheme | None = None) -> dict[str, Any]:
     """A unit's score line by line down to the rows (得分说明): ``kaoping score --explain`` and the API.
 
-    ``rule`` is each line in English, as the CLI has always printed it; ``kind`` says what the line
-    explains (part, base, total, bonus, penalty, reward, flag, excluded).
+    ``rule`` is each line in English, as the CLI has always printed it, and ``text`` the same line in
+    Chinese; ``kind`` says what the line explains (part, base, total, bonus, penalty, reward, flag, excluded).
+    With the ``scheme``, the unit's ``flags`` and their Chinese ``flag_labels`` come too.
     """
+    flags = {"flags": list(unit.flags), "flag_labels": labels(unit.flags, scheme)} if scheme is not None else {}
     return {
         "scheme": result.scheme,
         "period": result.period,
@@ -78,11 +83,13 @@ def explain_document(result: PeriodResult, unit: UnitResult) -> dict[str, Any]:
         "unit": unit.name,
         "rank": unit.rank,
         "total": float(unit.shown_total),
+        **flags,
         "lines": [
             {
                 "part": ln.part,
                 "kind": ln.kind.value,
                 "rule": ln.rule,
+                "text": ln.text(Lang.ZH),
                 "points": float(ln.points),
                 "file": ln.file,
                 "rows": list(ln.rows),
@@ -92,5 +99,22 @@ def explain_document(result: PeriodResult, unit: UnitResult) -> dict[str, Any]:
     }
 
 
+def labels(flags: list[str], scheme: Scheme | None) -> list[str]:
+    """Each flag code's Chinese name, in the codes' order."""
+    return [flag_label(code, scheme.flags if scheme else ()) for code in flags]
+
+
+def labelled(document: dict[str, Any], scheme: Scheme) -> dict[str, Any]:
+    """``document`` with ``flag_labels`` beside every ``flags`` (ranked and unrated units), for people.
+
+    Kept out of :func:`result_document`: published documents are compared byte for byte with a fresh
+    computation (app/publish.py, app/verify.py), and those stored before the labels must still match.
+    """
+    for group in document["groups"]:
+        for entry in [*group["ranking"], *group["unrated"]]:
+            entry["flag_labels"] = labels(entry["flags"], scheme)
+    return document
+
+
 def result_json(scheme: Scheme, result: PeriodResult) -> str:
-    return json.dumps(result_document(scheme, result), ensure_ascii=False, indent=2)
+    return json.dumps(labelled(result_document(scheme, result), scheme), ensure_ascii=False, indent=2)

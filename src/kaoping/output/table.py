@@ -1,6 +1,12 @@
-"""Rich tables of a period's ranking for people at a terminal, and the explanation of one unit."""
+"""Rich tables of a period's ranking for people at a terminal, and the explanation of one unit.
+
+Texts are written in Chinese and passed through ``t`` (the CLI's translator, commands/lang.py), so this module
+keeps no catalogue of its own; flags show their Chinese names (engine/phrases.py), codes stay in the JSON.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from rich import box
 from rich.cells import cell_len
@@ -10,8 +16,18 @@ from rich.table import Table
 from rich.tree import Tree
 
 from kaoping.engine.numbers import fmt, rounded
+from kaoping.engine.phrases import Lang, flag_label
 from kaoping.engine.result import GroupResult, PeriodResult, UnitResult
-from kaoping.scheme.model import Scheme
+from kaoping.scheme.model import FlagRule, Scheme
+
+Gettext = Callable[..., str]
+"""``t(chinese, **values)``: a text in the reader's language (commands.lang.t)."""
+
+
+def same(text: str, **values: object) -> str:
+    """The Chinese text itself, filled: the translator when none is given."""
+    return text.format(**values) if values else text
+
 
 UNBOUNDED = 10_000
 """A width no table reaches: to measure how wide a table would be if it had the room."""
@@ -21,59 +37,71 @@ COLUMN_GAP = 2
 """What a column costs besides its values in a fitted table (a space each side, collapsed into one gap)."""
 
 
-def ranking_tables(scheme: Scheme, result: PeriodResult) -> list[Table]:
-    return [group_table(scheme, result, g, _parts(g)) for g in result.groups]
+def ranking_tables(scheme: Scheme, result: PeriodResult, t: Gettext = same) -> list[Table]:
+    return [group_table(scheme, result, g, _parts(g), t) for g in result.groups]
 
 
 def _parts(group: GroupResult) -> list[str]:
     return list(group.ranking[0].top_parts) if group.ranking else []
 
 
-def group_table(scheme: Scheme, result: PeriodResult, g: GroupResult, parts: list[str]) -> Table:
+def flag_names(flags: Iterable[str], rules: Iterable[FlagRule]) -> str:
+    """Flags by their names (the scheme's label, else the built-in one): the office's words, as part names are,
+    so shown alike in either language; the codes stay in the JSON."""
+    return " ".join(flag_label(code, rules) for code in flags)
+
+
+def group_table(scheme: Scheme, result: PeriodResult, g: GroupResult, parts: list[str], t: Gettext = same) -> Table:
     """One group's ranking with the columns of ``parts`` (each unit's score in them)."""
     d = scheme.display
-    t = Table(title=f"{scheme.title} · {result.period} · {g.group}", title_justify="left")
-    t.add_column("名次", justify="right")
-    t.add_column("单位")
+    table = Table(title=f"{scheme.title} · {result.period} · {g.group}", title_justify="left")
+    table.add_column(t("名次"), justify="right")
+    table.add_column(t("单位"))
     for p in parts:
-        t.add_column(p, justify="right")
-    t.add_column("加分", justify="right")
-    t.add_column("总分", justify="right", style="bold")
-    t.add_column("奖惩(元)", justify="right")
-    t.add_column("标记")
+        table.add_column(p, justify="right")
+    table.add_column(t("加分"), justify="right")
+    table.add_column(t("总分"), justify="right", style="bold")
+    table.add_column(t("奖惩(元)"), justify="right")
+    table.add_column(t("标记"))
     for u in g.ranking:
         reward = f"{u.reward:+,}" if u.reward else ""
         style = "green" if u.reward > 0 else "red" if u.reward < 0 else None
-        t.add_row(
+        table.add_row(
             str(u.rank),
             u.name,
             *[str(rounded(u.parts[p], d.decimals, d.rounding)) for p in parts],
             str(rounded(u.bonus, d.decimals, d.rounding)),
             str(u.shown_total),
             reward,
-            " ".join(u.flags),
+            flag_names(u.flags, scheme.flags),
             style=style,
         )
     for u in g.unrated:
-        t.add_row("—", u.name, *["" for _ in parts], "", "未考评", "", " ".join(u.flags), style="dim")
-    return t
+        unrated = t("未考评")
+        table.add_row(
+            "—", u.name, *["" for _ in parts], "", unrated, "", flag_names(u.flags, scheme.flags), style="dim"
+        )
+    return table
 
 
-def print_ranking(console: Console, scheme: Scheme, result: PeriodResult) -> None:
+def print_ranking(console: Console, scheme: Scheme, result: PeriodResult, t: Gettext = same) -> None:
     """Each group's table, fitted to a terminal too narrow for it (80 columns); where even that is too wide,
     the last parts' columns go first (the total, bonus and amount are what a ranking is read for)."""
     hidden: list[str] = []
     for g in result.groups:
         parts = _parts(g)
-        table = group_table(scheme, result, g, parts)
+        table = group_table(scheme, result, g, parts, t)
         if Measurement.get(console, console.options.update_width(UNBOUNDED), table).maximum > console.width:
             shown = len(parts)
-            while not _fit(table := group_table(scheme, result, g, parts[:shown]), console.width) and shown:
+            while not _fit(table := group_table(scheme, result, g, parts[:shown], t), console.width) and shown:
                 shown -= 1
             hidden += [p for p in parts[shown:] if p not in hidden]
         console.print(table)
     if hidden:
-        console.print(f"终端太窄，未显示：{'、'.join(hidden)}（加宽终端，或用 --format json / xlsx 查看）", style="dim")
+        console.print(
+            t("终端太窄，未显示：{parts}（加宽终端，或用 --format json / xlsx 查看）", parts="、".join(hidden)),
+            style="dim",
+        )
 
 
 def _fit(table: Table, width: int) -> bool:
@@ -96,9 +124,12 @@ def _fit(table: Table, width: int) -> bool:
     return used + flags.width <= width
 
 
-def explain_tree(unit: UnitResult, period: str) -> Tree:
+def explain_tree(
+    unit: UnitResult, period: str, t: Gettext = same, lang: str = Lang.ZH, rules: Iterable[FlagRule] = ()
+) -> Tree:
     """得分说明: each line of a unit's explanation grouped by part, with the rows it came from."""
-    tree = Tree(f"[bold]{unit.name}[/] ({unit.unit_id}) · {period} · 总分 {unit.shown_total} · 第 {unit.rank} 名")
+    heading = t("总分 {total} · 第 {rank} 名", total=unit.shown_total, rank=unit.rank)
+    tree = Tree(f"[bold]{unit.name}[/] ({unit.unit_id}) · {period} · {heading}")
     branches: dict[str, Tree] = {}
     for ln in unit.lines:
         branch = branches.get(ln.part)
@@ -108,10 +139,10 @@ def explain_tree(unit: UnitResult, period: str) -> Tree:
         if ln.rows:
             shown = ", ".join(str(r) for r in ln.rows[:12])
             more = f" … +{len(ln.rows) - 12}" if len(ln.rows) > 12 else ""
-            rows = f"  [dim]← {ln.file} row {shown}{more}[/]"
-        branch.add(f"{ln.rule}  [magenta]{fmt(ln.points)}[/]{rows}")
+            rows = "  [dim]← " + t("{file} 第 {rows} 行", file=ln.file, rows=f"{shown}{more}") + "[/]"
+        branch.add(f"{ln.text(lang)}  [magenta]{fmt(ln.points)}[/]{rows}")
     if unit.flags:
-        tree.add(f"[bold red]标记[/]: {' '.join(unit.flags)}")
+        tree.add(f"[bold red]{t('标记')}[/]: {flag_names(unit.flags, rules)}")
     if unit.reward:
-        tree.add(f"[bold]奖惩[/]: {unit.reward:+,} 元")
+        tree.add(f"[bold]{t('奖惩')}[/]: " + t("{amount} 元", amount=f"{unit.reward:+,}"))
     return tree

@@ -1,6 +1,8 @@
 """`--format xlsx`: the ranking as an Excel workbook (XlsxWriter), one sheet per group.
 
-Text (unit names, part names in the header, flags) goes through :class:`~kaoping.output.cells.TextCells`:
+Everything a person reads is Chinese (headers, the flags by their names: the scheme's label, else the
+built-in name); the codes are in the JSON.  Text (unit names, part names in the header, flags) goes
+through :class:`~kaoping.output.cells.TextCells`:
 a unit named ``=HYPERLINK(...)`` stays text in Excel.
 """
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import xlsxwriter
 
 from kaoping.engine.numbers import rounded
+from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import PeriodResult
 from kaoping.output.cells import TextCells
 from kaoping.scheme.model import Scheme
@@ -43,7 +46,7 @@ def write_workbook(scheme: Scheme, result: PeriodResult, path: Path) -> None:
             sheet.write_number(r, c, float(rounded(u.bonus, d.decimals, d.rounding)), number)
             sheet.write_number(r, c + 1, float(u.shown_total), number)
             sheet.write_number(r, c + 2, u.reward, money)
-            cells.write(sheet, r, c + 3, " ".join(u.flags), text)
+            cells.write(sheet, r, c + 3, "、".join(flag_label(f, scheme.flags) for f in u.flags), text)
         sheet.freeze_panes(1, 3)
         widths = [6, 10, 16, *[max(10, 2 * len(p) + 2) for p in parts], 8, 10, 14, 20]
         for c, w in enumerate(widths):

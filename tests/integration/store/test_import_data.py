@@ -51,7 +51,7 @@ def cli_import(source: Path, url: str, *extra: str) -> Any:
 def test_import_then_score_from_store_equals_scoring_the_folder(db_url: str) -> None:
     result = cli_import(CITY, db_url, "--scheme", "city-1000")
     assert result.exit_code == 0, result.stderr
-    assert "scores.csv" in result.stdout and "imported" in result.stdout
+    assert "scores.csv" in result.stdout and "已导入" in result.stdout
     assert score_json("--db", db_url) == score_json("--data", str(CITY))
     with open_store(db_url)() as s:
         batches = list(s.scalars(select(ImportBatch).order_by(ImportBatch.id)))
@@ -73,7 +73,7 @@ def test_importing_twice_changes_nothing(db_url: str) -> None:
     assert second.changed == 0 and first.file("scores").inserted == 81
     # through the CLI too, which says so
     result = cli_import(CITY, db_url)
-    assert result.exit_code == 0 and "already imported" in result.stdout
+    assert result.exit_code == 0 and "此前已导入" in result.stdout
     assert counts(db_url) == once
 
 
@@ -118,7 +118,7 @@ def test_bad_value_in_row_9000_of_10000_names_it_and_writes_nothing(db_url: str,
     result = cli_import(tmp_path / "big", db_url)
     assert result.exit_code == 2, result.stdout
     assert "scores.csv, row 9000, column 'score'" in result.stderr
-    assert "nothing was imported" in result.stderr
+    assert "未导入任何内容" in result.stderr
     assert counts(db_url) == before
 
 

@@ -209,7 +209,7 @@ def test_cli_publish_flow(db_url: str) -> None:
         return result.exit_code, result.stdout, result.stderr
 
     code, out, _ = run("compute", "--scheme", SCHEME, "--period", PERIOD, "--actor", "计算员")
-    assert code == 0 and "draft v1" in out and "id 1" in out
+    assert code == 0 and "草稿 v1" in out and "编号 1" in out
     code, _, err = run("release", "1")
     assert code == 2 and "review it first" in err
     assert run("review", "1", "--actor", "审核员")[0] == 0
@@ -217,14 +217,14 @@ def test_cli_publish_flow(db_url: str) -> None:
     code, _, err = run("compute", "--scheme", SCHEME, "--period", PERIOD)
     assert code == 2 and "needs a reason" in err
     code, out, _ = run("compute", "--scheme", SCHEME, "--period", PERIOD, "--reason", "更正")
-    assert code == 0 and "draft v2" in out
+    assert code == 0 and "草稿 v2" in out
     assert run("review", "2", "--actor", "审核员")[0] == 0  # another account than the one that computed v2
     code, out, _ = run("release", "2")
-    assert code == 0 and "supersedes v1" in out
+    assert code == 0 and "取代 v1" in out
     code, out, _ = run("list", "--scheme", SCHEME, "--period", PERIOD)
     assert code == 0
     lines = [ln for ln in out.splitlines() if ln.startswith("│")]
-    assert "v2" in lines[0] and "published" in lines[0] and "更正" in lines[0]
-    assert "v1" in lines[1] and "superseded" in lines[1] and "审核员" in lines[1] and "考评办" in lines[1]
+    assert "v2" in lines[0] and "已发布" in lines[0] and "更正" in lines[0]
+    assert "v1" in lines[1] and "已被更正" in lines[1] and "审核员" in lines[1] and "考评办" in lines[1]
     code, _, err = run("compute", "--scheme", "no-such-scheme", "--period", PERIOD, "--reason", "x")
     assert code == 2 and "no such scheme" in err

@@ -158,7 +158,7 @@ def test_cli_generate_metrics_check_bench(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "区 (district)" in table.stdout and "网格 (grid)" in table.stdout
     assert runner.invoke(app, ["cases", "check"]).exit_code == 0
     bench = runner.invoke(app, ["cases", "bench", "--cases", "3000", "--units", "20", "--repeat", "1"])
-    assert bench.exit_code == 0 and "× baseline" in bench.stdout
+    assert bench.exit_code == 0 and "× 基准" in bench.stdout
 
 
 def test_cli_refuses_bad_weights_and_levels(tmp_path: Path) -> None:
@@ -172,6 +172,6 @@ def test_cli_refuses_bad_weights_and_levels(tmp_path: Path) -> None:
                                  "--indicators", str(bad)])  # fmt: skip
     assert result.exit_code == 2 and "weights add up to 70%, expected 100%" in result.output
     result = runner.invoke(app, ["cases", "metrics", "--data", str(out), "--period", "2024", "--level", "ward"])
-    assert result.exit_code == 2 and "'ward' is not one of region, department, post" in result.output
+    assert result.exit_code == 2 and "“ward”不是 region、department、post" in result.output
     result = runner.invoke(app, ["cases", "check", "--indicators", str(bad)])
     assert result.exit_code == 2

@@ -76,7 +76,7 @@ CASES = [
             {"code": "statement", "condition": "bottom", "n": 1, "consecutive": 2, "flagged": "", "task": ""},
         ),
         "statement: last in 2 periods in a row",
-        "statement: 末位，连续 2 期",
+        "末位表态发言: 末位，连续 2 期",
     ),
     (
         _line(

@@ -176,7 +176,7 @@ def test_cli_json_pinned_fields_and_excluded() -> None:
         app, ["score", "--scheme", "city-appearance", "--data", str(EXAMPLE), "--period", "2024-07"]
     )
     assert result.exit_code == 0, result.stderr
-    assert "2 row(s) not counted" in result.stderr
+    assert "2 行不计分" in result.stderr
     doc = json.loads(result.stdout)
     assert doc["scheme"] == "city-appearance" and doc["period"] == "2024-07"
     assert [g["group"] for g in doc["groups"]] == SERIES
