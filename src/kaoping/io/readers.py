@@ -23,8 +23,9 @@ from kaoping.io.validate import validate
 __all__ = ["read_facts"]
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-_WANTED = {name: [c.name for c in columns] for name, columns in FILES.items()}
-"""Only the contract's columns are read: other columns are ignored by the contract, so parsing them is waste."""
+_WANTED = {name: [h for c in columns for h in c.headers] for name, columns in FILES.items()}
+"""Only the contract's columns are read (under any of their headers, English or Chinese): other columns are
+ignored by the contract, so parsing them is waste."""
 
 
 def _folder_tables(folder: Path, log: ErrorLog) -> tuple[dict[str, RawTable], dict[str, str]]:

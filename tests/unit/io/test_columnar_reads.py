@@ -67,11 +67,13 @@ def test_bad_cells_deep_in_a_large_file_keep_their_spreadsheet_row_and_column(tm
     ]
     assert caught.total == 4
     first = caught.errors[0]
-    assert str(first) == (
-        f"{tmp_path / 'deductions.csv'}, row 50001, column 'date': '2024-02-30' is not a date: expected YYYY-MM-DD"
+    assert first.describe("en") == (
+        f"{tmp_path / 'deductions.csv'}, row 50001, column 'date': '2024-02-30' is not a date: expected a date "
+        "YYYY-MM-DD (also 2024/12/5, 2024年12月5日)"
     )
-    assert "'-2' is negative" in caught.errors[1].message
-    assert caught.errors[3].message == "'x' is not a number"
+    assert str(first).startswith(f"{tmp_path / 'deductions.csv'}，第 50001 行，列“date”：“2024-02-30”不是日期")
+    assert "'-2' is negative" in (caught.errors[1].message_en or "")
+    assert caught.errors[3].message == "“x”不是数字：应为不小于 0 的数"
 
 
 def test_a_large_case_file_reads_exactly_and_reports_a_bad_time(tmp_path: Path) -> None:
@@ -93,7 +95,9 @@ def test_a_large_case_file_reads_exactly_and_reports_a_bad_time(tmp_path: Path) 
     (tmp_path / "bad" / "cases.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     (error,) = _errors(tmp_path / "bad").errors
     assert (error.row, error.column) == (43_211, "closed_at")
-    assert error.message == "'2024-03-05 25:00:00' is not a time: expected YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD"
+    assert error.message_en == (
+        "'2024-03-05 25:00:00' is not a time: expected a time YYYY-MM-DD HH:MM[:SS] or a date YYYY-MM-DD"
+    )
 
 
 def _book(path: Path, frame: pl.DataFrame, sheet: str = "cases") -> Path:
