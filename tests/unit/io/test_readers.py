@@ -534,7 +534,7 @@ def test_input_error_str() -> None:
     assert str(error) == "d/scores.csv，第 7 行，列“score”：“x”不是数字"
     assert error.describe("en") == "d/scores.csv, row 7, column 'score': 'x' is not a number"
     assert InputError("d/scores.csv", 7, None, "只有中文").describe("en") == "d/scores.csv, row 7: 只有中文"
-    assert str(InputError("book.xlsx[units]", 3, None, "bad row")) == "book.xlsx[units], row 3: bad row"
+    assert str(InputError("book.xlsx[units]", 3, None, "坏行")) == "book.xlsx[units]，第 3 行：坏行"
 
 
 def test_input_errors_keep_fifty_and_pickle() -> None:
