@@ -10,9 +10,12 @@ which then goes into the audit trail of every row written.
 An office imports the same spreadsheets many times — re-sent by e-mail, fixed and sent again — so an
 import must be safe to repeat and must never leave the store half-changed:
 
-* Everything is checked before anything is written: every reading error of every file (``read_facts``),
-  then every unit reference against this import's units and the store's, then (given a scheme) the
-  scheme's own checks on the store and the import merged.  All problems are reported together.
+* Everything is checked before anything is written, in one pass whose errors are reported together: every
+  reading error of every file (read leniently: a bad cell is null, the rest of its row still checked),
+  every unit reference against this import's units and the store's (a unit's name stands for its id,
+  :mod:`kaoping.app.unit_names`), then (given a scheme) the scheme's own checks on the store and the
+  import merged, and the entry checks.  A row with five mistakes, or a file with five bad rows, is one
+  answer, each error naming the column as the file heads it.
 * One transaction writes every file; any exception rolls all of it back.
 * A file's sha256 is recorded (``imports``); a file seen before is skipped as "already imported", and
   rows are written through :func:`~kaoping.store.facts.write_facts`, matched on their natural keys, so
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -36,12 +39,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
+from kaoping.app.unit_names import resolve_unit_names
 from kaoping.engine.consistency import UNIT_FILES, check_facts, duplicate_keys
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts, facts_of
 from kaoping.facts.columns import ROW
 from kaoping.io.export import csv_text
-from kaoping.io.readers import read_facts
+from kaoping.io.readers import read_facts_leniently
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import transaction
@@ -120,12 +124,14 @@ def import_data(
     """
     report = progress or (lambda _description, _done, _total: None)
     report("reading and checking", 0, 0)
-    facts = read_facts(source)
+    log = ErrorLog()
+    facts = read_facts_leniently(source, log)
     hashes = _hashes(Path(source), facts)
     with transaction(factory) as session:
         seen = set(session.scalars(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(hashes.values())))))
         todo = [n for n in FILE_NAMES if n in hashes and hashes[n] not in seen]
-        found = _check(session, facts, scheme, todo, checked_at or now())
+        facts = resolve_unit_names(session, facts, log)
+        found = _check(session, facts, scheme, todo, checked_at or now(), log)
         if found.needs_confirmation(confirm_reason):
             raise Unconfirmed(found)
         total = sum(getattr(facts, n).height for n in todo)
@@ -196,28 +202,15 @@ def _sheet_names(book: Path) -> set[str]:
     return {n for n in FILE_NAMES if n in titles}
 
 
-def _check(session: Session, facts: Facts, scheme: Scheme | None, todo: list[str], at: datetime) -> Findings:
-    """Unit references against this import and the store; the scheme on store + import merged; the entry
-    checks on the files to be written (a file imported before is skipped, so its rows are not re-asked).
-    Raises every error together; returns the warnings that need confirmation."""
-    log = ErrorLog()
+def _check(
+    session: Session, facts: Facts, scheme: Scheme | None, todo: list[str], at: datetime, log: ErrorLog
+) -> Findings:
+    """The scheme on store + import merged; the entry checks on the files to be written (a file imported
+    before is skipped, so its rows are not re-asked).  Raises every error of ``log`` (reading, units) and
+    of these checks together, in file and row order; returns the warnings that need confirmation."""
     found = check_facts_entry(session, facts, todo, [scheme] if scheme is not None else [], at)
     log.add_counted([p.input_error() for p in found.refused], found.refused_total)
-    stored_units = set(session.scalars(select(Unit.unit_id)))
-    known = stored_units | set(facts.units.get_column("unit_id").to_list())
-    for name in UNIT_FILES:
-        frame: pl.DataFrame = getattr(facts, name)
-        bad = frame.filter(~pl.col("unit_id").is_in(list(known))).sort(ROW)
-        shown = [
-            InputError(
-                facts.label(name),
-                row,
-                "unit_id",
-                f"unknown unit '{unit}': expected a unit_id of units.csv in this import or of the store's units",
-            )
-            for row, unit in bad.head(50).select(ROW, "unit_id").iter_rows()
-        ]
-        log.add_counted(shown, bad.height)
+    known = set(session.scalars(select(Unit.unit_id))) | set(facts.units.get_column("unit_id").drop_nulls())
     if scheme is not None:
         try:
             check_facts(scheme, _merged(session, facts, known))
@@ -225,8 +218,21 @@ def _check(session: Session, facts: Facts, scheme: Scheme | None, todo: list[str
             log.add_counted([_relabel(e, facts) for e in exc.errors], exc.total)
     else:  # with a scheme, check_facts reports them (the store's rows a key replaces are left out of the merge)
         duplicate_keys(facts, log)
-    log.raise_if_any()
+    if log:
+        raise InputErrors(in_file_order(log.kept, facts), log.total)
     return found
+
+
+def in_file_order(errors: list[InputError], facts: Facts) -> list[InputError]:
+    """``errors`` by file (in the order of the files), row and column, each column named as its file heads
+    it (``单位`` rather than ``unit_id``): the order a person walks through the sheets to fix them."""
+    order = {facts.label(n): i for i, n in enumerate(FILE_NAMES)}
+    name_of = {facts.label(n): n for n in FILE_NAMES}
+    named = [
+        replace(e, column=facts.header(name_of[e.file], e.column)) if e.file in name_of and e.column else e
+        for e in errors
+    ]
+    return sorted(named, key=lambda e: (order.get(e.file, len(order)), e.file, e.row or 0))
 
 
 def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
@@ -269,7 +275,7 @@ def _relabel(error: InputError, facts: Facts) -> InputError:
         return error
     name = next((n for n in FILE_NAMES if facts.label(n) == error.file), error.file)
     row = error.row - _STORE_ROW
-    return InputError(f"db:{name}", row or None, error.column, error.message)
+    return replace(error, file=f"db:{name}", row=row or None)
 
 
 def stored_frames(factory: sessionmaker[Session]) -> dict[str, pl.DataFrame]:

@@ -245,6 +245,16 @@ def _locate_columns(name: str, raw: RawTable, found: list[tuple[int, int, InputE
     return where
 
 
+def header_names(name: str, raw: RawTable) -> dict[str, str]:
+    """Column -> its header as written in ``raw`` (the first, if doubled): how messages name the column."""
+    out: dict[str, str] = {}
+    for cell in raw.header:
+        column = column_of(name, cell) if cell else None
+        if column is not None:
+            out.setdefault(column, cell)
+    return out
+
+
 def _letter(index: int) -> str:
     """Spreadsheet column letters (0 -> A, 26 -> AA), because that is how a user finds a column."""
     letters = ""
@@ -259,12 +269,18 @@ def _value_name(index: int) -> str:
     return f"__v{index}"
 
 
+def _bad_name(index: int) -> str:
+    return f"__bad_cell{index}"
+
+
 def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
     """The typed frame of file ``name`` read from ``raw``; every problem found goes to ``log``.
 
     Each column is parsed once, column-wise, into a typed column; the checks then look at the typed
     values, and only the cells that fail (at most MAX_ERRORS per check) are pulled into Python.
-    When there are problems the frame is still returned (bad cells null) but should not be used.
+    When there are problems the frame is still returned with every bad cell null, so the checks that come
+    after reading (units, the scheme) can look at the rest of the row and report its other mistakes in the
+    same answer; such a frame is never written.
     """
     columns = FILES[name]
     header_errors: list[tuple[int, int, InputError]] = []
@@ -283,7 +299,7 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
     parses = {c.name: _column_parse(c, text) for c in present}
     typed = text.with_columns(parses[c.name].value.alias(_value_name(i)) for i, c in enumerate(columns) if c in present)
     headers = {c.name: raw.header[where[c.name]] for c in present}
-    found, counted = _problems(raw.label, columns, headers, parses, typed)
+    found, counted, typed = _problems(raw.label, columns, headers, parses, typed)
     # Row by row, as the user will fix them; the first MAX_ERRORS of each check include the first overall.
     found.sort(key=lambda item: (item[0], item[1]))
     log.add_counted([error for *_, error in header_errors + found], len(header_errors) + counted)
@@ -292,7 +308,8 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
     for i, column in enumerate(columns):
         default = default_value(column)
         if column.name in parses:
-            value = pl.when(pl.col(column.name) == "").then(default).otherwise(pl.col(_value_name(i)))
+            value = pl.when(pl.col(_bad_name(i))).then(None)
+            value = value.when(pl.col(column.name) == "").then(default).otherwise(pl.col(_value_name(i)))
             out.append(value.cast(column.dtype, strict=False).alias(column.name))
         else:
             out.append(default.alias(column.name))
@@ -318,8 +335,9 @@ def _column_parse(column: Column, text: pl.DataFrame) -> _Parse:
 
 def _problems(
     label: str, columns: tuple[Column, ...], headers: dict[str, str], parses: dict[str, _Parse], typed: pl.DataFrame
-) -> tuple[list[tuple[int, int, InputError]], int]:
-    """The first MAX_ERRORS failing cells of every check (row, column order, error) and the count of all.
+) -> tuple[list[tuple[int, int, InputError]], int, pl.DataFrame]:
+    """The first MAX_ERRORS failing cells of every check (row, column order, error), the count of all, and
+    ``typed`` with a column per present column saying which of its cells failed (:func:`_bad_name`).
 
     A cell fails at most one check: empty cells only the "required" one, then each check only the cells
     that passed the earlier checks of its column.  ``headers``: each present column's header as written in
@@ -327,13 +345,16 @@ def _problems(
     """
     flags: list[pl.Expr] = []
     reports: list[tuple[str, int, Column, Message]] = []
+    cells: list[pl.Expr] = []
     for order, column in enumerate(columns):
         if column.name not in parses:
             continue
         empty = pl.col(column.name) == ""
+        failed = pl.lit(False)
         if column.required:
             flags.append(empty.alias(f"__bad{len(flags)}"))
             reports.append((f"__bad{len(reports)}", order, column, _empty_message(column)))
+            failed = empty
         caught = empty
         value = pl.col(_value_name(order))
         for check in parses[column.name].checks:
@@ -341,9 +362,12 @@ def _problems(
             flags.append((~caught & fails).alias(f"__bad{len(flags)}"))
             reports.append((f"__bad{len(reports)}", order, column, check.message))
             caught = caught | fails
+            failed = failed | (~empty & fails)
+        cells.append(failed.alias(_bad_name(order)))
     found: list[tuple[int, int, InputError]] = []
+    typed = typed.with_columns(cells)
     if not flags:
-        return found, 0
+        return found, 0, typed
     checked = typed.with_columns(flags)
     counts = checked.select(pl.col(f).sum() for f, *_ in reports).row(0)
     for (flag, order, column, message), count in zip(reports, counts, strict=True):
@@ -353,4 +377,4 @@ def _problems(
         for row, cell in bad.iter_rows():
             error = InputError.said(label, row, headers[column.name], message(cell))
             found.append((row, order, error))
-    return found, sum(counts)
+    return found, sum(counts), typed
