@@ -60,7 +60,8 @@ class UnitDirectory:
         folded = _fold(value)
         if folded in self.by_folded_id:
             return self.by_folded_id[folded]
-        return list(self.by_name.get(folded, []))
+        named = self.by_name.get(folded, [])
+        return named[0] if len(named) == 1 else list(named)
 
     def describe(self, unit_id: str) -> str:
         name, group = self.units[unit_id]
