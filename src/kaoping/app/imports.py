@@ -126,7 +126,9 @@ def import_data(
     report("reading and checking", 0, 0)
     log = ErrorLog()
     facts = read_facts_leniently(source, log)
-    hashes = _hashes(Path(source), facts)
+    # with reading errors the import fails anyway: a file is not hashed (a broken workbook cannot be), its
+    # rows are all checked as new ones
+    hashes = _hashes(Path(source), facts) if not log else {n: "" for n in FILE_NAMES if n in facts.headers}
     with transaction(factory) as session:
         seen = set(session.scalars(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(hashes.values())))))
         todo = [n for n in FILE_NAMES if n in hashes and hashes[n] not in seen]
