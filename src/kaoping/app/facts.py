@@ -31,11 +31,13 @@ from kaoping.app import entry_checks
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Invalid, NeedsConfirmation, NotFound, Problem, problems_of
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
+from kaoping.app.unit_names import one_unit
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
 from kaoping.errors import InputErrors
 from kaoping.facts import FILE_NAMES, UNIT_FACTS, Facts
-from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
+from kaoping.facts.columns import EXPECTED, ROW, SCHEMAS, Kind, empty_frame
+from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
 from kaoping.store.case_cells import bring_up_to_date
@@ -60,8 +62,9 @@ def normalise(kind: str, values: dict[str, Any]) -> dict[str, Any]:
         try:
             values["period"] = str(parse_period(str(values["period"])))
         except PeriodError as exc:
-            problem = Problem(file=f"api:{kind}", row=0, column="period", message=str(exc))
-            raise Invalid(str(exc), [problem]) from exc
+            zh, en = say(Msg.NOT_A_PERIOD, value=quoted(str(values["period"])), expected=EXPECTED[Kind.PERIOD])
+            problem = Problem(f"api:{kind}", 0, "period", zh, None, en)
+            raise Invalid(en, [problem]) from exc
     return values
 
 
@@ -95,8 +98,8 @@ def problems(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) 
     else:
         frames["units"] = _units_frame(session, unit_id)
         if frames["units"].is_empty():
-            message = f"unknown unit '{unit_id}'; the store has no such unit_id"
-            return [Problem(file=labels[kind], row=0, column="unit_id", message=message)]
+            zh, en = say(Msg.UNIT_UNKNOWN, value=quoted(unit_id), closest="")
+            return [Problem(labels[kind], 0, "unit_id", zh, None, en)]
         frames[kind] = frame
     facts = Facts(**frames, labels=labels)
     found: list[Problem] = []
@@ -157,6 +160,8 @@ def write_fact(
     recorded), the office's schemes, the entry checks, then ``write_facts`` with its audit row — committed
     here.  ``confirm`` with a non-empty ``reason`` accepts the entry checks' warnings (never a refusal)."""
     normalise(kind, values)
+    if "unit_id" in values and kind != "units":  # a unit's name stands for its id, as in a file
+        values["unit_id"] = one_unit(session, kind, str(values["unit_id"]))
     fill_scorer(who, kind, values)
     check_fact_write(session, who, kind, values, canonical_names(ctx))
     frame = one_row(kind, values)

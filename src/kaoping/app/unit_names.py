@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaoping.engine.consistency import UNIT_FILES
-from kaoping.errors import MAX_ERRORS, ErrorLog, InputError
+from kaoping.errors import MAX_ERRORS, ErrorLog, InputError, Invalid, Problem
 from kaoping.facts import Facts
 from kaoping.facts.columns import ROW
 from kaoping.input_messages import Msg, quoted, say
 from kaoping.store.tables import Unit
 
-__all__ = ["UnitDirectory", "resolve_unit_names"]
+__all__ = ["UnitDirectory", "one_unit", "resolve_unit_names"]
 
 _CLOSEST = 3
 
@@ -111,3 +111,16 @@ def resolve_unit_names(session: Session, facts: Facts, log: ErrorLog) -> Facts:
         return facts
     by_name = {n: frames.get(n, getattr(facts, n)) for n in ("units", *UNIT_FILES)}
     return Facts(**by_name, labels=facts.labels, case_cells=facts.case_cells, headers=facts.headers)
+
+
+def one_unit(session: Session, kind: str, value: str) -> str:
+    """The id of the unit ``value`` names (an id or a stored unit's name) for a single-row write of ``kind``;
+    :class:`~kaoping.errors.Invalid` naming the candidates or the closest names otherwise."""
+    if session.get(Unit, value) is not None:
+        return value
+    directory = UnitDirectory((u.unit_id, u.name, u.group) for u in session.scalars(select(Unit)))
+    meaning = directory.resolve(value)
+    if isinstance(meaning, str):
+        return meaning
+    zh, en = _message(directory, value, meaning)
+    raise Invalid(en, [Problem(f"api:{kind}", 0, "unit_id", zh, None, en)])

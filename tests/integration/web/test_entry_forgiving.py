@@ -54,3 +54,25 @@ def test_five_different_mistakes_come_back_in_one_table_in_chinese(appearance: C
 
     english = _upload(client, FIVE_MISTAKES, lang="en")
     assert "&#39;两分&#39; is not a number" in english.text or "'两分' is not a number" in english.text
+
+
+def test_a_form_post_names_a_unit_by_name_and_hears_field_errors_in_chinese(appearance: Client) -> None:
+    """What entry.js sends: the API answers pydantic's errors in Chinese, each with the field's Chinese name."""
+    client, _ = appearance
+    headers = login(client, "dcy")
+    bad = {"date": "2024-12-05", "part": "市容环境", "points": "两分"}
+    r = client.post("/api/deductions", json=bad, headers=headers)
+    assert r.status_code == 422
+    found = {e["column"]: e["message"] for e in r.json()["errors"]}
+    assert found == {"unit_id": "考评对象编号（unit_id）：必填", "points": "扣分（points）：应为数字"}
+    assert {e["message_en"] for e in r.json()["errors"]} == {"unit_id: required", "points: expected a number"}
+
+    row = {"date": "2024-12-05", "unit_id": "综合执法二大队", "part": "市容环境", "points": 1, "problem": "按名称"}
+    r = client.post("/api/deductions", json=row, headers=headers)
+    assert r.status_code == 201, r.text
+    assert r.json()["row"]["unit_id"] == "zf2"
+    r = client.post("/api/deductions", json=row | {"unit_id": "执法二大队"}, headers=headers)
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert error["column"] == "unit_id" and error["message"].startswith("没有考评对象“执法二大队”")
+    assert "相近的有：zf2 综合执法二大队（第一系列）" in error["message"]

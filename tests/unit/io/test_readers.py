@@ -443,7 +443,8 @@ def test_missing_column(tmp_path: Path) -> None:
     (error,) = errors_of(folder).errors
     assert (error.file, error.row, error.column) == (str(folder / "scores.csv"), 1, "score")
     assert error.message_en == (
-        "missing column 'score' (written as score / 得分 / 分数 / 评分); the header has: period, unit_id, part, item, note"
+        "missing column 'score' (written as score / 得分 / 分数 / 评分); "
+        "the header has: period, unit_id, part, item, note"
     )
     assert error.message.startswith("缺少列“得分”")
 
