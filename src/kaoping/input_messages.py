@@ -55,10 +55,6 @@ class Msg(Enum):
         "“{value}”不是有效的{column}：应为{expected}",
         "'{value}' is not a valid {column}: expected {expected}",
     )
-    TOO_LONG = (
-        "内容过长（{size} 个字符）：最多 {limit} 个字符",
-        "too long ({size} characters): expected at most {limit}",
-    )
     # --- units named by a row ------------------------------------------------------------------------
     UNIT_UNKNOWN = (
         "没有考评对象“{value}”：应为考评对象的编号或名称{closest}",

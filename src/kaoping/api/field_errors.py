@@ -70,6 +70,8 @@ def field_message(error: Mapping[str, Any]) -> tuple[str, str]:
     ctx = error.get("ctx") or {}
     msg = _BY_TYPE.get(str(error.get("type", "")), Msg.FIELD_INVALID)
     limit = next((ctx[k] for k in _LIMITS if k in ctx), "")
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)  # "≥ 0", not "≥ 0.0"
     expected = str(ctx.get("expected", "")).replace("'", "")
     text = say(msg, limit=limit, expected=expected)
     loc = [str(p) for p in error.get("loc", ()) if p != "body"]

@@ -146,9 +146,7 @@ def _width(name: str, column: Column, lists: TemplateLists) -> int:
     elif column.name == "group":
         values = lists.groups
     widest = max((display_width(v) for v in values), default=0)
-    base = max(
-        display_width(column.name), display_width(column.zh), _KIND_WIDTH.get(column.kind, 8)
-    )
+    base = max(display_width(column.name), display_width(column.zh), _KIND_WIDTH.get(column.kind, 8))
     return min(max(base, widest) + 3, 60)
 
 

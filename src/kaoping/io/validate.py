@@ -125,6 +125,7 @@ def _time_value(text: pl.Expr) -> pl.Expr:
     parsed = pl.coalesce(
         canonical.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
         rest.str.to_datetime("%Y-%m-%d %H:%M", time_unit="us", strict=False),
+        rest.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
         rest.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
     )
     return pl.when(text.str.contains(_TIME_RE)).then(parsed)
