@@ -35,7 +35,7 @@ from kaoping.app.unit_names import one_unit
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
 from kaoping.errors import InputErrors
-from kaoping.facts import FILE_NAMES, UNIT_FACTS, Facts
+from kaoping.facts import FILE_NAMES, UNIT_FACTS, facts_of
 from kaoping.facts.columns import EXPECTED, ROW, SCHEMAS, Kind, empty_frame
 from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
@@ -101,7 +101,7 @@ def problems(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) 
             zh, en = say(Msg.UNIT_UNKNOWN, value=quoted(unit_id), closest="")
             return [Problem(labels[kind], 0, "unit_id", zh, None, en)]
         frames[kind] = frame
-    facts = Facts(**frames, labels=labels)
+    facts = facts_of(frames, labels)
     found: list[Problem] = []
     for name, office in ctx.schemes.items():
         try:

@@ -217,9 +217,9 @@ def _locate_columns(name: str, raw: RawTable, found: list[tuple[int, int, InputE
     """
     positions: dict[str, list[int]] = {}
     for i, cell in enumerate(raw.header):
-        column = column_of(name, cell) if cell else None
-        if column is not None:
-            positions.setdefault(column, []).append(i)
+        named = column_of(name, cell) if cell else None
+        if named is not None:
+            positions.setdefault(named, []).append(i)
     shown = ", ".join(h for h in raw.header if h)
     where: dict[str, int] = {}
     if not shown:  # an empty file or a blank first line: one error, not one per column
@@ -309,8 +309,8 @@ def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
     for i, column in enumerate(columns):
         default = default_value(column)
         if column.name in parses:
-            value = pl.when(pl.col(_bad_name(i))).then(None)
-            value = value.when(pl.col(column.name) == "").then(default).otherwise(pl.col(_value_name(i)))
+            empty, bad = pl.col(column.name) == "", pl.col(_bad_name(i))
+            value = pl.when(bad).then(None).when(empty).then(default).otherwise(pl.col(_value_name(i)))
             out.append(value.cast(column.dtype, strict=False).alias(column.name))
         else:
             out.append(default.alias(column.name))
