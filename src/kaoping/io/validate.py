@@ -208,6 +208,35 @@ def _parse(column: Column, text: pl.Expr) -> _Parse:
     raise AssertionError(column.kind)  # pragma: no cover - the match is exhaustive
 
 
+def _positions(name: str, raw: RawTable) -> dict[str, list[int]]:
+    """Contract column -> the header positions naming it (more than one: a doubled column)."""
+    positions: dict[str, list[int]] = {}
+    for i, cell in enumerate(raw.header):
+        named = column_of(name, cell) if cell else None
+        if named is not None:
+            positions.setdefault(named, []).append(i)
+    return positions
+
+
+def _header_empty(name: str, label: str) -> InputError:
+    needed = [c for c in FILES[name] if not c.optional]
+    names = (",".join(c.zh or c.name for c in needed), ",".join(c.name for c in needed))
+    return InputError.said(label, 1, None, say(Msg.HEADER_EMPTY, needed=names))
+
+
+def _missing(raw: RawTable, column: Column, shown: str, english: bool) -> InputError:
+    """A missing column, named the way the file names the others: by the contract's name or the Chinese one."""
+    spellings = " / ".join(column.headers[:4])
+    message = say(Msg.COLUMN_MISSING, column=(column.zh or column.name, column.name), spellings=spellings, shown=shown)
+    return InputError.said(raw.label, 1, column.name if english else column.zh, message)
+
+
+def _twice(raw: RawTable, at: list[int]) -> InputError:
+    letters = [_letter(i) for i in at]
+    message = say(Msg.COLUMN_TWICE, column=raw.header[at[0]], letters=("、".join(letters), " and ".join(letters)))
+    return InputError.said(raw.label, 1, raw.header[at[0]], message)
+
+
 def _locate_columns(name: str, raw: RawTable, found: list[tuple[int, int, InputError]]) -> dict[str, int]:
     """Which body column holds each contract column; missing and doubled columns are reported at row 1.
 
@@ -215,45 +244,24 @@ def _locate_columns(name: str, raw: RawTable, found: list[tuple[int, int, InputE
     ``检查日期``...), compared by :func:`~kaoping.facts.columns.header_key` (case, spaces, full-width forms,
     a ``*`` and a bracketed note ignored), so ``Unit_ID `` and ``单位`` both find ``unit_id``.
     """
-    positions: dict[str, list[int]] = {}
-    for i, cell in enumerate(raw.header):
-        named = column_of(name, cell) if cell else None
-        if named is not None:
-            positions.setdefault(named, []).append(i)
+    positions = _positions(name, raw)
     shown = ", ".join(h for h in raw.header if h)
-    where: dict[str, int] = {}
     if not shown:  # an empty file or a blank first line: one error, not one per column
-        needed = ",".join(c.name for c in FILES[name] if not c.optional)
-        needed_zh = ",".join(c.zh or c.name for c in FILES[name] if not c.optional)
-        found.append((1, -1, InputError.said(raw.label, 1, None, say(Msg.HEADER_EMPTY, needed=(needed_zh, needed)))))
-        return where
-    # a missing column is named the way the file names the others: by its contract name or its Chinese one
+        found.append((1, -1, _header_empty(name, raw.label)))
+        return {}
     english = any(h.strip().lower() == c.name for h in raw.header for c in FILES[name])
     for order, column in enumerate(FILES[name]):
         at = positions.get(column.name, [])
         if len(at) > 1:
-            letters = " and ".join(_letter(i) for i in at)
-            message = say(Msg.COLUMN_TWICE, column=raw.header[at[0]], letters=(letters.replace(" and ", "、"), letters))
-            found.append((1, order, InputError.said(raw.label, 1, raw.header[at[0]], message)))
-        if at:
-            where[column.name] = at[0]
-        elif not column.optional:
-            spellings = " / ".join(column.headers[:4])
-            message = say(
-                Msg.COLUMN_MISSING, column=(column.zh or column.name, column.name), spellings=spellings, shown=shown
-            )
-            found.append((1, order, InputError.said(raw.label, 1, column.name if english else column.zh, message)))
-    return where
+            found.append((1, order, _twice(raw, at)))
+        elif not at and not column.optional:
+            found.append((1, order, _missing(raw, column, shown, english)))
+    return {column: at[0] for column, at in positions.items()}
 
 
 def header_names(name: str, raw: RawTable) -> dict[str, str]:
     """Column -> its header as written in ``raw`` (the first, if doubled): how messages name the column."""
-    out: dict[str, str] = {}
-    for cell in raw.header:
-        column = column_of(name, cell) if cell else None
-        if column is not None:
-            out.setdefault(column, cell)
-    return out
+    return {column: raw.header[at[0]] for column, at in _positions(name, raw).items()}
 
 
 def _letter(index: int) -> str:
