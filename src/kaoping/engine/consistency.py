@@ -170,7 +170,8 @@ def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame,
     """A part's rows: the period kind it is given per, and the score range (0 to row_max, default max)."""
     if part.given_per is not None:
         want = part.given_per.value
-        wrong = rows.filter(pl.col("period").replace_strict(kinds, default="") != want)
+        known = pl.col("period").is_not_null()  # an unreadable period is reported by the reader already
+        wrong = rows.filter(known & (pl.col("period").replace_strict(kinds, default="") != want))
 
         def wrong_kind(r: dict[str, Any]) -> tuple[str, str]:
             got = kinds[r["period"]]
