@@ -120,7 +120,8 @@ def test_no_unit_is_chosen_and_items_are_picked_from_the_part(staff: Any) -> Non
     form = page[page.index('id="fact-scores"') : page.index("</form>", page.index('id="fact-scores"'))]
     unit = re.search(r'<select id="scores-unit_id"[^>]*>\s*<option value="">([^<]*)</option>', form)
     assert unit and unit.group(1) == "请选择", "the first option of the unit is empty"
-    item = form[form.index('<select id="scores-item"') : form.index("</select>", form.index('<select id="scores-item"'))]
+    start = form.index('<select id="scores-item"')
+    item = form[start : form.index("</select>", start)]
     assert 'data-depends-on="part"' in item
     assert f'<option value="{ITEM}" data-part="部门考评">{ITEM}</option>' in item
     assert '<input id="scores-item-text" name="item" type="text" hidden disabled' in form
