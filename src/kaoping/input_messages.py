@@ -21,6 +21,49 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 class Msg(Enum):
     """A message: ``(Chinese, English)`` templates with the same ``{placeholders}``."""
 
+    # --- a whole file or sheet ---------------------------------------------------------------------------
+    FILE_UNREADABLE = ("无法读取：{reason}", "cannot be read: {reason}")
+    FILE_TOO_BIG = (
+        "文件有 {size} 字节，超过上限 {limit} 字节：请拆分（例如按年）",
+        "is {size} bytes; expected at most {limit} (split it, e.g. by year)",
+    )
+    FILE_UTF16 = (
+        "是 UTF-16 文本（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8”",
+        "is UTF-16 text (Excel 'Unicode Text'); save it as 'CSV UTF-8' instead",
+    )
+    FILE_UNDECODABLE = ("无法解码：应为 UTF-8 或 GB18030 文本", "cannot be decoded: expected UTF-8 or GB18030 text")
+    CSV_UNREADABLE = (
+        "无法按 CSV 读取（{reason}）：请检查双引号是否成对",
+        "cannot be read as CSV ({reason}); check for unbalanced double quotes",
+    )
+    TOO_MANY_ROWS = (
+        "数据超过 {limit} 行：请拆分（例如按年）",
+        "has more than {limit} data rows; split it, e.g. by year",
+    )
+    HEADER_TOO_LONG = (
+        "表头行超过 {limit} 字节：第一行应为列名",
+        "the header row is longer than {limit} bytes; expected the column names",
+    )
+    HEADER_TOO_WIDE = (
+        "表头超过 {limit} 列：第一行应为列名",
+        "the header row has more than {limit} columns; expected the column names",
+    )
+    SHEET_TOO_WIDE = (
+        "表头有 {width} 列：最多 {limit} 列",
+        "the header row has {width} columns; expected at most {limit}",
+    )
+    WORKBOOK_TOO_BIG = (
+        "文件有 {size} 字节：.xlsx 工作簿最多 {limit} 字节",
+        "is {size} bytes; expected an .xlsx workbook of at most {limit} bytes",
+    )
+    TOO_LARGE_TO_READ = ("过大，无法读取：{reason}", "is too large to read: {reason}")
+    NOT_A_WORKBOOK = ("无法作为 .xlsx 工作簿打开：{reason}", "cannot be opened as an .xlsx workbook: {reason}")
+    CHART_SHEET = ("是图表工作表，不是数据表", "is a chart sheet, not a sheet of cells")
+    NOT_DATA = (
+        "应为 CSV 文件所在的文件夹或 .xlsx 工作簿{hint}",
+        "expected a folder of CSV files or an .xlsx workbook{hint}",
+    )
+    SAVE_AS_XLSX = ("；请另存为 .xlsx", "; save it as .xlsx")
     # --- the header row -----------------------------------------------------------------------------
     HEADER_EMPTY = (
         "表头为空：第一行应为列名：{needed}",

@@ -17,6 +17,7 @@ from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts.columns import FILES, empty_frame
 from kaoping.facts.frames import Facts, facts_of
 from kaoping.facts.kinds import FILE_NAMES
+from kaoping.input_messages import Msg, say
 from kaoping.io.sources import RawTable, read_csv_table, read_workbook
 from kaoping.io.validate import header_names, validate
 
@@ -84,9 +85,8 @@ def read_facts_leniently(source: str | Path, log: ErrorLog) -> Facts:
         if suffix in _WORKBOOK_SUFFIXES:
             tables, labels = _workbook_tables(path, log)
         else:
-            hint = "; save it as .xlsx" if suffix == ".xls" else ""
-            message = f"expected a folder of CSV files or an .xlsx workbook{hint}"
-            raise InputErrors([InputError(str(path), None, None, message)])
+            hint = say(Msg.SAVE_AS_XLSX) if suffix == ".xls" else ("", "")
+            raise InputErrors([InputError.said(str(path), None, None, say(Msg.NOT_DATA, hint=hint))])
     else:
         raise FileNotFoundError(errno.ENOENT, "no such data folder or workbook", str(path))
 

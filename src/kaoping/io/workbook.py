@@ -26,6 +26,7 @@ import openpyxl
 import polars as pl
 
 from kaoping.errors import InputError
+from kaoping.input_messages import Msg, say
 from kaoping.io.raw import MAX_COLUMNS, MAX_XLSX_BYTES, RawTable, make_table, wanted_positions
 from kaoping.io.xlsx_bounds import WorkbookTooBig, check_shared_strings, scan_sheet, sheet_members
 
@@ -83,7 +84,7 @@ def workbook_label(path: Path, sheet: str) -> str:
 
 
 def _header_error(label: str, width: int) -> InputError:
-    return InputError(label, 1, None, f"the header row has {width} columns; expected at most {MAX_COLUMNS}")
+    return InputError.said(label, 1, None, say(Msg.SHEET_TOO_WIDE, width=width, limit=MAX_COLUMNS))
 
 
 def _calamine_table(reader: fastexcel.ExcelReader, title: str, label: str, wanted: Collection[str] | None) -> RawTable:
@@ -171,17 +172,17 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, dict[str, str], fastexcel.ExcelR
     try:
         size = path.stat().st_size
         if size > MAX_XLSX_BYTES:
-            message = f"is {size:,} bytes; expected an .xlsx workbook of at most {MAX_XLSX_BYTES:,} bytes"
-            return InputError(str(path), None, None, message)
+            message = say(Msg.WORKBOOK_TOO_BIG, size=f"{size:,}", limit=f"{MAX_XLSX_BYTES:,}")
+            return InputError.said(str(path), None, None, message)
         book = zipfile.ZipFile(path)
         members = sheet_members(book)
         check_shared_strings(book)
         reader = fastexcel.read_excel(str(path))
     except WorkbookTooBig as exc:
-        return InputError(str(path), None, None, f"is too large to read: {exc}")
+        return InputError.said(str(path), None, None, say(Msg.TOO_LARGE_TO_READ, reason=exc))
     except Exception as exc:  # a damaged or mislabelled file is the user's input, not a traceback
         reason = str(exc) or type(exc).__name__
-        return InputError(str(path), None, None, f"cannot be opened as an .xlsx workbook: {reason}")
+        return InputError.said(str(path), None, None, say(Msg.NOT_A_WORKBOOK, reason=reason))
     return book, members, reader
 
 
@@ -221,7 +222,7 @@ def _read_sheet(
 ) -> RawTable | InputError:
     reader, member = where
     if "chartsheets/" in member:
-        return InputError(label, None, None, "is a chart sheet, not a sheet of cells")
+        return InputError.said(label, None, None, say(Msg.CHART_SHEET))
     try:
         extent = scan_sheet(book, member)
         if extent.fits:
@@ -230,9 +231,9 @@ def _read_sheet(
     except _TooWide as exc:
         return _header_error(label, exc.width)
     except _ChartSheet:
-        return InputError(label, None, None, "is a chart sheet, not a sheet of cells")
+        return InputError.said(label, None, None, say(Msg.CHART_SHEET))
     except WorkbookTooBig as exc:
-        return InputError(label, None, None, f"is too large to read: {exc}")
+        return InputError.said(label, None, None, say(Msg.TOO_LARGE_TO_READ, reason=exc))
     except Exception as exc:
         reason = str(exc) or type(exc).__name__
-        return InputError(label, None, None, f"cannot be read: {reason}")
+        return InputError.said(label, None, None, say(Msg.FILE_UNREADABLE, reason=reason))

@@ -173,7 +173,9 @@ def test_a_sheet_that_inflates_past_the_bound_is_one_error(tmp_path: Path, monke
     monkeypatch.setattr(xlsx_bounds, "MAX_XML_BYTES", 10_000)
     (error,) = _errors(book).errors
     assert (error.file, error.row, error.column) == (f"{book}[cases]", None, None)
-    assert error.message.startswith("is too large to read: xl/worksheets/sheet1.xml inflates to more than 10,000 bytes")
+    assert (error.message_en or "").startswith(
+        "is too large to read: xl/worksheets/sheet1.xml inflates to more than 10,000 bytes"
+    )
 
 
 def test_a_workbook_over_the_file_bound_is_refused_before_opening(
@@ -183,7 +185,7 @@ def test_a_workbook_over_the_file_bound_is_refused_before_opening(
     monkeypatch.setattr(workbook, "MAX_XLSX_BYTES", 100)
     (error,) = _errors(book).errors
     assert (error.file, error.row) == (str(book), None)
-    assert "expected an .xlsx workbook of at most 100 bytes" in error.message
+    assert "expected an .xlsx workbook of at most 100 bytes" in (error.message_en or "")
 
 
 def test_csv_bounds_on_bytes_rows_and_header_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -192,19 +194,19 @@ def test_csv_bounds_on_bytes_rows_and_header_columns(tmp_path: Path, monkeypatch
     monkeypatch.setattr(sources, "MAX_ROWS", 9)
     (error,) = _errors(tmp_path).errors
     assert (Path(error.file).name, error.row, error.column) == ("ranks.csv", None, None)
-    assert error.message == "has more than 9 data rows; split it, e.g. by year"
+    assert error.message_en == "has more than 9 data rows; split it, e.g. by year"
     monkeypatch.setattr(sources, "MAX_ROWS", 10)
     assert read_facts(tmp_path).ranks.height == 10
 
     monkeypatch.setattr(sources, "MAX_CSV_BYTES", 100)
     (error,) = _errors(tmp_path).errors
-    assert error.message == f"is {len(ranks):,} bytes; expected at most 100 (split it, e.g. by year)"
+    assert error.message_en == f"is {len(ranks):,} bytes; expected at most 100 (split it, e.g. by year)"
     monkeypatch.undo()
 
     (tmp_path / "ranks.csv").write_text(",".join(f"c{i}" for i in range(600)) + "\n1\n", encoding="utf-8")
     (error,) = _errors(tmp_path).errors
     assert (error.row, error.column) == (1, None)
-    assert error.message == "the header row has more than 512 columns; expected the column names"
+    assert error.message_en == "the header row has more than 512 columns; expected the column names"
 
 
 def test_only_the_contract_columns_are_read(tmp_path: Path) -> None:
@@ -215,3 +217,9 @@ def test_only_the_contract_columns_are_read(tmp_path: Path) -> None:
     assert not isinstance(raw, Exception)
     assert raw.header == ["unit_id", "name", "group", "note"]
     assert raw.body.columns == ["c0", "c2", "_row"]
+
+
+def test_whole_file_errors_are_chinese_first(tmp_path: Path) -> None:
+    (tmp_path / "ranks.csv").write_bytes("period,unit_id,task,rank\n".encode("utf-16"))
+    (error,) = _errors(tmp_path).errors
+    assert error.message == "是 UTF-16 文本（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8”"

@@ -502,14 +502,14 @@ def test_undecodable_file_is_one_whole_file_error(tmp_path: Path) -> None:
     caught = errors_of(folder)
     (error,) = caught.errors
     assert (error.file, error.row, error.column) == (str(folder / "units.csv"), None, None)
-    assert "cannot be decoded" in error.message
+    assert "cannot be decoded" in (error.message_en or "")
     assert str(error) == f"{folder / 'units.csv'}：{error.message}"
 
 
 def test_unparseable_csv_is_one_whole_file_error(tmp_path: Path) -> None:
     (error,) = errors_of(write_folder(tmp_path, {"ranks": 'period,unit_id,task,rank\n"2024-03,U1,t,1\n'})).errors
     assert (Path(error.file).name, error.row, error.column) == ("ranks.csv", None, None)
-    assert "cannot be read as CSV" in error.message
+    assert "cannot be read as CSV" in (error.message_en or "")
 
 
 def test_missing_source_is_file_not_found(tmp_path: Path) -> None:
@@ -520,11 +520,11 @@ def test_missing_source_is_file_not_found(tmp_path: Path) -> None:
 def test_other_file_kinds_are_input_errors(tmp_path: Path) -> None:
     (tmp_path / "data.xls").write_bytes(b"old")
     (error,) = errors_of(tmp_path / "data.xls").errors
-    assert "save it as .xlsx" in error.message
+    assert "save it as .xlsx" in (error.message_en or "")
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     (error,) = errors_of(tmp_path / "broken.xlsx").errors
     assert (error.file, error.row) == (str(tmp_path / "broken.xlsx"), None)
-    assert "cannot be opened as an .xlsx workbook" in error.message
+    assert "cannot be opened as an .xlsx workbook" in (error.message_en or "")
 
 
 # --- errors and helpers ----------------------------------------------------------------------------
@@ -595,7 +595,7 @@ def test_utf16_file_gets_a_helpful_error(tmp_path: Path) -> None:
     (tmp_path / "units.csv").write_bytes(GOOD["units"].encode("utf-16"))
     (error,) = errors_of(tmp_path).errors
     assert (error.row, error.column) == (None, None)
-    assert "UTF-16" in error.message
+    assert "UTF-16" in (error.message_en or "")
 
 
 def test_excel_month_typed_as_date_reads_as_that_month(tmp_path: Path) -> None:
