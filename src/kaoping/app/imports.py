@@ -46,6 +46,7 @@ from kaoping.facts import FILE_NAMES, Facts, facts_of
 from kaoping.facts.columns import ROW
 from kaoping.io.export import csv_text
 from kaoping.io.readers import read_facts_leniently
+from kaoping.io.workbook import sheet_names
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import transaction
@@ -201,7 +202,7 @@ def _sheet_names(book: Path) -> set[str]:
         titles = {t.strip().lower() for t in workbook.sheetnames} | set(workbook.sheetnames)
     finally:
         workbook.close()
-    return {n for n in FILE_NAMES if n in titles}
+    return {n for n in FILE_NAMES if any(t in titles for t in sheet_names(n))}
 
 
 def _check(

@@ -26,6 +26,7 @@ import openpyxl
 import polars as pl
 
 from kaoping.errors import InputError
+from kaoping.facts.kinds import FILE_NAMES, spec_of
 from kaoping.input_messages import Msg, say
 from kaoping.io.raw import MAX_COLUMNS, MAX_XLSX_BYTES, RawTable, make_table, wanted_positions
 from kaoping.io.xlsx_bounds import WorkbookTooBig, check_shared_strings, scan_sheet, sheet_members
@@ -158,12 +159,22 @@ class _ChartSheet(Exception):
     pass
 
 
+def sheet_names(name: str) -> tuple[str, ...]:
+    """The sheet titles that hold file ``name``: its own (``deductions``) or its kind's Chinese name
+    (``督查扣分``), as a clerk may rename the template's sheets."""
+    return (name, spec_of(name).label) if name in FILE_NAMES else (name,)
+
+
 def _titles(names: Sequence[str], members: Mapping[str, str]) -> dict[str, str]:
-    """The sheet title for each wanted name: exact first, else ignoring case and surrounding spaces."""
+    """The sheet title for each wanted name: exact first, else ignoring case and surrounding spaces, else
+    the kind's Chinese name."""
     by_lower: dict[str, str] = {}
     for title in members:
         by_lower.setdefault(title.strip().lower(), title)
-    found = {name: name if name in members else by_lower.get(name) for name in names}
+    found = {
+        name: name if name in members else next((by_lower[t] for t in sheet_names(name) if t in by_lower), None)
+        for name in names
+    }
     return {name: title for name, title in found.items() if title is not None}
 
 

@@ -155,3 +155,16 @@ def test_a_workbook_with_chinese_headers_reads_like_the_csv(tmp_path: Path) -> N
         (date(2024, 12, 6), 1.0, time(9, 45)),
     ]
     assert facts.header("deductions", "points") == "分值"
+
+
+def test_a_sheet_named_by_its_kind_in_chinese_is_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "督查扣分"
+    sheet.append(["日期", "单位", "考评项目", "考评细项", "分值"])
+    sheet.append(["2024/12/5", "U1", "p", None, 2])
+    book.save(tmp_path / "book.xlsx")
+    facts = read_facts(tmp_path / "book.xlsx")
+    assert facts.deductions.select("date", "points").rows() == [(date(2024, 12, 5), 2.0)]
+    assert facts.label("deductions").endswith("book.xlsx[督查扣分]")
