@@ -16,6 +16,10 @@ MAX_ERRORS = 50
 """How many errors are kept (and shown); the rest are only counted."""
 
 
+_PLACES = {"zh": ("，第 {} 行", "，列“{}”", "："), "en": (", row {}", ", column '{}'", ": ")}
+"""How a message places a problem (row, column, then the message), per language."""
+
+
 @dataclass(frozen=True)
 class InputError:
     """One problem in the input: where it is and what was wrong."""
@@ -42,19 +46,13 @@ class InputError:
 
     def describe(self, lang: str = "zh") -> str:
         """File, row, column and message on one line, in ``lang``."""
-        if lang == "en":
-            where = self.file
-            if self.row is not None:
-                where += f", row {self.row}"
-            if self.column is not None:
-                where += f", column '{self.column}'"
-            return f"{where}: {self.text(lang)}"
+        row, column, colon = _PLACES["en" if lang == "en" else "zh"]
         where = self.file
         if self.row is not None:
-            where += f"，第 {self.row} 行"
+            where += row.format(self.row)
         if self.column is not None:
-            where += f"，列“{self.column}”"
-        return f"{where}：{self.message}"
+            where += column.format(self.column)
+        return f"{where}{colon}{self.text(lang)}"
 
     def __str__(self) -> str:
         return self.describe()
