@@ -53,6 +53,8 @@ def _row_problems(who: Principal, facts: Facts, name: str, canonical: dict[str, 
     bad = 0
     seen: dict[tuple[str, str, str], RowRefusal | None] = {}
     for row, part, item, src in zip(frame[ROW], frame["part"], frame["item"], frame["source"], strict=True):
+        if part is None:  # a cell the reader could not read: its error comes with the import's
+            continue
         key = (str(part or ""), str(item or ""), str(src or ""))
         if key not in seen:
             seen[key] = row_refusal(who, name, *key, canonical)
