@@ -118,17 +118,17 @@ def _date_value(text: pl.Expr) -> pl.Expr:
 
 
 def _time_value(text: pl.Expr) -> pl.Expr:
-    """``YYYY-MM-DD HH:MM:SS`` (what systems export) fast; ``HH:MM`` and plain dates on the other cells."""
-    canonical, rest = _split(text, len("2024-03-05 08:30:00"))
-    rest = _spelled_date(rest).str.replace(r"\s+", " ")
-    text = pl.coalesce(canonical, rest)
+    """``YYYY-MM-DD HH:MM:SS`` (what systems export) fast; ``HH:MM``, plain dates and the other date
+    spellings (``2024/12/5 8:30``, ``2024年12月5日 08:30``) only on the cells the fast format did not read."""
+    canonical, _ = _split(text, len("2024-03-05 08:30:00"))
+    fast = canonical.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
+    rest = _spelled_date(pl.when(fast.is_null() & (text != "")).then(text)).str.replace(r"\s+", " ")
     parsed = pl.coalesce(
-        canonical.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
         rest.str.to_datetime("%Y-%m-%d %H:%M", time_unit="us", strict=False),
         rest.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
         rest.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
     )
-    return pl.when(text.str.contains(_TIME_RE)).then(parsed)
+    return pl.coalesce(fast, pl.when(rest.str.contains(_TIME_RE)).then(parsed))
 
 
 def _clock_value(text: pl.Expr) -> pl.Expr:

@@ -79,13 +79,14 @@ def test_time_spellings_and_full_width_clock(tmp_path: Path) -> None:
     text = (
         "案卷编号,单位,类别,案卷小类,上报时间,派遣时间,处置时限,处置时间,结案时间,返工次数\n"
         "K1,U1,事件,x,2024/12/5 8:30,,2024年12月6日 08:30:15,,,２\n"
-        "K2,U1,部件,x,２０２４－１２－０５　０８：３０,,,,,\n"
+        "K2,U1,部件,x,２０２４－１２－０５　０８：３０,2024/12/05 08:30:00,,,,\n"
     )
     facts = _read(tmp_path, "cases", text)
     rows = facts.cases.select("case_id", "kind", "reported_at", "deadline", "rework_count").rows()
+    assert facts.cases.get_column("dispatched_at").to_list() == [None, datetime(2024, 12, 5, 8, 30)]
     assert rows == [
         ("K1", "event", datetime(2024, 12, 5, 8, 30), datetime(2024, 12, 6, 8, 30, 15), 2),
-        ("K2", "component", datetime(2024, 12, 5, 8, 30), None, 0),
+        ("K2", "component", datetime(2024, 12, 5, 8, 30), None, 0),  # 2024/12/05 08:30:00 is dispatched_at
     ]
 
 
