@@ -242,7 +242,8 @@ def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
     """The facts the store will hold after the import: the import's rows plus the stored rows it does not
     replace (matched on natural keys, as ``write_facts`` will match them).
 
-    Rows naming an unknown unit are left out: they are reported already, and once is enough.
+    Rows naming an unknown unit are left out (they are reported already, and once is enough); a row whose
+    unit could not be resolved (null) stays, so its other mistakes are reported in the same answer.
     """
     stored = load_facts(session)
     frames: dict[str, pl.DataFrame] = {}
@@ -250,7 +251,8 @@ def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
         ours: pl.DataFrame = getattr(facts, name)
         theirs: pl.DataFrame = getattr(stored, name)
         if name in UNIT_FILES:
-            ours = ours.filter(pl.col("unit_id").is_in(list(known)))
+            # a unit that names no unit is null (reported already); the row's other cells are still checked
+            ours = ours.filter(pl.col("unit_id").is_in(list(known)) | pl.col("unit_id").is_null())
         if name == "units":
             theirs = theirs.filter(~pl.col("unit_id").is_in(ours.get_column("unit_id").to_list()))
             theirs = theirs.with_columns(pl.lit(_STORE_ROW, dtype=pl.Int64).alias(ROW))

@@ -66,3 +66,13 @@ def test_an_ambiguous_unit_name_lists_the_candidates_and_a_typo_the_closest(db_u
     flat = " ".join(result.stderr.split())
     assert "没有考评对象“一大队”" in flat and "相近的有：zf1 综合执法一大队（第一系列）" in flat, flat
     assert "考评对象名称“同名单位”对应多个考评对象：t1 同名单位（第一系列）、t2 同名单位（第二系列）" in flat, flat
+
+
+def test_a_row_with_four_mistakes_reports_all_four(db_url: str, tmp_path: Path) -> None:
+    """A cell that cannot be read does not hide the rest of its row: the unit, the part and the number."""
+    folder = _folder(tmp_path, "日期,单位,考评项目,考评细项,分值\n2024/13/45,东湖区,市容环镜,,两分\n")
+    result = _import(folder, db_url)
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if "deductions.csv，第 2 行" in line]
+    columns = sorted(line.split("列“")[1].split("”")[0] for line in lines)
+    assert columns == ["分值", "单位", "日期", "考评项目"], result.stderr
