@@ -222,20 +222,8 @@ def _check(
     else:  # with a scheme, check_facts reports them (the store's rows a key replaces are left out of the merge)
         duplicate_keys(facts, log)
     if log:
-        raise InputErrors(in_file_order(log.kept, facts), log.total)
+        raise InputErrors(facts.in_file_order(log.kept), log.total)
     return found
-
-
-def in_file_order(errors: list[InputError], facts: Facts) -> list[InputError]:
-    """``errors`` by file (in the order of the files), row and column, each column named as its file heads
-    it (``单位`` rather than ``unit_id``): the order a person walks through the sheets to fix them."""
-    order = {facts.label(n): i for i, n in enumerate(FILE_NAMES)}
-    name_of = {facts.label(n): n for n in FILE_NAMES}
-    named = [
-        replace(e, column=facts.header(name_of[e.file], e.column)) if e.file in name_of and e.column else e
-        for e in errors
-    ]
-    return sorted(named, key=lambda e: (order.get(e.file, len(order)), e.file, e.row or 0))
 
 
 def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:

@@ -48,8 +48,9 @@ class UnitDirectory:
             self.by_name.setdefault(_fold(name), []).append(unit_id)
 
     @classmethod
-    def of(cls, session: Session, facts: Facts) -> UnitDirectory:
-        stored = [(u.unit_id, u.name, u.group) for u in session.scalars(select(Unit))]
+    def of(cls, session: Session | None, facts: Facts) -> UnitDirectory:
+        """The store's units (none without a session) and those of ``facts``."""
+        stored = [] if session is None else [(u.unit_id, u.name, u.group) for u in session.scalars(select(Unit))]
         ours = facts.units.select("unit_id", "name", "group").drop_nulls().rows()
         return cls([*stored, *ours])
 
@@ -86,9 +87,10 @@ def _message(directory: UnitDirectory, value: str, candidates: list[str]) -> tup
     return say(Msg.UNIT_UNKNOWN, value=quoted(value), closest=closest)
 
 
-def resolve_unit_names(session: Session, facts: Facts, log: ErrorLog) -> Facts:
-    """``facts`` with every unit name turned into its unit's id; what names no single unit goes to ``log``
-    (by file and row, the column named as the file heads it) and is left null."""
+def resolve_unit_names(session: Session | None, facts: Facts, log: ErrorLog) -> Facts:
+    """``facts`` with every unit name turned into its unit's id (units of the store and of ``facts``; without
+    a session, of ``facts`` only); what names no single unit goes to ``log`` (by file and row, the column
+    named as the file heads it) and is left null."""
     directory = UnitDirectory.of(session, facts)
     frames: dict[str, pl.DataFrame] = {}
     for name in UNIT_FILES:

@@ -6,12 +6,13 @@ Excel, the store builds it from tables, tests build it from frames, and the engi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 
+from kaoping.errors import InputError
 from kaoping.facts.columns import FILES, ROW, SCHEMAS, default_value, empty_frame
 from kaoping.facts.kinds import FILE_NAMES
 
@@ -52,6 +53,17 @@ class Facts:
     def header(self, name: str, column: str) -> str:
         """How file ``name`` headed ``column``: as written in the file, else the contract's name."""
         return self.headers.get(name, {}).get(column, column)
+
+    def in_file_order(self, errors: Iterable[InputError]) -> list[InputError]:
+        """``errors`` by file (in the order of the files), row and column, each column named as its file
+        heads it (``单位`` rather than ``unit_id``): the order a person walks through the sheets to fix them."""
+        order = {self.label(n): i for i, n in enumerate(FILE_NAMES)}
+        name_of = {self.label(n): n for n in FILE_NAMES}
+        named = [
+            replace(e, column=self.header(name_of[e.file], e.column)) if e.file in name_of and e.column else e
+            for e in errors
+        ]
+        return sorted(named, key=lambda e: (order.get(e.file, len(order)), e.file, e.row or 0))
 
 
 def facts_of(

@@ -4,6 +4,8 @@ a file with Chinese headers, unit names and 2024/12/5 dates imports; a file with
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typer.testing import CliRunner
 from entry_checks_testing import APPEARANCE, SCHEME
 from forgiving_testing import FIVE_FOUND, FIVE_MISTAKES, FORGIVEN, FORGIVEN_ROWS
 from kaoping.cli import app
+from kaoping.facts.columns import FILES
 from kaoping.store.db import open_store
 from kaoping.store.tables import DeductionRow
 
@@ -76,3 +79,29 @@ def test_a_row_with_four_mistakes_reports_all_four(db_url: str, tmp_path: Path) 
     lines = [line for line in result.stderr.splitlines() if "deductions.csv，第 2 行" in line]
     columns = sorted(line.split("列“")[1].split("”")[0] for line in lines)
     assert columns == ["分值", "单位", "日期", "考评项目"], result.stderr
+
+
+def test_score_from_a_folder_with_chinese_headers_and_unit_names_equals_the_contract_folder(tmp_path: Path) -> None:
+    """`kaoping score --data` reads a folder as an import does: the same numbers from the clerk's spelling."""
+    plain = tmp_path / "plain"
+    shutil.copytree(APPEARANCE, plain)
+    names = {u["unit_id"]: u["name"] for u in csv.DictReader((APPEARANCE / "units.csv").open(encoding="utf-8"))}
+    rows = list(csv.DictReader((APPEARANCE / "deductions.csv").open(encoding="utf-8")))
+    chinese = {c.name: c.zh for c in FILES["deductions"]}
+    spelled = tmp_path / "spelled"
+    shutil.copytree(APPEARANCE, spelled)
+    with (spelled / "deductions.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([chinese[c] for c in rows[0]])
+        for row in rows:
+            row["unit_id"] = names[row["unit_id"]]  # the unit's name
+            row["date"] = row["date"].replace("-0", "-").replace("-", "/")  # 2024/7/3
+            writer.writerow(row.values())
+
+    def score(folder: Path) -> Any:
+        args = ["score", "--scheme", SCHEME, "--period", "2024-07", "--data", str(folder), "--format", "json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout.replace(str(folder), "DATA"))  # the excluded rows name their file
+
+    assert score(spelled) == score(plain)
