@@ -81,14 +81,12 @@ class Column:
         """Every header that names this column: the contract's name, the Chinese one, the aliases."""
         return tuple(dict.fromkeys(h for h in (self.name, self.zh, *self.aliases) if h))
 
-    def title(self, lang: str = "zh") -> str:
-        """How a message names the column: ``日期（date）`` in Chinese, ``date`` in English."""
-        return self.name if lang == "en" or not self.zh else f"{self.zh}（{self.name}）"
-
     def expected(self) -> tuple[str, str]:
         """What a good value looks like, ``(Chinese, English)``, for messages ("empty; expected a date")."""
         if self.kind is Kind.CHOICE:
-            names = dict(self.choice_names)
+            names: dict[str, str] = {}
+            for code, name in self.choice_names:
+                names.setdefault(code, name)  # the first (official) name of each code
             zh = "、".join(f"{names[c]}（{c}）" if c in names else c for c in self.choices)
             return "以下之一：" + zh, "one of " + ", ".join(self.choices)
         return EXPECTED[self.kind]
