@@ -76,6 +76,10 @@ def fill_deduction(page: Page, *, day: str, unit: str, part: str, item: str, poi
     page.fill("#deductions-date", day)
     page.select_option("#deductions-unit_id", unit)
     page.select_option("#deductions-part", part)
-    page.fill("#deductions-item", item)
+    # 考评细项: picked from the part's items, or typed where the scheme leaves the part's items open
+    if page.is_visible("#deductions-item"):
+        page.select_option("#deductions-item", item)
+    else:
+        page.fill("#deductions-item-text", item)
     page.fill("#deductions-points", points)
     page.fill("#deductions-problem", problem)

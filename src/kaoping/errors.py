@@ -16,6 +16,10 @@ MAX_ERRORS = 50
 """How many errors are kept (and shown); the rest are only counted."""
 
 
+_PLACES = {"zh": ("，第 {} 行", "，列“{}”", "："), "en": (", row {}", ", column '{}'", ": ")}
+"""How a message places a problem (row, column, then the message), per language."""
+
+
 @dataclass(frozen=True)
 class InputError:
     """One problem in the input: where it is and what was wrong."""
@@ -27,15 +31,31 @@ class InputError:
     column: str | None
     """Column name; None when the problem is the whole row or file."""
     message: str
-    """What was wrong and what was expected."""
+    """What was wrong and what was expected (Chinese first, as every text a person reads)."""
+    message_en: str | None = None
+    """The same in English, where the check writes one (the catalogue :mod:`kaoping.input_messages`)."""
 
-    def __str__(self) -> str:
+    @classmethod
+    def said(cls, file: str, row: int | None, column: str | None, message: tuple[str, str]) -> InputError:
+        """An error with a ``(Chinese, English)`` message from :func:`kaoping.input_messages.say`."""
+        return cls(file, row, column, message[0], message[1])
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``en``: English where there is one)."""
+        return self.message_en if lang == "en" and self.message_en else self.message
+
+    def describe(self, lang: str = "zh") -> str:
+        """File, row, column and message on one line, in ``lang``."""
+        row, column, colon = _PLACES["en" if lang == "en" else "zh"]
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += row.format(self.row)
         if self.column is not None:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+            where += column.format(self.column)
+        return f"{where}{colon}{self.text(lang)}"
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 class InputErrors(Exception):
@@ -51,11 +71,16 @@ class InputErrors(Exception):
         # Passing the fields as args keeps the exception picklable (multiprocessing, pytest-xdist).
         super().__init__(self.errors, self.total)
 
-    def __str__(self) -> str:
-        lines = [str(e) for e in self.errors]
-        if self.total > len(self.errors):
-            lines.append(f"... and {self.total - len(self.errors)} more")
+    def describe(self, lang: str = "zh") -> str:
+        """One error a line, in ``lang``, and how many more there are."""
+        lines = [e.describe(lang) for e in self.errors]
+        more = self.total - len(self.errors)
+        if more > 0:
+            lines.append(f"... and {more} more" if lang == "en" else f"……另有 {more} 处")
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 class ErrorLog:
@@ -121,7 +146,7 @@ class Problem:
 
 
 def problems_of(errors: Iterable[InputError], scheme: str | None = None) -> list[Problem]:
-    return [Problem(e.file, e.row, e.column, e.message, scheme) for e in errors]
+    return [Problem(e.file, e.row, e.column, e.message, scheme, e.message_en) for e in errors]
 
 
 class DomainError(Exception):

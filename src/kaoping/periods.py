@@ -8,6 +8,7 @@ period in the engine is one of the frozen dataclasses below, with ordering, cont
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,11 @@ class PeriodKind(Labelled):
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
+_CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_MONTH = re.compile(r"^(\d{4})年(\d{1,2}|十[一二]?|[一二三四五六七八九])月(份)?$")
+_CN_QUARTER = re.compile(r"^(\d{4})(?:年?第?([1-4一二三四])季度?|年[Qq]([1-4]))$")
+_CN_YEAR = re.compile(r"^(\d{4})年度?$")
+_SEPARATED_MONTH = re.compile(r"^(\d{4})[/.](\d{1,2})$")
 
 
 class PeriodError(ValueError):
@@ -145,9 +151,32 @@ def year_period(year: int) -> Period:
     return Period(year * 12, year * 12 + 11)
 
 
+def _cn_number(text: str) -> int:
+    """``8``, ``八`` or ``十二`` as a number (months and quarters are written both ways)."""
+    if text.isdigit():
+        return int(text)
+    return 10 + _CN_NUMBER[text[1]] if text.startswith("十") and len(text) == 2 else _CN_NUMBER[text]
+
+
+def _spelled(s: str) -> Period | None:
+    """The Chinese and slashed spellings: ``2024年8月``, ``2024年第二季度``, ``2024年二季度``, ``2024年度``,
+    ``2024/08``; None for anything else."""
+    if m := _CN_MONTH.match(s) or _SEPARATED_MONTH.match(s):
+        mm = _cn_number(m.group(2))
+        return month(int(m.group(1)), mm) if 1 <= mm <= 12 else None
+    if m := _CN_QUARTER.match(s):
+        return quarter(int(m.group(1)), _cn_number(m.group(2) or m.group(3)))
+    if m := _CN_YEAR.match(s):
+        return year_period(int(m.group(1)))
+    return None
+
+
 def parse_period(text: str) -> Period:
-    """Read ``2024-03``, ``2024-Q2`` (or ``2024Q2``) or ``2024``; raise PeriodError otherwise."""
-    s = text.strip()
+    """Read ``2024-03``, ``2024-Q2`` (or ``2024Q2``) or ``2024`` — and as people write them, ``2024年8月``,
+    ``2024年第二季度``, ``2024年二季度``, ``2024年``, ``2024/08``, full-width digits too; PeriodError otherwise."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if (spelled := _spelled(s)) is not None:
+        return spelled
     if m := _MONTH.match(s):
         mm = int(m.group(2))
         if 1 <= mm <= 12:

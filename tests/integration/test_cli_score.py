@@ -109,7 +109,7 @@ BAD_ROWS = [
     ("scores.csv", "2024-04,d1,第三方测评,,abc,第三方机构,", "score"),
     ("deductions.csv", "2024-02-30,d1,第三方测评,x,1", "date"),
     ("honors.csv", "2024-04-01,d1,award,city,市级表彰", "level"),
-    ("notices.csv", "p2,d1,2024/04/02,", "notified_on"),
+    ("notices.csv", "p2,d1,2024/04/31,", "notified_on"),
     ("cases.csv", "k2,d1,thing,暴露垃圾,2024-04-01 09:00,,,,,0", "kind"),
     ("ranks.csv", "2024-04,d1,环卫一体化,first", "rank"),
     # a second row with the natural key of one before it (issue 14: counted twice, a case raised a score)
@@ -144,7 +144,7 @@ def test_bad_row_exits_2_naming_file_row_and_column(tmp_path: Path, file: str, b
     assert code == 2, err
     assert out == ""
     flat = " ".join(err.split())
-    assert f"{file}, row {row}, column '{column}'" in flat, err
+    assert f"{file}，第 {row} 行，列“{column}”" in flat, err
 
 
 def _scheme_with_formula(tmp_path: Path, formula: str) -> Path:

@@ -28,7 +28,7 @@ def test_parse_and_print() -> None:
     assert parse_period("2024-Q2").kind == PeriodKind.QUARTER
 
 
-@pytest.mark.parametrize("bad", ["2024-13", "2024-00", "2024-Q5", "24-03", "Q2", "", "2024/03"])
+@pytest.mark.parametrize("bad", ["2024-13", "2024-00", "2024-Q5", "24-03", "Q2", "", "2024/13", "2024年13月"])
 def test_bad_periods(bad: str) -> None:
     with pytest.raises(PeriodError, match="expected YYYY-MM, YYYY-Qn or YYYY"):
         parse_period(bad)

@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
+from kaoping.api.field_errors import field_message
 from kaoping.errors import (
     Conflict,
     DomainError,
@@ -114,10 +115,11 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     # the offending input is not echoed: it may be a password, or a NaN that JSON cannot carry
     raw = [{k: v for k, v in e.items() if k not in ("input", "url", "ctx")} for e in exc.errors()]
     errors = []
-    for e in raw:
+    for e, full in zip(raw, exc.errors(), strict=True):
         loc = [str(p) for p in e.get("loc", ())]
         where, column = (loc[0], ".".join(loc[1:])) if loc else ("request", "")
-        errors.append(InputProblem(file=f"request {where}", row=None, column=column or None, message=str(e["msg"])))
+        zh, en = field_message(full)  # Chinese, with the field's Chinese name (the form shows it by the field)
+        errors.append(InputProblem(f"request {where}", None, column or None, zh, message_en=en))
     body = {"detail": jsonable_encoder(raw), "errors": [_dump(p) for p in errors]}
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 

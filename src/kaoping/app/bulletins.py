@@ -20,13 +20,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kaoping.app import frozen
-from kaoping.app.scoring import score_facts
+from kaoping.app.scoring import read_data, score_facts
 from kaoping.engine.analysis import deduction_analysis
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
 from kaoping.facts.snapshot import year_window
-from kaoping.io.readers import read_facts
 from kaoping.output.document import result_document
 from kaoping.periods import parse_period
 from kaoping.reports.data import FILES_DRAFT, STORE_DRAFT, BulletinData, BulletinStamp, case_metrics
@@ -109,7 +108,7 @@ def bulletin_data(scheme_name: str, period: str, *, data: Path | None = None, db
     scheme = load_scheme(scheme_name)
     parse_period(period)  # a bad period is reported before any file is read
     if data is not None:
-        return build(scheme, read_facts(data), period)
+        return build(scheme, read_data(scheme, data), period)
     from kaoping.store.db import close_store, open_store
 
     assert db is not None

@@ -83,7 +83,7 @@ class EntryProblem:
     confirmable: bool
 
     def input_error(self) -> InputError:
-        return InputError(self.file, self.row, self.column, self.message)
+        return InputError(self.file, self.row, self.column, self.message, self.message_en)
 
     def problem(self, scheme: str | None = None) -> Problem:
         return Problem(self.file, self.row, self.column, self.message, scheme, self.message_en)

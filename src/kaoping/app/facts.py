@@ -31,11 +31,13 @@ from kaoping.app import entry_checks
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Invalid, NeedsConfirmation, NotFound, Problem, problems_of
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
+from kaoping.app.unit_names import one_unit
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
 from kaoping.errors import InputErrors
-from kaoping.facts import FILE_NAMES, UNIT_FACTS, Facts
-from kaoping.facts.columns import ROW, SCHEMAS, empty_frame
+from kaoping.facts import FILE_NAMES, UNIT_FACTS, facts_of
+from kaoping.facts.columns import EXPECTED, ROW, SCHEMAS, Kind, empty_frame
+from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
 from kaoping.store.case_cells import bring_up_to_date
@@ -60,8 +62,9 @@ def normalise(kind: str, values: dict[str, Any]) -> dict[str, Any]:
         try:
             values["period"] = str(parse_period(str(values["period"])))
         except PeriodError as exc:
-            problem = Problem(file=f"api:{kind}", row=0, column="period", message=str(exc))
-            raise Invalid(str(exc), [problem]) from exc
+            zh, en = say(Msg.NOT_A_PERIOD, value=quoted(str(values["period"])), expected=EXPECTED[Kind.PERIOD])
+            problem = Problem(f"api:{kind}", 0, "period", zh, None, en)
+            raise Invalid(en, [problem]) from exc
     return values
 
 
@@ -95,13 +98,13 @@ def problems(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) 
         frames["units"] = _units_frame(session, sorted(set(frame.get_column("unit_id").cast(pl.String))))
         unknown = frame.filter(~pl.col("unit_id").is_in(frames["units"].get_column("unit_id").implode()))
         if not unknown.is_empty():
-            said = "unknown unit '{}'; the store has no such unit_id"
-            return [
-                Problem(labels[kind], r[ROW], "unit_id", said.format(r["unit_id"]))
-                for r in unknown.iter_rows(named=True)
-            ]
+            found_unknown: list[Problem] = []
+            for r in unknown.iter_rows(named=True):
+                zh, en = say(Msg.UNIT_UNKNOWN, value=quoted(str(r["unit_id"])), closest="")
+                found_unknown.append(Problem(labels[kind], r[ROW], "unit_id", zh, None, en))
+            return found_unknown
         frames[kind] = frame
-    facts = Facts(**frames, labels=labels)
+    facts = facts_of(frames, labels)
     found: list[Problem] = []
     for name, office in ctx.schemes.items():
         try:
@@ -160,6 +163,8 @@ def write_fact(
     recorded), the office's schemes, the entry checks, then ``write_facts`` with its audit row — committed
     here.  ``confirm`` with a non-empty ``reason`` accepts the entry checks' warnings (never a refusal)."""
     normalise(kind, values)
+    if "unit_id" in values and kind != "units":  # a unit's name stands for its id, as in a file
+        values["unit_id"] = one_unit(session, kind, str(values["unit_id"]))
     fill_scorer(who, kind, values)
     check_fact_write(session, who, kind, values, canonical_names(ctx))
     frame = one_row(kind, values)

@@ -10,9 +10,12 @@ which then goes into the audit trail of every row written.
 An office imports the same spreadsheets many times — re-sent by e-mail, fixed and sent again — so an
 import must be safe to repeat and must never leave the store half-changed:
 
-* Everything is checked before anything is written: every reading error of every file (``read_facts``),
-  then every unit reference against this import's units and the store's, then (given a scheme) the
-  scheme's own checks on the store and the import merged.  All problems are reported together.
+* Everything is checked before anything is written, in one pass whose errors are reported together: every
+  reading error of every file (read leniently: a bad cell is null, the rest of its row still checked),
+  every unit reference against this import's units and the store's (a unit's name stands for its id,
+  :mod:`kaoping.app.unit_names`), then (given a scheme) the scheme's own checks on the store and the
+  import merged, and the entry checks.  A row with five mistakes, or a file with five bad rows, is one
+  answer, each error naming the column as the file heads it.
 * One transaction writes every file; any exception rolls all of it back.
 * A file's sha256 is recorded (``imports``); a file seen before is skipped as "already imported", and
   rows are written through :func:`~kaoping.store.facts.write_facts`, matched on their natural keys, so
@@ -26,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -37,12 +40,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
+from kaoping.app.unit_names import resolve_unit_names
 from kaoping.engine.consistency import UNIT_FILES, check_facts, duplicate_keys
 from kaoping.errors import Conflict, ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts, facts_of
 from kaoping.facts.columns import ROW
 from kaoping.io.export import csv_text
-from kaoping.io.readers import read_facts
+from kaoping.io.readers import read_facts_leniently
+from kaoping.io.workbook import sheet_names
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import is_busy, transaction
@@ -148,8 +153,12 @@ def import_data(
     """
     report = progress or (lambda _description, _done, _total: None)
     report("reading and checking", 0, 0)
-    facts = read_facts(source)
-    batch = _Batch(source, facts, _hashes(Path(source), facts), actor, scheme, confirm_reason)
+    log = ErrorLog()
+    facts = read_facts_leniently(source, log)
+    # with reading errors the import fails anyway: a file is not hashed (a broken workbook cannot be), its
+    # rows are all checked as new ones
+    hashes = _hashes(Path(source), facts) if not log else {n: "" for n in FILE_NAMES if n in facts.headers}
+    batch = _Batch(source, facts, hashes, actor, scheme, confirm_reason, tuple(log.kept), log.total)
     for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
         try:
             return _write_batch(factory, batch, report, checked_at or now())
@@ -172,15 +181,21 @@ class _Batch:
     actor: str
     scheme: Scheme | None
     confirm_reason: str | None
+    read_errors: tuple[InputError, ...]
+    """What reading found (cells that could not be read): reported with everything the checks find."""
+    read_total: int
 
 
 def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress, at: datetime) -> ImportReport:
     """The import's one transaction: skip files seen before, check everything, write the rest."""
-    facts, hashes, actor, confirm_reason = batch.facts, batch.hashes, batch.actor, batch.confirm_reason
+    hashes, actor, confirm_reason = batch.hashes, batch.actor, batch.confirm_reason
+    log = ErrorLog()
+    log.add_counted(batch.read_errors, batch.read_total)
     with transaction(factory) as session:
         seen = set(session.scalars(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(hashes.values())))))
         todo = [n for n in FILE_NAMES if n in hashes and hashes[n] not in seen]
-        found = _check(session, facts, batch.scheme, todo, at)
+        facts = resolve_unit_names(session, batch.facts, log)
+        found = _check(session, facts, batch.scheme, todo, at, log)
         if found.needs_confirmation(confirm_reason):
             raise Unconfirmed(found)
         total = sum(getattr(facts, n).height for n in todo)
@@ -246,31 +261,18 @@ def _sheet_names(book: Path) -> set[str]:
         titles = {t.strip().lower() for t in workbook.sheetnames} | set(workbook.sheetnames)
     finally:
         workbook.close()
-    return {n for n in FILE_NAMES if n in titles}
+    return {n for n in FILE_NAMES if any(t in titles for t in sheet_names(n))}
 
 
-def _check(session: Session, facts: Facts, scheme: Scheme | None, todo: list[str], at: datetime) -> Findings:
-    """Unit references against this import and the store; the scheme on store + import merged; the entry
-    checks on the files to be written (a file imported before is skipped, so its rows are not re-asked).
-    Raises every error together; returns the warnings that need confirmation."""
-    log = ErrorLog()
+def _check(
+    session: Session, facts: Facts, scheme: Scheme | None, todo: list[str], at: datetime, log: ErrorLog
+) -> Findings:
+    """The scheme on store + import merged; the entry checks on the files to be written (a file imported
+    before is skipped, so its rows are not re-asked).  Raises every error of ``log`` (reading, units) and
+    of these checks together, in file and row order; returns the warnings that need confirmation."""
     found = check_facts_entry(session, facts, todo, [scheme] if scheme is not None else [], at)
     log.add_counted([p.input_error() for p in found.refused], found.refused_total)
-    stored_units = set(session.scalars(select(Unit.unit_id)))
-    known = stored_units | set(facts.units.get_column("unit_id").to_list())
-    for name in UNIT_FILES:
-        frame: pl.DataFrame = getattr(facts, name)
-        bad = frame.filter(~pl.col("unit_id").is_in(list(known))).sort(ROW)
-        shown = [
-            InputError(
-                facts.label(name),
-                row,
-                "unit_id",
-                f"unknown unit '{unit}': expected a unit_id of units.csv in this import or of the store's units",
-            )
-            for row, unit in bad.head(50).select(ROW, "unit_id").iter_rows()
-        ]
-        log.add_counted(shown, bad.height)
+    known = set(session.scalars(select(Unit.unit_id))) | set(facts.units.get_column("unit_id").drop_nulls())
     if scheme is not None:
         try:
             check_facts(scheme, _merged(session, facts, known))
@@ -278,7 +280,8 @@ def _check(session: Session, facts: Facts, scheme: Scheme | None, todo: list[str
             log.add_counted([_relabel(e, facts) for e in exc.errors], exc.total)
     else:  # with a scheme, check_facts reports them (the store's rows a key replaces are left out of the merge)
         duplicate_keys(facts, log)
-    log.raise_if_any()
+    if log:
+        raise InputErrors(facts.in_file_order(log.kept), log.total)
     return found
 
 
@@ -286,7 +289,8 @@ def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
     """The facts the store will hold after the import: the import's rows plus the stored rows it does not
     replace (matched on natural keys, as ``write_facts`` will match them).
 
-    Rows naming an unknown unit are left out: they are reported already, and once is enough.
+    Rows naming an unknown unit are left out (they are reported already, and once is enough); a row whose
+    unit could not be resolved (null) stays, so its other mistakes are reported in the same answer.
     """
     stored = load_facts(session)
     frames: dict[str, pl.DataFrame] = {}
@@ -294,7 +298,8 @@ def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
         ours: pl.DataFrame = getattr(facts, name)
         theirs: pl.DataFrame = getattr(stored, name)
         if name in UNIT_FILES:
-            ours = ours.filter(pl.col("unit_id").is_in(list(known)))
+            # a unit that names no unit is null (reported already); the row's other cells are still checked
+            ours = ours.filter(pl.col("unit_id").is_in(list(known)) | pl.col("unit_id").is_null())
         if name == "units":
             theirs = theirs.filter(~pl.col("unit_id").is_in(ours.get_column("unit_id").to_list()))
             theirs = theirs.with_columns(pl.lit(_STORE_ROW, dtype=pl.Int64).alias(ROW))
@@ -322,7 +327,7 @@ def _relabel(error: InputError, facts: Facts) -> InputError:
         return error
     name = next((n for n in FILE_NAMES if facts.label(n) == error.file), error.file)
     row = error.row - _STORE_ROW
-    return InputError(f"db:{name}", row or None, error.column, error.message)
+    return replace(error, file=f"db:{name}", row=row or None)
 
 
 def stored_frames(factory: sessionmaker[Session]) -> dict[str, pl.DataFrame]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kaoping.app.unit_names import resolve_unit_names
 from kaoping.engine.consistency import check_facts
 from kaoping.engine.evaluate import Evaluated, UnsupportedPeriod, evaluate
 from kaoping.engine.result import PeriodResult
+from kaoping.errors import ErrorLog, InputErrors
 from kaoping.facts import Facts
-from kaoping.io.readers import read_facts
+from kaoping.io.readers import read_facts_leniently
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme, load_scheme
 
@@ -44,7 +46,22 @@ def score_store(scheme_name: str, url: str | None, period_text: str) -> tuple[Sc
     return scheme, score_facts(scheme, facts, period_text)
 
 
+def read_data(scheme: Scheme, data: Path) -> Facts:
+    """A data folder or workbook read as an import reads it: unit names stand for their units (of its own
+    units file), and a file with mistakes is refused with all of them — reading, units and the scheme's
+    checks — in one answer (InputErrors)."""
+    log = ErrorLog()
+    facts = resolve_unit_names(None, read_facts_leniently(data, log), log)
+    if log:
+        try:
+            check_facts(scheme, facts)
+        except InputErrors as exc:
+            log.add_counted(exc.errors, exc.total)
+        raise InputErrors(facts.in_file_order(log.kept), log.total)
+    return facts
+
+
 def score_folder(scheme_name: str, data: Path, period_text: str) -> tuple[Scheme, PeriodResult]:
     scheme = load_scheme(scheme_name)
     parse_period(period_text)  # a bad period is reported before any file is read
-    return scheme, score_facts(scheme, read_facts(data), period_text)
+    return scheme, score_facts(scheme, read_data(scheme, data), period_text)

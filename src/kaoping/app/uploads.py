@@ -20,7 +20,7 @@ from kaoping.app.policy import WRITE_KIND_PERMS, Perm, Principal, RowRefusal, al
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.facts.columns import ROW
-from kaoping.io.readers import read_facts
+from kaoping.io.readers import read_facts_leniently
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
@@ -53,6 +53,8 @@ def _row_problems(who: Principal, facts: Facts, name: str, canonical: dict[str, 
     bad = 0
     seen: dict[tuple[str, str, str], RowRefusal | None] = {}
     for row, part, item, src in zip(frame[ROW], frame["part"], frame["item"], frame["source"], strict=True):
+        if part is None:  # a cell the reader could not read: its error comes with the import's
+            continue
         key = (str(part or ""), str(item or ""), str(src or ""))
         if key not in seen:
             seen[key] = row_refusal(who, name, *key, canonical)
@@ -119,7 +121,7 @@ def import_upload(
     scheme accepts the data.  A row is accepted when one of the office's schemes accepts it (as in the
     API); the importer checks before writing anything, so trying the next scheme after a refusal is safe.
     """
-    facts = read_facts(source)
+    facts = read_facts_leniently(source, ErrorLog())  # its reading errors come with the import's, in one answer
     refused = role_problems(who, facts, canonical_names(ctx), kind_names)
     if refused is not None:
         _record_refusal(ctx, who, filename, refused)

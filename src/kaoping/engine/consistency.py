@@ -17,10 +17,13 @@ import polars as pl
 from kaoping.engine.aggregate import canonical_parts, normalise_item
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import KINDS, UNIT_FACTS, Facts
+from kaoping.input_messages import Msg, say
 from kaoping.periods import parse_period
 from kaoping.scheme.model import ItemLeaf, Part, Scheme, ScoreBonus, ScoresLeaf, Source
 
 UNIT_FILES = tuple(spec.name for spec in UNIT_FACTS)
+_KIND_EN = ("month", "quarter", "year")
+_KIND_ZH = ("月", "季度", "年")
 
 
 def check_facts(scheme: Scheme, facts: Facts) -> None:
@@ -37,7 +40,7 @@ def check_facts(scheme: Scheme, facts: Facts) -> None:
             facts.label(name),
             "unit_id",
             frame.filter(~pl.col("unit_id").is_in(known)),
-            lambda r: f"unknown unit '{r['unit_id']}'; units.csv has no such unit_id",
+            lambda r: say(Msg.UNIT_UNKNOWN, value=r["unit_id"], closest=""),
         )
     _scores(scheme, facts, log)
     _deductions(scheme, facts, log)
@@ -45,11 +48,15 @@ def check_facts(scheme: Scheme, facts: Facts) -> None:
     log.raise_if_any()
 
 
-def _report(log: ErrorLog, file: str, column: str, bad: pl.DataFrame, message: Callable[[dict[str, Any]], str]) -> None:
+Message = Callable[[dict[str, Any]], tuple[str, str]]
+"""A bad row -> its message ``(Chinese, English)`` from the catalogue :mod:`kaoping.input_messages`."""
+
+
+def _report(log: ErrorLog, file: str, column: str, bad: pl.DataFrame, message: Message) -> None:
     if bad.is_empty():
         return
     bad = bad.sort("_row")
-    shown = [InputError(file, r["_row"], column, message(r)) for r in bad.head(50).iter_rows(named=True)]
+    shown = [InputError.said(file, r["_row"], column, message(r)) for r in bad.head(50).iter_rows(named=True)]
     log.add_counted(shown, bad.height)
 
 
@@ -57,7 +64,7 @@ def _units(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     label = facts.label("units")
     units = facts.units
     if units.is_empty():
-        log.add(InputError(label, None, None, "no units: units.csv must list the evaluated units (unit_id,name,group)"))
+        log.add(InputError.said(label, None, None, say(Msg.NO_UNITS)))
         return
     groups = [g.name for g in scheme.groups]
     _report(
@@ -65,7 +72,9 @@ def _units(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
         label,
         "group",
         units.filter(~pl.col("group").is_in(groups)),
-        lambda r: f"unknown group '{r['group']}'; scheme {scheme.scheme} has groups {', '.join(groups)}",
+        lambda r: say(
+            Msg.UNKNOWN_GROUP, value=r["group"], scheme=scheme.scheme, groups=("、".join(groups), ", ".join(groups))
+        ),
     )
 
 
@@ -92,8 +101,8 @@ def _group_scope(scheme: Scheme, facts: Facts, name: str, frame: pl.DataFrame, l
         names = [p.name for p in top.walk()]
         bad = with_group.filter(pl.col("part").is_in(names) & ~pl.col("group").is_in(top.groups))
 
-        def message(r: dict[str, Any], top: Part = top) -> str:
-            return f"{r['part']} does not apply to {r['group']}; it is scored for {'、'.join(top.groups)} only"
+        def message(r: dict[str, Any], top: Part = top) -> tuple[str, str]:
+            return say(Msg.PART_NOT_FOR_GROUP, part=r["part"], group=r["group"], groups="、".join(top.groups))
 
         _report(log, facts.label(name), "part", bad, message)
 
@@ -115,11 +124,13 @@ def _items(
             ok = ok | ((pl.col("group") == group) & pl.col("item").is_in(list(items)))
         bad = rows.filter(~ok)
 
-        def message(r: dict[str, Any], part: ItemLeaf = part, allowed: dict[str, set[str]] = allowed) -> str:
+        def message(
+            r: dict[str, Any], part: ItemLeaf = part, allowed: dict[str, set[str]] = allowed
+        ) -> tuple[str, str]:
             if part.items == "none":
-                return f"'{r['item']}': {part.name} is scored as a whole part; leave item empty"
+                return say(Msg.WHOLE_PART, value=r["item"], part=part.name)
             listed = "、".join(sorted(allowed.get(r["group"], set())))
-            return f"'{r['item']}' is not an item of {part.name} for {r['group']}; expected one of: {listed}"
+            return say(Msg.UNKNOWN_ITEM, value=r["item"], part=part.name, group=r["group"], expected=listed)
 
         _report(log, facts.label(name), "item", bad, message)
 
@@ -137,20 +148,20 @@ def _scores(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     unknown = scores.filter(~pl.col("part").is_in(known))
     expected = "、".join(known)
 
-    def unknown_part(r: dict[str, Any]) -> str:
+    def unknown_part(r: dict[str, Any]) -> tuple[str, str]:
         if r["part"] in deduction_names:
-            return f"'{r['part']}' is a deduction part of {scheme.scheme}: give it in deductions.csv"
-        return f"unknown part '{r['part']}'; {scheme.scheme} takes scores for: {expected}"
+            return say(Msg.DEDUCTION_PART_IN_SCORES, value=r["part"], scheme=scheme.scheme)
+        return say(Msg.UNKNOWN_SCORE_PART, value=r["part"], scheme=scheme.scheme, expected=expected)
 
     _report(log, label, "part", unknown, unknown_part)
     ours = scores.filter(pl.col("part").is_in(list(names))).with_columns(
         item=normalise_item(names), part=pl.col("part").replace_strict(names)
     )
-    kinds = {p: str(parse_period(p).kind.value) for p in ours.get_column("period").unique().to_list()}
+    kinds = {p: str(parse_period(p).kind.value) for p in ours.get_column("period").drop_nulls().unique().to_list()}
     for part in leaves:
         _score_rows(log, label, part, ours.filter(pl.col("part") == part.name), kinds)
     bonus_rows = scores.filter(pl.col("part").is_in(bonus_names) & (pl.col("score") < 0))
-    _report(log, label, "score", bonus_rows, lambda r: f"bonus score {r['score']} is negative; expected ≥ 0")
+    _report(log, label, "score", bonus_rows, lambda r: say(Msg.BONUS_NEGATIVE, value=_n(Decimal(str(r["score"])))))
     _group_scope(scheme, facts, "scores", ours, log)
     _items(scheme, facts, "scores", ours, leaves, log)
 
@@ -159,10 +170,21 @@ def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame,
     """A part's rows: the period kind it is given per, and the score range (0 to row_max, default max)."""
     if part.given_per is not None:
         want = part.given_per.value
-        wrong = rows.filter(pl.col("period").replace_strict(kinds, default="") != want)
+        known = pl.col("period").is_not_null()  # an unreadable period is reported by the reader already
+        wrong = rows.filter(known & (pl.col("period").replace_strict(kinds, default="") != want))
 
-        def wrong_kind(r: dict[str, Any]) -> str:
-            return f"{part.name} is given per {want}; '{r['period']}' is a {kinds[r['period']]}"
+        def wrong_kind(r: dict[str, Any]) -> tuple[str, str]:
+            got = kinds[r["period"]]
+            names = dict(zip(_KIND_EN, _KIND_ZH, strict=True))
+            return say(
+                Msg.WRONG_PERIOD_KIND,
+                part=part.name,
+                want=names[want],
+                want_en=want,
+                value=r["period"],
+                kind=names[got],
+                kind_en=got,
+            )
 
         _report(log, label, "period", wrong, wrong_kind)
     top = part.row_max if part.row_max is not None else part.max
@@ -170,8 +192,8 @@ def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame,
     if top is not None:
         bad = bad | (pl.col("score") > float(top))
 
-    def out_of_range(r: dict[str, Any]) -> str:
-        return f"score {r['score']} out of range for {part.name}: expected 0–{_n(top)}"
+    def out_of_range(r: dict[str, Any]) -> tuple[str, str]:
+        return say(Msg.SCORE_OUT_OF_RANGE, value=_n(Decimal(str(r["score"]))), part=part.name, top=_n(top))
 
     _report(log, label, "score", rows.filter(bad), out_of_range)
 
@@ -188,20 +210,21 @@ def duplicate_keys(facts: Facts, log: ErrorLog) -> None:
         if not spec.key_unique or frame.is_empty():
             continue
         key = list(spec.natural_key)
+        frame = frame.drop_nulls(key)  # a key cell that could not be read is reported already
         dup = frame.with_columns(_first=pl.col("_row").min().over(key)).filter(pl.col("_row") > pl.col("_first"))
         column = "rank" if spec.name == "ranks" else key[0]
         _report(log, facts.label(spec.name), column, dup, _duplicate_message(spec.name, key))
 
 
-def _duplicate_message(kind: str, key: list[str]) -> Callable[[dict[str, Any]], str]:
-    def message(r: dict[str, Any]) -> str:
-        if kind == "units":
-            return f"单位重复：与第 {r['_first']} 行相同（unit '{r['unit_id']}' is listed twice）"
-        if kind == "ranks":  # a second row would silently double a rank bonus
-            return f"a second rank for {r['unit_id']} in task '{r['task']}' for {r['period']}; give one rank per period"
-        named = ", ".join(f"{k}={r[k]}" for k in key)
+def _duplicate_message(kind: str, key: list[str]) -> Message:
+    def message(r: dict[str, Any]) -> tuple[str, str]:
         first = r["_first"]
-        return f"重复行：与第 {first} 行的 {named} 相同（duplicate of row {first}: one {kind} row per key）"
+        if kind == "units":
+            return say(Msg.DUPLICATE_UNIT, first=first, value=r["unit_id"])
+        if kind == "ranks":  # a second row would silently double a rank bonus
+            return say(Msg.DUPLICATE_RANK, first=first, unit=r["unit_id"], task=r["task"], period=r["period"])
+        named = ", ".join(f"{k}={r[k]}" for k in key)
+        return say(Msg.DUPLICATE_ROW, first=first, named=named, kind=kind)
 
     return message
 
@@ -217,13 +240,13 @@ def _deductions(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     frame = facts.deductions
     if frame.is_empty():
         return
-    expected = "、".join(names) or "(none: this scheme has no deduction parts)"
+    expected = ("、".join(names) or "（无：本方案没有扣分项目）", ", ".join(names) or "(none: no deduction parts)")
     _report(
         log,
         label,
         "part",
         frame.filter(~pl.col("part").is_in(list(names))),
-        lambda r: f"'{r['part']}' is not a deduction part of {scheme.scheme}; expected one of: {expected}",
+        lambda r: say(Msg.UNKNOWN_DEDUCTION_PART, value=r["part"], scheme=scheme.scheme, expected=expected),
     )
     ours = frame.filter(pl.col("part").is_in(list(names))).with_columns(
         item=normalise_item(names), part=pl.col("part").replace_strict(names)

@@ -7,7 +7,9 @@ schema, and a reader of this module sees the whole public data format at a glanc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from enum import Enum
 
 import polars as pl
@@ -63,38 +65,51 @@ class Column:
     optional: bool = False
     """The column may be left out of the header altogether (then every value is the default)."""
     choices: tuple[str, ...] = ()
+    zh: str = ""
+    """The Chinese header (the Excel template's, the pages' label); filled from :data:`COLUMN_NAMES`."""
+    aliases: tuple[str, ...] = ()
+    """Other headers a file may use for this column (``单位``, ``分值``): clerks name columns their own way."""
+    choice_names: tuple[tuple[str, str], ...] = ()
+    """Chinese spellings of :attr:`choices` (``表彰`` → ``award``), accepted in cells like the codes."""
 
     @property
     def dtype(self) -> pl.DataType:
         return DTYPES[self.kind]
 
-    def expected(self) -> str:
-        """What a good value looks like, for messages ("empty; expected a date YYYY-MM-DD")."""
-        match self.kind:
-            case Kind.TEXT:
-                return "a value"
-            case Kind.CHOICE:
-                return "one of " + ", ".join(self.choices)
-            case Kind.PERIOD:
-                return "a period YYYY-MM, YYYY-Qn or YYYY"
-            case Kind.DATE:
-                return "a date YYYY-MM-DD"
-            case Kind.TIME:
-                return "a time YYYY-MM-DD HH:MM[:SS] or a date YYYY-MM-DD"
-            case Kind.CLOCK:
-                return "a time of day HH:MM[:SS]"
-            case Kind.NUMBER:
-                return "a number"
-            case Kind.POINTS:
-                return "a number ≥ 0"
-            case Kind.RANK:
-                return "a whole number ≥ 1"
-            case Kind.COUNT:
-                return "a whole number ≥ 0"
-            case Kind.FLAG:
-                return "true/false, 是/否, 1/0 or yes/no"
-            case Kind.TIMES:
-                return "a whole number ≥ 0 (or true/false)"
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header that names this column: the contract's name, the Chinese one, the aliases."""
+        return tuple(dict.fromkeys(h for h in (self.name, self.zh, *self.aliases) if h))
+
+    def expected(self) -> tuple[str, str]:
+        """What a good value looks like, ``(Chinese, English)``, for messages ("empty; expected a date")."""
+        if self.kind is Kind.CHOICE:
+            names: dict[str, str] = {}
+            for code, name in self.choice_names:
+                names.setdefault(code, name)  # the first (official) name of each code
+            zh = "、".join(f"{names[c]}（{c}）" if c in names else c for c in self.choices)
+            return "以下之一：" + zh, "one of " + ", ".join(self.choices)
+        return EXPECTED[self.kind]
+
+
+EXPECTED: dict[Kind, tuple[str, str]] = {
+    Kind.TEXT: ("非空的内容", "a value"),
+    Kind.CHOICE: ("列出的值之一", "one of the listed values"),
+    Kind.PERIOD: (
+        "考评期，如 2024-08、2024年8月、2024-Q2、2024年第二季度或 2024",
+        "a period YYYY-MM, YYYY-Qn or YYYY (also 2024年8月, 2024年第二季度)",
+    ),
+    Kind.DATE: ("日期，如 2024-12-05、2024/12/5 或 2024年12月5日", "a date YYYY-MM-DD (also 2024/12/5, 2024年12月5日)"),
+    Kind.TIME: ("时间，如 2024-12-05 08:30 或日期 2024-12-05", "a time YYYY-MM-DD HH:MM[:SS] or a date YYYY-MM-DD"),
+    Kind.CLOCK: ("时刻，如 08:30", "a time of day HH:MM[:SS]"),
+    Kind.NUMBER: ("数字", "a number"),
+    Kind.POINTS: ("不小于 0 的数", "a number ≥ 0"),
+    Kind.RANK: ("不小于 1 的整数", "a whole number ≥ 1"),
+    Kind.COUNT: ("不小于 0 的整数", "a whole number ≥ 0"),
+    Kind.FLAG: ("是/否、true/false、1/0 或 yes/no", "true/false, 是/否, 1/0 or yes/no"),
+    Kind.TIMES: ("不小于 0 的整数（或 是/否）", "a whole number ≥ 0 (or true/false)"),
+}
+"""What a good value of each kind looks like, in both languages (choices list their own)."""
 
 
 def _text(name: str, *, required: bool = True, optional: bool = False) -> Column:
@@ -110,13 +125,23 @@ def _time(name: str, *, required: bool = False) -> Column:
     return Column(name, Kind.TIME, required=required)
 
 
+_HONOR_KINDS = (("award", "表彰"), ("criticism", "通报批评"))
+_LEVELS = (
+    ("national", "国家部委"),
+    ("national", "国家级"),
+    ("provincial", "省委省政府"),
+    ("provincial", "省级"),
+    ("provincial_dept", "省级业务主管部门"),
+)
+
+
 def _on_item(when: Column, amount: Column) -> tuple[Column, ...]:
     """What a score and a deduction both are: an amount for one unit's part and item (none: the whole part)
     at a time, from a source — the same columns, in the same order, in both files."""
     return (when, _text("unit_id"), _text("part"), _text("item", required=False), amount, _extra("source"))
 
 
-FILES: dict[str, tuple[Column, ...]] = {
+_CONTRACT: dict[str, tuple[Column, ...]] = {
     "units": (
         _text("unit_id"),
         _text("name"),
@@ -135,8 +160,8 @@ FILES: dict[str, tuple[Column, ...]] = {
     "honors": (
         Column("date", Kind.DATE),
         _text("unit_id"),
-        Column("kind", Kind.CHOICE, choices=("award", "criticism")),
-        Column("level", Kind.CHOICE, choices=("national", "provincial", "provincial_dept")),
+        Column("kind", Kind.CHOICE, choices=("award", "criticism"), choice_names=_HONOR_KINDS),
+        Column("level", Kind.CHOICE, choices=("national", "provincial", "provincial_dept"), choice_names=_LEVELS),
         _text("title", required=False),
     ),
     "notices": (
@@ -148,7 +173,9 @@ FILES: dict[str, tuple[Column, ...]] = {
     "cases": (
         _text("case_id"),
         _text("unit_id"),
-        Column("kind", Kind.CHOICE, choices=("component", "event")),
+        Column(
+            "kind", Kind.CHOICE, choices=("component", "event"), choice_names=(("component", "部件"), ("event", "事件"))
+        ),
         _text("category"),
         _time("reported_at", required=True),
         _time("dispatched_at"),
@@ -167,30 +194,6 @@ FILES: dict[str, tuple[Column, ...]] = {
         Column("rank", Kind.RANK),
     ),
 }
-
-SCHEMAS: dict[str, pl.Schema] = {
-    name: pl.Schema([(c.name, c.dtype) for c in columns] + [(ROW, pl.Int64())]) for name, columns in FILES.items()
-}
-"""The dtype of every column of every frame, ``_row`` last."""
-
-
-def default_value(column: Column) -> pl.Expr:
-    """The value an empty cell (or an absent optional column) stands for, typed."""
-    match column.kind:
-        case Kind.TEXT | Kind.CHOICE | Kind.PERIOD:
-            value: object = ""
-        case Kind.FLAG:
-            value = True
-        case Kind.COUNT | Kind.TIMES:
-            value = 0
-        case _:
-            value = None
-    return pl.lit(value, dtype=column.dtype)
-
-
-def empty_frame(name: str) -> pl.DataFrame:
-    """A frame with no rows and the schema of file ``name``: what an absent file reads as."""
-    return pl.DataFrame(schema=SCHEMAS[name])
 
 
 COLUMN_NAMES: dict[str, str] = {
@@ -229,5 +232,100 @@ COLUMN_NAMES: dict[str, str] = {
     "task": "考评任务",
     "rank": "名次",
 }
-"""The Chinese name of each column (templates' prompts, pages naming a changed value): the header itself
-stays the contract's name."""
+"""The Chinese name of each column: the header the Excel template writes, the label of pages and messages.
+The contract's English name stays a valid header (the pinned interchange contract); both are read."""
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "unit_id": ("考评对象", "单位", "单位名称", "被考评单位", "责任单位", "单位编号"),
+    "group": ("分组", "序列", "组别"),
+    "period": ("考评周期", "考评月份", "月份", "周期"),
+    "part": ("考评部分", "项目"),
+    "item": ("考评细项", "细项", "内容"),
+    "score": ("分数", "评分"),
+    "source": ("来源", "评分单位", "检查单位", "督查单位"),
+    "date": ("检查日期", "发现日期"),
+    "points": ("分值", "扣分分值", "扣分值"),
+    "problem": ("问题", "存在问题"),
+    "location": ("位置", "地址"),
+    "evidence": ("照片", "证据材料"),
+    "time": ("时间", "检查时间"),
+    "kind": ("类型",),
+    "title": ("表彰名称", "通报名称"),
+    "case_id": ("案卷号", "案件编号"),
+    "category": ("小类", "案件小类"),
+    "rank": ("排名",),
+    "task": ("任务",),
+}
+"""Other headers clerks write for a column, in every file that has it (see :data:`_FILE_ALIASES`)."""
+
+_FILE_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("units", "unit_id"): ("单位编号", "编号", "考评对象编号"),
+    ("units", "name"): ("单位名称", "名称", "考评对象"),
+}
+"""Where one file reads a header otherwise: in units, 单位名称 is the name column, not the unit."""
+
+
+def header_key(text: str) -> str:
+    """A header cell as compared: full-width folded (NFKC), case and spaces ignored, a required mark
+    (``日期*``) and a trailing note in brackets (``日期（YYYY-MM-DD）``) dropped."""
+    key = unicodedata.normalize("NFKC", text).strip().lower()
+    key = _HEADER_NOTE.sub("", key).rstrip("*").strip()
+    return re.sub(r"\s+", "", key)
+
+
+_HEADER_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _named(file: str, column: Column) -> Column:
+    aliases = _FILE_ALIASES.get((file, column.name), ALIASES.get(column.name, ()))
+    return replace(column, zh=COLUMN_NAMES.get(column.name, ""), aliases=aliases)
+
+
+FILES: dict[str, tuple[Column, ...]] = {
+    file: tuple(_named(file, c) for c in columns) for file, columns in _CONTRACT.items()
+}
+"""Every interchange file's columns, in file order, each with its Chinese header and aliases."""
+
+
+def _header_index(file: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for column in FILES[file]:
+        for header in column.headers:
+            taken = index.setdefault(header_key(header), column.name)
+            if taken != column.name:
+                raise AssertionError(f"{file}: header {header!r} names both {taken} and {column.name}")
+    return index
+
+
+HEADERS: dict[str, dict[str, str]] = {file: _header_index(file) for file in FILES}
+"""File -> header key (:func:`header_key`) -> column name: how a header cell is recognised."""
+
+
+def column_of(file: str, header: str) -> str | None:
+    """The contract column the header cell ``header`` of ``file`` names, or None."""
+    return HEADERS[file].get(header_key(header))
+
+
+SCHEMAS: dict[str, pl.Schema] = {
+    name: pl.Schema([(c.name, c.dtype) for c in columns] + [(ROW, pl.Int64())]) for name, columns in FILES.items()
+}
+"""The dtype of every column of every frame, ``_row`` last."""
+
+
+def default_value(column: Column) -> pl.Expr:
+    """The value an empty cell (or an absent optional column) stands for, typed."""
+    match column.kind:
+        case Kind.TEXT | Kind.CHOICE | Kind.PERIOD:
+            value: object = ""
+        case Kind.FLAG:
+            value = True
+        case Kind.COUNT | Kind.TIMES:
+            value = 0
+        case _:
+            value = None
+    return pl.lit(value, dtype=column.dtype)
+
+
+def empty_frame(name: str) -> pl.DataFrame:
+    """A frame with no rows and the schema of file ``name``: what an absent file reads as."""
+    return pl.DataFrame(schema=SCHEMAS[name])

@@ -6,12 +6,13 @@ Excel, the store builds it from tables, tests build it from frames, and the engi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 
+from kaoping.errors import InputError
 from kaoping.facts.columns import FILES, ROW, SCHEMAS, default_value, empty_frame
 from kaoping.facts.kinds import FILE_NAMES
 
@@ -38,6 +39,8 @@ class Facts:
     case_cells: pl.DataFrame | None = None
     """The store's kept case cells (:mod:`kaoping.cases.cells`) standing in for ``cases`` when the pages read
     a year: counts come from them and ``cases`` holds no rows (a unit's explanation reads its own)."""
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """File name -> column -> the header as the file wrote it (``单位`` for ``unit_id``), for messages."""
 
     def has_cases(self) -> bool:
         """Whether any case is known: as rows, or as kept cells."""
@@ -47,11 +50,28 @@ class Facts:
         """How to name file ``name`` to the user, e.g. in the engine's "unknown unit" errors."""
         return self.labels.get(name, f"{name}.csv")
 
+    def header(self, name: str, column: str) -> str:
+        """How file ``name`` headed ``column``: as written in the file, else the contract's name."""
+        return self.headers.get(name, {}).get(column, column)
 
-def facts_of(frames: Mapping[str, pl.DataFrame], labels: dict[str, str]) -> Facts:
+    def in_file_order(self, errors: Iterable[InputError]) -> list[InputError]:
+        """``errors`` by file (in the order of the files), row and column, each column named as its file
+        heads it (``单位`` rather than ``unit_id``): the order a person walks through the sheets to fix them."""
+        order = {self.label(n): i for i, n in enumerate(FILE_NAMES)}
+        name_of = {self.label(n): n for n in FILE_NAMES}
+        named = [
+            replace(e, column=self.header(name_of[e.file], e.column)) if e.file in name_of and e.column else e
+            for e in errors
+        ]
+        return sorted(named, key=lambda e: (order.get(e.file, len(order)), e.file, e.row or 0))
+
+
+def facts_of(
+    frames: Mapping[str, pl.DataFrame], labels: dict[str, str], headers: dict[str, dict[str, str]] | None = None
+) -> Facts:
     """Facts from one frame per file name (already in the interchange schema)."""
     by_name: dict[str, Any] = {name: frames[name] for name in FILE_NAMES}
-    return Facts(**by_name, labels=labels)
+    return Facts(**by_name, labels=labels, headers=headers or {})
 
 
 def empty_facts() -> Facts:

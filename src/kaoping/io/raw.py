@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kaoping.facts.columns import ROW
+from kaoping.facts.columns import ROW, header_key
 
 MAX_CSV_BYTES = 4 << 30
 """A CSV file larger than this is refused before it is read (a year of 10 M cases is about 2.2 GB)."""
@@ -51,12 +51,13 @@ def make_table(label: str, header: Sequence[str], columns: Iterable[tuple[int, p
 
 
 def wanted_positions(header: Sequence[str], wanted: Iterable[str] | None) -> list[int]:
-    """The header positions whose names (stripped, ignoring case) are in ``wanted``; all when None.
+    """The header positions whose names are in ``wanted`` (compared by :func:`header_key`: case, spaces,
+    full-width forms and a bracketed note ignored); all when None.
 
     Reading only these columns is what makes a wide export (cases with 23 columns) cheap to read, and what
     keeps a stray cell far to the right of the header from costing anything.
     """
     if wanted is None:
         return list(range(len(header)))
-    names = {w.lower() for w in wanted}
-    return [i for i, cell in enumerate(header) if cell.strip().lower() in names]
+    names = {header_key(w) for w in wanted}
+    return [i for i, cell in enumerate(header) if header_key(cell) in names]

@@ -17,14 +17,16 @@ from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts.columns import FILES, empty_frame
 from kaoping.facts.frames import Facts, facts_of
 from kaoping.facts.kinds import FILE_NAMES
+from kaoping.input_messages import Msg, say
 from kaoping.io.sources import RawTable, read_csv_table, read_workbook
-from kaoping.io.validate import validate
+from kaoping.io.validate import header_names, validate
 
-__all__ = ["read_facts"]
+__all__ = ["read_facts", "read_facts_leniently"]
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-_WANTED = {name: [c.name for c in columns] for name, columns in FILES.items()}
-"""Only the contract's columns are read: other columns are ignored by the contract, so parsing them is waste."""
+_WANTED = {name: [h for c in columns for h in c.headers] for name, columns in FILES.items()}
+"""Only the contract's columns are read (under any of their headers, English or Chinese): other columns are
+ignored by the contract, so parsing them is waste."""
 
 
 def _folder_tables(folder: Path, log: ErrorLog) -> tuple[dict[str, RawTable], dict[str, str]]:
@@ -63,8 +65,19 @@ def read_facts(source: str | Path) -> Facts:
 
     Raises InputErrors (all problems found, across all files) or FileNotFoundError.
     """
-    path = Path(source)
     log = ErrorLog()
+    facts = read_facts_leniently(source, log)
+    log.raise_if_any()
+    return facts
+
+
+def read_facts_leniently(source: str | Path, log: ErrorLog) -> Facts:
+    """Like :func:`read_facts`, but the reading errors go to ``log`` and the facts are returned anyway, every
+    bad cell null: an import goes on to check units and the scheme on the rest, so that one answer lists
+    every mistake of the file.  Such facts are for checking only, never for writing.  A file that cannot be
+    read at all (not a workbook, a missing path) still raises.
+    """
+    path = Path(source)
     if path.is_dir():
         tables, labels = _folder_tables(path, log)
     elif path.is_file():
@@ -72,15 +85,16 @@ def read_facts(source: str | Path) -> Facts:
         if suffix in _WORKBOOK_SUFFIXES:
             tables, labels = _workbook_tables(path, log)
         else:
-            hint = "; save it as .xlsx" if suffix == ".xls" else ""
-            message = f"expected a folder of CSV files or an .xlsx workbook{hint}"
-            raise InputErrors([InputError(str(path), None, None, message)])
+            hint = say(Msg.SAVE_AS_XLSX) if suffix == ".xls" else ("", "")
+            raise InputErrors([InputError.said(str(path), None, None, say(Msg.NOT_DATA, hint=hint))])
     else:
         raise FileNotFoundError(errno.ENOENT, "no such data folder or workbook", str(path))
 
     frames: dict[str, pl.DataFrame] = {}
+    headers: dict[str, dict[str, str]] = {}
     for name in FILE_NAMES:
         table = tables.get(name)
         frames[name] = empty_frame(name) if table is None else validate(name, table, log)
-    log.raise_if_any()
-    return facts_of(frames, labels)
+        if table is not None:
+            headers[name] = header_names(name, table)
+    return facts_of(frames, labels, headers)

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from kaoping.errors import InputError
+from kaoping.input_messages import Msg, say
 from kaoping.io.raw import (
     MAX_COLUMNS,
     MAX_CSV_BYTES,
@@ -63,20 +64,16 @@ def _check_bounds(path: Path, label: str) -> bytes | InputError:
         with path.open("rb") as handle:
             start = handle.read(MAX_HEADER_BYTES + 1)
     except OSError as exc:
-        return InputError(label, None, None, f"cannot be read: {exc.strerror or exc}")
+        return InputError.said(label, None, None, say(Msg.FILE_UNREADABLE, reason=exc.strerror or exc))
     if size > MAX_CSV_BYTES:
-        return InputError(
-            label, None, None, f"is {size:,} bytes; expected at most {MAX_CSV_BYTES:,} (split it, e.g. by year)"
-        )
+        return InputError.said(label, None, None, say(Msg.FILE_TOO_BIG, size=f"{size:,}", limit=f"{MAX_CSV_BYTES:,}"))
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return InputError(label, None, None, "is UTF-16 text (Excel 'Unicode Text'); save it as 'CSV UTF-8' instead")
+        return InputError.said(label, None, None, say(Msg.FILE_UTF16))
     first_line = start.split(b"\n", 1)[0]
     if len(first_line) > MAX_HEADER_BYTES:
-        message = f"the header row is longer than {MAX_HEADER_BYTES:,} bytes; expected the column names"
-        return InputError(label, 1, None, message)
+        return InputError.said(label, 1, None, say(Msg.HEADER_TOO_LONG, limit=f"{MAX_HEADER_BYTES:,}"))
     if first_line.count(b",") >= MAX_COLUMNS:
-        message = f"the header row has more than {MAX_COLUMNS} columns; expected the column names"
-        return InputError(label, 1, None, message)
+        return InputError.said(label, 1, None, say(Msg.HEADER_TOO_WIDE, limit=MAX_COLUMNS))
     return start
 
 
@@ -88,7 +85,7 @@ def _source(path: Path, label: str) -> Path | bytes | InputError:
     try:
         return path.read_bytes().decode("gb18030").encode("utf-8")
     except (UnicodeDecodeError, OSError):
-        return InputError(label, None, None, "cannot be decoded: expected UTF-8 or GB18030 text")
+        return InputError.said(label, None, None, say(Msg.FILE_UNDECODABLE))
 
 
 def _read(source: Path | bytes, *, n_rows: int, columns: list[int] | None = None) -> pl.DataFrame:
@@ -129,8 +126,8 @@ def read_csv_table(path: Path, label: str, wanted: Collection[str] | None = None
         frame = _read(source, n_rows=MAX_ROWS + 2, columns=positions)
     except pl.exceptions.PolarsError as exc:
         reason = _polars_reason(exc)
-        return InputError(label, None, None, f"cannot be read as CSV ({reason}); check for unbalanced double quotes")
+        return InputError.said(label, None, None, say(Msg.CSV_UNREADABLE, reason=reason))
     if frame.height > MAX_ROWS + 1:
-        return InputError(label, None, None, f"has more than {MAX_ROWS:,} data rows; split it, e.g. by year")
+        return InputError.said(label, None, None, say(Msg.TOO_MANY_ROWS, limit=f"{MAX_ROWS:,}"))
     body = frame.slice(1)
     return make_table(label, header, zip(positions, body.get_columns(), strict=True))

@@ -21,7 +21,7 @@ from typing import Any
 import xlsxwriter
 
 from kaoping.facts import FILE_NAMES
-from kaoping.facts.columns import COLUMN_NAMES, FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
+from kaoping.facts.columns import FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
 from kaoping.io.export import CellFormats, atomic_path, display_width
 from kaoping.output.cells import TextCells
 
@@ -86,11 +86,16 @@ class _Lists:
         return self.used[items]
 
 
+def _expected(column: Column) -> str:
+    """What the column expects, Chinese first with the English after it (Excel shows one text)."""
+    zh, en = column.expected()
+    return f"{zh}（{en}）"
+
+
 def _prompt(column: Column) -> dict[str, Any]:
-    hint = COLUMN_NAMES.get(column.name, "")
-    title = f"{column.name} {hint}".strip()[:32]
+    title = f"{column.name} {column.zh}".strip()[:32]
     need = "必填 required" if column.required else "可空 may be empty"
-    expected = EXPECT.get(column.name, column.expected())
+    expected = EXPECT.get(column.name, _expected(column))
     return {"input_title": title, "input_message": f"{expected}; {need}"[:255]}
 
 
@@ -110,19 +115,19 @@ def _validation(name: str, column: Column, lists: TemplateLists, pool: _Lists) -
         rule = {"validate": "list", "source": pool.source("group", lists.groups)}
         rule["error_message"] = "not a group of the scheme"
     elif column.kind is Kind.CHOICE:
-        rule = {"validate": "list", "source": list(column.choices), "error_message": column.expected()}
+        rule = {"validate": "list", "source": list(column.choices), "error_message": _expected(column)}
     elif column.kind is Kind.FLAG:
         rule = {"validate": "list", "source": [TRUE_WORDS[1], FALSE_WORDS[1], TRUE_WORDS[0], FALSE_WORDS[0]]}
     elif column.kind in (Kind.NUMBER, Kind.POINTS):
         low = 0 if column.kind is Kind.POINTS else -1e12
         rule = {"validate": "decimal", "criteria": "between", "minimum": low, "maximum": 1e12}
-        rule["error_message"] = column.expected()
+        rule["error_message"] = _expected(column)
     elif column.kind in (Kind.RANK, Kind.COUNT):  # not TIMES: it also takes true/false
         low = 1 if column.kind is Kind.RANK else 0
-        rule = {"validate": "integer", "criteria": ">=", "value": low, "error_message": column.expected()}
+        rule = {"validate": "integer", "criteria": ">=", "value": low, "error_message": _expected(column)}
     elif column.kind in (Kind.DATE, Kind.TIME):
         rule = {"validate": "date", "criteria": "between", "minimum": _EARLIEST, "maximum": _LATEST}
-        rule["error_message"] = column.expected()
+        rule["error_message"] = _expected(column)
     rule.update(_prompt(column))
     rule["ignore_blank"] = True
     return rule
@@ -141,9 +146,7 @@ def _width(name: str, column: Column, lists: TemplateLists) -> int:
     elif column.name == "group":
         values = lists.groups
     widest = max((display_width(v) for v in values), default=0)
-    base = max(
-        display_width(column.name), display_width(COLUMN_NAMES.get(column.name, "")), _KIND_WIDTH.get(column.kind, 8)
-    )
+    base = max(display_width(column.name), display_width(column.zh), _KIND_WIDTH.get(column.kind, 8))
     return min(max(base, widest) + 3, 60)
 
 

@@ -26,6 +26,8 @@ import openpyxl
 import polars as pl
 
 from kaoping.errors import InputError
+from kaoping.facts.kinds import FILE_NAMES, spec_of
+from kaoping.input_messages import Msg, say
 from kaoping.io.raw import MAX_COLUMNS, MAX_XLSX_BYTES, RawTable, make_table, wanted_positions
 from kaoping.io.xlsx_bounds import WorkbookTooBig, check_shared_strings, scan_sheet, sheet_members
 
@@ -83,7 +85,7 @@ def workbook_label(path: Path, sheet: str) -> str:
 
 
 def _header_error(label: str, width: int) -> InputError:
-    return InputError(label, 1, None, f"the header row has {width} columns; expected at most {MAX_COLUMNS}")
+    return InputError.said(label, 1, None, say(Msg.SHEET_TOO_WIDE, width=width, limit=MAX_COLUMNS))
 
 
 def _calamine_table(reader: fastexcel.ExcelReader, title: str, label: str, wanted: Collection[str] | None) -> RawTable:
@@ -157,12 +159,22 @@ class _ChartSheet(Exception):
     pass
 
 
+def sheet_names(name: str) -> tuple[str, ...]:
+    """The sheet titles that hold file ``name``: its own (``deductions``) or its kind's Chinese name
+    (``督查扣分``), as a clerk may rename the template's sheets."""
+    return (name, spec_of(name).label) if name in FILE_NAMES else (name,)
+
+
 def _titles(names: Sequence[str], members: Mapping[str, str]) -> dict[str, str]:
-    """The sheet title for each wanted name: exact first, else ignoring case and surrounding spaces."""
+    """The sheet title for each wanted name: exact first, else ignoring case and surrounding spaces, else
+    the kind's Chinese name."""
     by_lower: dict[str, str] = {}
     for title in members:
         by_lower.setdefault(title.strip().lower(), title)
-    found = {name: name if name in members else by_lower.get(name) for name in names}
+    found = {
+        name: name if name in members else next((by_lower[t] for t in sheet_names(name) if t in by_lower), None)
+        for name in names
+    }
     return {name: title for name, title in found.items() if title is not None}
 
 
@@ -171,17 +183,17 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, dict[str, str], fastexcel.ExcelR
     try:
         size = path.stat().st_size
         if size > MAX_XLSX_BYTES:
-            message = f"is {size:,} bytes; expected an .xlsx workbook of at most {MAX_XLSX_BYTES:,} bytes"
-            return InputError(str(path), None, None, message)
+            message = say(Msg.WORKBOOK_TOO_BIG, size=f"{size:,}", limit=f"{MAX_XLSX_BYTES:,}")
+            return InputError.said(str(path), None, None, message)
         book = zipfile.ZipFile(path)
         members = sheet_members(book)
         check_shared_strings(book)
         reader = fastexcel.read_excel(str(path))
     except WorkbookTooBig as exc:
-        return InputError(str(path), None, None, f"is too large to read: {exc}")
+        return InputError.said(str(path), None, None, say(Msg.TOO_LARGE_TO_READ, reason=exc))
     except Exception as exc:  # a damaged or mislabelled file is the user's input, not a traceback
         reason = str(exc) or type(exc).__name__
-        return InputError(str(path), None, None, f"cannot be opened as an .xlsx workbook: {reason}")
+        return InputError.said(str(path), None, None, say(Msg.NOT_A_WORKBOOK, reason=reason))
     return book, members, reader
 
 
@@ -221,7 +233,7 @@ def _read_sheet(
 ) -> RawTable | InputError:
     reader, member = where
     if "chartsheets/" in member:
-        return InputError(label, None, None, "is a chart sheet, not a sheet of cells")
+        return InputError.said(label, None, None, say(Msg.CHART_SHEET))
     try:
         extent = scan_sheet(book, member)
         if extent.fits:
@@ -230,9 +242,9 @@ def _read_sheet(
     except _TooWide as exc:
         return _header_error(label, exc.width)
     except _ChartSheet:
-        return InputError(label, None, None, "is a chart sheet, not a sheet of cells")
+        return InputError.said(label, None, None, say(Msg.CHART_SHEET))
     except WorkbookTooBig as exc:
-        return InputError(label, None, None, f"is too large to read: {exc}")
+        return InputError.said(label, None, None, say(Msg.TOO_LARGE_TO_READ, reason=exc))
     except Exception as exc:
         reason = str(exc) or type(exc).__name__
-        return InputError(label, None, None, f"cannot be read: {reason}")
+        return InputError.said(label, None, None, say(Msg.FILE_UNREADABLE, reason=reason))

@@ -59,12 +59,18 @@ class Field:
     name: str
     label: str
     type: str = "text"
-    """text, number, date, time, datetime-local, select."""
+    """text, number, date, time, datetime-local, select, pick (a select narrowed by another field)."""
     required: bool = False
     options: tuple[tuple[str, str], ...] = ()
     """(value, label) of a select."""
     suggestions: tuple[str, ...] = ()
-    """A datalist: values offered while any text stays allowed (items of an ``open`` part)."""
+    """A datalist: values offered while any text stays allowed."""
+    depends_on: str = ""
+    """For a ``pick`` field (考评细项): the field whose value narrows the choices (``part``)."""
+    choices_for: tuple[tuple[str, str], ...] = ()
+    """For a ``pick`` field: (value of :attr:`depends_on`, choice) pairs — the items of each part."""
+    open_for: tuple[str, ...] = ()
+    """For a ``pick`` field: the parts whose items are free text (``items: open``): a text input instead."""
     placeholder: str = ""
     step: str = ""
     readonly: bool = False
@@ -140,19 +146,38 @@ def _allowed_items(who: Principal, part: ItemLeaf, items: list[str], canonical: 
     return [i for i in named if i]
 
 
-def _part_choice(who: Principal, ctx: ApiContext, parts: Iterable[ItemLeaf]) -> tuple[list[str], list[str]]:
-    """Part names the account may write and the items those parts offer."""
+@dataclass(frozen=True)
+class PartChoice:
+    """What a form offers for 考评项目 and 考评细项: the parts the account may write, each part's items."""
+
+    names: list[str]
+    items: list[tuple[str, str]]
+    """(part, item): the items the scheme lists for each part (and the account may score)."""
+    open: list[str]
+    """Parts whose items the scheme leaves open (any text)."""
+
+    def item_field(self, **kw: Any) -> Field:
+        """考评细项 as a pick-list narrowed by the chosen part (a text input for open parts)."""
+        return _f(
+            "item", type="pick", depends_on="part", choices_for=tuple(self.items), open_for=tuple(self.open), **kw
+        )
+
+
+def _part_choice(who: Principal, ctx: ApiContext, parts: Iterable[ItemLeaf]) -> PartChoice:
+    """Part names the account may write and the items each of those parts offers."""
     canonical = canonical_names(ctx)
-    names: list[str] = []
-    items: list[str] = []
+    choice = PartChoice([], [], [])
     for p in parts:
-        if may_name_part(who, p.name, canonical):
-            names.append(p.name)
-            items += _allowed_items(who, p, _part_items(ctx, p), canonical)
-    return names, list(dict.fromkeys(items))
+        if not may_name_part(who, p.name, canonical):
+            continue
+        choice.names.append(p.name)
+        if p.items == "open" and part_allowed(who, p.name, "", canonical):
+            choice.open.append(p.name)
+        choice.items.extend((p.name, i) for i in _allowed_items(who, p, _part_items(ctx, p), canonical))
+    return choice
 
 
-def _score_parts(who: Principal, ctx: ApiContext) -> tuple[list[str], list[str]]:
+def _score_parts(who: Principal, ctx: ApiContext) -> PartChoice:
     bonus: dict[str, ItemLeaf] = {}
     for office in ctx.schemes.values():
         for rule in office.scheme.bonus.rules:
@@ -178,19 +203,19 @@ def _reason() -> Field:
 
 def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]:
     """The single-row forms of the kinds ``who`` may write."""
-    units = unit_options(session)
-    unit = _f("unit_id", label="考评对象", type="select", required=True, options=units)
+    # no unit is chosen for the user: the first option is empty, and the API names the field if it stays so
+    unit = _f("unit_id", label="考评对象", type="select", required=True, options=unit_options(session))
     forms: list[Form] = []
     for kind in writable_kinds(who.role):
         if kind == "scores":
-            names, items = _score_parts(who, ctx)
+            choice = _score_parts(who, ctx)
             scorer = scores_as_organisation(who)
             source = _f("source", readonly=scorer, value=who.scorer_name if scorer else "", placeholder="评分单位")
             fields: tuple[Field, ...] = (
                 _f("period", required=True, placeholder="2024-Q2 / 2024-05"),
                 unit,
-                _f("part", type="select", required=True, options=tuple((n, n) for n in names)),
-                _f("item", suggestions=tuple(items), placeholder="空白 = 整个项目"),
+                _f("part", type="select", required=True, options=tuple((n, n) for n in choice.names)),
+                choice.item_field(placeholder="空白 = 整个项目"),
                 _f("score", type="number", required=True, step="any"),
                 source,
                 _f("note", wide=True),
@@ -199,14 +224,14 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
             notes = ("部门和第三方机构只能为本账号的考评项目评分，评分单位即本账号。",) if scorer else ()
             forms.append(Form(kind, fields, notes))
         elif kind == "deductions":
-            names, items = _part_choice(who, ctx, _leaves(ctx, Source.DEDUCTIONS))
-            notes = () if names else ("本系统运行的考评方案没有扣分制项目，扣分记录将无法通过校验。",)
+            choice = _part_choice(who, ctx, _leaves(ctx, Source.DEDUCTIONS))
+            notes = () if choice.names else ("本系统运行的考评方案没有扣分制项目，扣分记录将无法通过校验。",)
             fields = (
                 _f("date", type="date", required=True),
                 _f("time", type="time", step="1"),
                 unit,
-                _f("part", type="select", required=True, options=tuple((n, n) for n in names)),
-                _f("item", suggestions=tuple(items)),
+                _f("part", type="select", required=True, options=tuple((n, n) for n in choice.names)),
+                choice.item_field(placeholder="空白 = 整个项目"),
                 _f("points", type="number", required=True, step="any"),
                 _f("problem", wide=True),
                 _f("location"),

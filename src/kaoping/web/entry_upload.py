@@ -125,7 +125,7 @@ def relabel(errors: list[InputError], source: Path, filename: str) -> list[Input
             label = filename
         elif label.startswith(str(source)):
             label = filename + label[len(str(source)) :]
-        out.append(InputError(label, e.row, e.column, e.message))
+        out.append(replace(e, file=label))
     return out
 
 

@@ -77,7 +77,8 @@ def test_rows_that_fit_no_scheme_are_422_with_file_row_and_column(api: Api) -> N
             "file": "api:scores",
             "row": 0,
             "column": "score",
-            "message": "score 350.0 out of range for 部门考评: expected 0–300",
+            "message": "得分 350 超出“部门考评”的范围：应为 0–300",
+            "message_en": "score 350 out of range for 部门考评: expected 0–300",
         }
     ]
     r = api.client.post("/api/deductions", json=api.deduction_row(unit_id="nowhere"), headers=api.as_("admin"))

@@ -56,7 +56,7 @@ def test_import_refuses_or_asks_for_confirmation(db_url: str, tmp_path: Path, ca
     folder = _folder(tmp_path, [deduction(), deduction(**CASES[case], problem="第二行")])
     first = _import(folder, db_url)
     assert first.exit_code == 2 and _rows(db_url) == 0
-    assert "deductions.csv" in first.stderr and f"row 3, column '{COLUMN[case]}'" in first.stderr
+    assert "deductions.csv" in first.stderr and f"第 3 行，列“{COLUMN[case]}”" in first.stderr
     if case in REFUSED:
         assert "考评年度" in first.stderr
         confirmed = _import(folder, db_url, "--confirm", "--reason", "确认")

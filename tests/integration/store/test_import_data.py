@@ -117,7 +117,7 @@ def test_bad_value_in_row_9000_of_10000_names_it_and_writes_nothing(db_url: str,
     write_big_scores(tmp_path / "big", 10_000, bad_row=9000)
     result = cli_import(tmp_path / "big", db_url)
     assert result.exit_code == 2, result.stdout
-    assert "scores.csv, row 9000, column 'score'" in result.stderr
+    assert "scores.csv，第 9000 行，列“score”" in result.stderr
     assert "未导入任何内容" in result.stderr
     assert counts(db_url) == before
 
@@ -160,7 +160,7 @@ def test_unknown_unit_is_named_by_file_row_and_column(db_url: str, tmp_path: Pat
     )
     result = cli_import(data, db_url)
     assert result.exit_code == 2
-    assert "honors.csv, row 3, column 'unit_id': unknown unit 'zz'" in result.stderr
+    assert "honors.csv，第 3 行，列“unit_id”：没有考评对象“zz”" in result.stderr
     assert counts(db_url)["imports"] == 0
 
 
@@ -172,7 +172,7 @@ def test_units_already_in_the_store_may_be_referenced(db_url: str, tmp_path: Pat
     (data / "ranks.csv").write_text("period,unit_id,task,rank\n2024-04,d3,市级任务,1\n2024-04,x9,市级任务,2\n")
     with pytest.raises(InputErrors) as caught:
         import_data(factory, data, actor="a")
-    assert [str(e).split(":")[0] for e in caught.value.errors] == [f"{data / 'ranks.csv'}, row 3, column 'unit_id'"]
+    assert [str(e).split("：")[0] for e in caught.value.errors] == [f"{data / 'ranks.csv'}，第 3 行，列“unit_id”"]
     (data / "ranks.csv").write_text("period,unit_id,task,rank\n2024-04,d3,市级任务,1\n")
     assert import_data(factory, data, actor="a").file("ranks").inserted == 1
 
@@ -249,7 +249,7 @@ def test_a_case_given_twice_is_an_input_error_not_a_traceback(db_url: str, tmp_p
     result = cli_import(data, db_url, *scheme)
     assert result.exit_code == 2, result.stderr
     flat = " ".join(result.stderr.split())
-    assert f"cases.csv, row {len(lines) + 1}, column 'case_id'" in flat and "重复行" in flat, flat
+    assert f"cases.csv，第 {len(lines) + 1} 行，列“case_id”" in flat and "重复行" in flat, flat
     assert "Traceback" not in result.stderr
 
 
@@ -262,4 +262,4 @@ def test_a_unit_listed_twice_is_an_input_error_without_a_scheme(db_url: str, tmp
     result = cli_import(data, db_url)
     assert result.exit_code == 2, result.stderr
     flat = " ".join(result.stderr.split())
-    assert f"units.csv, row {len(lines) + 1}, column 'unit_id'" in flat and "单位重复" in flat, flat
+    assert f"units.csv，第 {len(lines) + 1} 行，列“unit_id”" in flat and "考评对象重复" in flat, flat

@@ -116,6 +116,23 @@ def test_department_is_offered_its_parts_and_its_name_as_scorer(staff: Any) -> N
     assert 'id="entry-parts">部门考评<' in page
 
 
+def test_no_unit_is_chosen_and_items_are_picked_from_the_part(staff: Any) -> None:
+    """Issue 15, point 3: the unit field starts empty (the API names it if it stays so); 考评细项 is a
+    pick-list of the scheme's items for the chosen part, tagged by part for the page's script to narrow."""
+    staff.login("admin")
+    page = staff.client.get("/entry").text
+    form = page[page.index('id="fact-scores"') : page.index("</form>", page.index('id="fact-scores"'))]
+    unit = re.search(r'<select id="scores-unit_id"[^>]*>\s*<option value="">([^<]*)</option>', form)
+    assert unit and unit.group(1) == "请选择", "the first option of the unit is empty"
+    start = form.index('<select id="scores-item"')
+    item = form[start : form.index("</select>", start)]
+    assert 'data-depends-on="part"' in item
+    assert f'<option value="{ITEM}" data-part="部门考评">{ITEM}</option>' in item
+    assert '<input id="scores-item-text" name="item" type="text" hidden disabled' in form
+    script = staff.client.get("/static/entry.js").text
+    assert "function narrowItems" in script
+
+
 def test_every_input_has_a_label_and_an_error_slot(staff: Any) -> None:
     staff.login("admin")
     page = staff.client.get("/entry").text

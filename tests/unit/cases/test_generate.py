@@ -112,8 +112,8 @@ def test_bad_level_column_values_are_reported_by_row(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as info:
         read_level_cases(tmp_path)
     text = str(info.value)
-    assert "cases.csv, row 4, column 'registered_at': 'yesterday' is not a time" in text
-    assert "row 4, column 'source': 'radio' is not a source" in text
+    assert "cases.csv，第 4 行，列“registered_at”：'yesterday' is not a time" in text
+    assert "第 4 行，列“source”：'radio' is not a source" in text
 
 
 def test_counts_add_up_across_levels_on_generated_cases() -> None:

@@ -130,7 +130,7 @@ def test_general_performance_sub_item_of_another_indicator_is_an_input_error(tmp
     shutil.copytree(EXAMPLES / "general-performance", data)
     with (data / "scores.csv").open("a", encoding="utf-8") as f:
         f.write("2024-Q2,a1,环境卫生管理,道路,90,定期检查,\n")  # 道路 is a sub-item of 城市基础设施建设与维护
-    with pytest.raises(InputErrors, match="row 60"):
+    with pytest.raises(InputErrors, match="第 60 行"):
         run("general-performance", "2024-Q2", data)
 
 

@@ -192,4 +192,4 @@ def test_unknown_sheet_is_an_input_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["score", "--scheme", "nansha", "--data", str(data), "--period", "2024-05"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "deductions.csv, row 37, column 'part'" in result.stderr
+    assert "deductions.csv，第 37 行，列“part”" in result.stderr

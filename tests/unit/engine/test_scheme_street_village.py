@@ -221,4 +221,4 @@ def test_rows_the_scheme_rejects_exit_2(tmp_path: Path, bad: str, column: str) -
         app, ["score", "--scheme", "street-village", "--data", str(data), "--period", "2020-01"]
     )
     assert result.exit_code == 2 and result.stdout == ""
-    assert f"scores.csv, row {row}, column '{column}'" in " ".join(result.stderr.split())
+    assert f"scores.csv，第 {row} 行，列“{column}”" in " ".join(result.stderr.split())

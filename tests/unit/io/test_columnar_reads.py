@@ -67,11 +67,13 @@ def test_bad_cells_deep_in_a_large_file_keep_their_spreadsheet_row_and_column(tm
     ]
     assert caught.total == 4
     first = caught.errors[0]
-    assert str(first) == (
-        f"{tmp_path / 'deductions.csv'}, row 50001, column 'date': '2024-02-30' is not a date: expected YYYY-MM-DD"
+    assert first.describe("en") == (
+        f"{tmp_path / 'deductions.csv'}, row 50001, column 'date': '2024-02-30' is not a date: expected a date "
+        "YYYY-MM-DD (also 2024/12/5, 2024年12月5日)"
     )
-    assert "'-2' is negative" in caught.errors[1].message
-    assert caught.errors[3].message == "'x' is not a number"
+    assert str(first).startswith(f"{tmp_path / 'deductions.csv'}，第 50001 行，列“date”：“2024-02-30”不是日期")
+    assert "'-2' is negative" in (caught.errors[1].message_en or "")
+    assert caught.errors[3].message == "“x”不是数字：应为不小于 0 的数"
 
 
 def test_a_large_case_file_reads_exactly_and_reports_a_bad_time(tmp_path: Path) -> None:
@@ -93,7 +95,9 @@ def test_a_large_case_file_reads_exactly_and_reports_a_bad_time(tmp_path: Path) 
     (tmp_path / "bad" / "cases.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     (error,) = _errors(tmp_path / "bad").errors
     assert (error.row, error.column) == (43_211, "closed_at")
-    assert error.message == "'2024-03-05 25:00:00' is not a time: expected YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD"
+    assert error.message_en == (
+        "'2024-03-05 25:00:00' is not a time: expected a time YYYY-MM-DD HH:MM[:SS] or a date YYYY-MM-DD"
+    )
 
 
 def _book(path: Path, frame: pl.DataFrame, sheet: str = "cases") -> Path:
@@ -169,7 +173,9 @@ def test_a_sheet_that_inflates_past_the_bound_is_one_error(tmp_path: Path, monke
     monkeypatch.setattr(xlsx_bounds, "MAX_XML_BYTES", 10_000)
     (error,) = _errors(book).errors
     assert (error.file, error.row, error.column) == (f"{book}[cases]", None, None)
-    assert error.message.startswith("is too large to read: xl/worksheets/sheet1.xml inflates to more than 10,000 bytes")
+    assert (error.message_en or "").startswith(
+        "is too large to read: xl/worksheets/sheet1.xml inflates to more than 10,000 bytes"
+    )
 
 
 def test_a_workbook_over_the_file_bound_is_refused_before_opening(
@@ -179,7 +185,7 @@ def test_a_workbook_over_the_file_bound_is_refused_before_opening(
     monkeypatch.setattr(workbook, "MAX_XLSX_BYTES", 100)
     (error,) = _errors(book).errors
     assert (error.file, error.row) == (str(book), None)
-    assert "expected an .xlsx workbook of at most 100 bytes" in error.message
+    assert "expected an .xlsx workbook of at most 100 bytes" in (error.message_en or "")
 
 
 def test_csv_bounds_on_bytes_rows_and_header_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,19 +194,19 @@ def test_csv_bounds_on_bytes_rows_and_header_columns(tmp_path: Path, monkeypatch
     monkeypatch.setattr(sources, "MAX_ROWS", 9)
     (error,) = _errors(tmp_path).errors
     assert (Path(error.file).name, error.row, error.column) == ("ranks.csv", None, None)
-    assert error.message == "has more than 9 data rows; split it, e.g. by year"
+    assert error.message_en == "has more than 9 data rows; split it, e.g. by year"
     monkeypatch.setattr(sources, "MAX_ROWS", 10)
     assert read_facts(tmp_path).ranks.height == 10
 
     monkeypatch.setattr(sources, "MAX_CSV_BYTES", 100)
     (error,) = _errors(tmp_path).errors
-    assert error.message == f"is {len(ranks):,} bytes; expected at most 100 (split it, e.g. by year)"
+    assert error.message_en == f"is {len(ranks):,} bytes; expected at most 100 (split it, e.g. by year)"
     monkeypatch.undo()
 
     (tmp_path / "ranks.csv").write_text(",".join(f"c{i}" for i in range(600)) + "\n1\n", encoding="utf-8")
     (error,) = _errors(tmp_path).errors
     assert (error.row, error.column) == (1, None)
-    assert error.message == "the header row has more than 512 columns; expected the column names"
+    assert error.message_en == "the header row has more than 512 columns; expected the column names"
 
 
 def test_only_the_contract_columns_are_read(tmp_path: Path) -> None:
@@ -211,3 +217,9 @@ def test_only_the_contract_columns_are_read(tmp_path: Path) -> None:
     assert not isinstance(raw, Exception)
     assert raw.header == ["unit_id", "name", "group", "note"]
     assert raw.body.columns == ["c0", "c2", "_row"]
+
+
+def test_whole_file_errors_are_chinese_first(tmp_path: Path) -> None:
+    (tmp_path / "ranks.csv").write_bytes("period,unit_id,task,rank\n".encode("utf-16"))
+    (error,) = _errors(tmp_path).errors
+    assert error.message == "是 UTF-16 文本（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8”"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import pickle
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,8 @@ GOOD_CELLS: dict[str, list[list[Any]]] = {
         ["2024-Q1", "U2", "创文", 2.0],
     ],
 }
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def write_folder(folder: Path, files: dict[str, str], encoding: str = "utf-8") -> Path:
@@ -267,7 +270,8 @@ def test_xlsx_errors_name_the_sheet_and_row(tmp_path: Path) -> None:
         (f"{book}[scores]", 4, "score"),
         (f"{book}[deductions]", 2, "date"),
     ]
-    assert "'2024-03-05 10:30:00' is not a date" in errors[1].message
+    assert "'2024-03-05 10:30:00' is not a date" in (errors[1].message_en or "")
+    assert "“2024-03-05 10:30:00”不是日期" in errors[1].message
 
 
 def test_cell_text_is_canonical() -> None:
@@ -312,7 +316,8 @@ def test_header_only_file_reads_empty_with_defaults_for_absent_optional_columns(
 def test_empty_header_row_is_one_error(tmp_path: Path, text: str) -> None:
     (error,) = errors_of(write_folder(tmp_path, {"units": text})).errors
     assert (error.row, error.column) == (1, None)
-    assert error.message == "the header row is empty; expected the column names first: unit_id,name,group"
+    assert error.message_en == "the header row is empty; expected the column names first: unit_id,name,group"
+    assert error.message == "表头为空：第一行应为列名：考评对象编号,考评对象名称,分组/序列"
 
 
 def test_extra_columns_are_ignored_and_order_is_free(tmp_path: Path) -> None:
@@ -355,17 +360,23 @@ def test_crlf_and_quoted_newlines_keep_row_numbers(tmp_path: Path) -> None:
             3,
             "period",
             "2024-13",
-            "'2024-13' is not a period: expected YYYY-MM, YYYY-Qn or YYYY",
+            "'2024-13' is not a period: expected a period YYYY-MM, YYYY-Qn or YYYY",
         ),
-        ("deductions", 3, "date", "2024-02-30", "'2024-02-30' is not a date: expected YYYY-MM-DD"),
+        ("deductions", 3, "date", "2024-02-30", "'2024-02-30' is not a date: expected a date YYYY-MM-DD"),
         ("deductions", 2, "points", "-1.5", "'-1.5' is negative"),
         ("honors", 2, "level", "city", "'city' is not a valid level: expected one of national"),
         ("honors", 3, "kind", "foo", "'foo' is not a valid kind: expected one of award, criticism"),
-        ("notices", 3, "rectified_on", "2024/03/10", "'2024/03/10' is not a date"),
+        ("notices", 3, "rectified_on", "2024/13/10", "'2024/13/10' is not a date"),
         ("notices", 2, "notified_on", "", "empty; expected a date YYYY-MM-DD"),
         ("cases", 3, "deadline", "tomorrow", "'tomorrow' is not a time"),
-        ("cases", 2, "rework_count", "-1", "'-1' is negative"),
-        ("cases", 2, "verify_failed", "maybe", "'maybe' is not a whole number or true/false"),
+        ("cases", 2, "rework_count", "-1", "'-1' is less than 0"),
+        (
+            "cases",
+            2,
+            "verify_failed",
+            "maybe",
+            "'maybe' is not a whole number: expected a whole number ≥ 0 (or true/false)",
+        ),
         ("cases", 3, "kind", "foo", "'foo' is not a valid kind: expected one of component, event"),
         ("ranks", 2, "rank", "0", "'0' is less than 1"),
         ("ranks", 3, "rank", "2.5", "'2.5' is not a whole number"),
@@ -381,8 +392,10 @@ def test_a_bad_value_is_reported_with_file_row_and_column(
     assert caught.total == 1
     (error,) = caught.errors
     assert (error.file, error.row, error.column) == (str(folder / f"{name}.csv"), row, column)
-    assert message in error.message
-    assert str(error).startswith(f"{folder / name}.csv, row {row}, column '{column}': ")
+    assert message in (error.message_en or "")
+    assert error.describe("en").startswith(f"{folder / name}.csv, row {row}, column '{column}': ")
+    assert str(error).startswith(f"{folder / name}.csv，第 {row} 行，列“{column}”：")
+    assert HAN.search(error.message), error.message  # Chinese first
 
 
 def test_a_deductions_date_in_row_4(tmp_path: Path) -> None:
@@ -408,7 +421,8 @@ def test_empty_required_value(tmp_path: Path, name: str, column: str, value: str
     files = {name: with_cell(GOOD[name], 2, column, value)}
     (error,) = errors_of(write_folder(tmp_path, files)).errors
     assert (error.row, error.column) == (2, column)
-    assert error.message.startswith("empty; expected ")
+    assert (error.message_en or "").startswith("empty; expected ")
+    assert error.message.startswith("未填写：应为")
 
 
 def test_optional_values_may_be_empty(tmp_path: Path) -> None:
@@ -428,7 +442,11 @@ def test_missing_column(tmp_path: Path) -> None:
     folder = write_folder(tmp_path, {"scores": text})
     (error,) = errors_of(folder).errors
     assert (error.file, error.row, error.column) == (str(folder / "scores.csv"), 1, "score")
-    assert error.message == "missing column 'score'; the header has: period, unit_id, part, item, note"
+    assert error.message_en == (
+        "missing column 'score' (written as score / 得分 / 分数 / 评分); "
+        "the header has: period, unit_id, part, item, note"
+    )
+    assert error.message.startswith("缺少列“得分”")
 
 
 def test_optional_columns_may_be_missing(tmp_path: Path) -> None:
@@ -445,7 +463,8 @@ def test_duplicate_header_column(tmp_path: Path) -> None:
     text = "period,unit_id,task,rank,rank\n2024-03,U1,t,1,2\n"
     (error,) = errors_of(write_folder(tmp_path, {"ranks": text})).errors
     assert (error.row, error.column) == (1, "rank")
-    assert "columns D and E" in error.message
+    assert "columns D and E" in (error.message_en or "")
+    assert "第 D、E 列" in error.message
 
 
 def test_all_errors_across_files_are_collected_in_order(tmp_path: Path) -> None:
@@ -473,7 +492,7 @@ def test_more_than_50_errors_are_truncated_but_counted(tmp_path: Path) -> None:
     assert [e.row for e in caught.errors] == list(range(2, 52))
     assert all(e.column == "score" for e in caught.errors)
     text = str(caught)
-    assert text.splitlines()[-1] == "... and 50 more"
+    assert text.splitlines()[-1] == "……另有 50 处"
     assert len(text.splitlines()) == MAX_ERRORS + 1
 
 
@@ -483,14 +502,14 @@ def test_undecodable_file_is_one_whole_file_error(tmp_path: Path) -> None:
     caught = errors_of(folder)
     (error,) = caught.errors
     assert (error.file, error.row, error.column) == (str(folder / "units.csv"), None, None)
-    assert "cannot be decoded" in error.message
-    assert str(error) == f"{folder / 'units.csv'}: {error.message}"
+    assert "cannot be decoded" in (error.message_en or "")
+    assert str(error) == f"{folder / 'units.csv'}：{error.message}"
 
 
 def test_unparseable_csv_is_one_whole_file_error(tmp_path: Path) -> None:
     (error,) = errors_of(write_folder(tmp_path, {"ranks": 'period,unit_id,task,rank\n"2024-03,U1,t,1\n'})).errors
     assert (Path(error.file).name, error.row, error.column) == ("ranks.csv", None, None)
-    assert "cannot be read as CSV" in error.message
+    assert "cannot be read as CSV" in (error.message_en or "")
 
 
 def test_missing_source_is_file_not_found(tmp_path: Path) -> None:
@@ -501,21 +520,22 @@ def test_missing_source_is_file_not_found(tmp_path: Path) -> None:
 def test_other_file_kinds_are_input_errors(tmp_path: Path) -> None:
     (tmp_path / "data.xls").write_bytes(b"old")
     (error,) = errors_of(tmp_path / "data.xls").errors
-    assert "save it as .xlsx" in error.message
+    assert "save it as .xlsx" in (error.message_en or "")
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     (error,) = errors_of(tmp_path / "broken.xlsx").errors
     assert (error.file, error.row) == (str(tmp_path / "broken.xlsx"), None)
-    assert "cannot be opened as an .xlsx workbook" in error.message
+    assert "cannot be opened as an .xlsx workbook" in (error.message_en or "")
 
 
 # --- errors and helpers ----------------------------------------------------------------------------
 
 
 def test_input_error_str() -> None:
-    assert str(InputError("d/scores.csv", 7, "score", "'x' is not a number")) == (
-        "d/scores.csv, row 7, column 'score': 'x' is not a number"
-    )
-    assert str(InputError("book.xlsx[units]", 3, None, "bad row")) == "book.xlsx[units], row 3: bad row"
+    error = InputError("d/scores.csv", 7, "score", "“x”不是数字", "'x' is not a number")
+    assert str(error) == "d/scores.csv，第 7 行，列“score”：“x”不是数字"
+    assert error.describe("en") == "d/scores.csv, row 7, column 'score': 'x' is not a number"
+    assert InputError("d/scores.csv", 7, None, "只有中文").describe("en") == "d/scores.csv, row 7: 只有中文"
+    assert str(InputError("book.xlsx[units]", 3, None, "坏行")) == "book.xlsx[units]，第 3 行：坏行"
 
 
 def test_input_errors_keep_fifty_and_pickle() -> None:
@@ -575,7 +595,7 @@ def test_utf16_file_gets_a_helpful_error(tmp_path: Path) -> None:
     (tmp_path / "units.csv").write_bytes(GOOD["units"].encode("utf-16"))
     (error,) = errors_of(tmp_path).errors
     assert (error.row, error.column) == (None, None)
-    assert "UTF-16" in error.message
+    assert "UTF-16" in (error.message_en or "")
 
 
 def test_excel_month_typed_as_date_reads_as_that_month(tmp_path: Path) -> None:

@@ -28,9 +28,33 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
   }
 
+  /* 考评细项: only the chosen part's items are offered; a part whose items are open takes free text */
+  function narrowItems(form) {
+    form.querySelectorAll("select[data-depends-on]").forEach(function (select) {
+      var by = form.querySelector('[name="' + select.dataset.dependsOn + '"]'), part = by ? by.value : "";
+      var text = document.getElementById(select.id + "-text");
+      var open = text && part !== "" && text.dataset.openParts.split("|").indexOf(part) >= 0;
+      select.hidden = select.disabled = open;
+      if (text) { text.hidden = text.disabled = !open; }
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.dataset.part) { return; }
+        option.hidden = option.disabled = option.dataset.part !== part;
+        if (option.disabled && option.selected) { select.value = ""; }
+      });
+    });
+  }
+
+  document.querySelectorAll("form.fact-form").forEach(function (form) {
+    narrowItems(form);
+    form.addEventListener("change", function (ev) {
+      if (ev.target && ev.target.name && form.querySelector('select[data-depends-on="' + ev.target.name + '"]')) { narrowItems(form); }
+    });
+  });
+
   function showError(form, column, message) {
     if (!column) { return false; }
-    var input = form.querySelector('[name="' + column.split(".").pop() + '"]');
+    var name = column.split(".").pop();
+    var input = form.querySelector('[name="' + name + '"]:not([disabled])') || form.querySelector('[name="' + name + '"]');
     if (!input) { return false; }
     var slot = document.getElementById(input.id + "-error");
     input.setAttribute("aria-invalid", "true");

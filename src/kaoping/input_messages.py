@@ -1,0 +1,214 @@
+"""The one catalogue of input-validation messages (校验提示): Chinese first, each with its English twin.
+
+Every message a person reads about a bad cell, a bad row or a bad form field — from the file readers
+(:mod:`kaoping.io.validate`), the scheme checks (:mod:`kaoping.engine.consistency`), the import's unit
+lookup and the API's form validation — is a member of :class:`Msg`, written once in both languages with
+the same ``{placeholders}``.  So ``kaoping import``, the upload page and the API say the same thing, and
+a test (``tests/unit/test_input_messages.py``) checks that every member has both texts and that the
+English one really is English.
+
+Neutral ground (no io, store, web or api imports), so the pure engine may use it as well.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class Msg(Enum):
+    """A message: ``(Chinese, English)`` templates with the same ``{placeholders}``."""
+
+    # --- a whole file or sheet ---------------------------------------------------------------------------
+    FILE_UNREADABLE = ("无法读取：{reason}", "cannot be read: {reason}")
+    FILE_TOO_BIG = (
+        "文件有 {size} 字节，超过上限 {limit} 字节：请拆分（例如按年）",
+        "is {size} bytes; expected at most {limit} (split it, e.g. by year)",
+    )
+    FILE_UTF16 = (
+        "是 UTF-16 文本（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8”",
+        "is UTF-16 text (Excel 'Unicode Text'); save it as 'CSV UTF-8' instead",
+    )
+    FILE_UNDECODABLE = ("无法解码：应为 UTF-8 或 GB18030 文本", "cannot be decoded: expected UTF-8 or GB18030 text")
+    CSV_UNREADABLE = (
+        "无法按 CSV 读取（{reason}）：请检查双引号是否成对",
+        "cannot be read as CSV ({reason}); check for unbalanced double quotes",
+    )
+    TOO_MANY_ROWS = (
+        "数据超过 {limit} 行：请拆分（例如按年）",
+        "has more than {limit} data rows; split it, e.g. by year",
+    )
+    HEADER_TOO_LONG = (
+        "表头行超过 {limit} 字节：第一行应为列名",
+        "the header row is longer than {limit} bytes; expected the column names",
+    )
+    HEADER_TOO_WIDE = (
+        "表头超过 {limit} 列：第一行应为列名",
+        "the header row has more than {limit} columns; expected the column names",
+    )
+    SHEET_TOO_WIDE = (
+        "表头有 {width} 列：最多 {limit} 列",
+        "the header row has {width} columns; expected at most {limit}",
+    )
+    WORKBOOK_TOO_BIG = (
+        "文件有 {size} 字节：.xlsx 工作簿最多 {limit} 字节",
+        "is {size} bytes; expected an .xlsx workbook of at most {limit} bytes",
+    )
+    TOO_LARGE_TO_READ = ("过大，无法读取：{reason}", "is too large to read: {reason}")
+    NOT_A_WORKBOOK = ("无法作为 .xlsx 工作簿打开：{reason}", "cannot be opened as an .xlsx workbook: {reason}")
+    CHART_SHEET = ("是图表工作表，不是数据表", "is a chart sheet, not a sheet of cells")
+    NOT_DATA = (
+        "应为 CSV 文件所在的文件夹或 .xlsx 工作簿{hint}",
+        "expected a folder of CSV files or an .xlsx workbook{hint}",
+    )
+    SAVE_AS_XLSX = ("；请另存为 .xlsx", "; save it as .xlsx")
+    # --- the header row -----------------------------------------------------------------------------
+    HEADER_EMPTY = (
+        "表头为空：第一行应为列名：{needed}",
+        "the header row is empty; expected the column names first: {needed}",
+    )
+    COLUMN_TWICE = (
+        "列“{column}”在表头中出现多次（第 {letters} 列）",
+        "column '{column}' appears more than once in the header (columns {letters})",
+    )
+    COLUMN_MISSING = (
+        "缺少列“{column}”（可写作 {spellings}）；表头现有：{shown}",
+        "missing column '{column}' (written as {spellings}); the header has: {shown}",
+    )
+    # --- one cell ------------------------------------------------------------------------------------
+    EMPTY = ("未填写：应为{expected}", "empty; expected {expected}")
+    NOT_A_NUMBER = ("“{value}”不是数字：应为{expected}", "'{value}' is not a number: expected {expected}")
+    NEGATIVE_POINTS = (
+        "“{value}”是负数：扣分应为不小于 0 的数",
+        "'{value}' is negative: expected a number ≥ 0 (deductions are positive points)",
+    )
+    NOT_WHOLE = ("“{value}”不是整数：应为{expected}", "'{value}' is not a whole number: expected {expected}")
+    TOO_SMALL = ("“{value}”小于 {minimum}：应为{expected}", "'{value}' is less than {minimum}: expected {expected}")
+    NOT_A_DATE = ("“{value}”不是日期：应为{expected}", "'{value}' is not a date: expected {expected}")
+    NOT_A_TIME = ("“{value}”不是时间：应为{expected}", "'{value}' is not a time: expected {expected}")
+    NOT_A_CLOCK = ("“{value}”不是时刻：应为{expected}", "'{value}' is not a time of day: expected {expected}")
+    NOT_A_PERIOD = ("“{value}”不是考评期：应为{expected}", "'{value}' is not a period: expected {expected}")
+    NOT_A_FLAG = (
+        "“{value}”不是“是/否”：应为{expected}（空白 = 是）",
+        "'{value}' is not a yes/no value: expected {expected} (empty = yes)",
+    )
+    NOT_A_CHOICE = (
+        "“{value}”不是有效的{column}：应为{expected}",
+        "'{value}' is not a valid {column}: expected {expected}",
+    )
+    # --- units named by a row ------------------------------------------------------------------------
+    UNIT_UNKNOWN = (
+        "没有考评对象“{value}”：应为考评对象的编号或名称{closest}",
+        "unknown unit '{value}': expected the id or name of a unit{closest}",
+    )
+    UNIT_CLOSEST = ("；相近的有：{names}", "; the closest are: {names}")
+    UNIT_AMBIGUOUS = (
+        "考评对象名称“{value}”对应多个考评对象：{candidates}；请改填编号",
+        "unit name '{value}' names several units: {candidates}; give the unit id instead",
+    )
+    NO_UNITS = (
+        "没有考评对象：考评对象表须列出参加考评的单位（编号、名称、分组）",
+        "no units: units.csv must list the evaluated units (unit_id, name, group)",
+    )
+    # --- the scheme's checks -------------------------------------------------------------------------
+    UNKNOWN_GROUP = (
+        "没有分组“{value}”：方案 {scheme} 的分组为 {groups}",
+        "unknown group '{value}'; scheme {scheme} has groups {groups}",
+    )
+    PART_NOT_FOR_GROUP = (
+        "“{part}”不适用于{group}：该项目只考评 {groups}",
+        "{part} does not apply to {group}; it is scored for {groups} only",
+    )
+    WHOLE_PART = (
+        "“{value}”：{part} 按整个项目评分，考评细项应留空",
+        "'{value}': {part} is scored as a whole part; leave item empty",
+    )
+    UNKNOWN_ITEM = (
+        "“{value}”不是{group}“{part}”的考评细项：应为 {expected}",
+        "'{value}' is not an item of {part} for {group}; expected one of: {expected}",
+    )
+    DEDUCTION_PART_IN_SCORES = (
+        "“{value}”是方案 {scheme} 的扣分项目：应录入督查扣分",
+        "'{value}' is a deduction part of {scheme}: give it in deductions.csv",
+    )
+    UNKNOWN_SCORE_PART = (
+        "没有考评项目“{value}”：方案 {scheme} 的评分项目为 {expected}",
+        "unknown part '{value}'; {scheme} takes scores for: {expected}",
+    )
+    UNKNOWN_DEDUCTION_PART = (
+        "“{value}”不是方案 {scheme} 的扣分项目：应为 {expected}",
+        "'{value}' is not a deduction part of {scheme}; expected one of: {expected}",
+    )
+    WRONG_PERIOD_KIND = (
+        "“{part}”按{want}评分，“{value}”是{kind}",
+        "{part} is given per {want_en}; '{value}' is a {kind_en}",
+    )
+    SCORE_OUT_OF_RANGE = (
+        "得分 {value} 超出“{part}”的范围：应为 0–{top}",
+        "score {value} out of range for {part}: expected 0–{top}",
+    )
+    BONUS_NEGATIVE = ("加分 {value} 是负数：应不小于 0", "bonus score {value} is negative; expected ≥ 0")
+    DUPLICATE_UNIT = (
+        "考评对象重复：与第 {first} 行相同（{value}）",
+        "unit '{value}' is listed twice: same as row {first}",
+    )
+    DUPLICATE_RANK = (
+        "{unit} 在 {period} 的任务“{task}”已有名次（第 {first} 行）：每期只填一个名次",
+        "a second rank for {unit} in task '{task}' for {period} (row {first}); give one rank per period",
+    )
+    DUPLICATE_ROW = (
+        "重复行：与第 {first} 行的 {named} 相同",
+        "duplicate of row {first} ({named}): one {kind} row per key",
+    )
+    # --- a form or API field (pydantic's errors, by type) --------------------------------------------
+    FIELD_MISSING = ("必填", "required")
+    FIELD_NUMBER = ("应为数字", "expected a number")
+    FIELD_WHOLE = ("应为整数", "expected a whole number")
+    FIELD_DATE = ("应为日期（如 2024-12-05）", "expected a date such as 2024-12-05")
+    FIELD_DATETIME = ("应为日期和时间（如 2024-12-05 08:30）", "expected a date and time such as 2024-12-05 08:30")
+    FIELD_TIME = ("应为时刻（如 08:30）", "expected a time of day such as 08:30")
+    FIELD_TEXT = ("应为文字", "expected text")
+    FIELD_BOOL = ("应为“是”或“否”", "expected true or false")
+    FIELD_AT_LEAST = ("应不小于 {limit}", "expected a value ≥ {limit}")
+    FIELD_ABOVE = ("应大于 {limit}", "expected a value > {limit}")
+    FIELD_AT_MOST = ("应不大于 {limit}", "expected a value ≤ {limit}")
+    FIELD_BELOW = ("应小于 {limit}", "expected a value < {limit}")
+    FIELD_TOO_LONG = ("最多 {limit} 个字符", "at most {limit} characters")
+    FIELD_TOO_SHORT = ("至少 {limit} 个字符", "at least {limit} characters")
+    FIELD_CHOICE = ("应为以下之一：{expected}", "expected one of: {expected}")
+    FIELD_UNKNOWN = ("不认识的字段", "unknown field")
+    FIELD_INVALID = ("填写有误", "invalid value")
+    FIELD_WHERE = ("{field}：{message}", "{field}: {message}")
+
+    @property
+    def zh(self) -> str:
+        return str(self.value[0])
+
+    @property
+    def en(self) -> str:
+        return str(self.value[1])
+
+
+def _fill(template: str, values: dict[str, object]) -> str:
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def say(msg: Msg, **values: object) -> tuple[str, str]:
+    """The message ``msg`` with ``values`` filled in, as ``(Chinese, English)``.
+
+    A value that is itself a pair (an "expected" text, a column name) is used in its own language.
+    """
+    zh = {k: v[0] if isinstance(v, tuple) else v for k, v in values.items()}
+    en = {k: v[1] if isinstance(v, tuple) else v for k, v in values.items()}
+    return _fill(msg.zh, zh), _fill(msg.en, en)
+
+
+def quoted(value: str) -> str:
+    """A cell value for a message, cut short so one silly cell cannot flood the screen."""
+    shown = value.replace("\r", "\\r").replace("\n", "\\n")
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+__all__ = ["Msg", "quoted", "say"]
