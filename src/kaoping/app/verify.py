@@ -90,8 +90,23 @@ def _recomputed(check: PeriodCheck, session: Session, row: PublishedResult, sche
         check.problems.append("库中方案文本与其 sha256 不符（方案被改动）")
         return
     document = result_document(scheme, score_facts(scheme, unpack(snap.data), row.period))
-    if document_bytes(document) != document_bytes(row.document):
+    if document_bytes(as_published(document, row.document)) != document_bytes(row.document):
         check.problems.append("按发布时的数据与方案复算，结果与已发布结果不一致")
+
+
+ADDED_KEYS = frozenset({"base"})
+"""Keys the result document gained after versions were published with it (``base``, the parts combined
+before bonus and penalty): a version stored without one is compared without it — every other key, and
+each added key a version does hold, byte for byte."""
+
+
+def as_published(document: Any, stored: Any) -> Any:
+    """``document`` without the :data:`ADDED_KEYS` that the same place of ``stored`` does not hold."""
+    if isinstance(document, dict) and isinstance(stored, dict):
+        return {k: as_published(v, stored.get(k)) for k, v in document.items() if k in stored or k not in ADDED_KEYS}
+    if isinstance(document, list) and isinstance(stored, list) and len(document) == len(stored):
+        return [as_published(d, s) for d, s in zip(document, stored, strict=True)]
+    return document
 
 
 def _removed_was_audited(session: Session, changed: ChangedRow, since: int) -> bool:
