@@ -50,6 +50,7 @@ from kaoping.io.readers import read_facts_leniently
 from kaoping.io.workbook import sheet_names
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
+from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import is_busy, transaction
 from kaoping.store.facts import TABLES, load_facts, natural_keys, write_facts
 from kaoping.store.tables import FactMixin, ImportBatch, Unit
@@ -227,6 +228,8 @@ def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress
             files.append(
                 FileReport(name, label, IMPORTED, frame.height, counts.inserted, counts.updated, counts.unchanged)
             )
+        if "cases" in todo:  # the imported cases' cells, counted in the import's own transaction
+            bring_up_to_date(session)
         record_confirmation(session, actor, "import", f"import {batch.source}"[-200:], found, confirm_reason)
     return ImportReport(str(batch.source), tuple(files))
 

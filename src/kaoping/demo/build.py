@@ -32,6 +32,7 @@ from kaoping.io.images import check_image
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
 from kaoping.store.audit import AuditWriter, now
+from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import close_store, open_store, transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import Appeal, CaseRow, DeductionRow, PublishedResult, Unit, UnitArea, User
@@ -231,6 +232,10 @@ def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: P
 
     steps_done(0)
     bulk.insert_transitions(s, steps, advance=steps_done)
+    # the cells the pages count cases from, made here rather than on the first page after the build
+    report("汇总数字城管案卷 counting the case cells", 0, 1)
+    bring_up_to_date(s)
+    report("汇总数字城管案卷 counting the case cells", 1, 1)
 
 
 def _accounts(s: Session, report: Progress) -> None:
