@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, s
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kaoping.cases.cells import CELL_SCHEMA, case_cells, empty_cells
+from kaoping.cases.metrics import COUNTS
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.columnar import read_frame
 from kaoping.store.tables import CaseCell, CaseCellMark, CaseCellMonth, CaseRow
@@ -143,6 +144,14 @@ def unit_cases(session: Session, unit_id: str, span: tuple[date, date]) -> pl.Da
     """One unit's cases dispatched in ``span`` [lo, hi) or closed (disposed) in it: what its explanation cites."""
     first, last = _months(span)
     return _stale_cases(session, {unit_id}, first, last)
+
+
+def dispatch_months(session: Session, units: Any) -> set[int]:
+    """Month indexes in which a case of ``units`` (a list or a subquery of unit ids) was dispatched — from the
+    cells (brought up to date first, committed like any reader's refresh), not a scan of every case."""
+    refresh_and_commit(session)
+    stmt = select(CaseCell.month).where(CaseCell.measure == COUNTS[0], CaseCell.unit_id.in_(units)).distinct()
+    return {int(m) for m in session.scalars(stmt)}
 
 
 def recount(session: Session) -> pl.DataFrame:

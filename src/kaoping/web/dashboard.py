@@ -34,7 +34,8 @@ from kaoping.periods import Period, PeriodError, parse_period
 from kaoping.scheme import Scheme
 from kaoping.scheme.model import ScoreBonus, Source
 from kaoping.store import publishing
-from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow, Unit, UnitArea
+from kaoping.store.case_cells import dispatch_months
+from kaoping.store.tables import DeductionRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_charts as dc
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
@@ -91,8 +92,8 @@ def scan_fact_months(session: Session, scheme: Scheme, today: date) -> set[int]:
     deducted = DeductionRow.part.in_(_fed_by(scheme, Source.DEDUCTIONS))
     months = _dated_months(session, DeductionRow.date, DeductionRow.unit_id.in_(ours), deducted)
     months |= _score_months(session, ScoreRow.unit_id.in_(ours), ScoreRow.part.in_(_fed_by(scheme, Source.SCORES)))
-    if _fed_by(scheme, Source.CASES):
-        months |= _dated_months(session, CaseRow.reported_at, CaseRow.unit_id.in_(ours))
+    if _fed_by(scheme, Source.CASES):  # the months cases were dispatched in, as the engine counts them: from cells
+        months |= dispatch_months(session, ours)
     first, last = evaluated_years([scheme], today)
     latest = min((last + 1) * 12 - 1, today.year * 12 + today.month - 1)
     return {m for m in months if first * 12 <= m <= latest}
