@@ -47,9 +47,8 @@ def test_an_inspector_enters_a_deduction_with_a_photo_on_a_phone(browser: Browse
     page.goto(site.base + "/entry#form-deductions")
     units = page.eval_on_selector_all("#deductions-unit_id option", "options => options.map(o => o.value)")
     unit = units[-1]
-    fill_deduction(
-        page, day="2024-12-12", unit=unit, part="日常巡查", item="市容秩序", points="1", problem="夜间占道堆放（现场拍照）"
-    )
+    row = {"day": "2024-12-12", "unit": unit, "part": "日常巡查", "item": "市容秩序", "points": "1"}
+    fill_deduction(page, **row, problem="夜间占道堆放（现场拍照）")
     page.fill("#deductions-time", "21:30")
     assert page.get_attribute("#deductions-photo", "capture") == "environment"
     _no_sideways_scroll(page)
