@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.errors import Invalid, NotFound, Problem
 from kaoping.app.policy import Perm, Principal, allowed, own_unit_write, unit_scope
-from kaoping.io.images import ImageRefused, check_image
+from kaoping.io.images import CheckedImage, ImageRefused, check_image
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import Evidence, Unit
 
@@ -45,7 +45,18 @@ def upload_evidence(session: Session, who: Principal, new: NewEvidence, data: by
         raise Invalid("unit_id: name the unit the evidence is for", [problem])
     if session.get(Unit, unit) is None:
         raise NotFound(f"no unit '{unit}'")
-    image = check_image(data)
+    row = add_evidence(session, who, unit, new, check_image(data), at)
+    session.commit()
+    return row
+
+
+def add_evidence(
+    session: Session, who: Principal, unit: str, new: NewEvidence, image: CheckedImage, at: datetime
+) -> Evidence:
+    """The checked photo stored for ``unit`` with its cleaned copy and audit event, flushed, not
+    committed: :func:`upload_evidence` commits it alone, a deduction entered with its photo together with the
+    row (:mod:`kaoping.app.deduction_photo`).  The caller has settled the unit and the right to write it."""
+    data = image.original
     name = new.filename.replace("/", "_").replace("\\", "_")[:300] or "upload"
     row = Evidence(
         unit_id=unit,
@@ -69,7 +80,6 @@ def upload_evidence(session: Session, who: Principal, new: NewEvidence, data: by
     }
     audit.event("insert", "evidence", f"evidence:{row.id}", unit_id=unit, detail=detail)
     audit.flush()
-    session.commit()
     return row
 
 

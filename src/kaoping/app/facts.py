@@ -162,6 +162,23 @@ def write_fact(
     """The whole single-row write: normalise, the row-level rules of the policy (a refusal is denied and
     recorded), the office's schemes, the entry checks, then ``write_facts`` with its audit row — committed
     here.  ``confirm`` with a non-empty ``reason`` accepts the entry checks' warnings (never a refusal)."""
+    outcome = stage_fact(ctx, session, who, kind, values, reason=reason, confirm=confirm)
+    session.commit()
+    return outcome
+
+
+def stage_fact(
+    ctx: AppContext,
+    session: Session,
+    who: Principal,
+    kind: str,
+    values: dict[str, Any],
+    *,
+    reason: str,
+    confirm: bool = False,
+) -> Outcome:
+    """:func:`write_fact` up to the commit (flushed only): for a use case that writes more in the same
+    transaction, such as a deduction with its photo (:mod:`kaoping.app.deduction_photo`)."""
     normalise(kind, values)
     if "unit_id" in values and kind != "units":  # a unit's name stands for its id, as in a file
         values["unit_id"] = one_unit(session, kind, str(values["unit_id"]))
@@ -173,7 +190,6 @@ def write_fact(
     audited = entry_checks.audit_reason(reason, found, reason if confirm else None)
     outcome = write_row(session, kind, frame, actor=who.actor, reason=audited)
     entry_checks.record_confirmation(session, who.actor, kind, f"api:{kind}", found, reason if confirm else None)
-    session.commit()
     return outcome
 
 

@@ -45,10 +45,12 @@ from kaoping.web.entry_forms import (
     upload_kinds,
     writable_kinds,
 )
+from kaoping.web.entry_photo import router as photo_router
 from kaoping.web.entry_upload import MAX_BYTES, UPLOAD_PATH, Outcome, display_name, run_import
 from kaoping.web.scheme_text import num
 
 router = APIRouter(include_in_schema=False)
+router.include_router(photo_router)  # a deduction entered with its photo (multipart), web/entry_photo.py
 ENTRY_ONLY = f"数据录入仅限{holders(Perm.ENTRY)}使用。"
 Writer = Annotated[Principal, require_page(Perm.ENTRY)]
 """Who may open 数据录入: the roles that write some kind of fact (``Perm.ENTRY`` of the policy table)."""

@@ -59,7 +59,8 @@ class Field:
     name: str
     label: str
     type: str = "text"
-    """text, number, date, time, datetime-local, select, pick (a select narrowed by another field)."""
+    """text, number, date, time, datetime-local, select, pick (a select narrowed by another field), file (a
+    photo from the camera: the form is then posted as multipart with it, see :mod:`kaoping.web.entry_photo`)."""
     required: bool = False
     options: tuple[tuple[str, str], ...] = ()
     """(value, label) of a select."""
@@ -237,6 +238,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 _f("location"),
                 _f("source", value=who.display_name),
                 _f("evidence"),
+                _f("photo", label="现场照片（可选，拍照或选择图片）", type="file", wide=True),
                 _reason(),
             )
             forms.append(Form(kind, fields, notes))

@@ -1,5 +1,6 @@
 /* 数据录入: single-row forms post JSON to the fact API (kpFetch adds the CSRF token) and show the API's
-   errors next to the fields they name; a 409 with warnings (entry checks) opens the form's confirmation box,
+   errors next to the fields they name — a deduction with a photo goes as multipart to /entry/deductions/photo,
+   which answers the same way; a 409 with warnings (entry checks) opens the form's confirmation box,
    and the row is sent again with confirm: true and the reason once "我已核实，确认提交" is ticked; the upload's htmx response is swapped in even on 4xx, since a
    refused file comes back as a table of row errors. */
 (function () {
@@ -65,7 +66,7 @@
   function body(form) {
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.disabled || el.type === "submit") { return; }
+      if (!el.name || el.disabled || el.type === "submit" || el.type === "file") { return; }
       var value = el.value.trim();
       if (value === "") { return; }  /* left out: the API's default, as an empty cell in a file */
       if (el.type === "number") {
@@ -115,6 +116,25 @@
     box.querySelector("[data-confirm-reason]").value = "";
   }
 
+  /* a row with a photo: the same fields and the file as one multipart form, written together or not at all */
+  function withPhoto(sent, name, file) {
+    var data = new FormData();
+    Object.keys(sent).forEach(function (key) { data.append(key, String(sent[key])); });
+    data.append(name, file);
+    return { method: "POST", body: data };
+  }
+
+  /* after saving: the stored photo under the field (the cleaned copy the server keeps), the field emptied */
+  function showPhoto(input, id, alt) {
+    var shown = document.getElementById(input.id + "-saved") || document.createElement("img");
+    shown.id = input.id + "-saved";
+    shown.className = "photo-saved";
+    shown.alt = alt;
+    shown.src = "/api/evidence/" + encodeURIComponent(id);
+    input.parentNode.appendChild(shown);
+    input.value = "";
+  }
+
   async function refresh(kind) {
     var r = await fetch("/entry/recent/" + encodeURIComponent(kind), { credentials: "same-origin" });
     if (r.ok) { document.getElementById("recent-" + kind).innerHTML = await r.text(); }
@@ -140,9 +160,9 @@
         sent.confirm = true;
         sent.reason = sent.reason ? confirmed + "；" + sent.reason : confirmed;
       }
-      var r;
+      var r, photo = form.querySelector('input[type="file"]'), file = photo && photo.files.length ? photo.files[0] : null;
       try {
-        r = await window.kpFetch("/api/" + kind, {
+        r = await window.kpFetch(file ? "/entry/" + kind + "/photo" : "/api/" + kind, file ? withPhoto(sent, photo.name, file) : {
           method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(sent)
         });
       } catch (e) {
@@ -157,6 +177,7 @@
         status.textContent = msg.msgSaved + "：" + action;
         status.classList.add("ok");
         closeConfirmation(form);
+        if (file) { showPhoto(photo, data.evidence_id, msg.msgPhoto); }
         await refresh(kind);
         return;
       }
