@@ -207,7 +207,7 @@ def _write_kind(s: Session, kind: str, frame: pl.DataFrame, inspectors: dict[str
     tagged = frame.with_columns(_writer=pl.Series(writers, dtype=pl.String))
     for actor in sorted(set(writers)):
         part = tagged.filter(pl.col("_writer") == actor).drop("_writer")
-        audit = AuditWriter(s, actor, reason="演示数据 demo data")
+        audit = AuditWriter(s, actor, reason="演示数据")
         write_facts(s, kind, part, audit=audit, label=f"demo:{kind}")
         audit.flush()
 

@@ -25,6 +25,7 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app.policy import Perm, Via, allowed, holders
 from kaoping.engine.phrases import flag_label
 from kaoping.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from kaoping.facts.columns import FILES
 from kaoping.roles import ROLE_NAMES, Role
 from kaoping.scheme.model import Scheme
 from kaoping.statuses import ResultStatus
@@ -42,6 +43,21 @@ def flag_filter(code: str, scheme: object = None) -> str:
 
 
 templates.env.filters["flag"] = flag_filter
+
+CHOICE_NAMES: dict[tuple[str, str], dict[str, str]] = {}
+for _file, _columns in FILES.items():
+    for _column in _columns:
+        for _code, _name in _column.choice_names:
+            CHOICE_NAMES.setdefault((_file, _column.name), {}).setdefault(_code, _name)
+
+
+def choice_name(value: object, file: str, column: str) -> object:
+    """``{{ r.kind|choice_name("honors", "kind") }}``: a fact's code (award, provincial, event) by its Chinese
+    name, so a table of facts reads as the office speaks; any other value is shown as it is."""
+    return CHOICE_NAMES.get((file, column), {}).get(str(value), value)
+
+
+templates.env.filters["choice_name"] = choice_name
 
 STATUS_NAMES = ResultStatus.names()
 
