@@ -16,9 +16,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, BearerDep, Principal, current_principal, fingerprint, principal_of
 from kaoping.api.context import CtxDep, SessionDep
@@ -153,9 +155,18 @@ async def _page_refused(request: Request, exc: Exception) -> Response:
     return refusal(request, exc.who, exc.error, exc.message)
 
 
+async def _not_a_page(request: Request, exc: Exception) -> Response:
+    """An address no route answers: the API keeps its JSON, a person typing a page's address gets a page."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code != 404 or request.url.path.startswith(("/api/", "/static/")):
+        return await http_exception_handler(request, exc)
+    return error_page(request, ANONYMOUS, 404, "未找到", "没有这个页面，请检查网址。")
+
+
 def install_refusals(app: FastAPI) -> None:
-    """Answer :class:`PageRefused` wherever a page raises it."""
+    """Answer :class:`PageRefused` wherever a page raises it, and an unknown page's address with a page."""
     app.add_exception_handler(PageRefused, _page_refused)
+    app.add_exception_handler(StarletteHTTPException, _not_a_page)
 
 
 NAV: tuple[tuple[str, str, Perm], ...] = (

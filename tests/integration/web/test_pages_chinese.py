@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 import kaoping.scheme
 from kaoping.demo.build import build_demo, demo_logins
 from kaoping.demo.city import UNITS
+from kaoping.facts.columns import FILES
 from kaoping.roles import Role
 from kaoping.server import create_app
 
@@ -33,8 +34,9 @@ NOT_PAGES = re.compile(r"^/(static|api)/|\.(xlsx|pdf|yaml|csv|json|png|jpg)(\?|$
 OTHER_SCHEMES = re.compile(r"^/schemes/(?!demo-city\b)[^/?]+")
 """The built-in schemes besides the demo's are example documents, described as their authors wrote them."""
 FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|png|jpe?g|webp|pdf|xlsx|yaml)\b", re.I)
-CODE = re.compile(r"[\w-]*\d[\w-]*|\b[a-z]+:[a-z_]+\b")
-"""Codes with digits (period keys, case numbers, scheme names with a year) and a row's source (demo:cases)."""
+CODE = re.compile(r"[\w-]*\d[\w-]*|\b[a-z]+:[a-z_]+\b|\b[a-z]+(?:_[a-z]+)+\b")
+"""Codes with digits (period keys, case numbers, scheme names with a year), a row's source (demo:cases) and
+snake_case names (the English header an upload also accepts, dispatched_at)."""
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 LATIN_ALLOWED = frozenset(
     {
@@ -127,3 +129,42 @@ def test_no_english_on_any_page(demo: TestClient, role: str, username: str, pass
 
 def landing(client: TestClient) -> list[str]:
     return [h for h in HREF.findall(client.get("/public").text) if not NOT_PAGES.search(h)]
+
+
+def form_csrf(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found is not None, path
+    return found.group(1)
+
+
+BAD_CSV = "日期,单位,扣分项目,细项,扣分\n2024-13-01,东湖区,日常巡查,环境卫生,两分\n".encode()
+COLUMN_CODES = frozenset(c.name for columns in FILES.values() for c in columns)
+"""The English header names an upload's message lists beside the Chinese ones it accepts (dispatched_at)."""
+
+
+def test_no_english_on_error_pages(demo: TestClient) -> None:
+    """What a clerk meets when something goes wrong: upload errors, password errors, an unknown address."""
+    office = demo_logins()[0]
+    demo.cookies.clear()
+    assert demo.post("/api/auth/login", json={"username": office.username, "password": office.password}).is_success
+    uploads = [("x.csv", BAD_CSV, kind) for kind in ("deductions", "scores", "honors", "cases")]
+    uploads.append(("x.xlsx", b"PK\x03\x04 not a workbook", "deductions"))
+    pages = {
+        f"upload {kind} {name}": demo.post(
+            "/entry/upload", data={"csrf": form_csrf(demo, "/entry"), "kind": kind}, files={"file": (name, body)}
+        )
+        for name, body, kind in uploads
+    }
+    for old, new in ((office.password, "short"), (office.password, "password12"), ("wrong-one", "a-new-pw-2024")):
+        fields = {"csrf": form_csrf(demo, "/account/password"), "old_password": old, "new_password": new, "again": new}
+        pages[f"password {new}"] = demo.post("/account/password", data=fields)
+    pages["unknown address"] = demo.get("/no-such-page")
+    codes = store_codes() | COLUMN_CODES
+    assert all(r.status_code in (404, 422) for r in pages.values()), {k: r.status_code for k, r in pages.items()}
+    found = {what: words for what, r in pages.items() if (words := english_words(visible_text(r.text), codes))}
+    assert not found, f"English on error pages: {found}"
+
+
+def test_an_unknown_api_address_stays_json(demo: TestClient) -> None:
+    r = demo.get("/api/no-such-thing")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
