@@ -76,7 +76,12 @@ class DemoCity:
 
 
 class DemoError(RuntimeError):
-    """The demo cannot be built here (the store already holds units)."""
+    """The demo cannot be built here (the store at ``url`` already holds units); the command says so in the
+    run's language."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url} 已有考评对象，演示需要一个空数据库")
+        self.url = url
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -113,7 +118,7 @@ def build_demo(
     try:
         with transaction(factory) as s:
             if s.scalar(select(func.count()).select_from(Unit)):
-                raise DemoError(f"{url} already holds units; the demo needs an empty store (use a new file)")
+                raise DemoError(url)
             report("生成考评数据 generating facts", 0, 0)
             facts, inspectors = facts_data.generate_facts(year, seed)
             _write_facts(s, facts, inspectors, report)
