@@ -9,11 +9,13 @@ identifiers the office itself uses (unit ids, period keys, case numbers), listed
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -168,3 +170,44 @@ def test_no_english_on_error_pages(demo: TestClient) -> None:
 def test_an_unknown_api_address_stays_json(demo: TestClient) -> None:
     r = demo.get("/api/no-such-thing")
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+
+
+CODE_COLUMNS = frozenset({"标记"})
+"""Columns that hold codes on purpose (the flags' codes, with their Chinese names in 问责标记 beside)."""
+
+
+def workbook_words(content: bytes, codes: frozenset[str]) -> dict[str, set[str]]:
+    """(sheet: English words) of every sheet name and text cell, outside the code columns."""
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    found: dict[str, set[str]] = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        skipped = {i for i, head in enumerate(rows[0] if rows else ()) if head in CODE_COLUMNS}
+        texts = [sheet.title] + [
+            v for row in rows for i, v in enumerate(row) if isinstance(v, str) and i not in skipped
+        ]
+        words = set().union(*(english_words(text, codes) for text in texts))
+        if words:
+            found[sheet.title] = words
+    return found
+
+
+def test_no_english_in_the_pages_workbooks(demo: TestClient) -> None:
+    """The Excel the pages give in Chinese mode: the bulletin, the case metrics and a unit's case list."""
+    office = demo_logins()[0]
+    demo.cookies.clear()
+    assert demo.post("/api/auth/login", json={"username": office.username, "password": office.password}).is_success
+    unit = UNITS[0].unit_id
+    downloads = [
+        "/periods/demo-city/2024-Q3/bulletin.xlsx",
+        "/periods/demo-city/2024-09/bulletin.xlsx",
+        "/cases/metrics.xlsx?period=2024-Q3",
+        f"/units/{unit}/cases.xlsx?period=2024-Q3",
+    ]
+    found = {}
+    for href in downloads:
+        r = demo.get(href)
+        assert r.status_code == 200 and r.content.startswith(b"PK"), href
+        if words := workbook_words(r.content, store_codes()):
+            found[href] = words
+    assert not found, f"English in workbooks: {found}"
