@@ -193,7 +193,8 @@ def workbook_words(content: bytes, codes: frozenset[str]) -> dict[str, set[str]]
 
 
 def test_no_english_in_the_pages_workbooks(demo: TestClient) -> None:
-    """The Excel the pages give in Chinese mode: the bulletin, the case metrics and a unit's case list."""
+    """The Excel the pages give in Chinese mode: the bulletin, the case metrics, a unit's case list and the
+    entry template."""
     office = demo_logins()[0]
     demo.cookies.clear()
     assert demo.post("/api/auth/login", json={"username": office.username, "password": office.password}).is_success
@@ -203,6 +204,7 @@ def test_no_english_in_the_pages_workbooks(demo: TestClient) -> None:
         "/periods/demo-city/2024-09/bulletin.xlsx",
         "/cases/metrics.xlsx?period=2024-Q3",
         f"/units/{unit}/cases.xlsx?period=2024-Q3",
+        "/entry/template.xlsx",
     ]
     found = {}
     for href in downloads:
