@@ -178,7 +178,10 @@ def demo(
     try:
         built = demo_console.build_or_reuse(db, fresh=fresh, cases=cases, console=console, steps=err)
     except DemoError as exc:
-        fail(str(exc) + t("；用 `kaoping demo --fresh` 替换该文件，或换一个 --db"))
+        fail(
+            t("{url} 已有考评对象，演示需要一个空数据库", url=exc.url)
+            + t("；用 `kaoping demo --fresh` 替换该文件，或换一个 --db")
+        )
     demo_console.print_summary(console, built, db)
     url = demo_console.sqlite_url(db)
     shown = f"[{host}]" if ":" in host else host

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from examples_testing import EXAMPLES
 from kaoping.cli import app
-from kaoping.commands.lang import catalog, current, from_argv, help_texts, t, without_lang
+from kaoping.commands.lang import catalog, current, from_argv, help_texts, set_lang, t, without_lang
 from kaoping.engine.phrases import Lang
 
 CITY = EXAMPLES / "city-1000"
@@ -108,7 +108,8 @@ def test_every_help_text_has_its_english() -> None:
 
 
 def _t_literals() -> Iterator[tuple[str, str]]:
-    files = [SRC / "cli.py", SRC / "output" / "table.py", *sorted((SRC / "commands").glob("*.py"))]
+    files = [SRC / "cli.py", SRC / "output" / "table.py", SRC / "demo" / "console.py"]
+    files += sorted((SRC / "commands").glob("*.py"))
     for file in files:
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
             is_t = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
@@ -260,3 +261,41 @@ def test_bulletin_workbook_is_chinese(tmp_path: Path) -> None:
     codes = {"statement", "public_explanation", "reminder", "supervision", "warning", "disqualified"}
     texts = [t for t in _workbook_texts(out) if not set(t.split()) <= codes]  # the 标记代码 column: codes
     assert [t for t in texts if english_words(t)] == []
+
+
+def demo_console_text(lang: Lang) -> str:
+    """What ``kaoping demo`` prints around the ranking (summary, pages, logins, a finished build step)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from kaoping.demo import console as demo_console
+    from kaoping.demo.build import DemoCity, demo_logins
+
+    demo = DemoCity("sqlite:///demo.db", "demo-city", 2024, 13, 50_000, ["2024-Q1", "2024-01"], demo_logins())
+    out = Console(record=True, width=200)
+    set_lang(lang)
+    try:
+        demo_console.print_summary(out, demo, Path("demo.db"))
+        demo_console.print_pages(out, "http://127.0.0.1:8000")
+        out.print(demo_console.logins_table(demo))
+        with Progress(console=out) as bar:
+            log = demo_console.StepLog(bar)
+            log("写入数字城管案卷 writing cases", 300, 300)
+            log.finish()
+    finally:
+        set_lang(Lang.ZH)
+    return out.export_text()
+
+
+def test_demo_console_is_chinese() -> None:
+    from kaoping.demo.build import demo_logins
+
+    text = demo_console_text(Lang.ZH)
+    assert "演示账号" in text and "写入数字城管案卷" in text
+    usernames = {login.username for login in demo_logins()}  # the accounts to sign in with, typed as shown
+    assert english_words(text) - usernames - {"OpenAPI"} == set()
+
+
+def test_demo_console_in_english() -> None:
+    text = demo_console_text(Lang.EN)
+    assert "Demo logins" in text and "writing cases" in text and "every other unit" in text

@@ -106,7 +106,7 @@ async def _input_errors(_request: Request, exc: Exception) -> JSONResponse:
     """Facts in the store that the engine refuses (when computing or explaining a period)."""
     assert isinstance(exc, InputErrors)
     errors = [_dump(_problem_model(p)) for p in problems_of(exc.errors)]
-    body = {"detail": f"the data in the store does not fit the scheme ({exc.total} problem(s))", "errors": errors}
+    body = {"detail": f"数据库中的数据与考评方案不符（{exc.total} 处问题）", "errors": errors}
     return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 

@@ -139,7 +139,7 @@ def change_password(session: Session, who: Principal, change: PasswordChange, no
 def _check_current(session: Session, user: User, change: PasswordChange, now: datetime) -> None:
     """The holder's current password, checked like a sign-in: refused while locked, a failure counted."""
     if not change.old_password:
-        raise _invalid("old_password", "请输入当前密码（the current password is required）")
+        raise _invalid("old_password", "请输入当前密码")
     keys = login_guard.Keys.of(user.username, change.address)
     until = login_guard.locked_until(session, (keys.account, keys.address), now)
     if until is not None:
@@ -152,7 +152,7 @@ def _check_current(session: Session, user: User, change: PasswordChange, now: da
         session.commit()
         if locked is not None:
             raise SignInLocked(locked)
-        raise _invalid("old_password", "当前密码不正确（the current password is wrong）")
+        raise _invalid("old_password", "当前密码不正确")
     if change.old_password == change.new_password:
-        raise _invalid("new_password", "新密码不能与当前密码相同（must differ from the current one）")
+        raise _invalid("new_password", "新密码不能与当前密码相同")
     login_guard.forget_account(session, keys)

@@ -96,7 +96,6 @@ class ImportBusy(Conflict):
     def __init__(self, attempts: int) -> None:
         super().__init__(
             f"数据库正忙（另一写入与本次导入冲突），已尝试 {attempts} 次仍未成功；未导入任何内容，请稍后重新导入。"
-            f"（the store was busy with another write {attempts} times; nothing was imported, try again later）"
         )
         self.attempts = attempts
 

@@ -77,7 +77,12 @@ class DemoCity:
 
 
 class DemoError(RuntimeError):
-    """The demo cannot be built here (the store already holds units)."""
+    """The demo cannot be built here (the store at ``url`` already holds units); the command says so in the
+    run's language."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url} 已有考评对象，演示需要一个空数据库")
+        self.url = url
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -114,7 +119,7 @@ def build_demo(
     try:
         with transaction(factory) as s:
             if s.scalar(select(func.count()).select_from(Unit)):
-                raise DemoError(f"{url} already holds units; the demo needs an empty store (use a new file)")
+                raise DemoError(url)
             report("生成考评数据 generating facts", 0, 0)
             facts, inspectors = facts_data.generate_facts(year, seed)
             _write_facts(s, facts, inspectors, report)
@@ -208,7 +213,7 @@ def _write_kind(s: Session, kind: str, frame: pl.DataFrame, inspectors: dict[str
     tagged = frame.with_columns(_writer=pl.Series(writers, dtype=pl.String))
     for actor in sorted(set(writers)):
         part = tagged.filter(pl.col("_writer") == actor).drop("_writer")
-        audit = AuditWriter(s, actor, reason="演示数据 demo data")
+        audit = AuditWriter(s, actor, reason="演示数据")
         write_facts(s, kind, part, audit=audit, label=f"demo:{kind}")
         audit.flush()
 

@@ -16,17 +16,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kaoping.commands.lang import current, t
 from kaoping.demo.build import DEMO_PASSWORD, PUBLISHED_QUARTERS, DemoCity, build_demo, existing_demo
 from kaoping.demo.city import UNITS
+from kaoping.engine.phrases import Lang
 from kaoping.roles import Role
 
-PAGES = (
-    ("/public", "公示: published rankings (no login needed)"),
-    ("/dashboard", "考评办 dashboard: map, trends, open work"),
-    (f"/units/{UNITS[0].unit_id}", f"a unit's page ({UNITS[0].name}): scores, deductions, cases, appeals"),
-    ("/entry", "data entry for departments, inspectors and the third party"),
-    ("/schemes", "the scheme (demo-city) as the office reads it"),
-)
+
+def pages() -> tuple[tuple[str, str], ...]:
+    """(address, what it is) of the pages a newcomer opens first, in the run's language."""
+    return (
+        ("/public", t("考评结果公示（无需登录）")),
+        ("/dashboard", t("考评办综合看板：地图、趋势、待办")),
+        (f"/units/{UNITS[0].unit_id}", t("单位页（{name}）：得分、扣分、案卷、申诉", name=UNITS[0].name)),
+        ("/entry", t("数据录入：考评部门、督查员和第三方机构")),
+        ("/schemes", t("考评方案（demo-city），按考评办的读法")),
+    )
 
 
 def sqlite_url(path: Path) -> str:
@@ -62,9 +67,9 @@ def build_or_reuse(path: Path, *, fresh: bool, cases: int, console: Console, ste
     if path.exists():
         found = existing_demo(url)
         if found is not None:
-            console.print(f"using the demo database {path} (built before; --fresh rebuilds it)")
+            console.print(t("使用已有的演示数据库 {path}（此前已生成；--fresh 重新生成）", path=path))
             return found
-    steps.print(f"正在生成演示数据库 {path}（building the demo database）…", highlight=False)
+    steps.print(t("正在生成演示数据库 {path}…", path=path), highlight=False)
     columns = (
         TextColumn("{task.description:<32}"),
         BarColumn(),
@@ -75,7 +80,14 @@ def build_or_reuse(path: Path, *, fresh: bool, cases: int, console: Console, ste
         log = StepLog(bar)
         built = build_demo(url, cases=cases, progress=log)
         log.finish()
-    console.print(f"built the demo database {path}: {built.units} units, {built.cases:,} cases")
+    console.print(
+        t(
+            "已生成演示数据库 {path}：{units} 个考评对象，{cases} 件案卷",
+            path=path,
+            units=built.units,
+            cases=f"{built.cases:,}",
+        )
+    )
     return built
 
 
@@ -95,52 +107,71 @@ class StepLog:
         if stage != self.stage:
             self.finish()
             self.stage, self.started = stage, time.monotonic()
-            self.task = self.bar.add_task(stage, total=total or None)
+            self.task = self.bar.add_task(stage_name(stage), total=total or None)
         assert self.task is not None
         self.bar.update(self.task, completed=done, total=total or None)
         self.done, self.total = done, total
 
     def finish(self) -> None:
-        """Say the running step is done: ``✓ 写入数字城管案卷 writing cases  50,000  12.3 s``."""
+        """Say the running step is done: ``✓ 写入数字城管案卷  50,000  12.3 s``."""
         if self.task is None:
             return
         self.bar.remove_task(self.task)
         count = f"{self.done:,}" if self.total else ""
         took = time.monotonic() - self.started
-        self.bar.console.print(f"  ✓ {set_cell_size(self.stage, 36)} {count:>9}  {took:5.1f} s", highlight=False)
+        name = set_cell_size(stage_name(self.stage), 36)
+        self.bar.console.print(f"  ✓ {name} {count:>9}  {took:5.1f} s", highlight=False)
         self.task = None
+
+
+def stage_name(stage: str) -> str:
+    """The builder names each step in both languages (``写入数字城管案卷 writing cases``): the run's half."""
+    zh, _, en = stage.partition(" ")
+    return en if current() == Lang.EN and en else zh
 
 
 def print_summary(console: Console, demo: DemoCity, path: Path) -> None:
     quarters = [p for p in demo.published if "Q" in p]
     groups = len({u.group for u in UNITS})
-    console.print(
-        f"[bold]kaoping demo[/] — 金川市 (fictional), scheme [bold]{demo.scheme}[/], {demo.year}; database {path}\n"
-        f"{demo.units} units in {groups} groups, {demo.cases:,} 数字城管 cases; published: {', '.join(quarters)} "
-        f"(and their months); {demo.year}-Q{PUBLISHED_QUARTERS + 1} is left for you to publish as admin.",
-        highlight=False,
+    left = f"{demo.year}-Q{PUBLISHED_QUARTERS + 1}"
+    head = t(
+        "[bold]kaoping demo[/] — 金川市（虚构城市），考评方案 [bold]{scheme}[/]，{year} 年；数据库 {path}",
+        scheme=demo.scheme,
+        year=demo.year,
+        path=path,
     )
+    body = t(
+        "{units} 个考评对象，分 {groups} 组，{cases} 件数字城管案卷；"
+        "已发布：{quarters}（及其各月）；{left} 留给您以 admin 身份发布。",
+        units=demo.units,
+        groups=groups,
+        cases=f"{demo.cases:,}",
+        quarters="、".join(quarters),
+        left=left,
+    )
+    console.print(head + "\n" + body, highlight=False)
 
 
 def print_pages(console: Console, base: str) -> None:
-    console.print(f"\n[bold]Open {base}/[/]", highlight=False)
-    for page, what in PAGES:
+    console.print("\n[bold]" + t("打开 {url}/", url=base) + "[/]", highlight=False)
+    for page, what in pages():
         console.print(f"  {base}{page:<12} {what}", highlight=False)
-    console.print(f"  {base}/api/docs    the REST API (OpenAPI)", highlight=False)
+    console.print(f"  {base}/api/docs    " + t("REST API（OpenAPI 文档）"), highlight=False)
 
 
 def logins_table(demo: DemoCity) -> Table:
     """One row per role; the other units' accounts are summed up in the last row."""
-    table = Table(title=f"Demo logins — password {DEMO_PASSWORD} for every account (demo only)", title_justify="left")
-    for col in ("role", "角色", "username", "name", "unit"):
+    title = t("演示账号 — 所有账号的密码均为 {password}（仅限演示）", password=DEMO_PASSWORD)
+    table = Table(title=title, title_justify="left")
+    for col in (t("角色代码"), t("角色"), t("用户名"), t("名称"), t("单位")):
         table.add_column(col)
-    table.add_row(Role.PUBLIC, Role.PUBLIC.label, "(no login)", "anyone", "/public")
+    table.add_row(Role.PUBLIC, t(Role.PUBLIC.label), t("（无需登录）"), t("任何人"), "/public")
     units = [login for login in demo.logins if login.role == Role.UNIT]
     for login in demo.logins:
         if login.role == Role.UNIT and login is not units[0]:
             continue
-        table.add_row(login.role, login.role.label, login.username, login.display_name, login.unit_id or "")
+        table.add_row(login.role, t(login.role.label), login.username, login.display_name, login.unit_id or "")
     if len(units) > 1:
         others = ", ".join(f"{u.username} ({u.unit_id})" for u in units[1:])
-        table.add_row(Role.UNIT, Role.UNIT.label, "…", "every other unit", others)
+        table.add_row(Role.UNIT, t(Role.UNIT.label), "…", t("其余各单位"), others)
     return table

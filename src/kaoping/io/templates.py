@@ -2,8 +2,10 @@
 
 Most bad input starts as a typo in a spreadsheet (a unit id that does not exist, 部门考评 spelt another
 way, ``award`` as ``Award.``), and the importer can only reject it later.  A template carries the
-contract into Excel itself: one sheet per file with its header, columns wide enough for Chinese, a
-prompt on every column saying what it expects, and drop-down lists (data validation) for the unit ids
+contract into Excel itself, in the clerks' Chinese (the import reads the kinds' Chinese names as sheets,
+the columns' Chinese headers and the enumerations' Chinese names as the contract's): one sheet per file
+with its header, columns wide enough for Chinese, a prompt on every column
+saying what it expects, and drop-down lists (data validation) for the unit ids
 the store knows, the parts a scheme takes and the kind/level enumerations.  Text columns are formatted
 as text so that Excel does not turn the period ``2024-03`` into a date or drop the zeros of ``001``.
 
@@ -22,10 +24,11 @@ import xlsxwriter
 
 from kaoping.facts import FILE_NAMES
 from kaoping.facts.columns import FALSE_WORDS, FILES, TRUE_WORDS, Column, Kind
+from kaoping.facts.kinds import spec_of
 from kaoping.io.export import CellFormats, atomic_path, display_width
 from kaoping.output.cells import TextCells
 
-__all__ = ["LISTS_SHEET", "TemplateLists", "write_template"]
+__all__ = ["LISTS_SHEET", "TemplateLists", "header", "sheet_title", "write_template"]
 
 LISTS_SHEET = "_lists"
 """Hidden sheet holding lists too long (or too odd) for Excel's inline list of at most 255 characters."""
@@ -35,11 +38,11 @@ INLINE_LIMIT = 255
 
 
 EXPECT: dict[str, str] = {
-    "unit_id": "a unit_id listed in units (this workbook's units sheet or the store)",
-    "part": "a part of the evaluation scheme (pick from the list)",
-    "item": "an item of the part for the unit's group; empty = the whole part",
-    "group": "a group of the evaluation scheme",
-    "source": "who gave the score or found the problem",
+    "unit_id": "考评对象表中的单位编号（本工作簿的考评对象表或数据库中已有的单位）",
+    "part": "考评方案中的考评项目（从列表中选择）",
+    "item": "该单位所在组别的考评细项；留空表示整个考评项目",
+    "group": "考评方案中的组别",
+    "source": "评分单位或发现问题的单位",
 }
 """What a text column expects, where the contract's generic "a value" would not help anyone."""
 
@@ -87,16 +90,33 @@ class _Lists:
 
 
 def _expected(column: Column) -> str:
-    """What the column expects, Chinese first with the English after it (Excel shows one text)."""
-    zh, en = column.expected()
-    return f"{zh}（{en}）"
+    """What the column expects, in Chinese (the template is filled in by the office's clerks)."""
+    return column.expected()[0]
+
+
+def sheet_title(name: str) -> str:
+    """A file's sheet: its kind's Chinese name (考评对象, 督查扣分), which the import reads as the file."""
+    return spec_of(name).label
+
+
+def header(column: Column) -> str:
+    """A column's header: its Chinese name (日期, 单位编号), which the import reads as the column."""
+    return column.zh or column.name
+
+
+def choice_list(column: Column) -> list[str]:
+    """The drop-down of a closed column: each code by its official Chinese name (表彰, 国家部委)."""
+    names: dict[str, str] = {}
+    for code, name in column.choice_names:
+        names.setdefault(code, name)
+    return [names.get(code, code) for code in column.choices]
 
 
 def _prompt(column: Column) -> dict[str, Any]:
-    title = f"{column.name} {column.zh}".strip()[:32]
-    need = "必填 required" if column.required else "可空 may be empty"
+    title = header(column)[:32]
+    need = "必填" if column.required else "可空"
     expected = EXPECT.get(column.name, _expected(column))
-    return {"input_title": title, "input_message": f"{expected}; {need}"[:255]}
+    return {"input_title": title, "input_message": f"{expected}；{need}"[:255]}
 
 
 def _validation(name: str, column: Column, lists: TemplateLists, pool: _Lists) -> dict[str, Any]:
@@ -105,17 +125,18 @@ def _validation(name: str, column: Column, lists: TemplateLists, pool: _Lists) -
     rule: dict[str, Any] = {"validate": "any"}
     if column.name == "unit_id" and name != "units":
         # A warning, not a stop: units.csv of the same import may bring a new unit.
-        source = pool.source("unit_id", lists.units) if lists.units else f"=units!$A$2:$A${LAST_ROW + 1}"
+        own = f"='{sheet_title('units')}'!$A$2:$A${LAST_ROW + 1}"
+        source = pool.source("unit_id", lists.units) if lists.units else own
         rule = {"validate": "list", "source": source, "error_type": "warning"}
-        rule["error_message"] = "unknown unit_id: not among the units (add it to units first)"
+        rule["error_message"] = "单位编号不在考评对象中（请先在考评对象表中添加该单位）"
     elif column.name == "part" and lists.parts.get(name):
         rule = {"validate": "list", "source": pool.source(f"{name}.part", lists.parts[name])}
-        rule["error_message"] = "not a part of the scheme for this file"
+        rule["error_message"] = "不是考评方案中本表可填的考评项目"
     elif column.name == "group" and name == "units" and lists.groups:
         rule = {"validate": "list", "source": pool.source("group", lists.groups)}
-        rule["error_message"] = "not a group of the scheme"
+        rule["error_message"] = "不是考评方案中的组别"
     elif column.kind is Kind.CHOICE:
-        rule = {"validate": "list", "source": list(column.choices), "error_message": _expected(column)}
+        rule = {"validate": "list", "source": choice_list(column), "error_message": _expected(column)}
     elif column.kind is Kind.FLAG:
         rule = {"validate": "list", "source": [TRUE_WORDS[1], FALSE_WORDS[1], TRUE_WORDS[0], FALSE_WORDS[0]]}
     elif column.kind in (Kind.NUMBER, Kind.POINTS):
@@ -158,11 +179,11 @@ def write_template(path: Path, lists: TemplateLists | None = None) -> None:
         try:
             formats = CellFormats(book)
             pool = _Lists(book)
-            sheets = [(name, book.add_worksheet(name)) for name in FILE_NAMES]
+            sheets = [(name, book.add_worksheet(sheet_title(name))) for name in FILE_NAMES]
             for name, sheet in sheets:
                 for col, column in enumerate(FILES[name]):
                     sheet.set_column(col, col, _width(name, column, lists), formats.for_kind(column.kind))
-                    formats.cells.write(sheet, 0, col, column.name, formats.header)
+                    formats.cells.write(sheet, 0, col, header(column), formats.header)
                     if sheet.data_validation(1, col, LAST_ROW, col, _validation(name, column, lists, pool)):
                         raise ValueError(f"XlsxWriter refused the validation of {name}.{column.name}")
                 sheet.freeze_panes(1, 0)

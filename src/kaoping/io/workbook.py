@@ -192,7 +192,8 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, dict[str, str], fastexcel.ExcelR
     except WorkbookTooBig as exc:
         return InputError.said(str(path), None, None, say(Msg.TOO_LARGE_TO_READ, reason=exc))
     except Exception as exc:  # a damaged or mislabelled file is the user's input, not a traceback
-        reason = str(exc) or type(exc).__name__
+        # the library's own words stay in the English message; a reader of Chinese is told what to do
+        reason = ("文件已损坏，或并非 .xlsx 格式（请在 Excel 中另存为 .xlsx）", str(exc) or type(exc).__name__)
         return InputError.said(str(path), None, None, say(Msg.NOT_A_WORKBOOK, reason=reason))
     return book, members, reader
 

@@ -147,12 +147,12 @@ def check_password(password: str, username: str) -> None:
     """The password policy for a new or changed password (raises :class:`UserError`, message in Chinese):
     at least :data:`MIN_PASSWORD` characters, not one of :data:`COMMON_PASSWORDS`, not containing the username."""
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"password: 密码至少需要 {MIN_PASSWORD} 个字符（needs at least {MIN_PASSWORD} characters）")
+        raise UserError(f"password: 密码至少需要 {MIN_PASSWORD} 个字符")
     if password.casefold() in COMMON_PASSWORDS:
-        raise UserError("password: 密码过于常见，容易被猜中，请换一个（too common）")
+        raise UserError("password: 密码过于常见，容易被猜中，请换一个")
     name = username.strip().casefold()
     if name and name in password.casefold():
-        raise UserError("password: 密码不能包含用户名（must not contain the username）")
+        raise UserError("password: 密码不能包含用户名")
 
 
 def _verify_bounded(password_hash: str, password: str) -> bool:

@@ -16,15 +16,18 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, BearerDep, Principal, current_principal, fingerprint, principal_of
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app.policy import Perm, Via, allowed, holders
 from kaoping.engine.phrases import flag_label
 from kaoping.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from kaoping.facts.columns import FILES
 from kaoping.roles import ROLE_NAMES, Role
 from kaoping.scheme.model import Scheme
 from kaoping.statuses import ResultStatus
@@ -42,6 +45,21 @@ def flag_filter(code: str, scheme: object = None) -> str:
 
 
 templates.env.filters["flag"] = flag_filter
+
+CHOICE_NAMES: dict[tuple[str, str], dict[str, str]] = {}
+for _file, _columns in FILES.items():
+    for _column in _columns:
+        for _code, _name in _column.choice_names:
+            CHOICE_NAMES.setdefault((_file, _column.name), {}).setdefault(_code, _name)
+
+
+def choice_name(value: object, file: str, column: str) -> object:
+    """``{{ r.kind|choice_name("honors", "kind") }}``: a fact's code (award, provincial, event) by its Chinese
+    name, so a table of facts reads as the office speaks; any other value is shown as it is."""
+    return CHOICE_NAMES.get((file, column), {}).get(str(value), value)
+
+
+templates.env.filters["choice_name"] = choice_name
 
 STATUS_NAMES = ResultStatus.names()
 
@@ -137,9 +155,18 @@ async def _page_refused(request: Request, exc: Exception) -> Response:
     return refusal(request, exc.who, exc.error, exc.message)
 
 
+async def _not_a_page(request: Request, exc: Exception) -> Response:
+    """An address no route answers: the API keeps its JSON, a person typing a page's address gets a page."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code != 404 or request.url.path.startswith(("/api/", "/static/")):
+        return await http_exception_handler(request, exc)
+    return error_page(request, ANONYMOUS, 404, "未找到", "没有这个页面，请检查网址。")
+
+
 def install_refusals(app: FastAPI) -> None:
-    """Answer :class:`PageRefused` wherever a page raises it."""
+    """Answer :class:`PageRefused` wherever a page raises it, and an unknown page's address with a page."""
     app.add_exception_handler(PageRefused, _page_refused)
+    app.add_exception_handler(StarletteHTTPException, _not_a_page)
 
 
 NAV: tuple[tuple[str, str, Perm], ...] = (

@@ -9,6 +9,7 @@ Writes (evidence upload, appeals) go through the API from ``static/unit.js``; th
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -187,7 +188,7 @@ def unit_page(
         "counted": view.cited_ids(lines, "deductions"),
         "late": _entered_after(result, deductions),
         "version": result.version,
-        "excluded": _excluded(result, unit_id),
+        "excluded": _excluded(result, unit_id, request_lang(request)),
         "task_groups": view.task_groups(tasks),
         "rectify_days": days,
         "photos": data.photos(session, unit_id, targets),
@@ -204,9 +205,21 @@ def _choices(office: OfficeScheme, span: tuple[Any, Any] | None, chosen: Period)
     return choices if str(chosen) in choices else [str(chosen), *choices]
 
 
-def _excluded(result: Scored, unit_id: str) -> dict[int, str]:
-    """Deductions the engine did not count (outside the inspection windows), with the reason."""
-    return {e.row: e.reason for e in result.result.excluded if e.file == "db:deductions" and e.unit_id == unit_id}
+OUTSIDE_WINDOW = re.compile(r"^(?P<at>.+) is outside the inspection window (?P<window>.+): not counted$")
+"""The engine's reason for a deduction it did not count, as the result document pins it (in English)."""
+OUTSIDE_TEXT = "{at} 不在考评时段 {window} 内，不计扣分"
+
+
+def _excluded(result: Scored, unit_id: str, lang: str) -> dict[int, str]:
+    """Deductions the engine did not count (outside the inspection windows), with the reason in the page's
+    language: the engine's reason is the result document's, so the page says it again from its parts."""
+    gettext = translator(lang)
+    out: dict[int, str] = {}
+    for e in result.result.excluded:
+        if e.file == "db:deductions" and e.unit_id == unit_id:
+            outside = OUTSIDE_WINDOW.match(e.reason)
+            out[e.row] = gettext(OUTSIDE_TEXT, **outside.groupdict()) if outside else e.reason
+    return out
 
 
 @router.get("/units/{unit_id}/cases")
@@ -336,7 +349,7 @@ def deduction_page(
         "row": row,
         "target": target,
         "counted_in": _counted_in(result.result.unit(unit_id), row.id),
-        "excluded_reason": _excluded(result, unit_id).get(row.id),
+        "excluded_reason": _excluded(result, unit_id, request_lang(request)).get(row.id),
         "problem_photos": [p for p in shots if not p.rectification],
         "rectification_photos": [p for p in shots if p.rectification],
         "appeals": data.appeals(session, unit_id, target=target),

@@ -75,7 +75,7 @@ def test_demo_city_in_the_store(built: tuple[DemoCity, sessionmaker[Session]], d
     assert ranked == {u.unit_id for u in city.UNITS} and not any(g.unrated for g in result.groups)
     assert [g.group for g in result.groups] == ["城区组", "县市组"]
     assert existing_demo(db_url) == demo
-    with pytest.raises(DemoError, match="already holds units"):
+    with pytest.raises(DemoError, match="已有考评对象"):
         build_demo(db_url, cases=10)
 
 

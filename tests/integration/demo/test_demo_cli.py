@@ -49,7 +49,7 @@ def test_no_serve_builds_prints_every_login_and_a_ranking(tmp_path: Path, served
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert db.is_file() and not served
-    assert "built the demo database" in out and f"{int(CASES):,} 数字城管 cases" in out
+    assert "已生成演示数据库" in out and f"{int(CASES):,} 件案卷" in out
     for login in demo_logins():
         assert login.username in out, login.username
     for role in ("public", "admin", "department", "inspector", "third_party", "unit"):
@@ -60,7 +60,7 @@ def test_no_serve_builds_prints_every_login_and_a_ranking(tmp_path: Path, served
 
     again = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db), "--period", "2024-Q1"])
     assert again.exit_code == 0, again.output
-    assert "using the demo database" in again.stdout and "built the demo database" not in again.stdout
+    assert "使用已有的演示数据库" in again.stdout and "已生成演示数据库" not in again.stdout
     assert "2024-Q1 · 城区组" in again.stdout
 
 
@@ -86,7 +86,7 @@ def test_demo_serves_the_app_with_the_demo_scheme(tmp_path: Path, served: list[d
     # --fresh builds again from nothing (a different case count shows it is a new database)
     fresh = CliRunner().invoke(app, ["demo", "--db", str(db), "--cases", "300", "--fresh", "--no-serve"])
     assert fresh.exit_code == 0, fresh.output
-    assert "built the demo database" in fresh.stdout and "300 数字城管 cases" in fresh.stdout
+    assert "已生成演示数据库" in fresh.stdout and "300 件案卷" in fresh.stdout
 
 
 def test_demo_refuses_a_database_with_other_data(tmp_path: Path, served: list[dict[str, Any]]) -> None:
@@ -97,7 +97,7 @@ def test_demo_refuses_a_database_with_other_data(tmp_path: Path, served: list[di
     factory.kw["bind"].dispose()
     result = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db), "--cases", CASES])
     assert result.exit_code == 2
-    assert "already holds units" in result.stderr and "--fresh" in result.stderr
+    assert "已有考评对象" in result.stderr and "--fresh" in result.stderr
 
 
 def test_serve_takes_schemes_and_prints_the_web_url(
@@ -134,10 +134,10 @@ def test_the_build_says_each_step_with_its_count(tmp_path: Path, served: list[di
     result = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(tmp_path / "demo.db"), "--cases", "300"])
     assert result.exit_code == 0, result.output
     steps = result.stderr  # progress is not the command's output: stdout keeps the summary and the ranking
-    counted = [("写入被考评单位 units", "13"), ("写入数字城管案卷 writing cases", "300"), ("计算并发布结果", "12")]
+    counted = [("写入被考评单位", "13"), ("写入数字城管案卷", "300"), ("计算并发布结果", "12")]
     for step, count in counted:
         assert re.search(rf"✓ {re.escape(step)}.*\s{count}\s+\d+\.\d s", steps), (step, steps)
-    facts = re.search(r"✓ 写入考评数据 facts.*?\s([\d,]+)\s+\d+\.\d s", steps)
+    facts = re.search(r"✓ 写入考评数据.*?\s([\d,]+)\s+\d+\.\d s", steps)
     assert facts is not None and int(facts.group(1).replace(",", "")) > 1000, steps
     assert steps.index("写入被考评单位") < steps.index("写入数字城管案卷") < steps.index("计算并发布结果")
     assert "✓" not in result.stdout

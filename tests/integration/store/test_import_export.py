@@ -19,6 +19,7 @@ from kaoping.app.imports import import_data
 from kaoping.cli import app
 from kaoping.facts import FILE_NAMES, Facts
 from kaoping.io.readers import read_facts
+from kaoping.io.templates import sheet_title
 from kaoping.store.db import open_store
 from kaoping.store.facts import load_facts
 
@@ -78,15 +79,15 @@ def test_template_lists_the_store_units_and_the_scheme_parts(db_url: str, tmp_pa
     import_data(open_store(db_url), CITY, actor="t")
     invoke("template", str(tmp_path / "t.xlsx"), "--db", db_url, "--scheme", "city-1000")
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
-    assert book.sheetnames == list(FILE_NAMES)
+    assert book.sheetnames == [sheet_title(name) for name in FILE_NAMES]  # Chinese, as the import reads them
     rules = {
         (ws.title, str(dv.sqref)): dv.formula1 for ws in book.worksheets for dv in ws.data_validations.dataValidation
     }
-    assert rules[("scores", "B2:B1048576")] == '"c1,c2,c3,c4,d1,d2,d3,d4,d5,s1"'  # unit_id
-    assert rules[("honors", "B2:B1048576")] == rules[("scores", "B2:B1048576")]
-    assert rules[("scores", "C2:C1048576")] == '"部门考评,社会评价,第三方测评"'  # part
-    assert rules[("units", "C2:C1048576")] == '"第一组,第二组"'  # group
-    assert rules[("honors", "C2:C1048576")] == '"award,criticism"'
+    assert rules[("考评得分", "B2:B1048576")] == '"c1,c2,c3,c4,d1,d2,d3,d4,d5,s1"'  # unit_id
+    assert rules[("表彰与通报批评", "B2:B1048576")] == rules[("考评得分", "B2:B1048576")]
+    assert rules[("考评得分", "C2:C1048576")] == '"部门考评,社会评价,第三方测评"'  # part
+    assert rules[("考评对象", "C2:C1048576")] == '"第一组,第二组"'  # group
+    assert rules[("表彰与通报批评", "C2:C1048576")] == '"表彰,通报批评"'
 
 
 def test_template_needs_an_xlsx_name_and_a_known_scheme(tmp_path: Path) -> None:

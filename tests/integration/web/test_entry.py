@@ -335,7 +335,7 @@ def test_template_download(staff: Any) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(r.content))
-    assert {"units", "scores", "deductions"} <= set(book.sheetnames)
+    assert {"考评对象", "考评得分", "督查扣分"} <= set(book.sheetnames)
 
 
 def test_english_headings(staff: Any) -> None:

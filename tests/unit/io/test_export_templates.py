@@ -11,10 +11,10 @@ import pytest
 
 from examples_testing import EXAMPLES
 from kaoping.facts import FILE_NAMES, Facts, facts_from_frames
-from kaoping.facts.columns import FILES
+from kaoping.facts.columns import FILES, column_of
 from kaoping.io.export import csv_text, number_text, write_csv_folder, write_workbook
 from kaoping.io.readers import read_facts
-from kaoping.io.templates import LISTS_SHEET, TemplateLists, write_template
+from kaoping.io.templates import LISTS_SHEET, TemplateLists, header, sheet_title, write_template
 
 FOLDERS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir())
 
@@ -95,16 +95,19 @@ def test_workbook_cells_are_typed_and_sheets_named_after_files(tmp_path: Path) -
 
 
 def validations(path: Path) -> dict[tuple[str, str], tuple[str | None, str | None, str | None]]:
-    """(sheet, header of the validated column) -> (type, formula1, prompt) for every validation."""
+    """(file, column of the validated header) -> (type, formula1, prompt) for every validation (the template's
+    sheets and headers are Chinese: read back to the contract's names, as the import does)."""
     book = openpyxl.load_workbook(path)
+    files = {sheet_title(name): name for name in FILE_NAMES}
     out = {}
     for sheet in book.worksheets:
-        headers = {cell.column_letter: cell.value for cell in sheet[1]}
+        file = files.get(sheet.title, sheet.title)
+        headers = {c.column_letter: column_of(file, str(c.value)) if file in FILES else c.value for c in sheet[1]}
         for dv in sheet.data_validations.dataValidation:
             ref = str(dv.sqref)
             letter = ref.split(":")[0].rstrip("0123456789")
             assert ref == f"{letter}2:{letter}1048576", ref
-            out[(sheet.title, str(headers[letter]))] = (dv.type, dv.formula1, dv.prompt)
+            out[(file, str(headers[letter]))] = (dv.type, dv.formula1, dv.prompt)
     return out
 
 
@@ -114,26 +117,28 @@ def test_template_offers_units_parts_and_enumerations_in_lists(tmp_path: Path) -
     )
     write_template(tmp_path / "t.xlsx", lists)
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
-    assert book.sheetnames == list(FILE_NAMES)  # short lists: no hidden sheet
+    assert book.sheetnames == [sheet_title(name) for name in FILE_NAMES]  # short lists: no hidden sheet
+    assert book.sheetnames[:3] == ["考评对象", "考评得分", "督查扣分"]
     for name in FILE_NAMES:
-        assert [c.value for c in book[name][1]] == [c.name for c in FILES[name]]
+        assert [c.value for c in book[sheet_title(name)][1]] == [header(c) for c in FILES[name]]
+    assert [c.value for c in book["督查扣分"][1]][:5] == ["日期", "考评对象编号", "考评项目", "考评内容", "扣分"]
     found = validations(tmp_path / "t.xlsx")
     for name in ("scores", "deductions", "honors", "notices", "cases", "ranks"):
         assert found[(name, "unit_id")][:2] == ("list", '"d1,d2"')
     assert found[("scores", "part")][:2] == ("list", '"部门考评,社会评价"')
     assert found[("deductions", "part")][:2] == ("list", '"日常考评"')
     assert found[("units", "group")][:2] == ("list", '"第一组"')
-    assert found[("honors", "kind")][:2] == ("list", '"award,criticism"')
-    assert found[("honors", "level")][:2] == ("list", '"national,provincial,provincial_dept"')
-    assert found[("cases", "kind")][:2] == ("list", '"component,event"')
+    assert found[("honors", "kind")][:2] == ("list", '"表彰,通报批评"')
+    assert found[("honors", "level")][:2] == ("list", '"国家部委,省委省政府,省级业务主管部门"')
+    assert found[("cases", "kind")][:2] == ("list", '"部件,事件"')
     assert found[("scores", "score")][0] == "decimal"
     assert found[("ranks", "rank")][:2] == ("whole", "1")
     # every column of every sheet says what it expects
     for name in FILE_NAMES:
         for column in FILES[name]:
             prompt = found[(name, column.name)][2]
-            assert prompt and ("required" in prompt or "empty" in prompt), (name, column.name)
-    assert "YYYY-MM-DD" in str(found[("honors", "date")][2])
+            assert prompt and ("必填" in prompt or "可空" in prompt), (name, column.name)
+    assert "2024-12-05" in str(found[("honors", "date")][2])
 
 
 def test_long_unit_list_goes_to_a_hidden_sheet(tmp_path: Path) -> None:
@@ -155,8 +160,20 @@ def test_long_unit_list_goes_to_a_hidden_sheet(tmp_path: Path) -> None:
 def test_template_without_store_units_points_unit_id_at_its_units_sheet(tmp_path: Path) -> None:
     write_template(tmp_path / "t.xlsx")
     found = validations(tmp_path / "t.xlsx")
-    assert found[("scores", "unit_id")][:2] == ("list", "units!$A$2:$A$1048576")
+    assert found[("scores", "unit_id")][:2] == ("list", "'考评对象'!$A$2:$A$1048576")
     assert found[("scores", "part")][0] is None  # no scheme: a prompt, no list
     # the template reads as valid (empty) interchange data
     facts = read_facts(tmp_path / "t.xlsx")
     assert all(getattr(facts, n).is_empty() for n in FILE_NAMES)
+
+
+def test_a_filled_template_reads_back_as_the_contract(tmp_path: Path) -> None:
+    """The Chinese sheets, headers and drop-down names are what the import reads: codes come out."""
+    write_template(tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    book["考评对象"].append(["d1", "甲区", "第一组", "是"])
+    book["表彰与通报批评"].append([dt.datetime(2024, 5, 9), "d1", "表彰", "国家部委", "全国文明城区"])
+    book.save(tmp_path / "t.xlsx")
+    facts = read_facts(tmp_path / "t.xlsx")
+    assert facts.honors.select("unit_id", "kind", "level").rows() == [("d1", "award", "national")]
+    assert facts.units["name"].to_list() == ["甲区"]

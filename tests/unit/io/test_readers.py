@@ -525,6 +525,7 @@ def test_other_file_kinds_are_input_errors(tmp_path: Path) -> None:
     (error,) = errors_of(tmp_path / "broken.xlsx").errors
     assert (error.file, error.row) == (str(tmp_path / "broken.xlsx"), None)
     assert "cannot be opened as an .xlsx workbook" in (error.message_en or "")
+    assert error.message == "无法作为 .xlsx 工作簿打开：文件已损坏，或并非 .xlsx 格式（请在 Excel 中另存为 .xlsx）"
 
 
 # --- errors and helpers ----------------------------------------------------------------------------
