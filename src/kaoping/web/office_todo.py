@@ -1,6 +1,7 @@
 """待办事项: what the office still has to do, on top of its dashboard — appeals to answer (how many, the
 nearest deadline, how many are late), data changed after the shown period was published (the drift the
-dashboard computes from :mod:`kaoping.app.frozen`), and versions waiting for review or publication.
+dashboard computes from :mod:`kaoping.app.frozen`), versions waiting for review or publication, and
+notifications past their rectification deadline and still open (:mod:`kaoping.app.rectifications`).
 
 Each item links to the page where it is done.  Cheap to build: one query for the appeals, one for the
 versions of the scheme; the drift is the dashboard's own, passed in.
@@ -8,7 +9,7 @@ versions of the scheme; the drift is the dashboard's own, passed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from kaoping.app.appeals import AppealsDue, appeals_due
 from kaoping.app.context import AppContext
 from kaoping.app.period_states import PeriodStanding, PeriodState, period_standings
 from kaoping.app.policy import Principal
+from kaoping.app.rectifications import OverdueRectifications, overdue_rectifications
 from kaoping.periods import parse_period
 
 
@@ -28,10 +30,16 @@ class Todo:
     drift: int
     unpublished: list[PeriodStanding]
     now: datetime
+    overdue: list[OverdueRectifications] = field(default_factory=list)
+    """Units with notifications past the scheme's rectification deadline and still open (逾期未整改)."""
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(o.count for o in self.overdue)
 
     @property
     def empty(self) -> bool:
-        return not (self.appeals.waiting or self.drift or self.unpublished)
+        return not (self.appeals.waiting or self.drift or self.unpublished or self.overdue)
 
 
 def _waiting_version(standing: PeriodStanding) -> bool:
@@ -44,4 +52,6 @@ def office_todo(ctx: AppContext, session: Session, who: Principal, scheme: str, 
     due = appeals_due(session, who, ctx.settings.answer_days, now)
     standings = period_standings(session, scheme).values()
     unpublished = sorted((s for s in standings if _waiting_version(s)), key=lambda s: parse_period(s.period))
-    return Todo(due, drift, unpublished, now)
+    office = ctx.schemes.get(scheme)
+    overdue = overdue_rectifications(session, office.scheme, now.date()) if office is not None else []
+    return Todo(due, drift, unpublished, now, overdue)
