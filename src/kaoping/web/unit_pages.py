@@ -9,7 +9,6 @@ Writes (evidence upload, appeals) go through the API from ``static/unit.js``; th
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -27,6 +26,7 @@ from kaoping.app.policy import WRITE_KIND_PERMS, Perm, allowed, unit_scope
 from kaoping.app.results import Scored, scored, unit_lines
 from kaoping.app.row_history import Change, row_history
 from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.engine.phrases import Msg
 from kaoping.engine.result import GroupResult, Line, UnitResult
 from kaoping.errors import Forbidden, InputErrors, NotFound
 from kaoping.periods import Period, PeriodError, parse_period, period_of
@@ -188,7 +188,7 @@ def unit_page(
         "counted": view.cited_ids(lines, "deductions"),
         "late": _entered_after(result, deductions),
         "version": result.version,
-        "excluded": _excluded(result, unit_id, request_lang(request)),
+        "excluded": _excluded(lines, request_lang(request)),
         "task_groups": view.task_groups(tasks),
         "rectify_days": days,
         "photos": data.photos(session, unit_id, targets),
@@ -205,20 +205,18 @@ def _choices(office: OfficeScheme, span: tuple[Any, Any] | None, chosen: Period)
     return choices if str(chosen) in choices else [str(chosen), *choices]
 
 
-OUTSIDE_WINDOW = re.compile(r"^(?P<at>.+) is outside the inspection window (?P<window>.+): not counted$")
-"""The engine's reason for a deduction it did not count, as the result document pins it (in English)."""
 OUTSIDE_TEXT = "{at} 不在考评时段 {window} 内，不计扣分"
 
 
-def _excluded(result: Scored, unit_id: str, lang: str) -> dict[int, str]:
+def _excluded(lines: list[Line], lang: str) -> dict[int, str]:
     """Deductions the engine did not count (outside the inspection windows), with the reason in the page's
-    language: the engine's reason is the result document's, so the page says it again from its parts."""
+    language, said from the parameters of the engine's own explanation line (never parsed from its text)."""
     gettext = translator(lang)
     out: dict[int, str] = {}
-    for e in result.result.excluded:
-        if e.file == "db:deductions" and e.unit_id == unit_id:
-            outside = OUTSIDE_WINDOW.match(e.reason)
-            out[e.row] = gettext(OUTSIDE_TEXT, **outside.groupdict()) if outside else e.reason
+    for ln in lines:
+        if ln.key == Msg.EXCLUDED_DEDUCTION and ln.file == "db:deductions":
+            at = f"{ln.params['date']} {ln.params['time']}"
+            out.update(dict.fromkeys(ln.rows, gettext(OUTSIDE_TEXT, at=at, window=ln.params["window"])))
     return out
 
 
@@ -342,14 +340,15 @@ def deduction_page(
     target = f"deductions:{row.id}"
     shots = data.photos(session, unit_id, [target])[target]
     now = ctx.settings.clock()
+    found = result.result.unit(unit_id)
     context: dict[str, Any] = {
         "unit": unit,
         "scheme": office.scheme,
         "period": str(chosen),
         "row": row,
         "target": target,
-        "counted_in": _counted_in(result.result.unit(unit_id), row.id),
-        "excluded_reason": _excluded(result, unit_id, request_lang(request)).get(row.id),
+        "counted_in": _counted_in(found, row.id),
+        "excluded_reason": _excluded(found.lines if found else [], request_lang(request)).get(row.id),
         "problem_photos": [p for p in shots if not p.rectification],
         "rectification_photos": [p for p in shots if p.rectification],
         "appeals": data.appeals(session, unit_id, target=target),

@@ -60,3 +60,12 @@ def test_the_to_do_panel_names_the_unit_and_links_to_it(demo_site: TestClient) -
     assert '<a href="/units/nq" data-unit="nq">' in page and "3 条（最早 2024-01-08）" in page
     english = demo_site.get("/dashboard/demo-city/2024-Q1?lang=en").text
     assert "3 notifications past their rectification deadline and still open" in english
+
+
+def test_the_unit_page_says_why_a_deduction_was_not_counted(demo_site: TestClient) -> None:
+    """dh's 2024-03-12 21:15 deduction is outside March's window 07:30–20:00: the unit page says so in Chinese,
+    from the engine's explanation line, and in English on the switch."""
+    page = demo_site.get("/units/dh?scheme=demo-city&period=2024-03").text
+    assert "2024-03-12 21:15:00 不在考评时段 07:30–20:00 内，不计扣分" in page
+    english = demo_site.get("/units/dh?scheme=demo-city&period=2024-03&lang=en").text
+    assert "07:30–20:00" in english and "不计扣分" not in english
