@@ -1,8 +1,31 @@
-"""Reading the office's pages in tests: the ranking tables as (unit, cells)."""
+"""Reading the office's pages in tests: the ranking tables as (unit, cells), and a served store signed in to."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+PASSWORD = "password-1"
+"""The password of every test account of the page tests."""
+
+
+@dataclass
+class SignedInSite:
+    """The app's test client on a store, and a way to sign in as one of its accounts (cookie session)."""
+
+    client: TestClient
+    factory: sessionmaker[Session]
+
+    def login(self, username: str) -> None:
+        r = self.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+
+    def csrf(self) -> dict[str, str]:
+        """The header a signed-in browser sends with an API write."""
+        return {"X-CSRF-Token": self.client.get("/api/auth/csrf").json()["csrf_token"]}
 
 
 def ranking_rows(page: str) -> list[tuple[str, list[str]]]:

@@ -139,15 +139,20 @@ def test_fifty_reviews_then_fifty_publications_accept_one_each(factory: sessionm
     assert actions.count("review") == 1 and actions.count("publish") == 1
 
 
+def _open_appeal(s: Session) -> int:
+    """An appeal of d1 against 2024-Q2, waiting for its answer; its id."""
+    appeal = Appeal(
+        unit_id="d1", period="2024-Q2", target="", text="申诉", status=AppealStatus.OPEN,
+        created_at=datetime(2024, 7, 1), created_by="d1-user", answer="",
+    )  # fmt: skip
+    s.add(appeal)
+    s.flush()
+    return appeal.id
+
+
 def test_fifty_answers_to_one_appeal_accept_one(factory: sessionmaker[Session]) -> None:
     with transaction(factory) as s:
-        appeal = Appeal(
-            unit_id="d1", period="2024-Q2", target="", text="申诉", status=AppealStatus.OPEN,
-            created_at=datetime(2024, 7, 1), created_by="d1-user", answer="",
-        )  # fmt: skip
-        s.add(appeal)
-        s.flush()
-        appeal_id = appeal.id
+        appeal_id = _open_appeal(s)
     ctx: Any = SimpleNamespace(settings=SimpleNamespace(clock=lambda: datetime(2024, 7, 2)))
     office = Principal(username="office", role=Role.ADMIN)
 
@@ -187,13 +192,7 @@ def test_answers_racing_to_accept_one_appeal_start_one_correction(factory: sessi
         rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
         review(s, rid, actor="审核员")
         publish(s, rid, actor="发布员")
-        appeal = Appeal(
-            unit_id="d1", period="2024-Q2", target="", text="申诉", status=AppealStatus.OPEN,
-            created_at=datetime(2024, 7, 1), created_by="d1-user", answer="",
-        )  # fmt: skip
-        s.add(appeal)
-        s.flush()
-        appeal_id = appeal.id
+        appeal_id = _open_appeal(s)
     settings = load_settings(None, secret="s" * 32, schemes=["city-1000"], separation_of_duties=False)
     ctx = AppContext(settings, factory, load_office_schemes(settings.schemes))
     office = Principal(username="office", role=Role.ADMIN)

@@ -23,29 +23,18 @@ from kaoping.store import users
 from kaoping.store.db import open_store, transaction
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
+from web_testing import PASSWORD, SignedInSite
 
 CITY = EXAMPLES / "city-1000"
-PASSWORD = "password-1"
 SECRET = "test-secret-" + "w" * 32
 
 
 @dataclass
-class Web:
+class Web(SignedInSite):
     """The app's test client on the seeded store, and a way to sign in as an account (cookie session)."""
 
     SCHEME: ClassVar[str] = "city-1000"
     PERIOD: ClassVar[str] = "2024-Q2"
-
-    client: TestClient
-    factory: sessionmaker[Session]
-
-    def login(self, username: str) -> None:
-        r = self.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-
-    def csrf(self) -> dict[str, str]:
-        """The header a signed-in browser sends with an API write."""
-        return {"X-CSRF-Token": self.client.get("/api/auth/csrf").json()["csrf_token"]}
 
     def publish(self, reason: str = "") -> None:
         """Compute, review and publish 2024-Q2 (a correction when ``reason`` is given)."""

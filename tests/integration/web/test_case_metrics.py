@@ -27,7 +27,6 @@ import openpyxl
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 
 from db_testing import Build, dispose, opened_store
 from examples_testing import EXAMPLES
@@ -44,8 +43,8 @@ from kaoping.store.facts import load_facts
 from kaoping.store.tables import CaseRow
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
+from web_testing import PASSWORD, SignedInSite
 
-PASSWORD = "password-1"
 SECRET = "test-secret-" + "c" * 32
 SCHEME = "district-performance"
 QUOTE = "a'b\\c"
@@ -94,14 +93,8 @@ def _seed(url: str) -> None:
 
 
 @dataclass
-class Store:
-    client: TestClient
-    factory: sessionmaker[Session]
+class Store(SignedInSite):
     url: str
-
-    def login(self, username: str) -> None:
-        r = self.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        assert r.status_code == 200, r.text
 
     def engine_metrics(self, period: str, category: str = "") -> dict[str, dict[str, Decimal]]:
         """Per unit, the metrics the engine computes from the case rows (not the cells) for ``period``."""

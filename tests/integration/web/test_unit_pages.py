@@ -30,28 +30,19 @@ from kaoping.store.tables import CaseRow, CaseTransition, DeductionRow, Evidence
 from kaoping.store.users import create_user
 from kaoping.web.i18n import catalog
 from store_testing import write_all_facts
+from web_testing import PASSWORD, SignedInSite
 
 ONSITE = EXAMPLES / "district-onsite"
 TEMPLATES = ROOT / "src" / "kaoping" / "web" / "templates"
-PASSWORD = "password-1"
 SECRET = "test-secret-" + "u" * 32
 POINTS = re.compile(r'class="composition-row[^"]*"[^>]*data-points="([^"]+)"')
 
 
 @dataclass
-class Onsite:
+class Onsite(SignedInSite):
     """district-onsite (2024-05 published) with accounts admin, chengdong (u1), shirong (u2), ducha (督查员)."""
 
-    client: TestClient
-    factory: sessionmaker[Session]
     url: str
-
-    def login(self, username: str) -> None:
-        r = self.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-
-    def csrf(self) -> dict[str, str]:
-        return {"X-CSRF-Token": self.client.get("/api/auth/csrf").json()["csrf_token"]}
 
     def deduction_id(self, problem: str) -> int:
         with self.factory() as s:
