@@ -23,6 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from kaoping.cases.cells import CELL_SCHEMA, case_cells, empty_cells
 from kaoping.cases.metrics import COUNTS
 from kaoping.facts.columns import ROW, SCHEMAS
+from kaoping.store.batch_write import insert_rows
 from kaoping.store.columnar import read_frame
 from kaoping.store.tables import CaseCell, CaseCellMark, CaseCellMonth, CaseRow
 
@@ -91,9 +92,7 @@ def bring_up_to_date(session: Session) -> int:
         for i in range(0, len(month_units), CHUNK):
             gone = delete(CaseCell).where(CaseCell.month == month, CaseCell.unit_id.in_(month_units[i : i + CHUNK]))
             session.execute(gone)
-    rows = fresh.to_dicts()
-    for i in range(0, len(rows), CHUNK):
-        session.execute(insert(CaseCell), rows[i : i + CHUNK])
+    insert_rows(session, CaseCell.__table__, fresh)  # type: ignore[arg-type]  # COPY on PostgreSQL
     _stamp(session, set(by_month))
     return len(marks)
 
