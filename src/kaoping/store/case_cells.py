@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kaoping.cases.cells import CELL_SCHEMA, case_cells, empty_cells
@@ -25,6 +25,7 @@ from kaoping.cases.metrics import COUNTS
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.batch_write import insert_rows
 from kaoping.store.columnar import read_frame
+from kaoping.store.db import advisory_lock
 from kaoping.store.tables import CaseCell, CaseCellMark, CaseCellMonth, CaseRow
 
 CASE_COLUMNS = [c for c in SCHEMAS["cases"] if c != ROW]
@@ -46,7 +47,7 @@ def _take_marks(session: Session) -> set[tuple[str, int]]:
     """The stale (unit, month) pairs, removed from the marks in this transaction."""
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
+        advisory_lock(session, _LOCK, "case-cells")
         taken = session.execute(delete(CaseCellMark).returning(CaseCellMark.unit_id, CaseCellMark.month)).all()
     else:
         taken = session.execute(select(CaseCellMark.unit_id, CaseCellMark.month)).all()

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaoping.store.db import advisory_lock
 from kaoping.store.tables import AuditEntry
 
 GENESIS = "0" * 64
@@ -31,7 +32,7 @@ HASHED = ("at", "actor", "action", "table_name", "row_key", "unit_id", "period",
 """The columns an entry's hash covers (all but its id and the hashes themselves)."""
 
 _CHAIN_LOCK = 7_427_001
-"""PostgreSQL advisory lock key: writers of audit entries take turns, so two transactions never chain onto
+"""PostgreSQL advisory lock class: writers of audit entries take turns, so two transactions never chain onto
 the same head."""
 
 
@@ -57,8 +58,7 @@ def link(session: Session, pending: list[dict[str, Any]]) -> None:
     On PostgreSQL the transaction first takes the chain's advisory lock, held until it commits, so that
     concurrent writers chain one after the other; SQLite already lets one writer at a time.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    advisory_lock(session, _CHAIN_LOCK, "audit-chain")
     prev = chain_head(session)
     for entry in pending:
         entry["prev_hash"] = prev

@@ -153,6 +153,21 @@ def claim_writes(session: Session) -> None:
         session.execute(text("UPDATE units SET name = name WHERE 0"))
 
 
+def advisory_lock(session: Session, lock_class: int, key: str) -> None:
+    """On PostgreSQL, wait for the transaction-long advisory lock (``lock_class``, ``key``) of this schema.
+
+    Advisory locks belong to the whole database, not to a schema: two stores kept in schemas of one database
+    (a district's beside its city's, or two test runs) would otherwise queue behind each other's writers and
+    could even deadlock on each other, one holding the audit chain and the other a period.  The schema's
+    name is therefore part of the key.  SQLite has one writer at a time and needs no lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, hashtext(coalesce(current_schema(), '') || '/' || :key))"),
+            {"cls": lock_class, "key": key},
+        )
+
+
 def get_for_update(session: Session, table: type[T], key: Any, missing: Exception) -> T:
     """Like :func:`get_or_raise`, read afresh under a row lock held until commit: a change decided on what
     the row says (its status) is then made to the row as it was decided on, not as another writer left it."""

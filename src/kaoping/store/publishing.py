@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, Session
@@ -26,7 +26,7 @@ from kaoping.periods import parse_period
 from kaoping.scheme import parse_scheme, scheme_text
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store.audit import now
-from kaoping.store.db import claim_writes, get_for_update, get_or_raise
+from kaoping.store.db import advisory_lock, claim_writes, get_for_update, get_or_raise
 from kaoping.store.tables import PublishedResult, SchemeVersion
 
 DRAFT, REVIEWED, PUBLISHED, SUPERSEDED = tuple(ResultStatus)
@@ -93,9 +93,7 @@ def lock_period(session: Session, scheme_name_or_path: str, period: str) -> None
     the pair (SQLite: the database's write lock, which serialises every writer).
     """
     claim_writes(session)
-    if session.get_bind().dialect.name == "postgresql":
-        key = f"{_scheme_name(scheme_name_or_path)}/{parse_period(period)}"
-        session.execute(text("SELECT pg_advisory_xact_lock(:cls, hashtext(:key))"), {"cls": _PERIOD_LOCKS, "key": key})
+    advisory_lock(session, _PERIOD_LOCKS, f"{_scheme_name(scheme_name_or_path)}/{parse_period(period)}")
 
 
 def _scheme_name(name_or_path: str) -> str:

@@ -190,7 +190,8 @@ def photos(session: Session, unit_id: str, targets: list[str]) -> dict[str, list
     )
     rows = session.execute(stmt).all()
     names = {r.created_by for r in rows}
-    roles = dict(session.execute(select(User.username, User.role).where(User.username.in_(names))).tuples().all())
+    found = session.execute(select(User.username, User.role).where(User.username.in_(names)))
+    roles = {name: role for name, role in found}
     for r in rows:
         photo = Photo(r.id, r.target, r.filename, r.created_at, r.created_by, roles.get(r.created_by) == Role.UNIT)
         out.setdefault(r.target, []).append(photo)
