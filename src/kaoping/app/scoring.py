@@ -32,18 +32,22 @@ def score_facts(
 def score_store(scheme_name: str, url: str | None, period_text: str) -> tuple[Scheme, PeriodResult]:
     """Score from the store: the same engine on the same frames, read from the tables.  A store that is not
     there raises StoreMissing (it is not created: an empty store would rank nobody)."""
+    scheme = load_scheme(scheme_name)
+    parse_period(period_text)
+    return scheme, score_facts(scheme, store_facts(scheme, url), period_text)
+
+
+def store_facts(scheme: Scheme, url: str | None) -> Facts:
+    """The facts of ``scheme``'s units in the store at ``url``, which must exist (StoreMissing otherwise)."""
     from kaoping.store.db import close_store, open_existing_store
     from kaoping.store.facts import load_facts
 
-    scheme = load_scheme(scheme_name)
-    parse_period(period_text)
     factory = open_existing_store(url)
     try:
         with factory() as session:
-            facts = load_facts(session, scheme)
+            return load_facts(session, scheme)
     finally:
         close_store(factory)
-    return scheme, score_facts(scheme, facts, period_text)
 
 
 def read_data(scheme: Scheme, data: Path) -> Facts:

@@ -19,6 +19,7 @@ def register_all(app: typer.Typer) -> None:
         rollup_cmds,
         serve_cmds,
         verify_cmds,
+        whatif_cmds,
     )
 
     cases_cmds.register(app)
@@ -29,3 +30,4 @@ def register_all(app: typer.Typer) -> None:
     verify_cmds.register(app)
     bench_cmds.register(app)
     rollup_cmds.register(app)
+    whatif_cmds.register(app)
