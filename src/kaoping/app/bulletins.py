@@ -24,6 +24,7 @@ from kaoping.app.scoring import read_data, score_facts
 from kaoping.engine.analysis import deduction_analysis
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
+from kaoping.engine.robustness import rank_robustness
 from kaoping.facts import Facts
 from kaoping.facts.snapshot import year_window
 from kaoping.output.document import result_document
@@ -50,7 +51,8 @@ def build(scheme: Scheme, facts: Facts, period: str, stamp: BulletinStamp = FILE
         candidate = evaluate(scheme, facts, before)
         previous = candidate if candidate.evaluated else None
     analysis = deduction_analysis(scheme, facts, parsed, result, previous)
-    return BulletinData(scheme, result, previous, analysis, case_metrics(facts, result), stamp)
+    robust = rank_robustness(scheme, result)
+    return BulletinData(scheme, result, previous, analysis, case_metrics(facts, result), stamp, robustness=robust)
 
 
 def from_store(session: Session, scheme: Scheme, period: str) -> BulletinData:

@@ -23,7 +23,7 @@ from kaoping.engine.numbers import ZERO, fmt
 from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.scheme.model import Scheme
 
-__all__ = ["Fragility", "Neighbours", "Robustness", "WeightSwap", "rank_robustness"]
+__all__ = ["Fragility", "Neighbours", "Robustness", "WeightSwap", "fragile_notes", "rank_robustness"]
 
 HUNDRED = Decimal(100)
 FOUR = Decimal("0.0001")
@@ -152,3 +152,15 @@ def _smallest_swap(scheme: Scheme, upper: UnitResult, lower: UnitResult, margin:
         if best is None or abs(delta) * HUNDRED < abs(best.delta):
             best = WeightSwap(name, c[name] * HUNDRED, delta * HUNDRED, weighted)
     return best
+
+
+def fragile_notes(robustness: Robustness) -> list[str]:
+    """One Chinese sentence per fragile pair, for a bulletin's note (排名稳健性提示); empty when none is."""
+    out: list[str] = []
+    for p in robustness.fragile():
+        why = "；".join(FRAGILITY_NAMES[f] for f in p.fragility)
+        out.append(
+            f"{p.group}：{p.upper.name}（第{p.upper.rank}名）与{p.lower.name}（第{p.lower.rank}名）"
+            f"总分精确差 {fmt(abs(p.margin))} 分，{why}"
+        )
+    return out

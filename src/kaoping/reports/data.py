@@ -16,6 +16,7 @@ import polars as pl
 
 from kaoping.engine.analysis import Analysis
 from kaoping.engine.result import PeriodResult
+from kaoping.engine.robustness import Robustness
 from kaoping.facts import Facts
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme
@@ -111,6 +112,8 @@ class BulletinData:
     """One row per unit with cases: unit_id, unit, the counts and rates of kaoping.cases.metrics; None without cases."""
     stamp: BulletinStamp = field(default=FILES_DRAFT)
     """The published version this bulletin stands for, or the draft marking (printed on every page)."""
+    robustness: Robustness | None = None
+    """排名稳健性 of the result: a fragile rank (tie-break, margin below the rounding unit) gets a note."""
 
 
 def case_metrics(facts: Facts, result: PeriodResult) -> pl.DataFrame | None:

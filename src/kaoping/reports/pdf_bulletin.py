@@ -23,6 +23,7 @@ from kaoping.engine.analysis import ReasonRow
 from kaoping.engine.numbers import rounded
 from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult, UnitResult
+from kaoping.engine.robustness import fragile_notes
 from kaoping.reports.charts import bar_chart, change_chart
 from kaoping.reports.data import DRAFT_CREATED, BulletinData, period_label
 
@@ -159,6 +160,11 @@ def _overdue(b: BulletinData) -> list[dict[str, object]]:
     ]
 
 
+def _fragile(b: BulletinData) -> list[str]:
+    """排名稳健性提示: one sentence per rank resting on a tie-break or a margin below the rounding unit."""
+    return fragile_notes(b.robustness) if b.robustness is not None else []
+
+
 def _issue_day(b: BulletinData) -> date:
     """A published version's bulletin is dated by its publication, so a reprint next month is the same file;
     a draft is dated the day it is drawn up."""
@@ -204,6 +210,7 @@ def context(
         else "",
         "overdue": _overdue(b),
         "excluded": len(b.result.excluded),
+        "fragile": _fragile(b),
         "fmt": lambda x: fmt_score(rounded(x, d.decimals, d.rounding)),
     }
 

@@ -24,9 +24,10 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from kaoping.engine.numbers import rounded
+from kaoping.engine.numbers import fmt, rounded
 from kaoping.engine.phrases import flag_label
 from kaoping.engine.result import GroupResult
+from kaoping.engine.robustness import FRAGILITY_NAMES, Robustness
 from kaoping.output.cells import TextCells
 from kaoping.output.sheet import text_width
 from kaoping.reports.data import BulletinData, BulletinStamp, period_label
@@ -301,6 +302,18 @@ def _metrics_sheet(book: Workbook, name: str, metrics: pl.DataFrame, f: _Formats
     _table(sheet, header, rows, formats, f, freeze_cols=2)
 
 
+def _robustness_sheet(book: Workbook, name: str, robustness: Robustness, f: _Formats) -> None:
+    """排名稳健性提示: only when a rank rests on a tie-break or on a margin below the rounding unit."""
+    sheet = book.add_worksheet(name)
+    header = ["组", "单位", "名次", "相邻单位", "名次", "总分精确差", "说明"]
+    rows: list[list[Cell]] = []
+    for p in robustness.fragile():
+        why = "；".join(FRAGILITY_NAMES[x] for x in p.fragility)
+        rows.append([p.group, p.upper.name, p.upper.rank, p.lower.name, p.lower.rank, fmt(abs(p.margin)), why])
+    formats = [f.text, f.text, f.count, f.text, f.count, f.text, f.text]
+    _table(sheet, header, rows, formats, f, freeze_cols=2)
+
+
 def write_xlsx(bulletin: BulletinData, out: Path) -> None:
     """Write the bulletin workbook to ``out`` via a temporary file, so a failure never leaves half a file."""
     tmp = out.with_name(f".{out.name}.tmp")
@@ -317,6 +330,8 @@ def write_xlsx(bulletin: BulletinData, out: Path) -> None:
         _overdue_sheet(book, _sheet_name("整改超期", used), bulletin, f)
         if bulletin.metrics is not None:
             _metrics_sheet(book, _sheet_name("案卷指标", used), bulletin.metrics, f)
+        if bulletin.robustness is not None and bulletin.robustness.fragile():
+            _robustness_sheet(book, _sheet_name("排名稳健性", used), bulletin.robustness, f)
         for sheet in book.worksheets():
             _stamp_footer(sheet, bulletin.stamp)
         book.close()

@@ -1,0 +1,77 @@
+"""排名稳健性 on the office's period page: for each group, every pair of neighbours with its exact margin and
+the smallest one-weight change that would make them equal, fragile ranks marked.
+
+Read from the period's kept result (:func:`kaoping.app.results.scored`: a published period as published), so
+the page shows the robustness of the very ranking it lists; the numbers are the engine's
+(:mod:`kaoping.engine.robustness`), only worded here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from kaoping.app.results import scored
+from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.engine.numbers import fmt
+from kaoping.engine.robustness import FRAGILITY_NAMES, Robustness, rank_robustness
+from kaoping.errors import InputErrors
+from kaoping.periods import PeriodError
+from kaoping.scheme import Scheme
+
+
+@dataclass(frozen=True)
+class PairRow:
+    group: str
+    upper: str
+    upper_rank: int
+    lower: str
+    lower_rank: int
+    margin: str
+    swap: str
+    fragile: str
+
+
+@dataclass(frozen=True)
+class RobustnessView:
+    rows: list[PairRow]
+    smallest: list[tuple[str, str]]
+    """Per group: the smallest one-weight change that makes two neighbours equal, as a sentence."""
+    rounding_unit: str
+    fragile: int
+
+
+def robustness_view(session: Session, scheme: Scheme, period: str) -> RobustnessView | None:
+    """The period's robustness, or None when it has no ranking to speak of (no data, a period kind the scheme
+    does not evaluate, facts the scheme refuses)."""
+    try:
+        kept = scored(session, scheme, period)
+    except (UnsupportedPeriod, PeriodError, InputErrors):
+        return None
+    if not kept.result.evaluated:
+        return None
+    return _view(rank_robustness(kept.scheme, kept.result))
+
+
+def _view(r: Robustness) -> RobustnessView:
+    rows = [
+        PairRow(
+            p.group,
+            p.upper.name,
+            p.upper.rank,
+            p.lower.name,
+            p.lower.rank,
+            fmt(abs(p.margin)),
+            p.swap.text() if p.swap else "",
+            "；".join(FRAGILITY_NAMES[f] for f in p.fragility),
+        )
+        for p in r.pairs
+    ]
+    smallest: list[tuple[str, str]] = []
+    for g in r.groups():
+        best = r.smallest(g)
+        if best is not None and best.swap is not None:
+            sentence = f"{best.swap.text()}，{best.upper.name}与{best.lower.name}总分相等"
+            smallest.append((g, sentence))
+    return RobustnessView(rows, smallest, fmt(r.rounding_unit), len(r.fragile()))
