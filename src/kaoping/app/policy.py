@@ -101,6 +101,7 @@ class Perm(StrEnum):
     ENTRY = "entry"  # page: 数据录入 (forms and upload)
     OWN_ENTRIES = "entries.own"  # page: 我的录入 (the account's rows, changed or deleted with a reason)
     CASE_METRICS = "cases.metrics"  # page: 数字城管指标 (every unit's case metrics of a period, its export)
+    WHATIF = "whatif"  # page: 试算 on the scheme page (a draft revision against a past period's facts)
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -144,6 +145,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.APPEALS_INBOX: _OFFICE,
     Perm.UNIT_LIST: _OFFICE,
     Perm.CASE_METRICS: _OFFICE,
+    Perm.WHATIF: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
 }

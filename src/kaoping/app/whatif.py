@@ -20,7 +20,15 @@ from kaoping.facts import Facts
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme, SchemeError, load_scheme, parse_scheme
 
-__all__ = ["MAX_DRAFT_CHARS", "MAX_PERIODS", "draft_scheme", "stored_scheme_named", "whatif_facts", "whatif_run"]
+__all__ = [
+    "MAX_DRAFT_CHARS",
+    "MAX_PERIODS",
+    "draft_scheme",
+    "stored_scheme_named",
+    "whatif_facts",
+    "whatif_period",
+    "whatif_run",
+]
 
 MAX_PERIODS = 24
 """At most this many periods in one what-if (two years of months): each is evaluated twice."""
@@ -44,6 +52,19 @@ def whatif_facts(old: Scheme, new: Scheme, facts: Facts, periods: list[str]) -> 
     for text in periods:
         out.append(compare(old, new, score_facts(old, facts, text), score_facts(new, facts, text)))
     return out
+
+
+def whatif_period(session: Session, scheme: Scheme, draft_text: str, period: str) -> tuple[Scheme, WhatIf]:
+    """The page's what-if: ``period``'s kept result (a published period as published: its frozen facts and the
+    scheme it was computed with, which is returned) against the draft on the very same facts.
+
+    Raises SchemeError for a bad draft, and what ``score`` raises for a period or facts the draft refuses."""
+    from kaoping.app.results import scored
+
+    text = str(parse_period(period))
+    new = draft_scheme(draft_text)
+    kept = scored(session, scheme, text)
+    return kept.scheme, compare(kept.scheme, new, kept.result, score_facts(new, kept.facts, text))
 
 
 def stored_scheme_named(session: Session, name: str) -> Scheme | None:

@@ -46,6 +46,7 @@ from kaoping.web.app import (
 from kaoping.web.i18n import request_lang
 from kaoping.web.public_view import index_years, legend_needs, period_name, public_groups
 from kaoping.web.review_view import barred_steps, review_view
+from kaoping.web.robustness_view import robustness_view
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Principal, require_page(Perm.PERIODS)]
@@ -142,6 +143,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     barred = barred_steps(who, open_row, ctx.settings.separation_of_duties)
     months = _months_of(session, ctx.schemes[scheme].scheme, period)
     page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
+    page["robust"] = robustness_view(session, ctx.schemes[scheme].scheme, period)
     page["state_names"] = PeriodState.names()
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 
@@ -252,11 +254,13 @@ def mount_pages(app: FastAPI) -> None:
         office_lists,
         scheme_view,
         unit_pages,
+        whatif_page,
     )
 
     mount_static(app)
     install_refusals(app)
     app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
     app.include_router(router)
+    app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries):
         app.include_router(area.router)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kaoping.api.context import CtxDep
+from kaoping.app.policy import Perm, allowed
 from kaoping.engine.phrases import FLAG_NAMES, flag_label
 from kaoping.scheme import Scheme, builtin_text
 from kaoping.web.app import ViewerDep, download, error_page, render
@@ -115,5 +116,6 @@ def scheme_page(request: Request, name: str, ctx: CtxDep, who: ViewerDep) -> Res
         rows=part_rows(scheme),
         charts=charts(scheme),
         main_kind=scheme.main_kind.value,
+        can_whatif=found.office and allowed(who.role, Perm.WHATIF),
         **HELPERS,
     )

@@ -29,7 +29,8 @@ from kaoping.server import create_app
 BUILTIN = Path(kaoping.scheme.__file__).resolve().parent / "builtin"
 SECRET = "chinese-secret-" + "z" * 32
 PAGES_PER_ROLE = 80
-SKIPPED = re.compile(r"<(script|style|code|pre|svg)\b.*?</\1>", re.S | re.I)
+SKIPPED = re.compile(r"<(script|style|code|pre|svg|textarea)\b.*?</\1>", re.S | re.I)
+"""Not read as the page's words: scripts, code, and a file's text given to edit (the 试算 draft's YAML)."""
 TAG = re.compile(r"<[^>]+>")
 HREF = re.compile(r'href="(/[^"#]*)"')
 NOT_PAGES = re.compile(r"^/(static|api)/|\.(xlsx|pdf|yaml|csv|json|png|jpg)(\?|$)|[?&]lang=|/logout")
