@@ -73,6 +73,18 @@ def test_the_table_names_the_mover_and_the_rule(tmp_path: Path, monkeypatch: pyt
     assert "丙区（d3）：经济奖惩 +500,000 元（随名次与并列的变化，奖惩规则未改）" in out
 
 
+def test_the_table_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaoping.commands import whatif_cmds
+
+    monkeypatch.setattr(whatif_cmds, "_to_terminal", lambda: True)
+    args = ("--scheme", str(draft(tmp_path)), "--against", "city-1000", "--data", str(CITY), "--period", "2024-Q2")
+    code, out, err = whatif("--lang", "en", *args)
+    assert code == 0, err
+    assert "2024-Q2 what-if: 3 unit(s) move (of 10)" in out
+    assert "乙区 (d2): 部门考评 −5 (部门考评.max: 300 → 275)" in out
+    assert "丙区 (d3): reward +500,000 yuan (follows the rank and ties; reward rules unchanged)" in out
+
+
 def test_against_a_scheme_kept_in_the_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'office.db'}"
     imported = CliRunner().invoke(app, ["import", str(CITY), "--db", url, "--actor", "test"])

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kaoping.commands.common import bad_input_exits, fail, out_console
-from kaoping.commands.lang import t
+from kaoping.commands.lang import current, t
+from kaoping.engine.phrases import Lang
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,14 +73,15 @@ def _to_terminal() -> bool:
 def _print_changes(console: Console, run: WhatIf) -> None:
     from rich.table import Table
 
-    from kaoping.engine.scheme_diff import AREA_NAMES
+    from kaoping.engine.scheme_diff import AREA_NAMES, AREA_NAMES_EN
 
     table = Table(title=t("草案相对 {scheme} 的规则变化", scheme=run.scheme), title_justify="left")
     table.add_column(t("类别"))
     table.add_column(t("位置"))
     table.add_column(t("变化"))
     for c in run.changes:
-        table.add_row(AREA_NAMES[c.area], c.part, c.text())
+        area = (AREA_NAMES_EN if current() == Lang.EN else AREA_NAMES)[c.area]
+        table.add_row(area, c.part, c.text(current()))
     if not run.changes:
         table.add_row("", "", t("无：草案与原方案的规则相同"))
     console.print(table)
@@ -98,7 +100,8 @@ def _print_movers(console: Console, run: WhatIf) -> None:
         table.add_row(m.group, m.name, _ranks(m), _signed(m.rank_delta), _totals(m), _delta(m), _rewards(m))
     console.print(table)
     for m in run.movers:
-        console.print(Text(f"  {m.name}（{m.unit_id}）：" + "；".join(_why(m))), soft_wrap=False)
+        head = f"  {m.name} ({m.unit_id}): " if current() == Lang.EN else f"  {m.name}（{m.unit_id}）："
+        console.print(Text(head + ("; " if current() == Lang.EN else "；").join(_why(m))), soft_wrap=False)
 
 
 def _ranks(m: Mover) -> str:
@@ -125,4 +128,4 @@ def _rewards(m: Mover) -> str:
 def _why(m: Mover) -> list[str]:
     from kaoping.output.whatif_doc import reason_text
 
-    return [reason_text(s) for s in m.shifts]
+    return [reason_text(s, current()) for s in m.shifts]

@@ -45,6 +45,10 @@ FRAGILITY_NAMES = {
     Fragility.TIE_BREAK: "名次由并列规则（按分项比较）决定",
     Fragility.ROUNDING: "差距小于总分的舍入单位",
 }
+FRAGILITY_NAMES_EN = {
+    Fragility.TIE_BREAK: "the order comes from the tie rule (parts compared)",
+    Fragility.ROUNDING: "the margin is below the rounding unit of the total",
+}
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,15 @@ class WeightSwap:
     delta: Decimal
     weighted: bool
 
-    def text(self) -> str:
-        """``部门考评权重 30 → 27.5（−2.5 个百分点）`` or ``部门考评按 97.5% 计（−2.5%）``."""
+    def text(self, lang: str = "zh") -> str:
+        """``部门考评权重 30 → 27.5（−2.5 个百分点）`` or ``部门考评按 97.5% 计（−2.5%）`` (``lang`` en: English)."""
         after = fmt((self.weight + self.delta).quantize(FOUR))
         sign = "+" if self.delta > 0 else "−"
         step = fmt(abs(self.delta.quantize(FOUR)))
+        if lang == "en":
+            if self.weighted:
+                return f"weight of {self.part} {fmt(self.weight)} → {after} ({sign}{step} points)"
+            return f"{self.part} counted at {after}% ({sign}{step}%)"
         if self.weighted:
             return f"{self.part}权重 {fmt(self.weight)} → {after}（{sign}{step} 个百分点）"
         return f"{self.part}按 {after}% 计（{sign}{step}%）"

@@ -50,6 +50,17 @@ AREA_NAMES = {
     Area.OTHER: "其他规则",
 }
 
+AREA_NAMES_EN = {
+    Area.PART: "part",
+    Area.TOTAL: "total",
+    Area.BONUS: "bonus",
+    Area.PENALTY: "penalty",
+    Area.REWARDS: "rewards",
+    Area.FLAGS: "flags",
+    Area.DISPLAY: "display and ties",
+    Area.OTHER: "other rules",
+}
+
 FIELD_NAMES = {
     "max": "满分/上限",
     "min": "下限",
@@ -109,8 +120,17 @@ class SchemeChange:
         key = self.path.rsplit(".", 1)[-1]
         return FIELD_NAMES.get(key, key)
 
-    def text(self) -> str:
-        """``部门考评.max（满分/上限）：300 → 275``; an added or removed thing says so."""
+    def text(self, lang: str = "zh") -> str:
+        """``部门考评.max（满分/上限）：300 → 275``; an added or removed thing says so.  ``lang`` en: the path
+        (its keys are the scheme language's own) and English words."""
+        if lang == "en":
+            if not self.before:
+                return f"{self.path}: added {self.after}"
+            return (
+                f"{self.path}: removed (was {self.before})"
+                if not self.after
+                else f"{self.path}: {self.before} → {self.after}"
+            )
         where = f"{self.path}（{self.field_name}）" if self.field_name != self.path.rsplit(".", 1)[-1] else self.path
         if not self.before:
             return f"{where}：新增 {self.after}"

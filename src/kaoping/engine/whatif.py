@@ -44,6 +44,13 @@ CAUSE_NAMES = {
     Cause.REWARD: "经济奖惩",
     Cause.OTHERS: "本单位得分未变，名次随他人变动",
 }
+CAUSE_NAMES_EN = {
+    Cause.BONUS: "bonus",
+    Cause.PENALTY: "rectification penalty",
+    Cause.TOTAL: "how the total combines, its cap and floor",
+    Cause.REWARD: "reward",
+    Cause.OTHERS: "own score unchanged; the rank moved with the others",
+}
 _AREAS = {Cause.BONUS: Area.BONUS, Cause.PENALTY: Area.PENALTY, Cause.TOTAL: Area.TOTAL, Cause.REWARD: Area.REWARDS}
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from kaoping.engine.numbers import fmt
 from kaoping.engine.scheme_diff import AREA_NAMES, SchemeChange
-from kaoping.engine.whatif import Cause, Mover, Shift, WhatIf
+from kaoping.engine.whatif import CAUSE_NAMES, CAUSE_NAMES_EN, Cause, Mover, Shift, WhatIf
 
 __all__ = ["reason_text", "whatif_document"]
 
@@ -31,18 +31,26 @@ def _change(c: SchemeChange) -> dict[str, Any]:
     }
 
 
-def reason_text(s: Shift) -> str:
+_UNCHANGED = {
+    "zh": ("随名次与并列的变化，奖惩规则未改", "此处规则未改，由其他规则带动"),
+    "en": ("follows the rank and ties; reward rules unchanged", "no rule changed here; moved by other rules"),
+}
+
+
+def reason_text(s: Shift, lang: str = "zh") -> str:
     """``部门考评 −5（部门考评.max（满分/上限）：300 → 275）``; a piece moved by no rule placed in it says so."""
+    en = lang == "en"
+    name = s.name if s.cause == Cause.PART else (CAUSE_NAMES_EN if en else CAUSE_NAMES)[s.cause]
+    if s.cause == Cause.OTHERS:
+        return name
     sign = "+" if s.delta > 0 else "−"
     amount = f"{sign}{fmt(abs(s.delta))}"
-    if s.cause == Cause.OTHERS:
-        return s.name
     if s.cause == Cause.REWARD:
-        amount = f"{sign}{abs(int(s.delta)):,} 元"
-    rules = "；".join(c.text() for c in s.changes)
+        amount = f"{sign}{abs(int(s.delta)):,}" + (" yuan" if en else " 元")
+    rules = ("; " if en else "；").join(c.text(lang) for c in s.changes)
     if not rules:
-        rules = "随名次与并列的变化，奖惩规则未改" if s.cause == Cause.REWARD else "此处规则未改，由其他规则带动"
-    return f"{s.name} {amount}（{rules}）"
+        rules = _UNCHANGED["en" if en else "zh"][0 if s.cause == Cause.REWARD else 1]
+    return f"{name} {amount} ({rules})" if en else f"{name} {amount}（{rules}）"
 
 
 def _mover(m: Mover) -> dict[str, Any]:

@@ -143,7 +143,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     barred = barred_steps(who, open_row, ctx.settings.separation_of_duties)
     months = _months_of(session, ctx.schemes[scheme].scheme, period)
     page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
-    page["robust"] = robustness_view(session, ctx.schemes[scheme].scheme, period)
+    page["robust"] = robustness_view(session, ctx.schemes[scheme].scheme, period, request_lang(request))
     page["state_names"] = PeriodState.names()
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 

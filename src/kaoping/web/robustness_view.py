@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kaoping.app.results import scored
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.numbers import fmt
-from kaoping.engine.robustness import FRAGILITY_NAMES, Robustness, rank_robustness
+from kaoping.engine.robustness import FRAGILITY_NAMES, FRAGILITY_NAMES_EN, Robustness, rank_robustness
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
 from kaoping.scheme import Scheme
@@ -42,7 +42,7 @@ class RobustnessView:
     fragile: int
 
 
-def robustness_view(session: Session, scheme: Scheme, period: str) -> RobustnessView | None:
+def robustness_view(session: Session, scheme: Scheme, period: str, lang: str = "zh") -> RobustnessView | None:
     """The period's robustness, or None when it has no ranking to speak of (no data, a period kind the scheme
     does not evaluate, facts the scheme refuses)."""
     try:
@@ -51,10 +51,11 @@ def robustness_view(session: Session, scheme: Scheme, period: str) -> Robustness
         return None
     if not kept.result.evaluated:
         return None
-    return _view(rank_robustness(kept.scheme, kept.result))
+    return _view(rank_robustness(kept.scheme, kept.result), lang)
 
 
-def _view(r: Robustness) -> RobustnessView:
+def _view(r: Robustness, lang: str) -> RobustnessView:
+    names = FRAGILITY_NAMES_EN if lang == "en" else FRAGILITY_NAMES
     rows = [
         PairRow(
             p.group,
@@ -63,8 +64,8 @@ def _view(r: Robustness) -> RobustnessView:
             p.lower.name,
             p.lower.rank,
             fmt(abs(p.margin)),
-            p.swap.text() if p.swap else "",
-            "；".join(FRAGILITY_NAMES[f] for f in p.fragility),
+            p.swap.text(lang) if p.swap else "",
+            ("; " if lang == "en" else "；").join(names[f] for f in p.fragility),
         )
         for p in r.pairs
     ]
@@ -72,6 +73,8 @@ def _view(r: Robustness) -> RobustnessView:
     for g in r.groups():
         best = r.smallest(g)
         if best is not None and best.swap is not None:
-            sentence = f"{best.swap.text()}，{best.upper.name}与{best.lower.name}总分相等"
+            a, b = best.upper.name, best.lower.name
+            equal = f": {a} and {b} equal" if lang == "en" else f"，{a}与{b}总分相等"
+            sentence = best.swap.text(lang) + equal
             smallest.append((g, sentence))
     return RobustnessView(rows, smallest, fmt(r.rounding_unit), len(r.fragile()))

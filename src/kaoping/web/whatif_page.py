@@ -22,7 +22,7 @@ from kaoping.app.period_states import period_standings
 from kaoping.app.policy import Perm, allowed, forbidden, holders
 from kaoping.app.whatif import MAX_DRAFT_CHARS, whatif_period
 from kaoping.engine.evaluate import UnsupportedPeriod
-from kaoping.engine.scheme_diff import AREA_NAMES
+from kaoping.engine.scheme_diff import AREA_NAMES, AREA_NAMES_EN
 from kaoping.errors import InputErrors
 from kaoping.output.whatif_doc import reason_text
 from kaoping.periods import PeriodError
@@ -55,6 +55,7 @@ def _form(
         "period": fields.get("period") or (periods[0] if periods else ""),
         "draft_max": MAX_DRAFT_CHARS,
         "area_names": AREA_NAMES,
+        "area_names_en": AREA_NAMES_EN,
         "reason_text": reason_text,
         "result": None,
         "error": "",

@@ -70,3 +70,5 @@ def test_the_period_page_shows_rank_robustness(web: Any) -> None:
     # 乙区/丙区 tie exactly (no swap); 丙区/丁区 (margin 30, every part 10 apart) and 丁区/戊区 (29.67; 10, 10,
     # 9.67) would need a part counted below zero: no swap.
     assert "第一组：社会评价按 70% 计（−30%），甲区与乙区总分相等" in page.text
+    english = web.client.get("/periods/city-1000/2024-Q2?lang=en")
+    assert "社会评价 counted at 70% (−30%): 甲区 and 乙区 equal" in english.text and "Rank robustness" in english.text
