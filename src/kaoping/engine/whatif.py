@@ -34,6 +34,7 @@ class Cause(StrEnum):
     PENALTY = "penalty"
     TOTAL = "total"
     REWARD = "reward"
+    FLAGS = "flags"
     OTHERS = "others"
 
 
@@ -42,6 +43,7 @@ CAUSE_NAMES = {
     Cause.PENALTY: "整改扣分",
     Cause.TOTAL: "总分组合与上下限",
     Cause.REWARD: "经济奖惩",
+    Cause.FLAGS: "问责标记",
     Cause.OTHERS: "本单位得分未变，名次随他人变动",
 }
 CAUSE_NAMES_EN = {
@@ -49,6 +51,7 @@ CAUSE_NAMES_EN = {
     Cause.PENALTY: "rectification penalty",
     Cause.TOTAL: "how the total combines, its cap and floor",
     Cause.REWARD: "reward",
+    Cause.FLAGS: "flags",
     Cause.OTHERS: "own score unchanged; the rank moved with the others",
 }
 _AREAS = {Cause.BONUS: Area.BONUS, Cause.PENALTY: Area.PENALTY, Cause.TOTAL: Area.TOTAL, Cause.REWARD: Area.REWARDS}
@@ -139,9 +142,9 @@ def _mover(old: Scheme, new: Scheme, b: UnitResult, a: UnitResult, changes: list
     same = (_rank(b), b.shown_total, b.reward, b.flags) == (_rank(a), a.shown_total, a.reward, a.flags)
     if same:
         return None
-    shifts = _shifts(old, new, b, a, changes)
-    if not shifts:
-        shifts = [Shift(Cause.OTHERS, CAUSE_NAMES[Cause.OTHERS], b.total, a.total)]
+    shifts = _shifts(old, new, b, a, changes) + _flag_and_rank_shifts(b, a, changes)
+    if not shifts:  # only the shown total moved (a display rule), nothing of the unit's own
+        shifts = [_others(b, a, changes)]
     return Mover(
         group=a.group,
         unit_id=a.unit_id,
@@ -156,6 +159,24 @@ def _mover(old: Scheme, new: Scheme, b: UnitResult, a: UnitResult, changes: list
         flags_before=tuple(b.flags),
         flags_after=tuple(a.flags),
     )
+
+
+def _flag_and_rank_shifts(b: UnitResult, a: UnitResult, changes: list[SchemeChange]) -> list[Shift]:
+    """Flags that differ (with the flag rules changed), and — when the unit's own numbers did not move but its
+    rank did — the others' moves (with any change of the display and tie rules)."""
+    out: list[Shift] = []
+    if b.flags != a.flags:
+        placed = tuple(c for c in changes if c.area == Area.FLAGS)
+        out.append(Shift(Cause.FLAGS, CAUSE_NAMES[Cause.FLAGS], Decimal(len(b.flags)), Decimal(len(a.flags)), placed))
+    if (b.total, b.shown_total) == (a.total, a.shown_total) and _rank(b) != _rank(a):
+        out.insert(0, _others(b, a, changes))
+    return out
+
+
+def _others(b: UnitResult, a: UnitResult, changes: list[SchemeChange]) -> Shift:
+    """The unit's own numbers did not move: it moved with the others (or with the display and tie rules)."""
+    display = tuple(c for c in changes if c.area == Area.DISPLAY)
+    return Shift(Cause.OTHERS, CAUSE_NAMES[Cause.OTHERS], b.total, a.total, display)
 
 
 def contributions(scheme: Scheme, u: UnitResult) -> dict[str, Decimal]:

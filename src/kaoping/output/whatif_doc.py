@@ -41,13 +41,14 @@ def reason_text(s: Shift, lang: str = "zh") -> str:
     """``部门考评 −5（部门考评.max（满分/上限）：300 → 275）``; a piece moved by no rule placed in it says so."""
     en = lang == "en"
     name = s.name if s.cause == Cause.PART else (CAUSE_NAMES_EN if en else CAUSE_NAMES)[s.cause]
-    if s.cause == Cause.OTHERS:
-        return name
+    sep = "; " if en else "；"
+    rules = sep.join(c.text(lang) for c in s.changes)
+    if s.cause in (Cause.OTHERS, Cause.FLAGS):
+        return name + ((f" ({rules})" if en else f"（{rules}）") if rules else "")
     sign = "+" if s.delta > 0 else "−"
     amount = f"{sign}{fmt(abs(s.delta))}"
     if s.cause == Cause.REWARD:
         amount = f"{sign}{abs(int(s.delta)):,}" + (" yuan" if en else " 元")
-    rules = ("; " if en else "；").join(c.text(lang) for c in s.changes)
     if not rules:
         rules = _UNCHANGED["en" if en else "zh"][0 if s.cause == Cause.REWARD else 1]
     return f"{name} {amount} ({rules})" if en else f"{name} {amount}（{rules}）"

@@ -91,3 +91,50 @@ def test_a_cap_moves_only_the_unit_above_it() -> None:
     # u1 kept rank 1 (tied before, alone now), 82 and its 1000: not a mover; u3 neither
     assert set(movers) == {"u2"}
     assert movers["u2"].shifts[-1].cause == Cause.REWARD and movers["u2"].reward_after == 0
+
+
+SUM = """
+scheme: s
+title: 求和测试
+periods: {month: {}}
+groups: [{name: 甲组}]
+parts:
+  - {name: 甲, max: %s, source: scores, items: none}
+  - {name: 乙, max: 100, source: scores, items: none}
+%s
+"""
+
+
+def sum_run(old: str, new: str, rows: dict[str, tuple[float, float]]) -> dict[str, object]:
+    data = [("2024-03", uid, part, "", v) for uid, pair in rows.items() for part, v in zip("甲乙", pair, strict=True)]
+    facts = facts_from_frames(units=units(len(rows)), scores=scores(data))
+    a, b = parse_scheme(old, "old.yaml"), parse_scheme(new, "new.yaml")
+    period = parse_period("2024-03")
+    found = compare(a, b, evaluate(a, facts, period), evaluate(b, facts, period))
+    return {m.unit_id: m for m in found.movers}
+
+
+def test_a_unit_that_rises_only_because_another_fell_is_said_so() -> None:
+    # u1 = 60 + 20 = 80, u2 = 30 + 45 = 75, u3 = 10 + 10 = 20; 甲 capped at 50: u1 = 50 + 20 = 70 falls to 2nd,
+    # u2 keeps 75 and rises to 1st — its own numbers did not move; u3 (10 < 50) keeps 20 and 3rd: no mover
+    movers = sum_run(SUM % (100, ""), SUM % (50, ""), {"u1": (60, 20), "u2": (30, 45), "u3": (10, 10)})
+    assert set(movers) == {"u1", "u2"}
+    (u2_shift,) = movers["u2"].shifts  # type: ignore[attr-defined]
+    assert u2_shift.cause == Cause.OTHERS and (movers["u2"].rank_before, movers["u2"].rank_after) == (2, 1)  # type: ignore[attr-defined]
+    (u1_shift,) = movers["u1"].shifts  # type: ignore[attr-defined]
+    assert (u1_shift.cause, u1_shift.name, u1_shift.delta) == (Cause.PART, "甲", Decimal(-10))
+
+
+def test_the_totals_cap_and_a_flag_rule_are_named_where_they_act() -> None:
+    # total_max 100 → 105: u1 = 60 + 50 = 110, its base capped at 100, now 105: the cap's piece −10 → −5
+    movers = sum_run(SUM % (100, "total_max: 100"), SUM % (100, "total_max: 105"), {"u1": (60, 50), "u2": (10, 10)})
+    (shift,) = movers["u1"].shifts  # type: ignore[attr-defined]
+    assert (shift.cause, shift.before, shift.after) == (Cause.TOTAL, Decimal(-10), Decimal(-5))
+    assert [c.path for c in shift.changes] == ["total_max"]
+    # the statement flag from the last 1 to the last 2: u1 (2nd of 2) is flagged now, nothing else moves
+    flag = "flags: [{code: statement, bottom: %s}]"
+    movers = sum_run(SUM % (100, flag % 1), SUM % (100, flag % 2), {"u1": (60, 30), "u2": (10, 10)})
+    assert set(movers) == {"u1"}
+    (shift,) = movers["u1"].shifts  # type: ignore[attr-defined]
+    assert shift.cause == Cause.FLAGS and (shift.before, shift.after) == (Decimal(0), Decimal(1))
+    assert [c.path for c in shift.changes] == ["flags.statement.condition.bottom"]
