@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session
 from kaoping.app.results import scored
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.numbers import fmt
-from kaoping.engine.robustness import FRAGILITY_NAMES, FRAGILITY_NAMES_EN, Robustness, rank_robustness
+from kaoping.engine.robustness import FRAGILITY_NAMES, FRAGILITY_NAMES_EN, Neighbours, Robustness, rank_robustness
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
 from kaoping.scheme import Scheme
+
+MAX_ROWS = 300
+"""Pairs listed at most (fragile ones first): a group of a thousand streets would not fit a page."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class RobustnessView:
     """Per group: the smallest one-weight change that makes two neighbours equal, as a sentence."""
     rounding_unit: str
     fragile: int
+    hidden: int = 0
+    """Pairs left out of ``rows`` beyond MAX_ROWS."""
 
 
 def robustness_view(session: Session, scheme: Scheme, period: str, lang: str = "zh") -> RobustnessView | None:
@@ -52,6 +57,13 @@ def robustness_view(session: Session, scheme: Scheme, period: str, lang: str = "
     if not kept.result.evaluated:
         return None
     return _view(rank_robustness(kept.scheme, kept.result), lang)
+
+
+def _listed(r: Robustness) -> list[Neighbours]:
+    """Every pair in rank order; beyond MAX_ROWS, the fragile ones first (stable: rank order within each)."""
+    if len(r.pairs) <= MAX_ROWS:
+        return r.pairs
+    return sorted(r.pairs, key=lambda p: not p.fragility)[:MAX_ROWS]
 
 
 def _view(r: Robustness, lang: str) -> RobustnessView:
@@ -67,7 +79,7 @@ def _view(r: Robustness, lang: str) -> RobustnessView:
             p.swap.text(lang) if p.swap else "",
             ("; " if lang == "en" else "；").join(names[f] for f in p.fragility),
         )
-        for p in r.pairs
+        for p in _listed(r)
     ]
     smallest: list[tuple[str, str]] = []
     for g in r.groups():
@@ -77,4 +89,5 @@ def _view(r: Robustness, lang: str) -> RobustnessView:
             equal = f": {a} and {b} equal" if lang == "en" else f"，{a}与{b}总分相等"
             sentence = best.swap.text(lang) + equal
             smallest.append((g, sentence))
-    return RobustnessView(rows, smallest, fmt(r.rounding_unit), len(r.fragile()))
+    hidden = max(0, len(r.pairs) - MAX_ROWS)
+    return RobustnessView(rows, smallest, fmt(r.rounding_unit), len(r.fragile()), hidden)
