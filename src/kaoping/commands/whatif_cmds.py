@@ -35,7 +35,7 @@ def whatif_command(
     against: Annotated[
         str, typer.Option(help="与之对比的方案：内置方案名、方案文件，或（用 --db 时）库中保存的方案名")
     ],
-    period: Annotated[list[str], typer.Option(help="考评期：2024-03、2024-Q2 或 2024；可给多次")],
+    period: Annotated[list[str], typer.Option(help="考评期：2024-03、2024-Q2 或 2024；可给多次", metavar="PERIOD")],
     data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
     db: Annotated[str | None, typer.Option(help="从此地址的数据库读取数据，代替 --data")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档（管道输出时默认）")] = False,
