@@ -54,7 +54,7 @@ def apply_rewards(ordered: list[UnitResult], tiers: GroupTiers, disqualified: se
     can_win = [u for u in ordered if u.reward_eligible and u.unit_id not in disqualified]
     can_lose = [u for u in ordered if u.reward_eligible]
     _apply(can_win, positions_from_top(can_win), tiers.top, Msg.REWARD)
-    _apply(can_lose, positions_from_bottom(can_lose), tiers.bottom, Msg.PENALTY_TIER)
+    _apply(can_lose, positions_from_bottom(can_lose), tiers.from_last, Msg.PENALTY_TIER)
     for u in ordered:
         if not u.reward_eligible:
             u.lines.append(Line(REWARDS, LineKind.REWARD, Msg.NOT_ELIGIBLE, {}, Decimal(0)))

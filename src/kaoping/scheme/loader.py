@@ -19,12 +19,19 @@ from kaoping.scheme.checks import check_scheme
 from kaoping.scheme.conditions import CONDITION_TAGS
 from kaoping.scheme.model import Scheme
 from kaoping.scheme.parts import PART_TAGS, CasesLeaf, DeductionsLeaf, Node, ScoresLeaf
+from kaoping.scheme.said import in_lang
+from kaoping.scheme.traps import tab_problem, trap_of_shape
 
 
 class SchemeError(FileProblems):
     """A scheme file that cannot be used: names file, path inside it, and what was expected."""
 
     what = "scheme"
+
+    def describe(self, lang: str = "zh") -> str:
+        """The file and one problem a line, in ``lang`` (a problem without an English twin as written)."""
+        head = f"invalid scheme {self.file}:" if lang == "en" else f"方案 {self.file} 有误："
+        return "\n".join([head, *(f"  - {in_lang(p, lang)}" for p in self.problems)])
 
 
 def builtin_names() -> list[str]:
@@ -76,7 +83,7 @@ def parse_scheme(text: str, file: str) -> Scheme:
     except TooLarge as exc:
         raise SchemeError(file, [str(exc)]) from None
     except yaml.YAMLError as exc:
-        raise SchemeError(file, [f"not valid YAML: {exc}"]) from exc
+        raise SchemeError(file, [tab_problem(exc) or f"not valid YAML: {exc}"]) from exc
     if not isinstance(data, dict):
         raise SchemeError(file, ["expected a mapping at the top (scheme:, title:, periods:, groups:, parts: ...)"])
     try:
@@ -108,6 +115,9 @@ def _describe(err: Any, data: Any) -> str:
         else:
             path += f".{key}" if path else str(key)
             node = node.get(key) if isinstance(node, dict) else None
+    trap = trap_of_shape(err, path, _short(err.get("input")))
+    if trap is not None:
+        return trap
     misplaced = _misplaced(err) if err["type"] == "extra_forbidden" else None
     if misplaced is not None:
         return f"{path}: {misplaced}"

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, TypeVar, cast
 from pydantic import Field, PrivateAttr, ValidatorFunctionWrapHandler, model_validator
 
 from kaoping.periods import PeriodKind
-from kaoping.scheme.base import Combine, Strict
+from kaoping.scheme.base import Combine, Strict, Yuan
 from kaoping.scheme.conditions import (
     CONDITION_KEYS,
     FailedVerifications,
@@ -162,11 +162,28 @@ class Bonus(Strict):
     cap: Decimal | None = None
 
 
-class GroupTiers(Strict):
-    """Economic rewards/penalties (经济奖惩) in yuan: ``top[0]`` for the first, ``bottom[0]`` for the last."""
+class BottomOrder(StrEnum):
+    """Which end ``bottom`` is written from: the last unit first (the default), or as the ranking reads."""
 
-    top: list[int] = Field(default_factory=list)
-    bottom: list[int] = Field(default_factory=list)
+    WORST_FIRST = "worst_first"
+    """``bottom[0]`` is for the last unit, ``bottom[1]`` for the second-last (倒数第一名 first)."""
+    WORST_LAST = "worst_last"
+    """As a document lists them, 倒数第三名 … 倒数第一名: the last amount is for the last unit."""
+
+
+class GroupTiers(Strict):
+    """Economic rewards/penalties (经济奖惩) in yuan (or 万: ``-60万``): ``top[0]`` for the first; ``bottom``
+    from the last unit unless ``bottom_order: worst_last`` says it is written as the ranking reads."""
+
+    top: list[Yuan] = Field(default_factory=list)
+    bottom: list[Yuan] = Field(default_factory=list)
+    bottom_order: BottomOrder | None = None
+    """None: not said — read as ``worst_first``; the checks refuse an order that is likely the other one."""
+
+    @property
+    def from_last(self) -> list[int]:
+        """The penalties for the last unit, the second-last, ... (what the engine and the pages apply)."""
+        return self.bottom[::-1] if self.bottom_order == BottomOrder.WORST_LAST else list(self.bottom)
 
 
 class Disqualify(Strict):
