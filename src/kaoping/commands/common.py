@@ -16,7 +16,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
-from kaoping.commands.lang import t
+from kaoping.commands.lang import current, t
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
@@ -75,7 +75,7 @@ def bad_input_exits(scheme: str, *, what: str = "") -> Iterator[None]:
     try:
         yield
     except SchemeError as exc:
-        fail(str(exc))
+        fail(exc.describe(current()))
     except InputErrors as exc:
         fail(t("{what}（{n} 处问题）：", what=what or t("输入有误"), n=exc.total) + f"\n{exc}")
     except (PeriodError, UnsupportedPeriod) as exc:
