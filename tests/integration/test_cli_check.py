@@ -109,3 +109,22 @@ def test_a_missing_folder_or_scheme_exits_2(tmp_path: Path) -> None:
     assert code == 2 and f"--data：找不到数据文件夹或工作簿 {tmp_path / '无'}" in err
     code, _, err = check("--scheme", str(tmp_path / "无.yaml"))
     assert code == 2 and "无.yaml" in err
+
+
+def test_a_workbook_is_checked_and_its_sheets_named(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for csv_file in sorted(CITY.glob("*.csv")):
+        sheet = book.create_sheet(csv_file.stem)
+        for line in csv_file.read_text(encoding="utf-8").splitlines():
+            sheet.append(line.split(","))
+    path = tmp_path / "city.xlsx"
+    book.save(path)
+    code, out, err = check("--scheme", "city-1000", "--data", str(path))
+    assert code == 0 and "符合方案" in out, err
+    book["scores"]["E3"] = "abc"
+    book.save(path)
+    code, _, err = check("--scheme", "city-1000", "--data", str(path))
+    assert code == 2 and f"{path}[scores]，第 3 行，列“score”：“abc”不是数字" in err  # [scores] is not markup
