@@ -307,6 +307,8 @@ class Scheme(Strict):
     parts: list[Part]
     combine: Literal["sum", "weighted"] = "sum"
     """How the top-level parts make the total: points added up, or percent weights (百分制权重)."""
+    round_terms: int | None = Field(default=None, ge=0, le=6)
+    """With ``combine: weighted``: each top-level weighted term rounded half-up to this many decimals first."""
     bonus: Bonus = Bonus()
     total_max: Decimal | None = None
     penalties: list[Penalty] = Field(default_factory=list)
@@ -328,7 +330,7 @@ class Scheme(Strict):
     def root(self, group: str | None = None) -> Node:
         """The top-level parts (of ``group``) as one node: the total before bonus, combined like any node."""
         parts = [p for p in self.parts if group is None or not p.groups or group in p.groups]
-        return Node(name="基本分", parts=parts, combine=self.combine, max=self.total_max)
+        return Node(name="基本分", parts=parts, combine=self.combine, max=self.total_max, round_terms=self.round_terms)
 
     def all_parts(self) -> list[Part]:
         out: list[Part] = []

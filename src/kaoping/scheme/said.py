@@ -50,6 +50,12 @@ class SchemeMsg(Enum):
         "{path}: sub-parts {names} give a weight, but this part's combine is {combine}, not weighted: the weights "
         "would be ignored. Write combine: weighted on this part, or remove weight",
     )
+    ROUND_TERMS_UNWEIGHTED = (
+        "{path}round_terms：只对 combine: weighted 起作用（逐项加权后先四舍五入再相加），这里的 combine 是 {combine}。"
+        "请写 combine: weighted，或删去 round_terms",
+        "{path}round_terms: only applies with combine: weighted (each weighted term rounded before they are added); "
+        "here combine is {combine}. Write combine: weighted, or remove round_terms",
+    )
     TOP_NOT_POSITIVE = (
         "rewards.tiers.{group}.top[{index}]：top 是奖励（第 {position} 名），金额应为正数，现为 {amount}，"
         "名列前茅者反而被罚。请写作 {fixed}",

@@ -88,11 +88,15 @@ def _ignored_weights(s: Scheme) -> list[str]:
     weighted = [p.name for p in s.parts if p.weight is not None]
     if weighted and s.combine != "weighted":
         out.append(say(SchemeMsg.WEIGHT_IGNORED_TOP, names="、".join(weighted), combine=s.combine))
+    if s.round_terms is not None and s.combine != "weighted":
+        out.append(say(SchemeMsg.ROUND_TERMS_UNWEIGHTED, path="", combine=s.combine))
     for path, part in part_paths(s):
         if isinstance(part, Node) and part.combine != "weighted":
             named = [c.name for c in part.parts if c.weight is not None]
             if named:
                 out.append(say(SchemeMsg.WEIGHT_IGNORED_NODE, path=path, names="、".join(named), combine=part.combine))
+            if part.round_terms is not None:
+                out.append(say(SchemeMsg.ROUND_TERMS_UNWEIGHTED, path=f"{path}.", combine=part.combine))
     return out
 
 
