@@ -47,7 +47,8 @@ def _explain_tie_breaks(ordered: list[UnitResult], keys: list[Key], ties: list[s
 
     Units with the same first key (the shown or exact total) that the parts tell apart each get one line:
     the total, the parts that decided (up to the last one that separated any of them), their own values,
-    the others' values and the rank that resulted — so a reader sees why two 94.31 are 4th and 5th.
+    the other tied units by name with theirs, and the rank that resulted — so a reader sees why two 94.31
+    are 4th and 5th.
     """
     by_total: dict[Decimal, list[tuple[UnitResult, Key]]] = {}
     for u, k in zip(ordered, keys, strict=True):
@@ -58,7 +59,7 @@ def _explain_tie_breaks(ordered: list[UnitResult], keys: list[Key], ties: list[s
         distinct = len({k for _, k in tied})
         used = next(j for j in range(1, len(ties) + 1) if len({k[: j + 1] for _, k in tied}) == distinct)
         for u, k in tied:
-            others = "；".join(f"{o.unit_id} {_values(ko, used)}" for o, ko in tied if o is not u)
+            others = "；".join(f"{o.name} {_values(ko, used)}" for o, ko in tied if o is not u)
             params: Params = {
                 "total": first,
                 "parts": "、".join(ties[:used]),

@@ -27,9 +27,9 @@ groups: [{name: 甲组}]
 def run(yaml: str, rows: list[tuple[str, str, float]]) -> PeriodResult:
     """Score March 2024 of ``rows`` (unit, part, score) under ``HEAD + yaml``."""
     ids = sorted({unit for unit, _, _ in rows})
-    units = pl.DataFrame(
-        {"unit_id": ids, "name": ids, "group": ["甲组"] * len(ids), "reward_eligible": [True] * len(ids)}
-    )
+    names = [f"{i}区" for i in ids]  # names differ from ids: the tie line names the units
+    n = len(ids)
+    units = pl.DataFrame({"unit_id": ids, "name": names, "group": ["甲组"] * n, "reward_eligible": [True] * n})
     scores = pl.DataFrame(
         {
             "period": ["2024-03"] * len(rows),
@@ -129,12 +129,12 @@ def test_a_line_says_when_a_tie_break_decided_the_order() -> None:
     got2 = run(TIES, [("u3", "日常检查", 40), ("u3", "暗访", 40)])
     lines = {u.unit_id: [ln for ln in u.lines if ln.key == Msg.TIE_BROKEN] for u in got.units()}
     assert [ln.text(Lang.ZH) for ln in lines["u1"]] == [
-        "总分 94.31 与 u2 49.31 相同：按 日常检查 排序（本单位 50）→ 第 1 名"
+        "总分 94.31 与 u2区 49.31 相同：按 日常检查 排序（本单位 50）→ 第 1 名"
     ]
     assert [ln.text(Lang.ZH) for ln in lines["u2"]] == [
-        "总分 94.31 与 u1 50 相同：按 日常检查 排序（本单位 49.31）→ 第 2 名"
+        "总分 94.31 与 u1区 50 相同：按 日常检查 排序（本单位 49.31）→ 第 2 名"
     ]
-    assert lines["u1"][0].rule == "total 94.31 equal to u2 49.31: ordered by 日常检查 (this unit 50) → rank 1"
+    assert lines["u1"][0].rule == "total 94.31 equal to u2区 49.31: ordered by 日常检查 (this unit 50) → rank 1"
     assert lines["u1"][0].kind == LineKind.RANK and lines["u1"][0].part == "排名"
     assert not [ln for u in got2.units() for ln in u.lines if ln.key == Msg.TIE_BROKEN]
 
@@ -149,7 +149,7 @@ def test_units_still_tied_share_the_rank_and_one_part_is_named() -> None:
     u3 = got.unit("u3")
     assert u3 is not None
     line = next(ln for ln in u3.lines if ln.key == Msg.TIE_BROKEN)
-    assert line.text(Lang.ZH) == "总分 90 与 u1 50；u2 50 相同：按 日常检查 排序（本单位 40）→ 第 3 名"
+    assert line.text(Lang.ZH) == "总分 90 与 u1区 50；u2区 50 相同：按 日常检查 排序（本单位 40）→ 第 3 名"
 
 
 def test_a_tie_decided_by_the_second_part_names_both() -> None:
@@ -161,4 +161,4 @@ def test_a_tie_decided_by_the_second_part_names_both() -> None:
     u2 = got.unit("u2")
     assert u2 is not None and u2.rank == 2
     line = next(ln for ln in u2.lines if ln.key == Msg.TIE_BROKEN)
-    assert line.text(Lang.ZH) == "总分 90 与 u1 40、30 相同：按 日常检查、暗访 排序（本单位 40、25）→ 第 2 名"
+    assert line.text(Lang.ZH) == "总分 90 与 u1区 40、30 相同：按 日常检查、暗访 排序（本单位 40、25）→ 第 2 名"
