@@ -128,3 +128,14 @@ def test_a_workbook_is_checked_and_its_sheets_named(tmp_path: Path) -> None:
     book.save(path)
     code, _, err = check("--scheme", "city-1000", "--data", str(path))
     assert code == 2 and f"{path}[scores]，第 3 行，列“score”：“abc”不是数字" in err  # [scores] is not markup
+
+
+def test_score_says_a_scheme_trap_in_the_runs_language(tmp_path: Path) -> None:
+    path = tmp_path / "scheme.yaml"
+    path.write_text(SCHEME, encoding="utf-8")
+    args = ["score", "--scheme", str(path), "--data", str(CITY), "--period", "2024-03"]
+    zh = runner.invoke(app, args, env={"KAOPING_LANG": ""})
+    assert zh.exit_code == 2 and zh.stdout == ""
+    assert f"方案 {path} 有误：" in zh.stderr and "请写作 -300000（也可写 -30万）" in " ".join(zh.stderr.split())
+    en = runner.invoke(app, ["--lang", "en", *args])
+    assert en.exit_code == 2 and "Write -300000 (or -30万)" in " ".join(en.stderr.split())
