@@ -31,10 +31,11 @@ ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 """Sample values a formula is tried with at load (a part without a maximum is tried at 100)."""
 
 
-def check_scheme(s: Scheme) -> list[str]:
+def check_scheme(s: Scheme, *, published: bool = False) -> list[str]:
+    """Every whole-document problem; ``published``: without the traps that refuse what once loaded."""
     problems: list[str] = []
     problems += _check_periods(s)
-    problems += check_traps(s)
+    problems += check_traps(s, published=published)
     if s.combine == "weighted":
         for g in s.groups:
             where = f"(top level, group {g.name})" if any(p.groups for p in s.parts) else "(top level)"

@@ -76,8 +76,14 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
     return parse_scheme(*scheme_text(name_or_path))
 
 
-def parse_scheme(text: str, file: str) -> Scheme:
-    """Parse and validate scheme YAML; ``file`` is only used in messages."""
+def parse_scheme(text: str, file: str, *, published: bool = False) -> Scheme:
+    """Parse and validate scheme YAML; ``file`` is only used in messages.
+
+    ``published``: the exact text a published version was computed with (read back from the store).  The
+    traps that refuse what once loaded — weights under a parent that adds, a reward's sign, the order of
+    ``bottom`` (scheme/traps.py) — are not applied to it: a frozen version opens and verifies as it was
+    computed, and a new draft (which loads the text anew) is where the office is told to fix it.
+    """
     try:
         data = load_yaml(text)
     except TooLarge as exc:
@@ -90,7 +96,7 @@ def parse_scheme(text: str, file: str) -> Scheme:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
         raise SchemeError(file, [_describe(err, data) for err in exc.errors()]) from None
-    problems = number_problems(scheme) or check_scheme(scheme)
+    problems = number_problems(scheme) or check_scheme(scheme, published=published)
     if problems:
         raise SchemeError(file, problems)
     return scheme

@@ -55,8 +55,11 @@ def part_paths(s: Scheme) -> list[tuple[str, Part]]:
     return out
 
 
-def check_traps(s: Scheme) -> list[str]:
-    """Every trap of ``s``, each with its fix."""
+def check_traps(s: Scheme, *, published: bool = False) -> list[str]:
+    """Every trap of ``s``, each with its fix.  ``published`` (the text of a published version): only the
+    traps that were load errors before they were said with their fix (a name twice)."""
+    if published:
+        return _names_twice(s)
     out: list[str] = [*_names_twice(s), *_ignored_weights(s)]
     for group, tiers in s.rewards.tiers.items():
         out += _reward_signs(group, tiers)
