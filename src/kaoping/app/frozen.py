@@ -46,7 +46,8 @@ def stored_scheme(session: Session, scheme_version_id: int) -> Scheme:
     row = session.get(SchemeVersion, scheme_version_id)
     if row is None:
         raise LookupError(f"no scheme version {scheme_version_id}")
-    return _schemes.get_or_make(row.sha256, lambda: parse_scheme(row.text, f"store:{row.name}@{row.sha256[:12]}"))
+    label = f"store:{row.name}@{row.sha256[:12]}"
+    return _schemes.get_or_make(row.sha256, lambda: parse_scheme(row.text, label, published=True))
 
 
 def frozen(session: Session, row: PublishedResult) -> Frozen | None:

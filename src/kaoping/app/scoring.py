@@ -69,3 +69,11 @@ def score_folder(scheme_name: str, data: Path, period_text: str) -> tuple[Scheme
     scheme = load_scheme(scheme_name)
     parse_period(period_text)  # a bad period is reported before any file is read
     return scheme, score_facts(scheme, read_data(scheme, data), period_text)
+
+
+def check_folder(scheme: Scheme, data: Path) -> Facts:
+    """A data folder or workbook checked against ``scheme`` as ``kaoping score --data`` checks it, without
+    scoring (``kaoping check``): every reading, unit and scheme problem at once (InputErrors), else the facts."""
+    facts = read_data(scheme, data)
+    check_facts(scheme, facts)
+    return facts

@@ -13,6 +13,7 @@ def register_all(app: typer.Typer) -> None:
     from kaoping.commands import (
         bench_cmds,
         cases_cmds,
+        check_cmds,
         data_cmds,
         publish_cmds,
         report_cmds,
@@ -23,6 +24,7 @@ def register_all(app: typer.Typer) -> None:
     )
 
     cases_cmds.register(app)
+    check_cmds.register(app)
     report_cmds.register(app)
     data_cmds.register(app)
     publish_cmds.register(app)

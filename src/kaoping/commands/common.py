@@ -15,8 +15,9 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from kaoping.commands.lang import t
+from kaoping.commands.lang import current, t
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
@@ -33,8 +34,10 @@ def out_console() -> Console:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``错误：message`` on stderr and leave with ``code`` (2: bad input, the pinned contract)."""
-    err.print(f"[bold red]{t('错误：')}[/]{message}", highlight=False, soft_wrap=True)
+    """Print ``错误：message`` on stderr and leave with ``code`` (2: bad input, the pinned contract).
+
+    The message is escaped: a workbook's sheet is named ``book.xlsx[scores]``, which is not markup."""
+    err.print(f"[bold red]{t('错误：')}[/]{escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -75,7 +78,7 @@ def bad_input_exits(scheme: str, *, what: str = "") -> Iterator[None]:
     try:
         yield
     except SchemeError as exc:
-        fail(str(exc))
+        fail(exc.describe(current()))
     except InputErrors as exc:
         fail(t("{what}（{n} 处问题）：", what=what or t("输入有误"), n=exc.total) + f"\n{exc}")
     except (PeriodError, UnsupportedPeriod) as exc:

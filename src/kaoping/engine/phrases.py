@@ -58,6 +58,7 @@ class Msg(StrEnum):
     DISQUALIFIED = "disqualified"
     FLAG = "flag"
     FAILED_VERIFICATIONS = "failed_verifications"
+    TIE_BROKEN = "tie_broken"
 
 
 Param = str | int | Decimal | bool
@@ -271,6 +272,15 @@ WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
     ),
     Msg.DISQUALIFIED: _both(lambda p: f"{p['date']} {p['title']}: 取消获奖资格, 后位名次递补"),
     Msg.FLAG: (_flag(chinese=False), _flag(chinese=True)),
+    Msg.TIE_BROKEN: (
+        lambda p: (
+            f"total {_n(p, 'total')} equal to {p['others']}: ordered by {p['parts']} "
+            f"(this unit {p['own']}) → rank {p['rank']}"
+        ),
+        lambda p: (
+            f"总分 {_n(p, 'total')} 与 {p['others']} 相同：按 {p['parts']} 排序（本单位 {p['own']}）→ 第 {p['rank']} 名"
+        ),
+    ),
     Msg.FAILED_VERIFICATIONS: (
         lambda p: f"{p['code']}: {p['n']} failed verification(s) (核查不通过)",
         lambda p: f"核查不通过 {p['n']} 次",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaoping.engine.numbers import rounded
-from kaoping.engine.phrases import Msg
+from kaoping.engine.numbers import fmt, rounded
+from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind, UnitResult
 from kaoping.scheme.model import Display, GroupTiers
 
@@ -33,7 +33,46 @@ def rank_group(units: list[UnitResult], display: Display) -> list[UnitResult]:
     keys = [key(u) for u in ordered]
     for i, u in enumerate(ordered):
         u.rank = ordered[i - 1].rank if i and keys[i] == keys[i - 1] else i + 1
+    if isinstance(display.ties, list):
+        _explain_tie_breaks(ordered, keys, display.ties)
     return ordered
+
+
+RANKING = "排名"
+"""The ``part`` of the lines that explain a rank (a tie broken by named parts)."""
+
+
+def _explain_tie_breaks(ordered: list[UnitResult], keys: list[Key], ties: list[str]) -> None:
+    """A line for each unit whose equal total was put in order by the tie-break parts (display.ties).
+
+    Units with the same first key (the shown or exact total) that the parts tell apart each get one line:
+    the total, the parts that decided (up to the last one that separated any of them), their own values,
+    the other tied units by name with theirs, and the rank that resulted — so a reader sees why two 94.31
+    are 4th and 5th.
+    """
+    by_total: dict[Decimal, list[tuple[UnitResult, Key]]] = {}
+    for u, k in zip(ordered, keys, strict=True):
+        by_total.setdefault(k[0], []).append((u, k))
+    for first, tied in by_total.items():
+        if len(tied) < 2 or len({k for _, k in tied}) == 1:
+            continue
+        distinct = len({k for _, k in tied})
+        used = next(j for j in range(1, len(ties) + 1) if len({k[: j + 1] for _, k in tied}) == distinct)
+        for u, k in tied:
+            others = "；".join(f"{o.name} {_values(ko, used)}" for o, ko in tied if o is not u)
+            params: Params = {
+                "total": first,
+                "parts": "、".join(ties[:used]),
+                "own": _values(k, used),
+                "others": others,
+                "rank": u.rank,
+            }
+            u.lines.append(Line(RANKING, LineKind.RANK, Msg.TIE_BROKEN, params, Decimal(0)))
+
+
+def _values(key: Key, used: int) -> str:
+    """The tie-break values of one unit, as the line shows them (50、30)."""
+    return "、".join(fmt(v) for v in key[1 : used + 1])
 
 
 def positions_from_top(units: list[UnitResult]) -> dict[str, int]:
@@ -54,7 +93,7 @@ def apply_rewards(ordered: list[UnitResult], tiers: GroupTiers, disqualified: se
     can_win = [u for u in ordered if u.reward_eligible and u.unit_id not in disqualified]
     can_lose = [u for u in ordered if u.reward_eligible]
     _apply(can_win, positions_from_top(can_win), tiers.top, Msg.REWARD)
-    _apply(can_lose, positions_from_bottom(can_lose), tiers.bottom, Msg.PENALTY_TIER)
+    _apply(can_lose, positions_from_bottom(can_lose), tiers.from_last, Msg.PENALTY_TIER)
     for u in ordered:
         if not u.reward_eligible:
             u.lines.append(Line(REWARDS, LineKind.REWARD, Msg.NOT_ELIGIBLE, {}, Decimal(0)))

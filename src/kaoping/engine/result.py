@@ -26,6 +26,8 @@ class LineKind(StrEnum):
     """Economic rewards and penalties by rank (经济奖惩), skipped units, disqualification (取消获奖资格)."""
     FLAG = "flag"
     """An accountability flag (问责标记)."""
+    RANK = "rank"
+    """How a rank was decided (排名): equal totals put in order by the scheme's tie-break parts."""
     EXCLUDED = "excluded"
     """A row not counted (outside the inspection windows, 考评时段): reported, worth nothing."""
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.engine.aggregate import LeafValues, missing_leaf
-from kaoping.engine.numbers import ZERO, clamp, fmt, part_formula
+from kaoping.engine.numbers import ZERO, clamp, fmt, part_formula, rounded
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
-from kaoping.scheme.model import Node, Part
+from kaoping.scheme.model import Node, Part, Rounding
 
 HUNDRED = Decimal(100)
 
@@ -37,8 +37,7 @@ def part_value(
             raw = sum(children.values(), ZERO)
             terms = " + ".join(fmt(v) for v in children.values())
         case "weighted":
-            raw = sum((children[c.name] * (c.weight or ZERO) / HUNDRED for c in part.parts), ZERO)
-            terms = " + ".join(f"{fmt(children[c.name])}×{fmt(c.weight or ZERO)}%" for c in part.parts)
+            raw, terms = _weighted(part, children)
         case "formula":
             terms = part.formula or ""
             try:
@@ -50,3 +49,24 @@ def part_value(
     lines.append(Line(part.name, kind, Msg.PART_COMBINED, params, value))
     values[part.name] = value
     return value
+
+
+def _weighted(part: Node, children: dict[str, Decimal]) -> tuple[Decimal, str]:
+    """Σ child × weight / 100, and the terms as the explanation shows them.
+
+    With ``round_terms``, each term is rounded half-up (四舍五入) before the sum, and the line shows the term
+    exact and kept (``95.53×40%=38.212→38.21``), so a total that differs from the exact sum says why.
+    """
+    shown: list[str] = []
+    total = ZERO
+    for c in part.parts:
+        value, weight = children[c.name], c.weight or ZERO
+        term = value * weight / HUNDRED
+        written = f"{fmt(value)}×{fmt(weight)}%"
+        if part.round_terms is not None:
+            kept = rounded(term, part.round_terms, Rounding.HALF_UP)
+            written += f"={fmt(term)}→{fmt(kept)}" if kept != term else ""
+            term = kept
+        shown.append(written)
+        total += term
+    return total, " + ".join(shown)

@@ -72,7 +72,7 @@ def explain_document(result: PeriodResult, unit: UnitResult, scheme: Scheme | No
     """A unit's score line by line down to the rows (得分说明): ``kaoping score --explain`` and the API.
 
     ``rule`` is each line in English, as the CLI has always printed it, and ``text`` the same line in
-    Chinese; ``kind`` says what the line explains (part, base, total, bonus, penalty, reward, flag, excluded).
+    Chinese; ``kind`` says what the line explains (part, base, total, bonus, penalty, reward, flag, excluded, rank).
     With the ``scheme``, the unit's ``flags`` and their Chinese ``flag_labels`` come too.
     """
     flags = {"flags": list(unit.flags), "flag_labels": labels(unit.flags, scheme)} if scheme is not None else {}

@@ -3,13 +3,15 @@ and unions told apart by the flat keys a file writes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Discriminator, GetCoreSchemaHandler, Tag
-from pydantic_core import CoreSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, GetCoreSchemaHandler, Tag
+from pydantic_core import CoreSchema, PydanticCustomError
 
 
 class Strict(BaseModel):
@@ -46,3 +48,29 @@ class ByKind:
         union: Any = Union  # subscripted with members known only at run time
         by_kind = Discriminator(self.kind_of, custom_error_type=self.error_type, custom_error_message=self.message)
         return handler.generate_schema(Annotated[union[members], by_kind])
+
+
+_MONEY = re.compile(r"\s*([+-]?)\s*(\d+(?:\.\d+)?)\s*(万?)\s*元?\s*")
+
+
+def _yuan(value: Any) -> Any:
+    """Money as offices write it: ``-60万`` is -600000 yuan, ``500000元`` is 500000; numbers pass to ``int``.
+
+    A text that is no amount, or an amount in 万 that is not whole yuan (0.00005万), is a ``money`` error the
+    loader says in Chinese first (scheme/said.py).
+    """
+    if not isinstance(value, str):
+        return value
+    found = _MONEY.fullmatch(value)
+    if found is None or len(value) > 40:
+        raise PydanticCustomError("money", "not an amount of money", {"got": value})
+    amount = Decimal(found[2]) * (10_000 if found[3] else 1)
+    if amount != amount.to_integral_value():
+        raise PydanticCustomError(
+            "money_not_whole", "not whole yuan", {"got": value, "yuan": format(amount.normalize(), "f")}
+        )
+    return -int(amount) if found[1] == "-" else int(amount)
+
+
+Yuan = Annotated[int, BeforeValidator(_yuan)]
+"""An amount of money in whole yuan, written as a number or in 万 (``5万`` is 50000)."""

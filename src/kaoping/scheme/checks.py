@@ -25,15 +25,17 @@ from kaoping.scheme.model import (
     ScoreBonus,
     ScoresLeaf,
 )
+from kaoping.scheme.traps import check_traps, formula_name_problem
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 """Sample values a formula is tried with at load (a part without a maximum is tried at 100)."""
 
 
-def check_scheme(s: Scheme) -> list[str]:
+def check_scheme(s: Scheme, *, published: bool = False) -> list[str]:
+    """Every whole-document problem; ``published``: without the traps that refuse what once loaded."""
     problems: list[str] = []
     problems += _check_periods(s)
-    problems += _check_names(s)
+    problems += check_traps(s, published=published)
     if s.combine == "weighted":
         for g in s.groups:
             where = f"(top level, group {g.name})" if any(p.groups for p in s.parts) else "(top level)"
@@ -71,19 +73,6 @@ def _check_periods(s: Scheme) -> list[str]:
             out.append(f"periods.{kind.value}.from: '{rule.from_.value}' is not one of this scheme's periods")
         elif rule.from_.size >= kind.size:
             out.append(f"periods.{kind.value}.from: a {kind.value} cannot be made of {rule.from_.value}s")
-    return out
-
-
-def _check_names(s: Scheme) -> list[str]:
-    seen: dict[str, str] = {}
-    out: list[str] = []
-    owners = [(p.name, p.names()) for p in s.all_parts()]
-    owners += [(r.name, r.names()) for r in s.bonus.rules if isinstance(r, ScoreBonus)]
-    for owner, names in owners:
-        for n in names:
-            if n in seen:
-                out.append(f"part name '{n}' is used twice (by '{seen[n]}' and '{owner}'); names must be unique")
-            seen[n] = owner
     return out
 
 
@@ -146,7 +135,9 @@ def _check_node(s: Scheme, part: Node, path: str) -> list[str]:
             else:
                 tops = {c.name: c.max if c.max is not None else HUNDRED for c in part.parts}
                 samples = [dict.fromkeys(tops, ZERO), dict.fromkeys(tops, ONE), tops]
-                out += _check_formula(part.formula, set(tops), path, samples)
+                failed = _check_formula(part.formula, set(tops), path, samples)
+                trap = formula_name_problem(path, part.formula, list(tops), failed=bool(failed))
+                out += [trap] if trap is not None else failed
         case "sum":
             if part.max is not None and all(c.max is not None for c in part.parts):
                 total = sum((c.max or Decimal(0) for c in part.parts), Decimal(0))

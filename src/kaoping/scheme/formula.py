@@ -82,10 +82,11 @@ def _power(a: Any, b: Any) -> Any:
 
 
 def _round(x: Any, ndigits: Any = 0) -> Decimal:
-    """``round`` with 0–10 decimals; always a Decimal (Python's gives an int without ``ndigits``)."""
+    """``round`` with 0–10 decimals, half-up (四舍五入, as offices round: 2.5 → 3, 0.125 → 0.13); always a
+    Decimal.  Python's own round is half-to-even (2.5 → 2) and gives an int without ``ndigits``."""
     if ndigits != int(ndigits) or not 0 <= ndigits <= 10:
         raise FormulaError(f"round() takes 0 to 10 decimals, not {ndigits}")
-    return Decimal(x).quantize(Decimal(1).scaleb(-int(ndigits)), rounding=decimal.ROUND_HALF_EVEN)
+    return Decimal(x).quantize(Decimal(1).scaleb(-int(ndigits)), rounding=decimal.ROUND_HALF_UP)
 
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "abs": abs, "round": _round}

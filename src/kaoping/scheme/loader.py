@@ -19,12 +19,19 @@ from kaoping.scheme.checks import check_scheme
 from kaoping.scheme.conditions import CONDITION_TAGS
 from kaoping.scheme.model import Scheme
 from kaoping.scheme.parts import PART_TAGS, CasesLeaf, DeductionsLeaf, Node, ScoresLeaf
+from kaoping.scheme.said import in_lang
+from kaoping.scheme.traps import tab_problem, trap_of_shape
 
 
 class SchemeError(FileProblems):
     """A scheme file that cannot be used: names file, path inside it, and what was expected."""
 
     what = "scheme"
+
+    def describe(self, lang: str = "zh") -> str:
+        """The file and one problem a line, in ``lang`` (a problem without an English twin as written)."""
+        head = f"invalid scheme {self.file}:" if lang == "en" else f"方案 {self.file} 有误："
+        return "\n".join([head, *(f"  - {in_lang(p, lang)}" for p in self.problems)])
 
 
 def builtin_names() -> list[str]:
@@ -69,21 +76,27 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
     return parse_scheme(*scheme_text(name_or_path))
 
 
-def parse_scheme(text: str, file: str) -> Scheme:
-    """Parse and validate scheme YAML; ``file`` is only used in messages."""
+def parse_scheme(text: str, file: str, *, published: bool = False) -> Scheme:
+    """Parse and validate scheme YAML; ``file`` is only used in messages.
+
+    ``published``: the exact text a published version was computed with (read back from the store).  The
+    traps that refuse what once loaded — weights under a parent that adds, a reward's sign, the order of
+    ``bottom`` (scheme/traps.py) — are not applied to it: a frozen version opens and verifies as it was
+    computed, and a new draft (which loads the text anew) is where the office is told to fix it.
+    """
     try:
         data = load_yaml(text)
     except TooLarge as exc:
         raise SchemeError(file, [str(exc)]) from None
     except yaml.YAMLError as exc:
-        raise SchemeError(file, [f"not valid YAML: {exc}"]) from exc
+        raise SchemeError(file, [tab_problem(exc) or f"not valid YAML: {exc}"]) from exc
     if not isinstance(data, dict):
         raise SchemeError(file, ["expected a mapping at the top (scheme:, title:, periods:, groups:, parts: ...)"])
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
         raise SchemeError(file, [_describe(err, data) for err in exc.errors()]) from None
-    problems = number_problems(scheme) or check_scheme(scheme)
+    problems = number_problems(scheme) or check_scheme(scheme, published=published)
     if problems:
         raise SchemeError(file, problems)
     return scheme
@@ -108,6 +121,9 @@ def _describe(err: Any, data: Any) -> str:
         else:
             path += f".{key}" if path else str(key)
             node = node.get(key) if isinstance(node, dict) else None
+    trap = trap_of_shape(err, path, _short(err.get("input")))
+    if trap is not None:
+        return trap
     misplaced = _misplaced(err) if err["type"] == "extra_forbidden" else None
     if misplaced is not None:
         return f"{path}: {misplaced}"

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, TypeVar, cast
 from pydantic import Field, PrivateAttr, ValidatorFunctionWrapHandler, model_validator
 
 from kaoping.periods import PeriodKind
-from kaoping.scheme.base import Combine, Strict
+from kaoping.scheme.base import Combine, Strict, Yuan
 from kaoping.scheme.conditions import (
     CONDITION_KEYS,
     FailedVerifications,
@@ -162,11 +162,28 @@ class Bonus(Strict):
     cap: Decimal | None = None
 
 
-class GroupTiers(Strict):
-    """Economic rewards/penalties (经济奖惩) in yuan: ``top[0]`` for the first, ``bottom[0]`` for the last."""
+class BottomOrder(StrEnum):
+    """Which end ``bottom`` is written from: the last unit first (the default), or as the ranking reads."""
 
-    top: list[int] = Field(default_factory=list)
-    bottom: list[int] = Field(default_factory=list)
+    WORST_FIRST = "worst_first"
+    """``bottom[0]`` is for the last unit, ``bottom[1]`` for the second-last (倒数第一名 first)."""
+    WORST_LAST = "worst_last"
+    """As a document lists them, 倒数第三名 … 倒数第一名: the last amount is for the last unit."""
+
+
+class GroupTiers(Strict):
+    """Economic rewards/penalties (经济奖惩) in yuan (or 万: ``-60万``): ``top[0]`` for the first; ``bottom``
+    from the last unit unless ``bottom_order: worst_last`` says it is written as the ranking reads."""
+
+    top: list[Yuan] = Field(default_factory=list)
+    bottom: list[Yuan] = Field(default_factory=list)
+    bottom_order: BottomOrder | None = None
+    """None: not said — read as ``worst_first``; the checks refuse an order that is likely the other one."""
+
+    @property
+    def from_last(self) -> list[int]:
+        """The penalties for the last unit, the second-last, ... (what the engine and the pages apply)."""
+        return self.bottom[::-1] if self.bottom_order == BottomOrder.WORST_LAST else list(self.bottom)
 
 
 class Disqualify(Strict):
@@ -290,6 +307,8 @@ class Scheme(Strict):
     parts: list[Part]
     combine: Literal["sum", "weighted"] = "sum"
     """How the top-level parts make the total: points added up, or percent weights (百分制权重)."""
+    round_terms: int | None = Field(default=None, ge=0, le=6)
+    """With ``combine: weighted``: each top-level weighted term rounded half-up to this many decimals first."""
     bonus: Bonus = Bonus()
     total_max: Decimal | None = None
     penalties: list[Penalty] = Field(default_factory=list)
@@ -311,7 +330,7 @@ class Scheme(Strict):
     def root(self, group: str | None = None) -> Node:
         """The top-level parts (of ``group``) as one node: the total before bonus, combined like any node."""
         parts = [p for p in self.parts if group is None or not p.groups or group in p.groups]
-        return Node(name="基本分", parts=parts, combine=self.combine, max=self.total_max)
+        return Node(name="基本分", parts=parts, combine=self.combine, max=self.total_max, round_terms=self.round_terms)
 
     def all_parts(self) -> list[Part]:
         out: list[Part] = []

@@ -129,6 +129,9 @@ class Node(PartBase):
     parts: list[Part]
     combine: NodeCombine = "sum"
     formula: str | None = None
+    round_terms: int | None = Field(default=None, ge=0, le=6)
+    """With ``combine: weighted``: each weighted term rounded half-up to this many decimals before they are
+    added, as offices that print each term do (a bulletin's 38.212 kept as 38.21); None: exact terms."""
 
     @property
     def is_leaf(self) -> bool:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from kaoping.engine.numbers import rounded
 from kaoping.engine.result import Line, LineKind, UnitResult
 from kaoping.periods import Period, PeriodKind, period_of
 from kaoping.scheme import Scheme
+from kaoping.scheme.model import Rounding
 
 DB_PREFIX = "db:"
 ROWS_PER_LINE = 50
@@ -92,8 +94,11 @@ def _part_components(scheme: Scheme, unit: UnitResult) -> list[Component]:
         weight = weights.get(name)
         if weight is None:
             parts.append(Component("part", name, value))
-        else:  # 部门考评 88 × 30% = 26.4
-            parts.append(Component("part", name, value * weight / 100, value=value, weight=weight))
+        else:  # 部门考评 88 × 30% = 26.4 (rounded as the scheme rounds each term, round_terms)
+            term = value * weight / 100
+            if scheme.round_terms is not None:
+                term = rounded(term, scheme.round_terms, Rounding.HALF_UP)
+            parts.append(Component("part", name, term, value=value, weight=weight))
     return parts
 
 

@@ -85,3 +85,42 @@ def test_english_headings(web: Any) -> None:
         assert heading in page
     assert "考评项目与分值" not in page
     assert "Schemes" in web.client.get("/schemes?lang=en").text
+
+
+ROUNDING_SCHEME = """scheme: rt
+title: 逐项取整方案
+periods: {month: {}}
+groups: [{name: 甲组}]
+combine: weighted
+round_terms: 2
+parts:
+  - {name: 日常检查, weight: 40, max: 100, source: scores}
+  - name: 暗查
+    weight: 60
+    max: 100
+    combine: weighted
+    round_terms: 1
+    parts:
+      - {name: a, weight: 50, max: 100, source: scores}
+      - {name: b, weight: 50, max: 100, source: scores}
+rewards: {tiers: {甲组: {bottom: [-50万, -80万, -100万], bottom_order: worst_last}}}
+"""
+
+
+def test_round_terms_and_bottom_order_are_shown(tmp_path: Any) -> None:
+    # Issue 19: the page says where terms are rounded, and lists penalties from the last unit whichever
+    # order the file writes them in (worst_last: -50万, -80万, -100万 → 倒数第1名 -1,000,000).
+    from fastapi.testclient import TestClient
+
+    from kaoping.server import create_app
+
+    path = tmp_path / "rt.yaml"
+    path.write_text(ROUNDING_SCHEME, encoding="utf-8")
+    app = create_app(f"sqlite:///{tmp_path}/k.db", secret="s" * 40, schemes=[str(path)], separation_of_duties=False)
+    page = TestClient(app).get("/schemes/rt").text
+    assert "各项目按百分比权重加权，各项加权后先保留 2 位小数（四舍五入）再相加" in page
+    row = re.search(r'data-part="暗查">(.*?)</tr>', page, re.S)
+    assert row and "各项加权后先保留 1 位小数（四舍五入）再相加" in row.group(1)
+    rewards = page[page.index('id="scheme-rewards"') :]
+    found = re.findall(r'倒数第(\d)名</td><td class="num">([^<]*)', rewards)
+    assert found == [("1", "-1,000,000"), ("2", "-800,000"), ("3", "-500,000")]

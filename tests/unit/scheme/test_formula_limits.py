@@ -71,7 +71,8 @@ def test_division_by_zero_at_load_is_not_an_error() -> None:
 
 def test_values_stay_exact_decimals_and_bounded() -> None:
     assert evaluate("x * 0.6 + 2 ** 3", {"x": Decimal("0.1")}) == Decimal("8.06")
-    assert evaluate("round(x, 1) + (1 if x > 5 else 0)", {"x": Decimal("7.25")}) == Decimal("8.2")
+    # round is half-up (四舍五入, issue 19): 7.25 → 7.3 (half-to-even gave 7.2), + 1
+    assert evaluate("round(x, 1) + (1 if x > 5 else 0)", {"x": Decimal("7.25")}) == Decimal("8.3")
     assert evaluate("7 / 2", {}) == Decimal("3.5")
     with pytest.raises(FormulaError, match="结果超出范围"):
         evaluate("x * x * x", {"x": Decimal(100_000)})

@@ -138,7 +138,7 @@ parts:
     )
     joined = "\n".join(got)
     assert "periods.quarter.from: 'year' is not one of this scheme's periods" in joined
-    assert "part name '日常检查' is used twice" in joined
+    assert "名称“日常检查”用了两次：parts[0] (日常检查)，以及 parts[1] (暗查).aliases[0]" in joined
     assert "display.ties[0]: unknown part '不存在'" in joined
 
 
