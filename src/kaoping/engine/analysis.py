@@ -17,6 +17,7 @@ from decimal import Decimal
 import polars as pl
 
 from kaoping.engine.numbers import from_micro, to_micro
+from kaoping.engine.rectification import due_dates
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
 from kaoping.periods import Period
@@ -97,18 +98,19 @@ def _reasons(frame: pl.DataFrame, keys: list[str], names: dict[str, str]) -> lis
 def _overdue(scheme: Scheme, facts: Facts, period: Period, units: dict[str, str]) -> list[dict[str, object]]:
     """Open notices per (unit, problem) as of the period's last day.
 
-    A notice is overdue when its deadline (``notified_on + rectify_days`` of the scheme's rectification
-    rule, 0 days without one) is on or before the last day and it was not rectified by then.  Repeated
+    A notice is overdue when its deadline (``rectify_days`` after ``notified_on``, working days if the
+    scheme's rule says so: :func:`kaoping.engine.rectification.due_dates`; the same day without a rule) is on
+    or before the last day and it was not rectified by then.  Repeated
     notices of one problem are one row: ``notified_on`` is the first still-open notice (the problem has
     been open since then), ``notices`` how many open notices it has; ``days_open`` counts the
     notification day, so a problem notified on the last day is open 1 day.
     """
-    rectify_days = min((rule.rectify_days for rule in scheme.penalties), default=0)
     last_day = period.end_exclusive() - timedelta(days=1)
     open_at_end = pl.col("rectified_on").is_null() | (pl.col("rectified_on") > last_day)
-    due = pl.col("notified_on") + timedelta(days=rectify_days) <= last_day
+    due = pl.col("due") <= last_day
+    notices = facts.notices.with_columns(due_dates(scheme.penalties, scheme.calendar, facts.notices["notified_on"]))
     rows = (
-        facts.notices.filter(pl.col("unit_id").is_in(list(units)) & due & open_at_end)
+        notices.filter(pl.col("unit_id").is_in(list(units)) & due & open_at_end)
         .group_by("unit_id", "problem_id")
         .agg(
             notified_on=pl.col("notified_on").min(),
