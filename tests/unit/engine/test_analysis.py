@@ -79,9 +79,26 @@ def test_overdue_notices_at_the_period_end() -> None:
         "last_notified_on": date(2024, 5, 25),
         "notices": 5,
         "days_open": 112,  # 2024-02-10 .. 2024-05-31, both days counted
+        "due": date(2024, 2, 22),  # 5 working days (issue #17): 02-18 (调休), 19, 20, 21, 22
+        "rectified_on": None,
     }
     assert (by_problem["P4"]["notified_on"], by_problem["P4"]["notices"]) == (date(2024, 4, 1), 2)
     assert a.overdue[0]["problem_id"] == "P1"  # longest open first
+
+
+def test_a_problem_rectified_late_inside_the_period_is_listed_as_overdue_in_it() -> None:
+    # issue #17: the appendix lists every problem overdue on some day of the period.  P4's first run: notified
+    # 02-01, due 02-07 (02-02, 02-04 调休, 05, 06, 07), rectified 02-20 — overdue 02-08..02-20 in February;
+    # P1 (02-10, due 02-22) is overdue from 02-23.  Neither was open at the end of January.
+    feb = {str(o["problem_id"]): o for o in _analyse("district-onsite", "2024-02").overdue}
+    assert sorted(feb) == ["P1", "P4"]
+    assert (feb["P4"]["due"], feb["P4"]["rectified_on"], feb["P4"]["days_open"]) == (
+        date(2024, 2, 7),
+        date(2024, 2, 20),
+        20,  # 02-01 .. 02-20
+    )
+    assert feb["P1"]["days_open"] == 20  # 02-10 .. 02-29, still open
+    assert _analyse("district-onsite", "2024-03").overdue[0]["problem_id"] == "P1"  # P4 rectified before March
 
 
 def test_rows_outside_the_inspection_windows_are_not_analysed() -> None:
