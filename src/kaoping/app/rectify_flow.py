@@ -12,6 +12,7 @@ own notices, an inspector re-inspects, the office sends overdue problems to 督�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -28,7 +29,7 @@ from kaoping.facts.columns import SCHEMAS
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.rectify_tables import Rectification, Reinspection
-from kaoping.store.tables import NoticeRow
+from kaoping.store.tables import NoticeRow, Unit
 
 TEXT_MAX = 2000
 """The longest 目标 / 措施 / note taken (bounded input)."""
@@ -62,6 +63,22 @@ class OpenItem:
     def key(self) -> str:
         """How pages and the evidence upload name it: ``P1@2024-02-10`` (problem and its run's first day)."""
         return f"{self.problem_id}@{self.first_notified}"
+
+
+def deadline_scheme(schemes: Iterable[Scheme]) -> Scheme | None:
+    """Of the office's schemes, the one whose rectification rule sets the deadlines (the first that has one)."""
+    return next((s for s in schemes if s.penalties), None)
+
+
+def office_items(session: Session, schemes: Iterable[Scheme], today: date, unit_id: str | None) -> list[OpenItem]:
+    """Open problems (of ``unit_id``) among the units of the deadline scheme's groups: what the pages, the
+    API and the CLI list."""
+    scheme = deadline_scheme(schemes)
+    if scheme is None:
+        return []
+    groups = {g.name for g in scheme.groups}
+    units = {u for u, g in session.execute(select(Unit.unit_id, Unit.group)) if g in groups}
+    return [i for i in open_items(session, scheme, today, unit_id) if i.unit_id in units]
 
 
 def _runs(session: Session, unit_id: str | None) -> list[Run]:

@@ -42,19 +42,12 @@ STATUS_NAMES = {
 
 
 def rectify_scheme(ctx: ApiContext) -> Scheme | None:
-    """The office scheme whose rectification rule sets the deadlines (the first that has one)."""
-    return next((o.scheme for o in ctx.schemes.values() if o.scheme.penalties), None)
+    return flow.deadline_scheme(o.scheme for o in ctx.schemes.values())
 
 
 def items(ctx: ApiContext, session: Session, unit_id: str | None) -> list[flow.OpenItem]:
-    """Open problems (of ``unit_id``) among the units of the rectification scheme's groups."""
-    scheme = rectify_scheme(ctx)
-    if scheme is None:
-        return []
-    groups = {g.name for g in scheme.groups}
-    units = {u for u, g in session.execute(select(Unit.unit_id, Unit.group)) if g in groups}
-    found = flow.open_items(session, scheme, ctx.settings.clock().date(), unit_id)
-    return [i for i in found if i.unit_id in units]
+    schemes = [o.scheme for o in ctx.schemes.values()]
+    return flow.office_items(session, schemes, ctx.settings.clock().date(), unit_id)
 
 
 @router.get("/rectify")

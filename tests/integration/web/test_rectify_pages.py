@@ -106,3 +106,21 @@ def test_the_inspector_fails_then_passes_and_the_office_supervises(site: SignedI
     assert site.client.get("/reinspect").text.count("已转督办") == 2
     todo = site.client.get("/dashboard/district-onsite/2024-05").text  # the office's to-do names them
     assert 'id="todo-supervise"' in todo and "督办中 2 件" in todo
+
+
+def test_the_api_lists_plans_and_reinspects_under_the_same_rules(site: SignedInSite) -> None:
+    site.login("u3acct")
+    listed = site.client.get("/api/rectifications").json()
+    assert [(i["problem_id"], i["due"], i["overdue"]) for i in listed] == [("P4", "2024-04-09", True)]
+    assert site.client.get("/api/rectifications?unit_id=u1").status_code == 403
+    body = {"problem_id": "P4", "first_notified": "2024-04-01", "target": "清理", "measures": "巡查"}
+    r = site.client.post("/api/rectifications/plan", json=body, headers=site.csrf())
+    assert r.status_code == 200 and r.json()["status"] == "planned"
+    verdict = {"unit_id": "u3", "problem_id": "P4", "first_notified": "2024-04-01", "passed": True}
+    verdict["inspected_on"] = "2024-06-03"
+    assert site.client.post("/api/rectifications/reinspect", json=verdict, headers=site.csrf()).status_code == 403
+    site.login("insp")
+    r = site.client.post("/api/rectifications/reinspect", json=verdict, headers=site.csrf())
+    assert r.status_code == 200 and r.json()["passed"] is True
+    assert [i["problem_id"] for i in site.client.get("/api/rectifications").json()] == ["P1", "P2"]
+    assert site.client.post("/api/rectifications/supervise", headers=site.csrf()).status_code == 403
