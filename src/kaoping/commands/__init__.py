@@ -15,6 +15,7 @@ def register_all(app: typer.Typer) -> None:
         cases_cmds,
         data_cmds,
         publish_cmds,
+        rectify_cmds,
         report_cmds,
         rollup_cmds,
         serve_cmds,
@@ -29,3 +30,4 @@ def register_all(app: typer.Typer) -> None:
     verify_cmds.register(app)
     bench_cmds.register(app)
     rollup_cmds.register(app)
+    rectify_cmds.register(app)
