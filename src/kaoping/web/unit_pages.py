@@ -192,6 +192,7 @@ def unit_page(
         "excluded": _excluded(lines, request_lang(request)),
         "task_groups": view.task_groups(tasks),
         "rectify_days": days,
+        "rectify_working": any(p.working_days and p.rectify_days == days for p in office.scheme.penalties),
         "photos": data.photos(session, unit_id, targets),
         "appeals": data.appeals(session, unit_id, period=str(chosen)),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
