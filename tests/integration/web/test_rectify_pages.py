@@ -124,3 +124,9 @@ def test_the_api_lists_plans_and_reinspects_under_the_same_rules(site: SignedInS
     assert r.status_code == 200 and r.json()["passed"] is True
     assert [i["problem_id"] for i in site.client.get("/api/rectifications").json()] == ["P1", "P2"]
     assert site.client.post("/api/rectifications/supervise", headers=site.csrf()).status_code == 403
+
+
+def test_the_scheme_page_says_the_working_day_deadline_and_the_monthly_escalation(site: SignedInSite) -> None:
+    page = site.client.get("/schemes/district-onsite").text
+    assert "问题首次通报后 5 个工作日内须整改到位" in page
+    assert "连续 3 个考评期通报后仍未整改的，此后每次扣 4 分" in page
