@@ -110,3 +110,30 @@ def test_city_1000_doubles_the_original_deduction_each_quarter_until_rectified()
     assert _penalty(CITY, frame, "2024-Q3") == {"d1": Decimal(6), "d2": Decimal(2)}
     assert _penalty(CITY, frame, "2024-Q4") == {"d1": Decimal(6), "d2": Decimal(2)}
     assert _penalty(CITY, frame, "2025-Q1") == {"d2": Decimal(2)}
+
+
+def test_city_1000_quarter_totals_with_the_doubled_deduction() -> None:
+    # examples/city-1000, 2024-Q2 第一组 without notices: d1 913 (1st), d2 910, d3 910, d4 880, d5 850.33.
+    # With Q above: d1 − (6 + 6) = 901, so d2 and d3 share the 1st place at 910 and d1 is 3rd.  2024-Q1: nothing
+    # (Q is due 04-09, after the quarter).
+    from dataclasses import replace
+
+    from examples_testing import EXAMPLES
+    from kaoping.engine.evaluate import evaluate
+    from kaoping.io.readers import read_facts
+
+    facts = replace(
+        read_facts(EXAMPLES / "city-1000"), notices=facts_from_frames(notices=_notices(DOUBLING[:2])).notices
+    )
+    q2 = evaluate(CITY, facts, parse_period("2024-Q2"))
+    first = [(u.unit_id, u.rank, u.total) for u in q2.units()][:4]
+    assert first == [("d2", 1, Decimal(910)), ("d3", 1, Decimal(910)), ("d1", 3, Decimal(901)), ("d4", 4, Decimal(880))]
+    d1 = q2.unit("d1")
+    assert d1 is not None and d1.penalty == 12
+    # the failed re-inspection of 05-20 first, then the quarter's report (dated its last day)
+    assert [(ln.params["failed"], ln.points) for ln in d1.lines if ln.part == "整改超时加倍扣分"] == [
+        (True, Decimal(-6)),
+        (False, Decimal(-6)),
+    ]
+    q1 = evaluate(CITY, facts, parse_period("2024-Q1")).unit("d1")
+    assert q1 is not None and q1.penalty == 0 and q1.total == 473
