@@ -4,7 +4,8 @@
 u1's P1 was notified 2024-02-10, due 02-22 (5 working days over 春节 with the 02-18 调休 Sunday), never rectified:
   its monthly reports cost 2 (Feb, 1st), 2 (Mar, 2nd), 2 (Apr, 3rd) and 4 (May, 4th in a row: doubled);
   the bulletin's 整改超期 appendix of 2024-05 lists it.
-u1 records its plan on the 整改 page; the inspector passes the re-inspection on 2024-06-05 on the 复查 page:
+u1 records its plan and uploads a photo on the 整改 page; the inspector passes the re-inspection on 2024-06-05 on
+the 复查 page:
   June still charges P1 (its 5th report: it was overdue until 06-05) and the June appendix lists it rectified on
   06-05; July (evaluated: u1 has a July deduction of 1) charges nothing and its appendix no longer lists P1.
 """
@@ -17,19 +18,23 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
 import uvicorn
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page
+from sqlalchemy import select
 
 from examples_testing import EXAMPLES
+from images_testing import PNG
 from kaoping.facts import facts_from_frames
 from kaoping.server import create_app
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
+from kaoping.store.tables import Evidence
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
 
@@ -52,7 +57,8 @@ def _seed(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(the served site's address, its store's URL)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-rectify') / 'store.db'}"
     _seed(url)
     clock = lambda: datetime(2024, 6, 10, 9, 0)  # noqa: E731
@@ -68,7 +74,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -96,7 +102,10 @@ def _appendix(page: Page, base: str, period: str) -> list[tuple[object, ...]]:
     return [row for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[0]]
 
 
-def test_escalation_plan_reinspection_and_the_bulletin_appendix(browser: Browser, base: str) -> None:
+def test_escalation_plan_reinspection_and_the_bulletin_appendix(
+    browser: Browser, base: tuple[str, str], tmp_path: Path
+) -> None:
+    base, url = base
     office = _login(browser, base, "office")
     reports = {m: _p1_lines(office, base, m) for m in ("2024-02", "2024-03", "2024-04", "2024-05")}
     for n, (month, lines) in enumerate(reports.items(), start=1):
@@ -115,6 +124,14 @@ def test_escalation_plan_reinspection_and_the_bulletin_appendix(browser: Browser
     with unit.expect_navigation():
         row.locator(".plan-form button").click()
     assert "已报整改计划" in unit.locator('tr[data-problem="P1"]').inner_text()
+    photo = tmp_path / "after.png"  # the evidence upload of the unit page, on the 整改 page
+    photo.write_bytes(PNG)
+    unit.locator('tr[data-problem="P1"] input[type="file"]').set_input_files(str(photo))
+    with unit.expect_navigation():  # the page reloads once the photo is stored
+        unit.locator('tr[data-problem="P1"] .evidence-form button[type="submit"]').click()
+    with transaction(open_store(url)) as s:
+        stored = s.scalars(select(Evidence).where(Evidence.unit_id == "u1", Evidence.target == "notices:P1")).all()
+        assert [e.created_by for e in stored] == ["u1acct"]
 
     inspector = _login(browser, base, "insp")
     inspector.goto(base + "/reinspect")
