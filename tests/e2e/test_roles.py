@@ -14,17 +14,30 @@ SIGNED_IN = {"/schemes", "/public", "/account/password"}
 
 # role → (landing page after sign-in, header links it must have, paths it must be refused)
 EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
-    "admin": ("/dashboard", {"/dashboard", "/periods", "/appeals", "/units", "/cases", "/entry", *SIGNED_IN}, []),
+    "admin": (
+        "/dashboard",
+        {"/dashboard", "/periods", "/appeals", "/units", "/cases", "/entry", "/rectify", "/reinspect", *SIGNED_IN},
+        [],
+    ),
     "department": (
         "/entry",
         {"/entry", *SIGNED_IN},
-        ["/dashboard", "/units/dh", "/appeals", "/periods", "/cases", "/schemes/demo-city/whatif"],
+        [
+            "/dashboard",
+            "/units/dh",
+            "/appeals",
+            "/periods",
+            "/cases",
+            "/rectify",
+            "/reinspect",
+            "/schemes/demo-city/whatif",
+        ],
     ),
-    "inspector": ("/entry", {"/entry", *SIGNED_IN}, ["/dashboard", "/units/dh"]),
+    "inspector": ("/entry", {"/entry", "/reinspect", *SIGNED_IN}, ["/dashboard", "/units/dh", "/rectify"]),
     "third_party": ("/entry", {"/entry", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
-        SIGNED_IN,
+        {"/rectify", *SIGNED_IN},  # issue #17: 整改 (its own notices)
         [
             "/dashboard",
             "/entry",
@@ -32,6 +45,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/appeals",
             "/units",
             "/cases",
+            "/reinspect",
             "/schemes/demo-city/whatif",
         ],
     ),

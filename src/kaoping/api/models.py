@@ -120,8 +120,10 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
             return _optional(dt.time, column)
         case Kind.NUMBER:
             return float, Field(allow_inf_nan=False)
-        case Kind.POINTS:
+        case Kind.POINTS if column.required:
             return float, Field(ge=0, allow_inf_nan=False)
+        case Kind.POINTS:  # notices.points (原扣分): None when absent, like an empty cell
+            return float | None, Field(None, ge=0, allow_inf_nan=False)
         case Kind.RANK:
             return int, Field(ge=1, le=DB_INT_MAX)
         case Kind.COUNT | Kind.TIMES:

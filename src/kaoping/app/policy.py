@@ -102,6 +102,10 @@ class Perm(StrEnum):
     OWN_ENTRIES = "entries.own"  # page: 我的录入 (the account's rows, changed or deleted with a reason)
     CASE_METRICS = "cases.metrics"  # page: 数字城管指标 (every unit's case metrics of a period, its export)
     WHATIF = "whatif"  # page: 试算 on the scheme page (a draft revision against a past period's facts)
+    RECTIFY_READ = "rectify.read"  # open notices with their deadlines, plans and 督办 (unit: its own)
+    RECTIFY_PLAN = "rectify.plan"  # 整改计划 (目标、时限、措施) for a notice
+    RECTIFY_REINSPECT = "rectify.reinspect"  # 复查: pass or fail a rectification
+    RECTIFY_SUPERVISE = "rectify.supervise"  # 督办: overdue rectifications sent on, and their list
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -146,6 +150,10 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.UNIT_LIST: _OFFICE,
     Perm.CASE_METRICS: _OFFICE,
     Perm.WHATIF: _OFFICE,
+    Perm.RECTIFY_READ: frozenset({ADMIN, INSPECTOR, UNIT}),  # unit: its own notices
+    Perm.RECTIFY_PLAN: frozenset({ADMIN, UNIT}),  # unit: its own notices only (app/rectify_flow.record_plan)
+    Perm.RECTIFY_REINSPECT: frozenset({ADMIN, INSPECTOR}),
+    Perm.RECTIFY_SUPERVISE: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
 }

@@ -16,6 +16,7 @@ def register_all(app: typer.Typer) -> None:
         check_cmds,
         data_cmds,
         publish_cmds,
+        rectify_cmds,
         report_cmds,
         rollup_cmds,
         serve_cmds,
@@ -33,3 +34,4 @@ def register_all(app: typer.Typer) -> None:
     bench_cmds.register(app)
     rollup_cmds.register(app)
     whatif_cmds.register(app)
+    rectify_cmds.register(app)

@@ -17,6 +17,7 @@ from decimal import Decimal
 import polars as pl
 
 from kaoping.engine.numbers import from_micro, to_micro
+from kaoping.engine.rectification import calendar_for, deadline_rule, due_date, overdue_in, runs_of
 from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
 from kaoping.periods import Period
@@ -95,41 +96,43 @@ def _reasons(frame: pl.DataFrame, keys: list[str], names: dict[str, str]) -> lis
 
 
 def _overdue(scheme: Scheme, facts: Facts, period: Period, units: dict[str, str]) -> list[dict[str, object]]:
-    """Open notices per (unit, problem) as of the period's last day.
+    """整改超期: every problem overdue on some day of the period (the bulletin's appendix).
 
-    A notice is overdue when its deadline (``notified_on + rectify_days`` of the scheme's rectification
-    rule, 0 days without one) is on or before the last day and it was not rectified by then.  Repeated
-    notices of one problem are one row: ``notified_on`` is the first still-open notice (the problem has
-    been open since then), ``notices`` how many open notices it has; ``days_open`` counts the
-    notification day, so a problem notified on the last day is open 1 day.
+    A problem's run (:func:`kaoping.engine.rectification.runs_of`) is due ``rectify_days`` after its first
+    notification (working days if the scheme's rule says so; the same day without a rule) and overdue from the
+    day after until it is rectified — so a problem rectified late inside the period is listed too, with its
+    ``rectified_on``.  ``notices`` counts the run's notifications; ``days_open`` runs from the first notification
+    to the rectification or the period's last day, both counted.
     """
-    rectify_days = min((rule.rectify_days for rule in scheme.penalties), default=0)
-    last_day = period.end_exclusive() - timedelta(days=1)
-    open_at_end = pl.col("rectified_on").is_null() | (pl.col("rectified_on") > last_day)
-    due = pl.col("notified_on") + timedelta(days=rectify_days) <= last_day
-    rows = (
-        facts.notices.filter(pl.col("unit_id").is_in(list(units)) & due & open_at_end)
-        .group_by("unit_id", "problem_id")
-        .agg(
-            notified_on=pl.col("notified_on").min(),
-            last_notified_on=pl.col("notified_on").max(),
-            notices=pl.len(),
+    notices = facts.notices.filter(pl.col("unit_id").is_in(list(units)))
+    if notices.is_empty():
+        return []
+    rule = deadline_rule(scheme.penalties)
+    start, end = period.start(), period.end_exclusive()
+    runs = runs_of(notices)
+    cal = None
+    if rule is not None and rule.working_days:
+        cal = calendar_for(scheme.calendar, min(r.first_notified for r in runs), end)
+    out: list[dict[str, object]] = []
+    for run in runs:
+        due = due_date(rule, run.first_notified, cal) if rule is not None else run.first_notified
+        if not overdue_in(due, run.rectified_on, start, end):
+            continue
+        last = min(run.rectified_on or end, end - timedelta(days=1))
+        out.append(
+            {
+                "problem_id": run.problem_id,
+                "unit_id": run.unit_id,
+                "unit": units.get(run.unit_id, ""),
+                "notified_on": run.first_notified,
+                "last_notified_on": run.rows[-1][0],
+                "notices": len(run.rows),
+                "days_open": (last - run.first_notified).days + 1,
+                "due": due,
+                "rectified_on": run.rectified_on,
+            }
         )
-        .with_columns(days_open=(pl.lit(period.end_exclusive()) - pl.col("notified_on")).dt.total_days())
-        .sort(["days_open", "unit_id", "problem_id"], descending=[True, False, False])
-    )
-    return [
-        {
-            "problem_id": r["problem_id"],
-            "unit_id": r["unit_id"],
-            "unit": units.get(r["unit_id"], ""),
-            "notified_on": r["notified_on"],
-            "last_notified_on": r["last_notified_on"],
-            "notices": int(r["notices"]),
-            "days_open": int(r["days_open"]),
-        }
-        for r in rows.iter_rows(named=True)
-    ]
+    return sorted(out, key=lambda o: (-int(str(o["days_open"])), str(o["unit_id"]), str(o["problem_id"])))
 
 
 def deduction_analysis(

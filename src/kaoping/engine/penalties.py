@@ -16,10 +16,11 @@ import polars as pl
 
 from kaoping.engine.numbers import MICRO, ZERO, from_micro
 from kaoping.engine.phrases import Msg
+from kaoping.engine.rectification import calendar_for, due_date, report_charges, runs_of
 from kaoping.engine.result import Line, LineKind
 from kaoping.facts import Facts
 from kaoping.periods import Period
-from kaoping.scheme.model import RectificationPenalty, Scheme
+from kaoping.scheme.model import ChargeBy, RectificationPenalty, Scheme
 
 Charged = dict[str, tuple[Decimal, list[Line]]]
 
@@ -28,7 +29,7 @@ def penalties_for(scheme: Scheme, facts: Facts, period: Period) -> Charged:
     """Points to subtract per unit for ``period``, with one explanation line per charged notification."""
     out: dict[str, tuple[Decimal, list[Line]]] = defaultdict(lambda: (ZERO, []))
     for rule in scheme.penalties:
-        for unit, (points, lines) in _rectification(rule, facts, period).items():
+        for unit, (points, lines) in _rectification(rule, facts, period, scheme).items():
             total, before = out[unit]
             out[unit] = (total + points, before + lines)
     return dict(out)
@@ -56,7 +57,9 @@ def notice_costs(rule: RectificationPenalty, notices: pl.DataFrame) -> pl.DataFr
     )
 
 
-def _rectification(rule: RectificationPenalty, facts: Facts, period: Period) -> Charged:
+def _rectification(rule: RectificationPenalty, facts: Facts, period: Period, scheme: Scheme) -> Charged:
+    if rule.charge is ChargeBy.REPORT:
+        return _by_report(rule, facts, period, scheme)
     label = facts.label("notices")
     rows = notice_costs(rule, facts.notices).filter(period.holds("notified_on") & (pl.col("cost") > 0))
     out: Charged = {}
@@ -72,4 +75,32 @@ def _rectification(rule: RectificationPenalty, facts: Facts, period: Period) -> 
         line = Line(rule.name, LineKind.PENALTY, Msg.NOTICE, params, -cost, label, (r["_row"],))
         total, lines = out.get(r["unit_id"], (ZERO, []))
         out[r["unit_id"]] = (total + cost, [*lines, line])
+    return out
+
+
+def _by_report(rule: RectificationPenalty, facts: Facts, period: Period, scheme: Scheme) -> Charged:
+    """``charge: report``: each run overdue in ``period`` once, each failed re-inspection in it."""
+    if facts.notices.is_empty():
+        return {}
+    runs = runs_of(facts.notices)
+    cal = None
+    if rule.working_days:
+        first = min(r.first_notified for r in runs)
+        cal = calendar_for(scheme.calendar, first, max(period.end_exclusive(), first))
+    label = facts.label("notices")
+    out: Charged = {}
+    found = report_charges(rule, runs, period, cal)
+    for c in sorted(found, key=lambda c: (c.run.unit_id, c.on, c.run.problem_id, c.row)):
+        params: dict[str, str | int | Decimal | bool] = {
+            "problem": c.run.problem_id,
+            "notified": str(c.run.first_notified),
+            "due": str(due_date(rule, c.run.first_notified, cal)),
+            "on": str(c.on),
+            "ordinal": c.ordinal,
+            "failed": c.failed_reinspection,
+            "cost": c.cost,
+        }
+        line = Line(rule.name, LineKind.PENALTY, Msg.NOTICE_REPORT, params, -c.cost, label, (c.row,))
+        total, lines = out.get(c.run.unit_id, (ZERO, []))
+        out[c.run.unit_id] = (total + c.cost, [*lines, line])
     return out

@@ -48,6 +48,7 @@ class Msg(StrEnum):
     RULE_CAP = "rule_cap"
     BONUS_CAP = "bonus_cap"
     NOTICE = "notice"
+    NOTICE_REPORT = "notice_report"
     TOTAL = "total"
     DERIVED_TOTAL = "derived_total"
     UNRATED = "unrated"
@@ -111,6 +112,20 @@ def _notice_en(p: Params) -> str:
 def _notice_zh(p: Params) -> str:
     state = f"{p['rectified']} 已整改" if p["rectified"] else "未整改"
     return f"{p['problem']} {p['notified']} 通报 ({state}), 连续第 {p['ordinal']} 次通报: −{_n(p, 'cost')}"
+
+
+def _notice_report_en(p: Params) -> str:
+    head = f"{p['problem']} (notified {p['notified']}, due {p['due']})"
+    if p["failed"]:
+        return f"{head} failed re-inspection {p['on']}: −{_n(p, 'cost')}"
+    return f"{head} overdue, report {p['ordinal']} in a row: −{_n(p, 'cost')}"
+
+
+def _notice_report_zh(p: Params) -> str:
+    head = f"{p['problem']} {p['notified']} 通报, 整改期限 {p['due']}"
+    if p["failed"]:
+        return f"{head}, {p['on']} 复查不合格: −{_n(p, 'cost')}"
+    return f"{head}, 逾期未整改, 连续第 {p['ordinal']} 次通报: −{_n(p, 'cost')}"
 
 
 def _total_en(p: Params) -> str:
@@ -248,6 +263,7 @@ WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
         lambda p: f"加分 {_n(p, 'total')} 封顶为 {_n(p, 'cap')}",
     ),
     Msg.NOTICE: (_notice_en, _notice_zh),
+    Msg.NOTICE_REPORT: (_notice_report_en, _notice_report_zh),
     Msg.TOTAL: (_total_en, _total_zh),
     Msg.DERIVED_TOTAL: (
         lambda p: f"{p['how']} of {p['n']} periods ({p['values']}) = {_n(p, 'total')}",

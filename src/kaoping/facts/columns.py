@@ -169,6 +169,12 @@ _CONTRACT: dict[str, tuple[Column, ...]] = {
         _text("unit_id"),
         Column("notified_on", Kind.DATE),
         Column("rectified_on", Kind.DATE, required=False),
+        # addition to the pinned contract: the deduction the notified problem cost (原扣分), for schemes that
+        # double it while the problem stays unrectified (加倍扣分, ``times_original``)
+        Column("points", Kind.POINTS, required=False, optional=True),
+        # addition: re-inspections of the problem that failed on this row's day (整改不达标, 复查不合格), each
+        # charged by ``charge: report`` schemes; the rectification workflow writes them (app/rectify_flow.py)
+        Column("failed_reinspections", Kind.TIMES, required=False, optional=True),
     ),
     "cases": (
         _text("case_id"),
@@ -229,6 +235,7 @@ COLUMN_NAMES: dict[str, str] = {
     "rework_count": "返工次数",
     "verify_failed": "核查不通过次数",
     "postponed": "延期次数",
+    "failed_reinspections": "复查不合格次数",
     "task": "考评任务",
     "rank": "名次",
 }

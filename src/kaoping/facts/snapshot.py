@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from kaoping.facts.columns import ROW, SCHEMAS
+from kaoping.facts.columns import FILES, ROW, SCHEMAS, default_value
 from kaoping.facts.frames import Facts, facts_of
 from kaoping.facts.kinds import FILE_NAMES, KINDS
 from kaoping.labels import Labelled
@@ -73,11 +73,23 @@ def unpack(data: bytes, labels: dict[str, str] | None = None) -> Facts:
             frames = {name: pl.read_parquet(io.BytesIO(book.read(f"{name}.parquet"))) for name in FILE_NAMES}
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise SnapshotError(f"damaged facts snapshot: {exc}") from exc
-    for name, frame in frames.items():
+    for name, frame in list(frames.items()):
+        frames[name] = frame = _with_later_columns(name, frame)
         wanted = {**SCHEMAS[name], ROW: pl.Int64}
         if dict(frame.schema) != wanted:
             raise SnapshotError(f"snapshot frame {name} has columns {dict(frame.schema)}, expected {wanted}")
     return facts_of(frames, labels or {name: f"db:{name}" for name in FILE_NAMES})
+
+
+def _with_later_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A snapshot packed before an optional column was added to the contract (notices' ``points`` and
+    ``failed_reinspections``, issue #17) reads with that column's default, as a file without it would: a
+    published version stays readable after the upgrade, and means what it meant."""
+    missing = [c for c in FILES[name] if c.optional and c.name not in frame.columns]
+    if not missing:
+        return frame
+    filled = frame.with_columns(default_value(c).alias(c.name) for c in missing)
+    return filled.select([*(c.name for c in FILES[name]), ROW])
 
 
 # --- what can matter for a period --------------------------------------------------------------------

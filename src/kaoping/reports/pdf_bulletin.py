@@ -154,6 +154,8 @@ def _overdue(b: BulletinData) -> list[dict[str, object]]:
             "notified_on": r.get("notified_on", ""),
             "last_notified_on": r.get("last_notified_on", ""),
             "notices": r.get("notices", ""),
+            "due": r.get("due", ""),
+            "rectified_on": r.get("rectified_on") or "—",
             "days_open": r.get("days_open", ""),
         }
         for r in b.analysis.overdue

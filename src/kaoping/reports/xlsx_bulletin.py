@@ -279,8 +279,9 @@ def _repeated_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) 
 
 def _overdue_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
     sheet = book.add_worksheet(name)
-    header = ["问题编号", "单位编号", "单位", "首次通报", "最近通报", "通报次数", "未整改天数"]
-    keys = ("problem_id", "unit_id", "unit", "notified_on", "last_notified_on", "notices", "days_open")
+    header = ["问题编号", "单位编号", "单位", "首次通报", "最近通报", "通报次数", "整改期限", "整改日期", "未整改天数"]
+    keys = ["problem_id", "unit_id", "unit", "notified_on", "last_notified_on", "notices", "due", "rectified_on"]
+    keys.append("days_open")
     rows: list[list[Cell]] = []
     for item in data.analysis.overdue:
         row: list[Cell] = []
@@ -288,7 +289,7 @@ def _overdue_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -
             v = item.get(k)
             row.append(v if isinstance(v, str | int | float | date) else None)
         rows.append(row)
-    formats = [f.text, f.text, f.text, f.day, f.day, f.count, f.count]
+    formats = [f.text, f.text, f.text, f.day, f.day, f.count, f.day, f.day, f.count]
     _table(sheet, header, rows, formats, f, freeze_cols=3)
 
 

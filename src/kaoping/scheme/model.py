@@ -11,6 +11,7 @@ that need the whole document (weights adding up, tiers beyond group size, formul
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar, cast
@@ -248,14 +249,31 @@ class FlagRule(Strict):
         return self._also_given
 
 
-class RectificationPenalty(Strict):
-    """整改通报扣分 from notices.csv, in the period of each notification.
+class ChargeBy(StrEnum):
+    """What a rectification penalty charges: each notification row, or each report a problem stays open in."""
 
-    A notification of a problem not rectified within ``rectify_days`` of it (rectified on the last day
-    counts as in time) costs ``points``; after ``escalate_after`` consecutive notifications of the same
-    problem, the next one and every later one cost ``escalated_points`` (连续3次通报后仍未整改的, 双倍扣分:
-    the 4th with ``escalate_after: 3``).  A problem
-    rectified and later notified again starts a new count.
+    NOTIFICATION = "notification"
+    """Every late notification row costs (the rows of a problem in a row decide the escalation)."""
+    REPORT = "report"
+    """Every report (evaluated period) a problem is overdue in costs once, however many rows it has, and every
+    failed re-inspection (a notice row's ``failed_reinspections``) costs as well (连续3次通报 = three reports
+    in a row)."""
+
+
+class RectificationPenalty(Strict):
+    """整改通报扣分 from notices.csv.
+
+    ``charge: notification`` (the default): a notification not rectified within ``rectify_days``
+    of it (rectified on the last day counts as in time) costs ``points`` in its period; after ``escalate_after``
+    consecutive notifications of the same problem, the next one and every later one cost ``escalated_points``.
+    A problem rectified and later notified again starts a new count.
+
+    ``charge: report``: a problem's run is due ``rectify_days`` after its first notification; every evaluated
+    period it is overdue in (due passed, not rectified before the period) costs once — the n-th such period
+    ``escalated_points`` when n > ``escalate_after`` — and each failed re-inspection (整改不达标, a notice
+    row's ``failed_reinspections``) costs what that period costs.  ``times_original``: a charge costs that many
+    times the notice's own ``points`` (原扣分, 加倍扣分), or ``points`` for a notice without them.
+    ``working_days``: ``rectify_days`` are working days of China's calendar and the scheme's ``calendar``.
     """
 
     type: Literal["rectification"]
@@ -265,6 +283,18 @@ class RectificationPenalty(Strict):
     escalated_points: Decimal | None = None
     rectify_days: int = Field(default=0, ge=0, le=366)
     """At most a year: dates are moved by it, and a date beyond 9999 is an OverflowError, not a message."""
+    working_days: bool = False
+    charge: ChargeBy = ChargeBy.NOTIFICATION
+    times_original: Decimal | None = Field(default=None, gt=0, le=100)
+
+
+class WorkdayOverrides(Strict):
+    """The office's corrections to China's calendar (调休 not yet in the holidays package, local holidays), for
+    deadlines in working days; part of the scheme so a published result is reproduced with the same days."""
+
+    holidays: list[date] = Field(default_factory=list, max_length=366)
+    workdays: list[date] = Field(default_factory=list, max_length=366)
+    not_holidays: list[date] = Field(default_factory=list, max_length=366)
 
 
 Penalty = Annotated[RectificationPenalty, Field(discriminator="type")]
@@ -319,6 +349,8 @@ class Scheme(Strict):
     rewards: Rewards = Rewards()
     flags: list[FlagRule] = Field(default_factory=list)
     years: EvaluatedYears | None = None
+    calendar: WorkdayOverrides = WorkdayOverrides()
+    """Corrections to China's working days for deadlines counted in working days (``working_days``)."""
     """The calendar years evaluated (考评年度); None: 2000 up to the current year (see app/entry_checks.py)."""
 
     @property

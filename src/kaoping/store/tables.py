@@ -153,6 +153,9 @@ class NoticeRow(FactMixin, Base):
     problem_id: Mapped[str] = mapped_column(String(100), index=True)
     notified_on: Mapped[date] = mapped_column(Date)
     rectified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    points: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    """原扣分 (optional): what the notified problem cost, for 加倍扣分 (``times_original``)."""
+    failed_reinspections: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CaseRow(FactMixin, Base):

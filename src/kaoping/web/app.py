@@ -179,6 +179,8 @@ NAV: tuple[tuple[str, str, Perm], ...] = (
     ("数据录入", "/entry", Perm.ENTRY),
     ("我的录入", "/my-entries", Perm.OWN_ENTRIES),
     ("本单位", "/units/{unit_id}", Perm.EXPLAIN),
+    ("整改", "/rectify", Perm.RECTIFY_PLAN),
+    ("复查", "/reinspect", Perm.RECTIFY_REINSPECT),
     ("考评方案", "/schemes", Perm.OPEN),
 )
 """The header's links with the permission each page declares: a role is shown the pages it may open."""

@@ -248,6 +248,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 unit,
                 _f("notified_on", type="date", required=True),
                 _f("rectified_on", type="date"),
+                _f("points", type="number", step="any"),
                 _reason(),
             )
             forms.append(Form(kind, fields))

@@ -19,6 +19,7 @@ from kaoping.app.context import AppContext
 from kaoping.app.period_states import PeriodStanding, PeriodState, period_standings
 from kaoping.app.policy import Principal
 from kaoping.app.rectifications import OverdueRectifications, overdue_rectifications
+from kaoping.app.rectify_flow import open_items
 from kaoping.periods import parse_period
 
 
@@ -32,6 +33,8 @@ class Todo:
     now: datetime
     overdue: list[OverdueRectifications] = field(default_factory=list)
     """Units with notifications past the scheme's rectification deadline and still open (逾期未整改)."""
+    supervised: int = 0
+    """Open problems under 督办 (app/rectify_flow.supervise_overdue), re-inspected from /reinspect."""
 
     @property
     def overdue_total(self) -> int:
@@ -39,7 +42,7 @@ class Todo:
 
     @property
     def empty(self) -> bool:
-        return not (self.appeals.waiting or self.drift or self.unpublished or self.overdue)
+        return not (self.appeals.waiting or self.drift or self.unpublished or self.overdue or self.supervised)
 
 
 def _waiting_version(standing: PeriodStanding) -> bool:
@@ -54,4 +57,7 @@ def office_todo(ctx: AppContext, session: Session, who: Principal, scheme: str, 
     unpublished = sorted((s for s in standings if _waiting_version(s)), key=lambda s: parse_period(s.period))
     office = ctx.schemes.get(scheme)
     overdue = overdue_rectifications(session, office.scheme, now.date()) if office is not None else []
-    return Todo(due, drift, unpublished, now, overdue)
+    supervised = 0
+    if office is not None:
+        supervised = sum(1 for i in open_items(session, office.scheme, now.date()) if i.supervised_on is not None)
+    return Todo(due, drift, unpublished, now, overdue, supervised)

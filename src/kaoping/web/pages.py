@@ -252,6 +252,7 @@ def mount_pages(app: FastAPI) -> None:
         entry,
         my_entries,
         office_lists,
+        rectify_pages,
         scheme_view,
         unit_pages,
         whatif_page,
@@ -262,5 +263,6 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
-    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries):
+    areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
+    for area in (*areas, rectify_pages):
         app.include_router(area.router)

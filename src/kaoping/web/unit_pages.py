@@ -162,13 +162,14 @@ def unit_page(
     targets = [f"deductions:{d.id}" for d in deductions] + sorted({f"notices:{n.problem_id}" for n in notices})
     days = view.rectify_days(office.scheme)
     costs = view.notice_costs(lines)
+    dues = view.deadlines(office.scheme, [n.notified_on for n in notices])
     tasks = [
         view.Task(
             n.id,
             n.problem_id,
             n.notified_on,
             n.rectified_on,
-            view.task_state(n.notified_on, n.rectified_on, days, now.date()),
+            view.task_state(n.notified_on, n.rectified_on, dues.get(n.notified_on), now.date()),
             costs.get(n.id),
         )
         for n in notices
@@ -191,6 +192,7 @@ def unit_page(
         "excluded": _excluded(lines, request_lang(request)),
         "task_groups": view.task_groups(tasks),
         "rectify_days": days,
+        "rectify_working": any(p.working_days and p.rectify_days == days for p in office.scheme.penalties),
         "photos": data.photos(session, unit_id, targets),
         "appeals": data.appeals(session, unit_id, period=str(chosen)),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import polars as pl
+
 from kaoping.engine.numbers import rounded
+from kaoping.engine.rectification import due_dates
 from kaoping.engine.result import Line, LineKind, UnitResult
 from kaoping.periods import Period, PeriodKind, period_of
 from kaoping.scheme import Scheme
@@ -173,13 +176,21 @@ def rectify_days(scheme: Scheme) -> int | None:
     return min(days) if days else None
 
 
-def task_state(notified_on: date, rectified_on: date | None, days: int | None, today: date) -> TaskState:
+def deadlines(scheme: Scheme, notified: list[date]) -> dict[date, date]:
+    """Each notification day's deadline under the scheme (working days where its rule says so); empty
+    without a rectification rule."""
+    if not scheme.penalties or not notified:
+        return {}
+    days = pl.Series("notified_on", sorted(set(notified)), dtype=pl.Date)
+    return dict(zip(days.to_list(), due_dates(scheme.penalties, scheme.calendar, days).to_list(), strict=True))
+
+
+def task_state(notified_on: date, rectified_on: date | None, deadline: date | None, today: date) -> TaskState:
     """已整改 / 逾期整改 (rectified, in time or late), 整改中 / 已逾期 (open, before or past the deadline).
 
-    ``rectify_days: 0`` means by the notification day itself; rectified on the last allowed day is in time.
-    Without a rectification rule there is no deadline, so nothing is ever late.
+    ``deadline`` is the last day in time (:func:`deadlines`); the notification day itself with
+    ``rectify_days: 0``.  Without a rectification rule there is no deadline, so nothing is ever late.
     """
-    deadline = notified_on + timedelta(days=days) if days is not None else None
     if rectified_on is not None:
         late = (rectified_on - deadline).days if deadline is not None else 0
         return TaskState(deadline, DONE_LATE if late > 0 else DONE, max(late, 0))

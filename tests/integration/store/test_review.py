@@ -1,8 +1,10 @@
 """The review comparison from the store (SQLite and PostgreSQL): a correction's draft against the published
 version, with the rows that caused the difference read from the two versions' facts snapshots.
 
-district-onsite, 2024-05, worked by hand: 区园林绿化所 (u3) 28.00 leads 区市政设施维护所 (u4) 27.00; one added
-日常考评 deduction of 1.5 points against u3 makes it 26.50, so u4 moves up to first and u3 down to second.
+district-onsite, 2024-05, worked by hand: 区市政设施维护所 (u4) 29.00 leads 区园林绿化所 (u3) 28.00; one added
+日常考评 deduction of 1.5 points against u4 makes it 27.50, so u3 moves up to first and u4 down to second.
+(district-onsite v2, issue #17: u4's P5 is now in time — due 06-07 — so u4 leads; before, u3 28.00 led u4 27.00
+and the added deduction was u3's.  The swap pinned is the same, with the two units' roles exchanged.)
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ def test_before_publication_the_draft_ranking_alone(store: sessionmaker[Session]
     assert result.published_version is None and result.draft_version == 1
     units = result.comparison.groups[0].units
     assert [(u.unit_id, u.draft, u.move) for u in units[:2]] == [
-        ("u3", Standing(1, Decimal("28.0")), Move.NONE),
-        ("u4", Standing(2, Decimal("27.0")), Move.NONE),
+        ("u4", Standing(1, Decimal("29.0")), Move.NONE),
+        ("u3", Standing(2, Decimal("28.0")), Move.NONE),
     ]
 
 
@@ -69,7 +71,7 @@ def test_a_correction_shows_the_swap_and_the_row_that_caused_it(store: sessionma
         review(s, v1, actor="审核员")
         publish(s, v1, actor="发布员")
         write_row(
-            s, "deductions", one_row("deductions", deduction(date(2024, 5, 20), "u3", 1.5)), actor="督查员", reason=""
+            s, "deductions", one_row("deductions", deduction(date(2024, 5, 20), "u4", 1.5)), actor="督查员", reason=""
         )
         # dated in April: not this period's row, only counted
         write_row(
@@ -81,12 +83,12 @@ def test_a_correction_shows_the_swap_and_the_row_that_caused_it(store: sessionma
     assert (result.published_version, result.draft_version) == (1, 2)
     assert (result.period_rows, result.other_rows, result.rows_known) == (1, 1, True)
     units = {u.unit_id: u for u in result.comparison.groups[0].units}
-    assert [u for u in units][:2] == ["u4", "u3"]
+    assert [u for u in units][:2] == ["u3", "u4"]
     u3, u4 = units["u3"], units["u4"]
-    assert (u3.published, u3.draft) == (Standing(1, Decimal("28.0")), Standing(2, Decimal("26.5")))
-    assert (u3.move, u3.places, u3.delta) == (Move.DOWN, -1, Decimal("-1.5"))
-    assert (u4.move, u4.places, u4.delta, u4.rows) == (Move.UP, 1, Decimal("0.0"), ())
-    [row] = u3.rows
+    assert (u4.published, u4.draft) == (Standing(1, Decimal("29.0")), Standing(2, Decimal("27.5")))
+    assert (u4.move, u4.places, u4.delta) == (Move.DOWN, -1, Decimal("-1.5"))
+    assert (u3.move, u3.places, u3.delta, u3.rows) == (Move.UP, 1, Decimal("0.0"), ())
+    [row] = u4.rows
     assert (row.kind, row.change, row.after["points"], row.after["date"]) == (
         "deductions",
         RowChange.ADDED,

@@ -92,8 +92,9 @@ def test_rank_change_of_months_and_no_previous_data(onsite: TestClient) -> None:
     may = dict(
         (unit_id, cells[1]) for unit_id, cells in ranking_rows(onsite.get("/dashboard/district-onsite/2024-05").text)
     )
-    # April: u2 1, u1 2, u3 2, u4 4; May: u3 1, u4 2, u1 3, u2 4
-    assert may == {"u3": "↑1", "u4": "↑2", "u1": "↓1", "u2": "↓3"}
+    # April: u2 1, u1 2, u3 2, u4 4; May (district-onsite v2, issue #17): u4 29 1st, u3 28 2nd, u1 19.5 3rd,
+    # u2 4th (was u3 1, u4 2, u1 3, u2 4: u3 ↑1, u4 ↑2)
+    assert may == {"u4": "↑3", "u3": "—", "u1": "↓1", "u2": "↓3"}
     february = onsite.get("/dashboard/district-onsite/2024-02").text  # January holds no fact
     assert all(cells[1] == "" for _, cells in ranking_rows(february))
     assert "上期（2024-01）无数据" in february
@@ -162,7 +163,7 @@ def test_kpis_and_map_island(onsite: TestClient) -> None:
     kpi = dict(re.findall(r'data-kpi="([\w-]+)"><span class="kpi-value">([^<]*)<', page))
     assert kpi == {
         "units": "4",
-        "mean": "17.63",
+        "mean": "19.13",  # (29 + 28 + 19.5 + 0) / 4 = 19.125 (district-onsite v2, issue #17; was 70.5 / 4 = 17.63)
         "deductions": "7",
         "deduction-points": "44.50",
         "cases": "3",
@@ -176,7 +177,7 @@ def test_trend_and_parts_islands(onsite: TestClient) -> None:
     assert trend["periods"] == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
     by_unit = {s["unit_id"]: s["totals"] for s in trend["series"]}
     assert by_unit["u2"] == [None, 30.0, 30.0, 30.0, 0.0]
-    assert [s["unit_id"] for s in trend["series"]] == ["u3", "u4", "u1", "u2"]
+    assert [s["unit_id"] for s in trend["series"]] == ["u4", "u3", "u1", "u2"]  # May's ranking (v2: u4 29 first)
     parts = island(page, "parts-data")["groups"][0]
     assert parts["parts"] == ["日常考评", "月督查考评"] and parts["max"] == [20.0, 10.0]
     assert parts["mean"] == [13.375, 7.25]  # (20 + 19 + 14.5 + 0) / 4, (10 + 10 + 9 + 0) / 4

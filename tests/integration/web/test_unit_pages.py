@@ -318,7 +318,8 @@ def test_every_wrapped_text_is_translated() -> None:
 def test_deadline_and_window_dates_are_shown(onsite: Onsite) -> None:
     onsite.login("admin")
     page = onsite.client.get("/units/u1?period=2024-05").text
-    assert "须在通报当日整改到位" in page
+    # issue #17: district-onsite v2 gives 5 working days (was: by the notification day itself)
+    assert "须在首次通报后 5 个工作日内整改到位" in page
     window = re.search(r"申诉期：(\S+ \S+) 至 (\S+ \S+)。", page)
     assert window is not None
     opens, closes = (datetime.strptime(w, "%Y-%m-%d %H:%M") for w in window.groups())

@@ -57,16 +57,20 @@ def test_by_item_and_repeated() -> None:
 
 def test_changes_since_the_previous_month() -> None:
     a = _analyse("district-onsite", "2024-05")
-    # April: u2 30 (1st), u1 28 (2nd), u3 28 (2nd), u4 24 (4th); May: u3 28, u4 27, u1 15.5, u2 0
-    assert a.changes == {"u1": Decimal("-12.5"), "u2": Decimal(-30), "u3": Decimal(0), "u4": Decimal(3)}
-    assert a.rank_changes == {"u1": -1, "u2": -3, "u3": 1, "u4": 2}
+    # April: u2 30 (1st), u1 28 (2nd), u3 28 (2nd), u4 24 (4th); May (district-onsite version 2, issue #17: 整改
+    # charged per monthly report, 5 working days — see test_scheme_district_onsite): u4 29, u3 28, u1 19.5, u2 0.
+    # Was u1 −12.5 / u4 +3 and u3 up 1, u4 up 2 when May was u3 28, u4 27, u1 15.5.
+    assert a.changes == {"u1": Decimal("-8.5"), "u2": Decimal(-30), "u3": Decimal(0), "u4": Decimal(5)}
+    assert a.rank_changes == {"u1": -1, "u2": -3, "u3": 0, "u4": 3}
 
 
 def test_overdue_notices_at_the_period_end() -> None:
     a = _analyse("district-onsite", "2024-05")
     by_problem = {str(o["problem_id"]): o for o in a.overdue}
-    # P3 was rectified on its notification day; P4's February run was rectified: only its April one is open
-    assert sorted(by_problem) == ["P1", "P2", "P4", "P5"]
+    # P3 was rectified on its notification day; P4's February run was rectified: only its April one is open.
+    # P5 (05-31) is due 5 working days later, 06-07 (district-onsite version 2): not overdue at May's end (it was,
+    # under the old same-day deadline)
+    assert sorted(by_problem) == ["P1", "P2", "P4"]
     assert by_problem["P1"] == {
         "problem_id": "P1",
         "unit_id": "u1",
@@ -75,10 +79,26 @@ def test_overdue_notices_at_the_period_end() -> None:
         "last_notified_on": date(2024, 5, 25),
         "notices": 5,
         "days_open": 112,  # 2024-02-10 .. 2024-05-31, both days counted
+        "due": date(2024, 2, 22),  # 5 working days (issue #17): 02-18 (调休), 19, 20, 21, 22
+        "rectified_on": None,
     }
     assert (by_problem["P4"]["notified_on"], by_problem["P4"]["notices"]) == (date(2024, 4, 1), 2)
-    assert by_problem["P5"]["days_open"] == 1  # notified on the last day, rectified only in June
     assert a.overdue[0]["problem_id"] == "P1"  # longest open first
+
+
+def test_a_problem_rectified_late_inside_the_period_is_listed_as_overdue_in_it() -> None:
+    # issue #17: the appendix lists every problem overdue on some day of the period.  P4's first run: notified
+    # 02-01, due 02-07 (02-02, 02-04 调休, 05, 06, 07), rectified 02-20 — overdue 02-08..02-20 in February;
+    # P1 (02-10, due 02-22) is overdue from 02-23.  Neither was open at the end of January.
+    feb = {str(o["problem_id"]): o for o in _analyse("district-onsite", "2024-02").overdue}
+    assert sorted(feb) == ["P1", "P4"]
+    assert (feb["P4"]["due"], feb["P4"]["rectified_on"], feb["P4"]["days_open"]) == (
+        date(2024, 2, 7),
+        date(2024, 2, 20),
+        20,  # 02-01 .. 02-20
+    )
+    assert feb["P1"]["days_open"] == 20  # 02-10 .. 02-29, still open
+    assert _analyse("district-onsite", "2024-03").overdue[0]["problem_id"] == "P1"  # P4 rectified before March
 
 
 def test_rows_outside_the_inspection_windows_are_not_analysed() -> None:

@@ -41,6 +41,26 @@ def test_same_facts_same_bytes_and_back() -> None:
         assert_frame_equal(getattr(back, name), getattr(facts, name))
 
 
+def test_a_snapshot_from_before_the_notice_columns_still_reads() -> None:
+    # issue #17 added notices.points and notices.failed_reinspections: a version published before has neither
+    import io
+    import zipfile
+
+    facts = read_facts(EXAMPLES / "district-onsite")
+    new = zipfile.ZipFile(io.BytesIO(pack(facts)))
+    old = io.BytesIO()
+    with zipfile.ZipFile(old, "w") as book:
+        for item in new.namelist():
+            data = new.read(item)
+            if item == "notices.parquet":
+                buffer = io.BytesIO()
+                pl.read_parquet(io.BytesIO(data)).drop("points", "failed_reinspections").write_parquet(buffer)
+                data = buffer.getvalue()
+            book.writestr(item, data)
+    back = unpack(old.getvalue())
+    assert_frame_equal(back.notices, facts.notices)  # both columns absent in the example: None and 0
+
+
 def test_other_bytes_are_refused() -> None:
     with pytest.raises(SnapshotError):
         unpack(b"PK-not-a-snapshot")

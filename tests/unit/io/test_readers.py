@@ -186,8 +186,9 @@ def test_good_folder_reads_typed_frames(tmp_path: Path) -> None:
         (date(2024, 6, 1), "U2", "criticism", "provincial_dept", "", 3),
     ]
     assert facts.notices.rows() == [
-        ("P1", "U1", date(2024, 3, 1), date(2024, 3, 10), 2),
-        ("P2", "U2", date(2024, 3, 2), None, 3),
+        # issue #17 added the optional columns points (原扣分) and failed_reinspections: absent, None and 0
+        ("P1", "U1", date(2024, 3, 1), date(2024, 3, 10), None, 0, 2),
+        ("P2", "U2", date(2024, 3, 2), None, None, 0, 3),
     ]
     assert facts.cases.rows() == [
         (

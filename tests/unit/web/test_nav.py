@@ -21,10 +21,14 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/cases",
         "/entry",
         "/my-entries",
+        "/rectify",  # issue #17: 整改 and 复查
+        "/reinspect",
         "/schemes",
     ]
     assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == ["/public", "/entry", "/my-entries", "/schemes"]
-    assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/rectify", "/schemes"]
+    inspector = ["/public", "/entry", "/my-entries", "/reinspect", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.INSPECTOR))] == inspector
     assert [h for _, h in nav_links(ANONYMOUS)] == ["/public", "/schemes"]
 
 

@@ -3,7 +3,7 @@ rectification deadlines follow docs/schemes.md §9, cases are marked and timelin
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -185,13 +185,22 @@ TODAY = date(2024, 6, 10)
     ],
 )
 def test_task_state(notified: date, rectified: date | None, days: int | None, status: str, late: int) -> None:
-    state = view.task_state(notified, rectified, days, TODAY)
+    deadline = notified + timedelta(days=days) if days is not None else None
+    state = view.task_state(notified, rectified, deadline, TODAY)
     assert (state.status, state.days_overdue) == (status, late)
 
 
 def test_rectify_days_of_schemes() -> None:
-    assert view.rectify_days(load_scheme("district-onsite")) == 0
-    assert view.rectify_days(load_scheme("city-1000")) is None
+    # issue #17: district-onsite now gives 5 working days (was 0), city-1000 gained its doubling rule (10 working
+    # days; it had none)
+    assert view.rectify_days(load_scheme("district-onsite")) == 5
+    assert view.rectify_days(load_scheme("city-1000")) == 10
+
+
+def test_deadlines_count_working_days_across_national_day() -> None:
+    # 2024-09-27 + 5 working days: 09-29 (调休 Sunday), 09-30, 10-08, 10-09, 10-10
+    dues = view.deadlines(load_scheme("district-onsite"), [date(2024, 9, 27)])
+    assert dues == {date(2024, 9, 27): date(2024, 10, 10)}
 
 
 def test_task_groups_put_open_problems_first() -> None:
