@@ -143,6 +143,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     months = _months_of(session, ctx.schemes[scheme].scheme, period)
     page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
     page["state_names"] = PeriodState.names()
+    page["separate"] = ctx.settings.separation_of_duties
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 
 

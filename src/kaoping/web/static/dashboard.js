@@ -65,6 +65,7 @@
       var step = btn.dataset.step;
       errBox.textContent = "";
       if (step === "confirm") { confirmStep(); return; }
+      if (step === "advance" && !window.confirm(btn.dataset.confirm)) { return; }
       if (confirmBox && confirmBox.open) { confirmBox.close(); }
       var url, body = null;
       if (step === "compute") {
@@ -76,6 +77,9 @@
         }
         url = "/api/results/compute";
         body = JSON.stringify({ scheme: panel.dataset.scheme, period: panel.dataset.period, reason: reason });
+      } else if (step === "advance") {
+        url = "/api/results/advance";
+        body = JSON.stringify({ scheme: panel.dataset.scheme, period: panel.dataset.period, with_months: btn.dataset.withMonths === "1" });
       } else {
         url = "/api/results/" + encodeURIComponent(btn.dataset.id) + "/" + step;
       }
