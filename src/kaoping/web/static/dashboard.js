@@ -49,7 +49,7 @@
         if (body.errors && body.errors.length && typeof detail === "string") {
           detail += "：" + body.errors.slice(0, 5).map(function (e) { return e.message; }).join("；");
         }
-      } catch (e) { detail = r.statusText; }
+      } catch (e) { detail = ""; } /* no JSON answer: the status alone (the browser's reason phrase is English) */
       return panel.dataset.failed + "（" + r.status + "）" + (detail ? "：" + detail : "");
     };
 
@@ -92,7 +92,7 @@
         if (r.ok) { statusBox.textContent = panel.dataset.done; window.location.reload(); return; }
         errBox.textContent = await explain(r);
       } catch (e) {
-        errBox.textContent = panel.dataset.failed + "：" + e;
+        errBox.textContent = panel.dataset.failed + "：" + panel.dataset.network;
       }
       statusBox.textContent = "";
       buttons.forEach(function (b) {
