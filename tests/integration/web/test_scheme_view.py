@@ -85,3 +85,19 @@ def test_english_headings(web: Any) -> None:
         assert heading in page
     assert "考评项目与分值" not in page
     assert "Schemes" in web.client.get("/schemes?lang=en").text
+
+
+def test_descriptions_follow_the_language_switch(web: Any) -> None:
+    """Every built-in scheme says what it is, in Chinese and, with the English switch, in English."""
+    chinese = web.client.get("/schemes").text
+    english = web.client.get("/schemes?lang=en").text
+    for name in builtin_names():
+        scheme = load_scheme(name)
+        assert scheme.description and scheme.description_en, name
+        assert scheme.description in chinese and scheme.description_en not in chinese, name
+        assert scheme.description_en.replace("'", "&#39;") in english, name
+    page = web.client.get("/schemes/jinan-2022?lang=en").text
+    assert re.search(
+        r'<p class="lead" id="scheme-description">Jinan\'s 1000-point quarterly', page.replace("&#39;", "'")
+    )
+    assert 'id="scheme-description">济南市1000分制季度考评' in web.client.get("/schemes/jinan-2022?lang=zh").text
