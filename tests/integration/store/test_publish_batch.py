@@ -8,6 +8,7 @@ action reviews and publishes all four.  A month that cannot be computed undoes t
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pytest
@@ -20,6 +21,7 @@ from kaoping.app.policy import Principal, Via
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.publish_batch import Did, Stop, advance
 from kaoping.cli import app
+from kaoping.errors import Conflict
 from kaoping.io.readers import read_facts
 from kaoping.roles import Role
 from kaoping.statuses import ResultStatus
@@ -145,3 +147,36 @@ def test_cli_two_actors(store: sessionmaker[Session], db_url: str) -> None:
     assert statuses(store)["2024-04"][0][1] == ResultStatus.DRAFT  # --without-months: the months wait
     english = runner.invoke(app, ["--lang", "en", *args, "--actor", "乙"])
     assert english.exit_code == 0 and "publish in one step" in english.output and "reviewed" in english.output
+
+
+def test_reviewers_racing_publish_each_period_once(store: sessionmaker[Session]) -> None:
+    """Four reviewers click at once after 甲's drafts: one action goes through whole, the others are
+    conflicts that leave nothing behind (each step's row and period locks, taken in the same order)."""
+    with transaction(store) as s:
+        advance(s, office("甲"), scheme=SCHEME, period="2024-Q2", with_months=True)
+    start = threading.Barrier(4)
+    outcomes: list[str] = [""] * 4
+
+    def reviewer(i: int) -> None:
+        start.wait()
+        with store() as session:
+            try:
+                advance(session, office(f"审核{i}"), scheme=SCHEME, period="2024-Q2", with_months=True)
+                session.commit()
+                outcomes[i] = "ok"
+            except Conflict:
+                session.rollback()
+                outcomes[i] = "conflict"
+            except Exception as exc:  # anything else is a failure of the test
+                session.rollback()
+                outcomes[i] = repr(exc)
+
+    threads = [threading.Thread(target=reviewer, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"], outcomes
+    winner = f"审核{outcomes.index('ok')}"
+    assert statuses(store) == {p: [(1, "published", "甲", winner)] for p in FOUR}
+    assert [a for a in actions(store) if a[1] == "advance"] == [("甲", "advance"), (winner, "advance")]
