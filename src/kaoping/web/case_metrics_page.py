@@ -28,6 +28,7 @@ from kaoping.app.context import AppContext
 from kaoping.app.policy import Perm
 from kaoping.cases.metrics import COUNTS
 from kaoping.errors import NotFound
+from kaoping.facts.snapshot import ChangedRow
 from kaoping.output.sheet import ColumnKind, Sheet, workbook_bytes
 from kaoping.periods import Period, PeriodError, PeriodKind, parse_period, period_of
 from kaoping.web import dashboard_data as dd
@@ -123,7 +124,7 @@ def case_metrics_page(request: Request, session: SessionDep, ctx: CtxDep, who: O
     months = cm.case_months(session)
     table = _table(ctx, session, asked)
     names = {r.unit_id: r.name for r in table.rows}
-    changed = [changed_row(r, names) for v in table.published for r in v.changed]
+    changed = [changed_row(r, names) for v in table.published for r in v.changed if _listed(r, names, asked)]
     periods = [(dd.KIND_NAMES[k], dd.period_options(months, k)) for k in PeriodKind]
     return render(
         request,
@@ -147,6 +148,13 @@ def case_metrics_page(request: Request, session: SessionDep, ctx: CtxDep, who: O
         figure=figure,
         change=change,
     )
+
+
+def _listed(row: ChangedRow, units: dict[str, str], asked: Asked) -> bool:
+    """A changed case row belongs on this table: its unit is shown, and its category (before or after the
+    change) is the chosen one, when a category is chosen."""
+    wanted = not asked.category or asked.category in (row.before.get("category"), row.after.get("category"))
+    return row.unit_id in units and wanted
 
 
 def _with(choices: list[str], chosen: str) -> list[str]:

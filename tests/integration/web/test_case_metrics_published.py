@@ -101,6 +101,9 @@ def test_category_filter_compares_that_category(store: Store) -> None:
     page = store.client.get("/cases", params={"period": MAY, "category": "小广告"}).text
     assert dict(table_rows(page))["s1"]["应结案数"] == "0"
     assert _differences(page)["应结案数"] == ("0", "1", "+1")
+    assert 'id="case-drift-rows"' in page  # X-LATE is of 小广告
+    other = store.client.get("/cases", params={"period": MAY, "category": "暴露垃圾"}).text
+    assert 'id="cases-drift"' not in other and 'id="published-note"' in other  # nothing of 暴露垃圾 changed
 
 
 def test_correction_brings_them_together(store: Store) -> None:
