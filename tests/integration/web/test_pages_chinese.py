@@ -288,6 +288,8 @@ LOOKUP = re.compile(r"(?:querySelector(?:All)?|getElementById|closest|matches)\(
 BROWSER_ENGLISH = re.compile(r"\.statusText\b|\+\s*(?:e|err|error|exc)\s*[;)+]|String\((?:e|err|error|exc)\)")
 """The browser's own words: an HTTP reason phrase (Not Found) or an exception's message (TypeError: Failed to
 fetch) — English whatever the page's language; a script says what went wrong in the page's words instead."""
+HAN = re.compile(r"[\u4e00-\u9fff]")
+"""Chinese written into a script stays Chinese in English: what a script shows comes from the page."""
 JS_PROSE = re.compile(r"[A-Za-z]+ +[A-Za-z]+")
 JS_NOT_PROSE = frozenset({"use strict"})
 
@@ -320,8 +322,9 @@ def _literals(line: str) -> list[str]:
 
 
 def test_no_english_in_our_scripts() -> None:
-    """Our scripts show only the page's own (translated) texts: no literal a person reads is English, no
-    line puts the browser's English before a person, and no literal anywhere is an English sentence."""
+    """Our scripts show only the page's own (translated) texts: no literal a person reads is English or
+    Chinese (it could not follow the language switch), no line puts the browser's English before a person,
+    and no literal anywhere is an English sentence."""
     found: list[str] = []
     for name, number, line in _script_lines():
         where = f"{name}:{number}"
@@ -331,6 +334,7 @@ def test_no_english_in_our_scripts() -> None:
         for sink in SHOWN_BY_JS.finditer(line):
             shown = _literals(shown_expression(line, sink))
             found += [f"{where}: {lit!r} shown" for lit in shown if english_words(lit, frozenset())]
+            found += [f"{where}: {lit!r} cannot follow the English switch" for lit in shown if HAN.search(lit)]
         found += [f"{where}: {lit!r}" for lit in literals if lit not in JS_NOT_PROSE and JS_PROSE.search(lit)]
     assert not found, "English in our scripts:\n" + "\n".join(found)
 
@@ -347,3 +351,6 @@ def test_the_script_check_finds_english() -> None:
     assert sink and _literals(shown_expression(line, sink)) == ["?"]
     assert JS_PROSE.search("Upload failed")
     assert not BROWSER_ENGLISH.search("li.textContent = e.message;")  # an API answer: the page's own words
+    line = 'yAxis: { type: "value", name: "总分", scale: true },'  # stays Chinese in English
+    sink = SHOWN_BY_JS.search(line)
+    assert sink and HAN.search(_literals(shown_expression(line, sink))[0])
