@@ -21,8 +21,18 @@ from kaoping.api.context import ApiContext, CtxDep, OfficeScheme, SessionDep
 from kaoping.api.errors import unprocessable
 from kaoping.api.models import RowId
 from kaoping.api.roles import ADMIN, UNIT, Perm, require, sees_drafts, unit_scope
-from kaoping.api.schemas import ComputeIn, ExplainOut, PublishedOut, ResultOut, ResultsView
+from kaoping.api.schemas import (
+    AdvanceIn,
+    AdvanceOut,
+    AdvanceStepOut,
+    ComputeIn,
+    ExplainOut,
+    PublishedOut,
+    ResultOut,
+    ResultsView,
+)
 from kaoping.app import publish as publish_uc
+from kaoping.app import publish_batch as batch
 from kaoping.app import results as kept_results
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.output.document import explain_document
@@ -61,11 +71,35 @@ def compute(
     return ResultOut.model_validate(row)
 
 
-Advance = Callable[[ApiContext, Session, int, str], PublishedResult]
+@router.post("/results/advance")
+def advance(
+    body: AdvanceIn, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.RESULTS_COMPUTE))]
+) -> AdvanceOut:
+    """一键发布: take the period — and, with ``with_months``, each of its months not yet published — through
+    compute, review and publish as far as this account may (with separation of duties: a first account's
+    call computes the drafts, a second's reviews and publishes them); all or nothing; 409 when nothing
+    could be done, saying why for each period."""
+    done = batch.advance_for_office(ctx, s, who, scheme=body.scheme, period=body.period, with_months=body.with_months)
+    s.commit()
+    steps = [
+        AdvanceStepOut(
+            period=p.period,
+            done=[str(d) for d in p.done],
+            stop=str(p.stop),
+            stop_label=p.stop.label,
+            version=p.version,
+            result_id=p.result_id,
+        )
+        for p in done.steps
+    ]
+    return AdvanceOut(scheme=done.scheme, period=done.period, steps=steps)
+
+
+StepFn = Callable[[ApiContext, Session, int, str], PublishedResult]
 """One step of the workflow: (context, session, result id, actor) → the row after the step."""
 
 
-def _add_step(step: str, perm: Perm, advance: Advance, doc: str) -> None:
+def _add_step(step: str, perm: Perm, advance: StepFn, doc: str) -> None:
     """``POST /results/{id}/<step>``: one step of the workflow (review, publish) under its own permission."""
 
     def endpoint(result_id: RowId, ctx: CtxDep, s: SessionDep, who: Principal) -> ResultOut:

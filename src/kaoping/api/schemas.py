@@ -120,6 +120,27 @@ class ComputeIn(BaseModel):
     reason: str = Field("", max_length=2000, description="required for a correction of a published period")
 
 
+class AdvanceIn(BaseModel):
+    scheme: str = Field(min_length=1, max_length=100)
+    period: str = Field(min_length=1, max_length=10)
+    with_months: bool = Field(True, description="also each month of the period not yet published (一键发布季度及各月)")
+
+
+class AdvanceStepOut(BaseModel):
+    period: str
+    done: list[str] = Field(description="steps taken: computed, reviewed, published")
+    stop: str = Field(description="done, already (published before), second_person (职责分离) or not_allowed")
+    stop_label: str = Field(description="the stop in Chinese")
+    version: int | None = None
+    result_id: int | None = None
+
+
+class AdvanceOut(BaseModel):
+    scheme: str
+    period: str
+    steps: list[AdvanceStepOut]
+
+
 class ResultOut(FromRow):
     id: int
     scheme: str

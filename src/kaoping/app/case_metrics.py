@@ -95,9 +95,16 @@ def unit_counts(session: Session, period: Period, category: str = "") -> dict[st
     return {r["unit_id"]: {c: int(r[c]) for c in COUNTS} for r in counted.iter_rows(named=True)}
 
 
-def metric_rows(session: Session, period: Period, category: str = "", group: str = "") -> list[MetricsRow]:
-    """Every unit (of ``group``, when given) with its metrics for the period, in unit order."""
-    counts = unit_counts(session, period, category)
+def metric_rows(
+    session: Session,
+    period: Period,
+    category: str = "",
+    group: str = "",
+    counts: dict[str, dict[str, int]] | None = None,
+) -> list[MetricsRow]:
+    """Every unit (of ``group``, when given) with its metrics for the period, in unit order; from ``counts``
+    when given (a published version's, :mod:`kaoping.app.published_cases`), else counted live."""
+    counts = unit_counts(session, period, category) if counts is None else counts
     stmt = select(Unit).order_by(Unit.group, Unit.unit_id)
     if group:
         stmt = stmt.where(Unit.group == group)

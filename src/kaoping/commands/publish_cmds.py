@@ -358,6 +358,9 @@ def register(app: typer.Typer) -> None:
         ("release", release),
         ("list", list_cmd),
     ]
+    from kaoping.commands.advance_cmds import advance_cmd
+
+    commands.append(("advance", advance_cmd))
     for name, fn in commands:
         publish_app.command(name)(fn)
     user_app = typer.Typer(help="用户：账号和角色。", no_args_is_help=True)

@@ -323,6 +323,10 @@ class EvaluatedYears(Strict):
         return self
 
 
+MAX_DESCRIPTION = 300
+"""A description is a sentence or two, not the plan: the readings belong in ``notes`` and comments."""
+
+
 class Scheme(Strict):
     """A whole evaluation plan.  ``periods`` maps each supported period kind to how it is evaluated."""
 
@@ -330,6 +334,10 @@ class Scheme(Strict):
     title: str
     version: int = 1
     source_document: str | None = None
+    description: str | None = Field(None, max_length=MAX_DESCRIPTION)
+    """What the plan is, in a sentence or two (Chinese): shown under its title in lists and on its page."""
+    description_en: str | None = Field(None, max_length=2 * MAX_DESCRIPTION)
+    """The same in English, shown instead when the reader switched to English (the title stays as written)."""
     notes: list[str] = Field(default_factory=list)
     periods: dict[PeriodKind, PeriodRule]
     display: Display = Display()
@@ -352,6 +360,12 @@ class Scheme(Strict):
     calendar: WorkdayOverrides = WorkdayOverrides()
     """Corrections to China's working days for deadlines counted in working days (``working_days``)."""
     """The calendar years evaluated (考评年度); None: 2000 up to the current year (see app/entry_checks.py)."""
+
+    def described(self, lang: str) -> str:
+        """The description in ``lang`` ("en": the English one where written, else the Chinese); empty if none."""
+        if lang == "en" and self.description_en:
+            return self.description_en
+        return self.description or ""
 
     @property
     def main_kind(self) -> PeriodKind:

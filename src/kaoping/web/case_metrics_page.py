@@ -22,14 +22,18 @@ from sqlalchemy.orm import Session
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import case_metrics as cm
+from kaoping.app import published_cases as pc
 from kaoping.app.case_lists import MAX_CATEGORY
+from kaoping.app.context import AppContext
 from kaoping.app.policy import Perm
 from kaoping.cases.metrics import COUNTS
 from kaoping.errors import NotFound
+from kaoping.facts.snapshot import ChangedRow
 from kaoping.output.sheet import ColumnKind, Sheet, workbook_bytes
 from kaoping.periods import Period, PeriodError, PeriodKind, parse_period, period_of
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import PageRefused, download, render, require_page
+from kaoping.web.dashboard_data import changed_row
 from kaoping.web.i18n import request_lang, translator
 
 router = APIRouter(include_in_schema=False)
@@ -69,9 +73,26 @@ def _period(who: Principal, text: str, months: set[int], today: date) -> Period:
         raise PageRefused(who, NotFound("考评期的写法应为 2024-05、2024-Q2 或 2024。")) from None
 
 
-def _rows(session: Session, asked: Asked) -> tuple[list[cm.MetricsRow], list[cm.MetricsRow]]:
-    rows = cm.metric_rows(session, asked.period, asked.category, asked.group)
-    return cm.sort_rows(rows, asked.sort, asked.descending), cm.subtotals(rows)
+@dataclass(frozen=True)
+class Table:
+    """What the page and its export show: the rows (as published where a version covers the unit), the
+    subtotals, the published versions used and the live values that differ from them."""
+
+    rows: list[cm.MetricsRow]
+    totals: list[cm.MetricsRow]
+    published: list[pc.PublishedCases]
+    differences: list[pc.Difference]
+
+
+def _table(ctx: AppContext, session: Session, asked: Asked) -> Table:
+    live = cm.unit_counts(session, asked.period, asked.category)
+    schemes = [s.scheme for s in ctx.schemes.values()]
+    published = pc.published_cases(session, schemes, asked.period, asked.category)
+    counts = pc.shown_counts(live, published)
+    rows = cm.metric_rows(session, asked.period, asked.category, asked.group, counts)
+    shown = {r.unit_id for r in rows}
+    found = [d for d in pc.differences(live, published) if d.unit_id in shown]
+    return Table(cm.sort_rows(rows, asked.sort, asked.descending), cm.subtotals(rows), published, found)
 
 
 def asked_for(
@@ -97,18 +118,27 @@ AskedDep = Annotated[Asked, Depends(asked_for)]
 
 
 @router.get("/cases")
-def case_metrics_page(request: Request, session: SessionDep, who: Office, asked: AskedDep) -> Response:
-    """The table of one period (the latest month with cases by default)."""
+def case_metrics_page(request: Request, session: SessionDep, ctx: CtxDep, who: Office, asked: AskedDep) -> Response:
+    """The table of one period (the latest month with cases by default); a published period as published,
+    with what changed since."""
     months = cm.case_months(session)
-    rows, totals = _rows(session, asked)
+    table = _table(ctx, session, asked)
+    names = {r.unit_id: r.name for r in table.rows}
+    changed = [changed_row(r, names) for v in table.published for r in v.changed if _listed(r, names, asked)]
     periods = [(dd.KIND_NAMES[k], dd.period_options(months, k)) for k in PeriodKind]
     return render(
         request,
         "case_metrics.html",
         who,
         asked=asked,
-        rows=rows,
-        totals=totals,
+        rows=table.rows,
+        totals=table.totals,
+        published=table.published,
+        differences=table.differences,
+        marked=pc.changed_units(table.differences),
+        changed=changed,
+        names=names,
+        uncovered=len(names.keys() - {u for v in table.published for u in v.units}),
         numbers=cm.NUMBERS,
         counts=COUNT_COLUMNS,
         periods=periods,
@@ -116,7 +146,15 @@ def case_metrics_page(request: Request, session: SessionDep, who: Office, asked:
         categories=[(c, c) for c in _with(cm.period_categories(session, asked.period), asked.category)],
         groups=[(g, g) for g in cm.groups(session)],
         figure=figure,
+        change=change,
     )
+
+
+def _listed(row: ChangedRow, units: dict[str, str], asked: Asked) -> bool:
+    """A changed case row belongs on this table: its unit is shown, and its category (before or after the
+    change) is the chosen one, when a category is chosen."""
+    wanted = not asked.category or asked.category in (row.before.get("category"), row.after.get("category"))
+    return row.unit_id in units and wanted
 
 
 def _with(choices: list[str], chosen: str) -> list[str]:
@@ -131,6 +169,14 @@ def figure(value: Decimal | None, column: str) -> str:
     return f"{int(value):,}" if column in COUNT_COLUMNS else f"{value.quantize(Decimal('0.01'))}"
 
 
+def change(d: pc.Difference) -> str:
+    """Live minus published, signed ("+1", "−16.67"), "—" when a side has no value."""
+    if d.published is None or d.live is None:
+        return "—"
+    delta = d.live - d.published
+    return ("+" if delta > 0 else "−") + figure(abs(delta), d.column)
+
+
 def _sheet_rows(rows: list[cm.MetricsRow], totals: list[cm.MetricsRow]) -> list[list[Any]]:
     out: list[list[Any]] = []
     for r in [*rows, *totals]:
@@ -140,10 +186,11 @@ def _sheet_rows(rows: list[cm.MetricsRow], totals: list[cm.MetricsRow]) -> list[
 
 
 @router.get("/cases/metrics.xlsx")
-def case_metrics_export(request: Request, session: SessionDep, who: Office, asked: AskedDep) -> Response:
+def case_metrics_export(request: Request, session: SessionDep, ctx: CtxDep, who: Office, asked: AskedDep) -> Response:
     """The table as shown (same filters, same order, the subtotals last) and a sheet saying what it is."""
     _ = translator(request_lang(request))
-    rows, totals = _rows(session, asked)
+    table = _table(ctx, session, asked)
+    rows, totals = table.rows, table.totals
     kinds = [ColumnKind.COUNT if n in COUNT_COLUMNS else ColumnKind.PERCENT for n in cm.NUMBERS]
     columns = [(_("单位编号"), ColumnKind.TEXT), (_("单位"), ColumnKind.TEXT), (_("分组"), ColumnKind.TEXT)]
     columns += [(_(n), k) for n, k in zip(cm.NUMBERS, kinds, strict=True)]
@@ -156,6 +203,10 @@ def case_metrics_export(request: Request, session: SessionDep, who: Office, aske
     ]
     if asked.category:
         about.append([_("说明"), _("按案件类别筛选时，由该类别本期派遣的案卷逐件计算。")])
+    for v in table.published:
+        about.append([_("已发布版本"), _("{s} 第 {k} 版（冻结）", s=v.scheme, k=v.version)])
+    if table.differences:
+        about.append([_("数据已变更"), _("发布后有 {n} 项数字与现有数据不同，见页面。", n=len(table.differences))])
     sheets = [
         Sheet(_("数字城管指标"), columns, _sheet_rows(rows, totals)),
         Sheet(_("说明"), [(_("项目"), ColumnKind.TEXT), (_("内容"), ColumnKind.TEXT)], about),

@@ -145,6 +145,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
     page["robust"] = robustness_view(session, ctx.schemes[scheme].scheme, period, request_lang(request))
     page["state_names"] = PeriodState.names()
+    page["separate"] = ctx.settings.separation_of_duties
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 
 

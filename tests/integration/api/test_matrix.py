@@ -65,6 +65,7 @@ DELETE /api/{kind}/{row_id}                        -    -      Y    -    -    - 
 POST   /api/results/compute                        -    -      Y    -    -    -     -
 POST   /api/results/{result_id}/review             -    -      Y    -    -    -     -
 POST   /api/results/{result_id}/publish            -    -      Y    -    -    -     -
+POST   /api/results/advance                        -    -      Y    -    -    -     -
 GET    /api/results/published                      Y    Y      Y    Y    Y    Y     Y
 GET    /api/results/{scheme}/{period}              Y    Y      Y    Y    Y    Y     Y
 GET    /api/explain/{scheme}/{period}/{unit_id}    -    -      Y    -    -    -     Y
@@ -154,6 +155,7 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
         },
         ("DELETE", "/api/{kind}/{row_id}"): {"params": {"reason": "matrix"}},
         ("POST", "/api/results/compute"): {"json": {"scheme": api.SCHEME, "period": "2024-Q2"}},
+        ("POST", "/api/results/advance"): {"json": {"scheme": api.SCHEME, "period": "2024-Q2"}},
         ("POST", "/api/appeals"): {"json": {"period": "2024-Q2", "text": "matrix", "unit_id": "d1"}},
         ("POST", "/api/appeals/{appeal_id}/answer"): {"json": {"answer": "ok"}},
         ("POST", "/api/evidence"): {

@@ -18,115 +18,25 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import openpyxl
 import pytest
-from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 
-from db_testing import Build, dispose, opened_store
-from examples_testing import EXAMPLES
+from case_metrics_testing import FORMULA, QUOTE, SCHEME, Store, at, served_store, table_rows
+from db_testing import Build
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.app.scoring import score_store
-from kaoping.cases.metrics import COUNTS, RATES, case_counts, rates
+from kaoping.cases.metrics import COUNTS, RATES
 from kaoping.engine.phrases import Msg
-from kaoping.periods import parse_period
-from kaoping.scheme import load_scheme
-from kaoping.server import create_app
-from kaoping.store import users
-from kaoping.store.db import open_store, transaction
-from kaoping.store.facts import load_facts
+from kaoping.store.db import transaction
 from kaoping.store.tables import CaseRow
-from kaoping.store.users import create_user
-from store_testing import write_all_facts
-from web_testing import PASSWORD, SignedInSite
-
-SECRET = "test-secret-" + "c" * 32
-SCHEME = "district-performance"
-QUOTE = "a'b\\c"
-FORMULA = "=1+2"
-
-
-def _at(text: str | None) -> datetime | None:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M") if text else None
-
-
-EXTRA = [  # case_id, unit, category, reported, dispatched, deadline, disposed, closed
-    ("X-LATER", "s1", "暴露垃圾", "2024-05-30 10:00", "2024-06-01 09:00", "2024-06-02 09:00", "2024-06-01 15:00",
-     "2024-06-01 18:00"),
-    ("X-NEW", "s1", "小广告", "2024-05-31 20:00", None, None, None, None),
-    ("X-QUOTE", "s2", QUOTE, "2024-05-15 08:00", "2024-05-15 08:30", "2024-05-16 08:30", "2024-05-17 09:00", None),
-    ("X-FORMULA", "s5", FORMULA, "2024-06-25 08:00", "2024-06-25 08:30", None, None, None),
-]  # fmt: skip
-
-
-def _seed(url: str) -> None:
-    with opened_store(url) as factory, transaction(factory) as s:
-        write_all_facts(s, EXAMPLES / SCHEME)
-        for case_id, unit, category, *times in EXTRA:
-            reported, dispatched, deadline, disposed, closed = (_at(t) for t in times)
-            assert reported is not None
-            s.add(
-                CaseRow(
-                    nkey=f"test-{case_id}",
-                    case_id=case_id,
-                    unit_id=unit,
-                    kind="event",
-                    category=category,
-                    reported_at=reported,
-                    dispatched_at=dispatched,
-                    deadline=deadline,
-                    disposed_at=disposed,
-                    closed_at=closed,
-                    rework_count=0,
-                    verify_failed=0,
-                    postponed=0,
-                )
-            )
-        create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
-        create_user(s, username="jia", password=PASSWORD, role="unit", display_name="甲街道", unit_id="s1")
-        create_user(s, username="ducha", password=PASSWORD, role="inspector", display_name="督查员")
-
-
-@dataclass
-class Store(SignedInSite):
-    url: str
-
-    def engine_metrics(self, period: str, category: str = "") -> dict[str, dict[str, Decimal]]:
-        """Per unit, the metrics the engine computes from the case rows (not the cells) for ``period``."""
-        with self.factory() as s:
-            cases = load_facts(s, load_scheme(SCHEME)).cases
-        if category:
-            cases = cases.filter(cases["category"] == category)
-        counted = case_counts(cases, parse_period(period))
-        return {r["unit_id"]: rates({c: int(r[c]) for c in COUNTS}) for r in counted.iter_rows(named=True)}
 
 
 @pytest.fixture
 def store(db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    restore_snapshot(_seed)
-    factory = open_store(db_url)
-    app = create_app(db_url, secret=SECRET, schemes=[SCHEME])
-    try:
-        with TestClient(app) as client:
-            yield Store(client=client, factory=factory, url=db_url)
-    finally:
-        dispose(factory)
-
-
-def _table_rows(page: str) -> list[tuple[str, dict[str, str]]]:
-    """(unit id, metric → cell text) of the table body, in page order."""
-    body = re.search(r"<tbody>(.*?)</tbody>", page, re.S)
-    assert body is not None
-    out = []
-    for unit, row in re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', body.group(1), re.S):
-        out.append((unit, dict(re.findall(r'<td class="num" data-metric="([^"]+)">([^<]*)</td>', row))))
-    return out
+    yield from served_store(db_url, restore_snapshot, monkeypatch)
 
 
 def _sheet(content: bytes) -> tuple[list[str], list[list[Any]]]:
@@ -144,7 +54,7 @@ def test_table_shows_the_engines_numbers(store: Store, period: str) -> None:
     page = store.client.get(f"/cases?period={period}")
     assert page.status_code == 200
     engine = store.engine_metrics(period)
-    shown = dict(_table_rows(page.text))
+    shown = dict(table_rows(page.text))
     assert set(shown) == {"s1", "s2", "s3", "s4", "s5"}  # every unit, with or without cases
     for unit, cells in shown.items():
         if unit not in engine:
@@ -158,7 +68,7 @@ def test_table_shows_the_engines_numbers(store: Store, period: str) -> None:
 def test_may_by_hand(store: Store) -> None:
     """2024-05: s1 has C2405-01 and C2405-02 (both closed in time); s2 C2405-03 and X-QUOTE (not closed)."""
     store.login("admin")
-    shown = dict(_table_rows(store.client.get("/cases?period=2024-05").text))
+    shown = dict(table_rows(store.client.get("/cases?period=2024-05").text))
     assert shown["s1"]["应结案数"] == "2" and shown["s1"]["结案率"] == "100.00"
     assert shown["s2"]["应结案数"] == "2" and shown["s2"]["结案数"] == "1" and shown["s2"]["结案率"] == "50.00"
     assert shown["s2"]["未按期处置数"] == "1"  # X-QUOTE disposed after its deadline
@@ -181,32 +91,32 @@ def test_the_score_counts_what_the_table_says(store: Store) -> None:
 def test_sort_by_a_rate_descending_puts_units_without_cases_last(store: Store) -> None:
     store.login("admin")
     page = store.client.get("/cases", params={"period": "2024-05", "sort": "应结案数", "order": "desc"}).text
-    counts = [int(c["应结案数"]) for _, c in _table_rows(page)]
+    counts = [int(c["应结案数"]) for _, c in table_rows(page)]
     assert counts == sorted(counts, reverse=True)
     assert 'aria-sort="descending"' in page
     rated = store.client.get("/cases", params={"period": "2024-05", "sort": "结案率", "order": "asc"}).text
-    rows = _table_rows(rated)
+    rows = table_rows(rated)
     assert [u for u, c in rows[-2:] if c["结案率"] == "—"] == ["s3", "s5"]  # no case in May: last, by unit
     assert rows[0][0] == "s2"  # 50 % first when ascending
     bad = store.client.get("/cases", params={"period": "2024-05", "sort": "DROP TABLE"})
-    assert bad.status_code == 200 and [u for u, _ in _table_rows(bad.text)] == ["s1", "s2", "s3", "s4", "s5"]
+    assert bad.status_code == 200 and [u for u, _ in table_rows(bad.text)] == ["s1", "s2", "s3", "s4", "s5"]
 
 
 def test_category_filter_counts_that_categorys_rows(store: Store) -> None:
     """A category containing a quote and a backslash is a value, never SQL (both databases)."""
     store.login("admin")
     page = store.client.get("/cases", params={"period": "2024-05", "category": QUOTE})
-    shown = dict(_table_rows(page.text))
+    shown = dict(table_rows(page.text))
     assert shown["s2"]["应结案数"] == "1" and shown["s2"]["结案数"] == "0" and shown["s1"]["应结案数"] == "0"
     garbage = store.engine_metrics("2024-05", "暴露垃圾")
-    listed = dict(_table_rows(store.client.get("/cases", params={"period": "2024-05", "category": "暴露垃圾"}).text))
+    listed = dict(table_rows(store.client.get("/cases", params={"period": "2024-05", "category": "暴露垃圾"}).text))
     assert {u for u, c in listed.items() if c["应结案数"] != "0"} == set(garbage) == {"s1", "s4"}
 
 
 def test_group_filter_and_unknown_group(store: Store) -> None:
     store.login("admin")
-    assert len(_table_rows(store.client.get("/cases", params={"period": "2024-05", "group": "街镇"}).text)) == 5
-    assert _table_rows(store.client.get("/cases", params={"period": "2024-05", "group": "部门"}).text) == []
+    assert len(table_rows(store.client.get("/cases", params={"period": "2024-05", "group": "街镇"}).text)) == 5
+    assert table_rows(store.client.get("/cases", params={"period": "2024-05", "group": "部门"}).text) == []
 
 
 def test_export_opens_and_holds_the_engines_numbers(store: Store) -> None:
@@ -290,7 +200,7 @@ def test_a_case_added_after_publication_is_explained(store: Store) -> None:
         rid = compute_draft(s, scheme=SCHEME, period="2024-05", actor="计算员").id
         review(s, rid, actor="审核员")
         publish(s, rid, actor="发布员")
-        late = _at("2024-05-25 09:00")
+        late = at("2024-05-25 09:00")
         s.add(CaseRow(nkey="test-X-LATE", case_id="X-LATE", unit_id="s1", kind="event", category="小广告",
                       reported_at=late, dispatched_at=late, rework_count=0, verify_failed=0, postponed=0))  # fmt: skip
     store.login("jia")

@@ -1,9 +1,12 @@
 """Chinese first on every page: each role walks every page it can reach in the demo city (Chinese, the
 default language) and no page shows an English word where a person reads.
 
-"What a person reads" is the text between tags (not attributes, scripts, styles or codes a page prints in
-``<code>``); the words that stay Latin are the product's name, units of measure, file names and the
-identifiers the office itself uses (unit ids, period keys, case numbers), listed in ``LATIN_ALLOWED``.
+"What a person reads" is the text between tags (not scripts, styles or codes a page prints in ``<code>``),
+the attributes a browser or a screen reader shows (title, placeholder, aria-label, alt, a button's value, an
+option group's label) and the texts our scripts put on the page (the data-* messages they read, checked like
+attributes, and the string literals of web/static/*.js, checked without a browser); the words that stay
+Latin are the product's name, units of measure, file names and the identifiers the office itself uses (unit
+ids, period keys, case numbers), listed in ``LATIN_ALLOWED``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import kaoping.scheme
+import kaoping.web
 from kaoping.demo.build import build_demo, demo_logins
 from kaoping.demo.city import UNITS
 from kaoping.facts.columns import FILES
@@ -37,9 +41,10 @@ NOT_PAGES = re.compile(r"^/(static|api)/|\.(xlsx|pdf|yaml|csv|json|png|jpg)(\?|$
 OTHER_SCHEMES = re.compile(r"^/schemes/(?!demo-city\b)[^/?]+")
 """The built-in schemes besides the demo's are example documents, described as their authors wrote them."""
 FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|png|jpe?g|webp|pdf|xlsx|yaml)\b", re.I)
-CODE = re.compile(r"[\w-]*\d[\w-]*|\b[a-z]+:[a-z_]+\b|\b[a-z]+(?:_[a-z]+)+\b")
-"""Codes with digits (period keys, case numbers, scheme names with a year), a row's source (demo:cases) and
-snake_case names (the English header an upload also accepts, dispatched_at)."""
+CODE = re.compile(r"kaoping\s+[a-z]+(?:\s+--[\w-]+)+|[\w-]*\d[\w-]*|\b[a-z]+:[a-z_]+\b|\b[a-z]+(?:_[a-z]+)+\b")
+"""A command line the office types (kaoping verify --audit), codes with digits (period keys, case numbers,
+scheme names with a year), a row's source (demo:cases) and snake_case names (the English header an upload
+also accepts, dispatched_at)."""
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 LATIN_ALLOWED = frozenset(
     {
@@ -65,6 +70,51 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
 def visible_text(page: str) -> str:
     return html.unescape(TAG.sub(" ", SKIPPED.sub(" ", page)))
+
+
+ELEMENT = re.compile(r"<([a-zA-Z][\w-]*)((?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>")
+ATTRIBUTE = re.compile(r"([\w:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+READ_ATTRIBUTES = frozenset(
+    {"title", "placeholder", "aria-label", "alt", "aria-description", "aria-roledescription", "aria-valuetext"}
+)
+"""Attributes whose text a browser shows (a tooltip, an empty field's hint, an image that did not load) or a
+screen reader reads."""
+BUTTON_TYPES = frozenset({"submit", "button", "reset"})
+SHOWN_DATA = re.compile(r"[\u4e00-\u9fff]|\s")
+"""A data-* attribute holding words (Chinese, or several words) is a message a script will show; one holding
+a code (an id, a period, a key) is not read by a person."""
+
+
+def attribute_text(page: str) -> str:
+    """The attribute texts of ``page`` a person reads (outside scripts and styles), one per line."""
+    out: list[str] = []
+    for tag, attributes in ELEMENT.findall(re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)):
+        values = {name.lower(): a if a or not b else b for name, a, b in ATTRIBUTE.findall(attributes)}
+        out += [v for name, v in values.items() if name in READ_ATTRIBUTES]
+        out += [v for name, v in values.items() if name.startswith("data-") and SHOWN_DATA.search(v)]
+        if tag.lower() == "input" and values.get("type", "").lower() in BUTTON_TYPES and "value" in values:
+            out.append(values["value"])
+        if tag.lower() in ("optgroup", "option") and "label" in values:
+            out.append(values["label"])
+    return html.unescape("\n".join(out))
+
+
+def test_attribute_text_reads_what_people_read() -> None:
+    page = (
+        '<a href="/x" title="Open it" data-unit="u1">x</a><input type="submit" value="Save" class="b">'
+        '<input name=\'q\' placeholder=\'Search\'><img alt="A map" src="m.png"><input type="hidden" value="code">'
+        '<optgroup label="Months"></optgroup><button aria-label="Close" data-failed="操作失败 now">'
+        "<script>var t = \"<b title='Hidden'>\";</script>"
+    )
+    assert attribute_text(page).splitlines() == [
+        "Open it",
+        "Save",
+        "Search",
+        "A map",
+        "Months",
+        "Close",
+        "操作失败 now",
+    ]
 
 
 def english_words(text: str, codes: frozenset[str]) -> set[str]:
@@ -120,13 +170,17 @@ def test_no_english_on_any_page(demo: TestClient, role: str, username: str, pass
         assert r.status_code == 200, r.text
     codes = store_codes()
     found: dict[str, set[str]] = {}
-    pages = 0
+    pages = attributes = 0
     for href, page in walk(demo, ["/", "/public", "/login", *landing(demo)]):
         pages += 1
+        attributes += len(attribute_text(page).splitlines())
         words = english_words(visible_text(page), codes)
         if words:
             found[href] = words
+        if attributed := english_words(attribute_text(page), codes):
+            found[f"{href} (attributes)"] = attributed
     assert pages > 3, f"{role} reached only {pages} pages"
+    assert attributes > 2 * pages, f"{role}: only {attributes} attribute texts on {pages} pages"  # the check reads
     assert not found, f"{role} reads English: {found}"
 
 
@@ -164,7 +218,8 @@ def test_no_english_on_error_pages(demo: TestClient) -> None:
     pages["unknown address"] = demo.get("/no-such-page")
     codes = store_codes() | COLUMN_CODES
     assert all(r.status_code in (404, 422) for r in pages.values()), {k: r.status_code for k, r in pages.items()}
-    found = {what: words for what, r in pages.items() if (words := english_words(visible_text(r.text), codes))}
+    shown = {what: visible_text(r.text) + "\n" + attribute_text(r.text) for what, r in pages.items()}
+    found = {what: words for what, text in shown.items() if (words := english_words(text, codes))}
     assert not found, f"English on error pages: {found}"
 
 
@@ -214,3 +269,89 @@ def test_no_english_in_the_pages_workbooks(demo: TestClient) -> None:
         if words := workbook_words(r.content, store_codes()):
             found[href] = words
     assert not found, f"English in workbooks: {found}"
+
+
+# --- our scripts --------------------------------------------------------------------------------------
+
+STATIC = Path(kaoping.web.__file__).resolve().parent / "static"
+JS_COMMENT = re.compile(r"/\*.*?\*/|^\s*//.*$", re.S | re.M)
+JS_LITERAL = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`")
+SHOWN_BY_JS = re.compile(
+    r"\.(?:textContent|innerText|innerHTML|title|placeholder|alt|label)\s*\+?=(?!=)|"
+    r"\b(?:alert|confirm|prompt|insertAdjacentHTML)\(|"
+    r"setAttribute\(\s*[\"'](?:title|aria-label|alt|placeholder)[\"']\s*,|"
+    r"\b(?:name|text|subtext)\s*:(?=\s*[\"'`])"
+)
+"""Where a script puts text before a person: an element's text or tooltip, a dialog, a chart's name or title;
+what follows (the assigned expression, the call's arguments, the option's value) is what the person reads."""
+LOOKUP = re.compile(r"(?:querySelector(?:All)?|getElementById|closest|matches)\([^()]*\)")
+"""Finding an element (by a selector or an id) inside a shown expression reads no text to anyone."""
+BROWSER_ENGLISH = re.compile(r"\.statusText\b|\+\s*(?:e|err|error|exc)\s*[;)+]|String\((?:e|err|error|exc)\)")
+"""The browser's own words: an HTTP reason phrase (Not Found) or an exception's message (TypeError: Failed to
+fetch) — English whatever the page's language; a script says what went wrong in the page's words instead."""
+HAN = re.compile(r"[\u4e00-\u9fff]")
+"""Chinese written into a script stays Chinese in English: what a script shows comes from the page."""
+JS_PROSE = re.compile(r"[A-Za-z]+ +[A-Za-z]+")
+JS_NOT_PROSE = frozenset({"use strict"})
+
+
+def shown_expression(line: str, sink: re.Match[str]) -> str:
+    """What the sink at ``sink`` shows: an assignment's right side up to ``;``, a call's arguments up to the
+    closing parenthesis, an option's value up to ``,`` or ``}`` (within one line: our scripts keep to that)."""
+    rest = line[sink.end() :]
+    if sink.group(0).endswith("("):
+        depth = 1
+        for i, c in enumerate(rest):
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            if depth == 0:
+                return LOOKUP.sub(" ", rest[:i])
+        return LOOKUP.sub(" ", rest)
+    stop = re.search(r"[;}]" if "=" in sink.group(0) else r"[,}]", rest)
+    return LOOKUP.sub(" ", rest[: stop.start()] if stop else rest)
+
+
+def _script_lines() -> Iterator[tuple[str, int, str]]:
+    """(file, line number, code without comments) of every line of our own scripts (not vendor/)."""
+    for path in sorted(STATIC.glob("*.js")):
+        text = JS_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), path.read_text(encoding="utf-8"))
+        for number, line in enumerate(text.splitlines(), start=1):
+            yield path.name, number, line
+
+
+def _literals(line: str) -> list[str]:
+    return [next(g for g in m.groups() if g is not None) for m in JS_LITERAL.finditer(line)]
+
+
+def test_no_english_in_our_scripts() -> None:
+    """Our scripts show only the page's own (translated) texts: no literal a person reads is English or
+    Chinese (it could not follow the language switch), no line puts the browser's English before a person,
+    and no literal anywhere is an English sentence."""
+    found: list[str] = []
+    for name, number, line in _script_lines():
+        where = f"{name}:{number}"
+        literals = _literals(line)
+        if BROWSER_ENGLISH.search(line):
+            found.append(f"{where}: the browser's English shown: {line.strip()}")
+        for sink in SHOWN_BY_JS.finditer(line):
+            shown = _literals(shown_expression(line, sink))
+            found += [f"{where}: {lit!r} shown" for lit in shown if english_words(lit, frozenset())]
+            found += [f"{where}: {lit!r} cannot follow the English switch" for lit in shown if HAN.search(lit)]
+        found += [f"{where}: {lit!r}" for lit in literals if lit not in JS_NOT_PROSE and JS_PROSE.search(lit)]
+    assert not found, "English in our scripts:\n" + "\n".join(found)
+
+
+def test_the_script_check_finds_english() -> None:
+    """The check above is not blind: lines like those it must refuse are refused."""
+    assert BROWSER_ENGLISH.search("} catch (e) { detail = r.statusText; }")
+    assert BROWSER_ENGLISH.search('errBox.textContent = panel.dataset.failed + "：" + e;')
+    line = 'box.textContent = "Saved";'
+    sink = SHOWN_BY_JS.search(line)
+    assert sink and _literals(shown_expression(line, sink)) == ["Saved"] and english_words("Saved", frozenset())
+    line = 'if (step === "advance" && !window.confirm(box.querySelector("#q").textContent + "?")) { run("x"); }'
+    sink = SHOWN_BY_JS.search(line)
+    assert sink and _literals(shown_expression(line, sink)) == ["?"]
+    assert JS_PROSE.search("Upload failed")
+    assert not BROWSER_ENGLISH.search("li.textContent = e.message;")  # an API answer: the page's own words
+    line = 'yAxis: { type: "value", name: "总分", scale: true },'  # stays Chinese in English
+    sink = SHOWN_BY_JS.search(line)
+    assert sink and HAN.search(_literals(shown_expression(line, sink))[0])

@@ -124,3 +124,19 @@ def test_round_terms_and_bottom_order_are_shown(tmp_path: Any) -> None:
     rewards = page[page.index('id="scheme-rewards"') :]
     found = re.findall(r'倒数第(\d)名</td><td class="num">([^<]*)', rewards)
     assert found == [("1", "-1,000,000"), ("2", "-800,000"), ("3", "-500,000")]
+
+
+def test_descriptions_follow_the_language_switch(web: Any) -> None:
+    """Every built-in scheme says what it is, in Chinese and, with the English switch, in English."""
+    chinese = web.client.get("/schemes").text
+    english = web.client.get("/schemes?lang=en").text
+    for name in builtin_names():
+        scheme = load_scheme(name)
+        assert scheme.description and scheme.description_en, name
+        assert scheme.description in chinese and scheme.description_en not in chinese, name
+        assert scheme.description_en.replace("'", "&#39;") in english, name
+    page = web.client.get("/schemes/jinan-2022?lang=en").text
+    assert re.search(
+        r'<p class="lead" id="scheme-description">Jinan\'s 1000-point quarterly', page.replace("&#39;", "'")
+    )
+    assert 'id="scheme-description">济南市1000分制季度考评' in web.client.get("/schemes/jinan-2022?lang=zh").text

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kaoping.scheme import SchemeError, builtin_names, load_scheme, parse_scheme
+from kaoping.scheme.loader import builtin_text
 
 BASE = """
 scheme: test
@@ -151,3 +153,22 @@ def test_deduction_part_needs_maximum_and_leaf_needs_source() -> None:
 def test_yaml_syntax_error() -> None:
     with pytest.raises(SchemeError, match="not valid YAML"):
         parse_scheme("scheme: [unclosed", "bad.yaml")
+
+
+def test_builtin_descriptions_are_short_chinese_and_english() -> None:
+    """A description is a sentence or two: Chinese in ``description``, English (no Chinese) in
+    ``description_en``, within the bounds the model sets."""
+    for name in builtin_names():
+        scheme = load_scheme(name)
+        assert scheme.description and re.search(r"[\u4e00-\u9fff]", scheme.description), name
+        assert scheme.description_en and not re.search(r"[\u4e00-\u9fff]", scheme.description_en), name
+        assert scheme.described("en") == scheme.description_en and scheme.described("zh") == scheme.description
+
+
+def test_description_is_bounded_and_optional() -> None:
+    text = builtin_text("city-1000") or ""
+    bare = "\n".join(ln for ln in text.splitlines() if not ln.startswith("description"))
+    assert parse_scheme(bare, "bare.yaml").described("en") == ""
+    too_long = bare.replace("version: 1", "version: 1\ndescription: " + "长" * 301, 1)
+    with pytest.raises(SchemeError):
+        parse_scheme(too_long, "long.yaml")

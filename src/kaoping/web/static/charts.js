@@ -10,14 +10,15 @@
     if (!g) { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     // unit names slant when they would not fit side by side (many units, or a phone's width)
+    var total = el.getAttribute("data-total-label") || "";  /* the page's word for 总分, in its language */
     var slant = g.units.length > 8 || el.clientWidth / Math.max(g.units.length, 1) < 64;
     chart.setOption({
       color: ["#1f4e8c"],
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 16, top: 24, bottom: 72 },
       xAxis: { type: "category", data: g.units, axisLabel: { interval: 0, rotate: slant ? 40 : 0 } },
-      yAxis: { type: "value", name: "总分", scale: true },
-      series: [{ type: "bar", name: "总分", data: g.totals, label: { show: g.units.length <= 12, position: "top" } }]
+      yAxis: { type: "value", name: total, scale: true },
+      series: [{ type: "bar", name: total, data: g.totals, label: { show: g.units.length <= 12, position: "top" } }]
     });
     charts.push(chart);
   });

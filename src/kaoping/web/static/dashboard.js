@@ -49,7 +49,7 @@
         if (body.errors && body.errors.length && typeof detail === "string") {
           detail += "：" + body.errors.slice(0, 5).map(function (e) { return e.message; }).join("；");
         }
-      } catch (e) { detail = r.statusText; }
+      } catch (e) { detail = ""; } /* no JSON answer: the status alone (the browser's reason phrase is English) */
       return panel.dataset.failed + "（" + r.status + "）" + (detail ? "：" + detail : "");
     };
 
@@ -65,6 +65,7 @@
       var step = btn.dataset.step;
       errBox.textContent = "";
       if (step === "confirm") { confirmStep(); return; }
+      if (step === "advance" && !window.confirm(btn.dataset.confirm)) { return; }
       if (confirmBox && confirmBox.open) { confirmBox.close(); }
       var url, body = null;
       if (step === "compute") {
@@ -76,6 +77,9 @@
         }
         url = "/api/results/compute";
         body = JSON.stringify({ scheme: panel.dataset.scheme, period: panel.dataset.period, reason: reason });
+      } else if (step === "advance") {
+        url = "/api/results/advance";
+        body = JSON.stringify({ scheme: panel.dataset.scheme, period: panel.dataset.period, with_months: btn.dataset.withMonths === "1" });
       } else {
         url = "/api/results/" + encodeURIComponent(btn.dataset.id) + "/" + step;
       }
@@ -88,7 +92,7 @@
         if (r.ok) { statusBox.textContent = panel.dataset.done; window.location.reload(); return; }
         errBox.textContent = await explain(r);
       } catch (e) {
-        errBox.textContent = panel.dataset.failed + "：" + e;
+        errBox.textContent = panel.dataset.failed + "：" + panel.dataset.network;
       }
       statusBox.textContent = "";
       buttons.forEach(function (b) {
