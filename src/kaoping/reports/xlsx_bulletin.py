@@ -165,6 +165,7 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
         "奖惩(元)",
         "标记",
         "问责标记",
+        *(["等次"] if data.scheme.graded else []),
     ]
 
     def num(x: Decimal) -> float:
@@ -187,13 +188,16 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
                 u.reward,
                 " ".join(u.flags),
                 _flag_names(u.flags, data),
+                *([u.grade or "未定等次"] if data.scheme.graded else []),
             ]
         )
+    graded = ["未考评"] if data.scheme.graded else []
     for u in g.unrated:
-        blank = [None] * (len(header) - 5)
-        rows.append(["未考评", u.unit_id, u.name, *blank, " ".join(u.flags), _flag_names(u.flags, data)])
+        blank = [None] * (len(header) - 5 - len(graded))
+        rows.append(["未考评", u.unit_id, u.name, *blank, " ".join(u.flags), _flag_names(u.flags, data), *graded])
     n = len(parts)
     formats = [f.count, f.text, f.text, *[f.number] * (n + 4), f.count, f.money, f.text, f.text]
+    formats += [f.text] * len(graded)
     _table(sheet, header, rows, formats, f, freeze_cols=3)
     f.cells.write(sheet, len(rows) + 2, 0, data.stamp.line(), f.stamp if data.stamp.published else f.draft)
     if g.ranking:

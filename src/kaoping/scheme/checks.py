@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from kaoping.cases.metrics import METRIC_NAMES, no_case_metrics
 from kaoping.scheme.formula import FormulaError, check_formula
+from kaoping.scheme.grades import check_bands
 from kaoping.scheme.model import (
     CasesLeaf,
     Combine,
     DeductionsLeaf,
     FailedVerifications,
     FlaggedEarlier,
+    GradeIs,
     ItemsRule,
     LastInGroup,
     Node,
@@ -49,6 +51,7 @@ def check_scheme(s: Scheme) -> list[str]:
     for i, part in enumerate(s.parts):
         problems += _check_part(s, part, f"parts[{i}] ({part.name})")
     problems += _check_groups_and_rewards(s)
+    problems += _check_grades(s)
     problems += _check_penalties_and_windows(s)
     if isinstance(s.display.ties, list):
         known = {p.name for p in s.all_parts()}
@@ -217,9 +220,8 @@ def _check_flags(s: Scheme) -> list[str]:
         where = f"flags[{i}] ({flag.code})"
         condition = flag.condition
         if flag.also_given:
-            out.append(
-                f"{where}: give one condition (bottom, top, below, flagged, rank or failed_verifications), not several"
-            )
+            given = "bottom, top, below, flagged, rank, failed_verifications or grade"
+            out.append(f"{where}: give one condition ({given}), not several")
         if isinstance(condition, FailedVerifications) and flag.consecutive > 1:
             out.append(f"{where}.consecutive: failed_verifications counts one period; consecutive is not supported")
         if isinstance(condition, FlaggedEarlier) and condition.flagged not in earlier:
@@ -228,9 +230,29 @@ def _check_flags(s: Scheme) -> list[str]:
         unknown = [g for g in flag.groups if g not in names]
         if unknown:
             out.append(f"{where}.groups: unknown group(s) {unknown}; expected some of {names}")
+        if isinstance(condition, GradeIs):
+            out += _check_grade_flag(s, flag.groups, condition.grade, where)
         if isinstance(condition, LastInGroup):
             scoped = [g for g in s.groups if not flag.groups or g.name in flag.groups]
             too_small = [g.name for g in scoped if g.size is not None and condition.bottom > g.size]
             if too_small:
                 out.append(f"{where}.bottom: {condition.bottom} is beyond the size of {too_small}")
     return out
+
+
+def _check_grades(s: Scheme) -> list[str]:
+    """The scheme's grade bands and each group's own, in order and without overlap (等次, grades.py)."""
+    out = check_bands(s.grades, "grades")
+    for i, g in enumerate(s.groups):
+        if g.grades is not None:
+            out += check_bands(g.grades, f"groups[{i}] ({g.name}).grades")
+    return out
+
+
+def _check_grade_flag(s: Scheme, groups: list[str], grade: str, where: str) -> list[str]:
+    """A flag by grade names a grade of every group it applies to (a typo would never flag anyone)."""
+    scoped = [g.name for g in s.groups if not groups or g.name in groups]
+    missing = [g for g in scoped if grade not in {b.name for b in s.grades_of(g)}]
+    if not missing:
+        return []
+    return [f"{where}.grade: “{grade}”不是分组 {missing} 的等次；请在 grades 中写明该等次或改正名称"]

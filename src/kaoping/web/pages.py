@@ -29,6 +29,7 @@ from kaoping.app.review import review_of
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodKind
 from kaoping.reports.data import BulletinData
+from kaoping.reports.grade_exports import GradeExport, write_grade_export
 from kaoping.scheme import Scheme
 from kaoping.statuses import ResultStatus
 from kaoping.store import publishing
@@ -142,6 +143,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     barred = barred_steps(who, open_row, ctx.settings.separation_of_duties)
     months = _months_of(session, ctx.schemes[scheme].scheme, period)
     page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
+    page["graded"] = ctx.schemes[scheme].scheme.graded
     page["state_names"] = PeriodState.names()
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 
@@ -163,6 +165,7 @@ def _bulletin(
     suffix: str,
     media_type: str,
     write: Callable[[BulletinData, Path], None],
+    label: str = "考评通报",
 ) -> Response:
     """Build the bulletin from the store (the request's session) and hand it over as a download (built in a
     temporary folder)."""
@@ -178,7 +181,7 @@ def _bulletin(
         out = Path(folder) / f"bulletin{suffix}"
         write(data, out)
         content = out.read_bytes()
-    return download(content, f"{office.scheme.title}-{period}-考评通报{suffix}", media_type)
+    return download(content, f"{office.scheme.title}-{period}-{label}{suffix}", media_type)
 
 
 @router.get("/periods/{scheme}/{period}/bulletin.xlsx")
@@ -200,6 +203,18 @@ def bulletin_pdf(request: Request, scheme: str, period: str, session: SessionDep
         write_pdf(data, out)
 
     return _bulletin(request, scheme, period, (session, ctx, who), ".pdf", "application/pdf", write)
+
+
+@router.get("/periods/{scheme}/{period}/grades-{kind}.xlsx")
+def grade_export(
+    request: Request, scheme: str, period: str, kind: GradeExport, session: SessionDep, ctx: CtxDep, who: Office
+) -> Response:
+    """等次运用: the 评优评先 list (units at the top grade) or the table for the government's performance system."""
+
+    def write(data: BulletinData, out: Path) -> None:
+        write_grade_export(kind, data, out)
+
+    return _bulletin(request, scheme, period, (session, ctx, who), ".xlsx", XLSX, write, kind.label)
 
 
 def same_site_path(target: str) -> str:
