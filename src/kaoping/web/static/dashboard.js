@@ -78,6 +78,10 @@
         body = JSON.stringify({ scheme: panel.dataset.scheme, period: panel.dataset.period, reason: reason });
       } else {
         url = "/api/results/" + encodeURIComponent(btn.dataset.id) + "/" + step;
+        var missing = document.getElementById("missing-reason");
+        if (step === "publish" && missing && missing.value.trim()) {
+          url += "?missing_reason=" + encodeURIComponent(missing.value.trim());
+        }
       }
       buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); b.disabled = true; });
       statusBox.textContent = panel.dataset.working;
