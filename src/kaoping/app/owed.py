@@ -28,7 +28,7 @@ from kaoping.engine.owed import (
     owed_cells,
     states,
 )
-from kaoping.periods import parse_period
+from kaoping.periods import PeriodError, parse_period, period_of
 from kaoping.scheme import Scheme
 from kaoping.store.tables import AuditEntry, ImportBatch, ScoreRow, Unit
 from kaoping.store.trail_facts import batch_imports
@@ -138,3 +138,32 @@ def _insert_times(session: Session, keys: list[str]) -> dict[str, datetime]:
         )
         out.update({k: at for k, at in session.execute(stmt)})
     return out
+
+
+PICKED = 24
+"""Periods offered: two years of months is as far back as anyone chases."""
+SCANNED = 8
+"""Periods looked through for a reminder (the newest first): a department's home page stays quick."""
+
+
+def periods_offered(session: Session, scheme: Scheme, today: date | None = None) -> list[str]:
+    """The periods score rows name and the current one of the scheme's main kind, newest first."""
+    found = {str(period_of(today or date.today(), scheme.main_kind))}
+    found |= set(session.scalars(select(ScoreRow.period).distinct()))
+    valid = []
+    for text in found:
+        try:
+            valid.append(parse_period(text))
+        except PeriodError:
+            continue
+    return [str(p) for p in sorted(valid, key=lambda p: (p.last, -p.first), reverse=True)[:PICKED]]
+
+
+def first_owing(session: Session, scheme: Scheme, who: Principal, periods: list[str]) -> OwedReport | None:
+    """The newest of ``periods`` (the first :data:`SCANNED`) in which ``who`` has scores past due and missing,
+    else the newest in which it still owes any: the reminder on a department's home page, and the period its
+    应报分数 page opens on."""
+    if not chased_leaves(scheme):
+        return None
+    reports = [owed_report(session, scheme, period, who=who) for period in periods[:SCANNED]]
+    return next((r for r in reports if r.missing), None) or next((r for r in reports if r.owed), None)

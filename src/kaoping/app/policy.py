@@ -101,6 +101,8 @@ class Perm(StrEnum):
     ENTRY = "entry"  # page: 数据录入 (forms and upload)
     OWN_ENTRIES = "entries.own"  # page: 我的录入 (the account's rows, changed or deleted with a reason)
     CASE_METRICS = "cases.metrics"  # page: 数字城管指标 (every unit's case metrics of a period, its export)
+    OWED_OWN = "owed.own"  # page: 应报分数 (the scores a department still owes in a period, entered there)
+    OWED_ALL = "owed.all"  # page: 报送情况 (every unit × item of a period: filled, missing, late)
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -146,6 +148,8 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.CASE_METRICS: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
+    Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts
+    Perm.OWED_ALL: _OFFICE,
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""
 

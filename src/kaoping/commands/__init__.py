@@ -14,6 +14,7 @@ def register_all(app: typer.Typer) -> None:
         bench_cmds,
         cases_cmds,
         data_cmds,
+        owed_cmds,
         publish_cmds,
         report_cmds,
         rollup_cmds,
@@ -25,6 +26,7 @@ def register_all(app: typer.Typer) -> None:
     report_cmds.register(app)
     data_cmds.register(app)
     publish_cmds.register(app)
+    owed_cmds.register(app)
     serve_cmds.register(app)
     verify_cmds.register(app)
     bench_cmds.register(app)

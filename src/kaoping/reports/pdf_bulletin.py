@@ -169,6 +169,14 @@ def _grade_summary(b: BulletinData) -> list[tuple[str, list[str]]]:
     return [(n, [u.name for u in units if u.grade == n]) for n in names if any(u.grade == n for u in units)]
 
 
+def _owed(b: BulletinData) -> list[tuple[str, ...]]:
+    """应报分数 not in on time: (owed by, unit, part, item, period, due, status) per score."""
+    return [
+        (s.cell.scorer, s.cell.unit, s.cell.part, s.cell.item, s.cell.period, str(s.cell.due), s.status.label)
+        for s in b.owed_out()
+    ]
+
+
 def _issue_day(b: BulletinData) -> date:
     """A published version's bulletin is dated by its publication, so a reprint next month is the same file;
     a draft is dated the day it is drawn up."""
@@ -204,6 +212,8 @@ def context(
         "fine_total": fmt_money(-sum(u.reward for u in fined)),
         "flags": _flag_summary(b),
         "grades": _grade_summary(b),
+        "owed_chased": b.owed is not None,
+        "owed": _owed(b),
         "by_item": b.analysis.by_item[:TOP_ITEMS],
         "by_unit": _reasons(b),
         "repeated": b.analysis.repeated,

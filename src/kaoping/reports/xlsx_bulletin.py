@@ -305,6 +305,19 @@ def _metrics_sheet(book: Workbook, name: str, metrics: pl.DataFrame, f: _Formats
     _table(sheet, header, rows, formats, f, freeze_cols=2)
 
 
+def _owed_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
+    """应报分数: the scores missing, late or not yet due at the time of the bulletin (the ones in on time: not)."""
+    sheet = book.add_worksheet(name)
+    header = ["报送单位", "单位编号", "单位", "考评项目", "考评内容", "期间", "截止日期", "状态", "报送时间"]
+    rows: list[list[Cell]] = []
+    for s in data.owed_out():
+        c = s.cell
+        at = f"{s.written_at:%Y-%m-%d %H:%M}" if s.written_at else ""
+        rows.append([c.scorer, c.unit_id, c.unit, c.part, c.item, c.period, c.due, s.status.label, at])
+    formats = [f.text, f.text, f.text, f.text, f.text, f.text, f.day, f.text, f.text]
+    _table(sheet, header, rows, formats, f, freeze_cols=3)
+
+
 def write_xlsx(bulletin: BulletinData, out: Path) -> None:
     """Write the bulletin workbook to ``out`` via a temporary file, so a failure never leaves half a file."""
     tmp = out.with_name(f".{out.name}.tmp")
@@ -321,6 +334,8 @@ def write_xlsx(bulletin: BulletinData, out: Path) -> None:
         _overdue_sheet(book, _sheet_name("整改超期", used), bulletin, f)
         if bulletin.metrics is not None:
             _metrics_sheet(book, _sheet_name("案卷指标", used), bulletin.metrics, f)
+        if bulletin.owed is not None:
+            _owed_sheet(book, _sheet_name("应报分数", used), bulletin, f)
         for sheet in book.worksheets():
             _stamp_footer(sheet, bulletin.stamp)
         book.close()

@@ -120,7 +120,25 @@ def _check_scores(s: Scheme, part: ScoresLeaf, path: str) -> list[str]:
     out += _check_items(s, part.items, path)
     if part.scorers == Combine.LATEST:
         out.append(f"{path}.scorers: 'latest' has no meaning for rows of one period; use mean, sum, max or min")
-    return out
+    return out + _check_owed(s, part, path)
+
+
+def _check_owed(s: Scheme, part: ScoresLeaf, path: str) -> list[str]:
+    """``by`` goes with ``due`` and names items the part has (应报分数, scheme/due.py)."""
+    if part.by is None:
+        return []
+    if part.due is None:
+        return [f"{path}.by: 报送单位须与报送时限 due 同时写明（未写 due 的项目不催报）"]
+    if not isinstance(part.by, dict):
+        return []
+    if part.items == "group":
+        known = {i for g in s.groups for i in g.items}
+    elif isinstance(part.items, list):
+        known = set(part.items)
+    else:
+        return [f"{path}.by: 本项目不分考评内容（items: {part.items}），报送单位请写成列表"]
+    unknown = [i for i in part.by if i not in known]
+    return [f"{path}.by: {unknown} 不是本项目的考评内容"] if unknown else []
 
 
 def _check_items(s: Scheme, items: ItemsRule, path: str) -> list[str]:

@@ -23,6 +23,7 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import bulletins
 from kaoping.app.context import AppContext
+from kaoping.app.owed import owed_report
 from kaoping.app.period_states import PeriodStanding, PeriodState, months_of, period_standings, standing_of
 from kaoping.app.policy import Perm
 from kaoping.app.review import review_of
@@ -144,6 +145,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     months = _months_of(session, ctx.schemes[scheme].scheme, period)
     page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
     page["graded"] = ctx.schemes[scheme].scheme.graded
+    page["missing"] = len(owed_report(session, ctx.schemes[scheme].scheme, period).missing)
     page["state_names"] = PeriodState.names()
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 
@@ -265,6 +267,7 @@ def mount_pages(app: FastAPI) -> None:
         entry,
         my_entries,
         office_lists,
+        owed_pages,
         scheme_view,
         unit_pages,
     )
@@ -273,5 +276,6 @@ def mount_pages(app: FastAPI) -> None:
     install_refusals(app)
     app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
     app.include_router(router)
-    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries):
+    areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
+    for area in (*areas, owed_pages):
         app.include_router(area.router)

@@ -86,3 +86,40 @@ def test_a_flag_by_a_grade_no_group_has_is_refused() -> None:
 def test_a_band_name_is_bounded() -> None:
     got = problems("grades: [{name: '" + "优" * 21 + "', min: 90}]\n")
     assert got[0].startswith("grades[0] (" + "优" * 21 + ").name: String should have at most 20 characters")
+
+
+# ---------------------------------------------------------------- 应报分数: due and by (scheme/due.py)
+
+OWED = """
+scheme: owed
+title: 应报
+periods: {quarter: {}}
+groups: [{name: 各区, items: [甲项, 乙项]}]
+parts:
+  - {name: P, max: 100, source: scores, items: group, given_per: quarter, %s}
+"""
+
+
+def test_due_reads_the_plan_s_deadline() -> None:
+    from datetime import date
+
+    from kaoping.periods import parse_period
+    from kaoping.scheme.due import Due
+
+    assert Due(day=25).deadline(parse_period("2024-Q1")) == date(2024, 3, 25)  # 每季度末月25日前
+    assert Due(day=5, month="next").deadline(parse_period("2024-Q4")) == date(2025, 1, 5)  # 次月5日前
+    assert Due(day=31).deadline(parse_period("2024-02")) == date(2024, 2, 29)  # past the month's end: its last day
+    scheme = parse_scheme(OWED % "due: {day: 25}, by: {甲项: [城管局], 乙项: [城管局, 园林局]}", "o.yaml")
+    assert scheme.parts[0].scorers_of("乙项") == ["城管局", "园林局"]  # type: ignore[union-attr]
+
+
+def test_by_is_checked_at_load() -> None:
+    with pytest.raises(SchemeError) as info:
+        parse_scheme(OWED % "by: [城管局]", "o.yaml")
+    assert info.value.problems == ["parts[0] (P).by: 报送单位须与报送时限 due 同时写明（未写 due 的项目不催报）"]
+    with pytest.raises(SchemeError) as info:
+        parse_scheme(OWED % "due: {day: 25}, by: {丙项: [城管局]}", "o.yaml")
+    assert info.value.problems == ["parts[0] (P).by: ['丙项'] 不是本项目的考评内容"]
+    with pytest.raises(SchemeError) as info:
+        parse_scheme(OWED % "due: {day: 32}", "o.yaml")
+    assert "due.day" in info.value.problems[0]
