@@ -139,3 +139,30 @@ def test_the_bulletin_reports_what_is_not_in(site: tuple[SignedInSite, str]) -> 
     with web.factory() as s:
         html = render_html(from_store(s, load_scheme(path), MONTH))
     assert "应报分数：截至本通报生成时，未报（未到期） 2 项；明细如下。" in html
+
+
+def test_publishing_with_scores_missing_needs_the_office_s_reason(
+    site: tuple[SignedInSite, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kaoping.app.owed as owed
+
+    class Later(date):  # the day after the due day: u2 乙项 is missing from 城管局 and 园林局
+        @classmethod
+        def today(cls) -> date:
+            return period_of(date.today(), PeriodKind.MONTH).next().start().replace(day=26)
+
+    monkeypatch.setattr(owed, "date", Later)
+    web, _ = site
+    web.login("admin")
+    r = web.client.post("/api/results/compute", json={"scheme": "owed-test", "period": MONTH}, headers=web.csrf())
+    assert r.status_code == 201, r.text
+    rid = r.json()["id"]
+    assert web.client.post(f"/api/results/{rid}/review", headers=web.csrf()).status_code == 200
+    page = web.client.get(f"/periods/owed-test/{MONTH}").text
+    assert 'id="missing-reason"' in page and "2 项应报分数逾期未报" in page
+    refused = web.client.post(f"/api/results/{rid}/publish", headers=web.csrf())
+    assert refused.status_code == 409 and "尚有 2 项应报分数逾期未报" in refused.text
+    reason = {"missing_reason": "园林局机构调整，经领导同意先行发布"}
+    done = web.client.post(f"/api/results/{rid}/publish", params=reason, headers=web.csrf())
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "published"
