@@ -117,3 +117,27 @@ def test_publication_waits_for_missing_scores_unless_confirmed(
         assert event.after is not None
         assert event.after["missing_scores"] == 2
         assert event.after["missing_reason"] == "园林局因机构调整未报，经领导同意先行发布"
+
+
+def test_the_cli_publishes_with_scores_missing_only_with_a_reason(
+    store: tuple[sessionmaker[Session], Path], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import kaoping.app.owed as owed
+    from kaoping.cli import app
+
+    class Later(date):
+        @classmethod
+        def today(cls) -> date:
+            return _due() + timedelta(days=1)
+
+    monkeypatch.setattr(owed, "date", Later)
+    factory, path = store
+    with transaction(factory) as s:
+        rid = compute_draft(s, scheme=str(path), period=str(MONTH), actor="计算员").id
+        review(s, rid, actor="审核员")
+    refused = CliRunner().invoke(app, ["publish", "release", str(rid), "--db", db_url])
+    assert refused.exit_code == 2 and "尚有 2 项应报分数逾期未报" in refused.output
+    done = CliRunner().invoke(app, ["publish", "release", str(rid), "--db", db_url, "--missing-reason", "先行发布"])
+    assert done.exit_code == 0, done.output
