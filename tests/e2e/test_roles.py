@@ -16,12 +16,23 @@ SIGNED_IN = {"/schemes", "/public", "/account/password"}
 EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
     "admin": (
         "/dashboard",
-        {"/dashboard", "/periods", "/appeals", "/units", "/cases", "/entry", "/rectify", "/reinspect", *SIGNED_IN},
-        [],
+        {
+            "/dashboard",
+            "/periods",
+            "/appeals",
+            "/units",
+            "/cases",
+            "/entry",
+            "/rectify",
+            "/reinspect",
+            "/owed/matrix",
+            *SIGNED_IN,
+        },
+        ["/owed"],
     ),
     "department": (
         "/entry",
-        {"/entry", *SIGNED_IN},
+        {"/entry", "/owed", *SIGNED_IN},
         [
             "/dashboard",
             "/units/dh",
@@ -31,10 +42,11 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/rectify",
             "/reinspect",
             "/schemes/demo-city/whatif",
+            "/owed/matrix",
         ],
     ),
-    "inspector": ("/entry", {"/entry", "/reinspect", *SIGNED_IN}, ["/dashboard", "/units/dh", "/rectify"]),
-    "third_party": ("/entry", {"/entry", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
+    "inspector": ("/entry", {"/entry", "/reinspect", *SIGNED_IN}, ["/dashboard", "/units/dh", "/rectify", "/owed"]),
+    "third_party": ("/entry", {"/entry", "/owed", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
         {"/rectify", *SIGNED_IN},  # issue #17: 整改 (its own notices)
@@ -47,6 +59,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/cases",
             "/reinspect",
             "/schemes/demo-city/whatif",
+            "/owed",
         ],
     ),
 }

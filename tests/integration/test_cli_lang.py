@@ -72,6 +72,9 @@ ALLOWED = {
     "source",
     "target",
     "username",
+    # values of `kaoping grades --kind`, typed as they are
+    "honors",
+    "performance",
 }
 """Words allowed in Chinese output: what a user types or reads as a code, never prose."""
 CODE_LIKE = re.compile(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy.orm import Session
 
 from kaoping.api.auth import Principal
@@ -42,6 +42,7 @@ from kaoping.store.tables import PublishedResult, Unit
 
 router = APIRouter(prefix="/api", tags=["results"])
 Anyone = Annotated[Principal, Depends(require(Perm.OPEN))]
+MissingReason = Annotated[str, Query(max_length=500, description="publish: why scores owed and past due are missing")]
 
 
 def _office_scheme(ctx: ApiContext, name: str) -> OfficeScheme:
@@ -95,15 +96,17 @@ def advance(
     return AdvanceOut(scheme=done.scheme, period=done.period, steps=steps)
 
 
-StepFn = Callable[[ApiContext, Session, int, str], PublishedResult]
-"""One step of the workflow: (context, session, result id, actor) → the row after the step."""
+Advance = Callable[[ApiContext, Session, int, str, str], PublishedResult]
+"""One step of the workflow: (context, session, result id, actor, reason for missing scores) → the row after."""
 
 
-def _add_step(step: str, perm: Perm, advance: StepFn, doc: str) -> None:
+def _add_step(step: str, perm: Perm, advance: Advance, doc: str) -> None:
     """``POST /results/{id}/<step>``: one step of the workflow (review, publish) under its own permission."""
 
-    def endpoint(result_id: RowId, ctx: CtxDep, s: SessionDep, who: Principal) -> ResultOut:
-        row = advance(ctx, s, result_id, who.actor)
+    def endpoint(
+        result_id: RowId, ctx: CtxDep, s: SessionDep, who: Principal, missing_reason: MissingReason = ""
+    ) -> ResultOut:
+        row = advance(ctx, s, result_id, who.actor, missing_reason)
         s.commit()
         return ResultOut.model_validate(row)
 
@@ -115,13 +118,14 @@ def _add_step(step: str, perm: Perm, advance: StepFn, doc: str) -> None:
     router.add_api_route(f"/results/{{result_id}}/{step}", endpoint, methods=["POST"])
 
 
-def _review(ctx: ApiContext, s: Session, result_id: int, actor: str) -> PublishedResult:
+def _review(ctx: ApiContext, s: Session, result_id: int, actor: str, _missing: str) -> PublishedResult:
     """Review under the office's separation of duties (职责分离: not by the account that computed)."""
     return publish_uc.review(s, result_id, actor=actor, separate_duties=ctx.settings.separation_of_duties)
 
 
-def _publish(_ctx: ApiContext, s: Session, result_id: int, actor: str) -> PublishedResult:
-    return publish_uc.publish(s, result_id, actor=actor)
+def _publish(_ctx: ApiContext, s: Session, result_id: int, actor: str, missing: str) -> PublishedResult:
+    """Publish; scores owed and past due need ``missing_reason`` (the office's confirmation, audited)."""
+    return publish_uc.publish(s, result_id, actor=actor, missing_reason=missing)
 
 
 _add_step(

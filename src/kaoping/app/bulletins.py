@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kaoping.app import frozen
+from kaoping.app.owed import owed_report
 from kaoping.app.scoring import read_data, score_facts
 from kaoping.engine.analysis import deduction_analysis
 from kaoping.engine.evaluate import evaluate
@@ -67,7 +68,8 @@ def from_store(session: Session, scheme: Scheme, period: str) -> BulletinData:
     else:
         window = year_window(parse_period(text).year)  # all the period and its previous one can need
         data = build(scheme, load_facts(session, scheme, within=window), text, STORE_DRAFT)
-    return replace(data, stamp=store_stamp(session, data))
+    owed = owed_report(session, scheme, text)
+    return replace(data, stamp=store_stamp(session, data), owed=owed.states if owed.chased else None)
 
 
 def stamp_of(row: PublishedResult) -> BulletinStamp:

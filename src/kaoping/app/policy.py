@@ -106,6 +106,8 @@ class Perm(StrEnum):
     RECTIFY_PLAN = "rectify.plan"  # 整改计划 (目标、时限、措施) for a notice
     RECTIFY_REINSPECT = "rectify.reinspect"  # 复查: pass or fail a rectification
     RECTIFY_SUPERVISE = "rectify.supervise"  # 督办: overdue rectifications sent on, and their list
+    OWED_OWN = "owed.own"  # page: 应报分数 (the scores a department still owes in a period, entered there)
+    OWED_ALL = "owed.all"  # page: 报送情况 (every unit × item of a period: filled, missing, late)
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -156,6 +158,8 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.RECTIFY_SUPERVISE: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
+    Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts
+    Perm.OWED_ALL: _OFFICE,
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""
 

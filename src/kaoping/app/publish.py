@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from kaoping.app import policy
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Invalid
+from kaoping.app.frozen import stored_scheme
+from kaoping.app.owed import owed_report
 from kaoping.app.policy import Step
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
@@ -222,8 +224,28 @@ def review(session: Session, result_id: int, *, actor: str, separate_duties: boo
     return row
 
 
-def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
+def _missing_scores(session: Session, row: PublishedResult, reason: str) -> dict[str, Any]:
+    """应报未报: scores past their due day and still missing block publication unless the office confirms
+    with a reason; what was confirmed goes into the publication's audit event (empty when nothing is missing)."""
+    assert row.scheme_version_id is not None
+    missing = owed_report(session, stored_scheme(session, row.scheme_version_id), row.period).missing
+    if not missing:
+        return {}
+    if not reason.strip():
+        first = "、".join(f"{s.cell.unit} {s.cell.part}{'/' + s.cell.item if s.cell.item else ''}" for s in missing[:3])
+        raise PublishError(
+            f"{_label(row)}：尚有 {len(missing)} 项应报分数逾期未报（{first}{'等' if len(missing) > 3 else ''}）；"
+            "请待报送后再发布，或由考评办填写理由确认后发布（missing scores: give a reason to publish anyway）"
+        )
+    return {"missing_scores": len(missing), "missing_reason": reason.strip()}
+
+
+def publish(session: Session, result_id: int, *, actor: str, missing_reason: str = "") -> PublishedResult:
     """Publish a reviewed result (reviewed → published), freezing it.
+
+    Scores owed and past due (应报分数, app/owed.py) must be in first, unless ``missing_reason`` says why the
+    office publishes without them — a refusal is a conflict; the reason and the count are audited with the
+    publication.
 
     The version published before it (if any) becomes superseded — kept and listed, never deleted — and
     the audit event is ``correct`` (with the correction's reason) instead of ``publish``.  The period is
@@ -235,6 +257,7 @@ def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
     row = get_locked(session, result_id)
     if row.status != ResultStatus.REVIEWED:
         raise _wrong_status(row, "publish", ResultStatus.REVIEWED)
+    confirmed = _missing_scores(session, row, missing_reason)
     previous = current(session, scheme=row.scheme, period=row.period)
     if previous is not None:
         previous.status = ResultStatus.SUPERSEDED
@@ -245,9 +268,9 @@ def publish(session: Session, result_id: int, *, actor: str) -> PublishedResult:
     # nothing is flushed until then (a published row is frozen once written)
     with session.no_autoflush:
         if previous is None:
-            _event(session, "publish", row, actor)
+            _event(session, "publish", row, actor, **confirmed)
         else:
-            _event(session, "correct", row, actor, supersedes=previous.version, supersedes_id=previous.id)
+            _event(session, "correct", row, actor, supersedes=previous.version, supersedes_id=previous.id, **confirmed)
         row.audit_head = chain_head(session)
     session.flush()
     return row

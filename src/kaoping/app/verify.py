@@ -94,10 +94,10 @@ def _recomputed(check: PeriodCheck, session: Session, row: PublishedResult, sche
         check.problems.append("按发布时的数据与方案复算，结果与已发布结果不一致")
 
 
-ADDED_KEYS = frozenset({"base"})
+ADDED_KEYS = frozenset({"base", "grade"})
 """Keys the result document gained after versions were published with it (``base``, the parts combined
-before bonus and penalty): a version stored without one is compared without it — every other key, and
-each added key a version does hold, byte for byte."""
+before bonus and penalty; ``grade``, the 等次 of a graded scheme): a version stored without one is compared
+without it — every other key, and each added key a version does hold, byte for byte."""
 
 
 def as_published(document: Any, stored: Any) -> Any:

@@ -15,6 +15,7 @@ def register_all(app: typer.Typer) -> None:
         cases_cmds,
         check_cmds,
         data_cmds,
+        owed_cmds,
         publish_cmds,
         rectify_cmds,
         report_cmds,
@@ -29,6 +30,7 @@ def register_all(app: typer.Typer) -> None:
     report_cmds.register(app)
     data_cmds.register(app)
     publish_cmds.register(app)
+    owed_cmds.register(app)
     serve_cmds.register(app)
     verify_cmds.register(app)
     bench_cmds.register(app)

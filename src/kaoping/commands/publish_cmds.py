@@ -146,7 +146,12 @@ def review_cmd(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOpt
     out_console().print(text, highlight=False)
 
 
-def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption = None) -> None:
+def release(
+    result_id: ResultIdArgument,
+    actor: ActorOption = None,
+    db: DbOption = None,
+    missing_reason: Annotated[str, typer.Option(help="应报分数逾期未报时仍要发布的理由（记入审计日志）")] = "",
+) -> None:
     """公布已审核的结果：从此冻结；之前公布的版本被取代。"""
     from kaoping.app.publish import publish
     from kaoping.store.publishing import current
@@ -156,7 +161,7 @@ def release(result_id: ResultIdArgument, actor: ActorOption = None, db: DbOption
         row = s.get(PublishedResult, result_id)
         previous = current(s, scheme=row.scheme, period=row.period) if row is not None else None
         was = t("（取代 v{version}）", version=previous.version) if previous is not None else ""
-        row = publish(s, result_id, actor=_actor(actor))
+        row = publish(s, result_id, actor=_actor(actor), missing_reason=missing_reason)
         text = t("已发布 {version}", version=_version(row)) + was
     out_console().print(text, highlight=False)
 

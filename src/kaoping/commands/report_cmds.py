@@ -17,6 +17,7 @@ import typer
 
 from kaoping.commands.common import bad_input_exits, err, fail
 from kaoping.commands.lang import t
+from kaoping.reports.grade_exports import GradeExport
 
 if TYPE_CHECKING:
     from kaoping.reports.data import BulletinData
@@ -70,6 +71,34 @@ def register(app: typer.Typer) -> None:
         err.print(
             t("已写入 {path}（{stamp}）", path=out, stamp=bulletin.stamp.line())
         )  # which version it stands for, or that it is a draft
+
+    register_exports(app)
+
+
+def register_exports(app: typer.Typer) -> None:
+    """Add the `grades` command (等次运用: 评优评先名单, 绩效考核对接表) to ``app``."""
+
+    @app.command()
+    def grades(
+        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+        out: Annotated[Path, typer.Option(help="要写出的 .xlsx 文件")],
+        kind: Annotated[
+            GradeExport, typer.Option(help="honors（评优评先名单：最高等次的单位）或 performance（绩效考核对接表）")
+        ] = GradeExport.PERFORMANCE,
+        scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")] = "city-1000",
+        data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
+        db: Annotated[str | None, typer.Option(help="从此地址的数据库读取数据")] = None,
+    ) -> None:
+        """写出考评等次的对接表：评优评先名单，或政府绩效考核系统用的单位、得分、名次、等次表。"""
+        from kaoping.reports.grade_exports import write_grade_export
+
+        if (data is None) == (db is None):
+            fail(t("--data 与 --db 须给且只给一个"))
+        bulletin = _load(scheme, period, data, db)
+        if not bulletin.scheme.graded:
+            fail(t("考评方案 {scheme} 未设等次（grades），没有可导出的等次", scheme=bulletin.scheme.scheme))
+        write_grade_export(kind, bulletin, out)
+        err.print(t("已写入 {path}（{stamp}）", path=out, stamp=bulletin.stamp.line()))
 
 
 def _format_of(out: Path) -> ReportFormat:

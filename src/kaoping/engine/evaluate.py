@@ -19,7 +19,7 @@ from kaoping.engine.flags import apply_flags, disqualify
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, rounded
 from kaoping.engine.penalties import penalties_for
 from kaoping.engine.phrases import Msg, Params
-from kaoping.engine.ranking import apply_rewards, rank_group
+from kaoping.engine.ranking import apply_rewards, grade_group, rank_group
 from kaoping.engine.result import Excluded, GroupResult, Line, LineKind, PeriodResult, UnitResult
 from kaoping.engine.tree import part_value
 from kaoping.engine.windows import excluded_deductions, window_text
@@ -119,7 +119,9 @@ class _Evaluation:
             for u in unrated:
                 u.shown_total = rounded(u.total, display.decimals, display.rounding)
                 u.lines.append(Line(TOTAL, LineKind.TOTAL, Msg.UNRATED, {}, ZERO))
-            groups.append(GroupResult(g.name, rank_group([u for u in members if u.rated], display), unrated))
+            ranking = rank_group([u for u in members if u.rated], display)
+            grade_group(ranking, self.scheme.grades_of(g.name))
+            groups.append(GroupResult(g.name, ranking, unrated))
         return PeriodResult(self.scheme.scheme, str(period), groups, evaluated=evaluated)
 
     def _reward(self, period: Period, result: PeriodResult) -> None:

@@ -24,6 +24,7 @@ from kaoping.scheme.model import (
     FirstInGroup,
     FlaggedEarlier,
     FlagRule,
+    GradeIs,
     LastInGroup,
     OutsideRankWorse,
     Scheme,
@@ -80,8 +81,8 @@ def _in_scope(rule: FlagRule, group: str) -> bool:
 def _hits(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) -> set[str]:
     """Unit ids meeting ``rule``'s condition in one period: the one place a condition is applied."""
     match rule.condition:
-        case FlaggedEarlier(flagged=code):
-            return {u.unit_id for u in result.units() if code in u.flags and _in_scope(rule, u.group)}
+        case FlaggedEarlier() | TotalBelow() | GradeIs():
+            return {u.unit_id for u in result.units() if _meets(rule.condition, u) and _in_scope(rule, u.group)}
         case OutsideRankWorse(rank=cond):
             rows = facts.ranks.filter(
                 pl.col("period").is_in(period.keys())
@@ -90,14 +91,23 @@ def _hits(rule: FlagRule, facts: Facts, period: Period, result: PeriodResult) ->
             )
             worse = set(rows.get_column("unit_id").to_list())
             return {u.unit_id for u in result.units() if u.unit_id in worse and _in_scope(rule, u.group)}
-        case TotalBelow(below=below):
-            return {u.unit_id for u in result.units() if u.shown_total < below and _in_scope(rule, u.group)}
         case FirstInGroup(top=top):
             return _in_groups(rule, result, lambda ranking: {u.unit_id for u in ranking if u.rank <= top})
         case LastInGroup(bottom=bottom):
             return _in_groups(rule, result, lambda ranking: bottom_sets(ranking, bottom))
         case FailedVerifications():
             return set()  # counted per case with the count in the code: see _failed_verifications
+
+
+def _meets(condition: FlaggedEarlier | TotalBelow | GradeIs, u: UnitResult) -> bool:
+    """A condition one unit's own result decides: an earlier flag, its shown total, its grade (等次)."""
+    match condition:
+        case FlaggedEarlier(flagged=code):
+            return code in u.flags
+        case TotalBelow(below=below):
+            return u.shown_total < below
+        case GradeIs(grade=grade):
+            return u.grade == grade
 
 
 def _in_groups(rule: FlagRule, result: PeriodResult, pick: Callable[[list[UnitResult]], set[str]]) -> set[str]:

@@ -60,6 +60,8 @@ class Msg(StrEnum):
     FLAG = "flag"
     FAILED_VERIFICATIONS = "failed_verifications"
     TIE_BROKEN = "tie_broken"
+    GRADE = "grade"
+    UNGRADED = "ungraded"
 
 
 Param = str | int | Decimal | bool
@@ -156,6 +158,7 @@ FLAG_CONDITIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "rank": (("{task} rank worse than {n}",) * 2, ("{task} 名次在第 {n} 名之后",) * 2),
     "top": (("first {n}", "first"), ("前 {n} 名", "第一名")),
     "below": (("total below {n}",) * 2, ("总分低于 {n}",) * 2),
+    "grade": (("grade {grade}",) * 2, ("等次为{grade}",) * 2),
     "last": (("last {n}", "last"), ("末 {n} 名", "末位")),
 }
 """What a flag rule's condition says, in each language; ``{name}`` stands for the line's parameter."""
@@ -178,6 +181,13 @@ def _flag(chinese: bool) -> Wording:
         return f"{name}: " + (what + run).format(**words)
 
     return wording
+
+
+def _band(p: Params, at_least: str, below: str) -> str:
+    """Where a grade line's total stands: at or above its band's lower bound, else below the band above."""
+    if p["min"]:
+        return at_least.format(p["min"])
+    return below.format(p["above"]) if p["above"] else ""
 
 
 def _case_formula(p: Params, clamped: str, none: str) -> str:
@@ -300,6 +310,14 @@ WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
     Msg.FAILED_VERIFICATIONS: (
         lambda p: f"{p['code']}: {p['n']} failed verification(s) (核查不通过)",
         lambda p: f"核查不通过 {p['n']} 次",
+    ),
+    Msg.GRADE: (
+        lambda p: f"{_n(p, 'total')}" + _band(p, " ≥ {}", " < {}") + f": grade {p['grade']}",
+        lambda p: f"总分 {_n(p, 'total')}" + _band(p, "（{} 分及以上）", "（{} 分以下）") + f"：等次为“{p['grade']}”",
+    ),
+    Msg.UNGRADED: (
+        lambda p: f"{_n(p, 'total')} is below every grade band: not graded",
+        lambda p: f"总分 {_n(p, 'total')} 低于所有等次的下限：不定等次",
     ),
 }
 """Each message in English and in Chinese, side by side so that a change to one is seen next to the other."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.engine.numbers import fmt, rounded
-from kaoping.engine.phrases import Msg, Params
+from kaoping.engine.phrases import Msg, Param, Params
 from kaoping.engine.result import Line, LineKind, UnitResult
+from kaoping.scheme.grades import GradeBand, grade_of
 from kaoping.scheme.model import Display, GroupTiers
 
 Key = tuple[Decimal, ...]
@@ -73,6 +74,32 @@ def _explain_tie_breaks(ordered: list[UnitResult], keys: list[Key], ties: list[s
 def _values(key: Key, used: int) -> str:
     """The tie-break values of one unit, as the line shows them (50、30)."""
     return "、".join(fmt(v) for v in key[1 : used + 1])
+
+
+GRADE = "等次"
+"""The ``part`` of grade lines."""
+
+
+def grade_group(ranking: list[UnitResult], bands: list[GradeBand]) -> None:
+    """Give each ranked unit its grade (等次) by its shown total — the number the bulletin prints, so a reader
+    checks a grade against it — with a line saying which band it fell in."""
+    if not bands:
+        return
+    for u in ranking:
+        band = grade_of(bands, u.shown_total)
+        u.grade = band.name if band is not None else None
+        if band is None:
+            u.lines.append(Line(GRADE, LineKind.GRADE, Msg.UNGRADED, {"total": u.shown_total}, Decimal(0)))
+            continue
+        i = bands.index(band)
+        above = bands[i - 1].min if i else None
+        params: dict[str, Param] = {"total": u.shown_total, "grade": band.name}
+        params |= {"min": _bound(band.min), "above": _bound(above)}
+        u.lines.append(Line(GRADE, LineKind.GRADE, Msg.GRADE, params, Decimal(0)))
+
+
+def _bound(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
 
 
 def positions_from_top(units: list[UnitResult]) -> dict[str, int]:

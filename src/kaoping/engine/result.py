@@ -30,6 +30,8 @@ class LineKind(StrEnum):
     """How a rank was decided (排名): equal totals put in order by the scheme's tie-break parts."""
     EXCLUDED = "excluded"
     """A row not counted (outside the inspection windows, 考评时段): reported, worth nothing."""
+    GRADE = "grade"
+    """The unit's grade (等次) by its shown total, where the scheme writes grade bands."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class UnitResult:
     reward: int = 0
     flags: list[str] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+    grade: str | None = None
+    """The grade (等次) of the shown total among the scheme's bands; None: not graded (no bands, or unrated)."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ the explain document of one unit (得分说明), the same for the CLI and the AP
 Pinned: ``groups[].group``, ``groups[].ranking[]`` in rank order with ``rank``, ``unit_id``, ``total``
 (rounded), ``bonus``, ``reward`` (integer yuan) and ``flags``.  Added here, as the contract allows:
 ``unit``, ``parts`` (top-level parts), ``bonus_detail``, ``penalty``, ``base`` (the parts combined, before
-bonus and penalty), ``reward_eligible``, and ``title`` on top.
+bonus and penalty), ``reward_eligible``, ``grade`` (the 等次 name, or null below every band) for ranked units of a
+scheme that writes grade bands — only there, so documents of ungraded schemes stay byte for byte as they were
+published — and ``title`` on top.
 What `kaoping score` prints also carries ``flag_labels`` beside each ``flags``: the same flags by their
 Chinese names (the scheme's label, else the built-in name), in the same order; the codes stay as they are.
 """
@@ -49,6 +51,7 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
                         "reward": int(u.reward),
                         "reward_eligible": u.reward_eligible,
                         "flags": list(u.flags),
+                        **({"grade": u.grade} if scheme.graded else {}),
                     }
                     for u in g.ranking
                 ],

@@ -15,6 +15,7 @@ from datetime import datetime
 import polars as pl
 
 from kaoping.engine.analysis import Analysis
+from kaoping.engine.owed import OwedState, OwedStatus
 from kaoping.engine.result import PeriodResult
 from kaoping.engine.robustness import Robustness
 from kaoping.facts import Facts
@@ -114,6 +115,12 @@ class BulletinData:
     """The published version this bulletin stands for, or the draft marking (printed on every page)."""
     robustness: Robustness | None = None
     """排名稳健性 of the result: a fragile rank (tie-break, margin below the rounding unit) gets a note."""
+    owed: list[OwedState] | None = None
+    """The period's scores owed (应报分数) and where each stands, from the store; None: not chased, or files."""
+
+    def owed_out(self) -> list[OwedState]:
+        """The owed scores a bulletin reports: missing, late or not yet due (in by the due day: not listed)."""
+        return [s for s in self.owed or [] if s.status != OwedStatus.FILLED]
 
 
 def case_metrics(facts: Facts, result: PeriodResult) -> pl.DataFrame | None:

@@ -115,6 +115,7 @@ def _group(b: BulletinData, g: GroupResult) -> dict[str, Any]:
         "name": g.group,
         "parts": top,
         "show_penalty": show_penalty,
+        "graded": bool(b.scheme.grades_of(g.group)),
         "rows": rows,
         "unrated": [u.name for u in g.unrated],
         "chart": Markup(chart),
@@ -167,6 +168,23 @@ def _fragile(b: BulletinData) -> list[str]:
     return fragile_notes(b.robustness) if b.robustness is not None else []
 
 
+def _grade_summary(b: BulletinData) -> list[tuple[str, list[str]]]:
+    """Each grade with its units, best first (优秀：甲区、乙区), over the groups; a grade nobody got is left out."""
+    names: list[str] = []
+    for g in b.scheme.groups:
+        names += [band.name for band in b.scheme.grades_of(g.name) if band.name not in names]
+    units = b.result.units()
+    return [(n, [u.name for u in units if u.grade == n]) for n in names if any(u.grade == n for u in units)]
+
+
+def _owed(b: BulletinData) -> list[tuple[str, ...]]:
+    """应报分数 not in on time: (owed by, unit, part, item, period, due, status) per score."""
+    return [
+        (s.cell.scorer, s.cell.unit, s.cell.part, s.cell.item, s.cell.period, str(s.cell.due), s.status.label)
+        for s in b.owed_out()
+    ]
+
+
 def _issue_day(b: BulletinData) -> date:
     """A published version's bulletin is dated by its publication, so a reprint next month is the same file;
     a draft is dated the day it is drawn up."""
@@ -201,6 +219,9 @@ def context(
         "fined": [(u.name, u.group, fmt_money(-u.reward)) for u in fined],
         "fine_total": fmt_money(-sum(u.reward for u in fined)),
         "flags": _flag_summary(b),
+        "grades": _grade_summary(b),
+        "owed_chased": b.owed is not None,
+        "owed": _owed(b),
         "by_item": b.analysis.by_item[:TOP_ITEMS],
         "by_unit": _reasons(b),
         "repeated": b.analysis.repeated,

@@ -166,6 +166,7 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
         "奖惩(元)",
         "标记",
         "问责标记",
+        *(["等次"] if data.scheme.graded else []),
     ]
 
     def num(x: Decimal) -> float:
@@ -188,13 +189,16 @@ def _group_sheet(book: Workbook, name: str, g: GroupResult, data: BulletinData, 
                 u.reward,
                 " ".join(u.flags),
                 _flag_names(u.flags, data),
+                *([u.grade or "未定等次"] if data.scheme.graded else []),
             ]
         )
+    graded = ["未考评"] if data.scheme.graded else []
     for u in g.unrated:
-        blank = [None] * (len(header) - 5)
-        rows.append(["未考评", u.unit_id, u.name, *blank, " ".join(u.flags), _flag_names(u.flags, data)])
+        blank = [None] * (len(header) - 5 - len(graded))
+        rows.append(["未考评", u.unit_id, u.name, *blank, " ".join(u.flags), _flag_names(u.flags, data), *graded])
     n = len(parts)
     formats = [f.count, f.text, f.text, *[f.number] * (n + 4), f.count, f.money, f.text, f.text]
+    formats += [f.text] * len(graded)
     _table(sheet, header, rows, formats, f, freeze_cols=3)
     f.cells.write(sheet, len(rows) + 2, 0, data.stamp.line(), f.stamp if data.stamp.published else f.draft)
     if g.ranking:
@@ -315,6 +319,19 @@ def _robustness_sheet(book: Workbook, name: str, robustness: Robustness, f: _For
     _table(sheet, header, rows, formats, f, freeze_cols=2)
 
 
+def _owed_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
+    """应报分数: the scores missing, late or not yet due at the time of the bulletin (the ones in on time: not)."""
+    sheet = book.add_worksheet(name)
+    header = ["报送单位", "单位编号", "单位", "考评项目", "考评内容", "期间", "截止日期", "状态", "报送时间"]
+    rows: list[list[Cell]] = []
+    for s in data.owed_out():
+        c = s.cell
+        at = f"{s.written_at:%Y-%m-%d %H:%M}" if s.written_at else ""
+        rows.append([c.scorer, c.unit_id, c.unit, c.part, c.item, c.period, c.due, s.status.label, at])
+    formats = [f.text, f.text, f.text, f.text, f.text, f.text, f.day, f.text, f.text]
+    _table(sheet, header, rows, formats, f, freeze_cols=3)
+
+
 def write_xlsx(bulletin: BulletinData, out: Path) -> None:
     """Write the bulletin workbook to ``out`` via a temporary file, so a failure never leaves half a file."""
     tmp = out.with_name(f".{out.name}.tmp")
@@ -333,6 +350,8 @@ def write_xlsx(bulletin: BulletinData, out: Path) -> None:
             _metrics_sheet(book, _sheet_name("案卷指标", used), bulletin.metrics, f)
         if bulletin.robustness is not None and bulletin.robustness.fragile():
             _robustness_sheet(book, _sheet_name("排名稳健性", used), bulletin.robustness, f)
+        if bulletin.owed is not None:
+            _owed_sheet(book, _sheet_name("应报分数", used), bulletin, f)
         for sheet in book.worksheets():
             _stamp_footer(sheet, bulletin.stamp)
         book.close()

@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from kaoping.cases.metrics import METRIC_NAMES, no_case_metrics
 from kaoping.scheme.formula import FormulaError, check_formula
+from kaoping.scheme.grades import check_bands
 from kaoping.scheme.model import (
     CasesLeaf,
     Combine,
     DeductionsLeaf,
     FailedVerifications,
     FlaggedEarlier,
+    GradeIs,
     ItemsRule,
     LastInGroup,
     Node,
@@ -51,6 +53,7 @@ def check_scheme(s: Scheme, *, published: bool = False) -> list[str]:
     for i, part in enumerate(s.parts):
         problems += _check_part(s, part, f"parts[{i}] ({part.name})")
     problems += _check_groups_and_rewards(s)
+    problems += _check_grades(s)
     problems += _check_penalties_and_windows(s)
     if isinstance(s.display.ties, list):
         known = {p.name for p in s.all_parts()}
@@ -106,7 +109,25 @@ def _check_scores(s: Scheme, part: ScoresLeaf, path: str) -> list[str]:
     out += _check_items(s, part.items, path)
     if part.scorers == Combine.LATEST:
         out.append(f"{path}.scorers: 'latest' has no meaning for rows of one period; use mean, sum, max or min")
-    return out
+    return out + _check_owed(s, part, path)
+
+
+def _check_owed(s: Scheme, part: ScoresLeaf, path: str) -> list[str]:
+    """``by`` goes with ``due`` and names items the part has (应报分数, scheme/due.py)."""
+    if part.by is None:
+        return []
+    if part.due is None:
+        return [f"{path}.by: 报送单位须与报送时限 due 同时写明（未写 due 的项目不催报）"]
+    if not isinstance(part.by, dict):
+        return []
+    if part.items == "group":
+        known = {i for g in s.groups for i in g.items}
+    elif isinstance(part.items, list):
+        known = set(part.items)
+    else:
+        return [f"{path}.by: 本项目不分考评内容（items: {part.items}），报送单位请写成列表"]
+    unknown = [i for i in part.by if i not in known]
+    return [f"{path}.by: {unknown} 不是本项目的考评内容"] if unknown else []
 
 
 def _check_items(s: Scheme, items: ItemsRule, path: str) -> list[str]:
@@ -208,9 +229,8 @@ def _check_flags(s: Scheme) -> list[str]:
         where = f"flags[{i}] ({flag.code})"
         condition = flag.condition
         if flag.also_given:
-            out.append(
-                f"{where}: give one condition (bottom, top, below, flagged, rank or failed_verifications), not several"
-            )
+            given = "bottom, top, below, flagged, rank, failed_verifications or grade"
+            out.append(f"{where}: give one condition ({given}), not several")
         if isinstance(condition, FailedVerifications) and flag.consecutive > 1:
             out.append(f"{where}.consecutive: failed_verifications counts one period; consecutive is not supported")
         if isinstance(condition, FlaggedEarlier) and condition.flagged not in earlier:
@@ -219,9 +239,29 @@ def _check_flags(s: Scheme) -> list[str]:
         unknown = [g for g in flag.groups if g not in names]
         if unknown:
             out.append(f"{where}.groups: unknown group(s) {unknown}; expected some of {names}")
+        if isinstance(condition, GradeIs):
+            out += _check_grade_flag(s, flag.groups, condition.grade, where)
         if isinstance(condition, LastInGroup):
             scoped = [g for g in s.groups if not flag.groups or g.name in flag.groups]
             too_small = [g.name for g in scoped if g.size is not None and condition.bottom > g.size]
             if too_small:
                 out.append(f"{where}.bottom: {condition.bottom} is beyond the size of {too_small}")
     return out
+
+
+def _check_grades(s: Scheme) -> list[str]:
+    """The scheme's grade bands and each group's own, in order and without overlap (等次, grades.py)."""
+    out = check_bands(s.grades, "grades")
+    for i, g in enumerate(s.groups):
+        if g.grades is not None:
+            out += check_bands(g.grades, f"groups[{i}] ({g.name}).grades")
+    return out
+
+
+def _check_grade_flag(s: Scheme, groups: list[str], grade: str, where: str) -> list[str]:
+    """A flag by grade names a grade of every group it applies to (a typo would never flag anyone)."""
+    scoped = [g.name for g in s.groups if not groups or g.name in groups]
+    missing = [g for g in scoped if grade not in {b.name for b in s.grades_of(g)}]
+    if not missing:
+        return []
+    return [f"{where}.grade: “{grade}”不是分组 {missing} 的等次；请在 grades 中写明该等次或改正名称"]

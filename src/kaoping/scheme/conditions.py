@@ -108,6 +108,18 @@ class FailedVerifications(Strict):
         return "有案卷处置效果核查不通过（标记次数）", {}
 
 
+class GradeIs(Strict):
+    """等次: the unit's grade in the period is this one (不合格 → 问责); the grade bands are the scheme's."""
+
+    grade: str = Field(min_length=1, max_length=20)
+
+    def params(self) -> ConditionParams:
+        return {"condition": "grade", "grade": self.grade, "n": 0}
+
+    def sentence(self, flag_name: FlagName = str) -> Sentence:
+        return "考评等次为“{g}”", {"g": self.grade}
+
+
 CONDITION_KEYS: dict[str, type[Strict]] = {
     "bottom": LastInGroup,
     "top": FirstInGroup,
@@ -115,6 +127,7 @@ CONDITION_KEYS: dict[str, type[Strict]] = {
     "flagged": FlaggedEarlier,
     "rank": OutsideRankWorse,
     "failed_verifications": FailedVerifications,
+    "grade": GradeIs,
 }
 """Each flat key of a flag rule in the file → the condition it writes."""
 CONDITION_TAGS = frozenset(c.__name__ for c in CONDITION_KEYS.values())
@@ -129,14 +142,14 @@ def _condition_kind(value: Any) -> str | None:
 
 
 FlagCondition = Annotated[
-    LastInGroup | FirstInGroup | TotalBelow | FlaggedEarlier | OutsideRankWorse | FailedVerifications,
+    LastInGroup | FirstInGroup | TotalBelow | FlaggedEarlier | OutsideRankWorse | FailedVerifications | GradeIs,
     ByKind(
         _condition_kind,
         "flag_condition",
-        "expected one condition: bottom, top, below, flagged, rank or failed_verifications",
+        "expected one condition: bottom, top, below, flagged, rank, failed_verifications or grade",
     ),
 ]
-"""What makes a unit get a flag: exactly one of the six conditions."""
+"""What makes a unit get a flag: exactly one of the seven conditions."""
 
 
 def condition_value(key: str, value: Any) -> Any:

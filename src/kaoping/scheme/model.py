@@ -26,12 +26,14 @@ from kaoping.scheme.conditions import (
     FirstInGroup,
     FlagCondition,
     FlaggedEarlier,
+    GradeIs,
     LastInGroup,
     OutsideRankWorse,
     RankCondition,
     TotalBelow,
     condition_value,
 )
+from kaoping.scheme.grades import GradeBand, Grades
 from kaoping.scheme.parts import (
     CasesLeaf,
     DeductionsLeaf,
@@ -53,6 +55,8 @@ __all__ = [
     "FirstInGroup",
     "FlagCondition",
     "FlaggedEarlier",
+    "GradeBand",
+    "GradeIs",
     "ItemLeaf",
     "ItemsRule",
     "LastInGroup",
@@ -108,6 +112,8 @@ class Group(Strict):
     items: list[str] = Field(default_factory=list)
     size: int | None = Field(default=None, ge=1)
     """How many units the plan puts in this group, when it says (lets tiers be checked at load)."""
+    grades: Grades | None = None
+    """This group's own grade bands (等次), best first; None: the scheme's (see grades.py)."""
 
 
 class HonorBonus(Strict):
@@ -360,6 +366,8 @@ class Scheme(Strict):
     calendar: WorkdayOverrides = WorkdayOverrides()
     """Corrections to China's working days for deadlines counted in working days (``working_days``)."""
     """The calendar years evaluated (考评年度); None: 2000 up to the current year (see app/entry_checks.py)."""
+    grades: Grades = Field(default_factory=list)
+    """Grade bands (等次) of the shown total, best first (see grades.py); empty: the plan grades nobody."""
 
     def described(self, lang: str) -> str:
         """The description in ``lang`` ("en": the English one where written, else the Chinese); empty if none."""
@@ -393,3 +401,13 @@ class Scheme(Strict):
 
     def group(self, name: str) -> Group | None:
         return next((g for g in self.groups if g.name == name), None)
+
+    def grades_of(self, group: str) -> list[GradeBand]:
+        """The grade bands of ``group``: its own when it writes them, else the scheme's."""
+        found = self.group(group)
+        return list(found.grades) if found is not None and found.grades is not None else list(self.grades)
+
+    @property
+    def graded(self) -> bool:
+        """Whether any group is graded (the result document then carries ``grade``)."""
+        return bool(self.grades) or any(g.grades for g in self.groups)

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from kaoping.periods import PeriodKind
 from kaoping.scheme.base import ByKind, Combine, Strict
+from kaoping.scheme.due import Due
 
 
 class Source(StrEnum):
@@ -89,6 +90,18 @@ class ScoresLeaf(PartBase):
     items_combine: Combine = Combine.SUM
     over_time: Combine = Combine.MEAN
     """Across the sub-periods of the evaluated period that have data: mean of months, sum, latest."""
+    due: Due | None = None
+    """报送时限: the part's scores are owed, per unit and item, by this day (see due.py); None: not chased."""
+    by: list[str] | dict[str, list[str]] | None = None
+    """Who owes the scores (报送单位, the ``source`` its rows carry): one list for every item, or per item
+    (市容秩序: [市城管局, 市市场监管局]); None: whichever account scores the part (its account parts)."""
+
+    def scorers_of(self, item: str) -> list[str]:
+        """The organisations owing the score of ``item`` ([""]: not named — any account scoring the part)."""
+        if self.by is None:
+            return [""]
+        named = self.by if isinstance(self.by, list) else self.by.get(item, [])
+        return list(named) or [""]
 
     @field_validator("source", mode="before")
     @classmethod

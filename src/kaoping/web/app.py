@@ -178,6 +178,8 @@ NAV: tuple[tuple[str, str, Perm], ...] = (
     ("数字城管", "/cases", Perm.CASE_METRICS),
     ("数据录入", "/entry", Perm.ENTRY),
     ("我的录入", "/my-entries", Perm.OWN_ENTRIES),
+    ("应报分数", "/owed", Perm.OWED_OWN),
+    ("报送情况", "/owed/matrix", Perm.OWED_ALL),
     ("本单位", "/units/{unit_id}", Perm.EXPLAIN),
     ("整改", "/rectify", Perm.RECTIFY_PLAN),
     ("复查", "/reinspect", Perm.RECTIFY_REINSPECT),

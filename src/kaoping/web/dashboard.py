@@ -237,7 +237,7 @@ def dashboard(request: Request, scheme: str, period: str, session: SessionDep, c
         period=str(chosen),
         kind=chosen.kind.value,
         num=_formatter(office.scheme),
-        todo=office_todo(ctx, session, who, scheme, len(view["drift"])),
+        todo=office_todo(ctx, session, who, scheme, len(view["drift"]), str(chosen)),
         state_names=PeriodState.names(),
         **_picker(ctx, office.scheme, months),
     )

@@ -30,6 +30,7 @@ from kaoping.api.auth import ANONYMOUS, Principal, csrf_token
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
 from kaoping.app import facts
 from kaoping.app.policy import Perm, allowed, holders
+from kaoping.engine.owed import OwedStatus
 from kaoping.errors import Forbidden
 from kaoping.io.templates import TemplateLists, write_template
 from kaoping.scheme.model import ScoreBonus, Source
@@ -47,6 +48,7 @@ from kaoping.web.entry_forms import (
 )
 from kaoping.web.entry_photo import router as photo_router
 from kaoping.web.entry_upload import MAX_BYTES, UPLOAD_PATH, Outcome, display_name, run_import
+from kaoping.web.owed_pages import owed_reminder
 from kaoping.web.scheme_text import num
 
 router = APIRouter(include_in_schema=False)
@@ -114,6 +116,8 @@ def _page(
         csrf=csrf_token(request),
         outcome=outcome,
         max_mb=MAX_BYTES // (1024 * 1024),
+        owed=owed_reminder(session, ctx, who),
+        statuses_owed=OwedStatus,
         **HELPERS,
     )
 

@@ -23,12 +23,14 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app import bulletins
 from kaoping.app.context import AppContext
+from kaoping.app.owed import owed_report
 from kaoping.app.period_states import PeriodStanding, PeriodState, months_of, period_standings, standing_of
 from kaoping.app.policy import Perm
 from kaoping.app.review import review_of
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodKind
 from kaoping.reports.data import BulletinData
+from kaoping.reports.grade_exports import GradeExport, write_grade_export
 from kaoping.scheme import Scheme
 from kaoping.statuses import ResultStatus
 from kaoping.store import publishing
@@ -144,6 +146,8 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     months = _months_of(session, ctx.schemes[scheme].scheme, period)
     page: dict[str, Any] = {"rows": rows, "review": shown, "barred": barred, "months": months}
     page["robust"] = robustness_view(session, ctx.schemes[scheme].scheme, period, request_lang(request))
+    page["graded"] = ctx.schemes[scheme].scheme.graded
+    page["missing"] = len(owed_report(session, ctx.schemes[scheme].scheme, period).missing)
     page["state_names"] = PeriodState.names()
     page["separate"] = ctx.settings.separation_of_duties
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
@@ -166,6 +170,7 @@ def _bulletin(
     suffix: str,
     media_type: str,
     write: Callable[[BulletinData, Path], None],
+    label: str = "考评通报",
 ) -> Response:
     """Build the bulletin from the store (the request's session) and hand it over as a download (built in a
     temporary folder)."""
@@ -181,7 +186,7 @@ def _bulletin(
         out = Path(folder) / f"bulletin{suffix}"
         write(data, out)
         content = out.read_bytes()
-    return download(content, f"{office.scheme.title}-{period}-考评通报{suffix}", media_type)
+    return download(content, f"{office.scheme.title}-{period}-{label}{suffix}", media_type)
 
 
 @router.get("/periods/{scheme}/{period}/bulletin.xlsx")
@@ -203,6 +208,18 @@ def bulletin_pdf(request: Request, scheme: str, period: str, session: SessionDep
         write_pdf(data, out)
 
     return _bulletin(request, scheme, period, (session, ctx, who), ".pdf", "application/pdf", write)
+
+
+@router.get("/periods/{scheme}/{period}/grades-{kind}.xlsx")
+def grade_export(
+    request: Request, scheme: str, period: str, kind: GradeExport, session: SessionDep, ctx: CtxDep, who: Office
+) -> Response:
+    """等次运用: the 评优评先 list (units at the top grade) or the table for the government's performance system."""
+
+    def write(data: BulletinData, out: Path) -> None:
+        write_grade_export(kind, data, out)
+
+    return _bulletin(request, scheme, period, (session, ctx, who), ".xlsx", XLSX, write, kind.label)
 
 
 def same_site_path(target: str) -> str:
@@ -253,6 +270,7 @@ def mount_pages(app: FastAPI) -> None:
         entry,
         my_entries,
         office_lists,
+        owed_pages,
         rectify_pages,
         scheme_view,
         unit_pages,
@@ -265,5 +283,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
-    for area in (*areas, rectify_pages):
+    for area in (*areas, rectify_pages, owed_pages):
         app.include_router(area.router)

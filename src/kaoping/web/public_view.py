@@ -86,6 +86,8 @@ class PublicRow:
     reward_eligible: bool
     floored: bool
     """The total was raised to the scheme's floor, so 基础分 + 加分 − 扣减 is below it."""
+    grade: str | None = None
+    """等次, when the document carries one (a graded scheme's, published since grades were kept)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class PublicGroup:
     group: str
     rows: list[PublicRow]
     unrated: list[str] = field(default_factory=list)
+    graded: bool = False
+    """The document grades this group's units (a 等次 column is printed)."""
 
 
 def _number(x: object) -> Decimal:
@@ -131,6 +135,7 @@ def _row(u: Mapping[str, Any], part_names: list[str], how: Shown) -> PublicRow:
         flags=[how.flag(code) for code in u.get("flags", [])],
         reward_eligible=bool(u.get("reward_eligible", True)),
         floored=how.floor is not None and total == how.floor and base + bonus - penalty < total,
+        grade=str(u["grade"]) if u.get("grade") else None,
     )
 
 
@@ -146,6 +151,7 @@ def public_groups(document: Mapping[str, Any], part_names: list[str], scheme: Sc
             group=str(g["group"]),
             rows=[_row(u, part_names, how) for u in g.get("ranking", [])],
             unrated=[str(u["unit"]) for u in g.get("unrated", [])],
+            graded=any("grade" in u for u in g.get("ranking", [])),
         )
         for g in document.get("groups", [])
     ]

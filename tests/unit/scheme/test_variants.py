@@ -122,7 +122,7 @@ flags: [{code: warning, bottom: 1, top: 2}, {code: x, bottom: 0}]
     got = problems("parts: [{name: P, source: deductions}, {name: Q}]\nflags: [{code: warning, bottom: 1, top: 2}]\n")
     assert got[0].startswith("parts[0] (P).max: a deduction part needs its maximum")
     assert got[1].startswith("parts[1] (Q).source: a part without sub-parts needs a source")
-    conditions = "bottom, top, below, flagged, rank or failed_verifications"
+    conditions = "bottom, top, below, flagged, rank, failed_verifications or grade"
     assert got[2] == f"flags[0] (warning): give one condition ({conditions}), not several"
 
 

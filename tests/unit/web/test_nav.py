@@ -21,11 +21,13 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/cases",
         "/entry",
         "/my-entries",
+        "/owed/matrix",
         "/rectify",  # issue #17: 整改 and 复查
         "/reinspect",
         "/schemes",
     ]
-    assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == ["/public", "/entry", "/my-entries", "/schemes"]
+    departments = ["/public", "/entry", "/my-entries", "/owed", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == departments
     assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/rectify", "/schemes"]
     inspector = ["/public", "/entry", "/my-entries", "/reinspect", "/schemes"]
     assert [h for _, h in nav_links(who(Role.INSPECTOR))] == inspector

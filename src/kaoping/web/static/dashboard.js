@@ -82,6 +82,10 @@
         body = JSON.stringify({ scheme: panel.dataset.scheme, period: panel.dataset.period, with_months: btn.dataset.withMonths === "1" });
       } else {
         url = "/api/results/" + encodeURIComponent(btn.dataset.id) + "/" + step;
+        var missing = document.getElementById("missing-reason");
+        if (step === "publish" && missing && missing.value.trim()) {
+          url += "?missing_reason=" + encodeURIComponent(missing.value.trim());
+        }
       }
       buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); b.disabled = true; });
       statusBox.textContent = panel.dataset.working;
