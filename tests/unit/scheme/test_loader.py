@@ -169,6 +169,7 @@ def test_description_is_bounded_and_optional() -> None:
     text = builtin_text("city-1000") or ""
     bare = "\n".join(ln for ln in text.splitlines() if not ln.startswith("description"))
     assert parse_scheme(bare, "bare.yaml").described("en") == ""
-    too_long = bare.replace("version: 1", "version: 1\ndescription: " + "长" * 301, 1)
+    too_long = re.sub(r"^(version: \d+)$", r"\1\ndescription: " + "长" * 301, bare, count=1, flags=re.M)
+    assert too_long != bare
     with pytest.raises(SchemeError):
         parse_scheme(too_long, "long.yaml")
