@@ -120,6 +120,8 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
             return _optional(dt.time, column)
         case Kind.NUMBER:
             return float, Field(allow_inf_nan=False)
+        case Kind.POINTS if not column.required:  # a quantity (数量): none given is None, as an empty cell
+            return float | None, Field(None, ge=0, allow_inf_nan=False)
         case Kind.POINTS:
             return float, Field(ge=0, allow_inf_nan=False)
         case Kind.RANK:

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from kaoping.facts.columns import ROW, SCHEMAS
+from kaoping.facts.columns import FILES, ROW, SCHEMAS, default_value
 from kaoping.facts.frames import Facts, facts_of
 from kaoping.facts.kinds import FILE_NAMES, KINDS
 from kaoping.labels import Labelled
@@ -75,9 +75,20 @@ def unpack(data: bytes, labels: dict[str, str] | None = None) -> Facts:
         raise SnapshotError(f"damaged facts snapshot: {exc}") from exc
     for name, frame in frames.items():
         wanted = {**SCHEMAS[name], ROW: pl.Int64}
+        frame = frames[name] = _added_columns(name, frame)
         if dict(frame.schema) != wanted:
             raise SnapshotError(f"snapshot frame {name} has columns {dict(frame.schema)}, expected {wanted}")
     return facts_of(frames, labels or {name: f"db:{name}" for name in FILE_NAMES})
+
+
+def _added_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A snapshot packed before optional columns were added to the contract (deductions' problem_kind ...):
+    the columns it lacks, as an absent optional column reads (empty), in the schema's order."""
+    missing = [c for c in FILES[name] if c.optional and c.name not in frame.columns]
+    if not missing:
+        return frame
+    frame = frame.with_columns(default_value(c).alias(c.name) for c in missing)
+    return frame.select(*SCHEMAS[name].names(), *(c for c in frame.columns if c not in SCHEMAS[name]))
 
 
 # --- what can matter for a period --------------------------------------------------------------------
