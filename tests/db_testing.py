@@ -26,7 +26,8 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-import kaoping.open311.tables  # noqa: F401  (its table is on the shared metadata, as in the migrations)
+import kaoping.open311.tables
+import kaoping.store.plan_tables  # noqa: F401  (likewise)
 from kaoping.store.db import open_store
 from kaoping.store.tables import Base
 

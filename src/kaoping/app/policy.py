@@ -101,6 +101,9 @@ class Perm(StrEnum):
     ENTRY = "entry"  # page: 数据录入 (forms and upload)
     OWN_ENTRIES = "entries.own"  # page: 我的录入 (the account's rows, changed or deleted with a reason)
     CASE_METRICS = "cases.metrics"  # page: 数字城管指标 (every unit's case metrics of a period, its export)
+    PLANS_READ = "plans.read"  # 检查计划: a unit sees announced plans, unannounced ones once revealed
+    PLANS_WRITE = "plans.write"  # create, draw, reveal a plan
+    PLANS_PROGRESS = "plans.progress"  # page and API: progress per unit and team, overdue plans
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -144,6 +147,9 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.APPEALS_INBOX: _OFFICE,
     Perm.UNIT_LIST: _OFFICE,
     Perm.CASE_METRICS: _OFFICE,
+    Perm.PLANS_READ: STAFF | {UNIT},  # unit: not an unannounced plan before its seed is revealed
+    Perm.PLANS_WRITE: _OFFICE,
+    Perm.PLANS_PROGRESS: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
 }
@@ -253,6 +259,13 @@ def unit_scope(principal: Principal, requested: str | None, what: str) -> str | 
     if requested is not None and requested != principal.unit_id:
         raise forbidden(principal, f"{what} of unit '{requested}'")
     return principal.unit_id
+
+
+def plan_refusal(principal: Principal, visit: str, *, revealed: bool, what: str) -> None:
+    """暗访 stays unannounced: a unit account may not read an unannounced plan (targets, order, teams) until
+    the inspections are over and its seed revealed; announced plans it may read like the staff."""
+    if principal.role == UNIT and visit == "unannounced" and not revealed:
+        raise forbidden(principal, f"{what} (unannounced, not yet done)")
 
 
 def scoped(

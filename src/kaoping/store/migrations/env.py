@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-import kaoping.open311.tables  # noqa: F401  (its table lives on the shared metadata)
+import kaoping.open311.tables
+import kaoping.store.plan_tables  # noqa: F401  (likewise)
 from kaoping.store.db import make_engine
 from kaoping.store.tables import Base
 
