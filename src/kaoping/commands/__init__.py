@@ -14,6 +14,7 @@ def register_all(app: typer.Typer) -> None:
         bench_cmds,
         cases_cmds,
         data_cmds,
+        plan_cmds,
         publish_cmds,
         report_cmds,
         rollup_cmds,
@@ -29,3 +30,4 @@ def register_all(app: typer.Typer) -> None:
     verify_cmds.register(app)
     bench_cmds.register(app)
     rollup_cmds.register(app)
+    plan_cmds.register(app)
