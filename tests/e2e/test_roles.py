@@ -14,14 +14,18 @@ SIGNED_IN = {"/schemes", "/public", "/account/password"}
 
 # role → (landing page after sign-in, header links it must have, paths it must be refused)
 EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
-    "admin": ("/dashboard", {"/dashboard", "/periods", "/appeals", "/units", "/cases", "/entry", *SIGNED_IN}, []),
+    "admin": (
+        "/dashboard",
+        {"/dashboard", "/periods", "/appeals", "/units", "/cases", "/plans", "/entry", *SIGNED_IN},
+        [],
+    ),
     "department": ("/entry", {"/entry", *SIGNED_IN}, ["/dashboard", "/units/dh", "/appeals", "/periods", "/cases"]),
     "inspector": ("/entry", {"/entry", *SIGNED_IN}, ["/dashboard", "/units/dh"]),
     "third_party": ("/entry", {"/entry", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
         SIGNED_IN,
-        ["/dashboard", "/entry", "/periods/demo-city/2024-Q4", "/appeals", "/units", "/cases"],
+        ["/dashboard", "/entry", "/periods/demo-city/2024-Q4", "/appeals", "/units", "/cases", "/plans"],
     ),
 }
 

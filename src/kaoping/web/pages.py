@@ -250,6 +250,7 @@ def mount_pages(app: FastAPI) -> None:
         entry,
         my_entries,
         office_lists,
+        plans_page,
         scheme_view,
         unit_pages,
     )
@@ -258,5 +259,16 @@ def mount_pages(app: FastAPI) -> None:
     install_refusals(app)
     app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
     app.include_router(router)
-    for area in (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries):
+    areas = (
+        dashboard,
+        unit_pages,
+        entry,
+        scheme_view,
+        appeals_inbox,
+        case_metrics_page,
+        account,
+        my_entries,
+        plans_page,
+    )
+    for area in areas:
         app.include_router(area.router)
