@@ -19,6 +19,7 @@ def register_all(app: typer.Typer) -> None:
         report_cmds,
         rollup_cmds,
         serve_cmds,
+        standard_cmds,
         verify_cmds,
     )
 
@@ -31,3 +32,4 @@ def register_all(app: typer.Typer) -> None:
     bench_cmds.register(app)
     rollup_cmds.register(app)
     plan_cmds.register(app)
+    standard_cmds.register(app)
