@@ -17,7 +17,7 @@ from kaoping.app import plan_progress, plans
 from kaoping.scheme.inspection import PlanSpec
 
 router = APIRouter(prefix="/api/plans", tags=["plans"])
-Names = Annotated[list[str], Field(max_length=2000)]
+Names = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=2000)]
 
 
 class DrawIn(BaseModel):

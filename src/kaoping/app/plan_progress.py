@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kaoping.app.plans import plan_key
+from kaoping.app.plans import month_of, plan_key
 from kaoping.periods import parse_period
 from kaoping.store.plan_tables import InspectionPlanRow, PlanVisitRow
 from kaoping.store.tables import AuditEntry
@@ -92,5 +92,5 @@ def office_progress(session: Session, now: datetime, period: str | None = None) 
     """Every plan (of ``period``, or all), newest month first, with its progress."""
     stmt = select(InspectionPlanRow).order_by(InspectionPlanRow.period.desc(), InspectionPlanRow.id)
     if period:
-        stmt = stmt.where(InspectionPlanRow.period == str(parse_period(period)))
+        stmt = stmt.where(InspectionPlanRow.period == month_of(period))
     return [plan_progress(session, row, now) for row in session.scalars(stmt)]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.errors import Conflict, Invalid, NotFound
 from kaoping.app.policy import Principal, plan_refusal
-from kaoping.periods import parse_period
+from kaoping.periods import PeriodError, parse_period
 from kaoping.roles import Role
 from kaoping.scheme.inspection import (
     DrawError,
@@ -116,11 +116,19 @@ def list_plans(session: Session, who: Principal, scheme: str | None, period: str
     if scheme:
         stmt = stmt.where(InspectionPlanRow.scheme == scheme)
     if period:
-        stmt = stmt.where(InspectionPlanRow.period == str(parse_period(period)))
+        stmt = stmt.where(InspectionPlanRow.period == month_of(period))
     rows = list(session.scalars(stmt))
     if who.role != Role.UNIT:
         return rows
     return [r for r in rows if r.visit == Visit.ANNOUNCED or r.revealed_at is not None]
+
+
+def month_of(text: str) -> str:
+    """A period as written in a query (2024-06, 2024年6月), normalised; Invalid when it is not one."""
+    try:
+        return str(parse_period(text))
+    except PeriodError as exc:
+        raise Invalid(f"period: {exc}") from None
 
 
 def inspector_accounts(session: Session) -> list[str]:

@@ -14,7 +14,7 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app.plan_progress import office_progress
 from kaoping.app.plans import get_plan
 from kaoping.app.policy import Perm
-from kaoping.periods import PeriodError
+from kaoping.errors import Invalid
 from kaoping.scheme.inspection import FREQUENCY_NAMES, VISIT_NAMES, Frequency, Visit
 from kaoping.web.app import error_page, render, require_page
 
@@ -27,7 +27,7 @@ def plans_page(request: Request, session: SessionDep, ctx: CtxDep, who: PlansPag
     """Every plan (of ``period``) with its progress; overdue plans listed first."""
     try:
         progress = office_progress(session, ctx.settings.clock(), period[:10] or None)
-    except PeriodError:
+    except Invalid:
         return error_page(request, who, 422, "考评期写法有误", "请按 2024-06 的格式填写月份。")
     plans = {p.plan_id: get_plan(session, p.plan_id) for p in progress}
     ordered = sorted(progress, key=lambda p: not p.overdue)
