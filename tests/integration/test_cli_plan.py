@@ -54,3 +54,11 @@ def test_reveal_refused_before_the_month_is_over(db_url: str) -> None:
     _run("draw", plan_id[1], "--units", "ns", "--inspectors", "甲,乙", "--db", db_url)
     result = CliRunner().invoke(app, ["--lang", "zh", "plan", "reveal", plan_id[1], "--db", db_url])
     assert result.exit_code == 2 and "尚未结束" in result.output
+
+
+def test_create_refuses_a_part_that_is_not_a_checklist(db_url: str) -> None:
+    args = ["create", "--scheme", "nansha", "--period", "2024-06", "--name", "n", "--part", "夜检", "--db", db_url]
+    result = CliRunner().invoke(app, ["--lang", "zh", "plan", *args])
+    assert result.exit_code == 2 and "“夜检”不是方案 nansha 的扣分项目；应为 明检、暗检" in result.output
+    ok = _run(*args[:-3], "暗检表", "--db", db_url)  # an alias names the part
+    assert "已创建" in ok

@@ -14,6 +14,7 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.models import RowId
 from kaoping.api.roles import Perm, require
 from kaoping.app import plan_progress, plans
+from kaoping.app.errors import Invalid
 from kaoping.scheme.inspection import PlanSpec
 
 router = APIRouter(prefix="/api/plans", tags=["plans"])
@@ -31,8 +32,12 @@ class DrawIn(BaseModel):
 def create_plan(
     body: PlanSpec, ctx: CtxDep, s: SessionDep, who: Annotated[Principal, Depends(require(Perm.PLANS_WRITE))]
 ) -> dict[str, Any]:
-    """Create a plan; the answer's ``commitment`` (SHA-256 of its secret seed) is to be published before the draw."""
-    row = plans.create_plan(s, who, body, ctx.settings.clock())
+    """Create a plan for a scheme the office runs; the answer's ``commitment`` (SHA-256 of its secret seed) is
+    to be published before the draw."""
+    office = ctx.schemes.get(body.scheme)
+    if office is None:
+        raise Invalid(f"scheme: 本系统未运行方案 {body.scheme}；应为 {'、'.join(ctx.schemes)}")
+    row = plans.create_plan(s, who, plans.checked_against(office.scheme, body), ctx.settings.clock())
     s.commit()
     return plans.plan_view(row)
 

@@ -24,6 +24,7 @@ from kaoping.app.errors import Conflict, Invalid, NotFound
 from kaoping.app.policy import Principal, plan_refusal
 from kaoping.periods import PeriodError, parse_period
 from kaoping.roles import Role
+from kaoping.scheme import Scheme
 from kaoping.scheme.inspection import (
     DrawError,
     Frequency,
@@ -35,6 +36,7 @@ from kaoping.scheme.inspection import (
     inputs_document,
     redraw,
 )
+from kaoping.scheme.model import DeductionsLeaf
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import get_for_update
 from kaoping.store.plan_tables import InspectionPlanRow, PlanVisitRow
@@ -72,10 +74,24 @@ def parse_spec(values: dict[str, object]) -> PlanSpec:
         raise Invalid(f"{where}: {first['msg']}") from None
 
 
+def checked_against(scheme: Scheme, spec: PlanSpec) -> PlanSpec:
+    """The plan with its checklist named as the scheme names the deduction part (an alias is accepted);
+    Invalid when the scheme is another one or has no such deduction part."""
+    if scheme.scheme != spec.scheme:
+        raise Invalid(f"scheme: 计划属于方案 {spec.scheme}，而不是 {scheme.scheme}")
+    parts = {n: p.name for p in scheme.leaves_of(DeductionsLeaf) for n in p.names()}
+    if spec.part not in parts:
+        raise Invalid(
+            f"part: “{spec.part}”不是方案 {scheme.scheme} 的扣分项目；应为 {'、'.join(sorted(set(parts.values())))}"
+        )
+    return spec.model_copy(update={"part": parts[spec.part]})
+
+
 def create_plan(
     session: Session, who: Principal, spec: PlanSpec, now: datetime, seed: str | None = None
 ) -> InspectionPlanRow:
-    """Store the plan with a fresh secret seed and commit to it: its SHA-256 goes into the audit trail now."""
+    """Store the plan with a fresh secret seed and commit to it: its SHA-256 goes into the audit trail now.
+    Callers check the plan against its scheme first (:func:`checked_against`)."""
     secret = seed if seed is not None else secrets.token_hex(32)
     row = InspectionPlanRow(
         **spec.model_dump(mode="json"),

@@ -38,13 +38,19 @@ def create(
     db: DbOption = None,
 ) -> None:
     """创建检查计划并生成秘密种子；打印种子的 SHA-256（抽签前公布的承诺值）。"""
-    from kaoping.app.plans import create_plan, parse_spec
+    from kaoping.app.plans import checked_against, create_plan, parse_spec
+    from kaoping.scheme import SchemeError, load_scheme
     from kaoping.store.audit import now
 
     values: dict[str, object] = {"scheme": scheme, "period": period, "name": name, "part": part, "visit": visit}
     values |= {"frequency": frequency, "per_month": per_month, "quota": quota, "teams": teams, "team_size": team_size}
+    try:
+        loaded = load_scheme(scheme)
+    except SchemeError as exc:
+        fail(str(exc))
+    values["scheme"] = loaded.scheme  # a scheme file is named by its scheme:, as the store keeps it
     with _session(db) as s:
-        row = create_plan(s, _office(actor), parse_spec(values), now())
+        row = create_plan(s, _office(actor), checked_against(loaded, parse_spec(values)), now())
         plan_id, digest = row.id, row.commitment
     out_console().print(t("检查计划 {id} 已创建", id=plan_id), highlight=False)
     out_console().print(t("种子 SHA-256（抽签前公布）：{digest}", digest=digest), highlight=False)

@@ -58,3 +58,11 @@ def test_a_plan_is_for_a_month_and_named_once(api: Api) -> None:
     assert api.client.post("/api/plans", json=PLAN, headers=admin).status_code == 409
     progress = api.client.get("/api/plans/progress", headers=admin).json()
     assert [(p["plan"], p["planned"], p["overdue"]) for p in progress] == [("test-office/2024-06/6月暗访", 0, True)]
+
+
+def test_a_plan_names_a_scheme_the_office_runs_and_one_of_its_deduction_parts(api: Api) -> None:
+    admin = api.as_("admin")
+    other = api.client.post("/api/plans", json=PLAN | {"scheme": "nansha"}, headers=admin)
+    assert other.status_code == 422 and "本系统未运行方案 nansha" in other.text
+    wrong = api.client.post("/api/plans", json=PLAN | {"part": "第三方测评"}, headers=admin)
+    assert wrong.status_code == 422 and "“第三方测评”不是方案 test-office 的扣分项目；应为 督查考评" in wrong.text
