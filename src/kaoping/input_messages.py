@@ -141,6 +141,30 @@ class Msg(Enum):
         "“{value}”不是方案 {scheme} 的扣分项目：应为 {expected}",
         "'{value}' is not a deduction part of {scheme}; expected one of: {expected}",
     )
+    NO_STANDARD = (
+        "方案 {scheme} 未引用扣分标准：问题类型编号“{value}”无从查找，请留空或在方案中填写 standard",
+        "{scheme} names no standard (standard:); problem kind '{value}' cannot be looked up — leave it empty",
+    )
+    UNKNOWN_PROBLEM_KIND = (
+        "扣分标准 {standard} 中没有问题类型编号“{value}”：应为标准所列编号，如 {expected}",
+        "problem kind '{value}' is not in the standard {standard}; expected one of its codes, e.g. {expected}",
+    )
+    KIND_OTHER_ITEM = (
+        "问题类型 {value} 属于考评内容“{item}”，本行考评内容为“{got}”",
+        "problem kind {value} belongs to item '{item}'; this row's item is '{got}'",
+    )
+    KIND_OTHER_CHECKLIST = (
+        "问题类型 {value} 不在“{part}”检查表上：它属于 {expected}",
+        "problem kind {value} is not on the checklist {part}; it is on: {expected}",
+    )
+    QUANTITY_NEEDED = (
+        "问题类型 {value} 按{per}计分：应填写数量（大于 0）",
+        "problem kind {value} is counted {per}: expected a quantity greater than 0",
+    )
+    POINTS_NOT_STANDARD = (
+        "扣分 {value} 与扣分标准不符：应为 {expected} 分（{how}）；如确需调整，请填写调整理由",
+        "points {value} disagree with the standard: expected {expected} ({how}); give override_reason to change them",
+    )
     WRONG_PERIOD_KIND = (
         "“{part}”按{want}评分，“{value}”是{kind}",
         "{part} is given per {want_en}; '{value}' is a {kind_en}",

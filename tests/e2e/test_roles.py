@@ -26,6 +26,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/rectify",
             "/reinspect",
             "/owed/matrix",
+            "/plans",
             *SIGNED_IN,
         },
         ["/owed"],
@@ -60,6 +61,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/reinspect",
             "/schemes/demo-city/whatif",
             "/owed",
+            "/plans",
         ],
     ),
 }

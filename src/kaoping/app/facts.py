@@ -36,7 +36,7 @@ from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import check_facts
 from kaoping.errors import InputErrors
 from kaoping.facts import FILE_NAMES, UNIT_FACTS, facts_of
-from kaoping.facts.columns import EXPECTED, ROW, SCHEMAS, Kind, empty_frame
+from kaoping.facts.columns import EXPECTED, FILES, ROW, SCHEMAS, Kind, empty_frame
 from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
@@ -69,9 +69,16 @@ def normalise(kind: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def one_row(kind: str, values: dict[str, Any]) -> pl.DataFrame:
-    """The row as a frame of the interchange schema of ``kind``."""
-    row = {c: values.get(c) for c in columns(kind)} | {ROW: 0}
+    """The row as a frame of the interchange schema of ``kind``.  An optional column the caller does not
+    name (one added to the contract after the caller was written: a deduction's problem_kind) reads as
+    the empty cell of a file would, so every caller keeps writing rows the store accepts."""
+    empty = {c.name: _EMPTY.get(c.kind) for c in FILES[kind] if c.optional}
+    row = {c: values[c] if c in values else empty.get(c) for c in columns(kind)} | {ROW: 0}
     return pl.DataFrame([row], schema=SCHEMAS[kind])
+
+
+_EMPTY: dict[Kind, object] = {Kind.TEXT: "", Kind.FLAG: True, Kind.COUNT: 0, Kind.TIMES: 0}
+"""What an empty cell of an optional column stands for (as ``facts.columns.default_value``)."""
 
 
 def canonical_names(ctx: AppContext) -> dict[str, str]:

@@ -108,6 +108,9 @@ class Perm(StrEnum):
     RECTIFY_SUPERVISE = "rectify.supervise"  # 督办: overdue rectifications sent on, and their list
     OWED_OWN = "owed.own"  # page: 应报分数 (the scores a department still owes in a period, entered there)
     OWED_ALL = "owed.all"  # page: 报送情况 (every unit × item of a period: filled, missing, late)
+    PLANS_READ = "plans.read"  # 检查计划: a unit sees announced plans, unannounced ones once revealed
+    PLANS_WRITE = "plans.write"  # create, draw, reveal a plan
+    PLANS_PROGRESS = "plans.progress"  # page and API: progress per unit and team, overdue plans
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -156,6 +159,9 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.RECTIFY_PLAN: frozenset({ADMIN, UNIT}),  # unit: its own notices only (app/rectify_flow.record_plan)
     Perm.RECTIFY_REINSPECT: frozenset({ADMIN, INSPECTOR}),
     Perm.RECTIFY_SUPERVISE: _OFFICE,
+    Perm.PLANS_READ: STAFF | {UNIT},  # unit: not an unannounced plan before its seed is revealed
+    Perm.PLANS_WRITE: _OFFICE,
+    Perm.PLANS_PROGRESS: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
     Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts
@@ -267,6 +273,13 @@ def unit_scope(principal: Principal, requested: str | None, what: str) -> str | 
     if requested is not None and requested != principal.unit_id:
         raise forbidden(principal, f"{what} of unit '{requested}'")
     return principal.unit_id
+
+
+def plan_refusal(principal: Principal, visit: str, *, revealed: bool, what: str) -> None:
+    """暗访 stays unannounced: a unit account may not read an unannounced plan (targets, order, teams) until
+    the inspections are over and its seed revealed; announced plans it may read like the staff."""
+    if principal.role == UNIT and visit == "unannounced" and not revealed:
+        raise forbidden(principal, f"{what} (unannounced, not yet done)")
 
 
 def scoped(

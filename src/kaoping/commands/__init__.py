@@ -16,11 +16,13 @@ def register_all(app: typer.Typer) -> None:
         check_cmds,
         data_cmds,
         owed_cmds,
+        plan_cmds,
         publish_cmds,
         rectify_cmds,
         report_cmds,
         rollup_cmds,
         serve_cmds,
+        standard_cmds,
         verify_cmds,
         whatif_cmds,
     )
@@ -37,3 +39,5 @@ def register_all(app: typer.Typer) -> None:
     rollup_cmds.register(app)
     whatif_cmds.register(app)
     rectify_cmds.register(app)
+    plan_cmds.register(app)
+    standard_cmds.register(app)

@@ -156,6 +156,11 @@ _CONTRACT: dict[str, tuple[Column, ...]] = {
         _extra("evidence"),
         # addition to the pinned contract: when the problem was found, for inspection windows (考评时段)
         Column("time", Kind.CLOCK, required=False, optional=True),
+        # additions for the standards catalogue (扣分标准, scheme/standard.py): the kind of problem found, how
+        # much of it (m², places) and why the points differ from the standard; all optional, empty by default
+        _extra("problem_kind"),
+        Column("quantity", Kind.POINTS, required=False, optional=True),
+        _extra("override_reason"),
     ),
     "honors": (
         Column("date", Kind.DATE),
@@ -219,6 +224,9 @@ COLUMN_NAMES: dict[str, str] = {
     "location": "地点",
     "evidence": "证据",
     "time": "发现时间",
+    "problem_kind": "问题类型编号",
+    "quantity": "数量",
+    "override_reason": "调整理由",
     "kind": "类别",
     "level": "级别",
     "title": "名称",
@@ -256,6 +264,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "location": ("位置", "地址"),
     "evidence": ("照片", "证据材料"),
     "time": ("时间", "检查时间"),
+    "problem_kind": ("问题类型", "扣分标准编号", "标准编号"),
+    "quantity": ("面积", "处数", "数量（平方米/处）"),
+    "override_reason": ("扣分调整理由", "调整原因"),
     "kind": ("类型",),
     "title": ("表彰名称", "通报名称"),
     "case_id": ("案卷号", "案件编号"),

@@ -83,8 +83,9 @@ def unpack(data: bytes, labels: dict[str, str] | None = None) -> Facts:
 
 def _with_later_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     """A snapshot packed before an optional column was added to the contract (notices' ``points`` and
-    ``failed_reinspections``, issue #17) reads with that column's default, as a file without it would: a
-    published version stays readable after the upgrade, and means what it meant."""
+    ``failed_reinspections``, issue #17; deductions' ``problem_kind``, ``quantity`` and ``override_reason``,
+    issue #16) reads with that column's default, as a file without it would: a published version stays
+    readable after the upgrade, and means what it meant."""
     missing = [c for c in FILES[name] if c.optional and c.name not in frame.columns]
     if not missing:
         return frame

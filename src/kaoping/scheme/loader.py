@@ -20,6 +20,7 @@ from kaoping.scheme.conditions import CONDITION_TAGS
 from kaoping.scheme.model import Scheme
 from kaoping.scheme.parts import PART_TAGS, CasesLeaf, DeductionsLeaf, Node, ScoresLeaf
 from kaoping.scheme.said import in_lang
+from kaoping.scheme.standard import StandardError, check_against_scheme, load_standard
 from kaoping.scheme.traps import tab_problem, trap_of_shape
 
 
@@ -99,7 +100,24 @@ def parse_scheme(text: str, file: str, *, published: bool = False) -> Scheme:
     problems = number_problems(scheme) or check_scheme(scheme, published=published)
     if problems:
         raise SchemeError(file, problems)
+    if scheme.standard is not None:
+        _attach_standard(scheme, file)
     return scheme
+
+
+def _attach_standard(scheme: Scheme, file: str) -> None:
+    """Load the scheme's standards catalogue (a path is read beside the scheme file) and check they agree."""
+    assert scheme.standard is not None
+    try:
+        standard = load_standard(scheme.standard, beside=file)
+    except StandardError as exc:
+        raise SchemeError(file, [f"standard: {exc.file}: {p}" for p in exc.problems]) from None
+    parts = {n: p.name for p in scheme.leaves_of(DeductionsLeaf) for n in p.names()}
+    caps = {p.name: p.item_cap for p in scheme.leaves_of(DeductionsLeaf)}
+    problems = check_against_scheme(standard, parts, caps, scheme.standard_version)
+    if problems:
+        raise SchemeError(file, problems)
+    scheme._standard = standard
 
 
 def _describe(err: Any, data: Any) -> str:

@@ -46,6 +46,7 @@ from kaoping.scheme.parts import (
     ScoresLeaf,
     Source,
 )
+from kaoping.scheme.standard import Standard
 
 __all__ = [
     "CasesLeaf",
@@ -374,6 +375,18 @@ class Scheme(Strict):
         if lang == "en" and self.description_en:
             return self.description_en
         return self.description or ""
+
+    standard: str | None = Field(default=None, min_length=1, max_length=500)
+    """The standards catalogue (扣分标准) deductions may name a problem kind of: a built-in name or a path
+    beside the scheme file (scheme/standard.py).  None: deduction rows give their points freely."""
+    standard_version: int | None = Field(default=None, ge=1)
+    """The version of the standard this scheme was written for; another version is a load error."""
+    _standard: Standard | None = PrivateAttr(default=None)
+
+    @property
+    def catalogue(self) -> Standard | None:
+        """The standard named by :attr:`standard`, as the loader resolved it (None: no standard)."""
+        return self._standard
 
     @property
     def main_kind(self) -> PeriodKind:

@@ -138,6 +138,10 @@ class DeductionRow(FactMixin, Base):
     location: Mapped[str] = mapped_column(String(500), default="")
     evidence: Mapped[str] = mapped_column(String(500), default="")
     time: Mapped[time | None] = mapped_column(Time, nullable=True)
+    problem_kind: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    """A kind of problem of the scheme's standard (扣分标准, scheme/standard.py); empty: none named."""
+    quantity: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class HonorRow(FactMixin, Base):

@@ -271,6 +271,7 @@ def mount_pages(app: FastAPI) -> None:
         my_entries,
         office_lists,
         owed_pages,
+        plans_page,
         rectify_pages,
         scheme_view,
         unit_pages,
@@ -283,5 +284,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
-    for area in (*areas, rectify_pages, owed_pages):
+    for area in (*areas, rectify_pages, owed_pages, plans_page):
         app.include_router(area.router)

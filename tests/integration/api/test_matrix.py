@@ -76,6 +76,13 @@ POST   /api/evidence                               -    -      Y    -    -    - 
 GET    /api/evidence                               -    -      Y    -    Y    -     Y
 GET    /api/evidence/{evidence_id}                 -    -      Y    -    Y    -     Y
 GET    /api/audit                                  -    -      Y    -    -    -     Y
+POST   /api/plans                                  -    -      Y    -    -    -     -
+GET    /api/plans                                  -    -      Y    Y    Y    Y     Y
+GET    /api/plans/progress                         -    -      Y    -    -    -     -
+GET    /api/plans/{plan_id}                        -    -      Y    Y    Y    Y     Y
+POST   /api/plans/{plan_id}/draw                   -    -      Y    -    -    -     -
+POST   /api/plans/{plan_id}/reveal                 -    -      Y    -    -    -     -
+GET    /api/plans/{plan_id}/verify                 -    -      Y    Y    Y    Y     Y
 GET    /api/openapi.json                           Y    Y      Y    Y    Y    Y     Y
 GET    /api/docs                                   Y    Y      Y    Y    Y    Y     Y
 """
@@ -124,6 +131,7 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
         .replace("{appeal_id}", "999999")
         .replace("{evidence_id}", str(ids["evidence"]))
         .replace("{username}", "nobody")
+        .replace("{plan_id}", "999999")
     )
     scores = {
         "dept": api.score_row(item="生活垃圾收运(含城乡环卫一体化)", score=140),

@@ -99,7 +99,10 @@ def test_changes_name_added_changed_and_removed_rows() -> None:
     extra = deductions(("2024-01-07", "b", 1)).deductions.with_columns(_row=pl.lit(10, pl.Int64))
     after = facts_from_frames(units=before.units, deductions=pl.concat([after_frame, extra]))
     found = [(c.kind, c.row_id, c.change, c.fields) for c in changes(before, after)]
-    filled = ["date", "unit_id", "part", "item", "points", "source", "problem", "location", "evidence"]  # not time
+    filled = [
+        *("date", "unit_id", "part", "item", "points", "source", "problem", "location", "evidence"),
+        *("problem_kind", "override_reason"),  # empty text; not time or quantity (none)
+    ]
     assert found == [
         ("deductions", 2, RowChange.CHANGED, ["points"]),
         ("deductions", 3, RowChange.REMOVED, filled),

@@ -178,8 +178,8 @@ def test_good_folder_reads_typed_frames(tmp_path: Path) -> None:
         ("2024", "U3", "年度", "", 912.5555, "", "备注", 4),
     ]
     assert facts.deductions.rows() == [
-        (date(2024, 3, 5), "U1", "日常", "道路", 2.0, "督查", "垃圾", "中山路", "photo.jpg", None, 2),
-        (date(2024, 4, 1), "U2", "日常", "", 0.5, "", "", "", "", None, 3),
+        (date(2024, 3, 5), "U1", "日常", "道路", 2.0, "督查", "垃圾", "中山路", "photo.jpg", None, "", None, "", 2),
+        (date(2024, 4, 1), "U2", "日常", "", 0.5, "", "", "", "", None, "", None, "", 3),
     ]
     assert facts.honors.rows() == [
         (date(2024, 5, 1), "U1", "award", "national", "全国文明城市", 2),

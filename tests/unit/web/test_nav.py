@@ -19,6 +19,7 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/appeals",
         "/units",
         "/cases",
+        "/plans",
         "/entry",
         "/my-entries",
         "/owed/matrix",
