@@ -83,6 +83,10 @@ GET    /api/plans/{plan_id}                        -    -      Y    Y    Y    Y 
 POST   /api/plans/{plan_id}/draw                   -    -      Y    -    -    -     -
 POST   /api/plans/{plan_id}/reveal                 -    -      Y    -    -    -     -
 GET    /api/plans/{plan_id}/verify                 -    -      Y    Y    Y    Y     Y
+GET    /api/rectifications                         -    -      Y    -    Y    -     Y
+POST   /api/rectifications/plan                    -    -      Y    -    -    -     Y
+POST   /api/rectifications/reinspect               -    -      Y    -    Y    -     -
+POST   /api/rectifications/supervise               -    -      Y    -    -    -     -
 GET    /api/openapi.json                           Y    Y      Y    Y    Y    Y     Y
 GET    /api/docs                                   Y    Y      Y    Y    Y    Y     Y
 """
