@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.cases.metrics import METRIC_NAMES, no_case_metrics
+from kaoping.periods import PeriodKind
 from kaoping.scheme.formula import FormulaError, check_formula
 from kaoping.scheme.model import (
     CasesLeaf,
@@ -61,7 +62,7 @@ def check_scheme(s: Scheme) -> list[str]:
 def _check_periods(s: Scheme) -> list[str]:
     out: list[str] = []
     if not s.periods:
-        return ["periods: expected at least one period kind (month, quarter or year)"]
+        return ["periods: expected at least one period kind (month, quarter, half or year)"]
     if all(rule.from_ is not None for rule in s.periods.values()):
         out.append("periods: at least one period kind must be evaluated directly (without 'from')")
     for kind, rule in s.periods.items():
@@ -70,7 +71,8 @@ def _check_periods(s: Scheme) -> list[str]:
         if rule.from_ not in s.periods:
             out.append(f"periods.{kind.value}.from: '{rule.from_.value}' is not one of this scheme's periods")
         elif rule.from_.size >= kind.size:
-            out.append(f"periods.{kind.value}.from: a {kind.value} cannot be made of {rule.from_.value}s")
+            plural = "halves" if rule.from_ is PeriodKind.HALF else f"{rule.from_.value}s"
+            out.append(f"periods.{kind.value}.from: a {kind.value} cannot be made of {plural}")
     return out
 
 
