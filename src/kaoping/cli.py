@@ -136,7 +136,7 @@ def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) ->
     else:
         from kaoping.output.table import explain_tree
 
-        out_console().print(explain_tree(unit, result.period, t, current(), sch.flags))
+        out_console().print(explain_tree(unit, result.period, t, current(), sch.flags, report_only=sch.report_only))
 
 
 @app.command()

@@ -17,6 +17,7 @@ from kaoping.scheme.model import (
     Combine,
     DeductionsLeaf,
     FailedVerifications,
+    FirstInGroup,
     FlaggedEarlier,
     ItemsRule,
     LastInGroup,
@@ -25,6 +26,7 @@ from kaoping.scheme.model import (
     Scheme,
     ScoreBonus,
     ScoresLeaf,
+    TotalBelow,
 )
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -51,6 +53,7 @@ def check_scheme(s: Scheme) -> list[str]:
         problems += _check_part(s, part, f"parts[{i}] ({part.name})")
     problems += _check_groups_and_rewards(s)
     problems += _check_penalties_and_windows(s)
+    problems += _check_report_only(s)
     if isinstance(s.display.ties, list):
         known = {p.name for p in s.all_parts()}
         for j, name in enumerate(s.display.ties):
@@ -235,4 +238,35 @@ def _check_flags(s: Scheme) -> list[str]:
             too_small = [g.name for g in scoped if g.size is not None and condition.bottom > g.size]
             if too_small:
                 out.append(f"{where}.bottom: {condition.bottom} is beyond the size of {too_small}")
+    return out
+
+
+REPORT_ONLY = "通报型方案（report_only）不计总分、不排名"
+
+
+def _check_report_only(s: Scheme) -> list[str]:
+    """A report-only scheme publishes each unit's parts and nothing made from a total or a rank: whatever would
+    read one is refused by its path (rather than computed on a ranking nobody sees)."""
+    if not s.report_only:
+        return []
+    out: list[str] = []
+    if s.rewards.tiers:
+        out.append(f"rewards.tiers: {REPORT_ONLY}，不能按名次奖惩 (a report-only scheme has no ranking to reward)")
+    if s.rewards.disqualify is not None:
+        out.append(f"rewards.disqualify: {REPORT_ONLY}，没有可取消的奖励 (no reward to disqualify from)")
+    for i, rule in enumerate(s.flags):
+        if isinstance(rule.condition, LastInGroup | FirstInGroup | TotalBelow):
+            out.append(
+                f"flags[{i}] ({rule.code}): {REPORT_ONLY}，不能按末位、前列或总分标记（未写条件时默认为末位）"
+                " (bottom, top and below need a ranking or a total)"
+            )
+    if isinstance(s.display.ties, list):
+        out.append(f"display.ties: {REPORT_ONLY}，无需并列名次规则 (no ranking to break ties in)")
+    if s.bonus.rules:
+        out.append(f"bonus: {REPORT_ONLY}，加分无处可加 (bonus is added to a total)")
+    if s.penalties:
+        out.append(f"penalties: {REPORT_ONLY}，扣分无处可扣 (penalties are taken from a total)")
+    for key, value in (("total_max", s.total_max), ("total_min", s.total_min)):
+        if value is not None:
+            out.append(f"{key}: {REPORT_ONLY}，没有总分可限 (there is no total to clamp)")
     return out

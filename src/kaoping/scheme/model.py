@@ -301,6 +301,10 @@ class Scheme(Strict):
     flags: list[FlagRule] = Field(default_factory=list)
     years: EvaluatedYears | None = None
     """The calendar years evaluated (考评年度); None: 2000 up to the current year (see app/entry_checks.py)."""
+    report_only: bool = False
+    """通报型方案: each unit's parts (rates, counts, scores) are published as they are, with no total and no
+    ranking — a weekly case report publishes rates, not a rank.  The checks refuse whatever would need a rank
+    or a total (rewards by rank, bottom/top/below flags, tie-breaks, bonus, penalties, total clamps)."""
 
     @property
     def main_kind(self) -> PeriodKind:
