@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import polars as pl
 
@@ -46,6 +47,15 @@ _CN_QUARTER = re.compile(r"^(\d{4})(?:年?第?([1-4一二三四])季度?|年[Qq]
 _CN_HALF = re.compile(r"^(\d{4})年?([上下])半年度?$")
 _CN_YEAR = re.compile(r"^(\d{4})年度?$")
 _SEPARATED_MONTH = re.compile(r"^(\d{4})[/.](\d{1,2})$")
+
+
+class Span(Protocol):
+    """Any run of whole days from ``start()`` up to, not including, ``end_exclusive()``: a Period, or a week or
+    a ``--from``/``--to`` range (:mod:`kaoping.dateranges`) — what case metrics count over."""
+
+    def start(self) -> date: ...
+
+    def end_exclusive(self) -> date: ...
 
 
 class PeriodError(ValueError):
