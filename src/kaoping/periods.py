@@ -96,7 +96,9 @@ class Period:
                 return f"{y:04d}"
 
     def __repr__(self) -> str:
-        return f"Period({self})"
+        """Never raises (a debugger shows even a run of months that is no kind)."""
+        size = self.last - self.first + 1
+        return f"Period({self})" if size in _KIND_OF_SIZE else f"Period({self.first}..{self.last})"
 
     def contains(self, other: Period) -> bool:
         return self.first <= other.first and other.last <= self.last

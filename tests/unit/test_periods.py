@@ -123,6 +123,7 @@ def test_a_run_of_months_that_is_no_kind_is_refused_not_called_a_year(months: in
     with pytest.raises(PeriodError, match="不是月、季度、半年或年"):
         _ = Period(2024 * 12, 2024 * 12 + months - 1).kind
     assert Period(2024 * 12, 2024 * 12 + 11).kind is PeriodKind.YEAR
+    assert repr(Period(2024 * 12, 2024 * 12 + months - 1)) == f"Period({2024 * 12}..{2024 * 12 + months - 1})"
 
 
 def test_half_years_are_named_in_chinese_on_pages_and_bulletins() -> None:
