@@ -40,7 +40,7 @@ class Format(StrEnum):
 @app.command()
 def score(
     scheme: Annotated[str, typer.Option(help="内置方案名（见 `kaoping schemes`）或方案文件")],
-    period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+    period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")],
     data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
     db: Annotated[
         str | None,
@@ -136,7 +136,7 @@ def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) ->
     else:
         from kaoping.output.table import explain_tree
 
-        out_console().print(explain_tree(unit, result.period, t, current(), sch.flags))
+        out_console().print(explain_tree(unit, result.period, t, current(), sch.flags, report_only=sch.report_only))
 
 
 @app.command()

@@ -8,8 +8,10 @@ import polars as pl
 import pytest
 
 from kaoping.periods import (
+    Period,
     PeriodError,
     PeriodKind,
+    half,
     month,
     parse_period,
     period_keys,
@@ -28,9 +30,12 @@ def test_parse_and_print() -> None:
     assert parse_period("2024-Q2").kind == PeriodKind.QUARTER
 
 
-@pytest.mark.parametrize("bad", ["2024-13", "2024-00", "2024-Q5", "24-03", "Q2", "", "2024/13", "2024年13月"])
+@pytest.mark.parametrize(
+    "bad",
+    ["2024-13", "2024-00", "2024-Q5", "24-03", "Q2", "", "2024/13", "2024年13月", "2024-H3", "2024-H0", "2024年中半年"],
+)
 def test_bad_periods(bad: str) -> None:
-    with pytest.raises(PeriodError, match="expected YYYY-MM, YYYY-Qn or YYYY"):
+    with pytest.raises(PeriodError, match="expected YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY"):
         parse_period(bad)
 
 
@@ -72,4 +77,59 @@ def test_holds_selects_the_days_of_the_period_and_keys_its_texts() -> None:
     assert stamps.filter(q.holds(pl.col("t").dt.date())).height == 1
     assert q.keys() == period_keys(q) == ["2024-04", "2024-05", "2024-06", "2024-Q2"]
     assert month(2024, 5).keys() == ["2024-05"]
-    assert len(year_period(2024).keys()) == 12 + 4 + 1
+    assert len(year_period(2024).keys()) == 12 + 4 + 2 + 1
+
+
+def test_half_years_parse_print_and_hold_their_quarters_and_months() -> None:
+    h1, h2 = half(2024, 1), half(2024, 2)
+    for text in ("2024-H1", "2024H1", "2024-h1", "2024年上半年", "2024上半年", "２０２４年上半年"):
+        assert parse_period(text) == h1, text
+    assert parse_period("2024年下半年") == parse_period("2024-H2") == h2
+    assert str(h1) == "2024-H1" and str(h2) == "2024-H2" and h1.kind is PeriodKind.HALF
+    assert (h1.start(), h1.end_exclusive()) == (date(2024, 1, 1), date(2024, 7, 1))
+    assert h2.contains(quarter(2024, 3)) and h2.contains(month(2024, 12)) and not h2.contains(quarter(2024, 2))
+    assert year_period(2024).contains(h1) and not h1.contains(year_period(2024))
+    assert [str(q) for q in h2.subperiods(PeriodKind.QUARTER)] == ["2024-Q3", "2024-Q4"]
+    assert [str(h) for h in year_period(2024).subperiods(PeriodKind.HALF)] == ["2024-H1", "2024-H2"]
+    assert h1.keys() == [
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+        "2024-05",
+        "2024-06",
+        "2024-Q1",
+        "2024-Q2",
+        "2024-H1",
+    ]
+    assert "2024-H2" in year_period(2024).keys()  # noqa: SIM118 — keys() is the period's texts, not a dict's
+    assert "2024-H1" not in quarter(2024, 1).keys()  # noqa: SIM118
+    with pytest.raises(PeriodError):
+        quarter(2024, 1).subperiods(PeriodKind.HALF)
+
+
+def test_half_years_navigate_and_order() -> None:
+    assert str(half(2024, 1).previous()) == "2023-H2" and str(half(2024, 2).next()) == "2025-H1"
+    assert str(half(2024, 1).shift(3)) == "2025-H2"
+    assert half(2023, 2) < half(2024, 1) < half(2024, 2)
+    assert str(period_of(date(2024, 6, 30), PeriodKind.HALF)) == "2024-H1"
+    assert str(period_of(date(2024, 7, 1), PeriodKind.HALF)) == "2024-H2"
+    assert list(PeriodKind) == [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR]
+    assert PeriodKind.HALF.size == 6 and PeriodKind.HALF.label == "半年度"
+
+
+@pytest.mark.parametrize("months", [2, 4, 5, 7, 11, 13, 24])
+def test_a_run_of_months_that_is_no_kind_is_refused_not_called_a_year(months: int) -> None:
+    with pytest.raises(PeriodError, match="不是月、季度、半年或年"):
+        _ = Period(2024 * 12, 2024 * 12 + months - 1).kind
+    assert Period(2024 * 12, 2024 * 12 + 11).kind is PeriodKind.YEAR
+    assert repr(Period(2024 * 12, 2024 * 12 + months - 1)) == f"Period({2024 * 12}..{2024 * 12 + months - 1})"
+
+
+def test_half_years_are_named_in_chinese_on_pages_and_bulletins() -> None:
+    from kaoping.reports.data import period_label
+    from kaoping.reports.pdf_bulletin import issue_number
+
+    assert (period_label("2024-H1"), period_label("2024-H2")) == ("2024年上半年", "2024年下半年")
+    assert period_label("2024-Q2") == "2024年第二季度" and period_label("2024") == "2024年度"
+    assert (issue_number("2024-H2"), issue_number("2024-Q3")) == ("2024年第2期", "2024年第3期")

@@ -162,9 +162,8 @@ def period_rows(session: Session, scheme: Scheme, period: Period) -> Facts:
 
 
 def evaluated_kinds(scheme: Scheme) -> list[PeriodKind]:
-    """The period kinds the scheme evaluates, shortest first (month, quarter, year)."""
-    order = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR]
-    return [k for k in order if k in scheme.periods]
+    """The period kinds the scheme evaluates, shortest first (month, quarter, half-year, year)."""
+    return [k for k in PeriodKind if k in scheme.periods]
 
 
 def try_scored(session: Session, scheme: Scheme, period: Period) -> Scored | None:

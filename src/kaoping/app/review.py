@@ -121,7 +121,8 @@ def _ranked(document: Document | None) -> dict[str, dict[str, Standing]]:
     """Group → unit id → standing, in rank order."""
     out: dict[str, dict[str, Standing]] = {}
     for g in (document or {}).get("groups", []):
-        out[g["group"]] = {u["unit_id"]: Standing(int(u["rank"]), _number(u["total"])) for u in g["ranking"]}
+        ranking = g.get("ranking", [])  # a report-only document (通报型) has units, never a ranking
+        out[g["group"]] = {u["unit_id"]: Standing(int(u["rank"]), _number(u["total"])) for u in ranking}
     return out
 
 
@@ -129,13 +130,18 @@ def _members(document: Document | None) -> dict[str, list[str]]:
     """Group → every unit id in it, ranked or 未考评."""
     out: dict[str, list[str]] = {}
     for g in (document or {}).get("groups", []):
-        out[g["group"]] = [u["unit_id"] for u in (*g["ranking"], *g.get("unrated", []))]
+        out[g["group"]] = [u["unit_id"] for u in _listed(g)]
     return out
 
 
 def _names(document: Document | None) -> dict[str, str]:
     groups = (document or {}).get("groups", [])
-    return {u["unit_id"]: u["unit"] for g in groups for u in (*g["ranking"], *g.get("unrated", []))}
+    return {u["unit_id"]: u["unit"] for g in groups for u in _listed(g)}
+
+
+def _listed(group: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every unit entry of a document's group: ranked (or, in a report-only document, reported) and 未考评."""
+    return [*group.get("ranking", []), *group.get("units", []), *group.get("unrated", [])]
 
 
 def _unit(

@@ -47,7 +47,7 @@ import polars as pl
 
 from kaoping.cases.calendar import WorkCalendar
 from kaoping.cases.handbook import WorkingClock
-from kaoping.periods import Period
+from kaoping.periods import Span
 
 REGION_TIERS = ("grid", "community", "street", "district")
 POSTS = ("supervisor", "registrar", "dispatcher", "shift_lead")
@@ -122,7 +122,7 @@ class LevelError(ValueError):
 
 def marked_cases(
     cases: pl.DataFrame,
-    period: Period,
+    period: Span,
     *,
     calendar: WorkCalendar | None = None,
     register_hours: float = 1.0,
@@ -193,7 +193,7 @@ def _clock(frame: pl.DataFrame, calendar: WorkCalendar | None) -> WorkingClock:
 
 def level_metrics(
     cases: pl.DataFrame,
-    period: Period,
+    period: Span,
     level: str,
     *,
     calendar: WorkCalendar | None = None,
@@ -209,7 +209,7 @@ def level_metrics(
 
 def metrics_by_level(
     cases: pl.DataFrame,
-    period: Period,
+    period: Span,
     levels: tuple[str, ...] = LEVELS,
     *,
     calendar: WorkCalendar | None = None,

@@ -25,10 +25,33 @@ if TYPE_CHECKING:
     import polars as pl
     from rich.console import Console
 
+    from kaoping.periods import Span
+
 
 class Output(StrEnum):
     TABLE = "table"
     JSON = "json"
+
+
+PERIOD_HELP = "考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）、2024（年）或 2019-W15（ISO 周）"
+
+
+def _span(period: str | None, start: str | None, end: str | None) -> Span:
+    """What `cases metrics` counts over: ``--period`` (a month … year, or an ISO week) or ``--from``/``--to``
+    dates, exactly one of the two; DateRangeError with a Chinese message otherwise."""
+    from kaoping.dateranges import DateRangeError, date_range, parse_week
+    from kaoping.periods import PeriodError, parse_period
+
+    if period is not None:
+        if start is not None or end is not None:
+            raise DateRangeError("--period 与 --from/--to 只能给一种")
+        try:
+            return parse_week(period) or parse_period(period)
+        except PeriodError as exc:
+            raise DateRangeError(f"--period：{exc}（或 ISO 周 YYYY-Www）") from None
+    if start is None or end is None:
+        raise DateRangeError("请给出 --period，或同时给出 --from 和 --to")
+    return date_range(start, end)
 
 
 def register(app: typer.Typer) -> None:
@@ -79,11 +102,13 @@ def register(app: typer.Typer) -> None:
     @cases_app.command()
     def metrics(
         data: Annotated[Path, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")],
-        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
         level: Annotated[
             str,
             typer.Option(help="层级：region（区域）、department（部门）、post（岗位），或单一层级 grid … shift_lead"),
         ],
+        period: Annotated[str | None, typer.Option(help=PERIOD_HELP)] = None,
+        from_: Annotated[str | None, typer.Option("--from", help="起始日期（含），如 2019-04-08；与 --to 同用")] = None,
+        to: Annotated[str | None, typer.Option("--to", help="截止日期（含），如 2019-04-14；与 --from 同用")] = None,
         format: Annotated[Output, typer.Option("--format", help="输出格式：table（表格）或 json")] = Output.TABLE,
         indicators: Annotated[Path | None, typer.Option(help="指标方案 YAML（权重、等级）")] = None,
         register_hours: Annotated[float, typer.Option(help="按时立案：在这么多个工作小时内立案")] = 1.0,
@@ -92,9 +117,9 @@ def register(app: typer.Typer) -> None:
         from kaoping.cases.categories import ConfigError
         from kaoping.cases.grading import load_indicator_scheme, with_composite
         from kaoping.cases.levels import GROUPS, LEVELS, LevelError, metrics_by_level
+        from kaoping.dateranges import DateRangeError
         from kaoping.errors import InputErrors
         from kaoping.io.case_levels import read_level_cases
-        from kaoping.periods import PeriodError, parse_period
 
         levels = GROUPS.get(level) or ((level,) if level in LEVELS else None)
         if levels is None:
@@ -106,13 +131,13 @@ def register(app: typer.Typer) -> None:
                 )
             )
         try:
-            when = parse_period(period)
+            when = _span(period, from_, to)
             scheme = load_indicator_scheme(indicators)
             frame = read_level_cases(data)
             results = metrics_by_level(frame, when, levels, register_hours=register_hours)
             results = {k: with_composite(v, scheme) for k, v in results.items()}
-        except PeriodError as exc:
-            fail(f"--period：{exc}")
+        except DateRangeError as exc:
+            fail(str(exc))
         except InputErrors as exc:
             fail(t("{what}（{n} 处问题）：", what=t("输入有误"), n=exc.total) + f"\n{exc}")
         except FileNotFoundError as exc:

@@ -41,7 +41,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def report(
-        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+        period: Annotated[
+            str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")
+        ],
         out: Annotated[Path, typer.Option(help="要写出的文件（.xlsx 或 .pdf）")],
         scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")] = "city-1000",
         data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,

@@ -23,8 +23,8 @@ from kaoping.periods import parse_period
 from kaoping.scheme.model import ItemLeaf, Part, Scheme, ScoreBonus, ScoresLeaf, Source
 
 UNIT_FILES = tuple(spec.name for spec in UNIT_FACTS)
-_KIND_EN = ("month", "quarter", "year")
-_KIND_ZH = ("月", "季度", "年")
+_KIND_EN = ("month", "quarter", "half", "year")
+_KIND_ZH = ("月", "季度", "半年", "年")
 
 
 def check_facts(scheme: Scheme, facts: Facts) -> None:

@@ -81,7 +81,7 @@ class _Evaluation:
             )
         result = self._direct(period) if rule.from_ is None else self._derived(period, rule.from_, rule.combine)
         if full and result.evaluated:  # a period without data has no ranking to reward or flag
-            if rule.rewards:
+            if rule.rewards and not self.scheme.report_only:
                 self._reward(period, result)
             if rule.flags:
                 apply_flags(self.scheme, self.facts, period, result, self._earlier)
@@ -108,7 +108,9 @@ class _Evaluation:
         return result
 
     def _ranked(self, period: Period, units: list[UnitResult], evaluated: bool) -> PeriodResult:
-        """Rank the rated units of each group (排名); unrated ones are listed apart with their reason."""
+        """Rank the rated units of each group (排名); unrated ones are listed apart with their reason.
+
+        A report-only scheme (通报型) ranks nobody: its rated units stay in units.csv order with rank 0."""
         display = self.scheme.display
         groups: list[GroupResult] = []
         for g in self.scheme.groups:
@@ -119,8 +121,10 @@ class _Evaluation:
             for u in unrated:
                 u.shown_total = rounded(u.total, display.decimals, display.rounding)
                 u.lines.append(Line(TOTAL, LineKind.TOTAL, Msg.UNRATED, {}, ZERO))
-            ranking = rank_group([u for u in members if u.rated], display)
-            grade_group(ranking, self.scheme.grades_of(g.name))
+            rated = [u for u in members if u.rated]
+            ranking = rated if self.scheme.report_only else rank_group(rated, display)
+            if not self.scheme.report_only:
+                grade_group(ranking, self.scheme.grades_of(g.name))
             groups.append(GroupResult(g.name, ranking, unrated))
         return PeriodResult(self.scheme.scheme, str(period), groups, evaluated=evaluated)
 

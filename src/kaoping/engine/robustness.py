@@ -110,10 +110,11 @@ class Robustness:
 
 
 def rank_robustness(scheme: Scheme, result: PeriodResult) -> Robustness:
-    """Each group's neighbours with their margin, smallest weight swap and fragility."""
+    """Each group's neighbours with their margin, smallest weight swap and fragility (none in a report-only
+    scheme: its units are listed, not ranked)."""
     unit = Decimal(1).scaleb(-scheme.display.decimals)
     pairs: list[Neighbours] = []
-    for g in result.groups:
+    for g in [] if scheme.report_only else result.groups:
         for upper, lower in zip(g.ranking, g.ranking[1:], strict=False):
             margin = upper.total - lower.total
             swap = _smallest_swap(scheme, upper, lower, margin) if margin else None

@@ -23,7 +23,7 @@ class Kind(Enum):
 
     TEXT = "text"
     CHOICE = "choice"  # one of Column.choices (compared lower-case)
-    PERIOD = "period"  # YYYY-MM, YYYY-Qn or YYYY, normalised by kaoping.periods
+    PERIOD = "period"  # YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY, normalised by kaoping.periods
     DATE = "date"  # YYYY-MM-DD
     TIME = "time"  # YYYY-MM-DD HH:MM[:SS], or a plain date = midnight
     CLOCK = "clock"  # HH:MM[:SS], a time of day
@@ -96,8 +96,8 @@ EXPECTED: dict[Kind, tuple[str, str]] = {
     Kind.TEXT: ("非空的内容", "a value"),
     Kind.CHOICE: ("列出的值之一", "one of the listed values"),
     Kind.PERIOD: (
-        "考评期，如 2024-08、2024年8月、2024-Q2、2024年第二季度或 2024",
-        "a period YYYY-MM, YYYY-Qn or YYYY (also 2024年8月, 2024年第二季度)",
+        "考评期，如 2024-08、2024年8月、2024-Q2、2024年第二季度、2024-H1、2024年上半年或 2024",
+        "a period YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY (also 2024年8月, 2024年第二季度, 2024年上半年)",
     ),
     Kind.DATE: ("日期，如 2024-12-05、2024/12/5 或 2024年12月5日", "a date YYYY-MM-DD (also 2024/12/5, 2024年12月5日)"),
     Kind.TIME: ("时间，如 2024-12-05 08:30 或日期 2024-12-05", "a time YYYY-MM-DD HH:MM[:SS] or a date YYYY-MM-DD"),

@@ -9,6 +9,10 @@ scheme that writes grade bands — only there, so documents of ungraded schemes 
 published — and ``title`` on top.
 What `kaoping score` prints also carries ``flag_labels`` beside each ``flags``: the same flags by their
 Chinese names (the scheme's label, else the built-in name), in the same order; the codes stay as they are.
+
+A report-only scheme (``report_only: true``, 通报型) has no ranking: its document says ``"report_only": true``
+and each group lists ``units`` (units.csv order: ``unit_id``, ``unit``, ``parts``, ``flags``) instead of
+``ranking`` — no rank, total, bonus or reward anywhere, so nobody reads a rank that was never made.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from kaoping.scheme.model import Scheme
 
 
 def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
+    if scheme.report_only:
+        return report_document(scheme, result)
     d = scheme.display
 
     def num(x: Decimal) -> float:
@@ -55,19 +61,49 @@ def result_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
                     }
                     for u in g.ranking
                 ],
-                "unrated": [
-                    {
-                        "unit_id": u.unit_id,
-                        "unit": u.name,
-                        "reason": "未考评: no row scores this unit in the period",
-                        "flags": list(u.flags),
-                    }
-                    for u in g.unrated
-                ],
+                "unrated": [_unrated(u) for u in g.unrated],
             }
             for g in result.groups
         ],
         "excluded": [{"file": e.file, "row": e.row, "unit_id": e.unit_id, "reason": e.reason} for e in result.excluded],
+    }
+
+
+def report_document(scheme: Scheme, result: PeriodResult) -> dict[str, Any]:
+    """The document of a report-only scheme: each unit's parts per group, no rank and no total."""
+    d = scheme.display
+    return {
+        "scheme": result.scheme,
+        "title": scheme.title,
+        "version": scheme.version,
+        "period": result.period,
+        "report_only": True,
+        "groups": [
+            {
+                "group": g.group,
+                "units": [
+                    {
+                        "unit_id": u.unit_id,
+                        "unit": u.name,
+                        "parts": {name: float(rounded(u.parts[name], d.decimals, d.rounding)) for name in u.top_parts},
+                        "flags": list(u.flags),
+                    }
+                    for u in g.ranking
+                ],
+                "unrated": [_unrated(u) for u in g.unrated],
+            }
+            for g in result.groups
+        ],
+        "excluded": [{"file": e.file, "row": e.row, "unit_id": e.unit_id, "reason": e.reason} for e in result.excluded],
+    }
+
+
+def _unrated(u: UnitResult) -> dict[str, Any]:
+    return {
+        "unit_id": u.unit_id,
+        "unit": u.name,
+        "reason": "未考评: no row scores this unit in the period",
+        "flags": list(u.flags),
     }
 
 
@@ -79,13 +115,15 @@ def explain_document(result: PeriodResult, unit: UnitResult, scheme: Scheme | No
     With the ``scheme``, the unit's ``flags`` and their Chinese ``flag_labels`` come too.
     """
     flags = {"flags": list(unit.flags), "flag_labels": labels(unit.flags, scheme)} if scheme is not None else {}
+    standing = {"rank": unit.rank, "total": float(unit.shown_total)}
+    if scheme is not None and scheme.report_only:  # 通报型: no rank, no total (see the module text)
+        standing = {"report_only": True}
     return {
         "scheme": result.scheme,
         "period": result.period,
         "unit_id": unit.unit_id,
         "unit": unit.name,
-        "rank": unit.rank,
-        "total": float(unit.shown_total),
+        **standing,
         **flags,
         "lines": [
             {
@@ -114,7 +152,7 @@ def labelled(document: dict[str, Any], scheme: Scheme) -> dict[str, Any]:
     computation (app/publish.py, app/verify.py), and those stored before the labels must still match.
     """
     for group in document["groups"]:
-        for entry in [*group["ranking"], *group["unrated"]]:
+        for entry in [*group.get("ranking", []), *group.get("units", []), *group["unrated"]]:
             entry["flag_labels"] = labels(entry["flags"], scheme)
     return document
 

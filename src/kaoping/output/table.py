@@ -52,7 +52,10 @@ def flag_names(flags: Iterable[str], rules: Iterable[FlagRule]) -> str:
 
 
 def group_table(scheme: Scheme, result: PeriodResult, g: GroupResult, parts: list[str], t: Gettext = same) -> Table:
-    """One group's ranking with the columns of ``parts`` (each unit's score in them)."""
+    """One group's ranking with the columns of ``parts`` (each unit's score in them); a report-only scheme's
+    group as its report (:func:`report_table`)."""
+    if scheme.report_only:
+        return report_table(scheme, result, g, parts, t)
     d = scheme.display
     table = Table(title=f"{scheme.title} · {result.period} · {g.group}", title_justify="left")
     table.add_column(t("名次"), justify="right")
@@ -80,6 +83,26 @@ def group_table(scheme: Scheme, result: PeriodResult, g: GroupResult, parts: lis
         unrated = t("未考评")
         table.add_row(
             "—", u.name, *["" for _ in parts], "", unrated, "", flag_names(u.flags, scheme.flags), style="dim"
+        )
+    return table
+
+
+def report_table(scheme: Scheme, result: PeriodResult, g: GroupResult, parts: list[str], t: Gettext = same) -> Table:
+    """A report-only scheme's group (通报): each unit's parts in units.csv order — no 名次, 加分, 总分 or 奖惩
+    column, as the scheme ranks nobody; the flags stay last (what :func:`_fit` gives the room left)."""
+    d = scheme.display
+    title = f"{scheme.title} · {result.period} · {g.group} · {t('通报（不排名）')}"
+    table = Table(title=title, title_justify="left")
+    table.add_column(t("单位"))
+    for p in parts:
+        table.add_column(p, justify="right")
+    table.add_column(t("标记"))
+    for u in g.ranking:
+        shown = [str(rounded(u.parts[p], d.decimals, d.rounding)) for p in parts]
+        table.add_row(u.name, *shown, flag_names(u.flags, scheme.flags))
+    for u in g.unrated:
+        table.add_row(
+            f"{u.name}（{t('未考评')}）", *["" for _ in parts], flag_names(u.flags, scheme.flags), style="dim"
         )
     return table
 
@@ -125,10 +148,19 @@ def _fit(table: Table, width: int) -> bool:
 
 
 def explain_tree(
-    unit: UnitResult, period: str, t: Gettext = same, lang: str = Lang.ZH, rules: Iterable[FlagRule] = ()
+    unit: UnitResult,
+    period: str,
+    t: Gettext = same,
+    lang: str = Lang.ZH,
+    rules: Iterable[FlagRule] = (),
+    *,
+    report_only: bool = False,
 ) -> Tree:
-    """得分说明: each line of a unit's explanation grouped by part, with the rows it came from."""
-    heading = t("总分 {total} · 第 {rank} 名", total=unit.shown_total, rank=unit.rank)
+    """得分说明: each line of a unit's explanation grouped by part, with the rows it came from (a report-only
+    scheme's unit has no total or rank to head it)."""
+    heading = (
+        t("通报（不排名）") if report_only else t("总分 {total} · 第 {rank} 名", total=unit.shown_total, rank=unit.rank)
+    )
     tree = Tree(f"[bold]{unit.name}[/] ({unit.unit_id}) · {period} · {heading}")
     branches: dict[str, Tree] = {}
     for ln in unit.lines:

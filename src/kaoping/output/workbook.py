@@ -34,6 +34,17 @@ def write_workbook(scheme: Scheme, result: PeriodResult, path: Path) -> None:
     for g in result.groups:
         sheet = book.add_worksheet(sheet_name(g.group, taken))
         parts = g.ranking[0].top_parts if g.ranking else []
+        if scheme.report_only:  # 通报型: each unit's parts, no rank, total or reward (see output/document.py)
+            cells.write_row(sheet, 0, 0, ["单位编号", "单位", *parts, "标记"], head)
+            for r, u in enumerate(g.ranking, start=1):
+                values = [float(rounded(u.parts[p], d.decimals, d.rounding)) for p in parts]
+                cells.write(sheet, r, 0, u.unit_id, text)
+                cells.write(sheet, r, 1, u.name, text)
+                for c, v in enumerate(values, start=2):
+                    sheet.write_number(r, c, v, number)
+                cells.write(sheet, r, 2 + len(parts), "、".join(flag_label(f, scheme.flags) for f in u.flags), text)
+            sheet.freeze_panes(1, 2)
+            continue
         header = ["名次", "单位编号", "单位", *parts, "加分", "总分", "奖惩(元)", "标记"]
         cells.write_row(sheet, 0, 0, header, head)
         for r, u in enumerate(g.ranking, start=1):

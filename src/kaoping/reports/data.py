@@ -91,7 +91,9 @@ FILES_DRAFT = BulletinStamp(basis="按数据文件生成，未发布")
 
 
 def period_label(period: str) -> str:
-    """``2024-Q2`` -> 2024年第二季度, ``2024-05`` -> 2024年5月, ``2024`` -> 2024年度."""
+    """``2024-Q2`` -> 2024年第二季度, ``2024-H1`` -> 2024年上半年, ``2024-05`` -> 2024年5月, ``2024`` -> 2024年度."""
+    if m := re.fullmatch(r"(\d{4})-?H([12])", period):
+        return f"{m.group(1)}年{'上' if m.group(2) == '1' else '下'}半年"
     if m := re.fullmatch(r"(\d{4})-?Q([1-4])", period):
         return f"{m.group(1)}年第{_CN_NUM[int(m.group(2))]}季度"
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", period):

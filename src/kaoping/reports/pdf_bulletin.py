@@ -45,8 +45,9 @@ def fmt_money(yuan: int) -> str:
 
 
 def issue_number(period: str) -> str:
-    """The default 期次: the period's place in its year (``2024-Q2`` -> 2024年第2期, ``2024-05`` -> 2024年第5期)."""
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", period):
+    """The default 期次: the period's place in its year (``2024-Q2`` -> 2024年第2期, ``2024-H2`` -> 2024年第2期,
+    ``2024-05`` -> 2024年第5期)."""
+    if m := re.fullmatch(r"(\d{4})-?[QH]([1-4])", period):
         return f"{m.group(1)}年第{m.group(2)}期"
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", period):
         return f"{m.group(1)}年第{int(m.group(2))}期"

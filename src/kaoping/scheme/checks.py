@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaoping.cases.metrics import METRIC_NAMES, no_case_metrics
+from kaoping.periods import PeriodKind
 from kaoping.scheme.formula import FormulaError, check_formula
 from kaoping.scheme.grades import check_bands
 from kaoping.scheme.model import (
@@ -17,6 +18,7 @@ from kaoping.scheme.model import (
     Combine,
     DeductionsLeaf,
     FailedVerifications,
+    FirstInGroup,
     FlaggedEarlier,
     GradeIs,
     ItemsRule,
@@ -26,6 +28,7 @@ from kaoping.scheme.model import (
     Scheme,
     ScoreBonus,
     ScoresLeaf,
+    TotalBelow,
 )
 from kaoping.scheme.traps import check_traps, formula_name_problem
 
@@ -55,6 +58,7 @@ def check_scheme(s: Scheme, *, published: bool = False) -> list[str]:
     problems += _check_groups_and_rewards(s)
     problems += _check_grades(s)
     problems += _check_penalties_and_windows(s)
+    problems += _check_report_only(s)
     if isinstance(s.display.ties, list):
         known = {p.name for p in s.all_parts()}
         for j, name in enumerate(s.display.ties):
@@ -66,7 +70,7 @@ def check_scheme(s: Scheme, *, published: bool = False) -> list[str]:
 def _check_periods(s: Scheme) -> list[str]:
     out: list[str] = []
     if not s.periods:
-        return ["periods: expected at least one period kind (month, quarter or year)"]
+        return ["periods: expected at least one period kind (month, quarter, half or year)"]
     if all(rule.from_ is not None for rule in s.periods.values()):
         out.append("periods: at least one period kind must be evaluated directly (without 'from')")
     for kind, rule in s.periods.items():
@@ -75,7 +79,8 @@ def _check_periods(s: Scheme) -> list[str]:
         if rule.from_ not in s.periods:
             out.append(f"periods.{kind.value}.from: '{rule.from_.value}' is not one of this scheme's periods")
         elif rule.from_.size >= kind.size:
-            out.append(f"periods.{kind.value}.from: a {kind.value} cannot be made of {rule.from_.value}s")
+            plural = "halves" if rule.from_ is PeriodKind.HALF else f"{rule.from_.value}s"
+            out.append(f"periods.{kind.value}.from: a {kind.value} cannot be made of {plural}")
     return out
 
 
@@ -265,3 +270,36 @@ def _check_grade_flag(s: Scheme, groups: list[str], grade: str, where: str) -> l
     if not missing:
         return []
     return [f"{where}.grade: “{grade}”不是分组 {missing} 的等次；请在 grades 中写明该等次或改正名称"]
+
+
+REPORT_ONLY = "通报型方案（report_only）不计总分、不排名"
+
+
+def _check_report_only(s: Scheme) -> list[str]:
+    """A report-only scheme publishes each unit's parts and nothing made from a total or a rank: whatever would
+    read one is refused by its path (rather than computed on a ranking nobody sees)."""
+    if not s.report_only:
+        return []
+    out: list[str] = []
+    if s.rewards.tiers:
+        out.append(f"rewards.tiers: {REPORT_ONLY}，不能按名次奖惩 (a report-only scheme has no ranking to reward)")
+    if s.rewards.disqualify is not None:
+        out.append(f"rewards.disqualify: {REPORT_ONLY}，没有可取消的奖励 (no reward to disqualify from)")
+    for i, rule in enumerate(s.flags):
+        if isinstance(rule.condition, LastInGroup | FirstInGroup | TotalBelow):
+            out.append(
+                f"flags[{i}] ({rule.code}): {REPORT_ONLY}，不能按末位、前列或总分标记（未写条件时默认为末位）"
+                " (bottom, top and below need a ranking or a total)"
+            )
+    if isinstance(s.display.ties, list):
+        out.append(f"display.ties: {REPORT_ONLY}，无需并列名次规则 (no ranking to break ties in)")
+    if s.bonus.rules:
+        out.append(f"bonus: {REPORT_ONLY}，加分无处可加 (bonus is added to a total)")
+    if s.penalties:
+        out.append(f"penalties: {REPORT_ONLY}，扣分无处可扣 (penalties are taken from a total)")
+    if s.grades or any(g.grades for g in s.groups):
+        out.append(f"grades: {REPORT_ONLY}，没有总分可定等次 (grades are bands of a total)")
+    for key, value in (("total_max", s.total_max), ("total_min", s.total_min)):
+        if value is not None:
+            out.append(f"{key}: {REPORT_ONLY}，没有总分可限 (there is no total to clamp)")
+    return out

@@ -388,6 +388,11 @@ class Scheme(Strict):
         """The standard named by :attr:`standard`, as the loader resolved it (None: no standard)."""
         return self._standard
 
+    report_only: bool = False
+    """通报型方案: each unit's parts (rates, counts, scores) are published as they are, with no total and no
+    ranking — a weekly case report publishes rates, not a rank.  The checks refuse whatever would need a rank
+    or a total (rewards by rank, bottom/top/below flags, tie-breaks, bonus, penalties, total clamps)."""
+
     @property
     def main_kind(self) -> PeriodKind:
         """The finest period kind evaluated directly (the one bonus delays are counted in)."""

@@ -22,7 +22,7 @@ from kaoping.facts.columns import COLUMN_NAMES
 from kaoping.facts.snapshot import ChangedRow, RowChange
 from kaoping.periods import Period, PeriodKind, period_of
 
-KIND_NAMES = {PeriodKind.MONTH: "月度", PeriodKind.QUARTER: "季度", PeriodKind.YEAR: "年度"}
+KIND_NAMES = {kind: kind.label for kind in PeriodKind}
 
 
 # --- periods ------------------------------------------------------------------------------------------

@@ -70,8 +70,8 @@ def _chart(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "group": g["group"],
-            "units": [u["unit"] for u in g["ranking"]],
-            "totals": [u["total"] for u in g["ranking"]],
+            "units": [u["unit"] for u in g.get("ranking", [])],
+            "totals": [u["total"] for u in g.get("ranking", [])],
         }
         for g in document.get("groups", [])
     ]
@@ -80,7 +80,7 @@ def _chart(document: dict[str, Any]) -> list[dict[str, Any]]:
 def _part_names(document: dict[str, Any]) -> list[str]:
     """Column headings for the parts, in the scheme's order (the first ranked unit has them all)."""
     for g in document.get("groups", []):
-        for u in g["ranking"]:
+        for u in (*g.get("ranking", []), *g.get("units", [])):
             return list(u["parts"])
     return []
 

@@ -18,8 +18,9 @@ from kaoping.reports.data import period_label
 from kaoping.scheme import Scheme
 from kaoping.web.app import flag_filter
 
-KIND_ORDER = {PeriodKind.YEAR: 0, PeriodKind.QUARTER: 1, PeriodKind.MONTH: 2}
-"""Of periods ending together the longer comes first: 2024年度, 2024年第四季度, 2024年12月, 2024年11月 …"""
+KIND_ORDER = {PeriodKind.YEAR: 0, PeriodKind.HALF: 1, PeriodKind.QUARTER: 2, PeriodKind.MONTH: 3}
+"""Of periods ending together the longer comes first: 2024年度, 2024年下半年, 2024年第四季度, 2024年12月,
+2024年11月 …"""
 
 
 def period_name(period: str, lang: str) -> str:

@@ -24,7 +24,7 @@ from kaoping.web.scheme_text import builtin_schemes, charts, num, part_rows, per
 
 router = APIRouter(include_in_schema=False)
 
-PERIOD_NAMES = {"month": "月度", "quarter": "季度", "year": "年度"}
+PERIOD_NAMES = {"month": "月度", "quarter": "季度", "half": "半年度", "year": "年度"}
 COMBINE_NAMES = {
     "sum": "求和",
     "mean": "平均",

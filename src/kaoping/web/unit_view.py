@@ -27,7 +27,8 @@ DB_PREFIX = "db:"
 ROWS_PER_LINE = 50
 """Rows shown under one line: a year's case-metrics line can cite thousands of cases."""
 
-KIND_ORDER = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+KIND_ORDER = tuple(PeriodKind)
+"""Shortest first: month, quarter, half-year, year."""
 
 
 @dataclass
@@ -303,7 +304,7 @@ def period_choices(scheme: Scheme, first: date, last: date, limit: int = 48) -> 
             kind_out.append(str(current))
             current = current.previous()
         out.extend(kind_out)
-    return sorted(out, key=lambda p: (p[:4], len(p) == 4, p), reverse=True)
+    return sorted(out, key=lambda p: (p[:4], len(p) == 4, "H" in p, p), reverse=True)
 
 
 def default_period(scheme: Scheme, last: date | None, today: date) -> str:

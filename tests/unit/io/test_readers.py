@@ -361,7 +361,7 @@ def test_crlf_and_quoted_newlines_keep_row_numbers(tmp_path: Path) -> None:
             3,
             "period",
             "2024-13",
-            "'2024-13' is not a period: expected a period YYYY-MM, YYYY-Qn or YYYY",
+            "'2024-13' is not a period: expected a period YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY",
         ),
         ("deductions", 3, "date", "2024-02-30", "'2024-02-30' is not a date: expected a date YYYY-MM-DD"),
         ("deductions", 2, "points", "-1.5", "'-1.5' is negative"),
