@@ -143,7 +143,7 @@ def _in_child(name: str, url: str, folder: str) -> Measured:
 
 
 @contextmanager
-def _fresh_store(url: str, work: Path, tag: str) -> Iterator[str]:
+def fresh_store(url: str, work: Path, tag: str) -> Iterator[str]:
     """An empty store on ``url``'s server: a new SQLite file, or a new PostgreSQL schema dropped after."""
     if url.startswith("sqlite"):
         yield f"sqlite:///{work / (tag + '.db')}"
@@ -173,9 +173,9 @@ def run_import_bench(sizes: list[int], urls: list[str]) -> list[ImportBench]:
             write_folder(folder, n)
             for url in urls:
                 backend = url.split(":", 1)[0].split("+", 1)[0]
-                with _fresh_store(url, work, f"base{n}") as base:
+                with fresh_store(url, work, f"base{n}") as base:
                     baseline = _in_child("baseline", base, str(folder))
-                with _fresh_store(url, work, f"imp{n}") as target:
+                with fresh_store(url, work, f"imp{n}") as target:
                     imported = _in_child("import", target, str(folder))
                 out.append(ImportBench(backend, n, baseline, imported))
     return out

@@ -107,6 +107,8 @@ def run_pages_bench(cases: int, folder: Path | None = None) -> PagesBench:
             for period in ("2024-Q4", "2024-Q3"):
                 path = f"/dashboard/{city.scheme}/{period}"
                 steps.append((f"看板 {period} 录入后 after the write", _timed(partial(_ok, client, path))))
+            path = f"/units/{UNIT}?scheme={city.scheme}&period=2024-Q4"
+            steps.append(("单位得分说明 2024-Q4 explain one unit", _timed(partial(_ok, client, path))))
             steps += _case_then_ranking(client, token, url, city.scheme)
         return PagesBench(cases, _baseline(url), steps)
 

@@ -1,67 +1,115 @@
-"""`kaoping bench --scale N`: the issue-13 table in one run — for a synthetic city of N cases a year, each
-operation beside the baseline measured in the same run, as a ratio (性能总表).
+"""`kaoping bench --scale N`: the figures of the issue-13 table measured in one run for a synthetic city of N
+cases a year (性能总表), each beside the baseline measured in the same run.
 
-- dashboard first / warm / after one entry, and the month's ranking after one posted case: the whole
-  page (or the kept result) in process, against the touched unit×month summed in SQL;
+- dashboard first / warm / after one entry, a unit's explanation, and the month's ranking after one posted
+  case: the whole page (or the kept result) in process, against the touched unit×month summed in SQL;
 - reading the data files and ``score --data`` for the year: against a Python csv loop and DuckDB;
 - a 100k-row .xlsx read by calamine: against openpyxl;
-- ``kaoping import`` of the city's rows into SQLite (and PostgreSQL with ``--db``): against a bulk load.
+- ``kaoping import`` of the city's rows into SQLite (and PostgreSQL with ``--db``): against a bulk load;
+- the engine on N score rows against a Polars group-by;
+- with a PostgreSQL ``--db``, the API write load of :mod:`kaoping.bench_writes` (events/s, p50/p99, CPU).
 
-Each part is one of the existing benchmarks (:mod:`kaoping.bench_pages`, :mod:`kaoping.bench_files`,
-:mod:`kaoping.bench_import`), run here on the same N so the figures sit in one table.
+Each part is one of the existing benchmarks, run here on the same N; :mod:`kaoping.bench_goals` lays the
+figures out as the issue's rows and goals.  A figure is a float under a fixed key (:data:`KEYS`).
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from kaoping.bench_files import run_files_bench
 from kaoping.bench_import import run_import_bench
 from kaoping.bench_pages import run_pages_bench
+from kaoping.bench_writes import WriteLoad, WritesBench, run_writes_bench
+
+Figures = dict[str, float]
+"""Seconds (or MB, events/s, ms where the key says) by key; a key absent: not measured in this run."""
+
+_PAGE_STEPS = {
+    "dash_first": "看板 2024-Q4 首次",
+    "dash_warm": "看板 2024-Q4 再次",
+    "write": "录入一条扣分",
+    "dash_after": "看板 2024-Q4 录入后",
+    "explain": "单位得分说明",
+    "case": "录入一条案卷",
+    "ranking": "排名 录入后",
+}
+KEYS = (
+    *_PAGE_STEPS,
+    "sql",
+    *("read", "score", "score_mb", "csv", "duckdb", "xlsx", "openpyxl"),
+    *("engine", "polars"),
+    *("writes_eps", "writes_p50_ms", "writes_p99_ms", "writes_cpu_ms"),
+)
+"""Every key a run can fill, besides ``import_<backend>``, ``import_mb_<backend>`` and ``bulk_<backend>``."""
 
 
-@dataclass(frozen=True)
-class ScaleRow:
-    """One line of the table: what was timed, its seconds, the baseline's name and seconds."""
-
-    operation: str
-    seconds: float
-    baseline: str
-    baseline_s: float
-
-    @property
-    def ratio(self) -> float:
-        return self.seconds / self.baseline_s if self.baseline_s else float("inf")
-
-
-def _pages(cases: int) -> list[ScaleRow]:
+def _pages(cases: int) -> Figures:
     found = run_pages_bench(cases)
-    return [ScaleRow(name, s, "SQL unit×month", found.baseline_s) for name, s in found.steps]
+    out = {"sql": found.baseline_s}
+    for key, start in _PAGE_STEPS.items():
+        out[key] = next(s for name, s in found.steps if start in name)
+    return out
 
 
-def _files(cases: int, folder: Path) -> list[ScaleRow]:
+def _files(cases: int, folder: Path) -> Figures:
     _written, timings = run_files_bench(folder, cases, 1)
-    t = {x.step: x.seconds for x in timings}
-    rows = []
-    for step, name in (("read", "读取数据文件 read the files"), ("score", "score --data 全年 the year")):
-        for base in ("csv", "duckdb"):
-            label = "Python csv loop" if base == "csv" else "DuckDB"
-            rows.append(ScaleRow(name, t[step], label, t[base]))
-    rows.append(ScaleRow("10万行 .xlsx calamine", t["xlsx"], "openpyxl", t["openpyxl"]))
-    return rows
+    out = {t.step: t.seconds for t in timings}
+    out["score_mb"] = next(t.peak_mb for t in timings if t.step == "score")
+    return out
 
 
-def _imports(cases: int, urls: list[str]) -> list[ScaleRow]:
-    rows = []
+def _imports(cases: int, urls: list[str]) -> Figures:
+    out: Figures = {}
     for found in run_import_bench([cases], urls):
-        name = f"kaoping import {found.rows:,} 行 ({found.backend})"
-        rows.append(ScaleRow(name, found.imported.seconds, "bulk load", found.baseline.seconds))
-    return rows
+        out[f"import_{found.backend}"] = found.imported.seconds
+        out[f"import_mb_{found.backend}"] = found.imported.peak_mb
+        out[f"bulk_{found.backend}"] = found.baseline.seconds
+    return out
 
 
-def run_scale_bench(cases: int, urls: list[str]) -> list[ScaleRow]:
-    """Every operation of the table for a city of ``cases`` cases a year (imports into each of ``urls``)."""
+def _engine(cases: int) -> Figures:
+    from kaoping.bench import run_bench
+
+    found = run_bench([cases], 1)[0]
+    return {"engine": found.engine_s, "polars": found.baseline_s}
+
+
+def writes_figures(found: WritesBench) -> Figures:
+    """The write load's figures under the table's keys."""
+    return {
+        "writes_eps": found.events_per_s,
+        "writes_p50_ms": found.p50_ms,
+        "writes_p99_ms": found.p99_ms,
+        "writes_cpu_ms": found.cpu_ms_per_event,
+    }
+
+
+def _writes(urls: list[str], cases: int) -> Figures:
+    """The write load on the first PostgreSQL store given (none: not measured), on a store of at most
+    100,000 cases (the load is about the writes' path, which kept results make independent of the year's
+    size)."""
+    pg = next((u for u in urls if u.startswith("postgresql")), None)
+    if pg is None:
+        return {}
+    return writes_figures(run_writes_bench(pg, WriteLoad(cases=min(cases, 100_000))))
+
+
+def run_scale_bench(cases: int, urls: list[str], progress: Callable[[str], None] = lambda _: None) -> Figures:
+    """Every figure of the table for a city of ``cases`` cases a year (imports into each of ``urls``; the
+    write load on the first PostgreSQL one)."""
+    figures: Figures = {}
     with tempfile.TemporaryDirectory(prefix="kaoping-scale-") as tmp:
-        return [*_pages(cases), *_files(cases, Path(tmp)), *_imports(cases, urls)]
+        parts: list[tuple[str, Callable[[], Figures]]] = [
+            ("pages", lambda: _pages(cases)),
+            ("files", lambda: _files(cases, Path(tmp))),
+            ("import", lambda: _imports(cases, urls)),
+            ("engine", lambda: _engine(cases)),
+            ("writes", lambda: _writes(urls, cases)),
+        ]
+        for name, part in parts:
+            progress(name)
+            figures.update(part())
+    return figures

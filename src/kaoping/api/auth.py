@@ -17,7 +17,6 @@ in ``X-Forwarded-Proto`` (``KAOPING_TRUSTED_PROXIES``); ``KAOPING_COOKIE_SECURE`
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from typing import Annotated, Any
@@ -30,12 +29,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kaoping.api.context import CtxDep, SessionDep, Settings
+from kaoping.app.account_cache import Account, fingerprint
+from kaoping.app.context import AppContext
 from kaoping.app.policy import ANONYMOUS as ANONYMOUS
 from kaoping.app.policy import Principal as Principal
 from kaoping.app.policy import Via as Via
 from kaoping.roles import Role
 from kaoping.store.tables import User
-from kaoping.store.users import get_user
 
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_COOKIE = "kaoping_session"
@@ -46,7 +46,7 @@ bearer_scheme = HTTPBearer(auto_error=False, description="token from POST /api/a
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-def principal_of(user: User, via: Via) -> Principal:
+def principal_of(user: User | Account, via: Via) -> Principal:
     """The account as the rules see it."""
     return Principal(
         username=user.username,
@@ -56,11 +56,6 @@ def principal_of(user: User, via: Via) -> Principal:
         parts=tuple(user.parts or ()),
         via=via,
     )
-
-
-def fingerprint(user: User) -> str:
-    """Changes whenever the password or the session version does; reveals nothing usable about the hash."""
-    return hashlib.sha256(f"{user.password_hash}\n{user.session_version or 0}".encode()).hexdigest()[:16]
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -137,11 +132,13 @@ def _unauthorized(message: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def _active_user(session: Session, username: object, print_: object) -> User | None:
+def active_account(ctx: AppContext, session: Session, username: object, print_: object) -> Account | None:
+    """The account a token or cookie names, if it is active and its password and session version are still
+    those the token was made with (from the account cache: :mod:`kaoping.app.account_cache`)."""
     if not isinstance(username, str):
         return None
-    user = get_user(session, username)
-    if user is None or not user.active or not hmac.compare_digest(str(print_), fingerprint(user)):
+    user = ctx.accounts.account(session, username)
+    if user is None or not user.active or not hmac.compare_digest(str(print_), user.fingerprint):
         return None
     return user
 
@@ -170,13 +167,13 @@ def current_principal(request: Request, session: SessionDep, ctx: CtxDep, bearer
     """
     if bearer is not None:
         claims = _token_claims(ctx.settings, bearer.credentials)
-        user = _active_user(session, claims.get("u"), claims.get("f")) if claims else None
+        user = active_account(ctx, session, claims.get("u"), claims.get("f")) if claims else None
         if user is None:
             raise _unauthorized("invalid or expired token; sign in again at POST /api/auth/login")
         return principal_of(user, Via.BEARER)
     if "user" not in request.session:
         return ANONYMOUS
-    user = _active_user(session, request.session.get("user"), request.session.get("f"))
+    user = active_account(ctx, session, request.session.get("user"), request.session.get("f"))
     if user is None:
         request.session.clear()
         raise _unauthorized("session ended; sign in again")

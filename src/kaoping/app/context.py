@@ -12,12 +12,13 @@ import logging
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict, Unpack
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from kaoping.app.account_cache import AccountCache
 from kaoping.scheme import Scheme, load_scheme
 from kaoping.store.audit import now
 
@@ -142,6 +143,8 @@ class AppContext:
     factory: sessionmaker[Session]
     schemes: dict[str, OfficeScheme]
     """By declared scheme name (what results are filed and addressed under)."""
+    accounts: AccountCache = field(default_factory=AccountCache, compare=False)
+    """Who a request is, kept for a moment (:mod:`kaoping.app.account_cache`)."""
 
 
 def load_office_schemes(sources: tuple[str, ...]) -> dict[str, OfficeScheme]:

@@ -7,13 +7,13 @@ A posted row becomes a one-row frame of the interchange schema (``_row`` 0: it h
 and goes through the same ``write_facts`` as an import, so it is matched on its natural key (posting the
 same key again updates the row) and leaves the same audit row.
 
-Validation runs ``check_facts`` on the store's facts as far as they bear on the row — the unit it names
-and the row itself.  Every check of ``check_facts`` is about one row and its unit except duplicate natural
-keys (``duplicate_keys``: a rank's (period, unit, task), a case's case_id...), which cannot arise here
-because a second post of a key updates the first.  Checking the whole store instead would report old
-problems of other rows, and could push the new row's own problem past the 50 errors kept.  A row is
-accepted when one of the office's schemes accepts it (an office running a district plan and a street plan
-takes rows meant for either).
+Validation gives the answer of ``check_facts`` on the store's facts as far as they bear on the row — the unit
+it names and the row itself — looked up in sets precomputed per scheme (:mod:`kaoping.app.row_checks`). Every
+check of ``check_facts`` is about one row and its unit except duplicate natural keys (``duplicate_keys``: a
+rank's (period, unit, task), a case's case_id...), which cannot arise here because a second post of a key
+updates the first. Checking the whole store instead would report old problems of other rows, and could push
+the new row's own problem past the 50 errors kept. A row is accepted when one of the office's schemes accepts
+it (an office running a district plan and a street plan takes rows meant for either).
 """
 
 from __future__ import annotations
@@ -31,12 +31,11 @@ from kaoping.app import entry_checks
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Invalid, NeedsConfirmation, NotFound, Problem, problems_of
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
+from kaoping.app.row_checks import check_rows, sets_for
 from kaoping.app.unit_names import one_unit
 from kaoping.engine.aggregate import canonical_parts
-from kaoping.engine.consistency import check_facts
-from kaoping.errors import InputErrors
-from kaoping.facts import FILE_NAMES, UNIT_FACTS, facts_of
-from kaoping.facts.columns import EXPECTED, FILES, ROW, SCHEMAS, Kind, empty_frame
+from kaoping.facts import FILE_NAMES, UNIT_FACTS
+from kaoping.facts.columns import EXPECTED, FILES, ROW, SCHEMAS, Kind
 from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
@@ -89,37 +88,39 @@ def canonical_names(ctx: AppContext) -> dict[str, str]:
     return names
 
 
-def _units_frame(session: Session, unit_ids: list[str]) -> pl.DataFrame:
-    found = session.scalars(select(Unit).where(Unit.unit_id.in_(unit_ids))).all()
-    rows = [(u.unit_id, u.name, u.group, u.reward_eligible, 1) for u in found]
-    return pl.DataFrame(rows, schema=SCHEMAS["units"], orient="row")
+def _unit_groups(session: Session, unit_ids: list[str]) -> dict[str, str]:
+    """The group of each of these units the store has (one unit: from the session's identity map, where
+    resolving its name has just put it); sorted by id, the order their problems are reported in."""
+    if len(unit_ids) == 1:
+        found = session.get(Unit, unit_ids[0])
+        return {} if found is None else {found.unit_id: found.group}
+    stmt = select(Unit.unit_id, Unit.group).where(Unit.unit_id.in_(unit_ids)).order_by(Unit.unit_id)
+    return {unit_id: group for unit_id, group in session.execute(stmt)}
 
 
 def problems(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) -> list[Problem]:
-    """Why the rows fit none of the office's schemes; empty when one of them accepts them all."""
-    frames = {name: empty_frame(name) for name in FILE_NAMES}
+    """Why the rows fit none of the office's schemes; empty when one of them accepts them all.
+
+    The answer of ``check_facts`` on the rows and their units, found from sets precomputed per scheme
+    (:mod:`kaoping.app.row_checks`) instead of frame operations on a one-row file."""
     labels = {name: f"db:{name}" for name in FILE_NAMES} | {kind: f"api:{kind}"}
-    if kind == "units":
-        frames["units"] = frame
-    else:
-        frames["units"] = _units_frame(session, sorted(set(frame.get_column("unit_id").cast(pl.String))))
-        unknown = frame.filter(~pl.col("unit_id").is_in(frames["units"].get_column("unit_id").implode()))
-        if not unknown.is_empty():
+    rows = frame.rows(named=True)
+    groups: dict[str, str] = {}
+    if kind != "units":
+        groups = _unit_groups(session, sorted({str(r["unit_id"]) for r in rows if r["unit_id"] is not None}))
+        unknown = [r for r in rows if r["unit_id"] is not None and r["unit_id"] not in groups]
+        if unknown:
             found_unknown: list[Problem] = []
-            for r in unknown.iter_rows(named=True):
+            for r in unknown:
                 zh, en = say(Msg.UNIT_UNKNOWN, value=quoted(str(r["unit_id"])), closest="")
                 found_unknown.append(Problem(labels[kind], r[ROW], "unit_id", zh, None, en))
             return found_unknown
-        frames[kind] = frame
-    facts = facts_of(frames, labels)
     found: list[Problem] = []
     for name, office in ctx.schemes.items():
-        try:
-            check_facts(office.scheme, facts)
-        except InputErrors as exc:
-            found += problems_of(exc.errors, name)
-            continue
-        return []
+        errors = check_rows(sets_for(office.scheme), kind, rows, groups, labels)
+        if not errors:
+            return []
+        found += problems_of(errors, name)
     return found
 
 

@@ -5,12 +5,17 @@ unit×month in SQL (--pages).  Figures depend on the machine; the ratios much le
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kaoping.commands.common import err, out_console
 from kaoping.commands.lang import t
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kaoping.bench_writes import WriteLoad
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +34,14 @@ def register(app: typer.Typer) -> None:
             list[str] | None, typer.Option(help="与 --import 同用：数据库地址（可重复；默认 SQLite）")
         ] = None,
         scale: Annotated[int | None, typer.Option(help="改为测试：为有这么多案卷的城市测出规模表的每一行")] = None,
+        writes: Annotated[
+            bool, typer.Option("--writes", help="改为测试：本机回环上的接口写入压力（PostgreSQL --db）")
+        ] = False,
+        clients: Annotated[int, typer.Option(help="与 --writes 同用：并发客户端数", min=1, max=256)] = 16,
+        requests: Annotated[int, typer.Option(help="与 --writes 同用：请求总数上限", min=1, max=1_000_000)] = 2_000,
+        seconds: Annotated[float, typer.Option(help="与 --writes 同用：时间上限（秒）", min=1, max=3600)] = 30,
+        workers: Annotated[int, typer.Option(help="与 --writes 同用：服务工作进程数", min=1, max=64)] = 2,
+        seed_cases: Annotated[int, typer.Option(help="与 --writes 同用：库中已有的案卷数", min=0)] = 20_000,
     ) -> None:
         """性能测试：用合成的 city-1000 数据测计分引擎，与纯 Polars 分组汇总的耗时之比。
 
@@ -42,6 +55,12 @@ def register(app: typer.Typer) -> None:
             return
         if scale is not None:
             _bench_scale(scale, db or ["sqlite://"])
+            return
+        if writes:
+            from kaoping.bench_writes import WriteLoad
+
+            load = WriteLoad(seed_cases, clients, requests, seconds, workers)
+            _bench_writes(next((u for u in db or [] if u.startswith("postgresql")), ""), load)
             return
         if import_:
             from kaoping.bench_import import print_import_bench
@@ -93,19 +112,76 @@ def _bench_scale(cases: int, urls: list[str]) -> None:
 
     from rich.table import Table
 
+    from kaoping.bench_goals import COLUMNS, cells, table_lines
     from kaoping.bench_scale import run_scale_bench
 
-    with err.status(t("一个每年 {n} 件案卷的城市：页面、文件和导入…", n=f"{cases:,}")):
-        rows = run_scale_bench(cases, urls)
+    with err.status(t("一个每年 {n} 件案卷的城市：页面、文件、导入、引擎、写入…", n=f"{cases:,}")) as status:
+        figures = run_scale_bench(cases, urls, lambda part: status.update(f"{cases:,}: {part}…"))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     title = t(
-        "kaoping bench --scale — 每年 {n} 件案卷；{cores} 核；基准取自同一次运行", n=f"{cases:,}", cores=os.cpu_count()
+        "kaoping bench --scale — 每年 {n} 件案卷；{cores} 核，负载 {load}；基准取自同一次运行",
+        n=f"{cases:,}",
+        cores=os.cpu_count(),
+        load=load,
     )
     table = Table(title=title)
-    for col in (t("操作"), t("秒"), t("基准"), t("基准 秒"), t("倍数")):
-        table.add_column(col, justify="right")
-    for r in rows:
-        table.add_row(r.operation, f"{r.seconds:.3f}", r.baseline, f"{r.baseline_s:.3f}", f"{r.ratio:,.2f}×")
-    out_console().print(table)
+    for col in COLUMNS:
+        table.add_column(col)
+    for line in table_lines(figures, cases):
+        table.add_row(*cells(line))
+    _wide_console().print(table)
+
+
+def _wide_console() -> Console:
+    """The results console; piped, wide enough for the goals table's seven columns on one line each."""
+    import sys
+
+    console = out_console()
+    if not sys.stdout.isatty():
+        console.width = max(console.width, 320)
+    return console
+
+
+def _bench_writes(url: str, load: WriteLoad) -> None:
+    import os
+
+    from rich.table import Table
+
+    from kaoping.bench_goals import COLUMNS, cells, writes_lines
+    from kaoping.bench_scale import writes_figures
+    from kaoping.bench_writes import run_writes_bench
+
+    if not url:
+        err.print(t("--writes 需要 PostgreSQL 数据库：--db postgresql://…"))
+        raise typer.Exit(2)
+    with err.status(t("正在准备 {n} 件案卷的库并施加写入负载…", n=f"{load.cases:,}")):
+        found = run_writes_bench(url, load)
+    load_avg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    title = t(
+        "kaoping bench --writes — {clients} 个客户端、{workers} 个工作进程、每批 {batch} 行；{cores} 核，负载 {load}",
+        clients=load.clients,
+        workers=load.workers,
+        batch=load.batch,
+        cores=os.cpu_count(),
+        load=load_avg,
+    )
+    table = Table(title=title)
+    for col in COLUMNS:
+        table.add_column(col)
+    for line in writes_lines(writes_figures(found)):
+        table.add_row(*cells(line))
+    console = _wide_console()
+    console.print(table)
+    said = t(
+        "{requests} 个请求（{refused} 个被拒），{events} 个事件，用时 {seconds} 秒",
+        requests=f"{found.requests:,}",
+        refused=f"{found.refused:,}",
+        events=f"{found.events:,}",
+        seconds=f"{found.seconds:.1f}",
+    )
+    console.print(said, highlight=False)
+    for refusal in found.refusals:
+        console.print(f"  {refusal}", highlight=False, markup=False)
 
 
 def _bench_files(cases: int, repeat: int, out: Path | None) -> None:

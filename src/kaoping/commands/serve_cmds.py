@@ -9,6 +9,9 @@ import typer
 from kaoping.commands.common import require_free_port
 from kaoping.commands.lang import t
 
+WORKER_START_SECONDS = 60
+"""How long a worker process may take to start and to answer uvicorn's health check."""
+
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to ``app``."""
@@ -43,7 +46,17 @@ def register(app: typer.Typer) -> None:
             _share_settings(db, scheme)
             typer.echo(t("kaoping 网页：{url}/  （{n} 个工作进程）", url=f"http://{shown}:{port}", n=workers))
             typer.echo(t(API_LINE, url=f"http://{shown}:{port}"))
-            uvicorn.run("kaoping.server:app_from_env", factory=True, workers=workers, host=host, port=port)
+            # a worker must answer uvicorn's health check within this many seconds or it is killed and started
+            # again; its start (importing the app, loading the schemes) takes longer than uvicorn's 5 s on a
+            # busy 2-core machine, which then kills its workers over and over
+            uvicorn.run(
+                "kaoping.server:app_from_env",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                timeout_worker_healthcheck=WORKER_START_SECONDS,
+            )
             return
         from kaoping.server import create_app
 

@@ -54,6 +54,7 @@ Message = Callable[[dict[str, Any]], tuple[str, str]]
 
 
 def _report(log: ErrorLog, file: str, column: str, bad: pl.DataFrame, message: Message) -> None:
+    """Report each row of ``bad`` (by row number, the first 50 shown, all counted) with its ``message``."""
     if bad.is_empty():
         return
     bad = bad.sort("_row")
@@ -257,4 +258,7 @@ def _deductions(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     check_standard_rows(scheme, ours, label, log, _report)
 
 
-__all__ = ["InputErrors", "check_facts", "duplicate_keys"]
+report_rows = _report
+"""The row reporter, for checks run on a few rows outside ``check_facts`` (app/row_checks.py)."""
+
+__all__ = ["InputErrors", "check_facts", "duplicate_keys", "report_rows"]

@@ -256,7 +256,7 @@ class User(Base):
     """考评部门 / 第三方机构: the parts (and items as 'part/item') this account may score."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    """Part of every session cookie and token (kaoping.api.auth.fingerprint): bumped on sign-out, so a copied
+    """Part of every session cookie and token (kaoping.app.account_cache.fingerprint): bumped on sign-out, so a copied
     cookie or token stops working although both are otherwise checked by signature alone."""
 
 

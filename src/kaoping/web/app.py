@@ -22,7 +22,15 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kaoping.api.auth import ANONYMOUS, CSRF_HEADER, BearerDep, Principal, current_principal, fingerprint, principal_of
+from kaoping.api.auth import (
+    ANONYMOUS,
+    CSRF_HEADER,
+    BearerDep,
+    Principal,
+    active_account,
+    current_principal,
+    principal_of,
+)
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.app.policy import Perm, Via, allowed, holders
 from kaoping.engine.phrases import flag_label
@@ -31,7 +39,6 @@ from kaoping.facts.columns import FILES
 from kaoping.roles import ROLE_NAMES, Role
 from kaoping.scheme.model import Scheme
 from kaoping.statuses import ResultStatus
-from kaoping.store.users import get_user
 from kaoping.web.i18n import HTML_LANG, LANG_COOKIE, request_lang, translator
 from kaoping.web.static_files import CompressedStaticFiles
 
@@ -89,8 +96,8 @@ def session_account(request: Request, session: Session) -> Principal | None:
     username = request.session.get("user")
     if not isinstance(username, str):
         return None
-    user = get_user(session, username)
-    if user is None or not user.active or not hmac.compare_digest(str(request.session.get("f")), fingerprint(user)):
+    user = active_account(request.app.state.ctx, session, username, request.session.get("f"))
+    if user is None:
         request.session.clear()
         return None
     return principal_of(user, Via.COOKIE)

@@ -1,0 +1,117 @@
+"""`kaoping bench --scale N` prints every row of issue 13's table and every numeric goal of its points 1–5
+beside a baseline from the same run, with the goal and whether it is met — computed from the figure shown.
+Not a timing test: a tiny city, and the verdicts checked against the figures, whatever they are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kaoping.bench_goals import MET, NEEDS_PG, NOT_AT_SCALE, Line, table_lines
+from kaoping.bench_scale import Figures, run_scale_bench
+from kaoping.cli import app
+
+ROWS = (
+    "看板 首次 / 再次 / 录入后",
+    "看板 首次 / 再次 dashboard first / warm（目标 2",
+    "单位得分说明",
+    "录入一条，然后该月排名",
+    "目标 2：",
+    "score --data 全年",
+    "目标 3：score --data 比 Python",
+    "目标 3：score --data 与 DuckDB",
+    "score --db",
+    "全部 17 个考评期",
+    "目标 1：",
+    "接口写入",
+    "目标 4：每秒事件",
+    "目标 4：p99",
+    "kaoping import",
+    "目标 5：导入 1000 万行",
+    "读取 10 万行 .xlsx",
+    "目标 5：10 万行 .xlsx",
+    "kaoping bench 引擎",
+)
+"""The issue's table rows and goals, in its order (each a prefix of one printed operation)."""
+
+TINY = 2000
+
+
+def _assert_every_row(lines: list[Line]) -> None:
+    assert len(lines) == len(ROWS)
+    for line, start in zip(lines, ROWS, strict=True):
+        assert line.operation.startswith(start), (line.operation, start)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Figures:
+    return run_scale_bench(TINY, ["sqlite://"])
+
+
+def test_a_tiny_run_has_every_row_and_each_verdict_follows_from_its_figure(tiny: Figures) -> None:
+    lines = table_lines(tiny, TINY)
+    _assert_every_row(lines)
+    judged = [line for line in lines if line.goal is not None and not line.missing]
+    assert {line.operation[:5] for line in judged} >= {"目标 2：", "目标 3："}  # measured at any scale
+    for line in judged:
+        assert line.goal is not None and line.value is not None
+        met = line.value <= line.goal.target if line.goal.at_most else line.value >= line.goal.target
+        assert line.met is met
+        assert (line.verdict == MET) is met, line.verdict
+    by_start = {start: line for start, line in zip(ROWS, lines, strict=True)}
+    assert by_start["目标 2："].value == tiny["ranking"]
+    assert by_start["目标 3：score --data 与 DuckDB"].value == pytest.approx(tiny["score"] / tiny["duckdb"])
+    for start in (
+        "看板 首次 / 再次 dashboard first / warm（目标 2",
+        "目标 1：",
+        "目标 5：导入 1000 万行",
+        "目标 5：10 万行 .xlsx",
+    ):
+        assert by_start[start].verdict == NOT_AT_SCALE  # needs a bigger city than 2,000 cases
+    assert by_start["目标 4：每秒事件"].verdict == NEEDS_PG  # no PostgreSQL --db given
+
+
+def test_the_printed_table_shows_each_row_its_goal_and_verdict(tiny: Figures, monkeypatch: Any) -> None:
+    monkeypatch.setattr("kaoping.bench_scale.run_scale_bench", lambda cases, urls, progress: tiny)
+    result = CliRunner().invoke(app, ["bench", "--scale", str(TINY)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    for column in ("目标 / goal", "达到 / met?"):
+        assert column in result.stdout
+    for line in table_lines(tiny, TINY):
+        assert line.operation in result.stdout
+        assert line.verdict in result.stdout
+
+
+HAND: Figures = {
+    **{"dash_first": 0.92, "dash_warm": 0.048, "dash_after": 0.10, "write": 0.2, "explain": 0.4},
+    **{"case": 0.36, "ranking": 0.033, "sql": 0.0005},
+    **{"read": 7.17, "score": 12.25, "score_mb": 1000, "csv": 5.63, "duckdb": 7.10, "xlsx": 6.46, "openpyxl": 26.56},
+    **{"engine": 1.0, "polars": 0.1, "import_sqlite": 60.0, "import_mb_sqlite": 900, "bulk_sqlite": 20.0},
+    **{"writes_eps": 250.0, "writes_p50_ms": 40.0, "writes_p99_ms": 150.0, "writes_cpu_ms": 6.0},
+}
+"""Figures picked by hand (close to the README's 1 M run), so each verdict can be worked out on paper."""
+
+
+def test_verdicts_worked_by_hand() -> None:
+    lines = table_lines(HAND, 1_000_000)
+    verdicts = [(line.operation, line.verdict) for line in lines if line.goal and not line.missing]
+    assert verdicts == [
+        ("目标 2：一条新案卷后该月排名 goal 2: the month's ranking after one new case", MET),  # 33 ms ≤ 50 ms
+        # 5.63 / 12.25 = 0.46× faster than the csv loop, goal 20×: 98 % short
+        (
+            "目标 3：score --data 比 Python 逐行循环快 goal 3: faster than the Python row loop",
+            "未达到：差 98% (not met: 98% short)",
+        ),
+        # 12.25 / 7.10 = 1.73× DuckDB ≤ 2×
+        ("目标 3：score --data 与 DuckDB 之比 goal 3: within 2× of DuckDB", MET),
+        ("目标 4：每秒事件 goal 4: events/s", "未达到：差 75% (not met: 75% short)"),  # 250 of 1,000
+        ("目标 4：p99 延迟 goal 4: p99 latency", "未达到：目标的 1.5 倍 (not met: 1.5× the goal)"),  # 150 of 100 ms
+        ("目标 5：10 万行 .xlsx goal 5: a 100k-row .xlsx", MET),  # 6.46 s ≤ 10 s
+    ]
+    ten_m = table_lines(HAND, 10_000_000)
+    dashboard = next(line for line in ten_m if "目标 2 goal 2" in line.operation)
+    assert dashboard.verdict == "未达到：目标的 3.1 倍 (not met: 3.1× the goal)"  # first view 0.92 s of 0.3 s
+    periods = next(line for line in ten_m if line.operation.startswith("目标 1："))
+    assert periods.verdict.startswith("本基准未测")  # no probe measures the 17 periods yet
