@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def owed(
-        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+        period: Annotated[
+            str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")
+        ],
         scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")] = "demo-city",
         db: Annotated[
             str | None,

@@ -82,7 +82,9 @@ def register_exports(app: typer.Typer) -> None:
 
     @app.command()
     def grades(
-        period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）或 2024（年）")],
+        period: Annotated[
+            str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")
+        ],
         out: Annotated[Path, typer.Option(help="要写出的 .xlsx 文件")],
         kind: Annotated[
             GradeExport, typer.Option(help="honors（评优评先名单：最高等次的单位）或 performance（绩效考核对接表）")
