@@ -10,6 +10,7 @@ stored photo is checked and what looks wrong is flagged for the office — never
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -113,3 +114,22 @@ def test_the_office_screen_shows_both_and_marks_one_reviewed_nothing_deleted(api
         assert s.scalar(select(func.count()).select_from(Evidence)) == 3
         assert s.scalar(select(func.count()).select_from(EvidenceFlag)) == 2
     assert api.client.post("/api/evidence/flags/999999/review", headers=api.as_("admin")).status_code == 404
+
+
+def test_the_office_marks_a_flag_reviewed_from_the_page(api: Api) -> None:
+    same = photo(scene(0))
+    _upload(api, same, "d1", "notices:P1")
+    _upload(api, same, "d2", "notices:P2")
+    (flag,) = _flags(api)
+    login = {"username": "admin", "password": api.PASSWORD}
+    assert api.client.post("/api/auth/login", json=login).status_code == 200  # a browser's cookie session
+    page = api.client.get("/evidence/flags").text
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token is not None and f'action="/evidence/flags/{flag["id"]}/review"' in page
+    url = f"/evidence/flags/{flag['id']}/review"
+    assert api.client.post(url, data={"csrf": "wrong"}, follow_redirects=False).status_code == 403
+    r = api.client.post(url, data={"csrf": token.group(1)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/evidence/flags?saved={flag['id']}"
+    after = api.client.get(r.headers["location"]).text
+    assert "待核：0 条" in after and "已核：admin" in after and "已记入审计" in after
+    api.client.cookies.clear()
