@@ -133,3 +133,20 @@ def test_the_office_marks_a_flag_reviewed_from_the_page(api: Api) -> None:
     after = api.client.get(r.headers["location"]).text
     assert "待核：0 条" in after and "已核：admin" in after and "已记入审计" in after
     api.client.cookies.clear()
+
+
+def test_time_rules_worked_by_hand(api: Api) -> None:
+    """A deduction entered at 09:00 on 2024-05-20: the problem's photo must be within 3 hours of it (13:30 is
+    4.5 hours off: flagged; 11:00 is not).  A unit's rectification photo may be taken any time after the
+    problem, never two days or more before it (05-18: flagged; 05-27: not).  No EXIF time: not compared."""
+    row = _deduction(api, date="2024-05-20", time="09:00:00")
+    target = f"deductions:{row}"
+    late = _upload(api, photo(scene(4), "2024:05:20 13:30:00"), "d1", target)
+    _upload(api, photo(scene(5), "2024:05:20 11:00:00"), "d1", target)
+    before = _upload(api, photo(scene(6), "2024:05:18 08:00:00"), "d1", target, user="jiaqu")
+    _upload(api, photo(scene(7), "2024:05:27 16:00:00"), "d1", target, user="jiaqu")
+    _upload(api, photo(scene(8)), "d1", target)
+    flags = {f["evidence_id"]: f["detail"] for f in _flags(api) if f["kind"] == "time"}
+    assert sorted(flags) == [late, before]
+    assert flags[late]["timed"] is True and flags[late]["days_off"] == 0
+    assert flags[before]["days_off"] == -2
