@@ -7,7 +7,7 @@ import io
 import struct
 import zlib
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 GPS_IFD = 0x8825
 GPS = {1: "N", 2: (30.0, 15.0, 10.0), 3: "E", 4: (120.0, 5.0, 1.0)}
@@ -82,3 +82,27 @@ POLYGLOT_HTML = PNG + b"<html><script>alert(document.cookie)</script></html>"
 POLYGLOT_ZIP = JPEG + b"PK\x03\x04" + bytes(26) + b"evil.exe"
 """A real JPEG with a ZIP archive after its end."""
 TEXT_AS_JPEG = b"this is not a photo, only text named photo.jpg\n"
+
+
+def scene(seed: int = 0, size: tuple[int, int] = (320, 240)) -> Image.Image:
+    """A picture with structure (coloured ellipses on green), different for each ``seed``: what a photo's
+    difference hash is computed on (a flat picture's hash says nothing)."""
+    picture = Image.new("RGB", size, (90, 120, 60))
+    draw = ImageDraw.Draw(picture)
+    for i in range(12):
+        x, y = (i * 53 + seed * 97) % size[0], (i * 31 + seed * 41) % size[1]
+        draw.ellipse((x, y, x + 60, y + 40), fill=((i * 40) % 255, (i * 90 + seed * 30) % 255, (i * 20) % 255))
+    return picture
+
+
+def photo(picture: Image.Image, taken: str | None = None, *, gps: bool = False, quality: int = 90) -> bytes:
+    """``picture`` as a phone's JPEG: EXIF ``DateTimeOriginal`` ``taken`` ("2024:05:20 09:30:00") and the
+    GPS position :data:`GPS` when asked."""
+    exif = Image.Exif()
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken
+    if gps:
+        exif[GPS_IFD] = GPS
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif, quality=quality)
+    return out.getvalue()

@@ -27,6 +27,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/reinspect",
             "/owed/matrix",
             "/plans",
+            "/evidence/flags",
             *SIGNED_IN,
         },
         ["/owed"],
@@ -44,9 +45,14 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/reinspect",
             "/schemes/demo-city/whatif",
             "/owed/matrix",
+            "/evidence/flags",
         ],
     ),
-    "inspector": ("/entry", {"/entry", "/reinspect", *SIGNED_IN}, ["/dashboard", "/units/dh", "/rectify", "/owed"]),
+    "inspector": (
+        "/entry",
+        {"/entry", "/reinspect", *SIGNED_IN},
+        ["/dashboard", "/units/dh", "/rectify", "/owed", "/evidence/flags"],
+    ),
     "third_party": ("/entry", {"/entry", "/owed", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
@@ -62,6 +68,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/schemes/demo-city/whatif",
             "/owed",
             "/plans",
+            "/evidence/flags",
         ],
     ),
 }

@@ -26,8 +26,9 @@ from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.errors import ApiProblem, InputProblem, unprocessable
 from kaoping.api.models import RowId, problem
 from kaoping.api.roles import Perm, require, scoped
-from kaoping.api.schemas import EvidenceOut
+from kaoping.api.schemas import EvidenceOut, FromRow, Stamp
 from kaoping.app.evidence import NewEvidence, evidence_file, upload_evidence
+from kaoping.app.evidence_integrity import list_flags, review_flag
 from kaoping.io.images import MAX_BYTES, ImageProblem, ImageRefused
 from kaoping.store.tables import Evidence
 
@@ -36,6 +37,7 @@ __all__ = ["MAX_BYTES", "router"]
 router = APIRouter(prefix="/api/evidence", tags=["evidence"])
 Reader = Annotated[Principal, Depends(require(Perm.EVIDENCE_READ))]
 Uploader = Annotated[Principal, Depends(require(Perm.EVIDENCE_UPLOAD))]
+Office = Annotated[Principal, Depends(require(Perm.EVIDENCE_FLAGS))]
 TARGET_MAX = 200
 UNIT_MAX = 100
 
@@ -116,6 +118,32 @@ def list_evidence(
     """What was uploaded (without the bytes); a unit sees its own."""
     stmt = scoped(select(Evidence).order_by(Evidence.id), Evidence.unit_id, who, unit_id, "read evidence")
     return [EvidenceOut.model_validate(row) for row in s.scalars(stmt)]
+
+
+class EvidenceFlagOut(FromRow):
+    """A finding of the integrity checks (app/evidence_integrity.py): ``kind`` reused or time."""
+
+    id: int
+    kind: str
+    evidence_id: int
+    other_id: int | None
+    detail: dict[str, Any]
+    created_at: Stamp
+    reviewed_by: str | None
+    reviewed_at: Stamp | None
+
+
+@router.get("/flags")
+def evidence_flags(s: SessionDep, _who: Office, open_only: bool = False) -> list[EvidenceFlagOut]:
+    """照片核验: the photos flagged as reused or taken at another time than their row claims (office only);
+    the ones not yet reviewed first.  Nothing is ever deleted."""
+    return [EvidenceFlagOut.model_validate(view.flag) for view in list_flags(s, open_only=open_only)]
+
+
+@router.post("/flags/{flag_id}/review")
+def review_evidence_flag(flag_id: RowId, ctx: CtxDep, s: SessionDep, who: Office) -> EvidenceFlagOut:
+    """Mark a flag reviewed (audited); a flag reviewed before keeps its first review."""
+    return EvidenceFlagOut.model_validate(review_flag(s, who, flag_id, ctx.settings.clock()))
 
 
 @router.get("/{evidence_id}", response_class=Response, responses={200: {"content": {"image/*": {}}}})

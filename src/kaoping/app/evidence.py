@@ -10,15 +10,16 @@ in the policy table says who sees the original).  The public sees no evidence at
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from kaoping.app.errors import Invalid, NotFound, Problem
+from kaoping.app.evidence_integrity import check_photo, mark_row
 from kaoping.app.policy import Perm, Principal, allowed, own_unit_write, unit_scope
 from kaoping.io.images import CheckedImage, ImageRefused, check_image
+from kaoping.io.photo_marks import photo_marks
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import Evidence, Unit
 
@@ -55,8 +56,13 @@ def add_evidence(
 ) -> Evidence:
     """The checked photo stored for ``unit`` with its cleaned copy and audit event, flushed, not
     committed: :func:`upload_evidence` commits it alone, a deduction entered with its photo together with the
-    row (:mod:`kaoping.app.deduction_photo`).  The caller has settled the unit and the right to write it."""
+    row (:mod:`kaoping.app.deduction_photo`).  The caller has settled the unit and the right to write it.
+
+    The photo's content address, difference hash and EXIF time and place are read from the original first
+    and the integrity checks run on them (:mod:`kaoping.app.evidence_integrity`): what they find is flagged
+    for the office, never refused."""
     data = image.original
+    marks = photo_marks(data)
     name = new.filename.replace("/", "_").replace("\\", "_")[:300] or "upload"
     row = Evidence(
         unit_id=unit,
@@ -68,15 +74,18 @@ def add_evidence(
         created_at=at,
         created_by=who.actor,
     )
+    mark_row(row, marks)
     session.add(row)
     session.flush()
+    flags = check_photo(session, who, row, at)
     audit = AuditWriter(session, who.actor, reason="evidence uploaded")
     detail = {
         "target": new.target,
         "filename": name,
         "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": marks.sha256,
         "pixels": f"{image.width}x{image.height}",
+        "flags": [flag.kind for flag in flags],
     }
     audit.event("insert", "evidence", f"evidence:{row.id}", unit_id=unit, detail=detail)
     audit.flush()

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -296,6 +297,14 @@ class Evidence(Created, UnitRecord, Base):
     shared: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     """The same picture decoded and encoded again without EXIF, XMP or comments: what other roles are shown
     (None for a row stored before photos were checked; made when first asked for)."""
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    """The content address of ``data`` (never rewritten); None only on rows stored before migration 0013."""
+    dhash: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """The picture's difference hash (kaoping.io.photo_marks): near-equal for the same picture re-encoded."""
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    """The camera's EXIF time, read from ``data`` before it is stripped (None: the file has none)."""
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     @property
     def size(self) -> int:

@@ -75,6 +75,8 @@ POST   /api/appeals/{appeal_id}/answer             -    -      Y    -    -    - 
 POST   /api/evidence                               -    -      Y    -    -    -     Y
 GET    /api/evidence                               -    -      Y    -    Y    -     Y
 GET    /api/evidence/{evidence_id}                 -    -      Y    -    Y    -     Y
+GET    /api/evidence/flags                         -    -      Y    -    -    -     -
+POST   /api/evidence/flags/{flag_id}/review        -    -      Y    -    -    -     -
 GET    /api/audit                                  -    -      Y    -    -    -     Y
 POST   /api/plans                                  -    -      Y    -    -    -     -
 GET    /api/plans                                  -    -      Y    Y    Y    Y     Y
@@ -136,6 +138,7 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
         .replace("{evidence_id}", str(ids["evidence"]))
         .replace("{username}", "nobody")
         .replace("{plan_id}", "999999")
+        .replace("{flag_id}", "999999")
     )
     scores = {
         "dept": api.score_row(item="生活垃圾收运(含城乡环卫一体化)", score=140),

@@ -20,6 +20,7 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/units",
         "/cases",
         "/plans",
+        "/evidence/flags",  # issue #16: 照片核验
         "/entry",
         "/my-entries",
         "/owed/matrix",
