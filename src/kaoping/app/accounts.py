@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.errors import Invalid, NotFound, Problem
 from kaoping.app.policy import Perm, Principal, allowed, deny, forbidden
+from kaoping.input_messages import Msg, say
 from kaoping.store import login_guard
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import User
@@ -121,7 +122,7 @@ def change_password(session: Session, who: Principal, change: PasswordChange, no
         deny(session, who, f"change the password of '{change.username[:100]}'", table="users")
     user = get_user(session, change.username)
     if user is None:
-        raise NotFound(f"no account '{change.username[:100]}'")
+        raise NotFound(say(Msg.NO_ACCOUNT, username=change.username[:100]))
     try:
         check_password(change.new_password, user.username)
     except UserError as exc:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.errors import Invalid, NotFound, Problem
 from kaoping.app.policy import Perm, Principal, allowed, own_unit_write, unit_scope
+from kaoping.input_messages import Msg, say
 from kaoping.io.images import CheckedImage, ImageRefused, check_image
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import Evidence, Unit
@@ -42,9 +43,9 @@ def upload_evidence(session: Session, who: Principal, new: NewEvidence, data: by
     unit = own_unit_write(session, who, new.unit_id, "upload evidence", table="evidence")
     if unit is None:
         problem = Problem(file="request body", row=None, column="unit_id", message="name the unit the evidence is for")
-        raise Invalid("unit_id: name the unit the evidence is for", [problem])
+        raise Invalid(say(Msg.NAME_THE_UNIT), [problem])
     if session.get(Unit, unit) is None:
-        raise NotFound(f"no unit '{unit}'")
+        raise NotFound(say(Msg.NO_UNIT, unit=unit))
     row = add_evidence(session, who, unit, new, check_image(data), at)
     session.commit()
     return row
@@ -100,7 +101,7 @@ def evidence_file(session: Session, who: Principal, evidence_id: int) -> Evidenc
     """
     row = session.get(Evidence, evidence_id)
     if row is None:
-        raise NotFound(f"no evidence {evidence_id}")
+        raise NotFound(say(Msg.NO_EVIDENCE, id=evidence_id))
     unit_scope(who, row.unit_id, "read evidence")
     if allowed(who.role, Perm.EVIDENCE_ORIGINAL):
         return EvidenceFile(row.data, row.content_type, original=True)
@@ -108,6 +109,6 @@ def evidence_file(session: Session, who: Principal, evidence_id: int) -> Evidenc
         try:
             row.shared = check_image(row.data).shared
         except ImageRefused as exc:
-            raise NotFound(f"evidence {evidence_id} did not pass the image check: {exc.message}") from exc
+            raise NotFound(say(Msg.EVIDENCE_BAD_IMAGE, id=evidence_id, reason=exc.message)) from exc
         session.commit()
     return EvidenceFile(row.shared, row.content_type, original=False)

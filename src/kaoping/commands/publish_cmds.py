@@ -68,7 +68,9 @@ def _session(db: str | None) -> Iterator[Session]:
     try:
         with transaction(open_store(db)) as session:
             yield session
-    except (DomainError, UserError, SchemeError) as exc:
+    except DomainError as exc:
+        fail(exc.text(current()))
+    except (UserError, SchemeError) as exc:
         fail(str(exc))
     except (PeriodError, UnsupportedPeriod) as exc:
         fail(f"--period：{exc}")
