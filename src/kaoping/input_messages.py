@@ -259,7 +259,7 @@ class Msg(Enum):
     )
     UNIT_EXISTS = ("单位“{unit}”已存在；修改请用 PUT /api/units/{unit}", "unit '{unit}' exists; PUT /api/units/{unit}")
     ROW_STILL_REFERRED = ("{kind} 记录 {id} 仍被引用，不能删除", "{kind} row {id} is still referred to; cannot delete")
-    ROLE_MAY_NOT = ("角色“{role}”无权{what}", "role '{role}' may not: {what}")
+    ROLE_MAY_NOT = ("本账号的角色（{role}）无权进行此操作", "role '{role}' may not: {what}")
     TEXT_TOO_LONG = ("{column}：最多 {limit} 个字符", "{column}: at most {limit} characters")
     NO_OPEN_NOTICE = (
         "单位“{unit}”没有 {notified} 起的未结整改通知 {problem}",

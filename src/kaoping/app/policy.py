@@ -200,7 +200,7 @@ def deny(
     audit.event("denied", table, what[:200], unit_id=unit_id, period=period, detail=info)
     audit.flush()
     session.commit()
-    raise Denied(say(Msg.ROLE_MAY_NOT, role=str(principal.role), what=what))
+    raise Denied(say(Msg.ROLE_MAY_NOT, role=(Role(principal.role).label, str(principal.role)), what=what))
 
 
 class Step(StrEnum):

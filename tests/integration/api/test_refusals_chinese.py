@@ -50,3 +50,11 @@ def test_a_closed_period_refuses_an_appeal_in_chinese(api: Api) -> None:
     assert r.status_code == 409 and r.json()["detail"] == "2024-Q2 尚未发布：申诉自发布之日起受理"
     en = api.client.post("/api/appeals?lang=en", json=appeal, headers=api.as_("jiaqu"))
     assert en.json()["detail"] == "2024-Q2 is not published yet; appeals open at publication"
+
+
+def test_a_role_refusal_is_in_chinese(api: Api) -> None:
+    body = {"scheme": api.SCHEME, "period": "2024-Q2"}
+    r = api.client.post("/api/results/compute", json=body, headers=api.as_("jiaqu"))
+    assert r.status_code == 403 and r.json()["detail"] == "本账号的角色（被考评单位）无权进行此操作"
+    en = api.client.post("/api/results/compute?lang=en", json=body, headers=api.as_("jiaqu"))
+    assert en.json()["detail"].startswith("role 'unit' may not: ")
