@@ -265,6 +265,32 @@ class Msg(Enum):
         "单位“{unit}”没有 {notified} 起的未结整改通知 {problem}",
         "no open notice {problem} of {notified} for unit '{unit}'",
     )
+    ACCOUNT_NO_NAME = ("username: 用户名不能为空", "username: must not be empty")
+    ACCOUNT_UNKNOWN_ROLE = (
+        "role: 没有角色“{role}”；可用的角色：{known}",
+        "role: unknown role '{role}'; roles: {known}",
+    )
+    ACCOUNT_NEEDS_UNIT = (
+        "unit_id: 被考评单位的账号须指明所属单位",
+        "unit_id: role 'unit' needs the unit it belongs to",
+    )
+    ACCOUNT_NO_UNIT = (
+        "unit_id: 数据库中没有单位“{unit}”（请先导入 units.csv）",
+        "unit_id: no unit '{unit}' in the store (import units.csv first)",
+    )
+    ACCOUNT_UNIT_ONLY = (
+        "unit_id: 只有被考评单位的账号属于某个单位，角色“{role}”不属于",
+        "unit_id: only role 'unit' belongs to a unit, not role '{role}'",
+    )
+    ACCOUNT_NEEDS_PARTS = (
+        "parts: 角色“{role}”须指明其评分的考评项目（或“项目/细项”）",
+        "parts: role '{role}' needs the parts (or 'part/item') it scores",
+    )
+    ACCOUNT_NO_PARTS = (
+        "parts: 角色“{role}”不按考评项目限定，请留空",
+        "parts: role '{role}' is not limited to parts; leave parts empty",
+    )
+    ACCOUNT_EXISTS = ("username: 账号“{username}”已存在", "username: '{username}' already exists")
     BATCH_SIZE = ("一批应有 1 至 {limit} 行，而不是 {count} 行", "a batch holds 1 to {limit} rows, not {count}")
 
     @property

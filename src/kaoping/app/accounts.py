@@ -29,7 +29,9 @@ def add_account(session: Session, who: Principal, **account: Unpack[NewAccount])
         user = create_user(session, **account)
     except UserError as exc:
         field, _, message = str(exc).partition(": ")
-        raise Invalid(str(exc), [Problem(file="request body", row=None, column=field, message=message)]) from exc
+        english = exc.message_en.partition(": ")[2] if exc.message_en else None
+        problem = Problem(file="request body", row=None, column=field, message=message, message_en=english)
+        raise Invalid((str(exc), exc.message_en or str(exc)), [problem]) from exc
     audit = AuditWriter(session, who.actor, reason="account created")
     detail = {"role": user.role, "unit_id": user.unit_id, "parts": list(user.parts)}
     audit.event("insert", "users", user.username, unit_id=user.unit_id, detail=detail)

@@ -70,7 +70,9 @@ def _session(db: str | None) -> Iterator[Session]:
             yield session
     except DomainError as exc:
         fail(exc.text(current()))
-    except (UserError, SchemeError) as exc:
+    except UserError as exc:
+        fail(exc.message_en if current() == Lang.EN and exc.message_en else str(exc))
+    except SchemeError as exc:
         fail(str(exc))
     except (PeriodError, UnsupportedPeriod) as exc:
         fail(f"--period：{exc}")
