@@ -291,6 +291,7 @@ class Msg(Enum):
         "parts: role '{role}' is not limited to parts; leave parts empty",
     )
     ACCOUNT_EXISTS = ("username: 账号“{username}”已存在", "username: '{username}' already exists")
+    REINSPECTED_BEFORE_NOTICE = ("复查日期早于整改通知日期", "the re-inspection is before the notice")
     BATCH_SIZE = ("一批应有 1 至 {limit} 行，而不是 {count} 行", "a batch holds 1 to {limit} rows, not {count}")
 
     @property

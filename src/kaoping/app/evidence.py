@@ -42,8 +42,9 @@ def upload_evidence(session: Session, who: Principal, new: NewEvidence, data: by
     """
     unit = own_unit_write(session, who, new.unit_id, "upload evidence", table="evidence")
     if unit is None:
-        problem = Problem(file="request body", row=None, column="unit_id", message="name the unit the evidence is for")
-        raise Invalid(say(Msg.NAME_THE_UNIT), [problem])
+        zh, en = say(Msg.NAME_THE_UNIT)
+        problem = Problem(file="request body", row=None, column="unit_id", message=zh, message_en=en)
+        raise Invalid((zh, en), [problem])
     if session.get(Unit, unit) is None:
         raise NotFound(say(Msg.NO_UNIT, unit=unit))
     row = add_evidence(session, who, unit, new, check_image(data), at)

@@ -152,7 +152,8 @@ class Plan:
 def _bounded(plan_text: str, column: str) -> str:
     text = plan_text.strip()
     if len(text) > TEXT_MAX:
-        problem = Problem(file="request body", row=None, column=column, message=f"at most {TEXT_MAX} characters")
+        zh, en = say(Msg.FIELD_TOO_LONG, limit=TEXT_MAX)
+        problem = Problem(file="request body", row=None, column=column, message=zh, message_en=en)
         raise Invalid(say(Msg.TEXT_TOO_LONG, column=column, limit=TEXT_MAX), [problem])
     return text
 
@@ -222,8 +223,9 @@ def reinspect(session: Session, who: Principal, verdict: Outcome, at: datetime) 
     note = _bounded(verdict.note, "note")
     row = _item(session, verdict.unit_id, verdict.problem_id, verdict.first_notified)
     if verdict.on < verdict.first_notified:
-        msg = "the re-inspection is before the notice"
-        raise Invalid(f"inspected_on: {msg}", [Problem("request body", None, "inspected_on", msg)])
+        zh, en = say(Msg.REINSPECTED_BEFORE_NOTICE)
+        problem = Problem("request body", None, "inspected_on", zh, message_en=en)
+        raise Invalid((f"inspected_on：{zh}", f"inspected_on: {en}"), [problem])
     runs = [r for r in _runs(session, verdict.unit_id) if r.problem_id == verdict.problem_id]
     run = next(r for r in runs if r.first_notified == verdict.first_notified)
     failures = sum(f for _, _, f in run.rows)
