@@ -157,9 +157,20 @@ class DomainError(Exception):
     (a published result is frozen) can raise them too without the store knowing the layer above it.
     """
 
+    def __init__(self, message: str | tuple[str, str] = "") -> None:
+        zh, en = message if isinstance(message, tuple) else (message, None)
+        super().__init__(zh)
+        self.message_en = en
+        """The refusal in English, where it was written from the catalogue (:func:`kaoping.input_messages.say`)."""
+
     @property
     def message(self) -> str:
+        """The refusal as a person reads it first: Chinese."""
         return str(self)
+
+    def text(self, lang: str = "zh") -> str:
+        """The refusal in ``lang`` (``en``: English where there is one), as the edges' language switch asks."""
+        return self.message_en if lang == "en" and self.message_en else self.message
 
 
 class NotFound(DomainError):
@@ -173,7 +184,7 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     """The input itself is wrong; ``problems`` says where, as file, row and column."""
 
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+    def __init__(self, message: str | tuple[str, str], problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
 
@@ -183,7 +194,7 @@ class NeedsConfirmation(Conflict):
     inspection window, a row in a published period): refused until the caller confirms it with a reason.
     ``problems`` says which rows and why, like :class:`Invalid`."""
 
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+    def __init__(self, message: str | tuple[str, str], problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
 
@@ -191,7 +202,7 @@ class NeedsConfirmation(Conflict):
 class Forbidden(DomainError):
     """The caller may not do this.  ``signed_in`` False: an anonymous caller, who might be allowed once signed in."""
 
-    def __init__(self, message: str, *, signed_in: bool) -> None:
+    def __init__(self, message: str | tuple[str, str], *, signed_in: bool) -> None:
         super().__init__(message)
         self.signed_in = signed_in
 
@@ -199,5 +210,5 @@ class Forbidden(DomainError):
 class Denied(Forbidden):
     """A refused write whose ``denied`` audit event has already been committed (who tried what)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | tuple[str, str]) -> None:
         super().__init__(message, signed_in=True)

@@ -206,6 +206,94 @@ class Msg(Enum):
     FIELD_INVALID = ("填写有误", "invalid value")
     FIELD_WHERE = ("{field}：{message}", "{field}: {message}")
 
+    # --- refusals of a use case (领域错误: the API's ``detail``, the pages' error page, the CLI's 错误：) ------
+    NOT_OFFICE_SCHEME = (
+        "scheme：本系统未运行考评方案“{scheme}”（运行中：{schemes}）",
+        "scheme: this office runs {schemes}, not '{scheme}'",
+    )
+    BAD_PERIOD = ("period：{reason}", "period: {reason}")
+    WRONG_STEP = (
+        "不能{step} {result}：其状态为{status}，只有{wanted}的结果可以{step}；{hint}",
+        "cannot {step} {result}: it is {status}, only a {wanted} result can be; {hint}",
+    )
+    HINT_DRAFT = ("请先审核", "review it first")
+    HINT_REVIEWED = ("已审核，请发布", "it is already reviewed; publish it")
+    HINT_PUBLISHED = (
+        "已冻结；如需修改请计算更正版（填写原因的新草稿）",
+        "it is frozen; to change it compute a correction (a new draft with a reason)",
+    )
+    HINT_SUPERSEDED = ("已被后来的版本取代并冻结", "it was replaced by a later version and is frozen")
+    CORRECTION_NEEDS_REASON = (
+        "{scheme} {period} 已发布 v{version}：新草稿即为更正，须填写更正原因",
+        "{scheme} {period} already has published v{version}; a new draft is a correction and needs a reason",
+    )
+    RESULT_FROZEN = (
+        "考评结果 {scheme} {period} v{version} 已{status}并冻结，不能修改{changed}",
+        "result {scheme} {period} v{version} is {status} and frozen; refusing to change {changed}",
+    )
+    RESULT_NEVER_DELETED = (
+        "考评结果 {scheme} {period} v{version} 已{status}，永不删除",
+        "result {scheme} {period} v{version} is {status}; it is never deleted",
+    )
+    NOT_PUBLISHED_YET = (
+        "{period} 尚未发布：申诉自发布之日起受理",
+        "{period} is not published yet; appeals open at publication",
+    )
+    APPEAL_WINDOW_CLOSED = (
+        "{period} 的申诉期已于 {closes} 截止（发布于 {opens}，申诉期 {days} 天）",
+        "the appeal window for {period} closed at {closes} ({days} days after publication on {opens})",
+    )
+    NAME_THE_UNIT = ("unit_id：请指明所涉单位", "unit_id: name the unit")
+    NO_UNIT = ("没有单位“{unit}”", "no unit '{unit}'")
+    NO_ACCOUNT = ("没有账号“{username}”", "no account '{username}'")
+    NO_EVIDENCE = ("没有编号为 {id} 的证据", "no evidence {id}")
+    EVIDENCE_BAD_IMAGE = ("证据 {id} 未通过图片检查：{reason}", "evidence {id} did not pass the image check: {reason}")
+    ROW_FITS_NO_SCHEME = (
+        "该{kind}记录不属于本系统的任何考评方案（{schemes}）",
+        "the {kind} row fits none of the office's schemes ({schemes})",
+    )
+    ROW_REFUSED = ("该{kind}记录被拒绝：{reason}", "the {kind} row is refused: {reason}")
+    ROW_NEEDS_CONFIRMATION = (
+        "该{kind}记录需确认：请以 confirm: true 并附理由重新提交",
+        "the {kind} row needs confirmation: send it again with confirm: true and a reason",
+    )
+    UNIT_EXISTS = ("单位“{unit}”已存在；修改请用 PUT /api/units/{unit}", "unit '{unit}' exists; PUT /api/units/{unit}")
+    ROW_STILL_REFERRED = ("{kind} 记录 {id} 仍被引用，不能删除", "{kind} row {id} is still referred to; cannot delete")
+    ROLE_MAY_NOT = ("本账号的角色（{role}）无权进行此操作", "role '{role}' may not: {what}")
+    TEXT_TOO_LONG = ("{column}：最多 {limit} 个字符", "{column}: at most {limit} characters")
+    NO_OPEN_NOTICE = (
+        "单位“{unit}”没有 {notified} 起的未结整改通知 {problem}",
+        "no open notice {problem} of {notified} for unit '{unit}'",
+    )
+    ACCOUNT_NO_NAME = ("username: 用户名不能为空", "username: must not be empty")
+    ACCOUNT_UNKNOWN_ROLE = (
+        "role: 没有角色“{role}”；可用的角色：{known}",
+        "role: unknown role '{role}'; roles: {known}",
+    )
+    ACCOUNT_NEEDS_UNIT = (
+        "unit_id: 被考评单位的账号须指明所属单位",
+        "unit_id: role 'unit' needs the unit it belongs to",
+    )
+    ACCOUNT_NO_UNIT = (
+        "unit_id: 数据库中没有单位“{unit}”（请先导入 units.csv）",
+        "unit_id: no unit '{unit}' in the store (import units.csv first)",
+    )
+    ACCOUNT_UNIT_ONLY = (
+        "unit_id: 只有被考评单位的账号属于某个单位，角色“{role}”不属于",
+        "unit_id: only role 'unit' belongs to a unit, not role '{role}'",
+    )
+    ACCOUNT_NEEDS_PARTS = (
+        "parts: 角色“{role}”须指明其评分的考评项目（或“项目/细项”）",
+        "parts: role '{role}' needs the parts (or 'part/item') it scores",
+    )
+    ACCOUNT_NO_PARTS = (
+        "parts: 角色“{role}”不按考评项目限定，请留空",
+        "parts: role '{role}' is not limited to parts; leave parts empty",
+    )
+    ACCOUNT_EXISTS = ("username: 账号“{username}”已存在", "username: '{username}' already exists")
+    REINSPECTED_BEFORE_NOTICE = ("复查日期早于整改通知日期", "the re-inspection is before the notice")
+    BATCH_SIZE = ("一批应有 1 至 {limit} 行，而不是 {count} 行", "a batch holds 1 to {limit} rows, not {count}")
+
     @property
     def zh(self) -> str:
         return str(self.value[0])

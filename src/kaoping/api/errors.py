@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
 from kaoping.api.field_errors import field_message
+from kaoping.api.lang import request_lang
 from kaoping.errors import (
     Conflict,
     DomainError,
@@ -59,13 +60,15 @@ def _problem_model(p: Problem, confirmable: bool | None = None) -> InputProblem:
     return InputProblem(**asdict(p), confirmable=confirmable)
 
 
-def problem_of(exc: DomainError) -> ApiProblem:
-    """The HTTP answer to a refused use case."""
+def problem_of(exc: DomainError, lang: str = "zh") -> ApiProblem:
+    """The HTTP answer to a refused use case, its ``detail`` in ``lang`` (Chinese unless the caller switched
+    to English, :func:`kaoping.api.lang.request_lang`)."""
+    detail = exc.text(lang)
     if isinstance(exc, Invalid):
-        return unprocessable(exc.message, [_problem_model(p) for p in exc.problems])
+        return unprocessable(detail, [_problem_model(p) for p in exc.problems])
     if isinstance(exc, NeedsConfirmation):
         problems = [_problem_model(p, confirmable=True) for p in exc.problems]
-        return ApiProblem(status.HTTP_409_CONFLICT, exc.message, problems)
+        return ApiProblem(status.HTTP_409_CONFLICT, detail, problems)
     code = status.HTTP_409_CONFLICT
     if isinstance(exc, NotFound):
         code = status.HTTP_404_NOT_FOUND
@@ -73,7 +76,7 @@ def problem_of(exc: DomainError) -> ApiProblem:
         code = status.HTTP_403_FORBIDDEN if exc.signed_in else status.HTTP_401_UNAUTHORIZED
     elif not isinstance(exc, Conflict):
         code = status.HTTP_400_BAD_REQUEST
-    return ApiProblem(code, exc.message)
+    return ApiProblem(code, detail)
 
 
 def unprocessable(detail: str, errors: Iterable[InputProblem] = ()) -> ApiProblem:
@@ -94,9 +97,9 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code)
 
 
-async def _domain(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    problem = problem_of(exc)
+    problem = problem_of(exc, request_lang(request))
     body = {"detail": problem.detail, "errors": [_dump(e) for e in problem.errors]}
     headers = {"WWW-Authenticate": "Bearer"} if problem.status_code == status.HTTP_401_UNAUTHORIZED else None
     return JSONResponse(body, status_code=problem.status_code, headers=headers)

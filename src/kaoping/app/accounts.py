@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.errors import Invalid, NotFound, Problem
 from kaoping.app.policy import Perm, Principal, allowed, deny, forbidden
+from kaoping.input_messages import Msg, say
 from kaoping.store import login_guard
 from kaoping.store.audit import AuditWriter
 from kaoping.store.tables import User
@@ -28,7 +29,9 @@ def add_account(session: Session, who: Principal, **account: Unpack[NewAccount])
         user = create_user(session, **account)
     except UserError as exc:
         field, _, message = str(exc).partition(": ")
-        raise Invalid(str(exc), [Problem(file="request body", row=None, column=field, message=message)]) from exc
+        english = exc.message_en.partition(": ")[2] if exc.message_en else None
+        problem = Problem(file="request body", row=None, column=field, message=message, message_en=english)
+        raise Invalid((str(exc), exc.message_en or str(exc)), [problem]) from exc
     audit = AuditWriter(session, who.actor, reason="account created")
     detail = {"role": user.role, "unit_id": user.unit_id, "parts": list(user.parts)}
     audit.event("insert", "users", user.username, unit_id=user.unit_id, detail=detail)
@@ -121,7 +124,7 @@ def change_password(session: Session, who: Principal, change: PasswordChange, no
         deny(session, who, f"change the password of '{change.username[:100]}'", table="users")
     user = get_user(session, change.username)
     if user is None:
-        raise NotFound(f"no account '{change.username[:100]}'")
+        raise NotFound(say(Msg.NO_ACCOUNT, username=change.username[:100]))
     try:
         check_password(change.new_password, user.username)
     except UserError as exc:

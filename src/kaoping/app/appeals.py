@@ -19,6 +19,7 @@ from kaoping.app.errors import Conflict, Invalid, NotFound
 from kaoping.app.facts import delete_row
 from kaoping.app.policy import Principal, own_unit_write, scoped
 from kaoping.app.publish import compute_for_office
+from kaoping.input_messages import Msg, say
 from kaoping.periods import PeriodError, parse_period
 from kaoping.statuses import FROZEN_RESULTS, AppealStatus
 from kaoping.store.audit import AuditWriter
@@ -63,22 +64,20 @@ def _period(text: str) -> str:
     try:
         return str(parse_period(text))
     except PeriodError as exc:
-        raise Invalid(f"period: {exc}") from exc
+        raise Invalid(say(Msg.BAD_PERIOD, reason=str(exc))) from exc
 
 
 def check_window(ctx: AppContext, session: Session, period: str, scheme: str | None) -> None:
     """Refuse (conflict) an appeal of ``period`` outside its window; ``scheme``: only its publication counts."""
     if scheme is not None and scheme not in ctx.schemes:
-        raise Invalid(f"scheme: this office runs {', '.join(ctx.schemes)}, not '{scheme}'")
+        raise Invalid(say(Msg.NOT_OFFICE_SCHEME, scheme=scheme, schemes=", ".join(ctx.schemes)))
     days, now = ctx.settings.appeal_days, ctx.settings.clock()
     window = appeal_window(session, [scheme] if scheme else list(ctx.schemes), period, days, now)
     if window.opens is None or window.closes is None or now < window.opens:
-        raise Conflict(f"{period} is not published yet; appeals open at publication")
+        raise Conflict(say(Msg.NOT_PUBLISHED_YET, period=period))
     if not window.open_now:
-        raise Conflict(
-            f"the appeal window for {period} closed at {window.closes:%Y-%m-%d %H:%M} "
-            f"({days} days after publication on {window.opens:%Y-%m-%d %H:%M})"
-        )
+        closes, opens = f"{window.closes:%Y-%m-%d %H:%M}", f"{window.opens:%Y-%m-%d %H:%M}"
+        raise Conflict(say(Msg.APPEAL_WINDOW_CLOSED, period=period, closes=closes, opens=opens, days=days))
 
 
 def file_appeal(
@@ -98,9 +97,9 @@ def file_appeal(
     """
     unit = own_unit_write(session, who, unit_id, "file an appeal", table="appeals")
     if unit is None:
-        raise Invalid("unit_id: name the unit the appeal is for")
+        raise Invalid(say(Msg.NAME_THE_UNIT))
     if session.get(Unit, unit) is None:
-        raise NotFound(f"no unit '{unit}'")
+        raise NotFound(say(Msg.NO_UNIT, unit=unit))
     period = _period(period)
     check_window(ctx, session, period, scheme)
     appeal = Appeal(

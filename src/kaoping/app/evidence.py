@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kaoping.app.errors import Invalid, NotFound, Problem
 from kaoping.app.evidence_integrity import check_photo, mark_row
 from kaoping.app.policy import Perm, Principal, allowed, own_unit_write, unit_scope
+from kaoping.input_messages import Msg, say
 from kaoping.io.images import CheckedImage, ImageRefused, check_image
 from kaoping.io.photo_marks import photo_marks
 from kaoping.store.audit import AuditWriter
@@ -42,10 +43,11 @@ def upload_evidence(session: Session, who: Principal, new: NewEvidence, data: by
     """
     unit = own_unit_write(session, who, new.unit_id, "upload evidence", table="evidence")
     if unit is None:
-        problem = Problem(file="request body", row=None, column="unit_id", message="name the unit the evidence is for")
-        raise Invalid("unit_id: name the unit the evidence is for", [problem])
+        zh, en = say(Msg.NAME_THE_UNIT)
+        problem = Problem(file="request body", row=None, column="unit_id", message=zh, message_en=en)
+        raise Invalid((zh, en), [problem])
     if session.get(Unit, unit) is None:
-        raise NotFound(f"no unit '{unit}'")
+        raise NotFound(say(Msg.NO_UNIT, unit=unit))
     row = add_evidence(session, who, unit, new, check_image(data), at)
     session.commit()
     return row
@@ -109,7 +111,7 @@ def evidence_file(session: Session, who: Principal, evidence_id: int) -> Evidenc
     """
     row = session.get(Evidence, evidence_id)
     if row is None:
-        raise NotFound(f"no evidence {evidence_id}")
+        raise NotFound(say(Msg.NO_EVIDENCE, id=evidence_id))
     unit_scope(who, row.unit_id, "read evidence")
     if allowed(who.role, Perm.EVIDENCE_ORIGINAL):
         return EvidenceFile(row.data, row.content_type, original=True)
@@ -117,6 +119,6 @@ def evidence_file(session: Session, who: Principal, evidence_id: int) -> Evidenc
         try:
             row.shared = check_image(row.data).shared
         except ImageRefused as exc:
-            raise NotFound(f"evidence {evidence_id} did not pass the image check: {exc.message}") from exc
+            raise NotFound(say(Msg.EVIDENCE_BAD_IMAGE, id=evidence_id, reason=exc.message)) from exc
         session.commit()
     return EvidenceFile(row.shared, row.content_type, original=False)

@@ -22,6 +22,7 @@ from kaoping.app.errors import Invalid, Problem
 from kaoping.app.facts import API_LABEL, canonical_names, normalise, plausible, validate
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.facts.columns import ROW, SCHEMAS
+from kaoping.input_messages import Msg, say
 from kaoping.store.audit import AuditWriter
 from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.facts import columns, write_facts
@@ -51,10 +52,8 @@ def write_batch(
 ) -> BatchOutcome:
     """Check every row, then write them all in one transaction (committed here) — or none."""
     if not rows or len(rows) > MAX_ROWS:
-        said = f"一批须有 1 至 {MAX_ROWS} 行，收到 {len(rows)} 行"
-        raise Invalid(
-            f"a batch holds 1 to {MAX_ROWS} rows, not {len(rows)}", [Problem(f"api:{kind}", None, None, said)]
-        )
+        zh, en = say(Msg.BATCH_SIZE, limit=MAX_ROWS, count=len(rows))
+        raise Invalid((zh, en), [Problem(f"api:{kind}", None, None, zh, message_en=en)])
     names = canonical_names(ctx)
     for values in rows:
         normalise(kind, values)

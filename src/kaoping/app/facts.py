@@ -63,7 +63,7 @@ def normalise(kind: str, values: dict[str, Any]) -> dict[str, Any]:
         except PeriodError as exc:
             zh, en = say(Msg.NOT_A_PERIOD, value=quoted(str(values["period"])), expected=EXPECTED[Kind.PERIOD])
             problem = Problem(f"api:{kind}", 0, "period", zh, None, en)
-            raise Invalid(en, [problem]) from exc
+            raise Invalid((zh, en), [problem]) from exc
     return values
 
 
@@ -128,7 +128,7 @@ def validate(ctx: AppContext, session: Session, kind: str, frame: pl.DataFrame) 
     found = problems(ctx, session, kind, frame)
     if found:
         schemes = ", ".join(ctx.schemes)
-        raise Invalid(f"the {kind} row fits none of the office's schemes ({schemes})", found)
+        raise Invalid(say(Msg.ROW_FITS_NO_SCHEME, kind=kind, schemes=schemes), found)
 
 
 @dataclass
@@ -211,9 +211,11 @@ def plausible(
         session, kind, frame, label=f"api:{kind}", schemes=schemes, now=ctx.settings.clock()
     )
     if found.refused_total:
-        raise Invalid(f"the {kind} row is refused: {found.refused[0].message_en}", [p.problem() for p in found.refused])
+        first = found.refused[0]
+        said = say(Msg.ROW_REFUSED, kind=kind, reason=(first.message, first.message_en))
+        raise Invalid(said, [p.problem() for p in found.refused])
     if found.needs_confirmation(confirm_reason):
-        message = f"the {kind} row needs confirmation: send it again with confirm: true and a reason"
+        message = say(Msg.ROW_NEEDS_CONFIRMATION, kind=kind)
         raise NeedsConfirmation(message, [p.problem() for p in found.warnings])
     return found
 
@@ -230,7 +232,7 @@ def save_unit(
     against the office's schemes (its group must be one of theirs), audited and committed."""
     unit_id = str(values["unit_id"])
     if new and session.get(Unit, unit_id) is not None:
-        raise Conflict(f"unit '{unit_id}' exists; PUT /api/units/{unit_id}")
+        raise Conflict(say(Msg.UNIT_EXISTS, unit=unit_id))
     if not new:
         unit(session, unit_id)
     frame = one_row("units", values)
@@ -270,7 +272,7 @@ def query_rows(
         try:
             stmt = stmt.where(_period_filter(kind, parse_period(period)))
         except PeriodError as exc:
-            raise Invalid(f"period: {exc}") from exc
+            raise Invalid(say(Msg.BAD_PERIOD, reason=str(exc))) from exc
     if written_by is not None:
         mine = select(AuditEntry.row_key).where(
             AuditEntry.actor == written_by,
@@ -299,7 +301,7 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
         session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"{kind} row {row_id} is still referred to; cannot delete") from exc
+        raise Conflict(say(Msg.ROW_STILL_REFERRED, kind=kind, id=row_id)) from exc
     audit = AuditWriter(session, actor, reason=reason)
     audit.row("delete", kind, key, values, before, None)
     audit.flush()

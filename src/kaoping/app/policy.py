@@ -23,6 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kaoping.app.errors import Denied, Forbidden
 from kaoping.facts import UNIT_FACTS
+from kaoping.input_messages import Msg, say
 from kaoping.roles import EVERYONE, STAFF, Role
 from kaoping.store.audit import AuditWriter
 
@@ -201,7 +202,7 @@ def deny(
     audit.event("denied", table, what[:200], unit_id=unit_id, period=period, detail=info)
     audit.flush()
     session.commit()
-    raise Denied(f"role '{principal.role}' may not: {what}")
+    raise Denied(say(Msg.ROLE_MAY_NOT, role=(Role(principal.role).label, str(principal.role)), what=what))
 
 
 class Step(StrEnum):

@@ -32,6 +32,7 @@ from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.facts import Facts
 from kaoping.facts.snapshot import scope
+from kaoping.input_messages import Msg, say
 from kaoping.output.document import result_document
 from kaoping.periods import PeriodError, parse_period
 from kaoping.scheme import Scheme, SchemeError, parse_scheme
@@ -130,10 +131,8 @@ def compute_draft(
     name = stored.name
     published = [r for r in existing if r.status in FROZEN_RESULTS]
     if published and not reason:
-        raise PublishError(
-            f"{name} {period_text} already has published v{published[0].version}; a new draft is a correction "
-            "and needs a reason (更正原因)"
-        )
+        version = published[0].version
+        raise PublishError(say(Msg.CORRECTION_NEEDS_REASON, scheme=name, period=period_text, version=version))
     parsed = parse_scheme(stored.text, f"store:{name}@{stored.sha256[:12]}")
     facts = load_facts(session, parsed)
     result = score_facts(parsed, facts, period_text)
@@ -173,11 +172,11 @@ def compute_for_office(
     """
     office = ctx.schemes.get(scheme)
     if office is None:
-        raise Invalid(f"scheme: this office runs {', '.join(ctx.schemes)}, not '{scheme}'")
+        raise Invalid(say(Msg.NOT_OFFICE_SCHEME, scheme=scheme, schemes=", ".join(ctx.schemes)))
     try:
         text = str(parse_period(period))
     except PeriodError as exc:
-        raise Invalid(f"period: {exc}") from exc
+        raise Invalid(say(Msg.BAD_PERIOD, reason=str(exc))) from exc
     try:
         return compute_draft(
             session,
@@ -191,14 +190,24 @@ def compute_for_office(
         raise Invalid(str(exc)) from exc
 
 
-def _wrong_status(row: PublishedResult, step: str, wanted: str) -> PublishError:
+def _wrong_status(row: PublishedResult, step: tuple[str, str], wanted: str) -> PublishError:
     hint = {
-        ResultStatus.DRAFT: "review it first",
-        ResultStatus.REVIEWED: "it is already reviewed; publish it",
-        ResultStatus.PUBLISHED: "it is frozen; to change it compute a correction (a new draft with a reason)",
-        ResultStatus.SUPERSEDED: "it was replaced by a later version and is frozen",
+        ResultStatus.DRAFT: Msg.HINT_DRAFT,
+        ResultStatus.REVIEWED: Msg.HINT_REVIEWED,
+        ResultStatus.PUBLISHED: Msg.HINT_PUBLISHED,
+        ResultStatus.SUPERSEDED: Msg.HINT_SUPERSEDED,
     }[ResultStatus(row.status)]
-    return PublishError(f"cannot {step} {_label(row)}: it is {row.status}, only a {wanted} result can be; {hint}")
+    status, want = ResultStatus(row.status), ResultStatus(wanted)
+    return PublishError(
+        say(
+            Msg.WRONG_STEP,
+            step=step,
+            result=_label(row),
+            status=(status.label, status.value),
+            wanted=(want.label, want.value),
+            hint=(hint.zh, hint.en),
+        )
+    )
 
 
 def _second_person(session: Session, step: Step, row: PublishedResult, actor: str, enabled: bool) -> None:
@@ -215,7 +224,7 @@ def review(session: Session, result_id: int, *, actor: str, separate_duties: boo
     ``separate_duties`` (职责分离) by another account than the one that computed it."""
     row = get_locked(session, result_id)
     if row.status != ResultStatus.DRAFT:
-        raise _wrong_status(row, "review", ResultStatus.DRAFT)
+        raise _wrong_status(row, ("审核", "review"), ResultStatus.DRAFT)
     _second_person(session, Step.REVIEW, row, actor, separate_duties)
     row.status = ResultStatus.REVIEWED
     row.reviewed_by = actor
@@ -256,7 +265,7 @@ def publish(session: Session, result_id: int, *, actor: str, missing_reason: str
     lock_period(session, unlocked.scheme, unlocked.period)
     row = get_locked(session, result_id)
     if row.status != ResultStatus.REVIEWED:
-        raise _wrong_status(row, "publish", ResultStatus.REVIEWED)
+        raise _wrong_status(row, ("发布", "publish"), ResultStatus.REVIEWED)
     confirmed = _missing_scores(session, row, missing_reason)
     previous = current(session, scheme=row.scheme, period=row.period)
     if previous is not None:

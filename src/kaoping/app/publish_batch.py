@@ -35,6 +35,7 @@ from kaoping.app.period_states import months_of
 from kaoping.app.policy import Perm, Principal, Step
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.input_messages import Msg, say
 from kaoping.labels import Labelled
 from kaoping.periods import PeriodError, PeriodKind, parse_period
 from kaoping.scheme import SchemeError, load_scheme
@@ -159,7 +160,7 @@ def advance_for_office(
     separation of duties; an unknown scheme, a malformed period or one the scheme does not rank is invalid."""
     office = ctx.schemes.get(scheme)
     if office is None:
-        raise Invalid(f"scheme: this office runs {', '.join(ctx.schemes)}, not '{scheme}'")
+        raise Invalid(say(Msg.NOT_OFFICE_SCHEME, scheme=scheme, schemes=", ".join(ctx.schemes)))
     try:
         return advance(
             session,
@@ -170,6 +171,6 @@ def advance_for_office(
             separate_duties=ctx.settings.separation_of_duties,
         )
     except PeriodError as exc:
-        raise Invalid(f"period: {exc}") from exc
+        raise Invalid(say(Msg.BAD_PERIOD, reason=str(exc))) from exc
     except (SchemeError, UnsupportedPeriod) as exc:
         raise Invalid(str(exc)) from exc

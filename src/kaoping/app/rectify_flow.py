@@ -26,6 +26,7 @@ from kaoping.app.facts import write_row
 from kaoping.app.policy import Perm, Principal, allowed, deny, own_unit_write
 from kaoping.engine.rectification import Run, calendar_for, deadline_rule, due_date, runs_of
 from kaoping.facts.columns import SCHEMAS
+from kaoping.input_messages import Msg, say
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter
 from kaoping.store.rectify_tables import Rectification, Reinspection
@@ -151,8 +152,9 @@ class Plan:
 def _bounded(plan_text: str, column: str) -> str:
     text = plan_text.strip()
     if len(text) > TEXT_MAX:
-        problem = Problem(file="request body", row=None, column=column, message=f"at most {TEXT_MAX} characters")
-        raise Invalid(f"{column}: at most {TEXT_MAX} characters", [problem])
+        zh, en = say(Msg.FIELD_TOO_LONG, limit=TEXT_MAX)
+        problem = Problem(file="request body", row=None, column=column, message=zh, message_en=en)
+        raise Invalid(say(Msg.TEXT_TOO_LONG, column=column, limit=TEXT_MAX), [problem])
     return text
 
 
@@ -165,7 +167,7 @@ def _item(session: Session, unit_id: str, problem_id: str, first_notified: date)
     """The workflow row of a problem's open run (made on first use); NotFound when no such notice is open."""
     runs = [r for r in _runs(session, unit_id) if r.problem_id == problem_id and r.first_notified == first_notified]
     if not runs or runs[0].rectified_on is not None:
-        raise NotFound(f"no open notice {problem_id} of {first_notified} for unit '{unit_id}'")
+        raise NotFound(say(Msg.NO_OPEN_NOTICE, problem=problem_id, notified=first_notified, unit=unit_id))
     stmt = select(Rectification).where(
         Rectification.unit_id == unit_id,
         Rectification.problem_id == problem_id,
@@ -184,7 +186,8 @@ def record_plan(session: Session, who: Principal, unit_id: str | None, plan: Pla
     """A unit records (or corrects) its 整改计划 for one of its own open notices; audited, committed."""
     unit = own_unit_write(session, who, unit_id, "record a rectification plan", table="rectifications")
     if unit is None:
-        raise Invalid("unit_id: name the unit", [Problem("request body", None, "unit_id", "name the unit")])
+        zh, en = say(Msg.NAME_THE_UNIT)
+        raise Invalid((zh, en), [Problem("request body", None, "unit_id", zh, message_en=en)])
     _require(session, who, Perm.RECTIFY_PLAN, "record a rectification plan", unit)
     target, measures = _bounded(plan.target, "target"), _bounded(plan.measures, "measures")
     row = _item(session, unit, plan.problem_id, plan.first_notified)
@@ -220,8 +223,9 @@ def reinspect(session: Session, who: Principal, verdict: Outcome, at: datetime) 
     note = _bounded(verdict.note, "note")
     row = _item(session, verdict.unit_id, verdict.problem_id, verdict.first_notified)
     if verdict.on < verdict.first_notified:
-        msg = "the re-inspection is before the notice"
-        raise Invalid(f"inspected_on: {msg}", [Problem("request body", None, "inspected_on", msg)])
+        zh, en = say(Msg.REINSPECTED_BEFORE_NOTICE)
+        problem = Problem("request body", None, "inspected_on", zh, message_en=en)
+        raise Invalid((f"inspected_on：{zh}", f"inspected_on: {en}"), [problem])
     runs = [r for r in _runs(session, verdict.unit_id) if r.problem_id == verdict.problem_id]
     run = next(r for r in runs if r.first_notified == verdict.first_notified)
     failures = sum(f for _, _, f in run.rows)

@@ -125,4 +125,4 @@ def one_unit(session: Session, kind: str, value: str) -> str:
     if isinstance(meaning, str):
         return meaning
     zh, en = _message(directory, value, meaning)
-    raise Invalid(en, [Problem(f"api:{kind}", 0, "unit_id", zh, None, en)])
+    raise Invalid((zh, en), [Problem(f"api:{kind}", 0, "unit_id", zh, None, en)])

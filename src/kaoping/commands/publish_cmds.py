@@ -68,7 +68,11 @@ def _session(db: str | None) -> Iterator[Session]:
     try:
         with transaction(open_store(db)) as session:
             yield session
-    except (DomainError, UserError, SchemeError) as exc:
+    except DomainError as exc:
+        fail(exc.text(current()))
+    except UserError as exc:
+        fail(exc.message_en if current() == Lang.EN and exc.message_en else str(exc))
+    except SchemeError as exc:
         fail(str(exc))
     except (PeriodError, UnsupportedPeriod) as exc:
         fail(f"--period：{exc}")

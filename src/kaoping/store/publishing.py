@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, Session
 
 from kaoping.errors import Conflict, NotFound
+from kaoping.input_messages import Msg, say
 from kaoping.periods import parse_period
 from kaoping.scheme import parse_scheme, scheme_text
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
@@ -167,10 +168,10 @@ def _refuse_changes_to_frozen(_mapper: Mapper[Any], _conn: Connection, target: P
     changed = sorted(a.key for a in state.attrs if a.history.has_changes())
     if not changed or (before == PUBLISHED and target.status == SUPERSEDED and changed == ["status"]):
         return
-    raise PublishError(
-        f"result {target.scheme} {target.period} v{target.version} is {before} and frozen; "
-        f"refusing to change {', '.join(changed)}"
-    )
+    label = ResultStatus(before)
+    shown = (label.label, label.value)
+    what = {"scheme": target.scheme, "period": target.period, "version": target.version, "status": shown}
+    raise PublishError(say(Msg.RESULT_FROZEN, **what, changed=", ".join(changed)))
 
 
 @event.listens_for(PublishedResult, "before_delete")
@@ -179,4 +180,6 @@ def _refuse_deleting_frozen(_mapper: Mapper[Any], _conn: Connection, target: Pub
     status = inspect(target).attrs.status.history
     before = status.deleted[0] if status.deleted else target.status
     if before in FROZEN:
-        raise PublishError(f"result {target.scheme} {target.period} v{target.version} is {before}; it is never deleted")
+        label = ResultStatus(before)
+        what = {"scheme": target.scheme, "period": target.period, "version": target.version}
+        raise PublishError(say(Msg.RESULT_NEVER_DELETED, **what, status=(label.label, label.value)))

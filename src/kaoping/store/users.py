@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaoping.input_messages import Msg, say
 from kaoping.roles import ROLE_NAMES, ROLES, Role
 from kaoping.store.tables import Unit, User
 
@@ -135,7 +136,13 @@ def _dummy_hash() -> str:
 
 
 class UserError(ValueError):
-    """An account that cannot be created as asked (the message says which field and why)."""
+    """An account that cannot be created as asked (the message says which field and why: ``field: text``),
+    in Chinese, with its English twin where it was written from the catalogue."""
+
+    def __init__(self, message: str | tuple[str, str]) -> None:
+        zh, en = message if isinstance(message, tuple) else (message, None)
+        super().__init__(zh)
+        self.message_en = en
 
 
 def hash_password(password: str) -> str:
@@ -205,25 +212,26 @@ def create_user(
     """
     username = username.strip()
     if not username:
-        raise UserError("username: must not be empty")
+        raise UserError(say(Msg.ACCOUNT_NO_NAME))
     if role not in ROLES:
         known = ", ".join(f"{r} ({ROLE_NAMES[r]})" for r in ROLES)
-        raise UserError(f"role: unknown role '{role}'; roles: {known}")
+        raise UserError(say(Msg.ACCOUNT_UNKNOWN_ROLE, role=role, known=known))
+    named = (ROLE_NAMES[role], str(role))
     if role == Role.UNIT:
         if not unit_id:
-            raise UserError("unit_id: role 'unit' (被考评单位) needs the unit it belongs to")
+            raise UserError(say(Msg.ACCOUNT_NEEDS_UNIT))
         if session.get(Unit, unit_id) is None:
-            raise UserError(f"unit_id: no unit '{unit_id}' in the store (import units.csv first)")
+            raise UserError(say(Msg.ACCOUNT_NO_UNIT, unit=unit_id))
     elif unit_id:
-        raise UserError(f"unit_id: only role 'unit' belongs to a unit, not role '{role}'")
+        raise UserError(say(Msg.ACCOUNT_UNIT_ONLY, role=named))
     clean_parts = [p.strip() for p in parts if p.strip()]
     if role in PARTS_REQUIRED and not clean_parts:
-        raise UserError(f"parts: role '{role}' ({ROLE_NAMES[role]}) needs the parts (or 'part/item') it scores")
+        raise UserError(say(Msg.ACCOUNT_NEEDS_PARTS, role=named))
     if clean_parts and role not in PARTS_ALLOWED:
-        raise UserError(f"parts: role '{role}' ({ROLE_NAMES[role]}) is not limited to parts; leave parts empty")
+        raise UserError(say(Msg.ACCOUNT_NO_PARTS, role=named))
     check_password(password, username)
     if get_user(session, username) is not None:
-        raise UserError(f"username: '{username}' already exists")
+        raise UserError(say(Msg.ACCOUNT_EXISTS, username=username))
     user = User(
         username=username,
         password_hash=hash_password(password),

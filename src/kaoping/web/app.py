@@ -154,7 +154,8 @@ def refusal(request: Request, who: Principal, error: DomainError, message: str =
     if isinstance(error, Forbidden) and not error.signed_in:
         return sign_in(request)
     code, title = next(((c, t) for kind, c, t in _REFUSAL_PAGES if isinstance(error, kind)), (400, "无法处理"))
-    return error_page(request, who, code, title, message or ("此页面不对本账号开放。" if code == 403 else str(error)))
+    shown = message or ("此页面不对本账号开放。" if code == 403 else error.text(request_lang(request)))
+    return error_page(request, who, code, title, shown)
 
 
 async def _page_refused(request: Request, exc: Exception) -> Response:

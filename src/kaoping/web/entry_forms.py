@@ -25,6 +25,7 @@ from kaoping.facts.columns import COLUMN_NAMES
 from kaoping.facts.kinds import ENTRY_ORDER, KINDS
 from kaoping.scheme.model import DeductionsLeaf, ItemLeaf, ScoreBonus, ScoresLeaf, Source
 from kaoping.store.tables import Unit
+from kaoping.web.entry_kinds import KindOption, kind_options
 
 FORM_KINDS: tuple[str, ...] = tuple(kind.value for kind in ENTRY_ORDER)
 """The kinds with a single-row form, in the order the page shows them."""
@@ -59,7 +60,8 @@ class Field:
     name: str
     label: str
     type: str = "text"
-    """text, number, date, time, datetime-local, select, pick (a select narrowed by another field), file (a
+    """text, number, date, time, datetime-local, select, pick (a select narrowed by another field), kind (the
+    standard's kinds of problem, filling the points), file (a
     photo from the camera: the form is then posted as multipart with it, see :mod:`kaoping.web.entry_photo`)."""
     required: bool = False
     options: tuple[tuple[str, str], ...] = ()
@@ -72,6 +74,8 @@ class Field:
     """For a ``pick`` field: (value of :attr:`depends_on`, choice) pairs — the items of each part."""
     open_for: tuple[str, ...] = ()
     """For a ``pick`` field: the parts whose items are free text (``items: open``): a text input instead."""
+    kinds: tuple[KindOption, ...] = ()
+    """For a ``kind`` field (问题类型): the standard's kinds of problem, narrowed by part and item on the page."""
     placeholder: str = ""
     step: str = ""
     readonly: bool = False
@@ -202,6 +206,43 @@ def _reason() -> Field:
     return _f("reason", label="修改原因", placeholder="更正已有记录时填写", wide=True)
 
 
+STANDARD_NOTE = "选择问题类型后，扣分按扣分标准自动填写（按平方米或处计的须填写数量）；改动分值须在“调整理由”中说明。"
+
+
+def _deduction_form(who: Principal, ctx: ApiContext, unit: Field) -> Form:
+    """扣分记录: 考评细项 and, where the office's schemes deduct by a standard, 问题类型 as pick-lists of the
+    scheme (:mod:`kaoping.web.entry_kinds`), with the quantity and the reason for other points beside them."""
+    choice = _part_choice(who, ctx, _leaves(ctx, Source.DEDUCTIONS))
+    notes: list[str] = [] if choice.names else ["本系统运行的考评方案没有扣分制项目，扣分记录将无法通过校验。"]
+    kinds = kind_options(ctx, choice.names)
+    standard: tuple[Field, ...] = ()
+    reason: tuple[Field, ...] = ()
+    if kinds:
+        notes.append(STANDARD_NOTE)
+        standard = (
+            _f("problem_kind", label="问题类型", type="kind", kinds=kinds, wide=True),
+            _f("quantity", label="数量（平方米/处）", type="number", step="any"),
+        )
+        reason = (_f("override_reason", label="调整理由", wide=True),)
+    fields = (
+        _f("date", type="date", required=True),
+        _f("time", type="time", step="1"),
+        unit,
+        _f("part", type="select", required=True, options=tuple((n, n) for n in choice.names)),
+        choice.item_field(placeholder="空白 = 整个项目"),
+        *standard,
+        _f("points", type="number", required=True, step="any"),
+        *reason,
+        _f("problem", wide=True),
+        _f("location"),
+        _f("source", value=who.display_name),
+        _f("evidence"),
+        _f("photo", label="现场照片（可选，拍照或选择图片）", type="file", wide=True),
+        _reason(),
+    )
+    return Form("deductions", fields, tuple(notes))
+
+
 def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]:
     """The single-row forms of the kinds ``who`` may write."""
     # no unit is chosen for the user: the first option is empty, and the API names the field if it stays so
@@ -225,23 +266,7 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
             notes = ("部门和第三方机构只能为本账号的考评项目评分，评分单位即本账号。",) if scorer else ()
             forms.append(Form(kind, fields, notes))
         elif kind == "deductions":
-            choice = _part_choice(who, ctx, _leaves(ctx, Source.DEDUCTIONS))
-            notes = () if choice.names else ("本系统运行的考评方案没有扣分制项目，扣分记录将无法通过校验。",)
-            fields = (
-                _f("date", type="date", required=True),
-                _f("time", type="time", step="1"),
-                unit,
-                _f("part", type="select", required=True, options=tuple((n, n) for n in choice.names)),
-                choice.item_field(placeholder="空白 = 整个项目"),
-                _f("points", type="number", required=True, step="any"),
-                _f("problem", wide=True),
-                _f("location"),
-                _f("source", value=who.display_name),
-                _f("evidence"),
-                _f("photo", label="现场照片（可选，拍照或选择图片）", type="file", wide=True),
-                _reason(),
-            )
-            forms.append(Form(kind, fields, notes))
+            forms.append(_deduction_form(who, ctx, unit))
         elif kind == "notices":
             fields = (
                 _f("problem_id", required=True),

@@ -14,13 +14,12 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from fastapi import Request
+
+from kaoping.api.lang import DEFAULT_LANG, LANG_COOKIE, LANGS, request_lang
 
 HERE = Path(__file__).resolve().parent
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
-LANG_COOKIE = "kaoping_lang"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
+__all__ = ["DEFAULT_LANG", "HTML_LANG", "LANGS", "LANG_COOKIE", "catalog", "request_lang", "translator"]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -39,12 +38,6 @@ def catalog(lang: str) -> dict[str, str]:
                 raise ValueError(f"{path}: {key!r} is translated differently in another file")
             merged[str(key)] = str(value)
     return merged
-
-
-def request_lang(request: Request) -> str:
-    """``?lang=`` wins (and is remembered by the caller setting the cookie), then the cookie, then Chinese."""
-    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or DEFAULT_LANG
-    return asked if asked in LANGS else DEFAULT_LANG
 
 
 def translator(lang: str) -> Callable[..., str]:

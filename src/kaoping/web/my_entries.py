@@ -37,6 +37,7 @@ from kaoping.store.facts import TABLES, columns
 from kaoping.store.publishing import published_periods
 from kaoping.store.tables import FactMixin
 from kaoping.web.app import PageRefused, error_page, form_token_ok, refusal, render, require_page, session_account
+from kaoping.web.i18n import request_lang
 from kaoping.web.scheme_text import num
 
 router = APIRouter(include_in_schema=False)
@@ -239,7 +240,7 @@ def _apply(
         return _again(request, session, who, target, sent_back, 422, [p.message for p in exc.problems] or [str(exc)])
     except DomainError as error:
         session.rollback()
-        return refusal(request, who, error, str(error))
+        return refusal(request, who, error, error.text(request_lang(request)))
     new_id = int(getattr(outcome.row, "id"))  # noqa: B009 -- a fact row (Base has no id of its own)
     return RedirectResponse(f"/my-entries/{kind}/{new_id}?saved={outcome.action}", status_code=303)
 

@@ -45,6 +45,7 @@ from kaoping.web.app import (
     render,
     require_page,
 )
+from kaoping.web.dashboard_charts import value_axis
 from kaoping.web.i18n import request_lang
 from kaoping.web.public_view import index_years, legend_needs, period_name, public_groups
 from kaoping.web.review_view import barred_steps, review_view
@@ -66,15 +67,17 @@ def _versions(session: SessionDep, scheme: str, period: str) -> list[PublishedRe
 
 
 def _chart(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """The JSON island the bar charts read: per group, unit names and shown totals in rank order."""
-    return [
-        {
-            "group": g["group"],
-            "units": [u["unit"] for u in g.get("ranking", [])],
-            "totals": [u["total"] for u in g.get("ranking", [])],
-        }
-        for g in document.get("groups", [])
-    ]
+    """The JSON island the bar charts read: per group, unit names and shown totals in rank order, and the
+    value axis — always from zero (a bar's length is its value: on an axis from 82, 82.7 looks like a tenth
+    of 92), on the round steps the dashboard's axes use."""
+    out = []
+    for g in document.get("groups", []):
+        totals = [u["total"] for u in g.get("ranking", [])]
+        axis = value_axis([0.0, *(float(t) for t in totals if t is not None)])
+        out.append(
+            {"group": g["group"], "units": [u["unit"] for u in g.get("ranking", [])], "totals": totals, "axis": axis}
+        )
+    return out
 
 
 def _part_names(document: dict[str, Any]) -> list[str]:

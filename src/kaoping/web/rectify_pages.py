@@ -25,6 +25,7 @@ from kaoping.app.policy import Perm, allowed
 from kaoping.scheme import Scheme
 from kaoping.store.tables import Unit
 from kaoping.web.app import error_page, form_token_ok, refusal, render, require_page, session_account
+from kaoping.web.i18n import request_lang
 
 router = APIRouter(include_in_schema=False)
 Planner = Annotated[Principal, require_page(Perm.RECTIFY_PLAN)]
@@ -111,7 +112,7 @@ def _post(request: Request, ctx: ApiContext, form: dict[str, str], back: str, ac
                 flow.reinspect(session, who, verdict, now)
         except DomainError as error:
             session.rollback()
-            return refusal(request, who, error, str(error))
+            return refusal(request, who, error, error.text(request_lang(request)))
         return RedirectResponse(f"{back}?saved={quote(problem)}", status_code=303)
 
 

@@ -68,7 +68,7 @@ def test_appeal_is_accepted_inside_the_window_only(api: Api) -> None:
     unit = api.as_("jiaqu")
     appeal = {"period": "2024-Q2", "target": "社会评价", "text": "12345 工单重复计入"}
     r = api.client.post("/api/appeals", json=appeal, headers=unit)
-    assert r.status_code == 409 and "not published" in r.json()["detail"]  # nothing to dispute yet
+    assert r.status_code == 409 and "尚未发布" in r.json()["detail"]  # nothing to dispute yet
 
     _publish(api)
     api.shift[0] = timedelta(days=6, hours=23)
@@ -78,7 +78,7 @@ def test_appeal_is_accepted_inside_the_window_only(api: Api) -> None:
 
     api.shift[0] = timedelta(days=7, minutes=5)
     r = api.client.post("/api/appeals", json=appeal, headers=unit)
-    assert r.status_code == 409 and "closed" in r.json()["detail"]
+    assert r.status_code == 409 and "申诉期已于" in r.json()["detail"]
 
 
 def test_appeals_are_a_units_own_and_the_office_answers(api: Api) -> None:

@@ -122,15 +122,15 @@ def test_recomputing_an_unpublished_draft_replaces_it(store: sessionmaker[Sessio
 def test_wrong_status_is_refused(store: sessionmaker[Session]) -> None:
     with transaction(store) as s:
         rid = compute_draft(s, scheme=SCHEME, period=PERIOD, actor="a").id
-    with pytest.raises(PublishError, match=r"only a reviewed result.*review it first"), transaction(store) as s:
+    with pytest.raises(PublishError, match=r"只有已审核的结果可以发布；请先审核"), transaction(store) as s:
         publish(s, rid, actor="b")
     with transaction(store) as s:
         review(s, rid, actor="b")
-    with pytest.raises(PublishError, match="it is reviewed, only a draft"), transaction(store) as s:
+    with pytest.raises(PublishError, match="其状态为已审核，只有草稿的结果可以审核"), transaction(store) as s:
         review(s, rid, actor="b")
     with transaction(store) as s:
         publish(s, rid, actor="c")
-    with pytest.raises(PublishError, match=r"published.*frozen"), transaction(store) as s:
+    with pytest.raises(PublishError, match=r"已发布.*已冻结"), transaction(store) as s:
         publish(s, rid, actor="c")
     with pytest.raises(UnknownResult), transaction(store) as s:
         review(s, rid + 100, actor="c")
@@ -146,11 +146,14 @@ def test_published_document_is_frozen(store: sessionmaker[Session]) -> None:
         published = current(s, scheme=SCHEME, period=PERIOD)
         assert published is not None and published.id == rid
         assert published.document == before
-    with pytest.raises(PublishError, match="frozen"), transaction(store) as s:  # ORM writes are refused too
+    with (
+        pytest.raises(PublishError, match="已发布并冻结，不能修改"),
+        transaction(store) as s,
+    ):  # ORM writes are refused too
         row = s.get_one(PublishedResult, rid)
         row.document = {"groups": []}
         row.reason = "tampered"
-    with pytest.raises(PublishError, match="never deleted"), transaction(store) as s:
+    with pytest.raises(PublishError, match="永不删除"), transaction(store) as s:
         s.delete(s.get_one(PublishedResult, rid))
     with store() as s:
         assert s.get_one(PublishedResult, rid).document == before
@@ -159,7 +162,7 @@ def test_published_document_is_frozen(store: sessionmaker[Session]) -> None:
 def test_new_draft_after_publication_needs_a_reason(store: sessionmaker[Session]) -> None:
     publish_v1(store)
     for reason in ("", "   "):
-        with pytest.raises(PublishError, match="needs a reason"), transaction(store) as s:
+        with pytest.raises(PublishError, match="须填写更正原因"), transaction(store) as s:
             compute_draft(s, scheme=SCHEME, period=PERIOD, actor="a", reason=reason)
     with store() as s:
         assert len(versions(s, scheme=SCHEME, period=PERIOD)) == 1
@@ -211,11 +214,15 @@ def test_cli_publish_flow(db_url: str) -> None:
     code, out, _ = run("compute", "--scheme", SCHEME, "--period", PERIOD, "--actor", "计算员")
     assert code == 0 and "草稿 v1" in out and "编号 1" in out
     code, _, err = run("release", "1")
-    assert code == 2 and "review it first" in err
+    assert code == 2 and "请先审核" in err
     assert run("review", "1", "--actor", "审核员")[0] == 0
     assert run("release", "1", "--actor", "考评办")[0] == 0
     code, _, err = run("compute", "--scheme", SCHEME, "--period", PERIOD)
-    assert code == 2 and "needs a reason" in err
+    assert code == 2 and "须填写更正原因" in err
+    english = runner.invoke(
+        app, ["--lang", "en", "publish", "compute", "--scheme", SCHEME, "--period", PERIOD, "--db", db_url]
+    )
+    assert english.exit_code == 2 and "a new draft is a correction and needs a reason" in english.stderr
     code, out, _ = run("compute", "--scheme", SCHEME, "--period", PERIOD, "--reason", "更正")
     assert code == 0 and "草稿 v2" in out
     assert run("review", "2", "--actor", "审核员")[0] == 0  # another account than the one that computed v2

@@ -95,19 +95,19 @@ def test_weak_hash_is_upgraded_on_login(store: sessionmaker[Session]) -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"role": "mayor"}, "unknown role 'mayor'"),
-        ({"role": "unit"}, "needs the unit it belongs to"),
-        ({"role": "unit", "unit_id": "x9"}, "no unit 'x9'"),
-        ({"role": "admin", "unit_id": "d1"}, "only role 'unit' belongs to a unit"),
-        ({"role": "department"}, "needs the parts"),
-        ({"role": "third_party", "parts": [" "]}, "needs the parts"),
-        ({"role": "public", "parts": ["部门考评"]}, "not limited to parts"),
+        ({"role": "mayor"}, "没有角色“mayor”"),
+        ({"role": "unit"}, "须指明所属单位"),
+        ({"role": "unit", "unit_id": "x9"}, "没有单位“x9”"),
+        ({"role": "admin", "unit_id": "d1"}, "只有被考评单位的账号属于某个单位"),
+        ({"role": "department"}, "须指明其评分的考评项目"),
+        ({"role": "third_party", "parts": [" "]}, "须指明其评分的考评项目"),
+        ({"role": "public", "parts": ["部门考评"]}, "不按考评项目限定"),
         ({"role": "admin", "password": "short"}, "密码至少需要 10 个字符"),
         ({"role": "admin", "password": "123456789"}, "密码至少需要 10 个字符"),
         ({"role": "admin", "password": "Password123"}, "密码过于常见"),
         ({"role": "admin", "password": "1234567890"}, "密码过于常见"),
         ({"role": "admin", "password": "x-SomeOne-2024"}, "密码不能包含用户名"),
-        ({"role": "admin", "username": "  "}, "username: must not be empty"),
+        ({"role": "admin", "username": "  "}, "username: 用户名不能为空"),
     ],
 )
 def test_create_user_refuses(store: sessionmaker[Session], fields: dict[str, object], message: str) -> None:
@@ -118,10 +118,17 @@ def test_create_user_refuses(store: sessionmaker[Session], fields: dict[str, obj
         assert get_user(s, "someone") is None
 
 
+def test_an_account_refusal_has_its_english_twin(store: sessionmaker[Session]) -> None:
+    with pytest.raises(UserError) as refused, transaction(store) as s:
+        create_user(s, username="someone", password=PASSWORD, role="department")
+    assert str(refused.value) == "parts: 角色“考评部门”须指明其评分的考评项目（或“项目/细项”）"
+    assert refused.value.message_en == "parts: role 'department' needs the parts (or 'part/item') it scores"
+
+
 def test_duplicate_username_is_refused(store: sessionmaker[Session]) -> None:
     with transaction(store) as s:
         create_user(s, username="dup", password=PASSWORD, role="public")
-    with pytest.raises(UserError, match="already exists"), transaction(store) as s:
+    with pytest.raises(UserError, match="已存在"), transaction(store) as s:
         create_user(s, username="dup", password=PASSWORD, role="admin")
 
 

@@ -3,6 +3,7 @@ separators, the index by year with Chinese period names and the scheme's title, 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -152,3 +153,17 @@ def test_public_page_keeps_the_content_security_policy(demo: tuple[TestClient, s
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", r.text, re.S)
     assert all('type="application/json"' in attrs or ("src=" in attrs and not body.strip()) for attrs, body in scripts)
     assert not re.search(r"\son[a-z]+=", r.text)
+
+
+def test_the_bar_charts_start_at_zero_and_say_so(demo: tuple[TestClient, str]) -> None:
+    client, _ = demo
+    page = client.get("/public/demo-city/2024-Q3?lang=zh").text  # an earlier test may have left English chosen
+    island = re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', page, re.S)
+    assert island is not None
+    groups = json.loads(island.group(1))
+    assert groups and all(g["axis"]["min"] <= 0 and g["axis"]["includes_zero"] for g in groups)
+    assert all(g["axis"]["max"] >= max(float(t) for t in g["totals"]) for g in groups)
+    assert page.count("柱高从 0 起，按比例反映总分。") == len(groups)
+    english = client.get("/public/demo-city/2024-Q3?lang=en").text
+    assert "Bars start at 0: their heights are in proportion to the totals." in english
+    client.get("/public?lang=zh")  # the module's client reads Chinese again

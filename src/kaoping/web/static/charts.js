@@ -17,7 +17,8 @@
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 16, top: 24, bottom: 72 },
       xAxis: { type: "category", data: g.units, axisLabel: { interval: 0, rotate: slant ? 40 : 0 } },
-      yAxis: { type: "value", name: total, scale: true },
+      /* bars from zero (the page computes the bounds): a bar's length is its value */
+      yAxis: { type: "value", name: total, min: g.axis.min, max: g.axis.max },
       series: [{ type: "bar", name: total, data: g.totals, label: { show: g.units.length <= 12, position: "top" } }]
     });
     charts.push(chart);

@@ -45,10 +45,45 @@
     });
   }
 
+  /* 问题类型: only the kinds of the chosen part (and item, once one is chosen) are offered */
+  function narrowKinds(form) {
+    var select = form.querySelector("select[data-standard-kinds]");
+    if (!select) { return; }
+    var part = (form.querySelector('[name="part"]') || {}).value || "";
+    var item = form.querySelector('select[name="item"]:not([disabled])');
+    var chosen = item ? item.value : "";
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (!option.value) { return; }
+      var fits = option.dataset.part.split("|").indexOf(part) >= 0 && (chosen === "" || option.dataset.item === chosen);
+      option.hidden = option.disabled = !fits;
+      if (option.disabled && option.selected) { select.value = ""; }
+    });
+  }
+
+  /* the standard's points: points × quantity (per m² or place), capped; the server checks them again */
+  function fillPoints(form) {
+    var select = form.querySelector("select[data-standard-kinds]");
+    var option = select ? select.options[select.selectedIndex] : null;
+    if (!option || !option.value) { return; }
+    /* the kind is of one item (the server requires the row's item to be it): the item follows the kind */
+    var item = form.querySelector('[name="item"]:not([disabled])');
+    if (item && item.value !== option.dataset.item) { item.value = option.dataset.item; narrowKinds(form); }
+    var counted = option.dataset.per !== "occurrence";
+    var quantity = form.querySelector('[name="quantity"]');
+    var q = counted ? Number(quantity && quantity.value.trim() !== "" ? quantity.value : NaN) : 1;
+    if (isNaN(q)) { return; }  /* a kind counted per m² or place waits for its quantity */
+    var points = Number(option.dataset.points) * q;
+    if (option.dataset.cap) { points = Math.min(points, Number(option.dataset.cap)); }
+    form.querySelector('[name="points"]').value = String(Math.round(points * 1e6) / 1e6);
+  }
+
   document.querySelectorAll("form.fact-form").forEach(function (form) {
     narrowItems(form);
+    narrowKinds(form);
     form.addEventListener("change", function (ev) {
       if (ev.target && ev.target.name && form.querySelector('select[data-depends-on="' + ev.target.name + '"]')) { narrowItems(form); }
+      if (ev.target && (ev.target.name === "part" || ev.target.name === "item")) { narrowKinds(form); }
+      if (ev.target && (ev.target.name === "problem_kind" || ev.target.name === "quantity")) { fillPoints(form); }
     });
   });
 
