@@ -14,6 +14,12 @@ A scheme part fed by cases (数字城管运行效果) is a formula over these na
 | 结案率, 按期处置率, 按期结案率 | 结案数, 按期处置数, 按期结案数 / 应结案数 × 100 |
 | 返工率, 延期率 | 返工数, 延期数 / 应结案数 × 100 |
 | 核查通过率 | 结案数 / (结案数 + 核查不通过数) × 100 |
+| 工单数 | 12345 work orders (``channel`` 12345) dispatched to the unit in the period |
+| 办结数, 按时办结数 | of those, closed before the period ended; closed at or before their deadline |
+| 回访数, 回访满意数 | of those, visited (``satisfaction`` filled); answered 满意 or 基本满意 |
+| 重复投诉数 | of those, repeating an earlier order (``repeat_of`` filled) |
+| 办结率, 按时办结率, 重复投诉率 | 办结数, 按时办结数, 重复投诉数 / 工单数 × 100 |
+| 回访满意率 | 回访满意数 / 回访数 × 100 |
 
 A unit with no case in the period has nothing left undone: completion rates are 100 and failure rates 0.
 
@@ -35,6 +41,8 @@ from kaoping.cases.metric_defs import (
     Before,
     Condition,
     Every,
+    Filled,
+    OneOf,
     Positive,
     Present,
     Term,
@@ -62,6 +70,10 @@ def condition_expr(cond: Condition, end: pl.Expr) -> pl.Expr:
             return pl.col(column).is_not_null()
         case Positive(column):
             return pl.col(column) > 0
+        case OneOf(column, values):
+            return pl.col(column).is_in(values).fill_null(False)
+        case Filled(column):
+            return pl.col(column).fill_null("").str.len_chars() > 0
         case Before(left, right, strict):
             a, b = _operand(left, end), _operand(right, end)
             return a < b if strict else a <= b
