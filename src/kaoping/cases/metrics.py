@@ -36,6 +36,7 @@ import polars as pl
 from kaoping.cases.metric_defs import (
     COUNT_DEFS,
     END,
+    ORDER_COUNT_DEFS,
     RATE_DEFS,
     AllOf,
     Before,
@@ -52,6 +53,17 @@ from kaoping.periods import Period
 COUNTS = tuple(COUNT_DEFS)
 RATES = tuple(r.name for r in RATE_DEFS)
 METRIC_NAMES = frozenset(COUNTS + RATES)
+ORDER_METRICS = tuple(ORDER_COUNT_DEFS) + tuple(r.name for r in RATE_DEFS if r.denominator[0] in ORDER_COUNT_DEFS)
+"""The 12345 work-order metrics (工单数 … 重复投诉率): shown in an explanation only where they matter."""
+
+
+def shown_metrics(metrics: dict[str, Decimal], formula: str) -> tuple[str, ...]:
+    """The metrics an explanation line lists: the cases' own, and the 12345 ones when the unit has orders
+    or the formula reads them (a grid-only plan's lines stay as they were)."""
+    case_rates = tuple(r for r in RATES if r not in ORDER_METRICS)
+    orders = metrics.get("工单数", Decimal(0)) > 0 or any(name in formula for name in ORDER_METRICS)
+    return (*COUNTS[:2], *case_rates, *(ORDER_METRICS if orders else ()))
+
 
 _NO_CASES: dict[str, Decimal] = {**{c: Decimal(0) for c in COUNTS}, **{r.name: r.empty for r in RATE_DEFS}}
 
