@@ -36,6 +36,8 @@ from kaoping.cases.calendar import Overrides
 KEYS_ENV = "KAOPING_OPEN311_KEYS"
 UNIT_ENV = "KAOPING_OPEN311_UNIT"
 TZ_ENV = "KAOPING_OPEN311_TZ"
+CHANNEL_ENV = "KAOPING_OPEN311_CHANNEL"
+"""The channel (案件来源) written on the cases filed here: ``12345`` makes them 12345 work orders (工单)."""
 DEFAULT_TZ = "Asia/Shanghai"
 MAX_RESULTS = 1000
 """GeoReport's customary cap on one GET requests answer (newest first)."""
@@ -79,6 +81,8 @@ class Open311Settings:
     clock: Callable[[], datetime] | None = None
     """Current naive local time; replaceable so tests can fix "now" (default: now in ``tz``)."""
     max_results: int = MAX_RESULTS
+    channel: str = "open311"
+    """案件来源 of the cases filed here (:data:`CHANNEL_ENV`), at most 50 characters (the store's column)."""
 
     def now(self) -> datetime:
         if self.clock is not None:
@@ -101,6 +105,7 @@ def load_settings(
     tz: str | None = None,
     overrides: Overrides | None = None,
     clock: Callable[[], datetime] | None = None,
+    channel: str | None = None,
 ) -> Open311Settings:
     """Arguments win over the environment, which wins over the defaults (as in kaoping.api)."""
     keys = api_keys if api_keys is not None else parse_keys(os.environ.get(KEYS_ENV, ""))
@@ -111,7 +116,14 @@ def load_settings(
         tz=zone(tz or os.environ.get(TZ_ENV, "").strip() or DEFAULT_TZ),
         overrides=overrides or Overrides(),
         clock=clock,
+        channel=_channel(channel or os.environ.get(CHANNEL_ENV, "").strip() or "open311"),
     )
+
+
+def _channel(text: str) -> str:
+    if len(text) > 50:
+        raise ValueError(f"{CHANNEL_ENV}: at most 50 characters (the cases' channel column), got {len(text)}")
+    return text
 
 
 @dataclass(frozen=True)
