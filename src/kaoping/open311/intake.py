@@ -53,11 +53,11 @@ def intake_unit(session: Session, settings: Open311Settings) -> str:
 
 
 def file_case(
-    session: Session, unit: str, service: Service, reported_at: datetime, client: str, channel: str = "open311"
+    session: Session, unit: str, service: Service, reported_at: datetime, client: str, channel: str = ""
 ) -> str:
-    """Insert the case row (reported, no deadline yet) and its audit row; the new case_id.  ``channel`` (案件来源)
-    is the endpoint's (KAOPING_OPEN311_CHANNEL): ``12345`` where the hotline files through it, so its reports
-    count as 12345 work orders (工单)."""
+    """Insert the case row (reported, no deadline yet) and its audit row; the new case_id.  Its ``channel``
+    (案件来源) is the endpoint's (KAOPING_OPEN311_CHANNEL) or else the client's name: a hotline client named
+    ``12345`` files 12345 work orders (工单)."""
     case_id = f"311-{reported_at:%Y%m%d}-{secrets.token_hex(4)}"
     row: dict[str, Any] = {
         "case_id": case_id,
@@ -68,7 +68,7 @@ def file_case(
         "rework_count": 0,
         "verify_failed": 0,
         "postponed": 0,
-        "channel": channel,
+        "channel": (channel or client)[:50],
         "satisfaction": "",
         "repeat_of": "",
         ROW: 0,
