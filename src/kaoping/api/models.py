@@ -110,8 +110,10 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
             return _text(column, length, description)
         case Kind.PERIOD:
             return str, Field(max_length=length, description=description)
-        case Kind.CHOICE:
+        case Kind.CHOICE if column.required:
             return Literal[column.choices], ...
+        case Kind.CHOICE:  # cases.satisfaction (回访): "" when not visited, like an empty cell
+            return Literal[(*column.choices, "")], ""
         case Kind.DATE:
             return _optional(dt.date, column)
         case Kind.TIME:

@@ -24,7 +24,7 @@ from datetime import timedelta
 import polars as pl
 
 from kaoping.cases.metric_defs import COUNT_DEFS, END, AllOf, Before, Condition, Every, Largest, Term
-from kaoping.cases.metrics import COUNTS, case_counts, condition_expr, failed_verifications
+from kaoping.cases.metrics import COUNTS, case_counts, condition_expr, failed_verifications, with_order_columns
 from kaoping.periods import Period
 
 FAILED = "核查不通过"
@@ -85,7 +85,8 @@ def case_cells(cases: pl.DataFrame) -> pl.DataFrame:
     dispatched = month_index("dispatched_at")
     measures = [_measure(name, term, dispatched) for name, term in COUNT_DEFS.items()]
     counted = (
-        cases.lazy()
+        with_order_columns(cases)
+        .lazy()
         .filter(pl.col("dispatched_at").is_not_null())
         .select(pl.col("unit_id"), month=dispatched, m=pl.concat_list(measures))
         .explode("m")

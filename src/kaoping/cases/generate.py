@@ -22,6 +22,7 @@ import polars as pl
 from kaoping.cases.calendar import WorkCalendar
 from kaoping.cases.categories import Kind
 from kaoping.cases.handbook import Handbook, WorkingClock, assign, load_handbook
+from kaoping.cases.metrics import with_order_columns
 
 _M64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -82,7 +83,8 @@ HOT: dict[str, float] = {
 }
 CASE_COLUMNS = (
     "case_id", "unit_id", "kind", "category", "reported_at", "dispatched_at", "deadline", "disposed_at", "closed_at",
-    "rework_count", "verify_failed", "postponed", "registered_at", "source", "dispatch_correct",
+    "rework_count", "verify_failed", "postponed", "channel", "satisfaction", "repeat_of",
+    "registered_at", "source", "dispatch_correct",
     "grid", "community", "street", "district", "reporter", "registrar", "dispatcher", "shift_lead",
 )  # fmt: skip
 
@@ -277,7 +279,7 @@ def _dispose(
         closed_at=pl.when(is_closed).then(closed.dt.truncate("1s")),  # systems record whole seconds
         case_id=(pl.col("i") + 1 + year * 10**8).cast(pl.String),
     ).with_columns(verify_failed="rework_count")
-    return out.select(CASE_COLUMNS)
+    return with_order_columns(out).select(CASE_COLUMNS)  # no 12345 orders drawn: their columns stay empty
 
 
 def write_dataset(

@@ -46,7 +46,22 @@ class Positive:
     column: str
 
 
-Condition = Present | Before | Positive
+@dataclass(frozen=True)
+class OneOf:
+    """The text column ``column`` holds one of ``values`` (a 12345 order: ``channel`` is ``12345``)."""
+
+    column: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filled:
+    """The text column ``column`` is not empty (the order was visited, it repeats an earlier one)."""
+
+    column: str
+
+
+Condition = Present | Before | Positive | OneOf | Filled
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,30 @@ COUNT_DEFS: dict[str, Term] = {
 }
 """Every count, in the order they are shown."""
 
+HOTLINE_CHANNELS = ("12345", "12345热线")
+"""The ``channel`` values that make a case a 12345 work order (工单); any other channel is not one."""
+SATISFIED = ("satisfied", "basic")
+"""The 回访 answers that count as satisfied: 满意 and 基本满意 (不满意 does not)."""
+
+_ORDER = (OneOf("channel", HOTLINE_CHANNELS),)
+_ORDER_CLOSED = (*_ORDER, *_CLOSED)
+
+ORDER_COUNT_DEFS: dict[str, Term] = {
+    "工单数": AllOf(_ORDER),
+    "办结数": AllOf(_ORDER_CLOSED),
+    "按时办结数": AllOf((*_ORDER_CLOSED, Present("deadline"), Before("closed_at", "deadline", strict=False))),
+    "回访数": AllOf((*_ORDER, Filled("satisfaction"))),
+    "回访满意数": AllOf((*_ORDER, OneOf("satisfaction", SATISFIED))),
+    "重复投诉数": AllOf((*_ORDER, Filled("repeat_of"))),
+}
+"""The 12345 work-order counts: cases whose ``channel`` is 12345, dispatched in the period like every case
+(so an order counts in 结案率 too: it is a case of the unit), with the optional ``satisfaction`` (回访) and
+``repeat_of`` (重复投诉) columns.  Kept apart only to be listed apart; :data:`COUNT_DEFS` holds them all."""
+
+COUNT_DEFS.update(ORDER_COUNT_DEFS)
+
 _BASE = ("应结案数",)
+_ORDERS = ("工单数",)
 
 RATE_DEFS: tuple[RateDef, ...] = (
     RateDef("结案率", "结案数", _BASE, Decimal(100)),
@@ -104,5 +142,9 @@ RATE_DEFS: tuple[RateDef, ...] = (
     RateDef("返工率", "返工数", _BASE, Decimal(0)),
     RateDef("延期率", "延期数", _BASE, Decimal(0)),
     RateDef("核查通过率", "结案数", ("结案数", "核查不通过数"), Decimal(100)),
+    RateDef("办结率", "办结数", _ORDERS, Decimal(100)),
+    RateDef("按时办结率", "按时办结数", _ORDERS, Decimal(100)),
+    RateDef("回访满意率", "回访满意数", ("回访数",), Decimal(100)),
+    RateDef("重复投诉率", "重复投诉数", _ORDERS, Decimal(0)),
 )
 """Every rate (percent), in the order they are shown."""

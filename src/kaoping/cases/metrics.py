@@ -14,6 +14,12 @@ A scheme part fed by cases (数字城管运行效果) is a formula over these na
 | 结案率, 按期处置率, 按期结案率 | 结案数, 按期处置数, 按期结案数 / 应结案数 × 100 |
 | 返工率, 延期率 | 返工数, 延期数 / 应结案数 × 100 |
 | 核查通过率 | 结案数 / (结案数 + 核查不通过数) × 100 |
+| 工单数 | 12345 work orders (``channel`` 12345) dispatched to the unit in the period |
+| 办结数, 按时办结数 | of those, closed before the period ended; closed at or before their deadline |
+| 回访数, 回访满意数 | of those, visited (``satisfaction`` filled); answered 满意 or 基本满意 |
+| 重复投诉数 | of those, repeating an earlier order (``repeat_of`` filled) |
+| 办结率, 按时办结率, 重复投诉率 | 办结数, 按时办结数, 重复投诉数 / 工单数 × 100 |
+| 回访满意率 | 回访满意数 / 回访数 × 100 |
 
 A unit with no case in the period has nothing left undone: completion rates are 100 and failure rates 0.
 
@@ -30,11 +36,14 @@ import polars as pl
 from kaoping.cases.metric_defs import (
     COUNT_DEFS,
     END,
+    ORDER_COUNT_DEFS,
     RATE_DEFS,
     AllOf,
     Before,
     Condition,
     Every,
+    Filled,
+    OneOf,
     Positive,
     Present,
     Term,
@@ -44,6 +53,17 @@ from kaoping.periods import Period
 COUNTS = tuple(COUNT_DEFS)
 RATES = tuple(r.name for r in RATE_DEFS)
 METRIC_NAMES = frozenset(COUNTS + RATES)
+ORDER_METRICS = tuple(ORDER_COUNT_DEFS) + tuple(r.name for r in RATE_DEFS if r.denominator[0] in ORDER_COUNT_DEFS)
+"""The 12345 work-order metrics (工单数 … 重复投诉率): shown in an explanation only where they matter."""
+
+
+def shown_metrics(metrics: dict[str, Decimal], formula: str) -> tuple[str, ...]:
+    """The metrics an explanation line lists: the cases' own, and the 12345 ones when the unit has orders
+    or the formula reads them (a grid-only plan's lines stay as they were)."""
+    case_rates = tuple(r for r in RATES if r not in ORDER_METRICS)
+    orders = metrics.get("工单数", Decimal(0)) > 0 or any(name in formula for name in ORDER_METRICS)
+    return (*COUNTS[:2], *case_rates, *(ORDER_METRICS if orders else ()))
+
 
 _NO_CASES: dict[str, Decimal] = {**{c: Decimal(0) for c in COUNTS}, **{r.name: r.empty for r in RATE_DEFS}}
 
@@ -62,6 +82,10 @@ def condition_expr(cond: Condition, end: pl.Expr) -> pl.Expr:
             return pl.col(column).is_not_null()
         case Positive(column):
             return pl.col(column) > 0
+        case OneOf(column, values):
+            return pl.col(column).is_in(values).fill_null(False)
+        case Filled(column):
+            return pl.col(column).fill_null("").str.len_chars() > 0
         case Before(left, right, strict):
             a, b = _operand(left, end), _operand(right, end)
             return a < b if strict else a <= b
@@ -82,9 +106,20 @@ def count_expr(term: Term, end: pl.Expr) -> pl.Expr:
             return pl.max_horizontal(*term.columns).sum()
 
 
+ORDER_COLUMNS = ("channel", "satisfaction", "repeat_of")
+"""The optional text columns the 12345 order counts read (added to the cases contract after it was pinned)."""
+
+
+def with_order_columns(cases: pl.DataFrame) -> pl.DataFrame:
+    """``cases`` with the order columns it lacks as empty text: a frame narrowed to the older columns (a
+    page's own selection, a test's) counts no order instead of failing."""
+    missing = [pl.lit("", pl.String).alias(c) for c in ORDER_COLUMNS if c not in cases.columns]
+    return cases.with_columns(missing) if missing else cases
+
+
 def case_counts(cases: pl.DataFrame, period: Period) -> pl.DataFrame:
     """One row per unit with the counts above and ``rows`` (the case rows counted), for ``period``."""
-    base = cases.filter(period.holds(pl.col("dispatched_at").dt.date()))
+    base = with_order_columns(cases).filter(period.holds(pl.col("dispatched_at").dt.date()))
     end_ts = pl.lit(period.end_exclusive()).cast(pl.Datetime("us"))
     counts = {name: count_expr(term, end_ts) for name, term in COUNT_DEFS.items()}
     return base.group_by("unit_id").agg(**counts, rows=pl.col("_row").sort()).sort("unit_id")

@@ -21,6 +21,7 @@ import polars as pl
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from kaoping.cases.metrics import with_order_columns
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.facts import columns, write_facts
@@ -58,7 +59,9 @@ def insert_cases(session: Session, cases: pl.DataFrame, *, actor: str, advance: 
     Raises IntegrityError (rolling the caller's transaction back) if any case_id is already stored.
     """
     cols = columns("cases")
-    frame = cases.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW)).select(*cols, ROW)
+    # the generator writes no 12345 orders: their columns (channel, satisfaction, repeat_of) stay empty
+    frame = with_order_columns(cases).with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW))
+    frame = frame.select(*cols, ROW)
     frame = frame.cast({c: t for c, t in SCHEMAS["cases"].items() if c in frame.columns})
     digest = hashlib.sha256(frame.drop(ROW).write_csv().encode("utf-8")).hexdigest()
     batch = ImportBatch(

@@ -17,7 +17,7 @@ from decimal import Decimal
 import polars as pl
 
 from kaoping.cases.cells import period_counts
-from kaoping.cases.metrics import COUNTS, RATES, no_case_metrics, rates
+from kaoping.cases.metrics import no_case_metrics, rates, shown_metrics
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, part_formula, to_micro
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
@@ -73,7 +73,8 @@ def _case_leaf(part: CasesLeaf, facts: Facts, period: Period) -> LeafValues:
     for row in period_counts(facts.cases, facts.case_cells, period).iter_rows(named=True):
         metrics = rates(row)
         value, explained = case_value(part, metrics, unit=row["unit_id"])
-        shown = "、".join(f"{k} {fmt(metrics[k].quantize(Decimal('0.01')))}" for k in (*COUNTS[:2], *RATES))
+        names = shown_metrics(metrics, part.formula or "")
+        shown = "、".join(f"{k} {fmt(metrics[k].quantize(Decimal('0.01')))}" for k in names)
         n = row["应结案数"]
         params = {"n": n, "metrics": shown}
         counts = Line(part.name, LineKind.PART, Msg.CASE_COUNTS, params, Decimal(n), label, tuple(row["rows"]))

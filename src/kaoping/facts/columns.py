@@ -134,6 +134,8 @@ _LEVELS = (
     ("provincial_dept", "省级业务主管部门"),
 )
 
+_SATISFACTION = (("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意"))
+
 
 def _on_item(when: Column, amount: Column) -> tuple[Column, ...]:
     """What a score and a deduction both are: an amount for one unit's part and item (none: the whole part)
@@ -197,6 +199,18 @@ _CONTRACT: dict[str, tuple[Column, ...]] = {
         Column("verify_failed", Kind.TIMES, required=False, optional=True),
         # additions to the pinned contract (optional, so every existing file stays valid):
         Column("postponed", Kind.TIMES, required=False, optional=True),  # 延期 approved by the office
+        # additions for 12345 work orders (工单, cases/metric_defs.py ORDER_COUNT_DEFS): where the case came
+        # from (12345 makes it an order), the 回访 answer and the earlier order a 重复投诉 repeats
+        _extra("channel"),
+        Column(
+            "satisfaction",
+            Kind.CHOICE,
+            required=False,
+            optional=True,
+            choices=("satisfied", "basic", "unsatisfied"),
+            choice_names=_SATISFACTION,
+        ),
+        _extra("repeat_of"),
     ),
     "ranks": (
         Column("period", Kind.PERIOD),
@@ -244,6 +258,9 @@ COLUMN_NAMES: dict[str, str] = {
     "verify_failed": "核查不通过次数",
     "postponed": "延期次数",
     "failed_reinspections": "复查不合格次数",
+    "channel": "案件来源",
+    "satisfaction": "回访结果",
+    "repeat_of": "重复投诉原工单",
     "task": "考评任务",
     "rank": "名次",
 }
@@ -272,6 +289,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "case_id": ("案卷号", "案件编号"),
     "category": ("小类", "案件小类"),
     "rank": ("排名",),
+    "channel": ("来源渠道", "渠道"),
+    "satisfaction": ("回访满意度", "满意度", "回访"),
+    "repeat_of": ("重复投诉", "原工单编号"),
     "task": ("任务",),
 }
 """Other headers clerks write for a column, in every file that has it (see :data:`_FILE_ALIASES`)."""

@@ -52,8 +52,12 @@ def intake_unit(session: Session, settings: Open311Settings) -> str:
     return unit
 
 
-def file_case(session: Session, unit: str, service: Service, reported_at: datetime, client: str) -> str:
-    """Insert the case row (reported, no deadline yet) and its audit row; the new case_id."""
+def file_case(
+    session: Session, unit: str, service: Service, reported_at: datetime, client: str, channel: str = ""
+) -> str:
+    """Insert the case row (reported, no deadline yet) and its audit row; the new case_id.  Its ``channel``
+    (案件来源) is the endpoint's (KAOPING_OPEN311_CHANNEL) or else the client's name: a hotline client named
+    ``12345`` files 12345 work orders (工单)."""
     case_id = f"311-{reported_at:%Y%m%d}-{secrets.token_hex(4)}"
     row: dict[str, Any] = {
         "case_id": case_id,
@@ -64,6 +68,9 @@ def file_case(session: Session, unit: str, service: Service, reported_at: dateti
         "rework_count": 0,
         "verify_failed": 0,
         "postponed": 0,
+        "channel": (channel or client)[:50],
+        "satisfaction": "",
+        "repeat_of": "",
         ROW: 0,
     }
     frame = pl.DataFrame([row], schema=SCHEMAS["cases"])
@@ -96,7 +103,7 @@ def submit(ctx: Open311Context, new: NewRequest, client: str) -> dict[str, Node]
         if service.type == "batch":
             record.token = secrets.token_urlsafe(16)
         else:
-            record.case_id = file_case(session, unit, service, now, client)
+            record.case_id = file_case(session, unit, service, now, client, ctx.settings.channel)
         session.add(record)
     answer: dict[str, Node] = {}
     if service.type == "batch":
@@ -125,7 +132,7 @@ def process_pending(ctx: Open311Context, token: str | None = None) -> int:
                     )
                 ).one()
                 unit = intake_unit(session, ctx.settings)
-                case_id = file_case(session, unit, BY_CODE[code], requested_at, client)
+                case_id = file_case(session, unit, BY_CODE[code], requested_at, client, ctx.settings.channel)
                 claim = update(Open311Request).where(Open311Request.id == request_id, Open311Request.case_id.is_(None))
                 result = cast(CursorResult[Any], session.execute(claim.values(case_id=case_id)))
                 if result.rowcount != 1:

@@ -15,6 +15,9 @@ weighs on no unit's rates.
 
 Times: the store keeps naive wall-clock times (数字城管 timestamps are Beijing time), GeoReport wants
 offsets; ``KAOPING_OPEN311_TZ`` (default Asia/Shanghai) is the zone those naive times are in.
+
+Channel (案件来源): a filed case's ``channel`` is the client's name (``12345:key`` files 12345 work orders, 工单),
+or ``KAOPING_OPEN311_CHANNEL`` for every client when set.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ from kaoping.cases.calendar import Overrides
 KEYS_ENV = "KAOPING_OPEN311_KEYS"
 UNIT_ENV = "KAOPING_OPEN311_UNIT"
 TZ_ENV = "KAOPING_OPEN311_TZ"
+CHANNEL_ENV = "KAOPING_OPEN311_CHANNEL"
+"""The channel (案件来源) written on every case filed here (default: the client's name); ``12345`` makes them
+12345 work orders (工单)."""
 DEFAULT_TZ = "Asia/Shanghai"
 MAX_RESULTS = 1000
 """GeoReport's customary cap on one GET requests answer (newest first)."""
@@ -79,6 +85,8 @@ class Open311Settings:
     clock: Callable[[], datetime] | None = None
     """Current naive local time; replaceable so tests can fix "now" (default: now in ``tz``)."""
     max_results: int = MAX_RESULTS
+    channel: str = ""
+    """案件来源 of the cases filed here (:data:`CHANNEL_ENV`, at most 50 characters); empty: the client's name."""
 
     def now(self) -> datetime:
         if self.clock is not None:
@@ -101,6 +109,7 @@ def load_settings(
     tz: str | None = None,
     overrides: Overrides | None = None,
     clock: Callable[[], datetime] | None = None,
+    channel: str | None = None,
 ) -> Open311Settings:
     """Arguments win over the environment, which wins over the defaults (as in kaoping.api)."""
     keys = api_keys if api_keys is not None else parse_keys(os.environ.get(KEYS_ENV, ""))
@@ -111,7 +120,14 @@ def load_settings(
         tz=zone(tz or os.environ.get(TZ_ENV, "").strip() or DEFAULT_TZ),
         overrides=overrides or Overrides(),
         clock=clock,
+        channel=_channel(channel or os.environ.get(CHANNEL_ENV, "").strip()),
     )
+
+
+def _channel(text: str) -> str:
+    if len(text) > 50:
+        raise ValueError(f"{CHANNEL_ENV}: at most 50 characters (the cases' channel column), got {len(text)}")
+    return text
 
 
 @dataclass(frozen=True)

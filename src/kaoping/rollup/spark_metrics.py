@@ -107,6 +107,10 @@ def _condition(cond: defs.Condition, end: Column) -> Column:
             return F.col(column).isNotNull()
         case defs.Positive(column):
             return F.col(column) > 0
+        case defs.OneOf(column, values):
+            return F.coalesce(F.col(column).isin(*values), F.lit(False))
+        case defs.Filled(column):
+            return F.coalesce(F.length(F.col(column)) > 0, F.lit(False))
         case defs.Before(left, right, strict):
             a, b = _operand(left, end), _operand(right, end)
             return a < b if strict else a <= b

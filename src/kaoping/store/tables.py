@@ -182,6 +182,10 @@ class CaseRow(FactMixin, Base):
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     verify_failed: Mapped[int] = mapped_column(Integer, default=0)
     postponed: Mapped[int] = mapped_column(Integer, default=0)
+    # a 12345 work order (工单): channel 12345, its 回访 answer, the order a 重复投诉 repeats (0014_orders_media)
+    channel: Mapped[str] = mapped_column(String(50), default="")
+    satisfaction: Mapped[str] = mapped_column(String(20), default="")
+    repeat_of: Mapped[str] = mapped_column(String(100), default="")
 
 
 class CaseTransition(Base):

@@ -50,6 +50,7 @@ CHOICES = {
     "honor_kind": (("award", "表彰"), ("criticism", "通报批评")),
     "level": (("national", "国家部委"), ("provincial", "省委省政府"), ("provincial_dept", "省级业务主管部门")),
     "case_kind": (("event", "事件"), ("component", "部件")),
+    "satisfaction": (("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意")),
 }
 
 
@@ -306,6 +307,10 @@ def build_forms(who: Principal, ctx: ApiContext, session: Session) -> list[Form]
                 _f("reported_at", type="datetime-local", required=True, step="1"),
                 *(_f(t, type="datetime-local", step="1") for t in times),
                 *(_f(c, type="number", step="1", value="0") for c in ("rework_count", "verify_failed", "postponed")),
+                # a 12345 work order (工单): channel 12345, its 回访 answer, the order a 重复投诉 repeats
+                _f("channel", placeholder="12345"),
+                _f("satisfaction", type="select", options=CHOICES["satisfaction"]),
+                _f("repeat_of"),
                 _reason(),
             )
             forms.append(Form(kind, fields))

@@ -122,8 +122,9 @@ def _check_fields(spec: KindSpec, model: type[BaseModel], base: type[BaseModel])
     for column in spec.columns:
         field = model.model_fields[column.name]
         assert field.is_required() == column.required, (model.__name__, column.name)
-        if column.kind is Kind.CHOICE:
-            assert get_args(field.annotation) == column.choices, (model.__name__, column.name)
+        if column.kind is Kind.CHOICE:  # an optional choice (回访结果) also takes "", as an empty cell
+            empty = () if column.required else ("",)
+            assert get_args(field.annotation) == (*column.choices, *empty), (model.__name__, column.name)
         elif column.kind in (Kind.TEXT, Kind.PERIOD):
             limit = next(m.max_length for m in field.metadata if getattr(m, "max_length", None) is not None)
             assert limit == (stored[column.name].type.length or TEXT_LIMIT), (model.__name__, column.name)

@@ -206,3 +206,22 @@ def test_the_api_key_is_taken_from_the_body_or_a_header_never_from_the_url(serve
     r = server.http.post(f"{PREFIX}/requests.json", data=form, headers={"X-API-Key": server.KEY})
     assert r.status_code == 200, r.text
     assert _count(server, Open311Request) == before + 1
+
+
+def test_the_endpoint_channel_makes_its_reports_12345_orders(server: Server) -> None:
+    """A case's channel is the client's name (test-app: not an order; a client named 12345 files orders), or
+    KAOPING_OPEN311_CHANNEL for every client: 12345 makes the reports 12345 work orders (工单数, 办结率 …)."""
+    from dataclasses import replace
+
+    from kaoping.open311 import Open311Context
+
+    r = server.post("/requests.json", _form(server))
+    [answer] = r.json()
+    hotline = Open311Context(replace(server.ctx.settings, channel="12345"), server.ctx.factory)
+    new = parse_post([("service_code", "EV0102"), ("lat", "36.0671"), ("long", "120.3826")], server.ctx.settings.tz)
+    order = submit(hotline, new, "test-app")["service_request_id"]
+    by_name = submit(server.ctx, new, "12345")["service_request_id"]
+    with server.factory() as s:
+        channels = dict(s.execute(select(CaseRow.case_id, CaseRow.channel)).tuples().all())
+    assert channels[answer["service_request_id"]] == "test-app"
+    assert channels[str(order)] == channels[str(by_name)] == "12345"

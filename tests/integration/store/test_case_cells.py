@@ -123,3 +123,36 @@ def test_an_import_leaves_the_cells_counted(db_url: str) -> None:
             _same(s)
     finally:
         close_store(factory)
+
+
+def test_a_later_visit_of_a_12345_order_reaches_the_cells(store: sessionmaker[Session]) -> None:
+    """回访 is often recorded after the order is closed: updating only ``satisfaction`` (plain SQL) must mark
+    the order's months stale on both backends (0014_orders_media widened SQLite's trigger)."""
+
+    def satisfied(s: Session) -> int:
+        cells = read_cells(s).filter((pl.col("unit_id") == "dh") & (pl.col("measure") == "回访满意数"))
+        return int(cells.get_column("value").sum())
+
+    with transaction(store) as s:
+        row = {
+            "case_id": "h-1",
+            "unit_id": "dh",
+            "kind": "event",
+            "category": "噪音",
+            "reported_at": datetime(2024, 3, 5, 9),
+            "dispatched_at": datetime(2024, 3, 5, 10),
+            "deadline": datetime(2024, 3, 8),
+            "closed_at": datetime(2024, 3, 7),
+            "channel": "12345",
+            "nkey": "h-1",
+            "src_row": 0,
+        }
+        s.execute(insert(CaseRow), [row])
+    with transaction(store) as s:
+        _same(s)
+        before = satisfied(s)
+        s.execute(text("UPDATE cases SET satisfaction = 'basic' WHERE case_id = 'h-1'"))
+        assert stale_pairs(s) > 0
+    with transaction(store) as s:
+        _same(s)
+        assert satisfied(s) == before + 1

@@ -54,6 +54,10 @@ def case_row(draw: st.DrawFn) -> dict[str, Any]:
         "rework_count": draw(st.integers(0, 3)),
         "verify_failed": draw(st.integers(0, 3)),
         "postponed": draw(st.integers(0, 1)),
+        # 12345 work orders (工单): their counts are kept in cells like the others
+        "channel": draw(st.sampled_from(["", "12345", "12345热线", "网格"])),
+        "satisfaction": draw(st.sampled_from(["", "satisfied", "basic", "unsatisfied"])),
+        "repeat_of": draw(st.sampled_from(["", "c1"])),
     }
 
 

@@ -204,9 +204,10 @@ def test_good_folder_reads_typed_frames(tmp_path: Path) -> None:
             1,
             0,
             0,  # postponed: optional column, absent → 0
+            *("", "", ""),  # channel, satisfaction, repeat_of (12345 orders): optional, absent → ""
             2,
         ),
-        ("C2", "U2", "component", "井盖", datetime(2024, 3, 6), None, None, None, None, 0, 0, 0, 3),
+        ("C2", "U2", "component", "井盖", datetime(2024, 3, 6), None, None, None, None, 0, 0, 0, "", "", "", 3),
     ]
     assert facts.ranks.rows() == [("2024-03", "U1", "创文", 1, 2), ("2024-Q1", "U2", "创文", 2, 3)]
 

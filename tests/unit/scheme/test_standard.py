@@ -28,7 +28,7 @@ items:
 
 
 def test_builtin_standards_load_and_the_schemes_refer_to_them() -> None:
-    assert builtin_standard_names() == ["district-onsite-standard", "nansha-standard"]
+    assert builtin_standard_names() == ["district-onsite-standard", "nansha-standard", "social-evaluation-standard"]
     onsite, nansha = load_scheme("district-onsite"), load_scheme("nansha")
     assert onsite.catalogue is not None and onsite.catalogue.standard == "district-onsite-standard"
     assert nansha.catalogue is not None and nansha.catalogue.checklists == ["明检", "暗检"]
