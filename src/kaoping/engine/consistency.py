@@ -18,8 +18,9 @@ from kaoping.engine.aggregate import canonical_parts, normalise_item
 from kaoping.engine.standard_rows import check_standard_rows
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import KINDS, UNIT_FACTS, Facts
-from kaoping.input_messages import Msg, say
-from kaoping.periods import parse_period
+from kaoping.facts.columns import EXPECTED, Kind
+from kaoping.input_messages import Msg, quoted, say
+from kaoping.periods import PeriodError, parse_period
 from kaoping.scheme.model import ItemLeaf, Part, Scheme, ScoreBonus, ScoresLeaf, Source
 
 UNIT_FILES = tuple(spec.name for spec in UNIT_FACTS)
@@ -159,7 +160,7 @@ def _scores(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     ours = scores.filter(pl.col("part").is_in(list(names))).with_columns(
         item=normalise_item(names), part=pl.col("part").replace_strict(names)
     )
-    kinds = {p: str(parse_period(p).kind.value) for p in ours.get_column("period").drop_nulls().unique().to_list()}
+    kinds = _period_kinds(ours, label, log)
     for part in leaves:
         _score_rows(log, label, part, ours.filter(pl.col("part") == part.name), kinds)
     bonus_rows = scores.filter(pl.col("part").is_in(bonus_names) & (pl.col("score") < 0))
@@ -168,11 +169,27 @@ def _scores(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     _items(scheme, facts, "scores", ours, leaves, log)
 
 
+def _period_kinds(rows: pl.DataFrame, label: str, log: ErrorLog) -> dict[str, str]:
+    """Each period text of ``rows`` → its kind.  The readers refuse a text that is no period; one that reaches
+    here anyway (a workbook sheet whose period header was blank, found by the import fuzz test) is reported
+    as the reader would report it, and then counts as no period, instead of failing the whole check."""
+    kinds: dict[str, str] = {}
+    bad: list[str] = []
+    for text in rows.get_column("period").drop_nulls().unique().to_list():
+        try:
+            kinds[text] = str(parse_period(text).kind.value)
+        except PeriodError:
+            bad.append(text)
+    message = lambda r: say(Msg.NOT_A_PERIOD, value=quoted(r["period"]), expected=EXPECTED[Kind.PERIOD])  # noqa: E731
+    _report(log, label, "period", rows.filter(pl.col("period").is_in(bad)), message)
+    return kinds
+
+
 def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame, kinds: dict[str, str]) -> None:
     """A part's rows: the period kind it is given per, and the score range (0 to row_max, default max)."""
     if part.given_per is not None:
         want = part.given_per.value
-        known = pl.col("period").is_not_null()  # an unreadable period is reported by the reader already
+        known = pl.col("period").is_in(list(kinds))  # an unreadable period is reported already
         wrong = rows.filter(known & (pl.col("period").replace_strict(kinds, default="") != want))
 
         def wrong_kind(r: dict[str, Any]) -> tuple[str, str]:

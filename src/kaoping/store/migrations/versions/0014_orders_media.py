@@ -3,7 +3,7 @@ with their 回访 answer and the earlier order a 重复投诉 repeats (kaoping.c
 on SQLite the cells' update trigger also watches the three columns (PostgreSQL's fires on every update)
 
 Revision ID: 0014_orders_media
-Revises: 0012_inspection_plans
+Revises: 0013_evidence_integrity
 Create Date: 2026-12-06 00:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_orders_media"
-down_revision = "0012_inspection_plans"
+down_revision = "0013_evidence_integrity"
 branch_labels = None
 depends_on = None
 
