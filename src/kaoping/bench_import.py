@@ -5,7 +5,7 @@ less.  The baseline is the irreducible work: the same rows with the same natural
 executemany (SQLite) or COPY (PostgreSQL) into scratch tables without indexes or constraints.  The import is
 the whole ``kaoping import`` after the store is opened: reading and checking every file, matching keys,
 writing, hashing, auditing, committing.  Each side runs in a fresh process, so its peak memory
-(``resource.getrusage``) is its own.
+(VmHWM, reset by exec) is its own.
 
 The folder is synthetic: units and cases from :mod:`kaoping.cases.generate` (80 % of the rows), with
 deductions and scores (10 % each) drawn column-wise for the same units.
@@ -87,7 +87,13 @@ def write_folder(out: Path, rows: int) -> None:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    """This process's own peak resident memory: VmHWM, which exec resets.  Not ``ru_maxrss``: a spawned
+    child (fork, then exec) starts with its parent's resident size as its ``ru_maxrss`` on Linux."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
 def _baseline(url: str, folder: str) -> Measured:

@@ -3,6 +3,8 @@ cases a year (性能总表), each beside the baseline measured in the same run.
 
 - dashboard first / warm / after one entry, a unit's explanation, and the month's ranking after one posted
   case: the whole page (or the kept result) in process, against the touched unit×month summed in SQL;
+- on that same store (:mod:`kaoping.bench_store`): ``score --db`` for a month against a GROUP BY in the
+  database, and all 17 periods through the pages' kept results against DuckDB's in-memory unit×month pass;
 - reading the data files and ``score --data`` for the year: against a Python csv loop and DuckDB;
 - a 100k-row .xlsx read by calamine: against openpyxl;
 - ``kaoping import`` of the city's rows into SQLite (and PostgreSQL with ``--db``): against a bulk load;
@@ -42,15 +44,22 @@ KEYS = (
     *("read", "score", "score_mb", "csv", "duckdb", "xlsx", "openpyxl"),
     *("engine", "polars"),
     *("writes_eps", "writes_p50_ms", "writes_p99_ms", "writes_cpu_ms"),
+    *("score_db", "score_db_sql", "score_db_mb", "periods17", "periods17_mb", "periods_duckdb"),
 )
 """Every key a run can fill, besides ``import_<backend>``, ``import_mb_<backend>`` and ``bulk_<backend>``."""
 
 
-def _pages(cases: int) -> Figures:
-    found = run_pages_bench(cases)
+def _pages(cases: int, folder: Path) -> Figures:
+    """The pages' figures, then the store probes on the very store the pages were timed on (kept in
+    ``folder`` for them)."""
+    from kaoping.bench_store import run_store_probes
+    from kaoping.demo.city import SCHEME
+
+    found = run_pages_bench(cases, folder)
     out = {"sql": found.baseline_s}
     for key, start in _PAGE_STEPS.items():
         out[key] = next(s for name, s in found.steps if start in name)
+    out.update(run_store_probes(f"sqlite:///{folder / f'bench-pages-{cases}.db'}", SCHEME, 2024))
     return out
 
 
@@ -103,7 +112,7 @@ def run_scale_bench(cases: int, urls: list[str], progress: Callable[[str], None]
     figures: Figures = {}
     with tempfile.TemporaryDirectory(prefix="kaoping-scale-") as tmp:
         parts: list[tuple[str, Callable[[], Figures]]] = [
-            ("pages", lambda: _pages(cases)),
+            ("pages", lambda: _pages(cases, Path(tmp))),
             ("files", lambda: _files(cases, Path(tmp))),
             ("import", lambda: _imports(cases, urls)),
             ("engine", lambda: _engine(cases)),
