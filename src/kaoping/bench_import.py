@@ -86,7 +86,7 @@ def write_folder(out: Path, rows: int) -> None:
     ).write_csv(out / "scores.csv")
 
 
-def _peak_mb() -> float:
+def peak_mb() -> float:
     """This process's own peak resident memory: VmHWM, which exec resets.  Not ``ru_maxrss``: a spawned
     child (fork, then exec) starts with its parent's resident size as its ``ru_maxrss`` on Linux."""
     try:
@@ -124,7 +124,7 @@ def _baseline(url: str, folder: str) -> Measured:
                 insert_rows(session, table, frame.slice(at, CHUNK))
     seconds = time.perf_counter() - start
     engine.dispose()
-    return Measured(seconds, _peak_mb(), sum(frame.height for _, frame in frames.values()))
+    return Measured(seconds, peak_mb(), sum(frame.height for _, frame in frames.values()))
 
 
 def _import(url: str, folder: str) -> Measured:
@@ -137,7 +137,7 @@ def _import(url: str, folder: str) -> Measured:
     report = import_data(factory, Path(folder), actor="bench")
     seconds = time.perf_counter() - start
     close_store(factory)
-    return Measured(seconds, _peak_mb(), sum(report.file(kind).inserted for kind in KINDS))
+    return Measured(seconds, peak_mb(), sum(report.file(kind).inserted for kind in KINDS))
 
 
 def _in_child(name: str, url: str, folder: str) -> Measured:

@@ -15,7 +15,6 @@ VmHWM, reset by exec), so the figures do not depend on what the bench ran before
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,21 +25,12 @@ import polars as pl
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from kaoping.bench_import import peak_mb
 from kaoping.periods import month, quarter, year_period
 from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow
 
 REPEAT = 3
 """The baselines take the best of this many runs (the first warms the database's and DuckDB's caches)."""
-
-
-def _peak_mb() -> float:
-    """This process's own peak resident memory: VmHWM, which exec resets.  Not ``ru_maxrss``: a spawned
-    child (fork, then exec) starts with its parent's resident size as its ``ru_maxrss`` on Linux."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
 def _best(step: Callable[[], object]) -> float:
@@ -100,7 +90,7 @@ def score_db_child(url: str, scheme: str, key: str) -> tuple[float, float, float
     close_store(factory)
     started = time.perf_counter()
     score_store(scheme, url, key)
-    return time.perf_counter() - started, baseline, _peak_mb()
+    return time.perf_counter() - started, baseline, peak_mb()
 
 
 def periods_child(url: str, scheme_name: str, year: int) -> tuple[float, float]:
@@ -117,7 +107,7 @@ def periods_child(url: str, scheme_name: str, year: int) -> tuple[float, float]:
             scored(s, scheme, key)
     seconds = time.perf_counter() - started
     close_store(factory)
-    return seconds, _peak_mb()
+    return seconds, peak_mb()
 
 
 def _frames(url: str, year: int) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -41,6 +41,8 @@ NOW = datetime(2024, 6, 14, 10, 0)  # a Friday
 KEY = "test-key-0123456789"
 PREFIX = "/open311/v2"
 CASE_FIELDS = [c for c in SCHEMAS["cases"].names() if c != ROW]
+LIFECYCLE_FIELDS = [c for c in CASE_FIELDS if c in Case.__dataclass_fields__]
+"""The columns the lifecycle's Case carries; the rest (a 12345 order's channel, satisfaction...) stay as stored."""
 
 IMPORTED: list[dict[str, Any]] = [
     # older than the default 90-day window (NOW - 90 days = 2024-03-16 10:00)
@@ -55,7 +57,8 @@ IMPORTED: list[dict[str, Any]] = [
 
 
 def case_frame(values: dict[str, Any]) -> pl.DataFrame:
-    row = {c: values.get(c) for c in CASE_FIELDS} | {ROW: 0}
+    text = {c for c, t in SCHEMAS["cases"].items() if t == pl.String}
+    row = {c: values.get(c, "" if c in text else None) for c in CASE_FIELDS} | {ROW: 0}
     return pl.DataFrame([row], schema=SCHEMAS["cases"])
 
 
@@ -165,7 +168,7 @@ class Server:
                 .limit(1)
             ).first()
             case = Case(
-                **{c: getattr(row, c) for c in CASE_FIELDS},
+                **{c: getattr(row, c) for c in LIFECYCLE_FIELDS},
                 status=Status(last) if last else Status.REPORTED,
             )
             new = apply(case, event, at=at, actor="指挥中心值班长", deadline=deadline)
@@ -181,9 +184,9 @@ class Server:
                 )
             )
             audit = AuditWriter(s, step.actor, reason=f"lifecycle: {event.value}")
-            write_facts(
-                s, "cases", case_frame({c: getattr(new, c) for c in CASE_FIELDS}), audit=audit, label="lifecycle"
-            )
+            stored = {c: getattr(row, c) for c in CASE_FIELDS}
+            changed = {c: getattr(new, c) for c in LIFECYCLE_FIELDS}
+            write_facts(s, "cases", case_frame(stored | changed), audit=audit, label="lifecycle")
             audit.flush()
         return new
 
