@@ -56,7 +56,7 @@ def rectify_page(request: Request, session: SessionDep, ctx: CtxDep, who: Planne
     """整改: the unit's open notices (the office: every unit's) with deadline, plan form and photo upload."""
     unit = who.unit_id if who.role == "unit" else request.query_params.get("unit") or None
     shown = items(ctx, session, unit)
-    names = dict(session.execute(select(Unit.unit_id, Unit.name)).tuples().all())
+    names = {unit_id: name for unit_id, name in session.execute(select(Unit.unit_id, Unit.name))}
     return render(
         request, "rectify.html", who, items=shown, names=names, rectify_status=STATUS_NAMES, csrf=csrf_token(request),
         today=ctx.settings.clock().date(), saved=request.query_params.get("saved", ""), **UPLOAD,
@@ -67,7 +67,7 @@ def rectify_page(request: Request, session: SessionDep, ctx: CtxDep, who: Planne
 def reinspect_page(request: Request, session: SessionDep, ctx: CtxDep, who: Inspector) -> Response:
     """复查: every open notice with its plan, overdue first, each with 通过 / 不通过."""
     shown = items(ctx, session, None)
-    names = dict(session.execute(select(Unit.unit_id, Unit.name)).tuples().all())
+    names = {unit_id: name for unit_id, name in session.execute(select(Unit.unit_id, Unit.name))}
     return render(
         request, "reinspect.html", who, items=shown, names=names, rectify_status=STATUS_NAMES, csrf=csrf_token(request),
         today=ctx.settings.clock().date(), saved=request.query_params.get("saved", ""),

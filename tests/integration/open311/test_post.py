@@ -222,6 +222,6 @@ def test_the_endpoint_channel_makes_its_reports_12345_orders(server: Server) -> 
     order = submit(hotline, new, "test-app")["service_request_id"]
     by_name = submit(server.ctx, new, "12345")["service_request_id"]
     with server.factory() as s:
-        channels = dict(s.execute(select(CaseRow.case_id, CaseRow.channel)).tuples().all())
+        channels = {case: channel for case, channel in s.execute(select(CaseRow.case_id, CaseRow.channel))}
     assert channels[answer["service_request_id"]] == "test-app"
     assert channels[str(order)] == channels[str(by_name)] == "12345"
