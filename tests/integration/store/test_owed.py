@@ -25,22 +25,9 @@ from kaoping.scheme import load_scheme
 from kaoping.store.audit import trail
 from kaoping.store.db import open_store, transaction
 from kaoping.store.publishing import PublishError
+from owed_testing import SCHEME
 from store_testing import write_all_facts
 
-SCHEME = """
-scheme: owed-test
-title: 应报测试
-periods: {month: {}}
-groups: [{name: 各区, items: [甲项, 乙项]}]
-parts:
-  - name: 部门考评
-    max: 100
-    source: scores
-    given_per: month
-    items: group
-    due: {day: 25, month: next}
-    by: {甲项: [城管局], 乙项: [城管局, 园林局]}
-"""
 MONTH: Period = period_of(date.today(), Kind.MONTH)
 ROWS = [("u1", "甲项", "城管局"), ("u1", "乙项", "城管局"), ("u1", "乙项", "园林局"), ("u2", "甲项", "城管局")]
 

@@ -22,23 +22,10 @@ from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
 from kaoping.store.users import create_user
+from owed_testing import SCHEME
 from store_testing import write_all_facts
 from web_testing import PASSWORD, SignedInSite
 
-SCHEME = """
-scheme: owed-test
-title: 应报测试
-periods: {month: {}}
-groups: [{name: 各区, items: [甲项, 乙项]}]
-parts:
-  - name: 部门考评
-    max: 100
-    source: scores
-    given_per: month
-    items: group
-    due: {day: 25, month: next}
-    by: {甲项: [城管局], 乙项: [城管局, 园林局]}
-"""
 MONTH = str(period_of(date.today(), PeriodKind.MONTH))
 ROWS = [("u1", "甲项", "城管局"), ("u1", "乙项", "城管局"), ("u1", "乙项", "园林局"), ("u2", "甲项", "城管局")]
 
