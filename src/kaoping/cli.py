@@ -147,7 +147,7 @@ def schemes() -> None:
         try:
             s = load_scheme(name)
         except SchemeError as exc:
-            console.print(f"[bold]{name:<22}[/] [red]{t('无法加载：')}[/]{exc}")
+            console.print(f"[bold]{name:<22}[/] [red]{t('无法加载：')}[/]{exc.describe(current())}")
             continue
         kinds = "/".join(k.value if current() == Lang.EN else k.label for k in s.periods)
         groups = t("{n} 个组", n=len(s.groups))

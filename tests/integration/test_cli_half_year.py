@@ -53,6 +53,11 @@ def test_a_half_year_asked_of_a_quarterly_scheme_exits_2_naming_the_kinds(tmp_pa
     city = str(EXAMPLES / "city-1000")
     got = runner.invoke(app, ["score", "--scheme", "city-1000", "--data", city, "--period", "2024-H1"])
     assert got.exit_code == 2
-    assert "evaluates quarter, year periods; 2024-H1 is a half" in got.stderr
+    assert "方案 city-1000 只评季度、年度考评期，2024-H1 是半年度考评期" in got.stderr
+    english = runner.invoke(
+        app, ["score", "--scheme", "city-1000", "--data", city, "--period", "2024-H1"], env={"KAOPING_LANG": "en"}
+    )
+    assert english.exit_code == 2
+    assert "evaluates quarter, year periods; 2024-H1 is a half" in english.stderr
     bad = runner.invoke(app, ["score", "--scheme", "city-1000", "--data", city, "--period", "2024-H3"])
     assert bad.exit_code == 2 and "YYYY-Hn" in bad.stderr

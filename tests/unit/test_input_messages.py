@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from kaoping.api.field_errors import field_message
+from kaoping.field_messages import field_message
 from kaoping.input_messages import PLACEHOLDER, Msg, say
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "kaoping"

@@ -21,7 +21,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
-from kaoping.api.field_errors import field_message
 from kaoping.api.lang import request_lang
 from kaoping.errors import (
     Conflict,
@@ -34,6 +33,7 @@ from kaoping.errors import (
     Problem,
     problems_of,
 )
+from kaoping.field_messages import field_message
 from kaoping.store.db import is_busy
 
 

@@ -156,14 +156,24 @@ def correction_scheme(ctx: AppContext, session: Session, period: str, scheme: st
     of the office's schemes that has published it."""
     if scheme is not None:
         if scheme not in ctx.schemes:
-            raise Invalid(f"scheme: 本系统未运行考评方案 {scheme} (this office runs {', '.join(ctx.schemes)})")
+            raise Invalid(
+                (
+                    f"scheme: 本系统未运行考评方案 {scheme}；应为 {'、'.join(ctx.schemes)}",
+                    f"scheme: this office does not run {scheme}; it runs {', '.join(ctx.schemes)}",
+                )
+            )
         return scheme
     found = [name for name in ctx.schemes if current(session, scheme=name, period=period) is not None]
     if len(found) == 1:
         return found[0]
     if not found:
-        raise Conflict(f"{period} 没有已发布的考评结果，无法更正 (nothing published to correct)")
-    raise Invalid(f"scheme: {period} 在多个考评方案下已发布，请指定方案：{'、'.join(found)}")
+        raise Conflict((f"{period} 没有已发布的考评结果，无法更正", f"{period}: nothing published to correct"))
+    raise Invalid(
+        (
+            f"scheme: {period} 在多个考评方案下已发布，请指定方案：{'、'.join(found)}",
+            f"scheme: {period} is published under several schemes; name one of {', '.join(found)}",
+        )
+    )
 
 
 def _correction_reason(session: Session, appeal: Appeal, answer: str, open_reason: str) -> str:
@@ -185,7 +195,12 @@ def _start_correction(
     reason = _correction_reason(session, appeal, answer, open_row.reason if open_row is not None else "")
     row = target_row(appeal.target) if choice.withdraw_row else None
     if choice.withdraw_row and row is None:
-        raise Invalid(f"withdraw_row: 申诉 #{appeal.id} 未指向某条记录，无可撤销 (the appeal names no row)")
+        raise Invalid(
+            (
+                f"withdraw_row: 申诉 #{appeal.id} 未指向某条记录，无可撤销",
+                f"withdraw_row: appeal #{appeal.id} names no row to withdraw",
+            )
+        )
     if row is not None:
         delete_row(session, row[0], row[1], actor=who.actor, reason=reason)
     compute_for_office(ctx, session, scheme=scheme, period=appeal.period, actor=who.actor, reason=reason)
@@ -208,7 +223,9 @@ def answer_appeal(
     refused.  The correction is computed before the appeal is changed: when computing is refused
     (separation of duties commits its ``denied`` event) the appeal is still open.  Committed with its
     audit events."""
-    appeal = get_for_update(session, Appeal, appeal_id, NotFound(f"no appeal {appeal_id}"))
+    appeal = get_for_update(
+        session, Appeal, appeal_id, NotFound((f"没有编号为 {appeal_id} 的申诉", f"no appeal {appeal_id}"))
+    )
     if appeal.status != AppealStatus.OPEN:
         label = AppealStatus(appeal.status).label
         raise Conflict(

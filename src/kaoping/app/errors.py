@@ -7,6 +7,7 @@ problems), ``web/app.py`` (Chinese pages, sign-in redirect), the CLI's commands 
 
 from __future__ import annotations
 
+from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.errors import (
     Conflict,
     Denied,
@@ -18,6 +19,16 @@ from kaoping.errors import (
     Problem,
     problems_of,
 )
+from kaoping.scheme.loader import SchemeError
+
+
+def invalid_scheme_or_period(exc: SchemeError | UnsupportedPeriod) -> Invalid:
+    """A scheme that cannot be used, or a period it does not evaluate, as the use case's refusal — in both
+    languages, so the API's ``Accept-Language`` and the CLI's ``--lang`` choose, not the exception's author."""
+    if isinstance(exc, SchemeError):
+        return Invalid((exc.describe("zh"), exc.describe("en")))
+    return Invalid((str(exc), exc.text("en")))
+
 
 __all__ = [
     "Conflict",
@@ -28,5 +39,6 @@ __all__ = [
     "NeedsConfirmation",
     "NotFound",
     "Problem",
+    "invalid_scheme_or_period",
     "problems_of",
 ]

@@ -170,7 +170,7 @@ def review_flag(session: Session, who: Principal, flag_id: int, at: datetime) ->
         deny(session, who, "review an evidence flag", table="evidence_flags")
     flag = session.get(EvidenceFlag, flag_id)
     if flag is None:
-        raise NotFound(f"no evidence flag {flag_id}")
+        raise NotFound((f"没有编号为 {flag_id} 的证据标记", f"no evidence flag {flag_id}"))
     if flag.reviewed_at is not None:
         return flag
     flag.reviewed_by, flag.reviewed_at = who.actor, at

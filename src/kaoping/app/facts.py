@@ -36,6 +36,7 @@ from kaoping.app.unit_names import one_unit
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.facts import FILE_NAMES, UNIT_FACTS
 from kaoping.facts.columns import EXPECTED, FILES, ROW, SCHEMAS, Kind
+from kaoping.facts.kinds import spec_of
 from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
 from kaoping.store.audit import AuditWriter
@@ -222,7 +223,7 @@ def plausible(
 
 def unit(session: Session, unit_id: str) -> Unit:
     """The evaluated unit (考评对象) ``unit_id``; not found if the store has none."""
-    return get_or_raise(session, Unit, unit_id, NotFound(f"no unit '{unit_id}'"))
+    return get_or_raise(session, Unit, unit_id, NotFound((f"没有考评对象 “{unit_id}”", f"no unit '{unit_id}'")))
 
 
 def save_unit(
@@ -292,7 +293,12 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
     row is written in the same transaction, so the rule "no change without its audit row" still holds.
     """
     table: Any = TABLES[kind]
-    row = get_or_raise(session, table, row_id, NotFound(f"no {kind} row with id {row_id}"))
+    row = get_or_raise(
+        session,
+        table,
+        row_id,
+        NotFound((f"没有编号为 {row_id} 的{spec_of(kind).label}记录", f"no {kind} row with id {row_id}")),
+    )
     values = {c: getattr(row, c) for c in columns(kind)}
     before = {c: audit_value(v) for c, v in values.items()}
     key = str(row.nkey)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.errors import Conflict, Invalid, NotFound
 from kaoping.app.policy import Principal, plan_refusal
+from kaoping.field_messages import FIELD_NAMES, field_message
 from kaoping.periods import PeriodError, parse_period
 from kaoping.roles import Role
 from kaoping.scheme import Scheme
@@ -64,14 +65,22 @@ def spec_of(row: InspectionPlanRow) -> PlanSpec:
     )
 
 
+PLAN_FIELD_NAMES: dict[str, str] = {
+    **FIELD_NAMES,
+    "scheme": "考评方案",
+    "period": "月份",
+    "name": "计划名称",
+    "part": "扣分项目（检查表）",
+}
+"""The plan's fields as the plans page labels them (计划), for refusals that name the field."""
+
+
 def parse_spec(values: dict[str, object]) -> PlanSpec:
     """A plan from a form, a request or the command line; Invalid naming the field otherwise."""
     try:
         return PlanSpec.model_validate(values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"]) or "plan"
-        raise Invalid(f"{where}: {first['msg']}") from None
+        raise Invalid(field_message(exc.errors()[0], PLAN_FIELD_NAMES)) from None
 
 
 def checked_against(scheme: Scheme, spec: PlanSpec) -> PlanSpec:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app import policy
 from kaoping.app.context import AppContext
-from kaoping.app.errors import Invalid
+from kaoping.app.errors import Invalid, invalid_scheme_or_period
 from kaoping.app.frozen import stored_scheme
 from kaoping.app.owed import owed_report
 from kaoping.app.policy import Step
@@ -138,7 +138,12 @@ def compute_draft(
     result = score_facts(parsed, facts, period_text)
     if not result.evaluated:
         # under pure 扣分制 an empty period would rank every unit at full marks: nothing to publish
-        raise PublishError(f"{name} {period_text} 没有任何考评数据，不能计算结果（no evaluated data in this period）")
+        raise PublishError(
+            (
+                f"{name} {period_text} 没有任何考评数据，不能计算结果",
+                f"{name} {period_text}: no evaluated data in this period, nothing to compute",
+            )
+        )
     document = result_document(parsed, result)
     snapshot = _keep_facts(session, parsed, facts, period_text, document)
     action = "draft"
@@ -187,7 +192,7 @@ def compute_for_office(
             separate_duties=ctx.settings.separation_of_duties,
         )
     except (SchemeError, UnsupportedPeriod) as exc:
-        raise Invalid(str(exc)) from exc
+        raise invalid_scheme_or_period(exc) from exc
 
 
 def _wrong_status(row: PublishedResult, step: tuple[str, str], wanted: str) -> PublishError:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from kaoping.app import policy
 from kaoping.app.context import AppContext
-from kaoping.app.errors import Invalid
+from kaoping.app.errors import Invalid, invalid_scheme_or_period
 from kaoping.app.period_states import months_of
 from kaoping.app.policy import Perm, Principal, Step
 from kaoping.app.publish import compute_draft, publish, review
@@ -173,4 +173,4 @@ def advance_for_office(
     except PeriodError as exc:
         raise Invalid(say(Msg.BAD_PERIOD, reason=str(exc))) from exc
     except (SchemeError, UnsupportedPeriod) as exc:
-        raise Invalid(str(exc)) from exc
+        raise invalid_scheme_or_period(exc) from exc

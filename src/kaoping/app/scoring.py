@@ -23,8 +23,7 @@ def score_facts(
     ``computed``: sub-period results kept between evaluations, see :func:`~kaoping.engine.evaluate.evaluate`)."""
     period = parse_period(period_text)
     if period.kind not in scheme.periods:
-        kinds = ", ".join(k.value for k in scheme.periods)
-        raise UnsupportedPeriod(f"scheme {scheme.scheme} evaluates {kinds} periods; {period} is a {period.kind.value}")
+        raise UnsupportedPeriod(scheme.scheme, scheme.periods, period)
     check_facts(scheme, facts)
     return evaluate(scheme, facts, period, known=known, computed=computed)
 

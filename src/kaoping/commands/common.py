@@ -81,8 +81,10 @@ def bad_input_exits(scheme: str, *, what: str = "") -> Iterator[None]:
         fail(exc.describe(current()))
     except InputErrors as exc:
         fail(t("{what}（{n} 处问题）：", what=what or t("输入有误"), n=exc.total) + f"\n{exc}")
-    except (PeriodError, UnsupportedPeriod) as exc:
+    except PeriodError as exc:
         fail(f"--period：{exc}")
+    except UnsupportedPeriod as exc:
+        fail(f"--period：{exc.text(current())}")
     except FileNotFoundError as exc:
         fail(f"--data：{exc}")
     except FormulaError as exc:

@@ -47,7 +47,7 @@ def _scheme(name: str | None) -> Scheme | None:
     try:
         return load_scheme(name)
     except SchemeError as exc:
-        fail(str(exc))
+        fail(exc.describe(current()))
 
 
 def import_command(

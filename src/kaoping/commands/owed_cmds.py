@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from kaoping.commands.common import fail, out_console
-from kaoping.commands.lang import t
+from kaoping.commands.lang import current, t
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             finally:
                 close_store(factory)
         except SchemeError as exc:
-            fail(str(exc))
+            fail(exc.describe(current()))
         except PeriodError as exc:
             fail(f"--period：{exc}")
         _print(report, all_)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from kaoping.commands.common import err, fail, out_console
-from kaoping.commands.lang import t
+from kaoping.commands.lang import current, t
 from kaoping.commands.publish_cmds import ActorOption, DbOption, _office, _session
 
 PlanId = Annotated[int, typer.Argument(metavar="ID", help="检查计划编号（见 `kaoping plan create` 的输出）")]
@@ -47,7 +47,7 @@ def create(
     try:
         loaded = load_scheme(scheme)
     except SchemeError as exc:
-        fail(str(exc))
+        fail(exc.describe(current()))
     values["scheme"] = loaded.scheme  # a scheme file is named by its scheme:, as the store keeps it
     with _session(db) as s:
         row = create_plan(s, _office(actor), checked_against(loaded, parse_spec(values)), now())

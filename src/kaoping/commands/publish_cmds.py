@@ -73,9 +73,11 @@ def _session(db: str | None) -> Iterator[Session]:
     except UserError as exc:
         fail(exc.message_en if current() == Lang.EN and exc.message_en else str(exc))
     except SchemeError as exc:
-        fail(str(exc))
-    except (PeriodError, UnsupportedPeriod) as exc:
+        fail(exc.describe(current()))
+    except PeriodError as exc:
         fail(f"--period：{exc}")
+    except UnsupportedPeriod as exc:
+        fail(f"--period：{exc.text(current())}")
     except InputErrors as exc:
         fail(t("{what}（{n} 处问题）：", what=t("数据库中的数据有误"), n=exc.total) + f"\n{exc}")
 

@@ -7,6 +7,7 @@ their evaluated sub-periods.  Flags over consecutive periods evaluate the earlie
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -32,7 +33,23 @@ TOTAL = "总分"
 
 
 class UnsupportedPeriod(ValueError):
-    """The scheme does not evaluate periods of this kind (a month asked of a quarterly plan)."""
+    """The scheme does not evaluate periods of this kind (a month asked of a quarterly plan).
+
+    Said in Chinese (``str``), with ``en`` beside it for the edges' language switch: the API and the CLI
+    pass the text on as it is, so it must already be what a clerk reads.
+    """
+
+    def __init__(self, scheme: str, kinds: Iterable[PeriodKind], period: Period) -> None:
+        codes = list(kinds)
+        zh = f"方案 {scheme} 只评{'、'.join(k.label for k in codes)}考评期，{period} 是{period.kind.label}考评期"
+        super().__init__(zh)
+        self.en = (
+            f"scheme {scheme} evaluates {', '.join(k.value for k in codes)} periods; {period} is a {period.kind.value}"
+        )
+
+    def text(self, lang: str = "zh") -> str:
+        """The refusal in ``lang`` (``en`` or Chinese)."""
+        return self.en if lang == "en" else str(self)
 
 
 Evaluated = dict[tuple[str, bool], PeriodResult]
@@ -75,10 +92,7 @@ class _Evaluation:
     def _compute(self, period: Period, *, full: bool) -> PeriodResult:
         rule = self.scheme.periods.get(period.kind)
         if rule is None:
-            kinds = ", ".join(k.value for k in self.scheme.periods)
-            raise UnsupportedPeriod(
-                f"scheme {self.scheme.scheme} evaluates {kinds} periods; {period} is a {period.kind.value}"
-            )
+            raise UnsupportedPeriod(self.scheme.scheme, self.scheme.periods, period)
         result = self._direct(period) if rule.from_ is None else self._derived(period, rule.from_, rule.combine)
         if full and result.evaluated:  # a period without data has no ranking to reward or flag
             if rule.rewards and not self.scheme.report_only:

@@ -68,7 +68,7 @@ class PlanSpec(Strict):
     def _month(cls, value: str) -> str:
         period = parse_period(value)  # PeriodError is a ValueError: Pydantic reports it on the field
         if period.kind is not PeriodKind.MONTH:
-            raise ValueError(f"a plan is for a month (YYYY-MM), got {value}")
+            raise ValueError(f"检查计划按月制定（YYYY-MM），而不是 {value}")
         return str(period)
 
     @property

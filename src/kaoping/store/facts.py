@@ -178,7 +178,9 @@ def _write_chunk(
             audit.row("insert", kind, r["nkey"], values, None, _json_dict(values, cols))
         counts.inserted += len(new)
         return
-    raise Conflict(f"{kind}: 同一行正被他人同时写入，请重试（the row is being written concurrently; try again）")
+    raise Conflict(
+        (f"{kind}: 同一行正被他人同时写入，请重试", f"{kind}: the row is being written concurrently; try again")
+    )
 
 
 def _json_dict(values: dict[str, Any], cols: Sequence[str]) -> dict[str, Any]:

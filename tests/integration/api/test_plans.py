@@ -53,7 +53,14 @@ def test_unannounced_plan_hidden_from_units_until_revealed(api: Api) -> None:
 
 def test_a_plan_is_for_a_month_and_named_once(api: Api) -> None:
     admin = api.as_("admin")
-    assert api.client.post("/api/plans", json=PLAN | {"period": "2024-Q2"}, headers=admin).status_code == 422
+    quarter = api.client.post("/api/plans", json=PLAN | {"period": "2024-Q2"}, headers=admin)
+    assert (
+        quarter.status_code == 422 and "考评期（period）：检查计划按月制定（YYYY-MM），而不是 2024-Q2" in quarter.text
+    )
+    none = api.client.post("/api/plans", json=PLAN | {"per_month": 0}, headers=admin)
+    assert none.status_code == 422 and "每月轮次（per_month）：应不小于 1" in none.text
+    english = api.client.post("/api/plans", json=PLAN | {"teams": 0}, headers=admin)
+    assert english.status_code == 422 and english.json()["errors"][0]["message_en"] == "teams: expected a value ≥ 1"
     assert api.client.post("/api/plans", json=PLAN, headers=admin).status_code == 201
     assert api.client.post("/api/plans", json=PLAN, headers=admin).status_code == 409
     progress = api.client.get("/api/plans/progress", headers=admin).json()

@@ -137,3 +137,20 @@ def test_progress_per_unit_and_team_and_overdue(store: sessionmaker[Session]) ->
         assert (progress.done, progress.planned, progress.overdue) == (2, 4, False)
         assert plan_progress(s, row, JULY_2).overdue  # July: the month is over, 2 of 4 done
         assert [p.plan_id for p in office_progress(s, JULY_2, "2024-06") if p.overdue] == [plan_id]
+
+
+def test_a_bad_plan_is_refused_in_chinese_naming_the_field_with_english_beside_it() -> None:
+    """No store needed: the form's values are checked before anything is written (issue #15: no pydantic
+    English such as "Input should be greater than or equal to 1" reaches the plans page or the CLI)."""
+    from kaoping.errors import Invalid
+
+    with pytest.raises(Invalid) as quarter:
+        parse_spec(spec("unannounced", "x") | {"period": "2024-Q2"})
+    assert str(quarter.value) == "月份（period）：检查计划按月制定（YYYY-MM），而不是 2024-Q2"
+    with pytest.raises(Invalid) as teams:
+        parse_spec(spec("unannounced", "x") | {"teams": 0})
+    assert str(teams.value) == "检查组数（teams）：应不小于 1"
+    assert teams.value.text("en") == "teams: expected a value ≥ 1"
+    with pytest.raises(Invalid) as missing:
+        parse_spec({k: v for k, v in spec("unannounced", "x").items() if k != "name"})
+    assert str(missing.value).startswith("计划名称（name）：")

@@ -71,8 +71,9 @@ parts:
     assert [u.unit_id for u in h1.groups[0].ranking] == ["u2", "u1"]
     h2 = evaluate(scheme, facts, parse_period("2024年下半年"))
     assert by_unit(h2, "total") == {"u1": 80, "u2": 40}
-    with pytest.raises(UnsupportedPeriod, match="2024-Q1 is a quarter"):
+    with pytest.raises(UnsupportedPeriod, match="2024-Q1 是季度考评期") as refused:
         evaluate(scheme, facts, parse_period("2024-Q1"))
+    assert refused.value.text("en").endswith("2024-Q1 is a quarter")
 
 
 def test_a_half_of_quarters_and_a_year_of_halves() -> None:

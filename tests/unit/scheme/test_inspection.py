@@ -43,7 +43,7 @@ def test_rounds_of_a_month() -> None:
     assert weekly(period="2024-07").rounds == 5  # July 2024: Mondays 1, 8, 15, 22, 29
     assert weekly(frequency="monthly", per_month=3, visit="unannounced").rounds == 3
     assert weekly(period="2024年6月").period == "2024-06"
-    with pytest.raises(ValueError, match="a plan is for a month"):
+    with pytest.raises(ValueError, match="检查计划按月制定"):
         weekly(period="2024-Q2")
 
 

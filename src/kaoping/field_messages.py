@@ -21,6 +21,13 @@ FIELD_NAMES: dict[str, str] = {
     "confirm": "确认",
     "username": "账号",
     "password": "密码",
+    # the inspection plan's (检查计划) own fields; its name, part and period read as the contract's words
+    "visit": "检查方式",
+    "frequency": "频次",
+    "per_month": "每月轮次",
+    "quota": "每个对象检查次数",
+    "teams": "检查组数",
+    "team_size": "每组人数",
 }
 """The Chinese name of every field a request body may carry: the columns', and the few fields of requests."""
 
@@ -59,23 +66,32 @@ _BY_TYPE: dict[str, Msg] = {
 _LIMITS = ("ge", "gt", "le", "lt", "max_length", "min_length")
 
 
-def field_name(field: str) -> str:
+def field_name(field: str, names: Mapping[str, str] = FIELD_NAMES) -> str:
     """``考评对象编号（unit_id）`` for a known field, the field itself otherwise."""
-    zh = FIELD_NAMES.get(field)
+    zh = names.get(field)
     return f"{zh}（{field}）" if zh else field
 
 
-def field_message(error: Mapping[str, Any]) -> tuple[str, str]:
-    """One pydantic error (``type``, ``loc``, ``ctx``) as ``(Chinese, English)``, naming the field."""
+def field_message(error: Mapping[str, Any], names: Mapping[str, str] = FIELD_NAMES) -> tuple[str, str]:
+    """One pydantic error (``type``, ``loc``, ``ctx``) as ``(Chinese, English)``, naming the field by ``names``
+    (a model whose fields are not the contract's columns passes its own).
+
+    A ``value_error`` is one of our own validators' refusals, already written in Chinese: its text is kept
+    rather than replaced by the catalogue's "填写有误", which would hide what the validator knew."""
     ctx = error.get("ctx") or {}
-    msg = _BY_TYPE.get(str(error.get("type", "")), Msg.FIELD_INVALID)
-    limit = next((ctx[k] for k in _LIMITS if k in ctx), "")
-    if isinstance(limit, float) and limit.is_integer():
-        limit = int(limit)  # "≥ 0", not "≥ 0.0"
-    expected = str(ctx.get("expected", "")).replace("'", "")
-    text = say(msg, limit=limit, expected=expected)
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        own = str(error.get("msg", "")).removeprefix("Value error, ")
+        text = (own, own)
+    else:
+        msg = _BY_TYPE.get(kind, Msg.FIELD_INVALID)
+        limit = next((ctx[k] for k in _LIMITS if k in ctx), "")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # "≥ 0", not "≥ 0.0"
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        text = say(msg, limit=limit, expected=expected)
     loc = [str(p) for p in error.get("loc", ()) if p != "body"]
     if not loc:
         return text
     field = loc[-1]
-    return say(Msg.FIELD_WHERE, field=(field_name(field), field), message=text)
+    return say(Msg.FIELD_WHERE, field=(field_name(field, names), field), message=text)
