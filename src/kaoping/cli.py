@@ -17,7 +17,7 @@ from rich.console import Console
 
 from kaoping.app.scoring import score_folder
 from kaoping.commands import register_all
-from kaoping.commands.common import bad_input_exits, err, fail, out_console, require_free_port
+from kaoping.commands.common import DataOption, PeriodOption, bad_input_exits, err, fail, out_console, require_free_port
 from kaoping.commands.lang import LANG_ENV, LocalizedGroup, current, t
 from kaoping.engine.phrases import Lang
 from kaoping.engine.result import PeriodResult
@@ -40,8 +40,8 @@ class Format(StrEnum):
 @app.command()
 def score(
     scheme: Annotated[str, typer.Option(help="内置方案名（见 `kaoping schemes`）或方案文件")],
-    period: Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")],
-    data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
+    period: PeriodOption,
+    data: DataOption = None,
     db: Annotated[
         str | None,
         typer.Option(help="从此地址的数据库计分，代替 --data（默认取 $KAOPING_DATABASE_URL，再默认 ./kaoping.db）"),

@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from kaoping.engine.aggregate import canonical_parts
-from kaoping.engine.consistency import report_rows
+from kaoping.engine.consistency import report_rows, wrong_period_kind
 from kaoping.engine.standard_rows import check_standard_rows
 from kaoping.errors import MAX_ERRORS, ErrorLog, InputError
 from kaoping.facts.columns import ROW, SCHEMAS
@@ -37,7 +37,6 @@ from kaoping.scheme.model import ItemLeaf, Scheme, ScoreBonus, Source
 
 Row = dict[str, Any]
 Said = tuple[str, str]
-_KIND_ZH = {"month": "月", "quarter": "季度", "year": "年"}
 
 
 @dataclass(frozen=True)
@@ -221,16 +220,7 @@ def _score_rows(log: _Log, leaf: LeafSet, rows: list[Row], kinds: dict[str, str]
     if want is not None:
 
         def wrong_kind(r: Row) -> Said:
-            got = kinds[r["period"]]
-            return say(
-                Msg.WRONG_PERIOD_KIND,
-                part=leaf.name,
-                want=_KIND_ZH[want],
-                want_en=want,
-                value=r["period"],
-                kind=_KIND_ZH[got],
-                kind_en=got,
-            )
+            return wrong_period_kind(leaf.name, want, kinds[r["period"]], r["period"])
 
         wrong = [r for r in rows if r["period"] is not None and kinds[r["period"]] != want]
         log.report("scores", "period", wrong, wrong_kind)

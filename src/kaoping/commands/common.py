@@ -11,7 +11,8 @@ import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,6 +24,15 @@ from kaoping.errors import InputErrors
 from kaoping.periods import PeriodError
 from kaoping.scheme import SchemeError
 from kaoping.scheme.formula import FormulaError
+
+PeriodOption = Annotated[str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")]
+"""``--period`` of a command that takes a month, quarter, half-year or year (written once for every command)."""
+SchemeOption = Annotated[str, typer.Option(help="内置方案名或方案文件")]
+"""``--scheme``: a built-in scheme's name or a scheme file; each command gives its own default."""
+DataOption = Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")]
+"""``--data``: the facts as files; the commands that also read a store take either this or ``--db``."""
+StoreOption = Annotated[str | None, typer.Option(help="从此地址的数据库读取数据")]
+"""``--db``: the facts from a store instead of files."""
 
 err = Console(stderr=True)
 """Messages, notes and progress: stderr, so a command's stdout stays its result alone."""

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kaoping.commands.common import fail, out_console
+from kaoping.commands.common import PeriodOption, SchemeOption, fail, out_console
 from kaoping.commands.lang import current, t
 
 
@@ -21,10 +21,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def owed(
-        period: Annotated[
-            str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")
-        ],
-        scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")] = "demo-city",
+        period: PeriodOption,
+        scheme: SchemeOption = "demo-city",
         db: Annotated[
             str | None,
             typer.Option("--db", help="数据库地址（默认 $KAOPING_DATABASE_URL，再默认 sqlite:///kaoping.db）"),

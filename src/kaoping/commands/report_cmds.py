@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kaoping.commands.common import bad_input_exits, err, fail
+from kaoping.commands.common import DataOption, PeriodOption, SchemeOption, StoreOption, bad_input_exits, err, fail
 from kaoping.commands.lang import t
 from kaoping.reports.grade_exports import GradeExport
 
@@ -41,13 +41,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def report(
-        period: Annotated[
-            str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")
-        ],
+        period: PeriodOption,
         out: Annotated[Path, typer.Option(help="要写出的文件（.xlsx 或 .pdf）")],
-        scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")] = "city-1000",
-        data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
-        db: Annotated[str | None, typer.Option(help="从此地址的数据库读取数据")] = None,
+        scheme: SchemeOption = "city-1000",
+        data: DataOption = None,
+        db: StoreOption = None,
         format: Annotated[
             ReportFormat | None, typer.Option("--format", help="xlsx 或 pdf（默认按 --out 的扩展名）")
         ] = None,
@@ -82,16 +80,14 @@ def register_exports(app: typer.Typer) -> None:
 
     @app.command()
     def grades(
-        period: Annotated[
-            str, typer.Option(help="考评期：2024-03（月）、2024-Q2（季度）、2024-H1（半年）或 2024（年）")
-        ],
+        period: PeriodOption,
         out: Annotated[Path, typer.Option(help="要写出的 .xlsx 文件")],
         kind: Annotated[
             GradeExport, typer.Option(help="honors（评优评先名单：最高等次的单位）或 performance（绩效考核对接表）")
         ] = GradeExport.PERFORMANCE,
-        scheme: Annotated[str, typer.Option(help="内置方案名或方案文件")] = "city-1000",
-        data: Annotated[Path | None, typer.Option(help="CSV 文件所在目录，或一个 .xlsx 工作簿")] = None,
-        db: Annotated[str | None, typer.Option(help="从此地址的数据库读取数据")] = None,
+        scheme: SchemeOption = "city-1000",
+        data: DataOption = None,
+        db: StoreOption = None,
     ) -> None:
         """写出考评等次的对接表：评优评先名单，或政府绩效考核系统用的单位、得分、名次、等次表。"""
         from kaoping.reports.grade_exports import write_grade_export

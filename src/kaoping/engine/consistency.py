@@ -185,6 +185,15 @@ def _period_kinds(rows: pl.DataFrame, label: str, log: ErrorLog) -> dict[str, st
     return kinds
 
 
+def wrong_period_kind(part: str, want: str, got: str, period: str) -> tuple[str, str]:
+    """Why a row of ``part``, given per ``want`` (a period kind: month, quarter, half, year), may not name
+    ``period`` of kind ``got``: the one wording of the file check and the single-row check (app/row_checks)."""
+    names = dict(zip(_KIND_EN, _KIND_ZH, strict=True))
+    return say(
+        Msg.WRONG_PERIOD_KIND, part=part, want=names[want], want_en=want, value=period, kind=names[got], kind_en=got
+    )
+
+
 def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame, kinds: dict[str, str]) -> None:
     """A part's rows: the period kind it is given per, and the score range (0 to row_max, default max)."""
     if part.given_per is not None:
@@ -193,17 +202,7 @@ def _score_rows(log: ErrorLog, label: str, part: ScoresLeaf, rows: pl.DataFrame,
         wrong = rows.filter(known & (pl.col("period").replace_strict(kinds, default="") != want))
 
         def wrong_kind(r: dict[str, Any]) -> tuple[str, str]:
-            got = kinds[r["period"]]
-            names = dict(zip(_KIND_EN, _KIND_ZH, strict=True))
-            return say(
-                Msg.WRONG_PERIOD_KIND,
-                part=part.name,
-                want=names[want],
-                want_en=want,
-                value=r["period"],
-                kind=names[got],
-                kind_en=got,
-            )
+            return wrong_period_kind(part.name, want, kinds[r["period"]], r["period"])
 
         _report(log, label, "period", wrong, wrong_kind)
     top = part.row_max if part.row_max is not None else part.max

@@ -9,7 +9,7 @@ name, newest first, and the current one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -50,6 +50,22 @@ def _chosen(request: Request, ctx: ApiContext, session: Session, who: Principal)
         return f"“{text[:20]}”不是考评期（如 2024-Q4、2024-12）。"
 
 
+def _context(
+    request: Request, ctx: ApiContext, session: Session, who: Principal, title: str, *, own: bool
+) -> dict[str, Any] | Response:
+    """What both pages show: the scheme and period asked for, the periods offered and the report (``own``:
+    only what ``who`` scores, else every cell, as the office sees it); or the error page ``title`` saying why not."""
+    chosen = _chosen(request, ctx, session, who)
+    if isinstance(chosen, str):
+        return error_page(request, who, 404, title, chosen)
+    scheme, period, offered = chosen
+    report = owed_report(session, ctx.schemes[scheme].scheme, period, who=who if own else None)
+    return {
+        "report": report, "scheme": scheme, "period": period, "offered": offered,
+        "schemes": list(ctx.schemes), "statuses": OwedStatus,
+    }  # fmt: skip
+
+
 def owed_reminder(session: Session, ctx: ApiContext, who: Principal) -> OwedReport | None:
     """The reminder on a department's home page (数据录入): the newest period it still owes scores in."""
     if not allowed(who.role, Perm.OWED_OWN):
@@ -64,15 +80,10 @@ def owed_reminder(session: Session, ctx: ApiContext, who: Principal) -> OwedRepo
 @router.get("/owed")
 def owed_page(request: Request, session: SessionDep, ctx: CtxDep, who: Scorer) -> Response:
     """The scores this organisation still owes in the period, each with a field to enter it there."""
-    chosen = _chosen(request, ctx, session, who)
-    if isinstance(chosen, str):
-        return error_page(request, who, 404, "无法显示应报分数", chosen)
-    scheme, period, offered = chosen
-    report = owed_report(session, ctx.schemes[scheme].scheme, period, who=who)
-    return render(
-        request, "owed.html", who, report=report, scheme=scheme, period=period, offered=offered,
-        csrf=csrf_token(request), schemes=list(ctx.schemes), statuses=OwedStatus,
-    )  # fmt: skip
+    context = _context(request, ctx, session, who, "无法显示应报分数", own=True)
+    if isinstance(context, Response):
+        return context
+    return render(request, "owed.html", who, csrf=csrf_token(request), **context)
 
 
 @dataclass(frozen=True)
@@ -101,13 +112,8 @@ def matrix(report: OwedReport) -> tuple[list[tuple[str, str]], list[MatrixRow]]:
 @router.get("/owed/matrix")
 def owed_matrix(request: Request, session: SessionDep, ctx: CtxDep, who: Office) -> Response:
     """报送情况: every unit × item of the period — filled, late, missing, not yet due."""
-    chosen = _chosen(request, ctx, session, who)
-    if isinstance(chosen, str):
-        return error_page(request, who, 404, "无法显示报送情况", chosen)
-    scheme, period, offered = chosen
-    report = owed_report(session, ctx.schemes[scheme].scheme, period)
-    columns, rows = matrix(report)
-    return render(
-        request, "owed_matrix.html", who, report=report, scheme=scheme, period=period, offered=offered,
-        columns=columns, rows=rows, schemes=list(ctx.schemes), statuses=OwedStatus,
-    )  # fmt: skip
+    context = _context(request, ctx, session, who, "无法显示报送情况", own=False)
+    if isinstance(context, Response):
+        return context
+    columns, rows = matrix(context["report"])
+    return render(request, "owed_matrix.html", who, columns=columns, rows=rows, **context)

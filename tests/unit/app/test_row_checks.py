@@ -130,3 +130,18 @@ def test_the_sets_are_kept_per_scheme_name_and_sha() -> None:
     changed = scheme.model_copy(update={"title": scheme.title + "（修订）"})
     assert scheme_sha(changed) != scheme_sha(scheme)
     assert sets_for(changed) is not sets_for(scheme)
+
+
+@pytest.mark.parametrize("name", ["city-1000", "demo-city", "street-office"])
+def test_a_half_year_row_is_said_as_the_file_check_says_it(name: str) -> None:
+    """A half-year period on a leaf given per another kind: the single-row check names the wrong kind in the
+    file check's words (both through ``wrong_period_kind``; the row check once had no name for 半年 and failed)."""
+    scheme = SCHEMES[name]
+    leaves = [p for p in scheme.leaves() if p.source == Source.SCORES]
+    given = [(p.name, kind.value) for p in leaves if (kind := getattr(p, "given_per", None)) is not None]
+    rows = [{"period": "2024-H1", "unit_id": "u1", "part": part, "item": "", "score": 0.0} for part, _ in given]
+    table = [{c: r.get(c) for c in SCHEMAS["scores"]} | {ROW: i} for i, r in enumerate(rows, 1)]
+    frame = pl.DataFrame(table, schema=SCHEMAS["scores"])
+    said = _fast(scheme, "scores", frame)
+    assert said == _reference(scheme, "scores", frame)
+    assert len([s for s in said if "半年" in s[3]]) == len([k for _, k in given if k != "half"]) > 0
