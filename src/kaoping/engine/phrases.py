@@ -68,7 +68,14 @@ Param = str | int | Decimal | bool
 Params = Mapping[str, Param]
 Wording = Callable[[Params], str]
 
-HOW_ZH = {"mean": "取平均", "sum": "求和", "max": "取最高", "min": "取最低", "latest": "取最新"}
+HOW_ZH = {
+    "mean": "取平均",
+    "sum": "求和",
+    "max": "取最高",
+    "min": "取最低",
+    "latest": "取最新",
+    "trimmed_mean": "去掉一个最高分和一个最低分后取平均",
+}
 """Combine methods (汇总方式) in Chinese."""
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "provincial_dept": "省级部门"}
