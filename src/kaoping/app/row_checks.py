@@ -37,7 +37,7 @@ from kaoping.scheme.model import ItemLeaf, Scheme, ScoreBonus, Source
 
 Row = dict[str, Any]
 Said = tuple[str, str]
-_KIND_ZH = {"month": "月", "quarter": "季度", "year": "年"}
+_KIND_ZH = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
 
 @dataclass(frozen=True)

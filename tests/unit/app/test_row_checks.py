@@ -130,3 +130,14 @@ def test_the_sets_are_kept_per_scheme_name_and_sha() -> None:
     changed = scheme.model_copy(update={"title": scheme.title + "（修订）"})
     assert scheme_sha(changed) != scheme_sha(scheme)
     assert sets_for(changed) is not sets_for(scheme)
+
+
+def test_a_half_year_part_given_a_quarter_is_said_as_the_file_check_says() -> None:
+    """governance-targets-2023 scores per half-year (半年): a posted quarter is refused with 半年 in the text
+    (the precomputed sets once knew only month, quarter and year, and failed on a half-year part)."""
+    scheme = SCHEMES["governance-targets-2023"]
+    row = {"period": "2023-Q1", "unit_id": "u1", "part": "实地检查", "item": "", "score": 80.0, "source": None}
+    frame = pl.DataFrame([{**row, "note": None, ROW: 2}], schema=SCHEMAS["scores"])
+    fast = _fast(scheme, "scores", frame)
+    assert fast == _reference(scheme, "scores", frame)
+    assert [e[3] for e in fast] == ["“实地检查”按半年评分，“2023-Q1”是季度"]
