@@ -58,7 +58,8 @@ def test_judges_of_one_unit_trimmed_in_a_scores_part() -> None:
     assert u1 is not None
     line = next(ln for ln in u1.lines if ln.part == "定性评价")
     assert line.points == 90 and len(line.rows) == 5
-    assert "去掉一个最高分和一个最低分后取平均" in line.text("zh")
+    assert "5 条记录去掉一个最高分和一个最低分后取平均" in line.text("zh")
+    assert "mean without the highest and the lowest of 5 rows = 90" in line.rule
 
 
 def test_trimmed_mean_is_accepted_where_mean_is_and_named_on_load() -> None:
