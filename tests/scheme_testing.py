@@ -5,13 +5,17 @@ written in, so each module states its numbers and nothing else.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from typer.testing import CliRunner
+
 from examples_testing import EXAMPLES
 from kaoping.app.scoring import score_facts
+from kaoping.cli import app
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import GroupResult, PeriodResult, UnitResult
 from kaoping.facts import Facts
@@ -92,3 +96,18 @@ def rankings_by_group(
 def rank_and_total_by_unit(result: PeriodResult) -> dict[str, tuple[int, Decimal]]:
     """unit → (rank, shown total) over every group."""
     return {u.unit_id: (u.rank, u.shown_total) for u in result.units()}
+
+
+def cli_ranking(name: str, period: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    """`kaoping score --scheme NAME --data examples/NAME --period P` as JSON: the groups, and per ranked unit
+    its pinned fields (rank, unit_id, total, bonus, reward, flags) in ranking order."""
+    result = CliRunner().invoke(app, ["score", "--scheme", name, "--data", str(EXAMPLES / name), "--period", period])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["scheme"] == name and doc["period"] == period
+    rows = [
+        (u["rank"], u["unit_id"], u["total"], u["bonus"], u["reward"], u["flags"])
+        for g in doc["groups"]
+        for u in g["ranking"]
+    ]
+    return [g["group"] for g in doc["groups"]], rows

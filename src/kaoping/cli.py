@@ -143,15 +143,17 @@ def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) ->
 def schemes() -> None:
     """列出内置考评方案，每个一行。"""
     console = out_console()
-    for name in builtin_names():
+    names = builtin_names()
+    width = max(map(len, names), default=0)  # the titles start in one column, however long the longest name
+    for name in names:
         try:
             s = load_scheme(name)
         except SchemeError as exc:
-            console.print(f"[bold]{name:<22}[/] [red]{t('无法加载：')}[/]{exc.describe(current())}")
+            console.print(f"[bold]{name:<{width}}[/] [red]{t('无法加载：')}[/]{exc.describe(current())}")
             continue
         kinds = "/".join(k.value if current() == Lang.EN else k.label for k in s.periods)
         groups = t("{n} 个组", n=len(s.groups))
-        console.print(f"[bold]{name:<22}[/] {s.title}  [dim]({kinds}; {groups})[/]")
+        console.print(f"[bold]{name:<{width}}[/] {s.title}  [dim]({kinds}; {groups})[/]")
 
 
 @app.command()

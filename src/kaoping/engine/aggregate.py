@@ -18,7 +18,7 @@ import polars as pl
 
 from kaoping.cases.cells import period_counts
 from kaoping.cases.metrics import no_case_metrics, rates, shown_metrics
-from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, part_formula, to_micro
+from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, part_formula, to_micro, trimmed_mean
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
 from kaoping.engine.windows import outside_windows
@@ -183,6 +183,8 @@ def _scorers(how: Combine, s: int, n: int, hi: int, lo: int) -> Decimal:
             return from_micro(hi)
         case Combine.MIN:
             return from_micro(lo)
+        case Combine.TRIMMED_MEAN:
+            return trimmed_mean(from_micro(s), n, from_micro(hi), from_micro(lo))
         case _:
             return from_micro(s) / n
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from kaoping.engine.numbers import MICRO, ZERO, combine, from_micro, to_micro
+from kaoping.engine.numbers import MICRO, ZERO, combine, from_micro, to_micro, trimmed_mean
 from kaoping.engine.phrases import Msg
 from kaoping.engine.result import Line, LineKind
 from kaoping.facts import Facts
@@ -132,6 +132,8 @@ def _scores(rule: ScoreBonus, facts: Facts, period: Period) -> Got:
                 v = from_micro(g["lo"])
             case Combine.MEAN:
                 v = from_micro(g["s"]) / n
+            case Combine.TRIMMED_MEAN:
+                v = trimmed_mean(from_micro(g["s"]), n, from_micro(g["hi"]), from_micro(g["lo"]))
             case _:
                 v = from_micro(g["s"])
         params = {"item": g["item"] or rule.name, "value": v, "how": rule.same_item.value, "n": n}

@@ -60,6 +60,16 @@ def combine(values: list[Decimal], how: Combine) -> Decimal:
             return min(values)
         case Combine.LATEST:
             return values[-1]
+        case Combine.TRIMMED_MEAN:
+            return trimmed_mean(sum(values, ZERO), len(values), max(values), min(values))
+
+
+def trimmed_mean(total: Decimal, n: int, high: Decimal, low: Decimal) -> Decimal:
+    """去掉一个最高分和一个最低分后取平均: a panel's mean without its one highest and one lowest score, so that
+    no single judge decides; with fewer than three scores nothing is dropped (two would leave nothing)."""
+    if n < 3:
+        return total / n
+    return (total - high - low) / (n - 2)
 
 
 def fmt(x: Decimal) -> str:

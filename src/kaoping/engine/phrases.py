@@ -68,8 +68,22 @@ Param = str | int | Decimal | bool
 Params = Mapping[str, Param]
 Wording = Callable[[Params], str]
 
-HOW_ZH = {"mean": "取平均", "sum": "求和", "max": "取最高", "min": "取最低", "latest": "取最新"}
+HOW_ZH = {
+    "mean": "取平均",
+    "sum": "求和",
+    "max": "取最高",
+    "min": "取最低",
+    "latest": "取最新",
+    "trimmed_mean": "去掉一个最高分和一个最低分后取平均",
+}
 """Combine methods (汇总方式) in Chinese."""
+
+
+def _how(p: Params) -> str:
+    """A combine method in English: its own name, except the trimmed mean, which is said in words."""
+    how = str(p["how"])
+    return "mean without the highest and the lowest" if how == "trimmed_mean" else how
+
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "provincial_dept": "省级部门"}
 """Honor levels (表彰级别) in Chinese; a scheme's other level names pass through."""
@@ -216,14 +230,14 @@ def _both(wording: Wording) -> tuple[Wording, Wording]:
 WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
     # key: (English, Chinese)
     Msg.SCORE_ROWS: (
-        lambda p: _score_rows(p, f"{p['how']} of {p['n']} rows"),
+        lambda p: _score_rows(p, f"{_how(p)} of {p['n']} rows"),
         lambda p: _score_rows(p, f"{p['n']} 条记录{HOW_ZH[str(p['how'])]}"),
     ),
     Msg.OVER_TIME: (
-        lambda p: f"{p['how']} over {p['n']} periods ({p['values']})",
+        lambda p: f"{_how(p)} over {p['n']} periods ({p['values']})",
         lambda p: f"{p['n']} 个期间{HOW_ZH[str(p['how'])]} ({p['values']})",
     ),
-    Msg.ITEMS_COMBINED: (lambda p: f"{p['how']} of items", lambda p: f"各项{HOW_ZH[str(p['how'])]}"),
+    Msg.ITEMS_COMBINED: (lambda p: f"{_how(p)} of items", lambda p: f"各项{HOW_ZH[str(p['how'])]}"),
     Msg.NO_SCORES: (lambda p: f"no scores in the period: {_n(p, 'min')}", lambda p: f"本期无评分： {_n(p, 'min')}"),
     Msg.DEDUCTION_ITEM: (
         lambda p: _deduction_item(p, f"{p['n']} deduction(s)", " (item capped at {})"),
@@ -255,7 +269,7 @@ WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
     ),
     Msg.HONOR: (_honor_en, _honor_zh),
     Msg.SCORE_BONUS: (
-        lambda p: f"{_item(p)}: +{_n(p, 'value')}" + (f" ({p['how']} of {p['n']})" if int(p["n"]) > 1 else ""),
+        lambda p: f"{_item(p)}: +{_n(p, 'value')}" + (f" ({_how(p)} of {p['n']})" if int(p["n"]) > 1 else ""),
         lambda p: (
             f"{_item(p)}: +{_n(p, 'value')}" + (f" （{p['n']} 条{HOW_ZH[str(p['how'])]}）" if int(p["n"]) > 1 else "")
         ),
@@ -276,7 +290,7 @@ WORDINGS: dict[Msg, tuple[Wording, Wording]] = {
     Msg.NOTICE_REPORT: (_notice_report_en, _notice_report_zh),
     Msg.TOTAL: (_total_en, _total_zh),
     Msg.DERIVED_TOTAL: (
-        lambda p: f"{p['how']} of {p['n']} periods ({p['values']}) = {_n(p, 'total')}",
+        lambda p: f"{_how(p)} of {p['n']} periods ({p['values']}) = {_n(p, 'total')}",
         lambda p: f"{p['n']} 个期间{HOW_ZH[str(p['how'])]} ({p['values']}) = {_n(p, 'total')}",
     ),
     Msg.UNRATED: (

@@ -28,6 +28,8 @@ class Combine(StrEnum):
     MAX = "max"
     MIN = "min"
     LATEST = "latest"
+    TRIMMED_MEAN = "trimmed_mean"
+    """去掉一个最高分和一个最低分后取平均 (a panel of judges, 评委打分); fewer than three numbers: the plain mean."""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ COMBINE_NAMES = {
     "max": "取最高",
     "min": "取最低",
     "latest": "取最新",
+    "trimmed_mean": "去掉一个最高分和一个最低分后取平均",
     "weighted": "加权",
 }
 SOURCE_NAMES = {"scores": "评分", "deductions": "扣分制", "cases": "数字城管案卷"}

@@ -140,3 +140,12 @@ def test_descriptions_follow_the_language_switch(web: Any) -> None:
         r'<p class="lead" id="scheme-description">Jinan\'s 1000-point quarterly', page.replace("&#39;", "'")
     )
     assert 'id="scheme-description">济南市1000分制季度考评' in web.client.get("/schemes/jinan-2022?lang=zh").text
+
+
+def test_a_panel_trimmed_mean_is_said_on_the_scheme_page(web: Any) -> None:
+    """enforcement-staff's 评委 scores: 去掉一个最高分和一个最低分后取平均, in Chinese and with the English switch."""
+    row = re.search(r'data-part="定性评价">(.*?)</tr>', web.client.get("/schemes/enforcement-staff").text, re.S)
+    assert row and "多个评分单位去掉一个最高分和一个最低分后取平均" in row.group(1)
+    english = web.client.get("/schemes/enforcement-staff?lang=en").text
+    row = re.search(r'data-part="定性评价">(.*?)</tr>', english, re.S)
+    assert row and "mean without the highest and the lowest" in row.group(1)

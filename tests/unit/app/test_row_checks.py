@@ -145,3 +145,14 @@ def test_a_half_year_row_is_said_as_the_file_check_says_it(name: str) -> None:
     said = _fast(scheme, "scores", frame)
     assert said == _reference(scheme, "scores", frame)
     assert len([s for s in said if "半年" in s[3]]) == len([k for _, k in given if k != "half"]) > 0
+
+
+def test_a_half_year_part_given_a_quarter_is_said_as_the_file_check_says() -> None:
+    """governance-targets-2023 scores per half-year (半年): a posted quarter is refused with 半年 in the text
+    (the precomputed sets once knew only month, quarter and year, and failed on a half-year part)."""
+    scheme = SCHEMES["governance-targets-2023"]
+    row = {"period": "2023-Q1", "unit_id": "u1", "part": "实地检查", "item": "", "score": 80.0, "source": None}
+    frame = pl.DataFrame([{**row, "note": None, ROW: 2}], schema=SCHEMAS["scores"])
+    fast = _fast(scheme, "scores", frame)
+    assert fast == _reference(scheme, "scores", frame)
+    assert [e[3] for e in fast] == ["“实地检查”按半年评分，“2023-Q1”是季度"]
