@@ -89,7 +89,7 @@ def test_explain_json_cites_rows() -> None:
 def test_unsupported_period_exits_2() -> None:
     code, out, err = score("--scheme", "city-1000", "--data", str(CITY), "--period", "2024-05")
     assert code == 2 and out == ""
-    assert "month" in err
+    assert "是月度考评期" in err
 
 
 GOOD_ROWS = {

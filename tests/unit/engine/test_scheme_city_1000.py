@@ -172,5 +172,5 @@ def test_explanation_cites_rows(q2: PeriodResult) -> None:
 
 
 def test_month_is_not_a_period_of_this_scheme() -> None:
-    with pytest.raises(UnsupportedPeriod, match="month"):
+    with pytest.raises(UnsupportedPeriod, match="月度"):
         run("2024-05")

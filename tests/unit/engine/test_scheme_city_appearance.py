@@ -167,7 +167,7 @@ def test_year_is_the_mean_of_the_evaluated_months() -> None:
 
 
 def test_quarter_is_not_a_period_of_this_scheme() -> None:
-    with pytest.raises(UnsupportedPeriod, match="month, year"):
+    with pytest.raises(UnsupportedPeriod, match="只评月度、年度考评期"):
         run("2024-Q3")
 
 

@@ -276,7 +276,7 @@ def test_no_rewards_or_flags(q2: PeriodResult, months: dict[str, PeriodResult]) 
 
 
 def test_year_is_not_a_period_of_this_scheme() -> None:
-    with pytest.raises(UnsupportedPeriod, match="year"):
+    with pytest.raises(UnsupportedPeriod, match="年度"):
         run("2024")
 
 

@@ -169,7 +169,7 @@ def test_year_is_the_mean_of_the_evaluated_months() -> None:
 
 
 def test_quarter_is_not_a_period_of_this_scheme() -> None:
-    with pytest.raises(UnsupportedPeriod, match="quarter"):
+    with pytest.raises(UnsupportedPeriod, match="季度"):
         run("2024-Q1")
 
 

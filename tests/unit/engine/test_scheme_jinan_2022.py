@@ -119,7 +119,7 @@ def test_year_sums_the_quarters() -> None:
 
 
 def test_month_is_not_a_period_of_this_scheme() -> None:
-    with pytest.raises(UnsupportedPeriod, match="month"):
+    with pytest.raises(UnsupportedPeriod, match="月度"):
         run("2022-03")
 
 

@@ -97,7 +97,7 @@ def test_february_ranks() -> None:
 
 @pytest.mark.parametrize("period", ["2024-Q1", "2024"])
 def test_only_months_are_evaluated(period: str) -> None:
-    with pytest.raises(UnsupportedPeriod, match="month"):
+    with pytest.raises(UnsupportedPeriod, match="月度"):
         run(period)
 
 
