@@ -50,7 +50,8 @@ def _positions(header: list[str], q: Questionnaire, label: str) -> tuple[dict[st
         if cell in {x.id for x in q.questions}:
             found[cell] = i
     need = ["unit_id", "period", *(x.id for x in q.questions)]
-    errors = [InputError(label, 1, name, f"缺少列 {name}（表头须有 {'、'.join(need)}）") for name in need if name not in found]
+    wanted = "、".join(need)
+    errors = [InputError(label, 1, name, f"缺少列 {name}（表头须有 {wanted}）") for name in need if name not in found]
     return found, errors
 
 

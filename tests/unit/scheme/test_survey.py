@@ -48,7 +48,10 @@ def test_errors_are_chinese_with_line_and_field() -> None:
         parse_questionnaire(text, "q.yaml")
     problems = caught.value.problems
     # line 7 is the inserted colour:, so the question's mapping is on line 12
-    assert problems == ["第 12 行 questions[0].weight：须大于 0（实际为 -2）", "第 7 行 colour：不认识的键（拼写错误？）（实际为 'red'）"]
+    assert problems == [
+        "第 12 行 questions[0].weight：须大于 0（实际为 -2）",
+        "第 7 行 colour：不认识的键（拼写错误？）（实际为 'red'）",
+    ]
 
 
 def test_missing_key_and_whole_file_checks() -> None:
