@@ -20,6 +20,7 @@ the quota (样本配额) is marked 样本不足; one with none gets no score at 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -160,3 +161,24 @@ def score_rows(q: Questionnaire, tallies: Iterable[UnitTally]) -> list[dict[str,
         for t in tallies
         if t.score is not None
     ]
+
+
+_NOTE = re.compile(
+    r"问卷 n=(\d+)(?:，满意度均值 ([\d.]+)%，误差范围 (?:±([\d.]+)|无法估计（n<2）)（95%），配额 (\d+))?，(\S+)$"
+)
+
+
+def read_note(note: str) -> dict[str, object]:
+    """n, the mean, the margin, the quota and the flag back from a score row's :meth:`UnitTally.note` (what a
+    published version keeps: its frozen facts hold the rows, not the answers); {} for another note."""
+    found = _NOTE.match(note.strip())
+    if found is None:
+        return {}
+    n, mean, margin, quota, flag = found.groups()
+    return {
+        "n": int(n),
+        "mean": float(mean) if mean else None,
+        "margin": float(margin) if margin else None,
+        "quota": int(quota) if quota else None,
+        "flag": flag,
+    }

@@ -278,6 +278,7 @@ def mount_pages(app: FastAPI) -> None:
         plans_page,
         rectify_pages,
         scheme_view,
+        survey_pages,
         unit_pages,
         whatif_page,
     )
@@ -288,5 +289,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
-    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page):
+    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page, survey_pages):
         app.include_router(area.router)
