@@ -6,6 +6,7 @@ Numbers as tests/unit/engine/test_survey.py: s1 sheets 100 (public), 60 (phone),
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from db_testing import dispose
 from examples_testing import EXAMPLES
@@ -105,6 +107,12 @@ def test_office_enters_tallies_and_the_published_json_shows_n_and_margin(site: S
     body = site.client.get("/public/social-evaluation/2024-03/surveys.json").json()
     assert [(r["unit_id"], r["score"], r["n"], r["margin"], r["flag"]) for r in body["surveys"]] == [
         ("s1", 16.0, 3, 4.53, "样本达标")
+    ]
+    bulletin = site.client.get("/periods/social-evaluation/2024-03/bulletin.xlsx")
+    assert bulletin.status_code == 200
+    sheet = load_workbook(io.BytesIO(bulletin.content))["问卷调查"]
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ["s1", "甲街道", "群众满意度", 16, 3, 3, "±4.53", "样本达标"]
     ]
 
 
