@@ -243,3 +243,16 @@ def write_row_all(session: Session, frame: pl.DataFrame, actor: str, reason: str
     """Every row of the frame through ``write_facts`` (matched on the natural key: a re-tally updates)."""
     for i in range(frame.height):
         write_row(session, "scores", frame.slice(i, 1), actor=actor, reason=reason)
+
+
+def unit_sheets(ctx: AppContext, session: Session, scheme: str, unit_id: str, period: str) -> dict[str, UnitTally]:
+    """For a unit's drill-down: part name → the unit's tally of each questionnaire feeding ``scheme`` in
+    ``period`` (the answer sheets that made the number, from the stored answers); only parts with sheets."""
+    out: dict[str, UnitTally] = {}
+    for q in questionnaires(ctx).values():
+        if q.scheme != scheme or q.period.value != parse_period(period).kind.value:
+            continue
+        (found,) = tally(q, stored_answers(session, q, period), [unit_id], period)
+        if found.n:
+            out[q.part] = found
+    return out

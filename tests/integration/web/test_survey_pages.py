@@ -129,3 +129,19 @@ def test_import_and_refusals(site: SignedInSite, tmp_path: Path) -> None:
     wrong = "单位,考评期,联系电话,q1,q2,q3\ns2,2024-03,13800000006,满意,好,满意\n"
     failed = site.client.post(f"{OFFICE}/import", data={"csrf": token}, files={"file": ("b.csv", wrong.encode())})
     assert failed.status_code == 422 and "第 2 行" in failed.text and "q2" in failed.text
+
+
+def test_the_drill_down_cites_the_survey_row(site: SignedInSite) -> None:
+    """The unit's page explains 群众满意度 like any score: the row it came from, its source and the note with n
+    and the margin (which sheets: the survey page's 答卷明细)."""
+    for phone, unit in (("13800000001", "s1"), ("13800000002", "s1")):
+        assert _answer(site, unit, ("满意", "满意", "满意"), phone) == 200
+    site.login("admin")
+    token = _csrf(site.client.get(f"{OFFICE}?period=2024-03").text)
+    assert site.client.post(f"{OFFICE}/tally", data={"csrf": token, "period": "2024-03"}).status_code == 200
+    page = site.client.get("/units/s1?scheme=social-evaluation&period=2024-03").text
+    assert "问卷:social-evaluation-survey:v1" in page
+    assert "问卷 n=2，满意度均值 100.00%，误差范围 ±0.00（95%），配额 3，样本不足" in page
+    assert "问卷答卷（按库中答卷）：样本量 2，误差范围 ±0.00（95%），样本不足" in page
+    assert "答卷 #2（公众页面）：q1 满意、q2 满意、q3 满意 → 100" in page
+    assert "13800000001" not in page
