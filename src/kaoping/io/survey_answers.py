@@ -1,4 +1,5 @@
-"""Reading answer sheets of a questionnaire (问卷答卷) from a CSV file: bounded, with Chinese errors by row and column.
+"""Reading answer sheets of a questionnaire (问卷答卷) from a CSV file or an Excel workbook (its sheet 答卷 or
+answers): bounded by the io readers, with Chinese errors by row and column.
 
 One row per answer sheet: ``unit_id`` (单位), ``period`` (考评期), optionally ``contact`` (联系电话 or 答题码: only
 its salted hash is kept, by :mod:`kaoping.app.surveys`), ``channel`` (渠道) and ``answer_id`` (答卷编号, as an
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaoping.errors import InputError, InputErrors
+from kaoping.io.raw import RawTable
 from kaoping.io.sources import read_csv_table
+from kaoping.io.workbook import read_workbook
 from kaoping.periods import PeriodError, parse_period
 from kaoping.scheme.survey import Questionnaire
 
@@ -55,12 +58,29 @@ def _positions(header: list[str], q: Questionnaire, label: str) -> tuple[dict[st
     return found, errors
 
 
+SHEETS = ("答卷", "answers")
+"""The sheet of a workbook that holds the answer sheets."""
+
+
+def _table(path: Path, label: str) -> RawTable:
+    if path.suffix.lower() != ".xlsx":
+        table = read_csv_table(path, label)
+        if isinstance(table, InputError):
+            raise InputErrors([table])
+        return table
+    tables, _, errors = read_workbook(path, SHEETS)
+    if errors:
+        raise InputErrors(errors)
+    found = next((tables[name] for name in SHEETS if name in tables), None)
+    if found is None:
+        raise InputErrors([InputError(label, None, None, "工作簿须有名为“答卷”（或 answers）的工作表")])
+    return found
+
+
 def read_answer_rows(path: Path, q: Questionnaire, label: str | None = None) -> list[AnswerRow]:
-    """The answer sheets of a CSV file; InputErrors (file, row, column, Chinese) if any cell does not fit."""
+    """The answer sheets of a CSV file or workbook; InputErrors (file, row, column, Chinese) if a cell does not fit."""
     label = label or path.name
-    table = read_csv_table(path, label)
-    if isinstance(table, InputError):
-        raise InputErrors([table])
+    table = _table(path, label)
     if table.body.height > MAX_ANSWER_ROWS:
         raise InputErrors([InputError(label, None, None, f"一次最多导入 {MAX_ANSWER_ROWS} 份答卷")])
     where, errors = _positions(table.header, q, label)

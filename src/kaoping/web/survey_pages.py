@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from kaoping.api.auth import Principal, client_address, csrf_token
 from kaoping.api.context import ApiContext, CtxDep, SessionDep
@@ -168,13 +169,14 @@ async def survey_tally(request: Request, name: str, ctx: CtxDep) -> Response:
     return await run_in_threadpool(_office_post, request, ctx, name[:100], fields, "tally")
 
 
-def _import(request: Request, ctx: ApiContext, name: str, token: str, content: bytes) -> Response:
+def _import(request: Request, ctx: ApiContext, name: str, token: str, upload: tuple[str, bytes]) -> Response:
     with ctx.factory() as session:
         who = session_account(request, session)
         if who is None or not form_token_ok(request, token):
             return error_page(request, who or ANONYMOUS, 403, "无法导入", STALE)
+        filename, content = upload
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "answers.csv"
+            path = Path(folder) / ("answers.xlsx" if filename.lower().endswith(".xlsx") else "answers.csv")
             path.write_bytes(content)
             try:
                 count = import_answers(ctx, session, who, questionnaire(ctx, name), path)
@@ -189,13 +191,14 @@ def _import(request: Request, ctx: ApiContext, name: str, token: str, content: b
 
 @router.post("/surveys/{name}/import")
 async def survey_import(request: Request, name: str, ctx: CtxDep) -> Response:
-    """导入答卷 (CSV, at most 2 MB): all rows or none, errors by row and column."""
+    """导入答卷 (CSV or .xlsx, at most 2 MB): all rows or none, errors by row and column."""
     async with request.form(max_files=1, max_fields=2, max_part_size=MAX_UPLOAD) as form:
         upload, token = form.get("file"), str(form.get("csrf") or "")[:FIELD_MAX]
-        content = await upload.read(MAX_UPLOAD + 1) if upload is not None and not isinstance(upload, str) else b""
+        content = await upload.read(MAX_UPLOAD + 1) if isinstance(upload, UploadFile) else b""
+        filename = (upload.filename or "") if isinstance(upload, UploadFile) else ""
     if len(content) > MAX_UPLOAD:
         return JSONResponse({"detail": "文件过大（至多 2 MB）"}, status_code=413)
-    return await run_in_threadpool(_import, request, ctx, name[:100], token, content)
+    return await run_in_threadpool(_import, request, ctx, name[:100], token, (filename[:200], content))
 
 
 @router.get("/public/{scheme}/{period}/surveys.json")

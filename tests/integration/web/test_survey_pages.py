@@ -145,3 +145,24 @@ def test_the_drill_down_cites_the_survey_row(site: SignedInSite) -> None:
     assert "问卷答卷（按库中答卷）：样本量 2，误差范围 ±0.00（95%），样本不足" in page
     assert "答卷 #2（公众页面）：q1 满意、q2 满意、q3 满意 → 100" in page
     assert "13800000001" not in page
+
+
+def test_import_a_workbook(site: SignedInSite, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "答卷"
+    sheet.append(["单位", "考评期", "联系电话", "q1", "q2", "q3"])
+    sheet.append(["s3", "2024-03", "13800000009", "不满意", "满意", "满意"])
+    path = tmp_path / "answers.xlsx"
+    book.save(path)
+    site.login("admin")
+    token = _csrf(site.client.get(f"{OFFICE}?period=2024-03").text)
+    files = {"file": ("答卷.xlsx", path.read_bytes())}
+    done = site.client.post(f"{OFFICE}/import", data={"csrf": token}, files=files)
+    assert done.status_code == 200 and "已导入 1 份答卷" in done.text
+    page = site.client.get(f"{OFFICE}?period=2024-03").text
+    row = re.search(r'<tr data-unit="s3">(.*?)</tr>', page, re.S)
+    assert row is not None and "10.00" in row.group(1)  # (50·0 + 30·100 + 20·100) / 100 = 50 → 50 × 20 / 100 = 10

@@ -95,3 +95,23 @@ def test_import_errors_name_row_and_column(tmp_path: Path) -> None:
     missing.write_text("unit_id,period,q1\ns1,2024-03,满意\n", encoding="utf-8")
     with pytest.raises(InputErrors, match="q2"):
         read_answer_rows(missing, Q)
+
+
+def test_a_workbook_reads_like_the_csv(tmp_path: Path) -> None:
+    """The same answer sheets from an .xlsx (sheet 答卷) give the same tally; a workbook without it is refused."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "答卷"
+    for line in (EXAMPLE / "survey-answers.csv").read_text(encoding="utf-8").splitlines():
+        sheet.append(line.split(","))
+    path = tmp_path / "answers.xlsx"
+    book.save(path)
+    made = tally(Q, _answers(path), ["s1", "s2"], "2024-03")
+    assert [(t.n, t.score, t.margin) for t in made] == [(3, Decimal("16.00"), Decimal("4.53")), (2, 20, 0)]
+    sheet.title = "Sheet1"
+    book.save(path)
+    with pytest.raises(InputErrors, match="答卷"):
+        read_answer_rows(path, Q)
