@@ -192,6 +192,8 @@ def enter_answer(ctx: AppContext, session: Session, who: Principal, q: Questionn
 def import_answers(ctx: AppContext, session: Session, who: Principal, q: Questionnaire, path: Path) -> int:
     """Every sheet of a CSV file (io.survey_answers), all or none: InputErrors by row and column, a Conflict
     naming the row of a respondent who answered already.  Each row needs its ``contact``."""
+    if not allowed(who.role, Perm.SURVEYS_ENTER):
+        deny(session, who, "import survey answers", table=TABLE)
     rows = read_answer_rows(path, q)
     for r in rows:
         sheet = Sheet(r.unit_id, r.choices, r.contact, Channel.IMPORT, r.period)

@@ -150,6 +150,8 @@ def test_refusals(store: tuple[AppContext, sessionmaker[Session]]) -> None:
         enter_answer(ctx, s, DEPT, q, Sheet("s1", ALL, PHONES[0], Channel.PHONE))
     with factory() as s, pytest.raises(Denied):
         tally_period(ctx, s, CALLER, q, "2024-03")
+    with factory() as s, pytest.raises(Denied):
+        import_answers(ctx, s, DEPT, q, EXAMPLES / "social-evaluation" / "survey-answers.csv")
 
 
 def test_a_public_address_is_bounded(
