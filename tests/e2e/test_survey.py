@@ -128,6 +128,7 @@ def test_from_a_phone_to_the_bulletin(browser: Browser, base: str, tmp_path: Pat
     assert "已汇总计分" in office.inner_text("#survey-done")
 
     office.goto(base + "/periods/social-evaluation/2024-03")
+    assert office.get_attribute("#period-surveys li", "data-tallied") == "1"  # the rows are the sheets' tally
     _click(office, "#btn-compute")
     _click(office, "#btn-review")
     office.click("#btn-publish")

@@ -41,7 +41,7 @@ from kaoping.scheme.parts import Source
 from kaoping.scheme.survey import Questionnaire, builtin_survey_names, check_against_scheme, load_questionnaire
 from kaoping.store.audit import AuditWriter
 from kaoping.store.survey_tables import SurveyAnswerRow
-from kaoping.store.tables import Unit
+from kaoping.store.tables import ScoreRow, Unit
 
 TABLE = "survey_answers"
 MAX_PER_ADDRESS_HOUR = 30
@@ -257,4 +257,31 @@ def unit_sheets(ctx: AppContext, session: Session, scheme: str, unit_id: str, pe
         (found,) = tally(q, stored_answers(session, q, period), [unit_id], period)
         if found.n:
             out[q.part] = found
+    return out
+
+
+@dataclass(frozen=True)
+class SurveyStanding:
+    """For the office's period page: a questionnaire of the scheme, its sheets in the period, and whether the
+    score rows in the store are its tally of them (False: sheets came in, or changed, since the last 汇总计分)."""
+
+    questionnaire: Questionnaire
+    sheets: int
+    tallied: bool
+
+
+def survey_standings(ctx: AppContext, session: Session, scheme: str, period: str) -> list[SurveyStanding]:
+    """Every questionnaire feeding ``scheme`` whose round is ``period``'s kind, with its sheets and tally state."""
+    out: list[SurveyStanding] = []
+    text = str(parse_period(period))
+    for q in questionnaires(ctx).values():
+        if q.scheme != scheme or q.period.value != parse_period(text).kind.value:
+            continue
+        results = survey_results(ctx, session, q, text)
+        made = {(str(r["unit_id"]), float(str(r["score"])), str(r["note"])) for r in score_rows(q, results)}
+        stmt = select(ScoreRow.unit_id, ScoreRow.score, ScoreRow.note).where(
+            ScoreRow.period == text, ScoreRow.source == q.source()
+        )
+        kept = {(u, float(s), n) for u, s, n in session.execute(stmt)}
+        out.append(SurveyStanding(q, sum(r.n for r in results), made == kept))
     return out

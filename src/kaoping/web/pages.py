@@ -27,6 +27,7 @@ from kaoping.app.owed import owed_report
 from kaoping.app.period_states import PeriodStanding, PeriodState, months_of, period_standings, standing_of
 from kaoping.app.policy import Perm
 from kaoping.app.review import review_of
+from kaoping.app.surveys import survey_standings
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodKind
 from kaoping.reports.data import BulletinData
@@ -152,6 +153,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     page["graded"] = ctx.schemes[scheme].scheme.graded
     page["missing"] = len(owed_report(session, ctx.schemes[scheme].scheme, period).missing)
     page["state_names"] = PeriodState.names()
+    page["surveys"] = survey_standings(ctx, session, scheme, period)
     page["separate"] = ctx.settings.separation_of_duties
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 

@@ -97,8 +97,12 @@ def test_office_enters_tallies_and_the_published_json_shows_n_and_margin(site: S
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
     assert cells == ["甲街道", "16.00", "3 / 3", "±4.53", "样本达标"]
     assert "答卷 #3（电话回访）：q1 基本满意、q2 满意、q3 不满意 → 60" in page and "1.96 × 标准差 ÷ √n" in page
+    standing = re.compile(r'data-survey="social-evaluation-survey" data-tallied="(\d)"')
+    period_page = site.client.get("/periods/social-evaluation/2024-03").text
+    assert standing.findall(period_page) == ["0"] and "3 份答卷" in period_page
     tallied = site.client.post(f"{OFFICE}/tally", data={"csrf": token, "period": "2024-03"})
     assert tallied.status_code == 200 and "已汇总计分" in tallied.text
+    assert standing.findall(site.client.get("/periods/social-evaluation/2024-03").text) == ["1"]
     assert site.client.get("/public/social-evaluation/2024-03/surveys.json").status_code == 404  # not published
     with transaction(site.factory) as s:
         draft = compute_draft(s, scheme="social-evaluation", period="2024-03", actor="admin", separate_duties=False)
