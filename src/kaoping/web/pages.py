@@ -27,7 +27,7 @@ from kaoping.app.owed import owed_report
 from kaoping.app.period_states import PeriodStanding, PeriodState, months_of, period_standings, standing_of
 from kaoping.app.policy import Perm
 from kaoping.app.review import review_of
-from kaoping.app.surveys import survey_standings
+from kaoping.app.surveys import questionnaires, survey_standings
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodKind
 from kaoping.reports.data import BulletinData
@@ -100,7 +100,7 @@ def public_index(request: Request, session: SessionDep, ctx: CtxDep, who: Viewer
     """Every (scheme, period) with a published result, by year, newest first, named as people say them."""
     titles = {key: office.scheme.title for key, office in ctx.schemes.items()}
     years = index_years(publishing.published_periods(session), titles, request_lang(request))
-    return render(request, "public_index.html", who, years=years)
+    return render(request, "public_index.html", who, years=years, surveys=list(questionnaires(ctx).values()))
 
 
 @router.get("/public/{scheme}/{period}")

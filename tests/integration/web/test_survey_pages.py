@@ -68,6 +68,7 @@ def _answer(web: SignedInSite, unit: str, choices: tuple[str, str, str], phone: 
 
 
 def test_public_form_one_sheet_per_phone(site: SignedInSite) -> None:
+    assert f'href="{FORM}"' in site.client.get("/public").text
     page = site.client.get(FORM).text
     assert "街道市容环境群众满意度问卷" in page and 'type="tel"' in page and "甲街道" in page
     assert _answer(site, "s1", ("满意", "满意", "满意"), "13800000001") == 200
