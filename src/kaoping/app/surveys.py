@@ -83,22 +83,26 @@ def questionnaire(ctx: AppContext, name: str) -> Questionnaire:
     return found
 
 
-def normalise_contact(contact: str) -> str:
-    """A phone number as digits (spaces, dashes and a +86 prefix dropped), or a one-time code as written
-    (letters and digits, 6–40); Invalid otherwise.  Only the hash of this text is ever kept."""
+def normalise_contact(contact: str, *, codes: bool) -> str:
+    """A phone number as digits (spaces, dashes and a +86 prefix dropped); with ``codes`` (the office's entries
+    and imports: a survey company's respondent codes) also a code of 6–40 letters and digits.  The public page
+    takes phone numbers only: a code nobody issued would let anyone answer again under a new one.  Invalid
+    otherwise.  Only the hash of this text is ever kept."""
     text = contact.strip()
     digits = re.sub(r"[\s\-()]", "", text)
     digits = re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
     if re.fullmatch(r"1\d{10}|0\d{9,11}", digits):
         return digits
-    if re.fullmatch(r"[A-Za-z0-9]{6,40}", text):
-        return text.upper()
-    raise Invalid(("请填写11位手机号码（或答题码）", "a phone number (11 digits) or a one-time code is required"))
+    if codes and re.fullmatch(r"[A-Za-z0-9]{6,40}", text):
+        return "code:" + text.upper()
+    if codes:
+        raise Invalid(("请填写受访者电话或答题码", "a phone number or a respondent code is required"))
+    raise Invalid(("请填写11位手机号码", "a mobile number (11 digits) is required"))
 
 
-def respondent_hash(secret: str, survey: str, contact: str) -> str:
+def respondent_hash(secret: str, survey: str, contact: str, *, codes: bool = False) -> str:
     """HMAC-SHA256 (hex) of the normalised contact under the server secret, per questionnaire."""
-    message = f"{survey}\n{normalise_contact(contact)}".encode()
+    message = f"{survey}\n{normalise_contact(contact, codes=codes)}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
@@ -144,7 +148,9 @@ def stage_answer(
         version=q.version,
         unit_id=sheet.unit_id,
         period=str(parse_period(period)),
-        respondent=respondent_hash(ctx.settings.secret, q.survey, sheet.contact),
+        respondent=respondent_hash(
+            ctx.settings.secret, q.survey, sheet.contact, codes=sheet.channel is not Channel.PUBLIC
+        ),
         answers=dict(sheet.choices),
         channel=sheet.channel.value,
         address=address_hash(ctx.settings.secret, address) if address else "",

@@ -142,12 +142,18 @@ def test_refusals(store: tuple[AppContext, sessionmaker[Session]]) -> None:
     with factory() as s:
         with pytest.raises(Invalid, match="手机号"):
             submit_public(ctx, s, PUBLIC, q, Sheet("s1", ALL, "12345", Channel.PUBLIC), "10.0.0.1")
+        with pytest.raises(Invalid, match="手机号"):  # a code nobody issued: the public page takes phones only
+            submit_public(ctx, s, PUBLIC, q, Sheet("s1", ALL, "ABCDEF123", Channel.PUBLIC), "10.0.0.1")
         with pytest.raises(Invalid, match="q3"):
             submit_public(ctx, s, PUBLIC, q, Sheet("s1", {"q1": "满意", "q2": "满意"}, PHONES[0], Channel.PUBLIC), "a")
         with pytest.raises(Invalid, match="没有单位"):
             submit_public(ctx, s, PUBLIC, q, Sheet("x9", ALL, PHONES[0], Channel.PUBLIC), "10.0.0.1")
     with factory() as s, pytest.raises(Denied):
         enter_answer(ctx, s, DEPT, q, Sheet("s1", ALL, PHONES[0], Channel.PHONE))
+    with factory() as s:  # the survey company's respondent code: once
+        enter_answer(ctx, s, CALLER, q, Sheet("s1", ALL, "r2024a0001", Channel.PHONE))
+    with factory() as s, pytest.raises(Conflict):
+        enter_answer(ctx, s, CALLER, q, Sheet("s2", ALL, "R2024A0001", Channel.PHONE))
     with factory() as s, pytest.raises(Denied):
         tally_period(ctx, s, CALLER, q, "2024-03")
     with factory() as s, pytest.raises(Denied):
