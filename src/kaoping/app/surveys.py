@@ -3,8 +3,9 @@
 Every answer sheet is a fact with its provenance — questionnaire and version, unit, period, channel, who
 entered it (``public`` for the public page) and when — written with an audit event in the same transaction.
 The respondent is kept only as an HMAC-SHA256 of the normalised phone number (or, for the office's entries
-and imports, a survey company's respondent code) under the server secret (``Settings.secret``): the database's unique key (questionnaire, period, respondent) refuses a
-second sheet from the same phone, and nothing in the store reads back as the number.
+and imports, a survey company's respondent code) under the server secret (``Settings.secret``): the
+database's unique key (questionnaire, period, respondent) refuses a second sheet from the same phone, and
+nothing in the store reads back as the number.
 
 Tallying (汇总计分, the office, with a reason) runs :func:`kaoping.engine.survey.tally` on the stored answers
 and writes one ``scores`` row per unit with answers — the questionnaire's part and item, ``source``
