@@ -30,7 +30,7 @@ from kaoping.facts import Facts
 from kaoping.facts.snapshot import year_window
 from kaoping.output.document import result_document
 from kaoping.periods import parse_period
-from kaoping.reports.data import FILES_DRAFT, STORE_DRAFT, BulletinData, BulletinStamp, case_metrics
+from kaoping.reports.data import FILES_DRAFT, STORE_DRAFT, BulletinData, BulletinStamp, case_metrics, survey_rows
 from kaoping.scheme import Scheme, load_scheme
 from kaoping.store import publishing
 from kaoping.store.facts import load_facts
@@ -53,7 +53,9 @@ def build(scheme: Scheme, facts: Facts, period: str, stamp: BulletinStamp = FILE
         previous = candidate if candidate.evaluated else None
     analysis = deduction_analysis(scheme, facts, parsed, result, previous)
     robust = rank_robustness(scheme, result)
-    return BulletinData(scheme, result, previous, analysis, case_metrics(facts, result), stamp, robustness=robust)
+    metrics = case_metrics(facts, result)
+    surveys = survey_rows(facts, result)
+    return BulletinData(scheme, result, previous, analysis, metrics, stamp, robustness=robust, surveys=surveys)
 
 
 def from_store(session: Session, scheme: Scheme, period: str) -> BulletinData:

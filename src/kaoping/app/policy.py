@@ -113,6 +113,8 @@ class Perm(StrEnum):
     PLANS_READ = "plans.read"  # 检查计划: a unit sees announced plans, unannounced ones once revealed
     PLANS_WRITE = "plans.write"  # create, draw, reveal a plan
     PLANS_PROGRESS = "plans.progress"  # page and API: progress per unit and team, overdue plans
+    SURVEYS_ENTER = "surveys.enter"  # page: 问卷录入 (电话回访 answer sheets, import of answer sheets)
+    SURVEYS_TALLY = "surveys.tally"  # 问卷汇总计分: the stored answers into score rows of a period
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -165,6 +167,8 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.PLANS_READ: STAFF | {UNIT},  # unit: not an unannounced plan before its seed is revealed
     Perm.PLANS_WRITE: _OFFICE,
     Perm.PLANS_PROGRESS: _OFFICE,
+    Perm.SURVEYS_ENTER: frozenset({ADMIN, THIRD_PARTY}),  # third_party: a survey company phoning respondents
+    Perm.SURVEYS_TALLY: _OFFICE,
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
     Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts

@@ -31,6 +31,7 @@ __all__ = [
     "BulletinStamp",
     "case_metrics",
     "period_label",
+    "survey_rows",
 ]
 
 SHORT_HEAD = 12
@@ -119,6 +120,8 @@ class BulletinData:
     """排名稳健性 of the result: a fragile rank (tie-break, margin below the rounding unit) gets a note."""
     owed: list[OwedState] | None = None
     """The period's scores owed (应报分数) and where each stands, from the store; None: not chased, or files."""
+    surveys: list[dict[str, object]] = field(default_factory=list)
+    """The period's score rows made from questionnaires (问卷), with n, margin and flag (:func:`survey_rows`)."""
 
     def owed_out(self) -> list[OwedState]:
         """The owed scores a bulletin reports: missing, late or not yet due (in by the due day: not listed)."""
@@ -148,3 +151,17 @@ def case_metrics(facts: Facts, result: PeriodResult) -> pl.DataFrame | None:
     schema: dict[str, pl.DataType] = {"unit_id": pl.String(), "unit": pl.String()}
     schema.update({name: pl.Float64() for name in (*COUNTS, *RATES)})
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def survey_rows(facts: Facts, result: PeriodResult) -> list[dict[str, object]]:
+    """The score rows of the result's period a questionnaire's tally wrote (source ``问卷:…``), each with the
+    unit's name and n, mean, margin, quota and flag read back from its note (kaoping.engine.survey)."""
+    from kaoping.engine.survey import read_note
+
+    rows = facts.scores.filter(pl.col("period") == result.period, pl.col("source").str.starts_with("问卷:"))
+    out: list[dict[str, object]] = []
+    for r in rows.sort("unit_id").iter_rows(named=True):
+        unit = result.unit(r["unit_id"])
+        base = {k: r[k] for k in ("unit_id", "part", "item", "score", "source")}
+        out.append({**base, "unit": unit.name if unit else "", **read_note(str(r["note"]))})
+    return out

@@ -332,6 +332,18 @@ def _owed_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> N
     _table(sheet, header, rows, formats, f, freeze_cols=3)
 
 
+def _surveys_sheet(book: Workbook, name: str, data: BulletinData, f: _Formats) -> None:
+    """问卷调查: each unit's score from a questionnaire with its sample size and 95 % margin of error."""
+    sheet = book.add_worksheet(name)
+    header = ["单位编号", "单位", "考评项目", "得分", "样本量", "配额", "误差范围（95%）", "样本情况"]
+    rows: list[list[Cell]] = []
+    for r in data.surveys:
+        margin = "无法估计" if r.get("margin") is None else f"±{r['margin']}"
+        rows.append([r["unit_id"], r["unit"], r["part"], r["score"], r.get("n"), r.get("quota"), margin, r.get("flag")])  # type: ignore[list-item]
+    formats = [f.text, f.text, f.text, f.text, f.count, f.count, f.text, f.text]
+    _table(sheet, header, rows, formats, f, freeze_cols=2)
+
+
 def write_xlsx(bulletin: BulletinData, out: Path) -> None:
     """Write the bulletin workbook to ``out`` via a temporary file, so a failure never leaves half a file."""
     tmp = out.with_name(f".{out.name}.tmp")
@@ -352,6 +364,8 @@ def write_xlsx(bulletin: BulletinData, out: Path) -> None:
             _robustness_sheet(book, _sheet_name("排名稳健性", used), bulletin.robustness, f)
         if bulletin.owed is not None:
             _owed_sheet(book, _sheet_name("应报分数", used), bulletin, f)
+        if bulletin.surveys:
+            _surveys_sheet(book, _sheet_name("问卷调查", used), bulletin, f)
         for sheet in book.worksheets():
             _stamp_footer(sheet, bulletin.stamp)
         book.close()

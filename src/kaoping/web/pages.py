@@ -27,6 +27,7 @@ from kaoping.app.owed import owed_report
 from kaoping.app.period_states import PeriodStanding, PeriodState, months_of, period_standings, standing_of
 from kaoping.app.policy import Perm
 from kaoping.app.review import review_of
+from kaoping.app.surveys import questionnaires, survey_standings
 from kaoping.errors import InputErrors
 from kaoping.periods import PeriodKind
 from kaoping.reports.data import BulletinData
@@ -99,7 +100,7 @@ def public_index(request: Request, session: SessionDep, ctx: CtxDep, who: Viewer
     """Every (scheme, period) with a published result, by year, newest first, named as people say them."""
     titles = {key: office.scheme.title for key, office in ctx.schemes.items()}
     years = index_years(publishing.published_periods(session), titles, request_lang(request))
-    return render(request, "public_index.html", who, years=years)
+    return render(request, "public_index.html", who, years=years, surveys=list(questionnaires(ctx).values()))
 
 
 @router.get("/public/{scheme}/{period}")
@@ -152,6 +153,7 @@ def period_page(request: Request, scheme: str, period: str, session: SessionDep,
     page["graded"] = ctx.schemes[scheme].scheme.graded
     page["missing"] = len(owed_report(session, ctx.schemes[scheme].scheme, period).missing)
     page["state_names"] = PeriodState.names()
+    page["surveys"] = survey_standings(ctx, session, scheme, period)
     page["separate"] = ctx.settings.separation_of_duties
     return render(request, "period.html", who, scheme=scheme, period=period, **page)
 
@@ -278,6 +280,7 @@ def mount_pages(app: FastAPI) -> None:
         plans_page,
         rectify_pages,
         scheme_view,
+        survey_pages,
         unit_pages,
         whatif_page,
     )
@@ -288,5 +291,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
-    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page):
+    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page, survey_pages):
         app.include_router(area.router)

@@ -25,6 +25,7 @@ from kaoping.app.appeals import appeal_window
 from kaoping.app.policy import WRITE_KIND_PERMS, Perm, allowed, unit_scope
 from kaoping.app.results import Scored, scored, unit_lines
 from kaoping.app.row_history import Change, row_history
+from kaoping.app.surveys import unit_sheets
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.phrases import Msg
 from kaoping.engine.result import GroupResult, Line, UnitResult
@@ -197,6 +198,7 @@ def unit_page(
         "appeals": data.appeals(session, unit_id, period=str(chosen)),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
+        "survey_sheets": unit_sheets(ctx, session, office.scheme.scheme, unit_id, str(chosen)),
         **lists.cases_context(session, now, (unit_id, chosen), 0, lines, NO_FILTER),
     }
     return render(request, "unit.html", who, **HELPERS, **context)
@@ -356,6 +358,7 @@ def deduction_page(
         "appeals": data.appeals(session, unit_id, target=target),
         "window": appeal_window(session, [office.scheme.scheme], str(chosen), ctx.settings.appeal_days, now),
         "query": _query(office, chosen),
+        "survey_sheets": unit_sheets(ctx, session, office.scheme.scheme, unit_id, str(chosen)),
         **_history(session, who, "deductions", row),
     }
     return render(request, "unit_deduction.html", who, **HELPERS, **context)
