@@ -1,0 +1,64 @@
+"""督查信号 page of the office (/evidence/signals): the per-inspector signals of a month — one person entering
+(nearly) all of a unit's rows, a unit's reports falling sharply, one person's entries clustered at the edge
+of the 考评时段 or the month — each with its sentence (the counts and the threshold, to check by hand) and
+links to the rows and photos it rests on.  Filters (month, kind, scheme, thresholds) are query parameters
+read by :func:`kaoping.api.routes_signals.signal_query`, so a link shows the same list; the JSON is
+GET /api/signals.  Read only: a signal is a reason to look, nothing is changed or deleted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kaoping.api.auth import Principal
+from kaoping.api.context import CtxDep, SessionDep
+from kaoping.api.routes_signals import QueryDep, windows
+from kaoping.app.errors import DomainError
+from kaoping.app.inspector_signals import inspector_signals
+from kaoping.app.policy import Perm
+from kaoping.engine.signals import TEXTS, Entry, EntryKind, Signal, SignalKind
+from kaoping.web.app import refusal, render, require_page
+from kaoping.web.i18n import request_lang, translator
+
+router = APIRouter(include_in_schema=False)
+Office = Annotated[Principal, require_page(Perm.EVIDENCE_SIGNALS)]
+PAGE = "/evidence/signals"
+SHOWN_ROWS = 50
+"""Row links shown per signal (the rest are counted; the API lists them all)."""
+
+
+def row_link(entry: Entry) -> str:
+    """The page of the row: a deduction's by its id, a case's by its number."""
+    unit = quote(entry.unit_id, safe="")
+    if entry.kind is EntryKind.DEDUCTION:
+        return f"/units/{unit}/deductions/{entry.row_id}"
+    return f"/units/{unit}/cases/{quote(entry.key, safe='')}"
+
+
+def sentence(lang: str) -> Callable[[Signal], str]:
+    """A signal's sentence in the page's language (the catalogue's, with the counts filled in)."""
+    _ = translator(lang)
+    return lambda s: _(TEXTS[s.kind], **s.params, what=_(s.entry_kind.label))
+
+
+@router.get(PAGE)
+def signals_page(request: Request, ctx: CtxDep, session: SessionDep, who: Office, asked: QueryDep) -> Response:
+    """The month's signals, the kinds asked for, with the thresholds they were computed with."""
+    scheme, found = windows(ctx, asked.scheme)
+    try:
+        result = inspector_signals(session, who, asked.month, found, asked.thresholds, asked.kinds)
+    except DomainError as error:
+        return refusal(request, who, error, str(error))
+    counts = Counter(s.kind for s in result)
+    return render(
+        request, "inspector_signals.html", who, signals=result, asked=asked, scheme=scheme, counts=counts,
+        kinds=list(SignalKind), schemes=list(ctx.schemes), windows=found, row_link=row_link,
+        sentence=sentence(request_lang(request)), shown_rows=SHOWN_ROWS,
+        kind=asked.kinds[0] if len(asked.kinds) == 1 else "",
+    )  # fmt: skip
