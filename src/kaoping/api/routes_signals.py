@@ -30,6 +30,8 @@ Office = Annotated[Principal, Depends(require(Perm.EVIDENCE_SIGNALS))]
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 Share = Annotated[int, Query(ge=1, le=100, description="whole per cent")]
 Rows = Annotated[int, Query(ge=1, le=100_000)]
+KIND = "^(|" + "|".join(SignalKind) + ")$"
+"""A kind of signal, or empty (all): what the page's select sends."""
 
 
 CONCENTRATED_PCT, DROP_PCT, EDGE_PCT = (
@@ -57,7 +59,7 @@ def last_month(today: date) -> str:
 def signal_query(
     ctx: CtxDep,
     month: Annotated[str | None, Query(pattern=MONTH, description="YYYY-MM; default: last month")] = None,
-    kind: Annotated[SignalKind | None, Query(description="one kind only; default: all")] = None,
+    kind: Annotated[str, Query(pattern=KIND, description="one kind only; empty or absent: all")] = "",
     scheme: Annotated[str | None, Query(max_length=100)] = None,
     concentrated_pct: Share = CONCENTRATED_PCT,
     concentrated_min_rows: Rows = DEFAULTS.concentrated_min_rows,
@@ -77,7 +79,7 @@ def signal_query(
         Decimal(edge_pct) / 100, edge_min_rows, edge_minutes,
     )  # fmt: skip
     chosen = month or last_month(ctx.settings.clock().date())
-    return SignalQuery(chosen, (kind,) if kind else tuple(SignalKind), scheme, thresholds)
+    return SignalQuery(chosen, (SignalKind(kind),) if kind else tuple(SignalKind), scheme, thresholds)
 
 
 QueryDep = Annotated[SignalQuery, Depends(signal_query)]

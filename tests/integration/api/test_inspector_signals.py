@@ -17,17 +17,29 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+import pytest
 from sqlalchemy import func, select
 
 from images_testing import photo, scene
+from kaoping.app.errors import Forbidden
 from kaoping.app.facts import one_row, write_row
+from kaoping.app.inspector_signals import inspector_signals
+from kaoping.app.policy import Principal
+from kaoping.engine.signals import DEFAULTS, SignalKind
+from kaoping.facts.columns import ROW
+from kaoping.roles import Role
+from kaoping.scheme.model import InspectionWindow
+from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
-from kaoping.store.tables import CaseTransition, DeductionRow
+from kaoping.store.facts import write_facts
+from kaoping.store.tables import CaseTransition, DeductionRow, ImportBatch
 
 if TYPE_CHECKING:  # the fixture's type only; pytest loads conftest.py by path
     from tests.integration.api.conftest import Api
 
 MONTH = "2025-05"
+OFFICE = Principal(username="admin", role=Role.ADMIN)
 
 
 def _deduction(s: Any, actor: str, unit: str, day: date, n: int, clock: time | None = None) -> int:
@@ -97,10 +109,13 @@ def test_thresholds_and_kind_filter_change_what_is_raised(api: Api) -> None:
     strict = _signals(api, concentrated_pct=95, edge_pct=60, drop_pct=10)  # 90.9 % < 95; 50 % < 60; 1 ≥ 0.6
     assert [(s["kind"], s["unit_id"]) for s in strict] == [("concentrated", "d3")]
     assert [s["kind"] for s in _signals(api, kind="drop")] == ["drop"]
+    assert len(_signals(api, kind="")) == 4  # the page's select sends an empty kind for all
     assert _signals(api, month="2025-04") == []  # d2: 6 in April, 12 before it (< 15); nobody has 10 rows
     for bad in ({"concentrated_pct": 0}, {"month": "2025-13"}, {"drop_months": 13}, {"kind": "other"}):
         r = api.client.get("/api/signals", params={"month": MONTH, **bad}, headers=api.as_("admin"))
         assert r.status_code == 422, bad
+    unknown = api.client.get("/api/signals", params={"scheme": "no-such"}, headers=api.as_("admin"))
+    assert unknown.status_code == 404
 
 
 def test_only_the_office_reads_signals_and_nothing_is_deleted(api: Api) -> None:
@@ -124,3 +139,37 @@ def test_only_the_office_reads_signals_and_nothing_is_deleted(api: Api) -> None:
         assert api.client.get("/api/signals", headers=api.as_(user)).status_code == 403
     with api.factory() as s:
         assert s.scalar(select(func.count()).select_from(DeductionRow)) == before
+
+
+def test_an_imported_file_counts_as_its_importer_and_windows_come_from_the_scheme(api: Api) -> None:
+    """2025-07, d4: a file of 10 deductions imported by clerk (audited once for the batch, no row ``insert``)
+    → 核查集中 names clerk.  2025-06: insp3 enters 10 for d5, 5 at 20:30 and 5 at 10:00 → with the window
+    07:00–21:00 (last 60 minutes from 20:00) 5 of 10 are at the edge (50 %); without a window none are."""
+    rows = [
+        {"date": date(2025, 7, 8), "unit_id": "d4", "part": "督查考评", "item": "道路保洁", "points": 1.0,
+         "source": "市督查组", "problem": f"imported-{n}", "time": None}
+        for n in range(10)
+    ]  # fmt: skip
+    with transaction(api.factory) as s:
+        batch = ImportBatch(sha256="c" * 64, kind="deductions", label="七月.xlsx", rows=10,
+                            imported_at=datetime(2025, 7, 9), imported_by="clerk")  # fmt: skip
+        s.add(batch)
+        s.flush()
+        audit = AuditWriter(s, "import-tool", reason="import")  # a row insert would name this account
+        frame = pl.concat([one_row("deductions", row) for row in rows])
+        frame = frame.with_columns(pl.Series(ROW, range(2, 12), dtype=frame.schema[ROW]))  # the file's rows
+        write_facts(s, "deductions", frame, audit=audit, label="七月.xlsx", import_id=batch.id)
+        audit.flush()
+        for n in range(10):
+            _deduction(s, "insp3", "d5", date(2025, 6, 9), n, time(20, 30) if n < 5 else time(10, 0))
+    [imported] = _signals(api, month="2025-07")
+    assert (imported["kind"], imported["unit_id"], imported["actor"]) == ("concentrated", "d4", "clerk")
+    window = [InspectionWindow(months=[5, 6, 7], start="07:00", end="21:00")]
+    with api.factory() as s:
+        at_edge = inspector_signals(s, OFFICE, "2025-06", window, DEFAULTS, [SignalKind.EDGE])
+        assert [(x.actor, x.params["late"], x.params["last_day"]) for x in at_edge] == [("insp3", "5", "0")]
+        assert all(e.clock == time(20, 30) for e in at_edge[0].rows)
+        assert inspector_signals(s, OFFICE, "2025-06", [], DEFAULTS, [SignalKind.EDGE]) == []
+        unit = Principal(username="jiaqu", role=Role.UNIT, unit_id="d1")
+        with pytest.raises(Forbidden):
+            inspector_signals(s, unit, "2025-06", window, DEFAULTS)
