@@ -30,6 +30,8 @@ def test_office_reads_the_signals_of_a_month_and_follows_one_to_its_rows(tab: Ta
         (r.get_attribute("data-kind"), r.get_attribute("data-unit"), r.get_attribute("data-actor")) for r in rows.all()
     ]
     assert shown == expected
+    tab.page.wait_for_selector("#signals-trend-chart canvas")  # the chart of the last 6 months, and its table
+    assert tab.page.locator("#signals-trend-table tbody tr").count() == 6
     first = rows.first
     assert "低于月均的 50%" in first.locator(".signal-explanation").inner_text()
 

@@ -10,6 +10,7 @@ evidence stored against ``deductions:<id>``.  Read only: nothing is written, fla
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -28,6 +29,8 @@ MAX_ROWS = 200_000
 holding more in four months is refused with a message rather than read into memory."""
 CHUNK = 500
 """Keys per ``IN (…)`` when reading who entered the rows and their photos (well under every driver's limit)."""
+TREND_MONTHS = 6
+"""The office's page charts the signals of this many months, ending with the month shown."""
 UNKNOWN = "（未知）"
 """The entering account of a row neither the trail nor an import batch names."""
 
@@ -138,8 +141,36 @@ def inspector_signals(
     kinds: Iterable[SignalKind] = tuple(SignalKind),
 ) -> list[Signal]:
     """The signals of ``month`` of the ``kinds`` asked for (the office only; others are refused)."""
+    return month_view(session, who, month, windows, thresholds, kinds, trend_months=1).signals
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """A month's signals, and how many of each kind each of the months up to it had (the page's chart)."""
+
+    signals: list[Signal]
+    trend: list[tuple[str, dict[SignalKind, int]]]
+    """(month, kind → count), oldest first, ending with the month itself."""
+
+
+def month_view(
+    session: Session,
+    who: Principal,
+    month: str,
+    windows: list[InspectionWindow],
+    thresholds: Thresholds,
+    kinds: Iterable[SignalKind] = tuple(SignalKind),
+    *,
+    trend_months: int = TREND_MONTHS,
+) -> MonthView:
+    """The signals of ``month`` and the counts of the ``trend_months`` months ending with it, from one read
+    of the entries (the office only; others are refused)."""
     if not allowed(who.role, Perm.EVIDENCE_SIGNALS):
         raise forbidden(who, "read inspector signals")
-    wanted = set(kinds)
-    entries = read_entries(session, month, thresholds.drop_months)
-    return [s for s in signals(entries, month, windows, thresholds) if s.kind in wanted]
+    wanted = list(kinds)
+    entries = read_entries(session, month, thresholds.drop_months + trend_months - 1)
+    trend, found = [], []
+    for shown in [*months_before(month, trend_months - 1), month]:
+        found = [s for s in signals(entries, shown, windows, thresholds) if s.kind in wanted]
+        trend.append((shown, {kind: sum(1 for s in found if s.kind is kind) for kind in wanted}))
+    return MonthView(found, trend)

@@ -20,7 +20,7 @@ from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.routes_signals import QueryDep, windows
 from kaoping.app.errors import DomainError
-from kaoping.app.inspector_signals import inspector_signals
+from kaoping.app.inspector_signals import MonthView, month_view
 from kaoping.app.policy import Perm
 from kaoping.engine.signals import TEXTS, Entry, EntryKind, Signal, SignalKind
 from kaoping.web.app import refusal, render, require_page
@@ -41,6 +41,14 @@ def row_link(entry: Entry) -> str:
     return f"/units/{unit}/cases/{quote(entry.key, safe='')}"
 
 
+def trend_chart(view: MonthView, lang: str) -> dict[str, object]:
+    """What the chart draws (the table beside it shows the same): months, and per kind its name and counts."""
+    _ = translator(lang)
+    kinds = list(view.trend[-1][1]) if view.trend else []
+    series = [{"name": _(k.label), "data": [counts[k] for _, counts in view.trend]} for k in kinds]
+    return {"months": [m for m, _ in view.trend], "series": series}
+
+
 def sentence(lang: str) -> Callable[[Signal], str]:
     """A signal's sentence in the page's language (the catalogue's, with the counts filled in)."""
     _ = translator(lang)
@@ -49,16 +57,20 @@ def sentence(lang: str) -> Callable[[Signal], str]:
 
 @router.get(PAGE)
 def signals_page(request: Request, ctx: CtxDep, session: SessionDep, who: Office, asked: QueryDep) -> Response:
-    """The month's signals, the kinds asked for, with the thresholds they were computed with."""
+    """The month's signals of the kinds asked for, with the thresholds they were computed with, and a chart
+    (and its table) of how many each of the last months had."""
     scheme, found = windows(ctx, asked.scheme)
     try:
-        result = inspector_signals(session, who, asked.month, found, asked.thresholds, asked.kinds)
+        view = month_view(session, who, asked.month, found, asked.thresholds, asked.kinds)
     except DomainError as error:
         return refusal(request, who, error, str(error))
-    counts = Counter(s.kind for s in result)
+    counts, lang = Counter(s.kind for s in view.signals), request_lang(request)
+    _ = translator(lang)
+    headers = [_("月份"), *(_(k.label) for k in asked.kinds)]
     return render(
-        request, "inspector_signals.html", who, signals=result, asked=asked, scheme=scheme, counts=counts,
+        request, "inspector_signals.html", who, signals=view.signals, asked=asked, scheme=scheme, counts=counts,
+        trend=view.trend, chart=trend_chart(view, lang), trend_headers=headers, kinds_shown=list(asked.kinds),
         kinds=list(SignalKind), schemes=list(ctx.schemes), windows=found, row_link=row_link,
-        sentence=sentence(request_lang(request)), shown_rows=SHOWN_ROWS,
+        sentence=sentence(lang), shown_rows=SHOWN_ROWS,
         kind=asked.kinds[0] if len(asked.kinds) == 1 else "",
     )  # fmt: skip

@@ -14,6 +14,7 @@ the 3 months before, those holding ≥ 15; 窗口边缘集中 ≥ 50 % at the ed
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -130,6 +131,13 @@ def test_only_the_office_reads_signals_and_nothing_is_deleted(api: Api) -> None:
     assert f'href="/units/d1/deductions/{ids["insp1"][0]}"' in html and 'href="/units/d3/cases/S-0"' in html
     assert f'href="/api/evidence/{ids["photo"]}"' in html
     assert "共 11 条，其中 10 条由 insp1 录入（90.9%）" in html
+    trend = html[html.index('id="signals-trend-table"') :]  # the chart's table: the 6 months up to May
+    assert trend.count("<tr data-month=") == 6 and '<tr data-month="2024-12">' in trend
+    may = trend[trend.index('<tr data-month="2025-05">') : trend.index("</tr>", trend.index('"2025-05"'))]
+    assert re.findall(r'data-kind="(\w+)">(\d+)<', may) == [("concentrated", "2"), ("drop", "1"), ("edge", "1")]
+    april = trend[trend.index('<tr data-month="2025-04">') :]
+    assert re.findall(r'data-kind="\w+">(\d+)<', april)[:3] == ["0", "0", "0"]
+    assert 'id="signals-trend-data"' in html and "/static/signals.js" in html
     only = api.client.get("/evidence/signals", params={"month": MONTH, "kind": "edge"}, headers=api.as_("admin"))
     assert only.text.count('class="signal"') == 1 and 'data-kind="edge"' in only.text
     english = api.client.get("/evidence/signals", params={"month": MONTH, "lang": "en"}, headers=api.as_("admin"))
