@@ -56,18 +56,26 @@ def _bounded(rows: list[T], what: str) -> list[T]:
     return rows
 
 
-def _entered_by(session: Session, rows: list[Any]) -> dict[str, str]:
-    """Natural key → the account that entered the deduction (its latest ``insert``, else its import's)."""
-    found: dict[str, str] = {}
-    keys = [r.nkey for r in rows]
-    for part in _chunks(keys):
-        stmt = (
-            select(AuditEntry.row_key, AuditEntry.actor)
-            .where(AuditEntry.table_name == "deductions", AuditEntry.action == "insert")
-            .where(AuditEntry.row_key.in_(part))
-            .order_by(AuditEntry.id)
-        )
-        found.update({key: actor for key, actor in session.execute(stmt)})
+def _inserted(session: Session, *conditions: Any) -> dict[str, str]:
+    """Natural key → the account of the latest ``insert`` audit entry of a deduction, among those matching."""
+    stmt = (
+        select(AuditEntry.row_key, AuditEntry.actor)
+        .where(AuditEntry.table_name == "deductions", AuditEntry.action == "insert", *conditions)
+        .order_by(AuditEntry.id)
+    )
+    return {key: actor for key, actor in session.execute(stmt)}
+
+
+def _entered_by(session: Session, rows: list[Any], months: list[str]) -> dict[str, str]:
+    """Natural key → the account that entered the deduction (its latest ``insert``, else its import's).
+
+    The inserts are read by the trail's indexed month (``period``: the row's month when it was written); a
+    row not found there (its date changed to another month since) is looked up by key, in chunks."""
+    keys = {r.nkey for r in rows}
+    found = {k: a for k, a in _inserted(session, AuditEntry.period.in_(months)).items() if k in keys}
+    missing = [r.nkey for r in rows if r.nkey not in found and r.import_id is None]
+    for part in _chunks(missing):
+        found.update(_inserted(session, AuditEntry.row_key.in_(part)))
     batches = sorted({r.import_id for r in rows if r.nkey not in found and r.import_id is not None})
     named = select(ImportBatch.id, ImportBatch.imported_by).where(ImportBatch.id.in_(batches))
     importers: dict[int | None, str] = {batch: by for batch, by in session.execute(named)}
@@ -78,12 +86,14 @@ def _entered_by(session: Session, rows: list[Any]) -> dict[str, str]:
 
 
 def _photos(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
-    """Deduction id → the ids of the photos stored against it (``deductions:<id>``), oldest first."""
-    found: dict[int, list[int]] = {}
-    for part in _chunks([f"deductions:{i}" for i in ids]):
-        stmt = select(Evidence.id, Evidence.target).where(Evidence.target.in_(part)).order_by(Evidence.id)
-        for photo, target in session.execute(stmt):
-            found.setdefault(int(target.partition(":")[2]), []).append(photo)
+    """Deduction id → the ids of the photos stored against it (``deductions:<id>``), oldest first: one read
+    of every deduction photo's id and target (never the bytes), kept for the rows asked about."""
+    wanted, found = set(ids), dict[int, list[int]]()
+    stmt = select(Evidence.id, Evidence.target).where(Evidence.target.startswith("deductions:")).order_by(Evidence.id)
+    for photo, target in session.execute(stmt):
+        key = target.partition(":")[2]
+        if key.isdigit() and len(key) <= 18 and int(key) in wanted:
+            found.setdefault(int(key), []).append(photo)
     return {key: tuple(value) for key, value in found.items()}
 
 
@@ -91,7 +101,8 @@ def _deductions(session: Session, first: date, after: date) -> list[Entry]:
     cols = (DeductionRow.id, DeductionRow.nkey, DeductionRow.unit_id, DeductionRow.date, DeductionRow.time)
     stmt = select(*cols, DeductionRow.import_id).where(DeductionRow.date >= first, DeductionRow.date < after)
     rows = _bounded(list(session.execute(stmt.order_by(DeductionRow.id).limit(MAX_ROWS + 1))), "扣分记录")
-    actors, photos = _entered_by(session, rows), _photos(session, [r.id for r in rows])
+    months = sorted({r.date.strftime("%Y-%m") for r in rows})
+    actors, photos = _entered_by(session, rows, months), _photos(session, [r.id for r in rows])
     return [
         Entry(EntryKind.DEDUCTION, r.id, r.unit_id, actors[r.nkey], r.date, r.time, photos.get(r.id, ())) for r in rows
     ]
