@@ -2,15 +2,14 @@
 the same list the office's page /evidence/signals shows, each with its sentence, counts, rows and photos.
 
 The month, the kinds and every threshold are query parameters, bounded (a share in whole per cent 1–100,
-row counts 1–100000, months 1–12, minutes 1–1440); :class:`SignalQuery` reads them, for the page too.
+row counts 1–100000, months 1–12, minutes 1–1440), declared here for the OpenAPI document and read by
+:func:`kaoping.app.signal_query.read_query`, as the page reads its own.
 The 考评时段 come from the scheme named (default: the first of the office's schemes that has any).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -18,68 +17,42 @@ from pydantic import BaseModel
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.errors import ApiProblem
 from kaoping.api.roles import Perm, require
 from kaoping.app.context import AppContext
 from kaoping.app.inspector_signals import inspector_signals
-from kaoping.engine.signals import DEFAULTS, Entry, Signal, SignalKind, Thresholds
+from kaoping.app.signal_query import BOUNDS, KIND, MAX_TEXT, MONTH, SignalQuery, read_query
+from kaoping.engine.signals import Entry, Signal, Thresholds
 from kaoping.scheme.model import InspectionWindow
 
 router = APIRouter(prefix="/api/signals", tags=["evidence"])
 Office = Annotated[Principal, Depends(require(Perm.EVIDENCE_SIGNALS))]
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 Share = Annotated[int, Query(ge=1, le=100, description="whole per cent")]
 Rows = Annotated[int, Query(ge=1, le=100_000)]
-KIND = "^(|" + "|".join(SignalKind) + ")$"
-"""A kind of signal, or empty (all): what the page's select sends."""
-
-
-CONCENTRATED_PCT, DROP_PCT, EDGE_PCT = (
-    int(x * 100) for x in (DEFAULTS.concentrated_share, DEFAULTS.drop_share, DEFAULTS.edge_share)
-)
-"""The default shares in whole per cent, as the query parameters take them."""
-
-
-@dataclass(frozen=True)
-class SignalQuery:
-    """What the signals were asked for: the month, the kinds shown, the scheme whose windows count, the
-    thresholds (defaults: :data:`kaoping.engine.signals.DEFAULTS`)."""
-
-    month: str
-    kinds: tuple[SignalKind, ...]
-    scheme: str | None
-    thresholds: Thresholds
-
-
-def last_month(today: date) -> str:
-    """The month before ``today``'s: the last whole month, the default."""
-    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
+D = {name: bound[2] for name, bound in BOUNDS.items()}
+"""The defaults of the thresholds, as the query parameters take them (app/signal_query.BOUNDS)."""
 
 
 def signal_query(
     ctx: CtxDep,
     month: Annotated[str | None, Query(pattern=MONTH, description="YYYY-MM; default: last month")] = None,
     kind: Annotated[str, Query(pattern=KIND, description="one kind only; empty or absent: all")] = "",
-    scheme: Annotated[str | None, Query(max_length=100)] = None,
-    concentrated_pct: Share = CONCENTRATED_PCT,
-    concentrated_min_rows: Rows = DEFAULTS.concentrated_min_rows,
-    drop_pct: Share = DROP_PCT,
-    drop_months: Annotated[int, Query(ge=1, le=12)] = DEFAULTS.drop_months,
-    drop_min_rows: Rows = DEFAULTS.drop_min_rows,
-    edge_pct: Share = EDGE_PCT,
-    edge_min_rows: Rows = DEFAULTS.edge_min_rows,
-    edge_minutes: Annotated[int, Query(ge=1, le=1440)] = DEFAULTS.edge_minutes,
+    scheme: Annotated[str | None, Query(max_length=MAX_TEXT)] = None,
+    concentrated_pct: Share = D["concentrated_pct"],
+    concentrated_min_rows: Rows = D["concentrated_min_rows"],
+    drop_pct: Share = D["drop_pct"],
+    drop_months: Annotated[int, Query(ge=1, le=12)] = D["drop_months"],
+    drop_min_rows: Rows = D["drop_min_rows"],
+    edge_pct: Share = D["edge_pct"],
+    edge_min_rows: Rows = D["edge_min_rows"],
+    edge_minutes: Annotated[int, Query(ge=1, le=1440)] = D["edge_minutes"],
 ) -> SignalQuery:
-    """The query parameters, checked (FastAPI answers 422 naming a parameter out of its bounds)."""
-    if scheme is not None and scheme not in ctx.schemes:
-        raise ApiProblem(404, f"本系统未运行考评方案 {scheme}。")
-    thresholds = Thresholds(
-        Decimal(concentrated_pct) / 100, concentrated_min_rows,
-        Decimal(drop_pct) / 100, drop_months, drop_min_rows,
-        Decimal(edge_pct) / 100, edge_min_rows, edge_minutes,
-    )  # fmt: skip
-    chosen = month or last_month(ctx.settings.clock().date())
-    return SignalQuery(chosen, (SignalKind(kind),) if kind else tuple(SignalKind), scheme, thresholds)
+    """The query parameters as documented (FastAPI answers 422 naming one out of its bounds), read by the
+    same function as the page's (:func:`kaoping.app.signal_query.read_query`; 404 for a scheme not run)."""
+    given: dict[str, object] = {"month": month or "", "kind": kind, "scheme": scheme or ""}
+    given |= {"concentrated_pct": concentrated_pct, "concentrated_min_rows": concentrated_min_rows}
+    given |= {"drop_pct": drop_pct, "drop_months": drop_months, "drop_min_rows": drop_min_rows}
+    given |= {"edge_pct": edge_pct, "edge_min_rows": edge_min_rows, "edge_minutes": edge_minutes}
+    return read_query({k: str(v) for k, v in given.items()}, ctx.schemes, ctx.settings.clock().date())
 
 
 QueryDep = Annotated[SignalQuery, Depends(signal_query)]

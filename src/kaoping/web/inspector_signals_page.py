@@ -2,8 +2,9 @@
 (nearly) all of a unit's rows, a unit's reports falling sharply, one person's entries clustered at the edge
 of the 考评时段 or the month — each with its sentence (the counts and the threshold, to check by hand) and
 links to the rows and photos it rests on.  Filters (month, kind, scheme, thresholds) are query parameters
-read by :func:`kaoping.api.routes_signals.signal_query`, so a link shows the same list; the JSON is
-GET /api/signals.  Read only: a signal is a reason to look, nothing is changed or deleted.
+read by :func:`kaoping.app.signal_query.read_query` (a wrong one: a Chinese error page naming it), so a link
+shows the same list; the JSON is GET /api/signals.  Read only: a signal is a reason to look, nothing is
+changed or deleted.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from fastapi.responses import Response
 
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
-from kaoping.api.routes_signals import QueryDep, windows
+from kaoping.api.routes_signals import windows
 from kaoping.app.errors import DomainError
 from kaoping.app.inspector_signals import MonthView, month_view
 from kaoping.app.policy import Perm
+from kaoping.app.signal_query import read_query
 from kaoping.engine.signals import TEXTS, Entry, EntryKind, Signal, SignalKind
 from kaoping.web.app import refusal, render, require_page
 from kaoping.web.i18n import request_lang, translator
@@ -56,11 +58,12 @@ def sentence(lang: str) -> Callable[[Signal], str]:
 
 
 @router.get(PAGE)
-def signals_page(request: Request, ctx: CtxDep, session: SessionDep, who: Office, asked: QueryDep) -> Response:
+def signals_page(request: Request, ctx: CtxDep, session: SessionDep, who: Office) -> Response:
     """The month's signals of the kinds asked for, with the thresholds they were computed with, and a chart
     (and its table) of how many each of the last months had."""
-    scheme, found = windows(ctx, asked.scheme)
     try:
+        asked = read_query(request.query_params, ctx.schemes, ctx.settings.clock().date())
+        scheme, found = windows(ctx, asked.scheme)
         view = month_view(session, who, asked.month, found, asked.thresholds, asked.kinds)
     except DomainError as error:
         return refusal(request, who, error, str(error))

@@ -181,3 +181,21 @@ def test_an_imported_file_counts_as_its_importer_and_windows_come_from_the_schem
         unit = Principal(username="jiaqu", role=Role.UNIT, unit_id="d1")
         with pytest.raises(Forbidden):
             inspector_signals(s, unit, "2025-06", window, DEFAULTS)
+
+
+def test_a_wrong_filter_on_the_page_is_a_chinese_page_naming_it(api: Api) -> None:
+    admin = api.as_("admin")
+    for params, said in (
+        ({"concentrated_pct": "0"}, "concentrated_pct：核查集中的一人占比（%）应为 1–100 的整数"),
+        ({"month": "2025-13"}, "month：月份应写作 YYYY-MM"),
+        ({"kind": "other"}, "kind：信号类型应为"),
+        ({"edge_minutes": "9" * 50}, "edge_minutes：考评时段末尾的分钟数应为 1–1440 的整数"),
+        ({"scheme": "x" * 101}, "query：参数不能超过 100 个字符"),
+    ):
+        page = api.client.get("/evidence/signals", params=params, headers=admin)
+        assert page.status_code == 422 and "text/html" in page.headers["content-type"], params
+        assert said in page.text, (params, page.text[-800:])
+    unknown = api.client.get("/evidence/signals", params={"scheme": "no-such"}, headers=admin)
+    assert unknown.status_code == 404 and "本系统未运行考评方案 no-such" in unknown.text
+    blank = api.client.get("/evidence/signals", params={"month": "", "kind": "", "drop_pct": ""}, headers=admin)
+    assert blank.status_code == 200  # empty fields: the defaults (last month, every kind, 50 %)
