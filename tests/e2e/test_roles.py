@@ -28,6 +28,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/owed/matrix",
             "/plans",
             "/evidence/flags",
+            "/evidence/signals",
             *SIGNED_IN,
         },
         ["/owed"],
@@ -46,12 +47,13 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/schemes/demo-city/whatif",
             "/owed/matrix",
             "/evidence/flags",
+            "/evidence/signals",
         ],
     ),
     "inspector": (
         "/entry",
         {"/entry", "/reinspect", *SIGNED_IN},
-        ["/dashboard", "/units/dh", "/rectify", "/owed", "/evidence/flags"],
+        ["/dashboard", "/units/dh", "/rectify", "/owed", "/evidence/flags", "/evidence/signals"],
     ),
     "third_party": ("/entry", {"/entry", "/owed", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
@@ -69,6 +71,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/owed",
             "/plans",
             "/evidence/flags",
+            "/evidence/signals",
         ],
     ),
 }

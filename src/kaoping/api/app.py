@@ -28,6 +28,7 @@ from kaoping.api.routes_facts import router as facts_router
 from kaoping.api.routes_plans import router as plans_router
 from kaoping.api.routes_rectify import router as rectify_router
 from kaoping.api.routes_results import router as results_router
+from kaoping.api.routes_signals import router as signals_router
 from kaoping.store.db import close_store, open_store
 
 MAX_BODY = MAX_BYTES + 256 * 1024
@@ -156,6 +157,7 @@ def build_api(settings: Settings) -> FastAPI:
         audit_router,
         rectify_router,
         plans_router,
+        signals_router,
     ):
         app.include_router(router, responses=PROBLEMS)
     errors.install(app)

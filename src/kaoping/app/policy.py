@@ -95,6 +95,7 @@ class Perm(StrEnum):
     EVIDENCE_READ = "evidence.read"
     EVIDENCE_ORIGINAL = "evidence.original"  # the photo as uploaded, EXIF (GPS position, time) and all
     EVIDENCE_FLAGS = "evidence.flags"  # page and API: 照片核验 (reused photos, EXIF time off), mark reviewed
+    EVIDENCE_SIGNALS = "evidence.signals"  # page and API: 督查信号 (one person's share, reports falling, edges)
     AUDIT_READ = "audit.read"
     DASHBOARD = "dashboard"  # page: 综合看板 (current numbers of a period)
     PERIODS = "periods"  # pages: the office's periods list, period page and its bulletin downloads
@@ -153,6 +154,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.EVIDENCE_READ: frozenset({ADMIN, INSPECTOR, UNIT}),  # unit: own unit
     Perm.EVIDENCE_ORIGINAL: _OFFICE,  # the others are shown a copy without EXIF (app/evidence.py)
     Perm.EVIDENCE_FLAGS: _OFFICE,
+    Perm.EVIDENCE_SIGNALS: _OFFICE,
     Perm.AUDIT_READ: frozenset({ADMIN, UNIT}),  # unit: own unit
     Perm.DASHBOARD: _OFFICE,
     Perm.PERIODS: _OFFICE,

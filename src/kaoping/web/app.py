@@ -186,6 +186,7 @@ NAV: tuple[tuple[str, str, Perm], ...] = (
     ("数字城管", "/cases", Perm.CASE_METRICS),
     ("检查计划", "/plans", Perm.PLANS_PROGRESS),
     ("照片核验", "/evidence/flags", Perm.EVIDENCE_FLAGS),
+    ("督查信号", "/evidence/signals", Perm.EVIDENCE_SIGNALS),
     ("数据录入", "/entry", Perm.ENTRY),
     ("我的录入", "/my-entries", Perm.OWN_ENTRIES),
     ("应报分数", "/owed", Perm.OWED_OWN),

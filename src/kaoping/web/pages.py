@@ -274,6 +274,7 @@ def mount_pages(app: FastAPI) -> None:
         dashboard,
         entry,
         evidence_flags_page,
+        inspector_signals_page,
         my_entries,
         office_lists,
         owed_pages,
@@ -291,5 +292,6 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
-    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page, survey_pages):
+    pages = (rectify_pages, owed_pages, plans_page, evidence_flags_page, survey_pages, inspector_signals_page)
+    for area in (*areas, *pages):
         app.include_router(area.router)

@@ -77,6 +77,7 @@ GET    /api/evidence                               -    -      Y    -    Y    - 
 GET    /api/evidence/{evidence_id}                 -    -      Y    -    Y    -     Y
 GET    /api/evidence/flags                         -    -      Y    -    -    -     -
 POST   /api/evidence/flags/{flag_id}/review        -    -      Y    -    -    -     -
+GET    /api/signals                                -    -      Y    -    -    -     -
 GET    /api/audit                                  -    -      Y    -    -    -     Y
 POST   /api/plans                                  -    -      Y    -    -    -     -
 GET    /api/plans                                  -    -      Y    Y    Y    Y     Y

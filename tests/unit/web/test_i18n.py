@@ -72,3 +72,13 @@ def test_case_labels_pages_translate_from_python_have_an_english_translation() -
     labels = [*NUMBERS, TOTAL, *(s.label for enum in (CaseState, Reach) for s in enum)]
     missing = [text for text in labels if text not in english]
     assert not missing, f"add to web/locale/en/*.yaml: {missing}"
+
+
+def test_signal_texts_pages_translate_from_python_have_an_english_translation() -> None:
+    """督查信号: the kinds' names, the entry kinds' names and each signal's sentence (placeholders kept)."""
+    from kaoping.engine.signals import TEXTS, EntryKind, SignalKind
+
+    english = i18n.catalog("en")
+    texts = [*(s.label for enum in (SignalKind, EntryKind) for s in enum), *TEXTS.values()]
+    missing = [text for text in texts if text not in english]
+    assert not missing, f"add to web/locale/en/*.yaml: {missing}"

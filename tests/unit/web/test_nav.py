@@ -21,6 +21,7 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/cases",
         "/plans",
         "/evidence/flags",  # issue #16: 照片核验
+        "/evidence/signals",  # issue #16: 督查信号
         "/entry",
         "/my-entries",
         "/owed/matrix",
