@@ -6,10 +6,9 @@ are derived from the same table.  The row-level rules (a unit sees its own unit,
 its parts...) are the functions below the table; they know no web framework and refuse with the domain
 errors of :mod:`kaoping.errors`, which each edge maps once.
 
-A refused *write* is also recorded in the audit trail as ``denied`` (who tried what), committed although
-the request fails: an office must be able to see who tried to change a score they may not.  Anonymous
-attempts and requests failing the CSRF check are not recorded: they name nobody, and recording them would
-let anyone fill the trail.
+A refused *write* is also recorded in the audit trail as ``denied`` (who tried what), committed although the request
+fails: an office must be able to see who tried to change a score they may not. Anonymous attempts and requests failing
+the CSRF check are not recorded: they name nobody, and recording them would let anyone fill the trail.
 """
 
 from __future__ import annotations
@@ -113,6 +112,7 @@ class Perm(StrEnum):
     PLANS_READ = "plans.read"  # 检查计划: a unit sees announced plans, unannounced ones once revealed
     PLANS_WRITE = "plans.write"  # create, draw, reveal a plan
     PLANS_PROGRESS = "plans.progress"  # page and API: progress per unit and team, overdue plans
+    FIELD_APP = "field.app"  # page /field/ and API /api/field: 现场采集 (today's tasks, offline entries, sync)
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -165,6 +165,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.PLANS_READ: STAFF | {UNIT},  # unit: not an unannounced plan before its seed is revealed
     Perm.PLANS_WRITE: _OFFICE,
     Perm.PLANS_PROGRESS: _OFFICE,
+    Perm.FIELD_APP: frozenset({ADMIN, INSPECTOR, THIRD_PARTY}),  # rows: the account's parts (row_refusal)
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
     Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts
