@@ -33,9 +33,10 @@ OUTSIDE = (30.05, 120.01)
 
 
 def seed_field(url: str) -> None:
-    """district-onsite's facts, the accounts, u1's area and the drawn plan (see the module's docstring)."""
+    """district-onsite's facts, the accounts (and ``admin``), u1's area and the drawn plan (see above)."""
     with opened_store(url) as factory, transaction(factory) as s:
         write_all_facts(s, EXAMPLES / "district-onsite")
+        create_user(s, username="admin", password=PASSWORD, role="admin", display_name="考评办")
         create_user(s, username="insp", password=PASSWORD, role="inspector", display_name="督查员甲")
         create_user(s, username="insp2", password=PASSWORD, role="inspector", display_name="督查员乙")
         create_user(s, username="u1-account", password=PASSWORD, role="unit", display_name="城东", unit_id="u1")

@@ -272,6 +272,7 @@ def mount_pages(app: FastAPI) -> None:
         dashboard,
         entry,
         evidence_flags_page,
+        field_page,
         my_entries,
         office_lists,
         owed_pages,
@@ -288,5 +289,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
-    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page):
+    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page, field_page):
         app.include_router(area.router)
