@@ -28,6 +28,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/owed/matrix",
             "/plans",
             "/evidence/flags",
+            "/field/",  # issue #16.3: 现场采集
             *SIGNED_IN,
         },
         ["/owed"],
@@ -46,14 +47,15 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/schemes/demo-city/whatif",
             "/owed/matrix",
             "/evidence/flags",
+            "/field/",
         ],
     ),
     "inspector": (
         "/entry",
-        {"/entry", "/reinspect", *SIGNED_IN},
+        {"/entry", "/reinspect", "/field/", *SIGNED_IN},
         ["/dashboard", "/units/dh", "/rectify", "/owed", "/evidence/flags"],
     ),
-    "third_party": ("/entry", {"/entry", "/owed", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
+    "third_party": ("/entry", {"/entry", "/owed", "/field/", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
         {"/rectify", *SIGNED_IN},  # issue #17: 整改 (its own notices)
@@ -69,6 +71,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/owed",
             "/plans",
             "/evidence/flags",
+            "/field/",
         ],
     ),
 }
