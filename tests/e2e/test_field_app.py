@@ -189,6 +189,9 @@ def test_three_deductions_offline_synced_twice_and_shown_on_the_unit_page(
     # the office's unit page: the rows, their photos, the standard's points and the points on the map
     office = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     desk = office.new_page()
+    desk_errors: list[str] = []
+    desk.on("console", lambda m: desk_errors.append(m.text) if m.type == "error" else None)
+    desk.on("pageerror", lambda exc: desk_errors.append(str(exc)))
     _login(desk, base, "admin")
     desk.goto(base + "/units/u1?scheme=district-onsite&period=2024-06")
     rows = desk.locator("#deduction-table tr.deduction")
@@ -203,4 +206,19 @@ def test_three_deductions_offline_synced_twice_and_shown_on_the_unit_page(
     assert desk.locator("#deduction-points circle.point-map-point").count() == 3
     assert desk.locator("#deduction-points path.point-map-area").count() == 1
     screenshot(desk, "field-unit-points")
+
+    # the dashboard's map layer: the three counted problems as points per category, or as heat
+    desk.goto(base + "/dashboard/district-onsite/2024-06")
+    desk.wait_for_selector("#points-chart canvas")
+    assert "共 3 处" in desk.inner_text("#points-note")
+    assert desk.eval_on_selector_all("#points-category option", "os => os.map(o => o.textContent)") == [
+        "全部类别",
+        "暴露垃圾",
+        "道路保洁",
+    ]
+    desk.check("input[name=points-mode][value=heat]")
+    desk.select_option("#points-category", "1")
+    desk.locator("#problem-points").scroll_into_view_if_needed()
+    desk.locator("#problem-points").screenshot(path=str(tmp_path / "points.png"))
+    assert desk_errors == []
     office.close()

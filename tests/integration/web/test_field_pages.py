@@ -4,6 +4,7 @@ point beside its place and the points drawn over the unit's area (store: tests/f
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 
@@ -81,3 +82,19 @@ def test_no_map_without_points(site: SignedInSite) -> None:
     site.login("admin")
     page = site.client.get("/units/u1?scheme=district-onsite&period=2024-05").text
     assert "point-map" not in page and 'id="deduction-table"' in page
+
+
+def test_the_dashboard_draws_the_counted_points(site: SignedInSite) -> None:
+    site.login("insp")
+    sent = {"entries": [entry(), entry(problem_kind="SJ0102", item="暴露垃圾", location="北门")]}
+    assert site.client.post("/api/field/sync", json=sent, headers=site.csrf()).status_code == 200
+    site.login("admin")
+    page = site.client.get("/dashboard/district-onsite/2024-06").text
+    assert 'id="problem-points"' in page and '<script src="/static/dashboard-points.js"></script>' in page
+    island = re.search(r'<script type="application/json" id="points-data">(.*?)</script>', page, re.S)
+    assert island is not None
+    data = json.loads(island.group(1))
+    assert data["categories"] == ["暴露垃圾", "道路保洁"] and data["total"] == 2
+    assert sorted((p[3], p[2]) for p in data["points"]) == [(0, 1.0), (1, 1.0)]
+    before = site.client.get("/dashboard/district-onsite/2024-05").text
+    assert 'id="problem-points"' not in before  # May has no point
