@@ -33,6 +33,7 @@ from web_testing import PASSWORD
 PHONE = {"width": 375, "height": 812}
 SECRET = "e2e-field-" + "f" * 32
 PHONE_TIME = datetime(2024, 6, 3, 8, 30)
+XSS = '<img src=x onerror="window.__fieldXss=1">垃圾'
 
 
 def _free_port() -> int:
@@ -147,7 +148,9 @@ def test_three_deductions_offline_synced_twice_and_shown_on_the_unit_page(
     page.fill("#field-quantity", "4")
     assert page.inner_text("#field-points") == "2 分"  # shown before saving: 0.5 × 4 m²
     _record(page, "SJ0103", photos[1], location="人民路口", quantity="4")
+    page.fill("#field-problem", XSS)  # typed text is shown as text, never run (the xss e2e's rule)
     _record(page, "SJ0102", photos[2], location="东门菜场")
+    assert XSS in page.inner_text("#field-queue") and page.evaluate("window.__fieldXss") is None
     assert _states(page) == ["queued"] * 3
     assert page.inner_text("#field-pending") == "3"
     assert _count(url, DeductionRow, DeductionRow.problem_kind != "") == 0  # nothing reached the server
@@ -183,7 +186,7 @@ def test_three_deductions_offline_synced_twice_and_shown_on_the_unit_page(
     assert _count(url, DeductionRow, DeductionRow.problem_kind != "") == 3
     assert _count(url, FieldEntryRow) == 3
     assert _count(url, Evidence, Evidence.target.like("deductions:%")) == 3
-    assert errors == []
+    assert errors == [] and page.evaluate("window.__fieldXss") is None
     context.close()
 
     # the office's unit page: the rows, their photos, the standard's points and the points on the map
@@ -203,6 +206,7 @@ def test_three_deductions_offline_synced_twice_and_shown_on_the_unit_page(
         assert "30.010000, 120.010000" in row.inner_text()
         thumb = row.locator("img.evidence-thumb")
         assert thumb.evaluate("img => img.complete && img.naturalWidth > 0"), place
+    assert XSS in table and desk.evaluate("window.__fieldXss") is None
     assert desk.locator("#deduction-points circle.point-map-point").count() == 3
     assert desk.locator("#deduction-points path.point-map-area").count() == 1
     screenshot(desk, "field-unit-points")

@@ -29,6 +29,8 @@ from kaoping.app.deduction_photo import Photo
 from kaoping.io.images import MAX_BYTES
 
 router = APIRouter(prefix="/api/field", tags=["field"])
+SYNC_PATH = "/api/field/sync"
+"""Given a wider body limit than the rest of the API by the composition root (kaoping.server)."""
 FieldUser = Annotated[Principal, Depends(require(Perm.FIELD_APP))]
 MAX_ENTRIES = 20
 MAX_PHOTO_TEXT = (MAX_BYTES + 2) // 3 * 4

@@ -5,6 +5,8 @@ only a warning, and the body is bounded.  Store and numbers: tests/field_testing
 from __future__ import annotations
 
 import base64
+import io
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,12 +15,15 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db_testing import Build, dispose
 from field_testing import NOW, OUTSIDE, entry, jpeg, seed_field
 from kaoping.api import routes_field
+from kaoping.api.app import MAX_BODY as API_BODY
+from kaoping.io.images import MAX_BYTES
 from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.db import open_store
@@ -151,6 +156,20 @@ def test_the_sync_is_bounded_and_guarded(field: Field, monkeypatch: pytest.Monke
     assert unit.status_code == 403
     assert field.client.post("/api/field/sync", json={"entries": [entry()]}).status_code == 401
     assert field.count(FieldEntryRow) == 0
+
+
+def test_a_full_size_photo_passes_the_api_body_limit(field: Field) -> None:
+    """A 5 MB photo is 6.7 MB as base64: more than the API's usual body limit, which the sync widens."""
+    noise = Image.frombytes("RGB", (2000, 1600), random.Random(7).randbytes(2000 * 1600 * 3))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=97)
+    data = out.getvalue()
+    assert len(data) <= MAX_BYTES and len(_b64(data)) > API_BODY, len(data)  # over the API's usual limit
+    [big] = field.sync(entry(photo={"name": "big.jpg", "data": _b64(data)}))
+    assert big["status"] == "written", big
+    with field.factory() as s:
+        stored = s.get(Evidence, big["evidence_id"])
+        assert stored is not None and stored.data == data
 
 
 def test_a_key_of_another_account_is_refused(field: Field) -> None:

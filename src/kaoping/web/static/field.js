@@ -266,6 +266,7 @@
       li.appendChild(el("span", T[e.state] || e.state, "state state-" + e.state));
       var points = e.result && e.result.points ? trim(Number(e.result.points)) : e.shown_points;
       li.appendChild(el("span", " " + unitName(e.unit_id) + " · " + e.label + " · -" + points + " " + T.points));
+      li.appendChild(el("span", e.problem, "note"));
       li.appendChild(el("span", e.recorded_at.replace("T", " ") + (e.photo ? " · " + T.photo : ""), "note muted"));
       if (e.result && e.result.deduction_id) {
         var a = el("a", T.row + " #" + e.result.deduction_id, "note");
