@@ -217,6 +217,8 @@ def _keep_conflict(
     session: Session, who: Principal, e: FieldEntry, place: str, now: datetime, found: tuple[ConflictKind, int | None]
 ) -> SyncResult:
     prior = session.scalars(select(FieldEntryRow).where(FieldEntryRow.key == e.key)).first()
+    if prior is not None and prior.status == SyncStatus.WRITTEN.value:  # a sync racing with this one wrote it
+        return _answer(prior, SyncStatus.DUPLICATE)
     row = _ledger(session, who, e, place, now, prior)
     row.status = SyncStatus.CONFLICT.value
     row.detail = {"conflict": found[0].value, "other_deduction_id": found[1], "warnings": []}

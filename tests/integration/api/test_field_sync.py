@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import random
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -203,3 +204,26 @@ def test_the_api_fact_write_takes_a_point_and_refuses_half_of_one(field: Field) 
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def test_two_syncs_racing_with_one_key_write_one_row(field: Field) -> None:
+    """Two requests with the same key at once (a phone retrying while the first is still running): the unique
+    key (or the row's natural key) stops the second, which answers as a retry of the first."""
+    one = entry(photo=None)
+    headers = field.headers("insp")
+    start = threading.Barrier(2)
+    answers: list[dict[str, Any]] = []
+
+    def send() -> None:
+        start.wait()
+        r = field.client.post("/api/field/sync", json={"entries": [one]}, headers=headers)
+        answers.append(r.json()["results"][0])
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(a["status"] for a in answers) == ["duplicate", "written"], answers
+    assert len({a["deduction_id"] for a in answers}) == 1
+    assert field.count(DeductionRow, FIELD_ROWS) == 1 and field.count(FieldEntryRow) == 1
