@@ -1,10 +1,9 @@
 """Who may do what (权限) — the one place, for the API, the pages and the use cases alike.
 
-``POLICY`` maps every permission to the roles holding it.  Every /api endpoint declares exactly one
-permission (``api/roles.require``), every page one (``web/app.require_page``), and the header's links
-are derived from the same table.  The row-level rules (a unit sees its own unit, a department scores only
-its parts...) are the functions below the table; they know no web framework and refuse with the domain
-errors of :mod:`kaoping.errors`, which each edge maps once.
+``POLICY`` maps every permission to the roles holding it. Every /api endpoint declares exactly one permission
+(``api/roles.require``), every page one (``web/app.require_page``), and the header's links are derived from the same
+table. The row-level rules (a unit sees its own unit, a department scores only its parts...) are the functions below the
+table; they know no web framework and refuse with the domain errors of :mod:`kaoping.errors`, mapped once by each edge.
 
 A refused *write* is also recorded in the audit trail as ``denied`` (who tried what), committed although the request
 fails: an office must be able to see who tried to change a score they may not. Anonymous attempts and requests failing
