@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import func, select
 
 from browser_testing import screenshot
-from field_testing import INSIDE, NOW, jpeg, seed_field
+from field_testing import INSIDE, NOW, OUTSIDE, jpeg, seed_field
 from kaoping.server import create_app
 from kaoping.store.db import open_store
 from kaoping.store.field_tables import FieldEntryRow
@@ -128,6 +128,16 @@ def test_three_deductions_offline_synced_twice_and_shown_on_the_unit_page(
     page.evaluate("() => navigator.serviceWorker.ready")
     page.wait_for_function("() => document.getElementById('field-gps').textContent.includes('30.010000')")
     assert page.get_attribute("#field-photo", "capture") == "environment"
+    # the point against the tapped task's unit: a note when outside its area, none inside
+    page.click("#field-tasks button[data-task='1']")
+    assert page.is_hidden("#field-area")
+    context.set_geolocation({"latitude": OUTSIDE[0], "longitude": OUTSIDE[1], "accuracy": 8})
+    page.click("#field-locate")
+    page.wait_for_selector("#field-area", state="visible")
+    context.set_geolocation({"latitude": INSIDE[0], "longitude": INSIDE[1], "accuracy": 8})
+    page.click("#field-locate")
+    page.wait_for_selector("#field-area", state="hidden")
+    page.click("#field-tasks button[data-task='1']")  # untapped: the offline part taps it again
     width = page.evaluate("document.documentElement.scrollWidth")
     wide = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 375)
         .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")

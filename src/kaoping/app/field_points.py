@@ -46,11 +46,17 @@ def in_degrees(polygons: list[list[Ring]]) -> bool:
     return all(-180 <= x <= 180 and -90 <= y <= 90 for poly in polygons for ring in poly for x, y in ring)
 
 
+def area_polygons(geometry: dict[str, Any]) -> list[list[Ring]] | None:
+    """The area's polygons when it is a polygon in degrees (what a GPS point can be compared with), else None."""
+    polygons = _rings(geometry)
+    return polygons if polygons and in_degrees(polygons) else None
+
+
 def point_in_area(geometry: dict[str, Any], lat: float, lon: float) -> bool | None:
     """Whether (lat, lon) lies in the area (inside an exterior ring and no hole); None when the geometry is
     not a polygon in degrees (nothing to say)."""
-    polygons = _rings(geometry)
-    if not polygons or not in_degrees(polygons):
+    polygons = area_polygons(geometry)
+    if polygons is None:
         return None
     for exterior, *holes in polygons:
         if _inside_ring(exterior, lon, lat) and not any(_inside_ring(h, lon, lat) for h in holes):

@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
 from kaoping.app.facts import canonical_names
+from kaoping.app.field_points import area_polygons
 from kaoping.app.policy import Principal, part_allowed
 from kaoping.scheme.standard import Per
 from kaoping.store.plan_tables import InspectionPlanRow, PlanVisitRow
-from kaoping.store.tables import Unit
+from kaoping.store.tables import Unit, UnitArea
 
 MAX_UNITS = 5000
 """Units sent to the phone at most (a city has a few hundred; the bound keeps the download small)."""
+MAX_AREA_POINTS = 50_000
+"""Area vertices sent to the phone at most; the areas beyond it are left out (the server still warns on sync)."""
 
 
 def _n(x: Decimal) -> str:
@@ -84,6 +87,20 @@ def my_visits(session: Session, who: Principal, today: date) -> list[dict[str, A
     ]
 
 
+def areas(session: Session) -> dict[str, list[list[list[list[float]]]]]:
+    """Unit id → its area as polygons of rings of [lon, lat], for the app to warn before saving a point outside
+    it; only areas in degrees (a planar area says nothing about a GPS point), at most MAX_AREA_POINTS vertices."""
+    out: dict[str, list[list[list[list[float]]]]] = {}
+    left = MAX_AREA_POINTS
+    for area in session.scalars(select(UnitArea).order_by(UnitArea.unit_id)):
+        polygons = area_polygons(area.geometry)
+        size = sum(len(ring) for poly in polygons or [] for ring in poly)
+        if polygons and size <= left:
+            out[area.unit_id] = [[[[x, y] for x, y in ring] for ring in poly] for poly in polygons]
+            left -= size
+    return out
+
+
 def field_tasks(ctx: AppContext, session: Session, who: Principal) -> dict[str, Any]:
     """Everything the app keeps for the day (JSON-ready)."""
     today = ctx.settings.clock().date()
@@ -94,4 +111,5 @@ def field_tasks(ctx: AppContext, session: Session, who: Principal) -> dict[str, 
         "tasks": my_visits(session, who, today),
         "units": [{"unit_id": u, "name": n} for u, n in units],
         "checklist": checklist(ctx, who),
+        "areas": areas(session),
     }

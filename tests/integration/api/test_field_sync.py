@@ -189,6 +189,8 @@ def test_the_day_download_has_my_tasks_units_and_the_checklist(field: Field) -> 
     assert [u["unit_id"] for u in day["units"]] == ["u1", "u2", "u3", "u4"]
     waste = next(k for k in day["checklist"] if k["code"] == "SJ0103")
     assert (waste["points"], waste["per"], waste["cap"], waste["item"]) == ("0.5", "m2", "5", "道路保洁")
+    assert list(day["areas"]) == ["u1"]  # the only area; as polygons of rings of [lon, lat]
+    assert day["areas"]["u1"][0][0][:2] == [[120.0, 30.0], [120.02, 30.0]]
 
 
 def test_the_api_fact_write_takes_a_point_and_refuses_half_of_one(field: Field) -> None:

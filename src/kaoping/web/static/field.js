@@ -117,6 +117,7 @@
       $("field-unit").value = t.unit_id;
       $("field-part").value = t.part;
       showKinds();
+      showArea();
     }
   }
   function showKinds() {
@@ -149,6 +150,23 @@
     $("field-points-how").textContent = kind.label;
   }
 
+  /* --- the point against the unit's area (a warning, never a refusal: the server warns again on sync) ---------- */
+  function inRing(ring, x, y) {  /* ray casting, as app/field_points.py */
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) { inside = !inside; }
+    }
+    return inside;
+  }
+  function showArea() {
+    var polygons = day && day.areas ? day.areas[$("field-unit").value] : null;
+    var outside = !!(polygons && spot) && !polygons.some(function (poly) {
+      return inRing(poly[0], spot.lon, spot.lat) && !poly.slice(1).some(function (h) { return inRing(h, spot.lon, spot.lat); });
+    });
+    $("field-area").hidden = !outside;
+  }
+
   /* --- GPS ---------------------------------------------------------------------------------------------------- */
   function locate() {
     if (!navigator.geolocation) { $("field-gps").textContent = T.gps_denied; return; }
@@ -156,6 +174,7 @@
       spot = { lat: pos.coords.latitude, lon: pos.coords.longitude, accuracy: pos.coords.accuracy };
       $("field-gps").textContent = T.gps + " " + spot.lat.toFixed(6) + ", " + spot.lon.toFixed(6) + "（" + T.accuracy +
         " " + Math.round(spot.accuracy) + " " + T.metres + "）";
+      showArea();
     }, function () { $("field-gps").textContent = T.gps_denied; }, { enableHighAccuracy: true, timeout: 20000 });
   }
 
@@ -291,6 +310,7 @@
   window.addEventListener("online", showNet);
   window.addEventListener("offline", showNet);
   $("field-part").addEventListener("change", showKinds);
+  $("field-unit").addEventListener("change", showArea);
   $("field-kind").addEventListener("change", showPoints);
   $("field-quantity").addEventListener("input", showPoints);
   $("field-locate").addEventListener("click", locate);
