@@ -113,6 +113,8 @@ def _photo(p: PhotoIn | None, at: int) -> Photo | None:
 
 def _entry(e: EntryIn, at: int) -> field_sync.FieldEntry:
     values: dict[str, Any] = e.model_dump(exclude={"photo"})
+    if e.recorded_at.tzinfo is not None:  # a time with a zone: this server's local wall time, as the store keeps
+        values["recorded_at"] = e.recorded_at.astimezone().replace(tzinfo=None)
     return field_sync.FieldEntry(**values, photo=_photo(e.photo, at))
 
 

@@ -10,6 +10,7 @@ import random
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -229,3 +230,12 @@ def test_two_syncs_racing_with_one_key_write_one_row(field: Field) -> None:
     assert sorted(a["status"] for a in answers) == ["duplicate", "written"], answers
     assert len({a["deduction_id"] for a in answers}) == 1
     assert field.count(DeductionRow, FIELD_ROWS) == 1 and field.count(FieldEntryRow) == 1
+
+
+def test_a_device_time_with_a_zone_is_kept_as_local_time(field: Field) -> None:
+    sent = datetime(2024, 6, 3, 0, 30, tzinfo=UTC)
+    [one] = field.sync(entry(recorded_at=sent.isoformat()))
+    local = sent.astimezone().replace(tzinfo=None)
+    with field.factory() as s:
+        row = s.get(DeductionRow, one["deduction_id"])
+        assert row is not None and (row.date, row.time) == (local.date(), local.time())
