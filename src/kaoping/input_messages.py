@@ -165,6 +165,18 @@ class Msg(Enum):
         "扣分 {value} 与扣分标准不符：应为 {expected} 分（{how}）；如确需调整，请填写调整理由",
         "points {value} disagree with the standard: expected {expected} ({how}); give override_reason to change them",
     )
+    POINT_HALF = (
+        "只有{have}没有{missing}：位置须同时填写纬度和经度（或都不填）",
+        "{have} without {missing}: give both latitude and longitude, or neither",
+    )
+    POINT_OUT_OF_RANGE = (
+        "{column}“{value}”超出范围：应在 {low} 到 {high} 之间（WGS-84 度）",
+        "{column} {value} out of range: expected {low} to {high} (WGS-84 degrees)",
+    )
+    ACCURACY_TOO_LARGE = (
+        "定位精度 {value} 米过大：应不超过 {limit} 米",
+        "location accuracy {value} m too large: expected at most {limit} m",
+    )
     WRONG_PERIOD_KIND = (
         "“{part}”按{want}评分，“{value}”是{kind}",
         "{part} is given per {want_en}; '{value}' is a {kind_en}",

@@ -15,6 +15,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kaoping.api.app import MAX_BODY, BodyLimit, build_api, unguarded_routes
+from kaoping.api.routes_field import MAX_BODY as SYNC_BODY
+from kaoping.api.routes_field import SYNC_PATH
 from kaoping.app.context import Given, load_settings
 from kaoping.open311 import configure as configure_open311
 from kaoping.open311 import router as open311_router
@@ -105,7 +107,8 @@ def create_app(db_url: str | None = None, **given: Unpack[Given]) -> FastAPI:
     # Open311 GeoReport v2 (/open311/v2): public case intake, with its own errors in the spec's format
     app.include_router(open311_router)
     configure_open311(app, app.state.ctx.factory)
-    app.add_middleware(BodyLimit, limit=MAX_BODY, wider={UPLOAD_PATH: UPLOAD_BYTES + 256 * 1024})
+    wider = {UPLOAD_PATH: UPLOAD_BYTES + 256 * 1024, SYNC_PATH: SYNC_BODY}  # the field sync: photos as base64
+    app.add_middleware(BodyLimit, limit=MAX_BODY, wider=wider)
     app.add_middleware(SecurityHeaders)  # outermost: also on the body limit's 413 and every error page
     app.add_route("/api/docs", api_docs, methods=["GET"], include_in_schema=False)
     mount_pages(app)

@@ -29,6 +29,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/plans",
             "/evidence/flags",
             "/evidence/signals",
+            "/field/",  # issue #16.3: 现场采集
             *SIGNED_IN,
         },
         ["/owed"],
@@ -48,14 +49,15 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/owed/matrix",
             "/evidence/flags",
             "/evidence/signals",
+            "/field/",
         ],
     ),
     "inspector": (
         "/entry",
-        {"/entry", "/reinspect", *SIGNED_IN},
+        {"/entry", "/reinspect", "/field/", *SIGNED_IN},
         ["/dashboard", "/units/dh", "/rectify", "/owed", "/evidence/flags", "/evidence/signals"],
     ),
-    "third_party": ("/entry", {"/entry", "/owed", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
+    "third_party": ("/entry", {"/entry", "/owed", "/field/", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
         {"/rectify", *SIGNED_IN},  # issue #17: 整改 (its own notices)
@@ -72,6 +74,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/plans",
             "/evidence/flags",
             "/evidence/signals",
+            "/field/",
         ],
     ),
 }

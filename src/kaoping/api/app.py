@@ -25,6 +25,7 @@ from kaoping.api.routes_auth import router as auth_router
 from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.api.routes_evidence import router as evidence_router
 from kaoping.api.routes_facts import router as facts_router
+from kaoping.api.routes_field import router as field_router
 from kaoping.api.routes_plans import router as plans_router
 from kaoping.api.routes_rectify import router as rectify_router
 from kaoping.api.routes_results import router as results_router
@@ -158,6 +159,7 @@ def build_api(settings: Settings) -> FastAPI:
         rectify_router,
         plans_router,
         signals_router,
+        field_router,
     ):
         app.include_router(router, responses=PROBLEMS)
     errors.install(app)

@@ -120,6 +120,8 @@ def field_of(kind: str, column: Column) -> tuple[Any, Any]:
             return _optional(LocalTime, column)
         case Kind.CLOCK:
             return _optional(dt.time, column)
+        case Kind.NUMBER if not column.required:  # a deduction's lat/lon: None when absent, as an empty cell
+            return float | None, Field(None, allow_inf_nan=False, description=description)
         case Kind.NUMBER:
             return float, Field(allow_inf_nan=False)
         case Kind.POINTS if column.required:

@@ -1,15 +1,13 @@
 """Who may do what (权限) — the one place, for the API, the pages and the use cases alike.
 
-``POLICY`` maps every permission to the roles holding it.  Every /api endpoint declares exactly one
-permission (``api/roles.require``), every page one (``web/app.require_page``), and the header's links
-are derived from the same table.  The row-level rules (a unit sees its own unit, a department scores only
-its parts...) are the functions below the table; they know no web framework and refuse with the domain
-errors of :mod:`kaoping.errors`, which each edge maps once.
+``POLICY`` maps every permission to the roles holding it. Every /api endpoint declares exactly one permission
+(``api/roles.require``), every page one (``web/app.require_page``), and the header's links are derived from the same
+table. The row-level rules (a unit sees its own unit, a department scores only its parts...) are the functions below the
+table; they know no web framework and refuse with the domain errors of :mod:`kaoping.errors`, mapped once by each edge.
 
-A refused *write* is also recorded in the audit trail as ``denied`` (who tried what), committed although
-the request fails: an office must be able to see who tried to change a score they may not.  Anonymous
-attempts and requests failing the CSRF check are not recorded: they name nobody, and recording them would
-let anyone fill the trail.
+A refused *write* is also recorded in the audit trail as ``denied`` (who tried what), committed although the request
+fails: an office must be able to see who tried to change a score they may not. Anonymous attempts and requests failing
+the CSRF check are not recorded: they name nobody, and recording them would let anyone fill the trail.
 """
 
 from __future__ import annotations
@@ -116,6 +114,7 @@ class Perm(StrEnum):
     PLANS_PROGRESS = "plans.progress"  # page and API: progress per unit and team, overdue plans
     SURVEYS_ENTER = "surveys.enter"  # page: 问卷录入 (电话回访 answer sheets, import of answer sheets)
     SURVEYS_TALLY = "surveys.tally"  # 问卷汇总计分: the stored answers into score rows of a period
+    FIELD_APP = "field.app"  # page /field/ and API /api/field: 现场采集 (today's tasks, offline entries, sync)
 
 
 ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
@@ -171,6 +170,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.PLANS_PROGRESS: _OFFICE,
     Perm.SURVEYS_ENTER: frozenset({ADMIN, THIRD_PARTY}),  # third_party: a survey company phoning respondents
     Perm.SURVEYS_TALLY: _OFFICE,
+    Perm.FIELD_APP: frozenset({ADMIN, INSPECTOR, THIRD_PARTY}),  # rows: the account's parts (row_refusal)
     Perm.ENTRY: frozenset().union(*_FACT_WRITES.values()),  # whoever may write some kind of fact
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
     Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts
@@ -209,60 +209,6 @@ def deny(
     audit.flush()
     session.commit()
     raise Denied(say(Msg.ROLE_MAY_NOT, role=(Role(principal.role).label, str(principal.role)), what=what))
-
-
-class Step(StrEnum):
-    """The two steps of publishing that 职责分离 keeps apart."""
-
-    COMPUTE = "compute"
-    REVIEW = "review"
-
-
-def duty_conflict(
-    step: Step, actor: str, *, computed_by: str | None, reviewed_by: str | None, enabled: bool
-) -> str | None:
-    """Why ``actor`` may not do ``step`` on an open version under 职责分离 (None: allowed).
-
-    A review is a second look only if it is a second person's: whoever computed a draft may not review
-    it, and whoever reviewed it may not compute it again (which would replace the numbers they passed).
-    Also asked by the period page, so a button the rule would refuse is shown disabled with this reason.
-    """
-    if not enabled:
-        return None
-    if step is Step.REVIEW and computed_by == actor:
-        return f"职责分离：本版由 {actor} 计算，须由另一账号审核"
-    if step is Step.COMPUTE and reviewed_by == actor:
-        return f"职责分离：{actor} 已审核本版，不能再计算；须由另一账号重新计算"
-    return None
-
-
-def separate_duties(
-    session: Session,
-    actor: str,
-    step: Step,
-    *,
-    computed_by: str | None,
-    reviewed_by: str | None,
-    enabled: bool,
-    where: tuple[str, str, str],
-) -> None:
-    """Refuse ``step`` when :func:`duty_conflict` does: a committed ``denied`` event, then :class:`Denied`.
-
-    ``where`` is (table, row key, period) of the version.  Called before the use case writes anything, so
-    the commit holds only this event — without a rollback first, which a caller's ``session.begin()``
-    block (the CLI's transaction) would not survive.
-    """
-    reason = duty_conflict(step, actor, computed_by=computed_by, reviewed_by=reviewed_by, enabled=enabled)
-    if reason is None:
-        return
-    table, key, period = where
-    audit = AuditWriter(session, actor, reason=reason)
-    detail = {"attempted": str(step), "rule": "separation_of_duties", "computed_by": computed_by}
-    detail["reviewed_by"] = reviewed_by
-    audit.event("denied", table, key, period=period, detail=detail)
-    audit.flush()
-    session.commit()
-    raise Denied(f"{reason}（{key}）")
 
 
 def forbidden(principal: Principal, what: str) -> Forbidden:

@@ -22,12 +22,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kaoping.app import policy
+from kaoping.app import duties
 from kaoping.app.context import AppContext
+from kaoping.app.duties import Step
 from kaoping.app.errors import Invalid, invalid_scheme_or_period
 from kaoping.app.frozen import stored_scheme
 from kaoping.app.owed import owed_report
-from kaoping.app.policy import Step
 from kaoping.app.scoring import score_facts
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.facts import Facts
@@ -219,7 +219,7 @@ def _second_person(session: Session, step: Step, row: PublishedResult, actor: st
     """职责分离 on an open version, as the policy table's rule decides (a refusal is audited and raised)."""
     where = (TABLE, result_key(row), row.period)
     computed, reviewed = row.created_by, row.reviewed_by
-    policy.separate_duties(
+    duties.separate_duties(
         session, actor, step, computed_by=computed, reviewed_by=reviewed, enabled=enabled, where=where
     )
 

@@ -30,9 +30,10 @@ from sqlalchemy.orm import Session
 
 from kaoping.app import policy
 from kaoping.app.context import AppContext
+from kaoping.app.duties import Step, duty_conflict
 from kaoping.app.errors import Invalid, invalid_scheme_or_period
 from kaoping.app.period_states import months_of
-from kaoping.app.policy import Perm, Principal, Step
+from kaoping.app.policy import Perm, Principal
 from kaoping.app.publish import compute_draft, publish, review
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.input_messages import Msg, say
@@ -116,7 +117,7 @@ def _one(session: Session, who: Principal, scheme: str, period: str, separate: b
     if row.status == ResultStatus.DRAFT:
         if not policy.allowed(who.role, Perm.RESULTS_REVIEW):
             return PeriodStep(period, tuple(done), Stop.NOT_ALLOWED, row.version, row.id)
-        conflict = policy.duty_conflict(
+        conflict = duty_conflict(
             Step.REVIEW, actor, computed_by=row.created_by, reviewed_by=row.reviewed_by, enabled=separate
         )
         if conflict is not None:

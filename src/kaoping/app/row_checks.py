@@ -27,6 +27,7 @@ import polars as pl
 
 from kaoping.engine.aggregate import canonical_parts
 from kaoping.engine.consistency import report_rows, wrong_period_kind
+from kaoping.engine.point_rows import check_point_rows
 from kaoping.engine.standard_rows import check_standard_rows
 from kaoping.errors import MAX_ERRORS, ErrorLog, InputError
 from kaoping.facts.columns import ROW, SCHEMAS
@@ -280,6 +281,10 @@ def _deductions(sets: SchemeSets, rows: list[Row], groups: dict[str, str], log: 
     ours = _ours(rows, names)
     _group_scope(sets, "deductions", ours, groups, log)
     _items("deductions", ours, sets.deduction_leaves, groups, log)
+    pointed = [r for r in rows if r.get("lat") is not None or r.get("lon") is not None or r.get("accuracy_m")]
+    if pointed:  # a point given: the frame check of every file row (engine/point_rows.py), on these rows
+        frame = pl.DataFrame(pointed, schema={**SCHEMAS["deductions"], ROW: pl.Int64})
+        check_point_rows(frame, log.labels["deductions"], log.log, report_rows)
     named = [r for r in ours if r.get("problem_kind")]
     if named and sets.standard_of is not None:  # rare and small: the standard's own frame check, on these rows
         frame = pl.DataFrame(named, schema={**SCHEMAS["deductions"], ROW: pl.Int64})

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from kaoping.engine.aggregate import canonical_parts, normalise_item
+from kaoping.engine.point_rows import check_point_rows
 from kaoping.engine.standard_rows import check_standard_rows
 from kaoping.errors import ErrorLog, InputError, InputErrors
 from kaoping.facts import KINDS, UNIT_FACTS, Facts
@@ -272,6 +273,7 @@ def _deductions(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
     _group_scope(scheme, facts, "deductions", ours, log)
     _items(scheme, facts, "deductions", ours, leaves, log)
     check_standard_rows(scheme, ours, label, log, _report)
+    check_point_rows(frame, label, log, _report)
 
 
 report_rows = _report

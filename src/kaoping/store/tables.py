@@ -143,6 +143,10 @@ class DeductionRow(FactMixin, Base):
     """A kind of problem of the scheme's standard (扣分标准, scheme/standard.py); empty: none named."""
     quantity: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
     override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lat: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    """Where the problem is (WGS-84 degrees, migration 0015_deduction_points); None: no point given."""
+    lon: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
+    accuracy_m: Mapped[Decimal | None] = mapped_column(POINTS, nullable=True)
 
 
 class HonorRow(FactMixin, Base):

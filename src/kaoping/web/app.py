@@ -189,6 +189,7 @@ NAV: tuple[tuple[str, str, Perm], ...] = (
     ("督查信号", "/evidence/signals", Perm.EVIDENCE_SIGNALS),
     ("数据录入", "/entry", Perm.ENTRY),
     ("我的录入", "/my-entries", Perm.OWN_ENTRIES),
+    ("现场采集", "/field/", Perm.FIELD_APP),
     ("应报分数", "/owed", Perm.OWED_OWN),
     ("报送情况", "/owed/matrix", Perm.OWED_ALL),
     ("本单位", "/units/{unit_id}", Perm.EXPLAIN),

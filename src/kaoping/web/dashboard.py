@@ -39,6 +39,7 @@ from kaoping.store.tables import DeductionRow, ScoreRow, Unit, UnitArea
 from kaoping.web import dashboard_charts as dc
 from kaoping.web import dashboard_data as dd
 from kaoping.web.app import error_page, render, require_page
+from kaoping.web.dashboard_points import problem_points
 from kaoping.web.office_todo import office_todo
 
 router = APIRouter(include_in_schema=False)
@@ -185,6 +186,7 @@ def _view(session: Session, scheme: Scheme, period: Period, months: set[int]) ->
         "trend": dc.trend(points),
         "parts": dc.part_comparison(scheme, now.result),
         "map": dc.map_data(now.result, _areas(session, unit_ids), acts, scheme.scheme, str(period)),
+        "points": problem_points(now.facts, period, now.result),
         "published": publishing.current(session, scheme=scheme.scheme, period=str(period)),
         "drift": _drift(session, scheme, period, {u.unit_id: u.name for u in now.result.units()}),
     }

@@ -274,6 +274,7 @@ def mount_pages(app: FastAPI) -> None:
         dashboard,
         entry,
         evidence_flags_page,
+        field_page,
         inspector_signals_page,
         my_entries,
         office_lists,
@@ -293,5 +294,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
     pages = (rectify_pages, owed_pages, plans_page, evidence_flags_page, survey_pages, inspector_signals_page)
-    for area in (*areas, *pages):
+    for area in (*areas, *pages, field_page):
         app.include_router(area.router)

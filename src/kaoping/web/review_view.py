@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kaoping.app.policy import Principal, Step, duty_conflict
+from kaoping.app.duties import Step, duty_conflict
+from kaoping.app.policy import Principal
 from kaoping.app.review import Move, Review, UnitReview
 from kaoping.facts.snapshot import ChangedRow, RowChange
 from kaoping.store.tables import PublishedResult

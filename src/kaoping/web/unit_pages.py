@@ -32,12 +32,13 @@ from kaoping.engine.result import GroupResult, Line, UnitResult
 from kaoping.errors import Forbidden, InputErrors, NotFound
 from kaoping.periods import Period, PeriodError, parse_period, period_of
 from kaoping.statuses import AppealStatus
-from kaoping.store.tables import CaseRow, DeductionRow, Unit
+from kaoping.store.tables import CaseRow, DeductionRow, Unit, UnitArea
 from kaoping.web import unit_case_list as lists
 from kaoping.web import unit_data as data
 from kaoping.web import unit_view as view
 from kaoping.web.app import PageRefused, download, error_page, render, require_page
 from kaoping.web.i18n import request_lang, translator
+from kaoping.web.point_map import point_map
 
 router = APIRouter(include_in_schema=False)
 Explainer = Annotated[Principal, require_page(Perm.EXPLAIN)]
@@ -188,6 +189,7 @@ def unit_page(
         "others": view.line_views(others, fetched),
         "deductions": deductions,
         "counted": view.cited_ids(lines, "deductions"),
+        "point_map": _point_map(session, unit_id, deductions, view.cited_ids(lines, "deductions")),
         "late": _entered_after(result, deductions),
         "version": result.version,
         "excluded": _excluded(lines, request_lang(request)),
@@ -202,6 +204,12 @@ def unit_page(
         **lists.cases_context(session, now, (unit_id, chosen), 0, lines, NO_FILTER),
     }
     return render(request, "unit.html", who, **HELPERS, **context)
+
+
+def _point_map(session: Session, unit_id: str, rows: list[DeductionRow], counted: Any) -> Any:
+    """扣分点位: the deductions' points over the unit's area (None when no deduction has a point)."""
+    area = session.get(UnitArea, unit_id) if any(r.lat is not None for r in rows) else None
+    return point_map(area.geometry if area else None, rows, set(counted))
 
 
 def _choices(office: OfficeScheme, span: tuple[Any, Any] | None, chosen: Period) -> list[str]:

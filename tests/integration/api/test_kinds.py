@@ -87,8 +87,9 @@ def test_each_kind_has_its_table_with_a_column_per_contract_column(spec: KindSpe
         sql = stored[column.name]
         assert isinstance(sql.type, SQL_TYPES[column.kind]), (spec.name, column.name, sql.type)
         # an empty cell reads as None for these kinds (facts/columns.default_value); notices.points (原扣分, issue
-        # #17) is the first optional number
-        empty_is_none = not column.required and column.kind in (Kind.DATE, Kind.TIME, Kind.CLOCK, Kind.POINTS)
+        # #17) is the first optional number; a deduction's lat/lon (issue #16.5) the first optional signed ones
+        optional_kinds = (Kind.DATE, Kind.TIME, Kind.CLOCK, Kind.POINTS, Kind.NUMBER)
+        empty_is_none = not column.required and column.kind in optional_kinds
         assert sql.nullable == empty_is_none, (spec.name, column.name)
 
 

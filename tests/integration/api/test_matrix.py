@@ -86,6 +86,8 @@ GET    /api/plans/{plan_id}                        -    -      Y    Y    Y    Y 
 POST   /api/plans/{plan_id}/draw                   -    -      Y    -    -    -     -
 POST   /api/plans/{plan_id}/reveal                 -    -      Y    -    -    -     -
 GET    /api/plans/{plan_id}/verify                 -    -      Y    Y    Y    Y     Y
+GET    /api/field/tasks                            -    -      Y    -    Y    Y     -
+POST   /api/field/sync                             -    -      Y    -    Y    Y     -
 GET    /api/rectifications                         -    -      Y    -    Y    -     Y
 POST   /api/rectifications/plan                    -    -      Y    -    -    -     Y
 POST   /api/rectifications/reinspect               -    -      Y    -    Y    -     -

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from examples_testing import EXAMPLES
-from kaoping.app.policy import Step, duty_conflict
+from kaoping.app.duties import Step, duty_conflict
 from kaoping.app.publish import compute_draft, review
 from kaoping.cli import app
 from kaoping.errors import Denied

@@ -69,7 +69,7 @@ def test_csv_text_spells_values_as_the_contract_does() -> None:
     cases = csv_text("cases", facts.cases).splitlines()
     assert cases[0] == ",".join(c.name for c in FILES["cases"])
     assert cases[1] == 'K1,u1,event,"说""明",2024-05-02 08:10:00,,,,,2,0,0,,,'
-    assert csv_text("deductions", facts.deductions).splitlines()[1] == "2024-05-06,u1,p,,3,,,,,09:05:00,,,"
+    assert csv_text("deductions", facts.deductions).splitlines()[1] == "2024-05-06,u1,p,,3,,,,,09:05:00,,,,,,"
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])

@@ -177,9 +177,10 @@ def test_good_folder_reads_typed_frames(tmp_path: Path) -> None:
         ("2024-Q2", "U2", "日常", "道路", 88.0, "", "", 3),
         ("2024", "U3", "年度", "", 912.5555, "", "备注", 4),
     ]
+    added = ("", None, "", None, None, None)  # problem_kind … accuracy_m: optional columns left out
     assert facts.deductions.rows() == [
-        (date(2024, 3, 5), "U1", "日常", "道路", 2.0, "督查", "垃圾", "中山路", "photo.jpg", None, "", None, "", 2),
-        (date(2024, 4, 1), "U2", "日常", "", 0.5, "", "", "", "", None, "", None, "", 3),
+        (date(2024, 3, 5), "U1", "日常", "道路", 2.0, "督查", "垃圾", "中山路", "photo.jpg", None, *added, 2),
+        (date(2024, 4, 1), "U2", "日常", "", 0.5, "", "", "", "", None, *added, 3),
     ]
     assert facts.honors.rows() == [
         (date(2024, 5, 1), "U1", "award", "national", "全国文明城市", 2),

@@ -24,6 +24,7 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/evidence/signals",  # issue #16: 督查信号
         "/entry",
         "/my-entries",
+        "/field/",  # issue #16.3: 现场采集
         "/owed/matrix",
         "/rectify",  # issue #17: 整改 and 复查
         "/reinspect",
@@ -32,7 +33,7 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
     departments = ["/public", "/entry", "/my-entries", "/owed", "/schemes"]
     assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == departments
     assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/rectify", "/schemes"]
-    inspector = ["/public", "/entry", "/my-entries", "/reinspect", "/schemes"]
+    inspector = ["/public", "/entry", "/my-entries", "/field/", "/reinspect", "/schemes"]
     assert [h for _, h in nav_links(who(Role.INSPECTOR))] == inspector
     assert [h for _, h in nav_links(ANONYMOUS)] == ["/public", "/schemes"]
 

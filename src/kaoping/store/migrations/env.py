@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 import kaoping.open311.tables
+import kaoping.store.field_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables
 import kaoping.store.rectify_tables
