@@ -1,4 +1,4 @@
-"""Answer sheets of satisfaction questionnaires (问卷答卷): migration 0018_surveys.
+"""Answer sheets of satisfaction questionnaires (问卷答卷): migration 0016_surveys.
 
 One row per answer sheet: the questionnaire (name and version) it answers, the unit and period (a survey
 round), the answers (question id → scale label, JSON), where it came from (``channel``: 公众页面, 电话回访,

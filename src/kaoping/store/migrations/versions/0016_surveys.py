@@ -1,8 +1,8 @@
 """survey_answers: answer sheets of satisfaction questionnaires (kaoping.scheme.survey, kaoping.app.surveys),
 the respondent kept only as a salted hash, one sheet per respondent, questionnaire and period
 
-Revision ID: 0018_surveys
-Revises: 0014_orders_media
+Revision ID: 0016_surveys
+Revises: 0015_deduction_points
 Create Date: 2026-12-06 01:40:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_surveys"
-down_revision = "0014_orders_media"
+revision = "0016_surveys"
+down_revision = "0015_deduction_points"
 branch_labels = None
 depends_on = None
 
