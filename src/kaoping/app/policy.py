@@ -21,6 +21,9 @@ from typing import Any, NoReturn, TypeVar
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from kaoping.app.duties import Step as Step
+from kaoping.app.duties import duty_conflict as duty_conflict
+from kaoping.app.duties import separate_duties as separate_duties
 from kaoping.app.errors import Denied, Forbidden
 from kaoping.facts import UNIT_FACTS
 from kaoping.input_messages import Msg, say
@@ -113,9 +116,14 @@ class Perm(StrEnum):
     PLANS_READ = "plans.read"  # 检查计划: a unit sees announced plans, unannounced ones once revealed
     PLANS_WRITE = "plans.write"  # create, draw, reveal a plan
     PLANS_PROGRESS = "plans.progress"  # page and API: progress per unit and team, overdue plans
+    CASE_INTAKE = "cases.intake"  # 受理: the intake queue (Open311, form, import, 12345) and 立案 or 作废 request
+    CASE_DISPATCH = "cases.dispatch"  # 派遣: registered cases with the handbook's suggestion, dispatch them
+    CASE_TODO = "cases.todo"  # 待办: a unit's dispatched cases, its 处置反馈 with photos, 延期/挂账 request
+    CASE_VERIFY = "cases.verify"  # 核查: the cases fed back, pass (结案) or fail (返工)
+    CASE_APPROVE = "cases.approve"  # 审批: 延期、挂账、作废 requests approved or refused
 
 
-ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
+ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC, ACCEPTOR, DISPATCHER, SUPERVISOR = tuple(Role)
 _OFFICE = frozenset({ADMIN})
 
 WRITE_KIND_PERMS = {spec.name: Perm(spec.write_permission) for spec in UNIT_FACTS}
@@ -169,6 +177,11 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
     Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts
     Perm.OWED_ALL: _OFFICE,
+    Perm.CASE_INTAKE: frozenset({ADMIN, ACCEPTOR}),
+    Perm.CASE_DISPATCH: frozenset({ADMIN, ACCEPTOR, DISPATCHER}),  # acceptor: where dispatch is not kept apart
+    Perm.CASE_TODO: frozenset({ADMIN, UNIT}),  # unit: its own cases only (app/case_flow.feedback)
+    Perm.CASE_VERIFY: frozenset({ADMIN, SUPERVISOR}),
+    Perm.CASE_APPROVE: _OFFICE,
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""
 
@@ -203,60 +216,6 @@ def deny(
     audit.flush()
     session.commit()
     raise Denied(say(Msg.ROLE_MAY_NOT, role=(Role(principal.role).label, str(principal.role)), what=what))
-
-
-class Step(StrEnum):
-    """The two steps of publishing that 职责分离 keeps apart."""
-
-    COMPUTE = "compute"
-    REVIEW = "review"
-
-
-def duty_conflict(
-    step: Step, actor: str, *, computed_by: str | None, reviewed_by: str | None, enabled: bool
-) -> str | None:
-    """Why ``actor`` may not do ``step`` on an open version under 职责分离 (None: allowed).
-
-    A review is a second look only if it is a second person's: whoever computed a draft may not review
-    it, and whoever reviewed it may not compute it again (which would replace the numbers they passed).
-    Also asked by the period page, so a button the rule would refuse is shown disabled with this reason.
-    """
-    if not enabled:
-        return None
-    if step is Step.REVIEW and computed_by == actor:
-        return f"职责分离：本版由 {actor} 计算，须由另一账号审核"
-    if step is Step.COMPUTE and reviewed_by == actor:
-        return f"职责分离：{actor} 已审核本版，不能再计算；须由另一账号重新计算"
-    return None
-
-
-def separate_duties(
-    session: Session,
-    actor: str,
-    step: Step,
-    *,
-    computed_by: str | None,
-    reviewed_by: str | None,
-    enabled: bool,
-    where: tuple[str, str, str],
-) -> None:
-    """Refuse ``step`` when :func:`duty_conflict` does: a committed ``denied`` event, then :class:`Denied`.
-
-    ``where`` is (table, row key, period) of the version.  Called before the use case writes anything, so
-    the commit holds only this event — without a rollback first, which a caller's ``session.begin()``
-    block (the CLI's transaction) would not survive.
-    """
-    reason = duty_conflict(step, actor, computed_by=computed_by, reviewed_by=reviewed_by, enabled=enabled)
-    if reason is None:
-        return
-    table, key, period = where
-    audit = AuditWriter(session, actor, reason=reason)
-    detail = {"attempted": str(step), "rule": "separation_of_duties", "computed_by": computed_by}
-    detail["reviewed_by"] = reviewed_by
-    audit.event("denied", table, key, period=period, detail=detail)
-    audit.flush()
-    session.commit()
-    raise Denied(f"{reason}（{key}）")
 
 
 def forbidden(principal: Principal, what: str) -> Forbidden:

@@ -6,9 +6,10 @@ from alembic import context
 from sqlalchemy import Engine
 
 import kaoping.open311.tables
+import kaoping.store.case_flow_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables
-import kaoping.store.rectify_tables  # noqa: F401  (the 整改 workflow tables, same metadata)
+import kaoping.store.rectify_tables  # noqa: F401  (the 整改 and case flow tables, same metadata)
 from kaoping.store.db import make_engine
 from kaoping.store.tables import Base
 
