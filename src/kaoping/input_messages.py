@@ -267,13 +267,11 @@ class Msg(Enum):
     )
     # --- 数字城管 case flow (app/case_flow.py) ---------------------------------------------------------------
     NO_CASE = ("没有案卷“{case}”", "no case '{case}'")
-    NO_INTAKE = ("没有待立案的 Open311 请求 {request}", "no Open311 request {request} waiting to be registered")
     CASE_STEP = ("案卷 {case} 当前为“{status}”，不能{step}", "case {case} is {status}: cannot {step}")
     CASE_MOVED = (
         "案卷 {case} 已被他人处理（现为“{status}”），请刷新后重试",
         "case {case} was moved meanwhile (now {status}); reload and try again",
     )
-    NOT_UNITS_CASE = ("案卷 {case} 不是单位“{unit}”的待办", "case {case} is not a to-do of unit '{unit}'")
     OVERRIDE_REASON = (
         "派遣到“{unit}”而非处置手册建议的“{suggested}”，须说明理由",
         "dispatching to '{unit}' instead of the handbook's '{suggested}' needs a reason",

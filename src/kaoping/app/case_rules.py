@@ -8,6 +8,7 @@ limit (working hours or working days) on China's calendar with its 调休, corre
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,10 +87,19 @@ def _calendar(year: int, overrides: Overrides) -> WorkCalendar:
     return WorkCalendar.china(range(year, year + 2), overrides)
 
 
-@lru_cache(maxsize=1)
+HANDBOOK_ENV = "KAOPING_HANDBOOK"
+"""The office's own 处置手册 (a YAML file like ``cases/data/handbook.yaml``); unset: the bundled example."""
+
+
+@lru_cache(maxsize=4)
+def _handbook(path: str) -> Handbook:
+    return load_handbook(path or None)
+
+
 def bundled_handbook() -> Handbook:
-    """The handbook shipped in ``cases/data/handbook.yaml`` (read once)."""
-    return load_handbook()
+    """The office's handbook (``KAOPING_HANDBOOK``) or the one shipped in ``cases/data/handbook.yaml``; read once
+    per file."""
+    return _handbook(os.environ.get(HANDBOOK_ENV, "").strip())
 
 
 def office_rules(schemes: Iterable[Scheme], handbook: Handbook | None = None) -> CaseRules:
