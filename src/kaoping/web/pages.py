@@ -268,6 +268,7 @@ def mount_pages(app: FastAPI) -> None:
     from kaoping.web import (
         account,
         appeals_inbox,
+        case_flow_pages,
         case_metrics_page,
         dashboard,
         entry,
@@ -288,5 +289,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
-    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page):
+    for area in (*areas, rectify_pages, owed_pages, plans_page, evidence_flags_page, case_flow_pages):
         app.include_router(area.router)
