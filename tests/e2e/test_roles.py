@@ -28,6 +28,11 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/owed/matrix",
             "/plans",
             "/evidence/flags",
+            "/cases/intake",  # issue #17: the case flow's lists (the office may do every step)
+            "/cases/dispatch",
+            "/cases/todo",
+            "/cases/verify",
+            "/cases/requests",
             *SIGNED_IN,
         },
         ["/owed"],
@@ -46,6 +51,8 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/schemes/demo-city/whatif",
             "/owed/matrix",
             "/evidence/flags",
+            "/cases/intake",
+            "/cases/todo",
         ],
     ),
     "inspector": (
@@ -56,7 +63,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
     "third_party": ("/entry", {"/entry", "/owed", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
-        {"/rectify", *SIGNED_IN},  # issue #17: 整改 (its own notices)
+        {"/rectify", "/cases/todo", *SIGNED_IN},  # issue #17: 整改 and 案卷待办 (its own)
         [
             "/dashboard",
             "/entry",
@@ -69,6 +76,10 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/owed",
             "/plans",
             "/evidence/flags",
+            "/cases/intake",
+            "/cases/dispatch",
+            "/cases/verify",
+            "/cases/requests",
         ],
     ),
 }
