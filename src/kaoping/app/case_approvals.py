@@ -26,6 +26,7 @@ from kaoping.input_messages import Msg, say
 from kaoping.roles import Role
 from kaoping.store.audit import AuditWriter
 from kaoping.store.case_flow_tables import CaseRequest
+from kaoping.store.db import claim_writes
 
 
 class Ask(StrEnum):
@@ -97,8 +98,9 @@ def decide(session: Session, who: Principal, request_id: int, approve: bool, not
     """The office approves (the step is taken) or refuses a pending request; audited, committed."""
     require(session, who, Perm.CASE_APPROVE, f"decide case request {request_id}")
     text = bounded(note, "note", needed=not approve)
+    claim_writes(session)
     stmt = select(CaseRequest).where(CaseRequest.id == request_id).with_for_update()
-    row = session.scalars(stmt).one_or_none()
+    row = session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
     if row is None or row.status != "pending":
         raise Conflict(say(Msg.NO_CASE_REQUEST, id=request_id))
     kind = Ask(row.kind)

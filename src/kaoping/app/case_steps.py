@@ -2,7 +2,7 @@
 
 Every use case of the case flow (:mod:`kaoping.app.case_flow`, :mod:`kaoping.app.case_approvals`) moves a
 case through here, so each step is done the same way: the ``cases`` row is read ``FOR UPDATE`` (two
-dispatchers cannot both dispatch it; on SQLite the single writer serialises them), the status the caller saw
+dispatchers cannot both dispatch it; on SQLite the write lock is claimed first), the status the caller saw
 is checked against the stored one (a page that shows a stale status is refused, not obeyed), the pure state
 machine of :mod:`kaoping.cases.lifecycle` decides, the transition is appended to ``case_transitions`` and the
 row's times (dispatched_at, deadline, disposed_at, closed_at, rework_count, verify_failed, postponed) are
@@ -26,6 +26,7 @@ from kaoping.cases.lifecycle import LABELS, Case, Event, IllegalTransition, Stat
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.input_messages import Msg, say
 from kaoping.store.audit import AuditWriter
+from kaoping.store.db import claim_writes
 from kaoping.store.tables import CaseRow, CaseTransition
 
 CASE_COLUMNS = [c for c in SCHEMAS["cases"].names() if c != ROW]
@@ -81,7 +82,9 @@ class Held:
 
 def hold(session: Session, case_id: str, expected: Status | None = None) -> Held:
     """The case ``case_id`` locked for this transaction; with ``expected``, refused unless it is still there."""
-    row = session.scalars(select(CaseRow).where(CaseRow.case_id == case_id).with_for_update()).one_or_none()
+    claim_writes(session)  # SQLite: the write lock before the read; PostgreSQL: the row lock below
+    stmt = select(CaseRow).where(CaseRow.case_id == case_id).with_for_update()
+    row = session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
     if row is None:
         raise NotFound(say(Msg.NO_CASE, case=case_id))
     status = status_of(session, row)

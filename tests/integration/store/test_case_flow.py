@@ -17,6 +17,7 @@ Total = 100×30% + 50×30% + 66.667×20% + 50×20% = 30 + 15 + 13.333 + 10 = 68.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -224,3 +225,37 @@ def test_postpone_suspend_and_invalidate_need_the_offices_approval(store: sessio
         b_row = s.scalars(select(CaseRow).where(CaseRow.case_id == b)).one()
         assert status_of(s, b_row) is Status.INVALID
         assert queues.intake_queue(s, ACCEPTOR, datetime(2025, 2, 8, 11)) == []
+
+
+def test_two_dispatchers_at_once_dispatch_a_case_once(store: sessionmaker[Session]) -> None:
+    """Eight dispatchers press 派遣 on one registered case at the same moment: the row lock lets one through;
+    the others find it dispatched and are refused (Conflict) — one step recorded, nothing else raised."""
+    with store() as s:
+        case_id = _new(s, datetime(2025, 2, 7, 9))
+        flow.register(s, ACCEPTOR, case_id, datetime(2025, 2, 7, 9, 10))
+    clients = 8
+    start = threading.Barrier(clients)
+    outcomes = [""] * clients
+
+    def client(i: int) -> None:
+        start.wait()
+        with store() as session:
+            try:
+                flow.dispatch(session, DISPATCHER, RULES, case_id, "hwc", datetime(2025, 2, 7, 15, i))
+                outcomes[i] = "ok"
+            except Conflict:
+                session.rollback()
+                outcomes[i] = "conflict"
+            except Exception as exc:  # anything else fails the test below
+                session.rollback()
+                outcomes[i] = repr(exc)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["conflict"] * (clients - 1) + ["ok"], outcomes
+    with store() as s:
+        steps = s.scalars(select(CaseTransition).where(CaseTransition.to_status == "dispatched")).all()
+        assert len(steps) == 1
