@@ -257,3 +257,9 @@ def decide(request_id: int, body: DecideIn, ctx: CtxDep, s: SessionDep, who: Off
     """审批: approve (the step is taken) or refuse (with a note)."""
     row = approvals.decide(s, who, request_id, body.approve, body.note, ctx.settings.clock())
     return RequestOut.model_validate(row, from_attributes=True)
+
+
+@router.post("/{case_id}/resume")
+def resume(case_id: str, ctx: CtxDep, s: SessionDep, who: Office) -> StepOut:
+    """挂账 ended by the office: the case is the unit's again, with the deadline it had."""
+    return _step(approvals.resume(s, who, case_id[:100], ctx.settings.clock()))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaoping.app.case_flow import bounded, refuse, require
-from kaoping.app.case_steps import hold, move
+from kaoping.app.case_steps import Held, hold, move
 from kaoping.app.errors import Conflict
 from kaoping.app.policy import Perm, Principal, deny
 from kaoping.cases.lifecycle import Event, Status
@@ -45,6 +45,8 @@ class Ask(StrEnum):
         return {Ask.POSTPONE: "延期", Ask.SUSPEND: "挂账", Ask.INVALIDATE: "作废"}[self]
 
 
+TEXT_NOTE = 500
+"""The longest request reason copied into the step's note."""
 ASKED_BY = {Ask.POSTPONE: Perm.CASE_TODO, Ask.SUSPEND: Perm.CASE_TODO, Ask.INVALIDATE: Perm.CASE_INTAKE}
 """The permission that asks each: the unit holding the case, or the 受理员 for a report that is no case."""
 
@@ -118,11 +120,9 @@ def decide(session: Session, who: Principal, request_id: int, approve: bool, not
     return row
 
 
-TEXT_NOTE = 500
-
-
-def resume(session: Session, who: Principal, case_id: str, at: datetime) -> None:
+def resume(session: Session, who: Principal, case_id: str, at: datetime) -> Held:
     """挂账 ended by the office: the case is the unit's again, with the deadline it had."""
     require(session, who, Perm.CASE_APPROVE, f"resume case {case_id}")
-    move(session, who.actor, hold(session, case_id, Status.SUSPENDED), Event.RESUME, at, note="恢复处置")
+    held = move(session, who.actor, hold(session, case_id, Status.SUSPENDED), Event.RESUME, at, note="恢复处置")
     session.commit()
+    return held

@@ -105,6 +105,7 @@ GET    /api/cases/queue/verify                   -    -      Y    -    -    -   
 POST   /api/cases/{case_id}/verify               -    -      Y    -    -    -     -     -   -    Y
 GET    /api/cases/requests                       -    -      Y    -    -    -     -     -   -    -
 POST   /api/cases/requests/{request_id}/decide   -    -      Y    -    -    -     -     -   -    -
+POST   /api/cases/{case_id}/resume               -    -      Y    -    -    -     -     -   -    -
 GET    /api/openapi.json                           Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
 GET    /api/docs                                   Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
 """

@@ -215,6 +215,16 @@ def test_postpone_suspend_and_invalidate_need_the_offices_approval(store: sessio
         approvals.decide(s, OFFICE, suspend.id, False, "先处置", datetime(2025, 2, 8, 10))
         assert status_of(s, row) is Status.DISPATCHED
         assert s.get(CaseRequest, suspend.id).status == "refused"  # type: ignore[union-attr]
+        longterm = approvals.ask(
+            s, HWC, approvals.NewAsk(a, approvals.Ask.SUSPEND, "需市政立项"), datetime(2025, 2, 8, 11)
+        )
+        approvals.decide(s, OFFICE, longterm.id, True, "", datetime(2025, 2, 8, 12))
+        assert status_of(s, row) is Status.SUSPENDED
+        assert queues.unit_todo(s, HWC, None, datetime(2025, 2, 8, 12)) == []  # 挂账: off the to-do list
+        with pytest.raises(Denied):
+            approvals.resume(s, HWC, a, datetime(2025, 3, 3, 9))
+        resumed = approvals.resume(s, OFFICE, a, datetime(2025, 3, 3, 9))
+        assert (resumed.case.status, resumed.row.deadline) == (Status.DISPATCHED, datetime(2025, 2, 12, 17))
 
         b = _new(s, datetime(2025, 2, 8, 9))
         void = approvals.ask(
