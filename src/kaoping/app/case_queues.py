@@ -21,7 +21,7 @@ from kaoping.app.case_rules import CaseRules, Suggestion
 from kaoping.app.case_steps import status_from_times
 from kaoping.app.policy import Perm, Principal, allowed, forbidden, unit_scope
 from kaoping.cases.lifecycle import LABELS, Status
-from kaoping.store.tables import CaseRow, CaseTransition
+from kaoping.store.tables import CaseRow, CaseTransition, Evidence
 
 LIMIT = 500
 
@@ -128,3 +128,15 @@ def verify_queue(session: Session, who: Principal, now: datetime) -> list[CaseIt
         raise forbidden(who, "read the verification queue")
     stmt = select(CaseRow).where(CaseRow.disposed_at.is_not(None), CaseRow.closed_at.is_(None))
     return _items(session, stmt.order_by(CaseRow.disposed_at), {Status.FEEDBACK, Status.VERIFYING}, now)
+
+
+def photos_of(session: Session, case_ids: list[str]) -> dict[str, list[int]]:
+    """The feedback photos (evidence ids) of each case, oldest first: what the 监督员 looks at before 核查."""
+    targets = {f"case:{c}": c for c in case_ids}
+    found: dict[str, list[int]] = {c: [] for c in case_ids}
+    if not targets:
+        return found
+    stmt = select(Evidence.id, Evidence.target).where(Evidence.target.in_(list(targets))).order_by(Evidence.id)
+    for evidence_id, target in session.execute(stmt):
+        found[targets[target]].append(evidence_id)
+    return found

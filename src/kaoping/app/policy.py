@@ -156,7 +156,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.APPEALS_READ: frozenset({ADMIN, UNIT}),  # unit: own appeals
     Perm.APPEALS_ANSWER: _OFFICE,
     Perm.EVIDENCE_UPLOAD: frozenset({ADMIN, UNIT}),  # unit: own unit
-    Perm.EVIDENCE_READ: frozenset({ADMIN, INSPECTOR, UNIT}),  # unit: own unit
+    Perm.EVIDENCE_READ: frozenset({ADMIN, INSPECTOR, UNIT, SUPERVISOR}),  # unit: own unit; supervisor: 核查 photos
     Perm.EVIDENCE_ORIGINAL: _OFFICE,  # the others are shown a copy without EXIF (app/evidence.py)
     Perm.EVIDENCE_FLAGS: _OFFICE,
     Perm.AUDIT_READ: frozenset({ADMIN, UNIT}),  # unit: own unit

@@ -87,7 +87,8 @@ def todo_page(request: Request, session: SessionDep, ctx: CtxDep, who: UnitTodo)
 def verify_page(request: Request, session: SessionDep, ctx: CtxDep, who: Supervisor) -> Response:
     """核查: the cases fed back, each with 通过 (结案) / 不通过 (返工)."""
     items = queues.verify_queue(session, who, ctx.settings.clock())
-    return _page(request, who, session, "case_verify.html", items=items)
+    photos = queues.photos_of(session, [i.case_id for i in items])
+    return _page(request, who, session, "case_verify.html", items=items, photos=photos)
 
 
 @router.get("/cases/requests")

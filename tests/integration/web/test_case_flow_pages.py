@@ -102,6 +102,9 @@ def test_a_case_through_the_pages(site: SignedInSite) -> None:
     site.login("jiandu")
     page = site.client.get("/cases/verify").text
     assert f'data-case="{case_id}"' in page and '<a href="/cases/verify"' in page
+    [photo_id] = re.findall(r'<img class="evidence-thumb" src="/api/evidence/(\d+)"', page)
+    shown = site.client.get(f"/api/evidence/{photo_id}")  # the unit's photo, as a cleaned copy
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"
     verdict = {"csrf": _token(page), "case_id": case_id, "expected": "feedback", "verdict": "fail", "note": "桶盖仍缺"}
     _post(site, "/cases/verify", verdict)
 

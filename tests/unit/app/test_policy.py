@@ -67,7 +67,7 @@ def test_the_case_centres_roles_hold_their_own_work_only() -> None:
     basic = {Perm.OPEN, Perm.OWN_PASSWORD}
     assert held[Role.ACCEPTOR] == basic | {Perm.CASE_INTAKE, Perm.CASE_DISPATCH}
     assert held[Role.DISPATCHER] == basic | {Perm.CASE_DISPATCH}
-    assert held[Role.SUPERVISOR] == basic | {Perm.CASE_VERIFY}
+    assert held[Role.SUPERVISOR] == basic | {Perm.CASE_VERIFY, Perm.EVIDENCE_READ}  # the units' photos, cleaned
     assert Perm.CASE_TODO in held[Role.UNIT] and Perm.CASE_VERIFY not in held[Role.UNIT]
     assert POLICY[Perm.CASE_APPROVE] == {Role.ADMIN}  # 延期、挂账、作废: the office approves
     assert holders(Perm.CASE_VERIFY) == "考评办、监督员"
