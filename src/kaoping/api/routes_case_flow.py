@@ -241,9 +241,14 @@ def verify_queue(ctx: CtxDep, s: SessionDep, who: Supervisor) -> list[CaseOut]:
 
 @router.post("/{case_id}/verify")
 def verify(case_id: str, body: VerifyIn, ctx: CtxDep, s: SessionDep, who: Supervisor) -> StepOut:
-    """核查: passed → 结案; failed (with a note) → back to the unit, counted as rework."""
+    """核查: passed → 结案 (or, drawn for the city's second check, 核查 until the office decides); failed (with a
+    note) → back to the unit, counted as rework."""
     at = ctx.settings.clock()
-    return _step(flow.verify(s, who, case_id[:100], body.passed, at, note=body.note, expected=body.expected))
+    held = flow.verify(
+        s, who, case_id[:100], body.passed, at, note=body.note, expected=body.expected,
+        second_check=_rules(ctx).second_check,
+    )  # fmt: skip
+    return _step(held)
 
 
 @router.get("/requests")

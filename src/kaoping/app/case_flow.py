@@ -16,6 +16,7 @@ schemes that score cases read the recorded steps with no import; Open311's statu
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -201,11 +202,35 @@ def verify(
     *,
     note: str = "",
     expected: Status | None = None,
+    second_check: int = 0,
 ) -> Held:
-    """核查 by a 监督员: passed → 结案 (closed_at); failed → back to the unit (返工, counted on the case)."""
+    """核查 by a 监督员: passed → 结案 (closed_at); failed → back to the unit (返工, counted on the case).
+
+    With ``second_check`` (percent, the office's setting ``KAOPING_CASE_SECOND_CHECK``) a passed case may be
+    drawn for the city's second-level check (市级抽查复核): it then stays 核查 (verifying) until the office
+    passes or fails it.  The draw is a hash of the case id and its verification count, so it is reproducible
+    from the trail and cannot be steered by retrying."""
+    held = hold(session, case_id, expected)
+    if held.case.status is Status.VERIFYING:  # drawn for the second level: the office decides
+        require(session, who, Perm.CASE_APPROVE, f"second-level check of case {case_id}")
+        text = bounded(note, "note", needed=not passed)
+        held = move(session, who.actor, held, Event.PASS if passed else Event.FAIL, at, note=f"市级复核：{text}")
+        session.commit()
+        return held
     require(session, who, Perm.CASE_VERIFY, f"verify case {case_id}")
     text = bounded(note, "note", needed=not passed)
-    held = move(session, who.actor, hold(session, case_id, expected), Event.VERIFY, at, note=text)
-    held = move(session, who.actor, held, Event.PASS if passed else Event.FAIL, at, note=text)
+    if passed and who.role != Role.ADMIN and drawn(case_id, held.case.verify_failed, second_check):
+        held = move(session, who.actor, held, Event.VERIFY, at, note=f"{text}（核查通过，抽中市级复核）")
+    else:
+        held = move(session, who.actor, held, Event.VERIFY, at, note=text)
+        held = move(session, who.actor, held, Event.PASS if passed else Event.FAIL, at, note=text)
     session.commit()
     return held
+
+
+def drawn(case_id: str, round_: int, percent: int) -> bool:
+    """Whether a passed verification of ``case_id`` (its ``round_``-th) goes to the city's second check."""
+    if percent <= 0:
+        return False
+    digest = hashlib.sha256(f"{case_id}:{round_}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < min(percent, 100)

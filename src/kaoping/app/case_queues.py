@@ -123,11 +123,12 @@ def unit_todo(session: Session, who: Principal, unit_id: str | None, now: dateti
 
 
 def verify_queue(session: Session, who: Principal, now: datetime) -> list[CaseItem]:
-    """待核查: cases fed back, oldest feedback first."""
+    """待核查: cases fed back, oldest feedback first; the office also sees those drawn for its second check."""
     if not allowed(who.role, Perm.CASE_VERIFY):
         raise forbidden(who, "read the verification queue")
     stmt = select(CaseRow).where(CaseRow.disposed_at.is_not(None), CaseRow.closed_at.is_(None))
-    return _items(session, stmt.order_by(CaseRow.disposed_at), {Status.FEEDBACK, Status.VERIFYING}, now)
+    want = {Status.FEEDBACK, Status.VERIFYING} if allowed(who.role, Perm.CASE_APPROVE) else {Status.FEEDBACK}
+    return _items(session, stmt.order_by(CaseRow.disposed_at), want, now)
 
 
 def photos_of(session: Session, case_ids: list[str]) -> dict[str, list[int]]:

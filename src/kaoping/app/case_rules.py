@@ -37,6 +37,8 @@ class CaseRules:
 
     handbook: Handbook
     overrides: Overrides = field(default_factory=Overrides)
+    second_check: int = 0
+    """市级抽查复核: the percent of passed verifications drawn for the office's second-level check."""
 
     def calendar(self, at: datetime) -> WorkCalendar:
         """China's working days for ``at``'s year and the next (a deadline may cross New Year)."""
@@ -111,4 +113,17 @@ def office_rules(schemes: Iterable[Scheme], handbook: Handbook | None = None) ->
         if cal.holidays or cal.workdays or cal.not_holidays:
             fixes = Overrides(frozenset(cal.holidays), frozenset(cal.workdays), frozenset(cal.not_holidays))
             break
-    return CaseRules(handbook or bundled_handbook(), fixes)
+    return CaseRules(handbook or bundled_handbook(), fixes, second_check_percent())
+
+
+SECOND_CHECK_ENV = "KAOPING_CASE_SECOND_CHECK"
+
+
+def second_check_percent() -> int:
+    """``KAOPING_CASE_SECOND_CHECK``: 0–100 (percent of passed verifications the city checks again); unset: 0."""
+    raw = os.environ.get(SECOND_CHECK_ENV, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit() or int(raw) > 100:
+        raise ValueError(f"{SECOND_CHECK_ENV}={raw!r}: expected a whole percent from 0 to 100")
+    return int(raw)

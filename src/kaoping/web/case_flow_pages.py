@@ -136,7 +136,8 @@ def _steps(ctx: ApiContext) -> dict[str, Step]:
         "postpone": ask(approvals.Ask.POSTPONE),
         "suspend": ask(approvals.Ask.SUSPEND),
         "verify": lambda s, who, f, at: flow.verify(
-            s, who, f["case_id"], f.get("verdict") == "pass", at, note=f.get("note", ""), expected=_expected(f)
+            s, who, f["case_id"], f.get("verdict") == "pass", at, note=f.get("note", ""), expected=_expected(f),
+            second_check=_rules(ctx).second_check,
         ),
         "decide": lambda s, who, f, at: approvals.decide(
             s, who, _request_id(f.get("request_id", "")), f.get("verdict") == "approve", f.get("note", ""), at

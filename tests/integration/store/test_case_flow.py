@@ -269,3 +269,21 @@ def test_two_dispatchers_at_once_dispatch_a_case_once(store: sessionmaker[Sessio
     with store() as s:
         steps = s.scalars(select(CaseTransition).where(CaseTransition.to_status == "dispatched")).all()
         assert len(steps) == 1
+
+
+def test_a_pass_drawn_for_the_citys_second_check_waits_for_the_office(store: sessionmaker[Session]) -> None:
+    """KAOPING_CASE_SECOND_CHECK=100: every passed verification goes to the office's 市级复核 first."""
+    with store() as s:
+        a = _new(s, datetime(2025, 2, 7, 9))
+        _through(s, a, datetime(2025, 2, 7, 15))
+        flow.feedback(s, HWC, a, "", [PHOTO], datetime(2025, 2, 8, 10))
+        held = flow.verify(s, SUPERVISOR, a, True, datetime(2025, 2, 8, 11), second_check=100)
+        assert (held.case.status, held.row.closed_at) == (Status.VERIFYING, None)
+        assert queues.verify_queue(s, SUPERVISOR, datetime(2025, 2, 8, 12)) == []  # not the supervisor's any more
+        assert [i.case_id for i in queues.verify_queue(s, OFFICE, datetime(2025, 2, 8, 12))] == [a]
+        with pytest.raises(Denied):
+            flow.verify(s, SUPERVISOR, a, True, datetime(2025, 2, 8, 12), second_check=100)
+        closed = flow.verify(s, OFFICE, a, True, datetime(2025, 2, 10, 9), second_check=100)
+        assert (closed.case.status, closed.row.closed_at) == (Status.CLOSED, datetime(2025, 2, 10, 9))
+        notes = s.scalars(select(CaseTransition.note).where(CaseTransition.case_id == a).order_by(CaseTransition.id))
+        assert list(notes)[-2:] == ["（核查通过，抽中市级复核）", "市级复核："]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kaoping.app.case_rules import office_rules
+import pytest
+
+from kaoping.app.case_flow import drawn
+from kaoping.app.case_rules import SECOND_CHECK_ENV, office_rules
 from kaoping.cases.calendar import Overrides
 from kaoping.scheme import load_scheme
 
@@ -49,3 +52,22 @@ def test_the_schemes_calendar_corrections_move_the_deadline() -> None:
     local = RULES.__class__(RULES.handbook, Overrides(holidays=frozenset({date(2025, 3, 3)})))
     assert local.deadline("垃圾箱", "component", datetime(2025, 2, 28, 15)) == datetime(2025, 3, 4, 15)
     assert RULES.deadline("垃圾箱", "component", datetime(2025, 2, 28, 15)) == datetime(2025, 3, 3, 15)
+
+
+def test_the_second_check_draw() -> None:
+    """市级抽查复核: none at 0 %, every one at 100 %, the same answer for the same case and round; about half
+    of 2,000 cases at 50 % (the hash spreads them evenly)."""
+    assert not drawn("C1", 0, 0) and drawn("C1", 0, 100)
+    assert drawn("C7", 1, 50) == drawn("C7", 1, 50)
+    share = sum(drawn(f"C{i}", 0, 50) for i in range(2000))
+    assert 900 < share < 1100
+
+
+def test_the_second_check_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SECOND_CHECK_ENV, "10")
+    assert office_rules([]).second_check == 10
+    monkeypatch.setenv(SECOND_CHECK_ENV, "")
+    assert office_rules([]).second_check == 0
+    monkeypatch.setenv(SECOND_CHECK_ENV, "120")
+    with pytest.raises(ValueError, match="0 to 100"):
+        office_rules([])
