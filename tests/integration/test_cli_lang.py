@@ -75,6 +75,12 @@ ALLOWED = {
     "source",
     "target",
     "username",
+    "case_id",
+    "which",
+    # the work lists of `kaoping case-flow queue`, typed as they are
+    "intake",
+    "dispatch",
+    "todo",
     # values of `kaoping grades --kind`, typed as they are
     "honors",
     "performance",
