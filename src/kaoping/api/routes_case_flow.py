@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from kaoping.api.auth import Principal
 from kaoping.api.context import CtxDep, SessionDep
 from kaoping.api.errors import ApiProblem, InputProblem, unprocessable
+from kaoping.api.models import RowId
 from kaoping.api.roles import Perm, require
 from kaoping.app import case_approvals as approvals
 from kaoping.app import case_flow as flow
@@ -30,6 +31,7 @@ from kaoping.io.images import MAX_BYTES, ImageProblem, ImageRefused
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 Id = Annotated[str, Field(min_length=1, max_length=100)]
+CaseId = Annotated[str, Path(min_length=1, max_length=100, description="案卷号")]
 Text = Annotated[str, Field(max_length=flow.TEXT_MAX)]
 Intake = Annotated[Principal, Depends(require(Perm.CASE_INTAKE))]
 Dispatcher = Annotated[Principal, Depends(require(Perm.CASE_DISPATCH))]
@@ -158,15 +160,15 @@ def take_in(body: IntakeIn, ctx: CtxDep, s: SessionDep, who: Intake) -> dict[str
 
 
 @router.post("/{case_id}/register")
-def register(case_id: str, body: StepIn, ctx: CtxDep, s: SessionDep, who: Intake) -> StepOut:
+def register(case_id: CaseId, body: StepIn, ctx: CtxDep, s: SessionDep, who: Intake) -> StepOut:
     """立案 (an Open311 token then resolves to the case id)."""
-    return _step(flow.register(s, who, case_id[:100], ctx.settings.clock(), expected=body.expected))
+    return _step(flow.register(s, who, case_id, ctx.settings.clock(), expected=body.expected))
 
 
 @router.post("/{case_id}/invalidate", status_code=status.HTTP_201_CREATED)
-def invalidate(case_id: str, body: ReasonIn, ctx: CtxDep, s: SessionDep, who: Intake) -> RequestOut:
+def invalidate(case_id: CaseId, body: ReasonIn, ctx: CtxDep, s: SessionDep, who: Intake) -> RequestOut:
     """作废 asked of the office (a report that is no case)."""
-    new = approvals.NewAsk(case_id[:100], approvals.Ask.INVALIDATE, body.reason)
+    new = approvals.NewAsk(case_id, approvals.Ask.INVALIDATE, body.reason)
     return RequestOut.model_validate(approvals.ask(s, who, new, ctx.settings.clock()), from_attributes=True)
 
 
@@ -177,12 +179,10 @@ def dispatch_queue(ctx: CtxDep, s: SessionDep, who: Dispatcher) -> list[CaseOut]
 
 
 @router.post("/{case_id}/dispatch")
-def dispatch(case_id: str, body: DispatchIn, ctx: CtxDep, s: SessionDep, who: Dispatcher) -> StepOut:
+def dispatch(case_id: CaseId, body: DispatchIn, ctx: CtxDep, s: SessionDep, who: Dispatcher) -> StepOut:
     """派遣 with the handbook's deadline; a unit other than the handbook's needs a reason."""
     at = ctx.settings.clock()
-    held = flow.dispatch(
-        s, who, _rules(ctx), case_id[:100], body.unit_id, at, reason=body.reason, expected=body.expected
-    )
+    held = flow.dispatch(s, who, _rules(ctx), case_id, body.unit_id, at, reason=body.reason, expected=body.expected)
     return _step(held)
 
 
@@ -206,7 +206,7 @@ def _feedback(
 
 
 @router.post("/{case_id}/feedback")
-async def feedback(case_id: str, request: Request, ctx: CtxDep, s: SessionDep, who: Unit) -> StepOut:
+async def feedback(case_id: CaseId, request: Request, ctx: CtxDep, s: SessionDep, who: Unit) -> StepOut:
     """处置反馈: a multipart form with ``note`` and one to six ``photo`` files (PNG, JPEG or WebP, ≤ 5 MB each)."""
     photos: list[flow.Photo] = []
     async with request.form(max_files=flow.PHOTOS_MAX, max_fields=4, max_part_size=flow.TEXT_MAX * 4) as form:
@@ -220,16 +220,16 @@ async def feedback(case_id: str, request: Request, ctx: CtxDep, s: SessionDep, w
                 if len(data) > MAX_BYTES:
                     raise ApiProblem(413, f"photo larger than {MAX_BYTES // (1024 * 1024)} MB")
                 photos.append(flow.Photo(part.filename or "photo", data))
-    return await run_in_threadpool(_feedback, s, who, case_id[:100], note, photos, ctx.settings.clock())
+    return await run_in_threadpool(_feedback, s, who, case_id, note, photos, ctx.settings.clock())
 
 
 @router.post("/{case_id}/ask", status_code=status.HTTP_201_CREATED)
-def ask(case_id: str, body: AskIn, ctx: CtxDep, s: SessionDep, who: Unit) -> RequestOut:
+def ask(case_id: CaseId, body: AskIn, ctx: CtxDep, s: SessionDep, who: Unit) -> RequestOut:
     """延期 (with the new deadline) or 挂账 asked of the office by the unit holding the case."""
     if body.kind is approvals.Ask.INVALIDATE:
         problem = InputProblem(file="request body", row=None, column="kind", message="作废 is asked at /invalidate")
         raise unprocessable("kind: postpone or suspend", [problem])
-    new = approvals.NewAsk(case_id[:100], body.kind, body.reason, body.new_deadline)
+    new = approvals.NewAsk(case_id, body.kind, body.reason, body.new_deadline)
     return RequestOut.model_validate(approvals.ask(s, who, new, ctx.settings.clock()), from_attributes=True)
 
 
@@ -240,12 +240,12 @@ def verify_queue(ctx: CtxDep, s: SessionDep, who: Supervisor) -> list[CaseOut]:
 
 
 @router.post("/{case_id}/verify")
-def verify(case_id: str, body: VerifyIn, ctx: CtxDep, s: SessionDep, who: Supervisor) -> StepOut:
+def verify(case_id: CaseId, body: VerifyIn, ctx: CtxDep, s: SessionDep, who: Supervisor) -> StepOut:
     """核查: passed → 结案 (or, drawn for the city's second check, 核查 until the office decides); failed (with a
     note) → back to the unit, counted as rework."""
     at = ctx.settings.clock()
     held = flow.verify(
-        s, who, case_id[:100], body.passed, at, note=body.note, expected=body.expected,
+        s, who, case_id, body.passed, at, note=body.note, expected=body.expected,
         second_check=_rules(ctx).second_check,
     )  # fmt: skip
     return _step(held)
@@ -258,13 +258,13 @@ def requests(s: SessionDep, _who: Office) -> list[RequestOut]:
 
 
 @router.post("/requests/{request_id}/decide")
-def decide(request_id: int, body: DecideIn, ctx: CtxDep, s: SessionDep, who: Office) -> RequestOut:
+def decide(request_id: RowId, body: DecideIn, ctx: CtxDep, s: SessionDep, who: Office) -> RequestOut:
     """审批: approve (the step is taken) or refuse (with a note)."""
     row = approvals.decide(s, who, request_id, body.approve, body.note, ctx.settings.clock())
     return RequestOut.model_validate(row, from_attributes=True)
 
 
 @router.post("/{case_id}/resume")
-def resume(case_id: str, ctx: CtxDep, s: SessionDep, who: Office) -> StepOut:
+def resume(case_id: CaseId, ctx: CtxDep, s: SessionDep, who: Office) -> StepOut:
     """挂账 ended by the office: the case is the unit's again, with the deadline it had."""
-    return _step(approvals.resume(s, who, case_id[:100], ctx.settings.clock()))
+    return _step(approvals.resume(s, who, case_id, ctx.settings.clock()))
