@@ -277,6 +277,25 @@ class Msg(Enum):
         "单位“{unit}”没有 {notified} 起的未结整改通知 {problem}",
         "no open notice {problem} of {notified} for unit '{unit}'",
     )
+    # --- 数字城管 case flow (app/case_flow.py) ---------------------------------------------------------------
+    NO_CASE = ("没有案卷“{case}”", "no case '{case}'")
+    CASE_STEP = ("案卷 {case} 当前为“{status}”，不能{step}", "case {case} is {status}: cannot {step}")
+    CASE_MOVED = (
+        "案卷 {case} 已被他人处理（现为“{status}”），请刷新后重试",
+        "case {case} was moved meanwhile (now {status}); reload and try again",
+    )
+    OVERRIDE_REASON = (
+        "派遣到“{unit}”而非处置手册建议的“{suggested}”，须说明理由",
+        "dispatching to '{unit}' instead of the handbook's '{suggested}' needs a reason",
+    )
+    FEEDBACK_PHOTO = ("处置反馈须附至少一张照片", "feedback needs at least one photo")
+    TOO_MANY_PHOTOS = ("最多附 {limit} 张照片", "at most {limit} photos")
+    NEW_DEADLINE = (
+        "延期须给出晚于原处置时限（{deadline}）的新时限",
+        "a postponement needs a new deadline later than the current one ({deadline})",
+    )
+    NO_CASE_REQUEST = ("没有待审批的申请 {id}", "no pending request {id}")
+    REASON_NEEDED = ("请说明理由", "give a reason")
     ACCOUNT_NO_NAME = ("username: 用户名不能为空", "username: must not be empty")
     ACCOUNT_UNKNOWN_ROLE = (
         "role: 没有角色“{role}”；可用的角色：{known}",

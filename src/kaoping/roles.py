@@ -11,7 +11,8 @@ from kaoping.labels import Labelled
 
 class Role(Labelled):
     """考评办 admin, 考评部门 department, 督查员 inspector, 第三方机构 third_party, 被考评单位 unit,
-    公众 public (also every anonymous caller)."""
+    公众 public (also every anonymous caller); and the 数字城管 centre's 受理员 acceptor (intake and 立案),
+    派遣员 dispatcher (where a city keeps dispatch apart from intake) and 监督员 supervisor (核查)."""
 
     ADMIN = "admin", "考评办"
     DEPARTMENT = "department", "考评部门"
@@ -19,6 +20,9 @@ class Role(Labelled):
     THIRD_PARTY = "third_party", "第三方机构"
     UNIT = "unit", "被考评单位"
     PUBLIC = "public", "公众"
+    ACCEPTOR = "acceptor", "受理员"
+    DISPATCHER = "dispatcher", "派遣员"
+    SUPERVISOR = "supervisor", "监督员"
 
 
 ROLE_NAMES: dict[str, str] = Role.names()
@@ -28,3 +32,5 @@ ROLES: tuple[str, ...] = tuple(Role)
 EVERYONE: frozenset[Role] = frozenset(Role)
 STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.DEPARTMENT, Role.INSPECTOR, Role.THIRD_PARTY})
 """The roles that work on the evaluation (not the evaluated units, not the public)."""
+CASE_CENTRE: frozenset[Role] = frozenset({Role.ACCEPTOR, Role.DISPATCHER, Role.SUPERVISOR})
+"""The 数字城管 centre's roles: they work on cases only, not on the evaluation's facts."""

@@ -30,6 +30,11 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/evidence/flags",
             "/evidence/signals",
             "/field/",  # issue #16.3: 现场采集
+            "/cases/intake",  # issue #17: the case flow's lists (the office may do every step)
+            "/cases/dispatch",
+            "/cases/todo",
+            "/cases/verify",
+            "/cases/requests",
             *SIGNED_IN,
         },
         ["/owed"],
@@ -50,6 +55,8 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/evidence/flags",
             "/evidence/signals",
             "/field/",
+            "/cases/intake",
+            "/cases/todo",
         ],
     ),
     "inspector": (
@@ -60,7 +67,7 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
     "third_party": ("/entry", {"/entry", "/owed", "/field/", *SIGNED_IN}, ["/dashboard", "/units/hk"]),
     "unit": (
         "/units/",
-        {"/rectify", *SIGNED_IN},  # issue #17: 整改 (its own notices)
+        {"/rectify", "/cases/todo", *SIGNED_IN},  # issue #17: 整改 and 案卷待办 (its own)
         [
             "/dashboard",
             "/entry",
@@ -75,6 +82,10 @@ EXPECT: dict[str, tuple[str, set[str], list[str]]] = {
             "/evidence/flags",
             "/evidence/signals",
             "/field/",
+            "/cases/intake",
+            "/cases/dispatch",
+            "/cases/verify",
+            "/cases/requests",
         ],
     ),
 }

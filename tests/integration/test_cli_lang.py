@@ -55,6 +55,9 @@ ALLOWED = {
     "third_party",
     "unit",
     "public",
+    "acceptor",
+    "dispatcher",
+    "supervisor",
     "region",
     "post",
     "grid",
@@ -72,6 +75,12 @@ ALLOWED = {
     "source",
     "target",
     "username",
+    "case_id",
+    "which",
+    # the work lists of `kaoping case-flow queue`, typed as they are
+    "intake",
+    "dispatch",
+    "todo",
     # values of `kaoping grades --kind`, typed as they are
     "honors",
     "performance",

@@ -22,6 +22,7 @@ from kaoping.api.routes_admin import router as admin_router
 from kaoping.api.routes_appeals import router as appeals_router
 from kaoping.api.routes_audit import router as audit_router
 from kaoping.api.routes_auth import router as auth_router
+from kaoping.api.routes_case_flow import router as case_flow_router
 from kaoping.api.routes_evidence import MAX_BYTES
 from kaoping.api.routes_evidence import router as evidence_router
 from kaoping.api.routes_facts import router as facts_router
@@ -160,6 +161,7 @@ def build_api(settings: Settings) -> FastAPI:
         plans_router,
         signals_router,
         field_router,
+        case_flow_router,
     ):
         app.include_router(router, responses=PROBLEMS)
     errors.install(app)

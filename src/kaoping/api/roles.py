@@ -62,7 +62,7 @@ __all__ = [
     "unit_scope",
 ]
 
-ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, PUBLIC = tuple(Role)
+ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, PUBLIC = tuple(Role)[:6]
 SAFE = ("GET", "HEAD", "OPTIONS")
 
 

@@ -19,6 +19,9 @@ from typing import Any, NoReturn, TypeVar
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from kaoping.app.duties import Step as Step
+from kaoping.app.duties import duty_conflict as duty_conflict
+from kaoping.app.duties import separate_duties as separate_duties
 from kaoping.app.errors import Denied, Forbidden
 from kaoping.facts import UNIT_FACTS
 from kaoping.input_messages import Msg, say
@@ -115,9 +118,14 @@ class Perm(StrEnum):
     SURVEYS_ENTER = "surveys.enter"  # page: 问卷录入 (电话回访 answer sheets, import of answer sheets)
     SURVEYS_TALLY = "surveys.tally"  # 问卷汇总计分: the stored answers into score rows of a period
     FIELD_APP = "field.app"  # page /field/ and API /api/field: 现场采集 (today's tasks, offline entries, sync)
+    CASE_INTAKE = "cases.intake"  # 受理: the intake queue (Open311, form, import, 12345) and 立案 or 作废 request
+    CASE_DISPATCH = "cases.dispatch"  # 派遣: registered cases with the handbook's suggestion, dispatch them
+    CASE_TODO = "cases.todo"  # 待办: a unit's dispatched cases, its 处置反馈 with photos, 延期/挂账 request
+    CASE_VERIFY = "cases.verify"  # 核查: the cases fed back, pass (结案) or fail (返工)
+    CASE_APPROVE = "cases.approve"  # 审批: 延期、挂账、作废 requests approved or refused
 
 
-ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC = tuple(Role)
+ADMIN, DEPARTMENT, INSPECTOR, THIRD_PARTY, UNIT, _PUBLIC, ACCEPTOR, DISPATCHER, SUPERVISOR = tuple(Role)
 _OFFICE = frozenset({ADMIN})
 
 WRITE_KIND_PERMS = {spec.name: Perm(spec.write_permission) for spec in UNIT_FACTS}
@@ -150,7 +158,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.APPEALS_READ: frozenset({ADMIN, UNIT}),  # unit: own appeals
     Perm.APPEALS_ANSWER: _OFFICE,
     Perm.EVIDENCE_UPLOAD: frozenset({ADMIN, UNIT}),  # unit: own unit
-    Perm.EVIDENCE_READ: frozenset({ADMIN, INSPECTOR, UNIT}),  # unit: own unit
+    Perm.EVIDENCE_READ: frozenset({ADMIN, INSPECTOR, UNIT, SUPERVISOR}),  # unit: own unit; supervisor: 核查 photos
     Perm.EVIDENCE_ORIGINAL: _OFFICE,  # the others are shown a copy without EXIF (app/evidence.py)
     Perm.EVIDENCE_FLAGS: _OFFICE,
     Perm.EVIDENCE_SIGNALS: _OFFICE,
@@ -175,6 +183,11 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.OWN_ENTRIES: frozenset().union(*_FACT_WRITES.values()),  # own rows, unpublished (row_change_refusal)
     Perm.OWED_OWN: frozenset({DEPARTMENT, THIRD_PARTY}),  # its own: the scheme's `by`, else its account parts
     Perm.OWED_ALL: _OFFICE,
+    Perm.CASE_INTAKE: frozenset({ADMIN, ACCEPTOR}),
+    Perm.CASE_DISPATCH: frozenset({ADMIN, ACCEPTOR, DISPATCHER}),  # acceptor: where dispatch is not kept apart
+    Perm.CASE_TODO: frozenset({ADMIN, UNIT}),  # unit: its own cases only (app/case_flow.feedback)
+    Perm.CASE_VERIFY: frozenset({ADMIN, SUPERVISOR}),
+    Perm.CASE_APPROVE: _OFFICE,
 }
 """Permission → roles.  Row-level restrictions noted on the right are enforced by the functions below."""
 

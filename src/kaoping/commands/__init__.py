@@ -12,6 +12,7 @@ import typer
 def register_all(app: typer.Typer) -> None:
     from kaoping.commands import (
         bench_cmds,
+        case_flow_cmds,
         cases_cmds,
         check_cmds,
         data_cmds,
@@ -39,5 +40,6 @@ def register_all(app: typer.Typer) -> None:
     rollup_cmds.register(app)
     whatif_cmds.register(app)
     rectify_cmds.register(app)
+    case_flow_cmds.register(app)
     plan_cmds.register(app)
     standard_cmds.register(app)

@@ -231,7 +231,8 @@ def user_add(
         str,
         typer.Option(
             help="角色：admin（考评办）、department（部门）、inspector（督查）、"
-            "third_party（第三方）、unit（被考评单位）或 public（公众）"
+            "third_party（第三方）、unit（被考评单位）、public（公众）、"
+            "acceptor（受理员）、dispatcher（派遣员）或 supervisor（监督员）"
         ),
     ],
     unit: Annotated[str | None, typer.Option(help="单位编号 unit_id（角色为 unit 时）")] = None,

@@ -5,7 +5,9 @@ A realtime service files the case at once and answers with its id (the case_id).
 (私搭乱建: the centre reviews these before they count as cases) answers with a token and files the case
 right after the answer, in a background task — and ``process_pending`` files anything a crash left
 behind, claiming each request with a conditional UPDATE so two workers never file one request twice.
-A blackbox service files the case but gives the client no id to follow.
+A blackbox service files the case but gives the client no id to follow.  The batch case is a pending
+intake in the 受理员's queue: its token names it (``/tokens/{token}``) only once registered (立案,
+:mod:`kaoping.app.case_flow`).
 
 New cases start 信息收集 (reported): the centre's 立案 is a decision a web form cannot make.  Their id is
 ``311-YYYYMMDD-`` plus 8 random hex digits — unguessable, so ids cannot be enumerated by GET requests.

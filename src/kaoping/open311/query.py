@@ -165,9 +165,16 @@ def _request(
 
 
 def token_status(session: Session, token: str) -> tuple[str, str | None] | None:
-    """(token, service_request_id or None while the batch has not run), None for an unknown token."""
+    """(token, service_request_id or None), None for an unknown token.
+
+    A batch request waits for the centre's review: its case is a pending intake (信息收集) until the 受理员
+    registers it (立案, :mod:`kaoping.app.case_flow`) or voids it — only then does the token name a service
+    request.  A case with any recorded step has left intake (the first step is 立案 or 作废)."""
     row = session.execute(select(Open311Request.token, Open311Request.case_id).where(Open311Request.token == token))
     found = row.first()
     if found is None or found[0] is None:
         return None
-    return found[0], found[1]
+    if found[1] is None:
+        return found[0], None
+    stepped = session.scalars(select(CaseTransition.id).where(CaseTransition.case_id == found[1]).limit(1)).first()
+    return found[0], found[1] if stepped is not None else None

@@ -7,7 +7,7 @@
 | POST requests.{format} | file a request (403 bad api_key, 404 unknown service_code, 400 bad form) |
 | GET  requests.{format} | requests by id list, or by service_code, start_date/end_date (≤ 90 days) and status |
 | GET  requests/{service_request_id}.{format} | one request, as a list of one (404 unknown id) |
-| GET  tokens/{token}.{format} | the request id a batch token became (empty while pending; 404 unknown) |
+| GET  tokens/{token}.{format} | the request id a batch token became (empty until 立案; 404 unknown) |
 
 The router carries its own error handling (``Open311Route``) instead of app exception handlers, because it
 is mounted into the main kaoping app, whose handlers answer in kaoping's shape, not GeoReport's: every
@@ -240,7 +240,7 @@ def get_request(service_request_id: str, format: FormatPath, ctx: Ctx, jurisdict
 
 @router.get("/tokens/{token}.{format}")
 def get_token(token: str, format: FormatPath, ctx: Ctx, jurisdiction_id: str | None = None) -> Response:
-    """The service_request_id a batch request's token became; empty until the batch has filed it."""
+    """The service_request_id a batch request's token became; empty until the centre registers it (立案)."""
     fmt = parse_format(format)
     with ctx.factory() as session:
         found = token_status(session, token)

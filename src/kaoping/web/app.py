@@ -195,6 +195,11 @@ NAV: tuple[tuple[str, str, Perm], ...] = (
     ("本单位", "/units/{unit_id}", Perm.EXPLAIN),
     ("整改", "/rectify", Perm.RECTIFY_PLAN),
     ("复查", "/reinspect", Perm.RECTIFY_REINSPECT),
+    ("案卷受理", "/cases/intake", Perm.CASE_INTAKE),
+    ("案卷派遣", "/cases/dispatch", Perm.CASE_DISPATCH),
+    ("案卷待办", "/cases/todo", Perm.CASE_TODO),
+    ("案卷核查", "/cases/verify", Perm.CASE_VERIFY),
+    ("案卷审批", "/cases/requests", Perm.CASE_APPROVE),
     ("考评方案", "/schemes", Perm.OPEN),
 )
 """The header's links with the permission each page declares: a role is shown the pages it may open."""

@@ -270,6 +270,7 @@ def mount_pages(app: FastAPI) -> None:
     from kaoping.web import (
         account,
         appeals_inbox,
+        case_flow_pages,
         case_metrics_page,
         dashboard,
         entry,
@@ -294,5 +295,5 @@ def mount_pages(app: FastAPI) -> None:
     app.include_router(whatif_page.router)  # /schemes/{name}/whatif before /schemes/{name}
     areas = (dashboard, unit_pages, entry, scheme_view, appeals_inbox, case_metrics_page, account, my_entries)
     pages = (rectify_pages, owed_pages, plans_page, evidence_flags_page, survey_pages, inspector_signals_page)
-    for area in (*areas, *pages, field_page):
+    for area in (*areas, *pages, field_page, case_flow_pages):
         app.include_router(area.router)

@@ -52,6 +52,10 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
     "jiaqu": {"role": "unit", "display_name": "甲区", "unit_id": "d1"},
     "yiqu": {"role": "unit", "display_name": "乙区", "unit_id": "d2"},
     "citizen": {"role": "public", "display_name": "市民"},
+    # the 数字城管 centre (issue #17): intake and 立案, dispatch, verification
+    "shouli": {"role": "acceptor", "display_name": "受理员"},
+    "paiqian": {"role": "dispatcher", "display_name": "派遣员"},
+    "jiandu": {"role": "supervisor", "display_name": "监督员"},
 }
 """username → account; the password of every one is PASSWORD."""
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi.routing import iter_route_contexts
 
-ROLES = ("anon", "public", "admin", "dept", "insp", "third", "unit")
+ROLES = ("anon", "public", "admin", "dept", "insp", "third", "unit", "acc", "disp", "sup")
 ACCOUNT = {
     "anon": None,
     "public": "citizen",
@@ -26,74 +26,91 @@ ACCOUNT = {
     "insp": "dcy",
     "third": "dsf",
     "unit": "jiaqu",
+    "acc": "shouli",
+    "disp": "paiqian",
+    "sup": "jiandu",
 }
 
 MATRIX_TEXT = """
-                                                 anon public admin dept insp third unit
-POST   /api/auth/login                             Y    Y      Y    Y    Y    Y     Y
-POST   /api/auth/logout                            Y    Y      Y    Y    Y    Y     Y
-GET    /api/auth/me                                Y    Y      Y    Y    Y    Y     Y
-GET    /api/auth/csrf                              Y    Y      Y    Y    Y    Y     Y
-POST   /api/auth/password                          -    Y      Y    Y    Y    Y     Y
-GET    /api/schemes                                Y    Y      Y    Y    Y    Y     Y
-GET    /api/users                                  -    -      Y    -    -    -     -
-POST   /api/users                                  -    -      Y    -    -    -     -
-PUT    /api/users/{username}/password              -    -      Y    -    -    -     -
-GET    /api/units                                  -    -      Y    Y    Y    Y     Y
-GET    /api/units/{unit_id}                        -    -      Y    Y    Y    Y     Y
-POST   /api/units                                  -    -      Y    -    -    -     -
-PUT    /api/units/{unit_id}                        -    -      Y    -    -    -     -
-GET    /api/scores                                 -    -      Y    Y    Y    Y     Y
-POST   /api/scores                                 -    -      Y    Y    -    Y     -
-POST   /api/scores/batch                           -    -      Y    Y    -    Y     -
-GET    /api/deductions                             -    -      Y    Y    Y    Y     Y
-POST   /api/deductions                             -    -      Y    -    Y    -     -
-POST   /api/deductions/batch                       -    -      Y    -    Y    -     -
-GET    /api/honors                                 -    -      Y    Y    Y    Y     Y
-POST   /api/honors                                 -    -      Y    -    -    -     -
-POST   /api/honors/batch                           -    -      Y    -    -    -     -
-GET    /api/notices                                -    -      Y    Y    Y    Y     Y
-POST   /api/notices                                -    -      Y    -    Y    -     -
-POST   /api/notices/batch                          -    -      Y    -    Y    -     -
-GET    /api/ranks                                  -    -      Y    Y    Y    Y     Y
-POST   /api/ranks                                  -    -      Y    -    -    -     -
-POST   /api/ranks/batch                            -    -      Y    -    -    -     -
-GET    /api/cases                                  -    -      Y    Y    Y    Y     Y
-POST   /api/cases                                  -    -      Y    -    -    -     -
-POST   /api/cases/batch                            -    -      Y    -    -    -     -
-DELETE /api/{kind}/{row_id}                        -    -      Y    -    -    -     -
-POST   /api/results/compute                        -    -      Y    -    -    -     -
-POST   /api/results/{result_id}/review             -    -      Y    -    -    -     -
-POST   /api/results/{result_id}/publish            -    -      Y    -    -    -     -
-POST   /api/results/advance                        -    -      Y    -    -    -     -
-GET    /api/results/published                      Y    Y      Y    Y    Y    Y     Y
-GET    /api/results/{scheme}/{period}              Y    Y      Y    Y    Y    Y     Y
-GET    /api/explain/{scheme}/{period}/{unit_id}    -    -      Y    -    -    -     Y
-POST   /api/appeals                                -    -      Y    -    -    -     Y
-GET    /api/appeals                                -    -      Y    -    -    -     Y
-POST   /api/appeals/{appeal_id}/answer             -    -      Y    -    -    -     -
-POST   /api/evidence                               -    -      Y    -    -    -     Y
-GET    /api/evidence                               -    -      Y    -    Y    -     Y
-GET    /api/evidence/{evidence_id}                 -    -      Y    -    Y    -     Y
-GET    /api/evidence/flags                         -    -      Y    -    -    -     -
-POST   /api/evidence/flags/{flag_id}/review        -    -      Y    -    -    -     -
-GET    /api/signals                                -    -      Y    -    -    -     -
-GET    /api/audit                                  -    -      Y    -    -    -     Y
-POST   /api/plans                                  -    -      Y    -    -    -     -
-GET    /api/plans                                  -    -      Y    Y    Y    Y     Y
-GET    /api/plans/progress                         -    -      Y    -    -    -     -
-GET    /api/plans/{plan_id}                        -    -      Y    Y    Y    Y     Y
-POST   /api/plans/{plan_id}/draw                   -    -      Y    -    -    -     -
-POST   /api/plans/{plan_id}/reveal                 -    -      Y    -    -    -     -
-GET    /api/plans/{plan_id}/verify                 -    -      Y    Y    Y    Y     Y
-GET    /api/field/tasks                            -    -      Y    -    Y    Y     -
-POST   /api/field/sync                             -    -      Y    -    Y    Y     -
-GET    /api/rectifications                         -    -      Y    -    Y    -     Y
-POST   /api/rectifications/plan                    -    -      Y    -    -    -     Y
-POST   /api/rectifications/reinspect               -    -      Y    -    Y    -     -
-POST   /api/rectifications/supervise               -    -      Y    -    -    -     -
-GET    /api/openapi.json                           Y    Y      Y    Y    Y    Y     Y
-GET    /api/docs                                   Y    Y      Y    Y    Y    Y     Y
+                                                 anon public admin dept insp third unit  acc disp sup
+POST   /api/auth/login                             Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+POST   /api/auth/logout                            Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+GET    /api/auth/me                                Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+GET    /api/auth/csrf                              Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+POST   /api/auth/password                          -    Y      Y    Y    Y    Y     Y     Y   Y    Y
+GET    /api/schemes                                Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+GET    /api/users                                  -    -      Y    -    -    -     -     -   -    -
+POST   /api/users                                  -    -      Y    -    -    -     -     -   -    -
+PUT    /api/users/{username}/password              -    -      Y    -    -    -     -     -   -    -
+GET    /api/units                                  -    -      Y    Y    Y    Y     Y     -   -    -
+GET    /api/units/{unit_id}                        -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/units                                  -    -      Y    -    -    -     -     -   -    -
+PUT    /api/units/{unit_id}                        -    -      Y    -    -    -     -     -   -    -
+GET    /api/scores                                 -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/scores                                 -    -      Y    Y    -    Y     -     -   -    -
+POST   /api/scores/batch                           -    -      Y    Y    -    Y     -     -   -    -
+GET    /api/deductions                             -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/deductions                             -    -      Y    -    Y    -     -     -   -    -
+POST   /api/deductions/batch                       -    -      Y    -    Y    -     -     -   -    -
+GET    /api/honors                                 -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/honors                                 -    -      Y    -    -    -     -     -   -    -
+POST   /api/honors/batch                           -    -      Y    -    -    -     -     -   -    -
+GET    /api/notices                                -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/notices                                -    -      Y    -    Y    -     -     -   -    -
+POST   /api/notices/batch                          -    -      Y    -    Y    -     -     -   -    -
+GET    /api/ranks                                  -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/ranks                                  -    -      Y    -    -    -     -     -   -    -
+POST   /api/ranks/batch                            -    -      Y    -    -    -     -     -   -    -
+GET    /api/cases                                  -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/cases                                  -    -      Y    -    -    -     -     -   -    -
+POST   /api/cases/batch                            -    -      Y    -    -    -     -     -   -    -
+DELETE /api/{kind}/{row_id}                        -    -      Y    -    -    -     -     -   -    -
+POST   /api/results/compute                        -    -      Y    -    -    -     -     -   -    -
+POST   /api/results/{result_id}/review             -    -      Y    -    -    -     -     -   -    -
+POST   /api/results/{result_id}/publish            -    -      Y    -    -    -     -     -   -    -
+POST   /api/results/advance                        -    -      Y    -    -    -     -     -   -    -
+GET    /api/results/published                      Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+GET    /api/results/{scheme}/{period}              Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+GET    /api/explain/{scheme}/{period}/{unit_id}    -    -      Y    -    -    -     Y     -   -    -
+POST   /api/appeals                                -    -      Y    -    -    -     Y     -   -    -
+GET    /api/appeals                                -    -      Y    -    -    -     Y     -   -    -
+POST   /api/appeals/{appeal_id}/answer             -    -      Y    -    -    -     -     -   -    -
+POST   /api/evidence                               -    -      Y    -    -    -     Y     -   -    -
+GET    /api/evidence                               -    -      Y    -    Y    -     Y     -   -    Y
+GET    /api/evidence/{evidence_id}                 -    -      Y    -    Y    -     Y     -   -    Y
+GET    /api/evidence/flags                         -    -      Y    -    -    -     -     -   -    -
+POST   /api/evidence/flags/{flag_id}/review        -    -      Y    -    -    -     -     -   -    -
+GET    /api/signals                                -    -      Y    -    -    -     -     -   -    -
+GET    /api/audit                                  -    -      Y    -    -    -     Y     -   -    -
+POST   /api/plans                                  -    -      Y    -    -    -     -     -   -    -
+GET    /api/plans                                  -    -      Y    Y    Y    Y     Y     -   -    -
+GET    /api/plans/progress                         -    -      Y    -    -    -     -     -   -    -
+GET    /api/plans/{plan_id}                        -    -      Y    Y    Y    Y     Y     -   -    -
+POST   /api/plans/{plan_id}/draw                   -    -      Y    -    -    -     -     -   -    -
+POST   /api/plans/{plan_id}/reveal                 -    -      Y    -    -    -     -     -   -    -
+GET    /api/plans/{plan_id}/verify                 -    -      Y    Y    Y    Y     Y     -   -    -
+GET    /api/field/tasks                            -    -      Y    -    Y    Y     -     -   -    -
+POST   /api/field/sync                             -    -      Y    -    Y    Y     -     -   -    -
+GET    /api/rectifications                         -    -      Y    -    Y    -     Y     -   -    -
+POST   /api/rectifications/plan                    -    -      Y    -    -    -     Y     -   -    -
+POST   /api/rectifications/reinspect               -    -      Y    -    Y    -     -     -   -    -
+POST   /api/rectifications/supervise               -    -      Y    -    -    -     -     -   -    -
+GET    /api/cases/queue/intake                   -    -      Y    -    -    -     -     Y   -    -
+POST   /api/cases/intake                         -    -      Y    -    -    -     -     Y   -    -
+POST   /api/cases/{case_id}/register             -    -      Y    -    -    -     -     Y   -    -
+POST   /api/cases/{case_id}/invalidate           -    -      Y    -    -    -     -     Y   -    -
+GET    /api/cases/queue/dispatch                 -    -      Y    -    -    -     -     Y   Y    -
+POST   /api/cases/{case_id}/dispatch             -    -      Y    -    -    -     -     Y   Y    -
+GET    /api/cases/queue/todo                     -    -      Y    -    -    -     Y     -   -    -
+POST   /api/cases/{case_id}/feedback             -    -      Y    -    -    -     Y     -   -    -
+POST   /api/cases/{case_id}/ask                  -    -      Y    -    -    -     Y     -   -    -
+GET    /api/cases/queue/verify                   -    -      Y    -    -    -     -     -   -    Y
+POST   /api/cases/{case_id}/verify               -    -      Y    -    -    -     -     -   -    Y
+GET    /api/cases/requests                       -    -      Y    -    -    -     -     -   -    -
+POST   /api/cases/requests/{request_id}/decide   -    -      Y    -    -    -     -     -   -    -
+POST   /api/cases/{case_id}/resume               -    -      Y    -    -    -     -     -   -    -
+GET    /api/openapi.json                           Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
+GET    /api/docs                                   Y    Y      Y    Y    Y    Y     Y     Y   Y    Y
 """
 
 
@@ -142,6 +159,8 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
         .replace("{username}", "nobody")
         .replace("{plan_id}", "999999")
         .replace("{flag_id}", "999999")
+        .replace("{case_id}", "NO-SUCH-CASE")
+        .replace("{request_id}", "999999")
     )
     scores = {
         "dept": api.score_row(item="生活垃圾收运(含城乡环卫一体化)", score=140),
@@ -172,6 +191,14 @@ def _request(api: Api, role: str, method: str, path: str, ids: dict[str, int]) -
             }
         },
         ("DELETE", "/api/{kind}/{row_id}"): {"params": {"reason": "matrix"}},
+        ("POST", "/api/cases/intake"): {"json": {"unit_id": "d1", "kind": "event", "category": "暴露垃圾"}},
+        ("POST", "/api/cases/{case_id}/register"): {"json": {}},
+        ("POST", "/api/cases/{case_id}/invalidate"): {"json": {"reason": "matrix"}},
+        ("POST", "/api/cases/{case_id}/dispatch"): {"json": {"unit_id": "d1"}},
+        ("POST", "/api/cases/{case_id}/feedback"): {"files": {"photo": ("p.png", api.PNG, "image/png")}},
+        ("POST", "/api/cases/{case_id}/ask"): {"json": {"kind": "suspend", "reason": "matrix"}},
+        ("POST", "/api/cases/{case_id}/verify"): {"json": {"passed": True}},
+        ("POST", "/api/cases/requests/{request_id}/decide"): {"json": {"approve": True}},
         ("POST", "/api/results/compute"): {"json": {"scheme": api.SCHEME, "period": "2024-Q2"}},
         ("POST", "/api/results/advance"): {"json": {"scheme": api.SCHEME, "period": "2024-Q2"}},
         ("POST", "/api/appeals"): {"json": {"period": "2024-Q2", "text": "matrix", "unit_id": "d1"}},

@@ -1,6 +1,6 @@
 """POST requests over HTTP: a realtime request becomes an audited case with its Open311 fields, a batch
-request a token that becomes a request id, a blackbox request a case without an id; and every refusal
-(403 key, 404 service, 400 form) in both formats, writing nothing."""
+request a token that becomes a request id once the centre registers it (立案), a blackbox request a case
+without an id; and every refusal (403 key, 404 service, 400 form) in both formats, writing nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from kaoping.cases.lifecycle import Event
 from kaoping.open311.intake import process_pending, submit
 from kaoping.open311.params import parse_post
 from kaoping.open311.routes import PREFIX
@@ -109,20 +110,29 @@ def test_realtime_request_files_a_reported_case_and_reads_back_in_json_and_xml(s
     assert xml_answer["service_request_id"] and xml_answer["account_id"] is None
 
 
-def test_batch_request_answers_a_token_that_becomes_a_request_id(server: Server) -> None:
+def _filed(server: Server, token: str) -> str:
+    """The case the background task filed for ``token`` (waits for it: the task runs after the answer)."""
+    deadline = time.monotonic() + 10
+    while True:
+        with server.factory() as s:
+            case_id = s.scalar(select(Open311Request.case_id).where(Open311Request.token == token))
+        if case_id or time.monotonic() > deadline:
+            assert case_id, "the batch request was not filed"
+            return case_id
+        time.sleep(0.05)
+
+
+def test_batch_request_answers_a_token_that_becomes_a_request_id_once_registered(server: Server) -> None:
     r = server.post("/requests.json", _form(server, service_code="EV0101", **{"attribute[structure]": "steel"}))
     assert r.status_code == 200, r.text
     [answer] = r.json()
     assert "service_request_id" not in answer
     token = answer["token"]
-    deadline = time.monotonic() + 10  # the case is filed by a background task after the answer
-    while True:
-        t = server.get(f"/tokens/{token}.json")
-        assert t.status_code == 200
-        [found] = t.json()
-        if found["service_request_id"] or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    case_id = _filed(server, token)
+    # a pending intake (信息收集): the centre has not registered it, so the token names no request yet
+    assert server.get(f"/tokens/{token}.json").json() == [{"service_request_id": None, "token": token}]
+    server.advance(case_id, Event.REGISTER, server.NOW)  # 立案
+    [found] = server.get(f"/tokens/{token}.json").json()
     assert found["token"] == token and found["service_request_id"].startswith("311-")
     [xml_found] = server.rows_of(server.xml(server.get(f"/tokens/{token}.xml")))
     assert xml_found == {"service_request_id": found["service_request_id"], "token": token}
@@ -135,7 +145,7 @@ def test_batch_request_answers_a_token_that_becomes_a_request_id(server: Server)
     assert server.rows_of(server.xml(unknown))[0]["code"] == "404"
 
 
-def test_a_pending_batch_request_shows_an_empty_id_until_the_batch_files_it_once(server: Server) -> None:
+def test_a_pending_batch_request_shows_an_empty_id_until_filed_once_and_registered(server: Server) -> None:
     new = parse_post(
         [("service_code", "EV0101"), ("address_id", "A1"), ("attribute[structure]", "brick")], server.ctx.settings.tz
     )
@@ -146,6 +156,8 @@ def test_a_pending_batch_request_shows_an_empty_id_until_the_batch_files_it_once
     assert pending == {"service_request_id": None, "token": token}
     assert process_pending(server.ctx) == 1
     assert process_pending(server.ctx) == 0  # filed once only
+    assert server.get(f"/tokens/{token}.json").json() == [{"service_request_id": None, "token": token}]
+    server.advance(_filed(server, token), Event.REGISTER, server.NOW)  # 立案
     [done] = server.get(f"/tokens/{token}.json").json()
     assert done["service_request_id"] in server.ids(f"/requests/{done['service_request_id']}.json")
 

@@ -59,3 +59,15 @@ def test_a_row_is_changed_by_who_entered_it_until_published_and_by_the_office_al
     assert published is not None and "2024-07" in published and "考评办" in published
     office = Principal(username="admin", role=Role.ADMIN)
     assert row_change_refusal(office, entered_by="dcy", published_in="2024-07") is None
+
+
+def test_the_case_centres_roles_hold_their_own_work_only() -> None:
+    """受理员、派遣员、监督员 (issue #17): each its own step of the case flow, nothing of the evaluation."""
+    held = {role: {perm for perm, roles in POLICY.items() if role in roles} for role in Role}
+    basic = {Perm.OPEN, Perm.OWN_PASSWORD}
+    assert held[Role.ACCEPTOR] == basic | {Perm.CASE_INTAKE, Perm.CASE_DISPATCH}
+    assert held[Role.DISPATCHER] == basic | {Perm.CASE_DISPATCH}
+    assert held[Role.SUPERVISOR] == basic | {Perm.CASE_VERIFY, Perm.EVIDENCE_READ}  # the units' photos, cleaned
+    assert Perm.CASE_TODO in held[Role.UNIT] and Perm.CASE_VERIFY not in held[Role.UNIT]
+    assert POLICY[Perm.CASE_APPROVE] == {Role.ADMIN}  # 延期、挂账、作废: the office approves
+    assert holders(Perm.CASE_VERIFY) == "考评办、监督员"

@@ -28,11 +28,20 @@ def test_nav_shows_only_pages_the_role_may_open() -> None:
         "/owed/matrix",
         "/rectify",  # issue #17: 整改 and 复查
         "/reinspect",
+        "/cases/intake",  # issue #17: the case flow's work lists
+        "/cases/dispatch",
+        "/cases/todo",
+        "/cases/verify",
+        "/cases/requests",
         "/schemes",
     ]
     departments = ["/public", "/entry", "/my-entries", "/owed", "/schemes"]
     assert [h for _, h in nav_links(who(Role.DEPARTMENT))] == departments
-    assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == ["/public", "/units/d1", "/rectify", "/schemes"]
+    unit = ["/public", "/units/d1", "/rectify", "/cases/todo", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.UNIT, "d1"))] == unit
+    assert [h for _, h in nav_links(who(Role.ACCEPTOR))] == ["/public", "/cases/intake", "/cases/dispatch", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.DISPATCHER))] == ["/public", "/cases/dispatch", "/schemes"]
+    assert [h for _, h in nav_links(who(Role.SUPERVISOR))] == ["/public", "/cases/verify", "/schemes"]
     inspector = ["/public", "/entry", "/my-entries", "/field/", "/reinspect", "/schemes"]
     assert [h for _, h in nav_links(who(Role.INSPECTOR))] == inspector
     assert [h for _, h in nav_links(ANONYMOUS)] == ["/public", "/schemes"]
@@ -44,3 +53,4 @@ def test_each_role_lands_on_its_first_page() -> None:
     assert landing[Role.INSPECTOR] == "/entry"
     assert landing[Role.UNIT] == "/units/{unit_id}"
     assert landing[Role.PUBLIC] == "/public"
+    assert (landing[Role.ACCEPTOR], landing[Role.SUPERVISOR]) == ("/cases/intake", "/cases/verify")
