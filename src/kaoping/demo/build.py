@@ -48,6 +48,12 @@ PUBLISHED_QUARTERS = 3
 ADMIN = "admin"
 DEPARTMENT = ("chengguan", "市城管局")
 THIRD = ("disanfang", THIRD_PARTY)
+CASE_STAFF: tuple[tuple[str, Role, str], ...] = (
+    ("shouli", Role.ACCEPTOR, "数字城管受理员"),
+    ("paiqian", Role.DISPATCHER, "数字城管派遣员"),
+    ("jiandu", Role.SUPERVISOR, "数字城管监督员"),
+)
+"""The 数字城管 case flow's accounts (issue #17): 受理 and 立案, 派遣, 核查 — one each, to try every step."""
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: the stage's label and how far it is (total 0: a step without a count)."""
 UNITS_STEP = "写入被考评单位 units"
@@ -92,6 +98,7 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin(DEPARTMENT[0], DEMO_PASSWORD, Role.DEPARTMENT, DEPARTMENT[1], None),
         *(DemoLogin(u, DEMO_PASSWORD, Role.INSPECTOR, name, None) for u, name in INSPECTORS),
         DemoLogin(THIRD[0], DEMO_PASSWORD, Role.THIRD_PARTY, THIRD[1], None),
+        *(DemoLogin(u, DEMO_PASSWORD, role, name, None) for u, role, name in CASE_STAFF),
     ]
     logins += [DemoLogin(u.username, DEMO_PASSWORD, Role.UNIT, u.name, u.unit_id) for u in UNITS]
     return logins

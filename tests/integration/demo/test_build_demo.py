@@ -143,7 +143,7 @@ def check_photos(s: Session) -> None:
 
 def check_logins(s: Session, demo: DemoCity) -> None:
     roles = {login.role for login in demo.logins}
-    assert roles == {"admin", "department", "inspector", "third_party", "unit"}
+    assert roles == {"admin", "department", "inspector", "third_party", "unit", "acceptor", "dispatcher", "supervisor"}
     seen = set()
     for login in demo.logins:
         assert login.password == DEMO_PASSWORD

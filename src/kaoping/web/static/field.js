@@ -39,7 +39,7 @@
   function el(tag, text, cls) {
     var node = document.createElement(tag);
     if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
+    if (cls) { node.className = [].concat(cls).join(" "); }  /* one class, or a list of them */
     return node;
   }
   function option(select, value, text) { var o = el("option", text); o.value = value; select.appendChild(o); }
@@ -111,7 +111,7 @@
   function pickTask(t, button) {
     var same = task && task.task === t.task;
     task = same ? null : t;
-    document.querySelectorAll("#field-tasks button").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    $("field-tasks").querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
     if (!same) {
       button.setAttribute("aria-pressed", "true");
       $("field-unit").value = t.unit_id;
@@ -282,11 +282,11 @@
       var li = el("li");
       li.dataset.key = e.key;
       li.dataset.state = e.state;
-      li.appendChild(el("span", T[e.state] || e.state, "state state-" + e.state));
+      li.appendChild(el("span", T[e.state] || e.state, ["state", "state-" + e.state]));
       var points = e.result && e.result.points ? trim(Number(e.result.points)) : e.shown_points;
       li.appendChild(el("span", " " + unitName(e.unit_id) + " · " + e.label + " · -" + points + " " + T.points));
       li.appendChild(el("span", e.problem, "note"));
-      li.appendChild(el("span", e.recorded_at.replace("T", " ") + (e.photo ? " · " + T.photo : ""), "note muted"));
+      li.appendChild(el("span", e.recorded_at.replace("T", " ") + (e.photo ? " · " + T.photo : ""), ["note", "muted"]));
       if (e.result && e.result.deduction_id) {
         var a = el("a", T.row + " #" + e.result.deduction_id, "note");
         a.href = "/units/" + encodeURIComponent(e.unit_id) + "/deductions/" + e.result.deduction_id;
