@@ -110,7 +110,9 @@ def _run(request: Request, ctx: ApiContext, name: str, fields: dict[str, str]) -
         try:
             used, result = whatif_period(session, office.scheme, fields["draft"], fields["period"])
         except SchemeError as exc:
-            return _form(request, who, ctx, name, fields, error=exc.describe())
+            return _form(
+                request, who, ctx, name, fields, error="草案有误：\n" + "\n".join(exc.describe().splitlines()[1:])
+            )
         except (PeriodError, UnsupportedPeriod, InputErrors) as exc:
             return _form(request, who, ctx, name, fields, error=f"无法按草案计算 {fields['period']}：{exc}")
     return _form(request, who, ctx, name, fields, result=result, used=used)

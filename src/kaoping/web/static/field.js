@@ -288,7 +288,7 @@
       li.appendChild(el("span", e.problem, "note"));
       li.appendChild(el("span", e.recorded_at.replace("T", " ") + (e.photo ? " · " + T.photo : ""), ["note", "muted"]));
       if (e.result && e.result.deduction_id) {
-        var a = el("a", T.row + " #" + e.result.deduction_id, "note");
+        var a = el("a", T.row.replace("{n}", e.result.deduction_id), "note");
         a.href = "/units/" + encodeURIComponent(e.unit_id) + "/deductions/" + e.result.deduction_id;
         li.appendChild(a);
       }
