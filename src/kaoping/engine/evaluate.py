@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-import polars as pl
-
 from kaoping.cases.cells import period_dispatched
 from kaoping.engine.aggregate import LeafValues, canonical_parts, leaf_values, score_rows
 from kaoping.engine.bonus import UnitBonus, bonus_for
+from kaoping.engine.deduction_cells import any_deduction
 from kaoping.engine.flags import apply_flags, disqualify
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, rounded
 from kaoping.engine.penalties import penalties_for
@@ -273,8 +272,7 @@ def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
     scores = facts.scores.filter(score_rows([p for p in scheme.leaves() if p.source == Source.SCORES], period))
     if not scores.is_empty():
         return True
-    deductions = facts.deductions.filter(period.holds("date") & pl.col("part").is_in(deduction_names))
-    if not deductions.is_empty():
+    if any_deduction(facts, period, deduction_names):
         return True
     if scheme.penalties and not facts.notices.filter(period.holds("notified_on")).is_empty():
         return True
