@@ -27,6 +27,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import kaoping.open311.tables
+import kaoping.store.cell_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables
 import kaoping.store.rectify_tables  # noqa: F401  (likewise)

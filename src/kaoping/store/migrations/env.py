@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 import kaoping.open311.tables
+import kaoping.store.cell_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables
 import kaoping.store.rectify_tables  # noqa: F401  (the 整改 workflow tables, same metadata)

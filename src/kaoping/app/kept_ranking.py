@@ -1,0 +1,164 @@
+"""The month's ranking from kept cells (按汇总格排名): after one new case or deduction, the month is ranked
+again from the store's kept case cells and deduction cells and the year's score rows, none of the city's
+case or deduction rows read.
+
+Per store, scheme and year this process keeps the facts a ranking needs: the small tables as rows (units,
+scores, honors, notices, ranks — a city's year is some tens of thousands of them), cases and deductions as
+cells, and the deduction rows the inspection windows exclude (the result lists them).  On each ranking it
+brings the cells up to date (the triggers' marks), then follows what changed since it last looked:
+
+- case or deduction cells of some months counted again: only those months' cells are read and swapped in;
+- any other fact written (an audit entry of another table: a score, a unit, a notice …), or a write the
+  audit trail cannot follow: everything is read again, as :func:`~kaoping.app.results.live_facts` does.
+
+Schemes whose rules the cells cannot express take the full path (:func:`~kaoping.app.results.scored`):
+see :func:`why_not_cells`.  A published month shows its frozen version, like the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kaoping.app import frozen
+from kaoping.app.results import scored
+from kaoping.caching import Bounded
+from kaoping.cases.cells import month_index
+from kaoping.engine.consistency import check_facts
+from kaoping.engine.deduction_cells import KEY
+from kaoping.engine.evaluate import evaluate
+from kaoping.engine.result import PeriodResult
+from kaoping.facts import Facts
+from kaoping.facts.columns import ROW
+from kaoping.facts.snapshot import year_window
+from kaoping.periods import Period, PeriodKind, parse_period
+from kaoping.scheme import Scheme
+from kaoping.store import case_cells, deduction_cells
+from kaoping.store.facts import load_facts
+from kaoping.store.tables import AuditEntry
+
+CELL_TABLES = frozenset({"cases", "deductions"})
+"""Writes to these tables reach a ranking through the cells; any other audited write reads everything again."""
+NOT_ROW_WRITES = frozenset({"denied", "confirmed"})
+
+
+@dataclass(frozen=True)
+class _Kept:
+    facts: Facts
+    audit: int
+    """The highest audit id when the facts were read (or followed)."""
+    cases: int
+    deductions: int
+    """The highest case / deduction cell month versions read."""
+
+
+_kept: Bounded[tuple[str, str, int], _Kept] = Bounded(8)
+
+
+def why_not_cells(scheme: Scheme) -> str | None:
+    """Why the kept cells cannot rank ``scheme`` (None: they can).
+
+    A scheme with a standards catalogue (扣分标准) checks every deduction row against the standard when it
+    is scored — points, quantity, placement — and refuses the period when a row does not fit; cells keep
+    sums, not rows, so such a scheme is ranked from its rows."""
+    if scheme.catalogue is not None:
+        return f"方案 {scheme.scheme} 有扣分标准：逐条核对扣分记录 (standards catalogue: rows are checked)"
+    return None
+
+
+def month_ranking(session: Session, scheme: Scheme, period: str | Period) -> PeriodResult:
+    """The ranking of one month under ``scheme`` from the kept cells; other period kinds, and schemes the
+    cells cannot rank (:func:`why_not_cells`), through the full path.  Commits the cells' refresh."""
+    chosen = period if isinstance(period, Period) else parse_period(period)
+    if chosen.kind is not PeriodKind.MONTH or why_not_cells(scheme) is not None:
+        return scored(session, scheme, chosen).result
+    published = frozen.published_frozen(session, scheme.scheme, str(chosen))
+    if published is not None:
+        return published.result
+    return evaluate(scheme, kept_facts(session, scheme, chosen.year), chosen)
+
+
+def _refresh(session: Session) -> None:
+    """Bring both kinds of cells up to date and commit that alone (like a page's reader)."""
+    counted = case_cells.bring_up_to_date(session) + deduction_cells.bring_up_to_date(session)
+    if counted:
+        session.commit()
+
+
+def _store(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
+def kept_facts(session: Session, scheme: Scheme, year: int) -> Facts:
+    """The facts of :func:`month_ranking` for ``year``'s months, kept and followed (see the module)."""
+    _refresh(session)
+    key = (_store(session), scheme.scheme, year)
+    kept = _kept.get(key)
+    head = _audit_head(session)  # read first: a write committed after it is followed next time
+    if kept is None or head < kept.audit or not _only_cells_between(session, kept.audit, head):
+        return _kept.put(key, _read(session, scheme, year)).facts
+    cases = case_cells.month_versions(session, kept.cases)
+    deductions = deduction_cells.month_versions(session, kept.deductions)
+    if not cases and not deductions:
+        return _kept.put(key, replace(kept, audit=head)).facts
+    facts = _swap(session, scheme, year, kept.facts, (list(cases), list(deductions)))
+    newest = (max(cases.values(), default=kept.cases), max(deductions.values(), default=kept.deductions))
+    followed = _Kept(facts, head, *newest)
+    return _kept.put(key, followed).facts
+
+
+def _audit_head(session: Session) -> int:
+    return int(session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) or 0)
+
+
+def _only_cells_between(session: Session, since: int, head: int) -> bool:
+    """Whether every row write audited after ``since`` (up to ``head``) went to a table kept as cells."""
+    stmt = select(AuditEntry.table_name, AuditEntry.action).where(AuditEntry.id > since, AuditEntry.id <= head)
+    return all(table in CELL_TABLES or action in NOT_ROW_WRITES for table, action in session.execute(stmt))
+
+
+def _months(year: int) -> tuple[int, int]:
+    lo, hi = year_window(year)
+    return lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month - 2
+
+
+def _read(session: Session, scheme: Scheme, year: int) -> _Kept:
+    """Everything read: the small tables as rows (checked as ``score`` checks them), cases and deductions as
+    the window's cells, and the rows the windows exclude."""
+    audit = _audit_head(session)
+    cases = max(case_cells.month_versions(session).values(), default=0)
+    deductions = max(deduction_cells.month_versions(session).values(), default=0)
+    facts = load_facts(session, scheme, within=year_window(year), cells=True, no_deductions=True)
+    ours = facts.units.get_column("unit_id").implode()
+    cells = deduction_cells.read_cells(session, _months(year)).filter(pl.col("unit_id").is_in(ours))
+    excluded = deduction_cells.excluded_rows(session, cells, scheme.inspection_windows)
+    facts = replace(facts, deductions=excluded.filter(pl.col("unit_id").is_in(ours)), deduction_cells=cells)
+    check_facts(scheme, facts)
+    return _Kept(facts, audit, cases, deductions)
+
+
+def _swap(session: Session, scheme: Scheme, year: int, facts: Facts, changed: tuple[list[int], list[int]]) -> Facts:
+    """``facts`` with the cells (and excluded rows) of the changed months of the year's window read again."""
+    lo, hi = _months(year)
+    ours = facts.units.get_column("unit_id").implode()
+    case_months, deduction_months = ([m for m in ms if lo <= m <= hi] for ms in changed)
+    kept_cases, kept_deductions = facts.case_cells, facts.deduction_cells
+    if case_months and kept_cases is not None:
+        fresh = case_cells.cells_of_months(session, case_months).filter(pl.col("unit_id").is_in(ours))
+        kept_cases = _swapped(kept_cases, fresh, case_months, ["unit_id", "month", "measure", "settle"])
+    excluded = facts.deductions
+    if deduction_months and kept_deductions is not None:
+        fresh = deduction_cells.cells_of_months(session, deduction_months).filter(pl.col("unit_id").is_in(ours))
+        kept_deductions = _swapped(kept_deductions, fresh, deduction_months, KEY)
+        again = deduction_cells.excluded_rows(session, fresh, scheme.inspection_windows)
+        gone = excluded.filter(~month_index("date").is_in(deduction_months))
+        excluded = pl.concat([gone, again.filter(pl.col("unit_id").is_in(ours))]).sort(ROW)
+    return replace(facts, deductions=excluded, case_cells=kept_cases, deduction_cells=kept_deductions)
+
+
+def _swapped(cells: pl.DataFrame, fresh: pl.DataFrame, months: list[int], key: list[str]) -> pl.DataFrame:
+    """``cells`` with the rows of ``months`` replaced by ``fresh``, in key order."""
+    return pl.concat([cells.filter(~pl.col("month").is_in(months)), fresh]).sort(key)
