@@ -25,6 +25,7 @@ from kaoping.facts.snapshot import year_window
 from kaoping.periods import parse_period
 from kaoping.scheme import load_scheme
 from kaoping.store import deduction_cells
+from kaoping.store.cell_tables import DeductionCell
 from kaoping.store.db import transaction
 from kaoping.store.facts import load_facts
 from kaoping.store.tables import CaseRow, DeductionRow
@@ -32,6 +33,7 @@ from store_testing import example_store
 
 SCHEME = load_scheme("demo-city")
 TABLE: Table = DeductionRow.__table__  # type: ignore[assignment]  # Core writes: no ORM, no audit
+DeductionCellTable: Table = DeductionCell.__table__  # type: ignore[assignment]
 UNITS = ["dh", "xl", "bt", "nq"]
 times = st.one_of(
     st.none(),
@@ -153,3 +155,40 @@ def test_a_scheme_with_a_standard_takes_the_full_path(db_url: str) -> None:
     factory = example_store(db_url, "nansha")
     with factory() as s:
         assert _shown(month_ranking(s, nansha, "2024-01")) == _shown(scored(s, nansha, "2024-01").result)
+
+
+def test_verify_cells_recounts_deductions_and_catches_an_edited_cell(store: sessionmaker[Session], db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+
+    runner = CliRunner()
+    with transaction(store) as s:
+        assert deduction_cells.bring_up_to_date(s) > 0  # the example's deductions, marked by the triggers
+    ok = runner.invoke(app, ["verify", "--cells", "--db", db_url])
+    assert ok.exit_code == 0, ok.output
+    assert "扣分汇总格与逐条重算一致" in ok.output
+    with transaction(store) as s:  # a cell changed behind the application's back (no trigger guards cells)
+        s.execute(update(DeductionCellTable).values(points=DeductionCellTable.c.points + 1))
+    bad = runner.invoke(app, ["verify", "--cells", "--db", db_url])
+    assert bad.exit_code == 1
+    assert "扣分汇总格与逐条重算不一致" in bad.output and "保存" in bad.output
+
+
+def test_an_import_leaves_the_deduction_cells_added_up(db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from examples_testing import EXAMPLES
+    from kaoping.cli import app
+    from kaoping.store.db import close_store, open_store
+
+    args = ["import", str(EXAMPLES / "demo-city"), "--scheme", "demo-city", "--db", db_url, "--confirm"]
+    done = CliRunner().invoke(app, [*args, "--reason", "示例数据"])
+    assert done.exit_code == 0, done.output
+    factory = open_store(db_url)
+    try:
+        with factory() as s:
+            assert deduction_cells.stale_pairs(s) == 0  # added up in the import's own transaction
+            assert deduction_cells.differing_cells(s).is_empty()
+    finally:
+        close_store(factory)
