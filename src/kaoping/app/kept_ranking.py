@@ -17,7 +17,7 @@ see :func:`why_not_cells`.  A published month shows its frozen version, like the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from sqlalchemy import select
@@ -29,9 +29,9 @@ from kaoping.caching import Bounded
 from kaoping.cases.cells import month_index
 from kaoping.engine.consistency import check_facts
 from kaoping.engine.deduction_cells import KEY
-from kaoping.engine.evaluate import evaluate
-from kaoping.engine.result import PeriodResult
-from kaoping.facts import Facts
+from kaoping.engine.evaluate import direct_units, evaluate
+from kaoping.engine.result import PeriodResult, UnitResult
+from kaoping.facts import FILE_NAMES, Facts
 from kaoping.facts.columns import ROW
 from kaoping.facts.snapshot import year_window
 from kaoping.periods import Period, PeriodKind, parse_period
@@ -53,6 +53,9 @@ class _Kept:
     cases: int
     deductions: int
     """The highest case / deduction cell month versions read."""
+    direct: dict[str, dict[str, UnitResult]] = field(default_factory=dict)
+    """Month → unit → the unit's result before ranking (:func:`~kaoping.engine.evaluate.direct_units`):
+    after a write only the units whose cells changed are computed again, the others ranked as kept."""
 
 
 _kept: Bounded[tuple[str, str, int], _Kept] = Bounded(8)
@@ -78,7 +81,16 @@ def month_ranking(session: Session, scheme: Scheme, period: str | Period) -> Per
     published = frozen.published_frozen(session, scheme.scheme, str(chosen))
     if published is not None:
         return published.result
-    return evaluate(scheme, kept_facts(session, scheme, chosen.year), chosen)
+    kept = _follow(session, scheme, chosen.year)
+    units = kept.direct.get(str(chosen))
+    if units is None:
+        units = kept.direct[str(chosen)] = {u.unit_id: u for u in direct_units(scheme, kept.facts, chosen)}
+    fresh = [_copy(units[uid]) for uid in sorted(units)]  # ranking writes ranks and lines into them
+    return evaluate(scheme, kept.facts, chosen, direct=fresh)
+
+
+def _copy(unit: UnitResult) -> UnitResult:
+    return replace(unit, lines=list(unit.lines), parts=dict(unit.parts), bonus_detail=dict(unit.bonus_detail))
 
 
 def _refresh(session: Session) -> None:
@@ -94,20 +106,52 @@ def _store(session: Session) -> str:
 
 def kept_facts(session: Session, scheme: Scheme, year: int) -> Facts:
     """The facts of :func:`month_ranking` for ``year``'s months, kept and followed (see the module)."""
+    return _follow(session, scheme, year).facts
+
+
+def _follow(session: Session, scheme: Scheme, year: int) -> _Kept:
+    """What this process keeps for ``year``, brought up to date with the store (see the module)."""
     _refresh(session)
     key = (_store(session), scheme.scheme, year)
     kept = _kept.get(key)
     head = _audit_head(session)  # read first: a write committed after it is followed next time
     if kept is None or head < kept.audit or not _only_cells_between(session, kept.audit, head):
-        return _kept.put(key, _read(session, scheme, year)).facts
+        return _kept.put(key, _read(session, scheme, year))
     cases = case_cells.month_versions(session, kept.cases)
     deductions = deduction_cells.month_versions(session, kept.deductions)
     if not cases and not deductions:
-        return _kept.put(key, replace(kept, audit=head)).facts
-    facts = _swap(session, scheme, year, kept.facts, (list(cases), list(deductions)))
+        return _kept.put(key, replace(kept, audit=head))
+    facts, touched = _swap(session, scheme, year, kept.facts, (list(cases), list(deductions)))
     newest = (max(cases.values(), default=kept.cases), max(deductions.values(), default=kept.deductions))
-    followed = _Kept(facts, head, *newest)
-    return _kept.put(key, followed).facts
+    return _kept.put(key, _Kept(facts, head, *newest, _recomputed(scheme, facts, kept.direct, touched)))
+
+
+def _recomputed(
+    scheme: Scheme, facts: Facts, direct: dict[str, dict[str, UnitResult]], touched: set[tuple[str, int]]
+) -> dict[str, dict[str, UnitResult]]:
+    """The kept units of each month, those whose cells changed in it (``touched``: unit, month) computed
+    again from their own facts alone."""
+    out: dict[str, dict[str, UnitResult]] = {}
+    for text, units in direct.items():
+        month = parse_period(text)
+        changed = {u for u, m in touched if m == month.first}
+        out[text] = (
+            units if not changed else units | {u.unit_id: u for u in direct_units(scheme, _only(facts, changed), month)}
+        )
+    return out
+
+
+def _only(facts: Facts, units: set[str]) -> Facts:
+    """``facts`` of ``units`` alone (a unit's result depends on its own rows and cells only)."""
+    keep = pl.col("unit_id").is_in(sorted(units))
+    frames = {name: getattr(facts, name).filter(keep) for name in FILE_NAMES}
+    cases, deductions = facts.case_cells, facts.deduction_cells
+    return replace(
+        facts,
+        **frames,
+        case_cells=None if cases is None else cases.filter(keep),
+        deduction_cells=None if deductions is None else deductions.filter(keep),
+    )
 
 
 def _audit_head(session: Session) -> int:
@@ -140,23 +184,39 @@ def _read(session: Session, scheme: Scheme, year: int) -> _Kept:
     return _Kept(facts, audit, cases, deductions)
 
 
-def _swap(session: Session, scheme: Scheme, year: int, facts: Facts, changed: tuple[list[int], list[int]]) -> Facts:
-    """``facts`` with the cells (and excluded rows) of the changed months of the year's window read again."""
+def _swap(
+    session: Session, scheme: Scheme, year: int, facts: Facts, changed: tuple[list[int], list[int]]
+) -> tuple[Facts, set[tuple[str, int]]]:
+    """``facts`` with the cells (and excluded rows) of the changed months of the year's window read again,
+    and the (unit, month) pairs whose cells differ from those kept."""
     lo, hi = _months(year)
     ours = facts.units.get_column("unit_id").implode()
     case_months, deduction_months = ([m for m in ms if lo <= m <= hi] for ms in changed)
     kept_cases, kept_deductions = facts.case_cells, facts.deduction_cells
+    touched: set[tuple[str, int]] = set()
     if case_months and kept_cases is not None:
         fresh = case_cells.cells_of_months(session, case_months).filter(pl.col("unit_id").is_in(ours))
+        touched |= _differing(kept_cases, fresh, case_months)
         kept_cases = _swapped(kept_cases, fresh, case_months, ["unit_id", "month", "measure", "settle"])
     excluded = facts.deductions
     if deduction_months and kept_deductions is not None:
         fresh = deduction_cells.cells_of_months(session, deduction_months).filter(pl.col("unit_id").is_in(ours))
+        touched |= _differing(kept_deductions, fresh, deduction_months)
         kept_deductions = _swapped(kept_deductions, fresh, deduction_months, KEY)
         again = deduction_cells.excluded_rows(session, fresh, scheme.inspection_windows)
         gone = excluded.filter(~month_index("date").is_in(deduction_months))
         excluded = pl.concat([gone, again.filter(pl.col("unit_id").is_in(ours))]).sort(ROW)
-    return replace(facts, deductions=excluded, case_cells=kept_cases, deduction_cells=kept_deductions)
+    swapped = replace(facts, deductions=excluded, case_cells=kept_cases, deduction_cells=kept_deductions)
+    return swapped, touched
+
+
+def _differing(kept: pl.DataFrame, fresh: pl.DataFrame, months: list[int]) -> set[tuple[str, int]]:
+    """The (unit, month) pairs of ``months`` whose cells in ``fresh`` are not those ``kept``."""
+    before = kept.filter(pl.col("month").is_in(months))
+    either = pl.concat(
+        [before.join(fresh, on=before.columns, how="anti"), fresh.join(before, on=before.columns, how="anti")]
+    )
+    return {(u, int(m)) for u, m in either.select("unit_id", "month").unique().iter_rows()}
 
 
 def _swapped(cells: pl.DataFrame, fresh: pl.DataFrame, months: list[int], key: list[str]) -> pl.DataFrame:

@@ -40,14 +40,24 @@ the sub-periods a derived period combines."""
 
 
 def evaluate(
-    scheme: Scheme, facts: Facts, period: Period, *, known: Evaluated | None = None, computed: Evaluated | None = None
+    scheme: Scheme,
+    facts: Facts,
+    period: Period,
+    *,
+    known: Evaluated | None = None,
+    computed: Evaluated | None = None,
+    direct: list[UnitResult] | None = None,
 ) -> PeriodResult:
     """The full result of ``period``: ranking per group with rewards and flags where the scheme has them.
 
     ``known``: results of periods already evaluated *on these same facts* (a year's months kept from earlier
     evaluations), used instead of evaluating them again; ``computed`` receives every result this evaluation
-    made or used, so a caller can keep them for the next one."""
+    made or used, so a caller can keep them for the next one.  ``direct``: the units of a direct ``period``
+    as :func:`direct_units` gives them for these facts (kept per unit by the caller, fresh copies), ranked
+    instead of being computed again."""
     evaluation = _Evaluation(scheme, facts, dict(known or {}))
+    if direct is not None:
+        evaluation.direct[str(period)] = direct
     result = evaluation.result(period, full=True)
     if computed is not None:
         computed.update(evaluation.cache)
@@ -63,6 +73,8 @@ class _Evaluation:
     scheme: Scheme
     facts: Facts
     cache: dict[tuple[str, bool], PeriodResult] = field(default_factory=dict)
+    direct: dict[str, list[UnitResult]] = field(default_factory=dict)
+    """Units of direct periods computed before (see ``evaluate``), by period text."""
 
     def result(self, period: Period, *, full: bool) -> PeriodResult:
         """``period``'s result; ``full``: with rewards and flags (sub-periods of a derived period go without)."""
@@ -88,7 +100,8 @@ class _Evaluation:
 
     def _direct(self, period: Period) -> PeriodResult:
         """Evaluate a period from the facts dated in it, rank it, and report the rows it excluded."""
-        units = direct_units(self.scheme, self.facts, period)
+        given = self.direct.pop(str(period), None)
+        units = given if given is not None else direct_units(self.scheme, self.facts, period)
         evaluated = has_facts(self.scheme, self.facts, period)
         # nothing was scored in the period: nobody is ranked (未考评) — except under deductions (扣分制),
         # where a period without deductions means full marks for everyone
