@@ -28,7 +28,6 @@ from kaoping.app.results import scored
 from kaoping.caching import Bounded
 from kaoping.cases.cells import month_index
 from kaoping.engine.consistency import check_facts
-from kaoping.engine.deduction_cells import KEY
 from kaoping.engine.evaluate import direct_units, evaluate
 from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.facts import FILE_NAMES, Facts
@@ -118,10 +117,10 @@ def _follow(session: Session, scheme: Scheme, year: int) -> _Kept:
     if kept is None or head < kept.audit or not _only_cells_between(session, kept.audit, head):
         return _kept.put(key, _read(session, scheme, year))
     cases = case_cells.month_versions(session, kept.cases)
-    deductions = deduction_cells.month_versions(session, kept.deductions)
+    deductions = deduction_cells.pair_versions(session, kept.deductions)
     if not cases and not deductions:
         return _kept.put(key, replace(kept, audit=head))
-    facts, touched = _swap(session, scheme, year, kept.facts, (list(cases), list(deductions)))
+    facts, touched = _swap(session, scheme, year, kept.facts, (list(cases), set(deductions)))
     newest = (max(cases.values(), default=kept.cases), max(deductions.values(), default=kept.deductions))
     return _kept.put(key, _Kept(facts, head, *newest, _recomputed(scheme, facts, kept.direct, touched)))
 
@@ -174,7 +173,7 @@ def _read(session: Session, scheme: Scheme, year: int) -> _Kept:
     the window's cells, and the rows the windows exclude."""
     audit = _audit_head(session)
     cases = max(case_cells.month_versions(session).values(), default=0)
-    deductions = max(deduction_cells.month_versions(session).values(), default=0)
+    deductions = deduction_cells.newest_version(session)
     facts = load_facts(session, scheme, within=year_window(year), cells=True, no_deductions=True)
     ours = facts.units.get_column("unit_id").implode()
     cells = deduction_cells.read_cells(session, _months(year)).filter(pl.col("unit_id").is_in(ours))
@@ -185,26 +184,28 @@ def _read(session: Session, scheme: Scheme, year: int) -> _Kept:
 
 
 def _swap(
-    session: Session, scheme: Scheme, year: int, facts: Facts, changed: tuple[list[int], list[int]]
+    session: Session, scheme: Scheme, year: int, facts: Facts, changed: tuple[list[int], set[tuple[str, int]]]
 ) -> tuple[Facts, set[tuple[str, int]]]:
-    """``facts`` with the cells (and excluded rows) of the changed months of the year's window read again,
-    and the (unit, month) pairs whose cells differ from those kept."""
+    """``facts`` with the case cells of the changed months and the deduction cells (and excluded rows) of the
+    changed (unit, month) pairs of the year's window read again, and the (unit, month) pairs that changed."""
     lo, hi = _months(year)
     ours = facts.units.get_column("unit_id").implode()
-    case_months, deduction_months = ([m for m in ms if lo <= m <= hi] for ms in changed)
+    case_months = [m for m in changed[0] if lo <= m <= hi]
+    pairs = {(u, m) for u, m in changed[1] if lo <= m <= hi}
     kept_cases, kept_deductions = facts.case_cells, facts.deduction_cells
-    touched: set[tuple[str, int]] = set()
+    touched: set[tuple[str, int]] = set(pairs)
     if case_months and kept_cases is not None:
         fresh = case_cells.cells_of_months(session, case_months).filter(pl.col("unit_id").is_in(ours))
         touched |= _differing(kept_cases, fresh, case_months)
-        kept_cases = _swapped(kept_cases, fresh, case_months, ["unit_id", "month", "measure", "settle"])
+        kept_cases = pl.concat([kept_cases.filter(~pl.col("month").is_in(case_months)), fresh])
     excluded = facts.deductions
-    if deduction_months and kept_deductions is not None:
-        fresh = deduction_cells.cells_of_months(session, deduction_months).filter(pl.col("unit_id").is_in(ours))
-        touched |= _differing(kept_deductions, fresh, deduction_months)
-        kept_deductions = _swapped(kept_deductions, fresh, deduction_months, KEY)
+    if pairs and kept_deductions is not None:
+        fresh = deduction_cells.cells_of_pairs(session, pairs).filter(pl.col("unit_id").is_in(ours))
+        wanted = pl.DataFrame(sorted(pairs), schema={"unit_id": pl.String, "month": pl.Int32}, orient="row")
+        kept_deductions = pl.concat([kept_deductions.join(wanted, on=["unit_id", "month"], how="anti"), fresh])
         again = deduction_cells.excluded_rows(session, fresh, scheme.inspection_windows)
-        gone = excluded.filter(~month_index("date").is_in(deduction_months))
+        placed = excluded.with_columns(month=month_index("date"))
+        gone = placed.join(wanted, on=["unit_id", "month"], how="anti").drop("month")
         excluded = pl.concat([gone, again.filter(pl.col("unit_id").is_in(ours))]).sort(ROW)
     swapped = replace(facts, deductions=excluded, case_cells=kept_cases, deduction_cells=kept_deductions)
     return swapped, touched
@@ -217,8 +218,3 @@ def _differing(kept: pl.DataFrame, fresh: pl.DataFrame, months: list[int]) -> se
         [before.join(fresh, on=before.columns, how="anti"), fresh.join(before, on=before.columns, how="anti")]
     )
     return {(u, int(m)) for u, m in either.select("unit_id", "month").unique().iter_rows()}
-
-
-def _swapped(cells: pl.DataFrame, fresh: pl.DataFrame, months: list[int], key: list[str]) -> pl.DataFrame:
-    """``cells`` with the rows of ``months`` replaced by ``fresh``, in key order."""
-    return pl.concat([cells.filter(~pl.col("month").is_in(months)), fresh]).sort(key)

@@ -1,7 +1,7 @@
 """Tables of the deduction cells (扣分汇总格, :mod:`kaoping.engine.deduction_cells`): migration 0019_deduction_cells.
 
 Kept beside ``tables.py`` (which is near its size limit) on the same ``Base``, like the case cells' three
-tables: the cells, when each month's cells last changed, and the (unit, month) pairs a change of the
+tables: the cells, when each unit's cells of a month last changed, and the (unit, month) pairs a change of the
 ``deductions`` table has made stale (left by its triggers, cleared by :mod:`kaoping.store.deduction_cells`).
 """
 
@@ -26,12 +26,14 @@ class DeductionCell(Base):
     n: Mapped[int] = mapped_column(BigInteger)
 
 
-class DeductionCellMonth(Base):
-    """When a month's deduction cells last changed (a counter over all months, as for case cells)."""
+class DeductionCellStamp(Base):
+    """When a unit's deduction cells of a month last changed: a counter over all pairs, so a reader that
+    kept the cells reads again only the (unit, month) pairs added up since (a month's other units stay)."""
 
-    __tablename__ = "deduction_cell_months"
+    __tablename__ = "deduction_cell_stamps"
+    unit_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
 class DeductionCellMark(Base):

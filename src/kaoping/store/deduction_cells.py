@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kaoping.engine.deduction_cells import CELL_SCHEMA, KEY, deduction_cells, empty_cells, outside_cells
@@ -27,7 +27,7 @@ from kaoping.engine.windows import outside_windows
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import InspectionWindow
 from kaoping.store.batch_write import insert_rows
-from kaoping.store.cell_tables import DeductionCell, DeductionCellMark, DeductionCellMonth
+from kaoping.store.cell_tables import DeductionCell, DeductionCellMark, DeductionCellStamp
 from kaoping.store.columnar import read_frame
 from kaoping.store.db import advisory_lock
 from kaoping.store.tables import DeductionRow
@@ -88,26 +88,37 @@ def bring_up_to_date(session: Session) -> int:
             cell = DeductionCell.month == month
             session.execute(delete(DeductionCell).where(cell, DeductionCell.unit_id.in_(units[i : i + CHUNK])))
     insert_rows(session, DeductionCell.__table__, fresh)  # type: ignore[arg-type]  # COPY on PostgreSQL
-    _stamp(session, set(by_month))
+    _stamp(session, marks)
     return len(marks)
 
 
-def _stamp(session: Session, months: set[int]) -> None:
-    """Give the months added up again the next version (one past the highest of any month)."""
-    version = int(session.scalar(select(func.coalesce(func.max(DeductionCellMonth.version), 0))) or 0) + 1
-    known = set(session.scalars(select(DeductionCellMonth.month).where(DeductionCellMonth.month.in_(sorted(months)))))
-    if known:
-        stmt = update(DeductionCellMonth).where(DeductionCellMonth.month.in_(sorted(known))).values(version=version)
-        session.execute(stmt)
-    new = [{"month": m, "version": version} for m in sorted(months - known)]
-    if new:
-        session.execute(insert(DeductionCellMonth), new)
+def _stamp(session: Session, pairs: set[tuple[str, int]]) -> None:
+    """Give the (unit, month) pairs added up again the next version (one past the highest of any pair)."""
+    version = int(session.scalar(select(func.coalesce(func.max(DeductionCellStamp.version), 0))) or 0) + 1
+    by_month: dict[int, list[str]] = {}
+    for unit, month in pairs:
+        by_month.setdefault(month, []).append(unit)
+    for month, units in by_month.items():
+        for i in range(0, len(units), CHUNK):
+            stamp = DeductionCellStamp.month == month
+            session.execute(
+                delete(DeductionCellStamp).where(stamp, DeductionCellStamp.unit_id.in_(units[i : i + CHUNK]))
+            )
+    rows = [{"unit_id": u, "month": m, "version": version} for u, m in sorted(pairs)]
+    for i in range(0, len(rows), CHUNK):
+        session.execute(insert(DeductionCellStamp), rows[i : i + CHUNK])
 
 
-def month_versions(session: Session, after: int = 0) -> dict[int, int]:
-    """Month index → version of the months whose cells changed after version ``after``."""
-    stmt = select(DeductionCellMonth.month, DeductionCellMonth.version).where(DeductionCellMonth.version > after)
-    return {int(m): int(v) for m, v in session.execute(stmt)}
+def pair_versions(session: Session, after: int = 0) -> dict[tuple[str, int], int]:
+    """(unit, month index) → version of the pairs whose cells were added up again after version ``after``."""
+    stmt = select(DeductionCellStamp.unit_id, DeductionCellStamp.month, DeductionCellStamp.version).where(
+        DeductionCellStamp.version > after
+    )
+    return {(u, int(m)): int(v) for u, m, v in session.execute(stmt)}
+
+
+def newest_version(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(DeductionCellStamp.version), 0))) or 0)
 
 
 def read_cells(session: Session, months: tuple[int, int] | None = None) -> pl.DataFrame:
@@ -121,11 +132,17 @@ def read_cells(session: Session, months: tuple[int, int] | None = None) -> pl.Da
     return frame if not frame.is_empty() else empty_cells()
 
 
-def cells_of_months(session: Session, months: list[int]) -> pl.DataFrame:
-    """The kept cells of the months (indexes) ``months`` as stored (the caller brought them up to date)."""
-    stmt = select(*[getattr(DeductionCell, c) for c in CELL_SCHEMA]).where(DeductionCell.month.in_(sorted(months)))
+def cells_of_pairs(session: Session, pairs: set[tuple[str, int]]) -> pl.DataFrame:
+    """The kept cells of the (unit, month index) ``pairs`` as stored (the caller brought them up to date)."""
+    if not pairs:
+        return empty_cells()
+    units, months = sorted({u for u, _ in pairs}), sorted({m for _, m in pairs})
+    stmt = select(*[getattr(DeductionCell, c) for c in CELL_SCHEMA]).where(
+        DeductionCell.month.in_(months), DeductionCell.unit_id.in_(units)
+    )
     frame = read_frame(session, stmt, dict(CELL_SCHEMA))
-    return frame if not frame.is_empty() else empty_cells()
+    wanted = pl.DataFrame(sorted(pairs), schema={"unit_id": pl.String, "month": pl.Int32}, orient="row")
+    return frame.join(wanted, on=["unit_id", "month"], how="semi") if not frame.is_empty() else empty_cells()
 
 
 def excluded_rows(session: Session, cells: pl.DataFrame, windows: list[InspectionWindow]) -> pl.DataFrame:

@@ -1,5 +1,5 @@
 """deduction_cells: the deductions kept per unit, month, part, item and clock class
-(kaoping.engine.deduction_cells), deduction_cell_months (when each month's cells last changed) and
+(kaoping.engine.deduction_cells), deduction_cell_stamps (when each unit's cells of a month last changed) and
 deduction_cell_marks, the (unit, month) pairs whose cells a change of the deductions table has made stale —
 left by triggers in the same transaction as the change, whoever makes it (a form, the API, an import, the
 demo's bulk load, plain SQL), as 0008_case_cells does for cases; an index on deductions by unit and date, so
@@ -70,11 +70,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("unit_id", "month", "part", "item", "clock", name=op.f("pk_deduction_cells")),
     )
     op.create_table(
-        "deduction_cell_months",
+        "deduction_cell_stamps",
+        sa.Column("unit_id", sa.String(length=100), nullable=False),
         sa.Column("month", sa.Integer(), nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("month", name=op.f("pk_deduction_cell_months")),
+        sa.PrimaryKeyConstraint("unit_id", "month", name=op.f("pk_deduction_cell_stamps")),
     )
+    op.create_index(op.f("ix_deduction_cell_stamps_version"), "deduction_cell_stamps", ["version"])
     op.create_table(
         "deduction_cell_marks",
         sa.Column("unit_id", sa.String(length=100), nullable=False),
@@ -106,5 +108,6 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION kaoping_mark_deduction_cells()")
     op.drop_index("ix_deductions_unit_date", "deductions")
     op.drop_table("deduction_cell_marks")
-    op.drop_table("deduction_cell_months")
+    op.drop_index(op.f("ix_deduction_cell_stamps_version"), "deduction_cell_stamps")
+    op.drop_table("deduction_cell_stamps")
     op.drop_table("deduction_cells")
