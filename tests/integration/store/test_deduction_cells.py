@@ -149,16 +149,24 @@ def test_a_windowed_deduction_is_listed_and_not_counted(store: sessionmaker[Sess
         assert [e.row for e in after.excluded if e.unit_id == "dh"][-1] == stored.id
 
 
-def test_a_scheme_with_a_standard_takes_the_full_path(db_url: str) -> None:
+def test_a_scheme_with_a_standard_takes_the_full_path(
+    store: sessionmaker[Session], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """nansha's standards catalogue checks each deduction row when scored: the cells cannot, so its months
     are ranked through the full path (the pages' ``scored``) — and equal it."""
     from kaoping.app.results import scored
 
+    def no_cells(*_: object) -> None:
+        raise AssertionError("the kept cells were read")
+
+    monkeypatch.setattr("kaoping.app.kept_ranking._follow", no_cells)  # the full path, or this fails
     nansha = load_scheme("nansha")
     assert why_not_cells(nansha) is not None and why_not_cells(SCHEME) is None
     factory = example_store(db_url, "nansha")
     with factory() as s:
         assert _shown(month_ranking(s, nansha, "2024-01")) == _shown(scored(s, nansha, "2024-01").result)
+    with store() as s:  # a quarter is not a month: the full path too
+        assert _shown(month_ranking(s, SCHEME, "2024-Q1")) == _shown(scored(s, SCHEME, "2024-Q1").result)
 
 
 def test_verify_cells_recounts_deductions_and_catches_an_edited_cell(store: sessionmaker[Session], db_url: str) -> None:
