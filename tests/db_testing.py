@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import kaoping.open311.tables
 import kaoping.store.case_flow_tables
+import kaoping.store.cell_tables
 import kaoping.store.field_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables

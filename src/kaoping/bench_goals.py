@@ -104,7 +104,9 @@ def _pages(f: Figures, cases: int) -> list[Line]:
     base = f"SQL 单位×月 touched unit×month {_t(g('sql', 0))}"
     pages = [_t(g(k, 0)) for k in ("dash_first", "dash_warm", "dash_after")]
     worst = max(g("dash_first", 0), g("dash_warm", 0))
-    ranking = g("ranking", 0)
+    ranking, after = g("ranking", 0), g("ranking_deduction", 0)
+    # the kept cells' ranking beside the pages' full path after the same write, when the run measured both
+    full = f"; 全量 full path {_t(g('ranking_full', 0))}" if "ranking_full" in f else ""
     return [
         Line("看板 首次 / 再次 / 录入后 dashboard first / warm / after one write", "1 M cases", " / ".join(pages), base,
              _ratio(g("dash_after", 0), g("sql", 0)), missing=ok),
@@ -116,7 +118,10 @@ def _pages(f: Figures, cases: int) -> list[Line]:
         Line("录入一条，然后该月排名 one write, then the month's ranking (SQLite)", "10 M, PostgreSQL",
              f"{_t(g('case', 0))} + {_t(ranking)}", base, _ratio(ranking, g("sql", 0)), missing=big),
         Line("目标 2：一条新案卷后该月排名 goal 2: the month's ranking after one new case", "1 M cases/year",
-             _t(ranking), base, _ratio(ranking, g("sql", 0)), Goal("≤ 50 ms", 0.05), ranking, ok),
+             _t(ranking), base + full, _ratio(ranking, g("sql", 0)), Goal("≤ 50 ms", 0.05), ranking, ok),
+        Line("目标 2：一条新扣分后该月排名 goal 2: the month's ranking after one new deduction", "1 M cases/year",
+             _t(after), base, _ratio(after, g("sql", 0)), Goal("≤ 50 ms", 0.05), after,
+             _missing(f, ("ranking_deduction", "sql"), 0, cases)),
     ]  # fmt: skip
 
 

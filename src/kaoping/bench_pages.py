@@ -114,11 +114,23 @@ def run_pages_bench(cases: int, folder: Path | None = None) -> PagesBench:
 
 
 def _case_then_ranking(client: Any, token: str, url: str, scheme_name: str) -> list[tuple[str, float]]:
-    """One new case posted, then the month's ranking as the pages get it (kept results: the touched month's
-    case cells counted again, the month scored from cells), twice: once right after the write, once warm."""
+    """The month's ranking as a running server keeps it (:func:`~kaoping.app.kept_ranking.month_ranking`:
+    kept case and deduction cells, the year's small tables kept in the process), read once before any
+    write; then one new case posted and the month ranked again from the kept cells — and, for comparison in
+    the same run, through the pages' full path (:func:`~kaoping.app.results.scored`, which reads the year's
+    rows again); then one new deduction posted and the month ranked again from the kept cells."""
+    from kaoping.app.kept_ranking import month_ranking
     from kaoping.app.results import scored
     from kaoping.scheme import load_scheme
 
+    scheme = load_scheme(scheme_name)
+    factory = open_store(url)
+    month = f"{DAY.year}-{DAY.month:02d}"
+    steps: list[tuple[str, float]] = []
+    with factory() as s:
+        steps.append(
+            (f"{month} 排名 首次（汇总格）month's ranking, first", _timed(partial(month_ranking, s, scheme, month)))
+        )
     case: dict[str, object] = {
         "case_id": "bench-case-1",
         "unit_id": UNIT,
@@ -129,12 +141,22 @@ def _case_then_ranking(client: Any, token: str, url: str, scheme_name: str) -> l
         "deadline": f"{DAY.isoformat()}T17:00:00",
         "disposed_at": f"{DAY.isoformat()}T12:00:00",
     }
-    steps = [("录入一条案卷 one case", _timed(partial(_ok, client, "/api/cases", case, token)))]
-    scheme = load_scheme(scheme_name)
-    factory = open_store(url)
-    month = f"{DAY.year}-{DAY.month:02d}"
+    steps.append(("录入一条案卷 one case", _timed(partial(_ok, client, "/api/cases", case, token))))
     with factory() as s:
-        steps.append((f"{month} 排名 录入后 month's ranking after it", _timed(partial(scored, s, scheme, month))))
-        steps.append((f"{month} 排名 再次 month's ranking warm", _timed(partial(scored, s, scheme, month))))
+        kept = _timed(partial(month_ranking, s, scheme, month))
+        steps.append((f"{month} 排名 录入后（汇总格）month's ranking after it, kept cells", kept))
+        steps.append(
+            (
+                f"{month} 排名 录入后（全量）month's ranking after it, full path",
+                _timed(partial(scored, s, scheme, month)),
+            )
+        )
+    row = {"date": DAY.isoformat(), "unit_id": UNIT, "part": "日常巡查", "item": "环境卫生", "points": 1,
+           "time": "10:15", "source": "督查员", "problem": "bench 扣分后排名"}  # fmt: skip
+    steps.append(("再录一条扣分 one more deduction", _timed(partial(_ok, client, "/api/deductions", row, token))))
+    with factory() as s:
+        after = _timed(partial(month_ranking, s, scheme, month))
+        steps.append((f"{month} 排名 扣分后（汇总格）month's ranking after a deduction, kept cells", after))
+        steps.append((f"{month} 排名 再次 month's ranking warm", _timed(partial(month_ranking, s, scheme, month))))
     close_store(factory)
     return steps

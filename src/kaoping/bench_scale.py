@@ -36,7 +36,9 @@ _PAGE_STEPS = {
     "dash_after": "看板 2024-Q4 录入后",
     "explain": "单位得分说明",
     "case": "录入一条案卷",
-    "ranking": "排名 录入后",
+    "ranking": "排名 录入后（汇总格）",
+    "ranking_full": "排名 录入后（全量）",
+    "ranking_deduction": "排名 扣分后（汇总格）",
 }
 KEYS = (
     *_PAGE_STEPS,

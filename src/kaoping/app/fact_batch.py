@@ -23,6 +23,7 @@ from kaoping.app.facts import API_LABEL, canonical_names, normalise, plausible, 
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.input_messages import Msg, say
+from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter
 from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.facts import columns, write_facts
@@ -67,5 +68,7 @@ def write_batch(
     audit.flush()
     if kind == "cases":
         bring_up_to_date(session)
+    if kind == "deductions":
+        deduction_cells.bring_up_to_date(session)
     session.commit()
     return BatchOutcome(counts.inserted, counts.updated, counts.unchanged)

@@ -39,6 +39,7 @@ from kaoping.facts.columns import EXPECTED, FILES, ROW, SCHEMAS, Kind
 from kaoping.facts.kinds import spec_of
 from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
+from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter
 from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import get_or_raise
@@ -145,6 +146,8 @@ def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, r
     audit.flush()
     if kind == "cases":  # the case's months counted again in the same transaction: the next page reads them
         bring_up_to_date(session)
+    if kind == "deductions":  # likewise the deduction's (unit, month) cells
+        deduction_cells.bring_up_to_date(session)
     table: Any = TABLES[kind]
     stored: Base | None
     if kind == "units":
@@ -313,4 +316,6 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
     audit.flush()
     if kind == "cases":
         bring_up_to_date(session)
+    if kind == "deductions":
+        deduction_cells.bring_up_to_date(session)
     return before

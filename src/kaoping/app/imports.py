@@ -49,6 +49,7 @@ from kaoping.io.export import csv_text
 from kaoping.io.readers import read_facts_leniently
 from kaoping.io.workbook import sheet_names
 from kaoping.scheme import Scheme
+from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import is_busy, transaction
@@ -229,6 +230,8 @@ def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress
             )
         if "cases" in todo:  # the imported cases' cells, counted in the import's own transaction
             bring_up_to_date(session)
+        if "deductions" in todo:
+            deduction_cells.bring_up_to_date(session)
         record_confirmation(session, actor, "import", f"import {batch.source}"[-200:], found, confirm_reason)
     return ImportReport(str(batch.source), tuple(files))
 

@@ -85,6 +85,23 @@ def _check_cells(session: Session) -> bool:
     return False
 
 
+def _check_deduction_cells(session: Session) -> bool:
+    """The deduction cells (扣分汇总格) against a recount of every deduction row."""
+    from kaoping.store.deduction_cells import differing_cells
+
+    wrong = differing_cells(session)
+    if wrong.is_empty():
+        out_console().print(t("扣分汇总格与逐条重算一致"), highlight=False)
+        return True
+    err.print(t("[bold red]扣分汇总格与逐条重算不一致[/]：{n} 格", n=wrong.height), highlight=False)
+    for r in wrong.head(SHOWN).iter_rows(named=True):
+        year, month = divmod(r["month"], 12)
+        where = f"{r['unit_id']} {year}-{month + 1:02d} {r['part']} {r['item']}"
+        said = t("保存 {kept}，重算 {counted}", kept=r["kept"], counted=r["counted"])
+        err.print(f"  {where}：{said}", highlight=False, markup=False)
+    return False
+
+
 def _scheme_of(session: Session, period: str, scheme: str | None) -> str:
     from kaoping.periods import PeriodError, parse_period
     from kaoping.store.publishing import published_periods
@@ -158,5 +175,6 @@ def register(app: typer.Typer) -> None:
                 ok = _check_period(session, period, scheme) and ok
             if cells:
                 ok = _check_cells(session) and ok
+                ok = _check_deduction_cells(session) and ok
         if not ok:
             raise typer.Exit(1)

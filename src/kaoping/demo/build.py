@@ -31,6 +31,7 @@ from kaoping.facts import FILE_NAMES, Facts
 from kaoping.io.images import check_image
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
+from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import close_store, open_store, transaction
@@ -247,6 +248,7 @@ def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: P
     # the cells the pages count cases from, made here rather than on the first page after the build
     report("汇总数字城管案卷 counting the case cells", 0, 1)
     bring_up_to_date(s)
+    deduction_cells.bring_up_to_date(s)
     report("汇总数字城管案卷 counting the case cells", 1, 1)
 
 

@@ -18,13 +18,25 @@ import polars as pl
 
 from kaoping.cases.cells import period_counts
 from kaoping.cases.metrics import no_case_metrics, rates, shown_metrics
+from kaoping.engine.deduction_cells import grouped as cell_groups
+from kaoping.engine.deduction_cells import outside_cells
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, from_micro, part_formula, to_micro, trimmed_mean
 from kaoping.engine.phrases import Msg, Params
 from kaoping.engine.result import Line, LineKind
 from kaoping.engine.windows import outside_windows
 from kaoping.facts import Facts
 from kaoping.periods import Period, parse_period, period_of
-from kaoping.scheme.model import CasesLeaf, Combine, DeductionsLeaf, Leaf, PartBase, Scheme, ScoresLeaf, Source
+from kaoping.scheme.model import (
+    CasesLeaf,
+    Combine,
+    DeductionsLeaf,
+    InspectionWindow,
+    Leaf,
+    PartBase,
+    Scheme,
+    ScoresLeaf,
+    Source,
+)
 
 
 @dataclass
@@ -60,7 +72,7 @@ def leaf_values(scheme: Scheme, facts: Facts, period: Period) -> LeafValues:
     if score_parts:
         out.update(_score_leaves(score_parts, facts, period))
     if deduction_parts:
-        out.update(_deduction_leaves(deduction_parts, facts, period, outside_windows(scheme.inspection_windows)))
+        out.update(_deduction_leaves(deduction_parts, facts, period, scheme.inspection_windows))
     for part in (p for p in scheme.leaves() if p.source == Source.CASES):
         out.update(_case_leaf(part, facts, period))
     return out
@@ -189,19 +201,25 @@ def _scorers(how: Combine, s: int, n: int, hi: int, lo: int) -> Decimal:
             return from_micro(s) / n
 
 
-def _deduction_leaves(parts: list[DeductionsLeaf], facts: Facts, period: Period, outside: pl.Expr) -> LeafValues:
-    """扣分制 leaves; rows outside the inspection windows (``outside``) are left to windows.py to report."""
+def _deduction_leaves(
+    parts: list[DeductionsLeaf], facts: Facts, period: Period, windows: list[InspectionWindow]
+) -> LeafValues:
+    """扣分制 leaves; rows outside the inspection ``windows`` are left to windows.py to report.  From the
+    store's kept deduction cells when the facts came with them (:mod:`kaoping.engine.deduction_cells`)."""
     names = canonical_parts(parts)
     label = facts.label("deductions")
-    grouped = (
-        facts.deductions.lazy()
-        .filter(period.holds("date") & pl.col("part").is_in(list(names)) & ~outside)
-        .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("points"))
-        .group_by("part", "unit_id", "item")
-        .agg(s=pl.col("u").sum(), n=pl.len(), rows=pl.col("_row").sort())
-        .sort("part", "unit_id", "item")
-        .collect()
-    )
+    if facts.deduction_cells is not None:  # the store's kept cells: the same sums, without the rows
+        grouped = cell_groups(facts.deduction_cells, period, names, normalise_item(names), outside_cells(windows))
+    else:
+        grouped = (
+            facts.deductions.lazy()
+            .filter(period.holds("date") & pl.col("part").is_in(list(names)) & ~outside_windows(windows))
+            .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("points"))
+            .group_by("part", "unit_id", "item")
+            .agg(s=pl.col("u").sum(), n=pl.len(), rows=pl.col("_row").sort())
+            .sort("part", "unit_id", "item")
+            .collect()
+        )
     by_part = {p.name: p for p in parts}
     totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     lines: dict[tuple[str, str], list[Line]] = defaultdict(list)

@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-import polars as pl
-
 from kaoping.cases.cells import period_dispatched
 from kaoping.engine.aggregate import LeafValues, canonical_parts, leaf_values, score_rows
 from kaoping.engine.bonus import UnitBonus, bonus_for
+from kaoping.engine.deduction_cells import any_deduction
 from kaoping.engine.flags import apply_flags, disqualify
 from kaoping.engine.numbers import ZERO, clamp, combine, fmt, rounded
 from kaoping.engine.penalties import penalties_for
@@ -58,14 +57,24 @@ the sub-periods a derived period combines."""
 
 
 def evaluate(
-    scheme: Scheme, facts: Facts, period: Period, *, known: Evaluated | None = None, computed: Evaluated | None = None
+    scheme: Scheme,
+    facts: Facts,
+    period: Period,
+    *,
+    known: Evaluated | None = None,
+    computed: Evaluated | None = None,
+    direct: list[UnitResult] | None = None,
 ) -> PeriodResult:
     """The full result of ``period``: ranking per group with rewards and flags where the scheme has them.
 
     ``known``: results of periods already evaluated *on these same facts* (a year's months kept from earlier
     evaluations), used instead of evaluating them again; ``computed`` receives every result this evaluation
-    made or used, so a caller can keep them for the next one."""
+    made or used, so a caller can keep them for the next one.  ``direct``: the units of a direct ``period``
+    as :func:`direct_units` gives them for these facts (kept per unit by the caller, fresh copies), ranked
+    instead of being computed again."""
     evaluation = _Evaluation(scheme, facts, dict(known or {}))
+    if direct is not None:
+        evaluation.direct[str(period)] = direct
     result = evaluation.result(period, full=True)
     if computed is not None:
         computed.update(evaluation.cache)
@@ -81,6 +90,8 @@ class _Evaluation:
     scheme: Scheme
     facts: Facts
     cache: dict[tuple[str, bool], PeriodResult] = field(default_factory=dict)
+    direct: dict[str, list[UnitResult]] = field(default_factory=dict)
+    """Units of direct periods computed before (see ``evaluate``), by period text."""
 
     def result(self, period: Period, *, full: bool) -> PeriodResult:
         """``period``'s result; ``full``: with rewards and flags (sub-periods of a derived period go without)."""
@@ -103,7 +114,8 @@ class _Evaluation:
 
     def _direct(self, period: Period) -> PeriodResult:
         """Evaluate a period from the facts dated in it, rank it, and report the rows it excluded."""
-        units = direct_units(self.scheme, self.facts, period)
+        given = self.direct.pop(str(period), None)
+        units = given if given is not None else direct_units(self.scheme, self.facts, period)
         evaluated = has_facts(self.scheme, self.facts, period)
         # nothing was scored in the period: nobody is ranked (未考评) — except under deductions (扣分制),
         # where a period without deductions means full marks for everyone
@@ -287,8 +299,7 @@ def has_facts(scheme: Scheme, facts: Facts, period: Period) -> bool:
     scores = facts.scores.filter(score_rows([p for p in scheme.leaves() if p.source == Source.SCORES], period))
     if not scores.is_empty():
         return True
-    deductions = facts.deductions.filter(period.holds("date") & pl.col("part").is_in(deduction_names))
-    if not deductions.is_empty():
+    if any_deduction(facts, period, deduction_names):
         return True
     if scheme.penalties and not facts.notices.filter(period.holds("notified_on")).is_empty():
         return True

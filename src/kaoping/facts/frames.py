@@ -39,6 +39,10 @@ class Facts:
     case_cells: pl.DataFrame | None = None
     """The store's kept case cells (:mod:`kaoping.cases.cells`) standing in for ``cases`` when the pages read
     a year: counts come from them and ``cases`` holds no rows (a unit's explanation reads its own)."""
+    deduction_cells: pl.DataFrame | None = None
+    """The store's kept deduction cells (:mod:`kaoping.engine.deduction_cells`) standing in for ``deductions``
+    when a month is ranked from kept cells: points come from them, and ``deductions`` holds only the rows the
+    scheme's inspection windows exclude (what the result lists as not counted)."""
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     """File name -> column -> the header as the file wrote it (``单位`` for ``unit_id``), for messages."""
 

@@ -140,6 +140,20 @@ def read_cells(session: Session, span: tuple[date, date] | None = None) -> pl.Da
     return frame if not frame.is_empty() else empty_cells()
 
 
+def cells_of_months(session: Session, months: list[int]) -> pl.DataFrame:
+    """The kept cells of the months (indexes) ``months`` as they are stored (the caller brought them up to
+    date): what a kept year of cells swaps in after a write."""
+    stmt = select(*[getattr(CaseCell, c) for c in CELL_SCHEMA]).where(CaseCell.month.in_(sorted(months)))
+    frame = read_frame(session, stmt, dict(CELL_SCHEMA))
+    return frame if not frame.is_empty() else empty_cells()
+
+
+def month_versions(session: Session, after: int = 0) -> dict[int, int]:
+    """Month index → version of the months whose case cells changed after version ``after``."""
+    stmt = select(CaseCellMonth.month, CaseCellMonth.version).where(CaseCellMonth.version > after)
+    return {int(m): int(v) for m, v in session.execute(stmt)}
+
+
 def unit_cases(session: Session, unit_id: str, span: tuple[date, date]) -> pl.DataFrame:
     """One unit's cases dispatched in ``span`` [lo, hi) or closed (disposed) in it: what its explanation cites."""
     first, last = _months(span)

@@ -200,6 +200,7 @@ def load_facts(
     *,
     within: tuple[date, date] | None = None,
     cells: bool = False,
+    no_deductions: bool = False,
 ) -> Facts:
     """Every fact table as the engine's frames; ``_row`` is the row's id, cited as ``db:<table>``.
 
@@ -208,7 +209,8 @@ def load_facts(
     ``within`` (first day, day after the last), only rows placed in that span by their kind's time column
     (scores and ranks by the years of their period key), filtered in the database: a city's ten years of
     cases are not read to show this year.  With ``cells``, cases come as the kept cells of the span
-    (:mod:`kaoping.store.case_cells`) and no case row is read.
+    (:mod:`kaoping.store.case_cells`) and no case row is read.  With ``no_deductions``, no deduction row is
+    read (the caller ranks from the kept deduction cells, :mod:`kaoping.app.kept_ranking`).
     """
     frames: dict[str, pl.DataFrame] = {}
     for kind in FILE_NAMES:
@@ -218,7 +220,7 @@ def load_facts(
         stmt = select(*[getattr(table, c) for c in cols], getattr(table, row_col).label("_row"))
         if within is not None:
             stmt = _placed_within(stmt, kind, within)
-        if cells and kind == "cases":
+        if (cells and kind == "cases") or (no_deductions and kind == "deductions"):
             stmt = stmt.where(false())
         frames[kind] = read_frame(session, stmt, dict(SCHEMAS[kind]))
     if scheme is not None:

@@ -130,6 +130,8 @@ class ScoreRow(FactMixin, Base):
 
 class DeductionRow(FactMixin, Base):
     __tablename__ = "deductions"
+    # a unit's deductions of a month, read again when its cells are stale (kaoping.store.deduction_cells)
+    __table_args__ = (Index("ix_deductions_unit_date", "unit_id", "date"),)
     date: Mapped[date] = mapped_column(Date, index=True)
     part: Mapped[str] = mapped_column(String(100))
     item: Mapped[str] = mapped_column(String(200), default="")

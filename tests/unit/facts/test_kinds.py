@@ -13,7 +13,9 @@ from kaoping.facts.kinds import ENTRY_ORDER
 
 def test_every_kind_is_one_interchange_file_and_one_field_of_facts() -> None:
     assert tuple(FILES) == FILE_NAMES == tuple(FactKind)
-    assert [f.name for f in fields(Facts) if f.name not in ("labels", "case_cells", "headers")] == list(FILE_NAMES)
+    assert [
+        f.name for f in fields(Facts) if f.name not in ("labels", "case_cells", "deduction_cells", "headers")
+    ] == list(FILE_NAMES)
     assert [s.name for s in UNIT_FACTS] == [n for n in FILE_NAMES if n != "units"]
 
 

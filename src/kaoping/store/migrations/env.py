@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 import kaoping.open311.tables
 import kaoping.store.case_flow_tables
+import kaoping.store.cell_tables
 import kaoping.store.field_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables
