@@ -1,23 +1,49 @@
-"""`kaoping serve` in a subprocess for the tests that need a real server (real concurrency, worker processes):
-started on a free port, waited for until it answers, stopped afterwards with what it wrote to stderr."""
+"""Real servers for the tests: `kaoping serve` in a subprocess for those that need real concurrency and worker
+processes (started on a free port, waited for until it answers, stopped afterwards with what it wrote to stderr),
+and one app served by uvicorn on a thread for the end-to-end tests that drive it in Chromium."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def served_app(app: ASGIApp) -> Iterator[str]:
+    """``app`` served by uvicorn on a thread, on a free port of 127.0.0.1: its base URL while the block runs.
+
+    The end-to-end tests build the app themselves (their store, clock and settings) and need it on a real
+    socket for Chromium; one place to start it, wait for it and stop it."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @dataclass

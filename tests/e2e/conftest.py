@@ -9,28 +9,19 @@ Console errors are collected per page: tests assert there were none.  Screenshot
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Playwright, sync_playwright
 
 from browser_testing import CHROMIUM, CHROMIUM_ARGS, Site, Tab
 from kaoping.demo.build import SEPARATION_OF_DUTIES, build_demo
 from kaoping.server import create_app
+from serving import served_app
 
 SECRET = "e2e-secret-" + "x" * 32
 DEMO_CASES = 6000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -40,20 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     city = build_demo(url, cases=DEMO_CASES)
     # served like `kaoping demo`: one office account computes, reviews and publishes
     app = create_app(url, secret=SECRET, schemes=[city.scheme], separation_of_duties=SEPARATION_OF_DUTIES)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the demo server did not start")
-        time.sleep(0.05)
-    try:
-        yield Site(base=f"http://127.0.0.1:{port}", city=city)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served_app(app) as base:
+        yield Site(base=base, city=city)
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,6 @@ province-cases, zfj, 2025-02 (its one case, dispatched in February): 结案率 1
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -29,7 +27,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
@@ -41,6 +38,7 @@ from kaoping.server import create_app
 from kaoping.store.db import open_store, transaction
 from kaoping.store.tables import Unit
 from kaoping.store.users import create_user
+from serving import served_app
 
 SECRET = "e2e-case-flow-" + "x" * 32
 PASSWORD = "Case-flow-pass-2025!"
@@ -84,21 +82,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     app = create_app(url, secret=SECRET, schemes=["province-cases"], clock=clock, separation_of_duties=False)
     settings = load_settings(api_keys={KEY: "citizen-app"}, intake_unit="center", clock=clock)
     configure(app, app.state.ctx.factory, settings)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", url
+        with served_app(app) as base:
+            yield base, url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         if before is None:
             os.environ.pop(HANDBOOK_ENV, None)
         else:

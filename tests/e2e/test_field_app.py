@@ -10,15 +10,11 @@ and the phone's both 2024-06-03): SJ0104 道路不洁 1 point; SJ0103 积存垃�
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import func, select
 
@@ -28,6 +24,7 @@ from kaoping.server import create_app
 from kaoping.store.db import open_store
 from kaoping.store.field_tables import FieldEntryRow
 from kaoping.store.tables import DeductionRow, Evidence
+from serving import served_app
 from web_testing import PASSWORD
 
 PHONE = {"width": 375, "height": 812}
@@ -36,32 +33,14 @@ PHONE_TIME = datetime(2024, 6, 3, 8, 30)
 XSS = '<img src=x onerror="window.__fieldXss=1">垃圾'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The field store served by uvicorn: (base URL, store URL)."""
     url = f"sqlite:///{tmp_path / 'field.db'}"
     seed_field(url)
     app = create_app(url, secret=SECRET, schemes=["district-onsite"], clock=lambda: NOW)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the field server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served_app(app) as base:
+        yield base, url
 
 
 def _phone(browser: Browser) -> BrowserContext:

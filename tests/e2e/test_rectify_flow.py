@@ -13,16 +13,12 @@ the 复查 page:
 from __future__ import annotations
 
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
@@ -36,6 +32,7 @@ from kaoping.store.db import open_store, transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import Evidence
 from kaoping.store.users import create_user
+from serving import served_app
 from store_testing import write_all_facts
 
 SECRET = "e2e-rectify-" + "x" * 32
@@ -63,21 +60,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     _seed(url)
     clock = lambda: datetime(2024, 6, 10, 9, 0)  # noqa: E731
     app = create_app(url, secret=SECRET, schemes=["district-onsite"], clock=clock, separation_of_duties=False)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served_app(app) as base:
+        yield base, url
 
 
 def _login(browser: Browser, base: str, username: str) -> Page:

@@ -12,15 +12,12 @@ server's clock on 2024-03-20 so the public sheet falls in 2024-03.  Numbers as t
 from __future__ import annotations
 
 import io
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page
 
@@ -29,6 +26,7 @@ from kaoping.io.readers import read_facts
 from kaoping.server import create_app
 from kaoping.store.db import close_store, open_store, transaction
 from kaoping.store.users import create_user
+from serving import served_app
 from store_testing import write_all_facts
 
 PHONE = 375
@@ -39,7 +37,6 @@ PASSWORD = "survey-e2e-password-1"
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import socket
 
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-survey') / 'survey.db'}"
     factory = open_store(url)
@@ -52,21 +49,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url, secret="e2e-survey-" + "x" * 32, schemes=["social-evaluation"], separation_of_duties=False,
         clock=lambda: datetime(2024, 3, 20, 10, 0),
     )  # fmt: skip
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the survey server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served_app(app) as base:
+        yield base
 
 
 def _phone(browser: Browser) -> tuple[Page, list[str]]:
