@@ -299,7 +299,7 @@ class Evidence(Created, UnitRecord, Base):
     """整改材料: a photo a unit uploads to show a problem was rectified (or an inspector's photo of it)."""
 
     __tablename__ = "evidence"
-    target: Mapped[str] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(200), index=True)  # a row's photos by its key (migration 0019)
     filename: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
@@ -327,6 +327,9 @@ class AuditEntry(Base):
     chain the database refuses to update or delete (kaoping.store.chain)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_table_row", "table_name", "row_key"),)
+    """A row's history (app/row_history.py) and who entered it (app/inspector_signals.py) are looked up by
+    table and key; without the index each look-up scans the trail (migration 0019)."""
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
     actor: Mapped[str] = mapped_column(String(100))
