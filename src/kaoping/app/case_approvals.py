@@ -14,19 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaoping.app.case_flow import bounded, refuse, require
 from kaoping.app.case_steps import Held, hold, move
 from kaoping.app.errors import Conflict
-from kaoping.app.policy import Perm, Principal, deny
+from kaoping.app.policy import Perm, Principal, allowed, deny, forbidden
 from kaoping.cases.lifecycle import Event, Status
 from kaoping.input_messages import Msg, say
 from kaoping.roles import Role
 from kaoping.store.audit import AuditWriter
 from kaoping.store.case_flow_tables import CaseRequest
 from kaoping.store.db import claim_writes
+from kaoping.store.tables import CaseRow, CaseTransition
 
 
 class Ask(StrEnum):
@@ -45,6 +46,8 @@ class Ask(StrEnum):
         return {Ask.POSTPONE: "延期", Ask.SUSPEND: "挂账", Ask.INVALIDATE: "作废"}[self]
 
 
+SUSPENDED_LIMIT = 500
+"""The most suspended cases one list shows: a backlog cannot make the page unbounded."""
 TEXT_NOTE = 500
 """The longest request reason copied into the step's note."""
 ASKED_BY = {Ask.POSTPONE: Perm.CASE_TODO, Ask.SUSPEND: Perm.CASE_TODO, Ask.INVALIDATE: Perm.CASE_INTAKE}
@@ -94,6 +97,36 @@ def pending(session: Session) -> list[CaseRequest]:
     """The requests waiting for the office, oldest first."""
     stmt = select(CaseRequest).where(CaseRequest.status == "pending").order_by(CaseRequest.requested_at)
     return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class Suspended:
+    """A case on 挂账, as the office's list shows it: when it was suspended and the approval's note (its reason)."""
+
+    case_id: str
+    unit_id: str
+    kind: str
+    category: str
+    suspended_at: datetime
+    note: str
+
+
+def suspended(session: Session, who: Principal) -> list[Suspended]:
+    """The cases whose latest step is 挂账, oldest first: what the office may resume (恢复处置)."""
+    if not allowed(who.role, Perm.CASE_APPROVE):
+        raise forbidden(who, "read the suspended cases")
+    latest = select(func.max(CaseTransition.id)).group_by(CaseTransition.case_id)
+    stmt = (
+        select(CaseRow, CaseTransition)
+        .join(CaseTransition, CaseTransition.case_id == CaseRow.case_id)
+        .where(CaseTransition.id.in_(latest), CaseTransition.to_status == Status.SUSPENDED.value)
+        .order_by(CaseTransition.at, CaseTransition.id)
+        .limit(SUSPENDED_LIMIT)
+    )
+    return [
+        Suspended(row.case_id, row.unit_id, row.kind, row.category, step.at, step.note)
+        for row, step in session.execute(stmt)
+    ]
 
 
 def decide(session: Session, who: Principal, request_id: int, approve: bool, note: str, at: datetime) -> CaseRequest:

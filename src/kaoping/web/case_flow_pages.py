@@ -93,8 +93,9 @@ def verify_page(request: Request, session: SessionDep, ctx: CtxDep, who: Supervi
 
 @router.get("/cases/requests")
 def requests_page(request: Request, session: SessionDep, who: Office) -> Response:
-    """审批: 延期、挂账、作废 requests waiting for the office."""
-    return _page(request, who, session, "case_requests.html", items=approvals.pending(session), asks=ASK_NAMES)
+    """审批: 延期、挂账、作废 requests waiting for the office, and the cases on 挂账 it may resume (恢复处置)."""
+    items, held = approvals.pending(session), approvals.suspended(session, who)
+    return _page(request, who, session, "case_requests.html", items=items, suspended=held, asks=ASK_NAMES)
 
 
 Step = Callable[[Session, Principal, dict[str, Any], datetime], object]
@@ -142,6 +143,7 @@ def _steps(ctx: ApiContext) -> dict[str, Step]:
         "decide": lambda s, who, f, at: approvals.decide(
             s, who, _request_id(f.get("request_id", "")), f.get("verdict") == "approve", f.get("note", ""), at
         ),
+        "resume": lambda s, who, f, at: approvals.resume(s, who, f["case_id"], at),
     }  # fmt: skip
 
 
@@ -210,6 +212,7 @@ for _path, _back, _action in (
     ("/cases/todo/suspend", "/cases/todo", "suspend"),
     ("/cases/verify", "/cases/verify", "verify"),
     ("/cases/requests", "/cases/requests", "decide"),
+    ("/cases/requests/resume", "/cases/requests", "resume"),
 ):
     _route(_path, _back, _action)
 _route("/cases/todo/feedback", "/cases/todo", "feedback", photos=flow.PHOTOS_MAX)

@@ -2,7 +2,7 @@
 垃圾箱 report in and registers it; the 派遣员's screen preselects the handbook's unit hwc (1 working day) and
 refuses another unit without a reason; hwc's to-do list shows it (due on the 调休 Saturday 2025-02-08 15:00),
 ldc's does not; hwc feeds back with a photo; the 监督员 fails it (返工 1) and, after a second feedback,
-passes it (结案).  Each role's header shows only its own work."""
+passes it (结案).  Each role's header shows only its own work; the office resumes a case on 挂账 from its list."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from images_testing import image
 from kaoping.server import create_app
 from kaoping.store import users
 from kaoping.store.db import open_store, transaction
-from kaoping.store.tables import CaseRow, Unit
+from kaoping.store.tables import CaseRow, CaseTransition, Unit
 from kaoping.store.users import create_user
 from web_testing import PASSWORD, SignedInSite
 
@@ -133,3 +133,60 @@ def test_each_role_opens_only_its_pages(site: SignedInSite) -> None:
         site.login(username)
         got = {path: site.client.get(path).status_code for path in pages}
         assert got == pages, username
+
+
+def _suspended_case(site: SignedInSite) -> str:
+    """A 垃圾箱 case taken in, dispatched to hwc, asked for 挂账 by hwc and approved by the office."""
+    site.login("shouli")
+    page = site.client.get("/cases/intake").text
+    report = {"csrf": _token(page), "unit_id": "center", "kind": "component", "category": "垃圾箱", "channel": "web"}
+    _post(site, "/cases/intake/new", report)
+    with site.factory() as s:
+        case_id = s.scalars(select(CaseRow.case_id)).one()
+    _post(site, "/cases/intake/register", {"csrf": _token(page), "case_id": case_id})
+    site.login("paiqian")
+    page = site.client.get("/cases/dispatch").text
+    _post(site, "/cases/dispatch", {"csrf": _token(page), "case_id": case_id, "unit_id": "hwc"})
+    site.login("hwc")
+    page = site.client.get("/cases/todo").text
+    _post(site, "/cases/todo/suspend", {"csrf": _token(page), "case_id": case_id, "reason": "须市政立项改造"})
+    site.login("admin")
+    page = site.client.get("/cases/requests").text
+    [request_id] = re.findall(r'data-request="(\d+)"', page)
+    _post(site, "/cases/requests", {"csrf": _token(page), "request_id": request_id, "verdict": "approve"})
+    return case_id
+
+
+def _status(site: SignedInSite, case_id: str) -> str:
+    with site.factory() as s:
+        stmt = select(CaseTransition.to_status).where(CaseTransition.case_id == case_id)
+        steps = s.scalars(stmt.order_by(CaseTransition.id))
+        return list(steps)[-1]
+
+
+def test_the_office_resumes_a_suspended_case_from_its_list(site: SignedInSite) -> None:
+    case_id = _suspended_case(site)
+    page = site.client.get("/cases/requests").text
+    row = re.search(rf'<tr data-suspended="{case_id}">(.*?)</tr>', page, re.S)
+    assert row is not None and "挂账中的案卷" in page
+    assert "市环境卫生管理处" in row.group(1) and "垃圾箱" in row.group(1) and "2025-02-07 15:00" in row.group(1)
+    assert "须市政立项改造" in row.group(1) and 'action="/cases/requests/resume"' in row.group(1)
+    assert _status(site, case_id) == "suspended"
+
+    site.login("hwc")  # the unit holds no Perm.CASE_APPROVE: refused, even with its own valid token
+    token = site.csrf()["X-CSRF-Token"]  # the session's own token: only the role is wrong
+    r = site.client.post("/cases/requests/resume", data={"csrf": token, "case_id": case_id}, follow_redirects=False)
+    assert r.status_code == 403 and _status(site, case_id) == "suspended"
+    assert "安全令牌" not in r.text  # refused by the policy, not by the token check
+
+    site.login("admin")
+    page = site.client.get("/cases/requests").text
+    r = site.client.post("/cases/requests/resume", data={"case_id": case_id}, follow_redirects=False)
+    assert r.status_code == 403 and _status(site, case_id) == "suspended"  # no form token
+    back = _post(site, "/cases/requests/resume", {"csrf": _token(page), "case_id": case_id})
+    assert back == f"/cases/requests?saved={case_id}" and _status(site, case_id) == "dispatched"
+    assert f'data-suspended="{case_id}"' not in site.client.get("/cases/requests").text
+    r = site.client.post("/cases/requests/resume", data={"csrf": _token(page), "case_id": case_id})
+    assert r.status_code == 409  # the list was stale: resumed already
+    site.login("hwc")
+    assert f'data-case="{case_id}"' in site.client.get("/cases/todo").text
