@@ -133,7 +133,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     code, err = _report("--scheme", "district-onsite", "--data", data, "--period", "2024-13", "--out", str(out))
     assert code == 2 and "--period" in err
     code, err = _report("--scheme", "district-onsite", "--data", data, "--period", "2024-Q2", "--out", str(out))
-    assert code == 2 and "month" in err  # the scheme evaluates months only
+    assert code == 2 and "只评月度考评期" in err  # the scheme evaluates months only
     code, err = _report(
         "--scheme", "district-onsite", "--data", str(tmp_path / "nope"), "--period", "2024-05", "--out", str(out)
     )
