@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+
+from db_testing import dispose
+from kaoping.store import users
+from kaoping.store.db import open_store
 
 PASSWORD = "password-1"
 """The password of every test account of the page tests."""
@@ -36,3 +45,26 @@ def ranking_rows(page: str) -> list[tuple[str, list[str]]]:
             cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             out.append((unit_id, cells))
     return out
+
+
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its cheapest for the test: sign-ins are many and their cost is not what a page test checks."""
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@contextmanager
+def signed_in_site(db_url: str, app: FastAPI) -> Iterator[SignedInSite]:
+    """``app``'s test client on the store at ``db_url`` (already filled), the store's own sessions beside it."""
+    factory = open_store(db_url)
+    try:
+        with TestClient(app) as client:
+            yield SignedInSite(client=client, factory=factory)
+    finally:
+        dispose(factory)
+
+
+def form_token(page: str) -> str:
+    """The CSRF token a page's forms post back (``name="csrf"``)."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)

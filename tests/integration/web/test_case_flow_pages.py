@@ -11,18 +11,15 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
-from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from db_testing import Build, dispose, opened_store
+from db_testing import Build, opened_store
 from images_testing import image
 from kaoping.server import create_app
-from kaoping.store import users
-from kaoping.store.db import open_store, transaction
+from kaoping.store.db import transaction
 from kaoping.store.tables import CaseRow, CaseTransition, Unit
 from kaoping.store.users import create_user
-from web_testing import PASSWORD, SignedInSite
+from web_testing import PASSWORD, SignedInSite, fast_passwords, form_token, signed_in_site
 
 SECRET = "case-flow-pages-" + "c" * 32
 
@@ -44,21 +41,12 @@ def _seed(url: str) -> None:
 def site(
     db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SignedInSite]:
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    fast_passwords(monkeypatch)
     restore_snapshot(_seed)
-    factory = open_store(db_url)
-    app = create_app(db_url, secret=SECRET, schemes=["province-cases"], clock=lambda: datetime(2025, 2, 7, 15, 0))
-    try:
-        with TestClient(app) as client:
-            yield SignedInSite(client=client, factory=factory)
-    finally:
-        dispose(factory)
-
-
-def _token(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
+    with signed_in_site(
+        db_url, create_app(db_url, secret=SECRET, schemes=["province-cases"], clock=lambda: datetime(2025, 2, 7, 15, 0))
+    ) as site:
+        yield site
 
 
 def _post(site: SignedInSite, path: str, data: dict[str, str], **extra: object) -> str:
@@ -71,13 +59,19 @@ def test_a_case_through_the_pages(site: SignedInSite) -> None:
     site.login("shouli")
     page = site.client.get("/cases/intake").text
     assert '<a href="/cases/intake"' in page and '<a href="/cases/verify"' not in page
-    report = {"csrf": _token(page), "unit_id": "center", "kind": "component", "category": "垃圾箱", "channel": "web"}
+    report = {
+        "csrf": form_token(page),
+        "unit_id": "center",
+        "kind": "component",
+        "category": "垃圾箱",
+        "channel": "web",
+    }
     _post(site, "/cases/intake/new", report)
     with site.factory() as s:
         case_id = s.scalars(select(CaseRow.case_id)).one()
     page = site.client.get("/cases/intake").text
     assert f'data-case="{case_id}"' in page
-    step = {"csrf": _token(page), "case_id": case_id, "expected": "reported"}
+    step = {"csrf": form_token(page), "case_id": case_id, "expected": "reported"}
     assert _post(site, "/cases/intake/register", step) == f"/cases/intake?saved={case_id}"
     r = site.client.post("/cases/intake/register", data=step, follow_redirects=False)
     assert r.status_code == 409 and "已被他人处理" in r.text  # the page still showed it pending
@@ -85,7 +79,7 @@ def test_a_case_through_the_pages(site: SignedInSite) -> None:
     site.login("paiqian")
     page = site.client.get("/cases/dispatch").text
     assert '<option value="hwc" selected>' in page and "市环境卫生管理处（1 个工作日）" in page
-    step = {"csrf": _token(page), "case_id": case_id, "expected": "registered"}
+    step = {"csrf": form_token(page), "case_id": case_id, "expected": "registered"}
     r = site.client.post("/cases/dispatch", data=step | {"unit_id": "ldc"}, follow_redirects=False)
     assert r.status_code == 422 and "须说明理由" in r.text
     _post(site, "/cases/dispatch", step | {"unit_id": "hwc"})
@@ -95,7 +89,7 @@ def test_a_case_through_the_pages(site: SignedInSite) -> None:
     site.login("hwc")
     page = site.client.get("/cases/todo").text
     assert f'data-case="{case_id}"' in page and "2025-02-08 15:00" in page
-    step = {"csrf": _token(page), "case_id": case_id, "expected": "dispatched", "note": "已更换"}
+    step = {"csrf": form_token(page), "case_id": case_id, "expected": "dispatched", "note": "已更换"}
     photo = {"photo": ("done.png", image("PNG", (48, 32)), "image/png")}
     _post(site, "/cases/todo/feedback", step, files=photo)
 
@@ -105,17 +99,23 @@ def test_a_case_through_the_pages(site: SignedInSite) -> None:
     [photo_id] = re.findall(r'<img class="evidence-thumb" src="/api/evidence/(\d+)"', page)
     shown = site.client.get(f"/api/evidence/{photo_id}")  # the unit's photo, as a cleaned copy
     assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"
-    verdict = {"csrf": _token(page), "case_id": case_id, "expected": "feedback", "verdict": "fail", "note": "桶盖仍缺"}
+    verdict = {
+        "csrf": form_token(page),
+        "case_id": case_id,
+        "expected": "feedback",
+        "verdict": "fail",
+        "note": "桶盖仍缺",
+    }
     _post(site, "/cases/verify", verdict)
 
     site.login("hwc")
     page = site.client.get("/cases/todo").text
     assert re.search(rf'data-case="{case_id}".*?<td class="num rework">1</td>', page, re.S)
     again = {"photo": ("again.png", image("PNG", (50, 30)), "image/png")}
-    _post(site, "/cases/todo/feedback", {"csrf": _token(page), "case_id": case_id}, files=again)
+    _post(site, "/cases/todo/feedback", {"csrf": form_token(page), "case_id": case_id}, files=again)
     site.login("jiandu")
     page = site.client.get("/cases/verify").text
-    _post(site, "/cases/verify", {"csrf": _token(page), "case_id": case_id, "verdict": "pass"})
+    _post(site, "/cases/verify", {"csrf": form_token(page), "case_id": case_id, "verdict": "pass"})
     with site.factory() as s:
         row = s.scalars(select(CaseRow)).one()
         assert (row.unit_id, row.rework_count, row.closed_at) == ("hwc", 1, datetime(2025, 2, 7, 15))
@@ -139,21 +139,27 @@ def _suspended_case(site: SignedInSite) -> str:
     """A 垃圾箱 case taken in, dispatched to hwc, asked for 挂账 by hwc and approved by the office."""
     site.login("shouli")
     page = site.client.get("/cases/intake").text
-    report = {"csrf": _token(page), "unit_id": "center", "kind": "component", "category": "垃圾箱", "channel": "web"}
+    report = {
+        "csrf": form_token(page),
+        "unit_id": "center",
+        "kind": "component",
+        "category": "垃圾箱",
+        "channel": "web",
+    }
     _post(site, "/cases/intake/new", report)
     with site.factory() as s:
         case_id = s.scalars(select(CaseRow.case_id)).one()
-    _post(site, "/cases/intake/register", {"csrf": _token(page), "case_id": case_id})
+    _post(site, "/cases/intake/register", {"csrf": form_token(page), "case_id": case_id})
     site.login("paiqian")
     page = site.client.get("/cases/dispatch").text
-    _post(site, "/cases/dispatch", {"csrf": _token(page), "case_id": case_id, "unit_id": "hwc"})
+    _post(site, "/cases/dispatch", {"csrf": form_token(page), "case_id": case_id, "unit_id": "hwc"})
     site.login("hwc")
     page = site.client.get("/cases/todo").text
-    _post(site, "/cases/todo/suspend", {"csrf": _token(page), "case_id": case_id, "reason": "须市政立项改造"})
+    _post(site, "/cases/todo/suspend", {"csrf": form_token(page), "case_id": case_id, "reason": "须市政立项改造"})
     site.login("admin")
     page = site.client.get("/cases/requests").text
     [request_id] = re.findall(r'data-request="(\d+)"', page)
-    _post(site, "/cases/requests", {"csrf": _token(page), "request_id": request_id, "verdict": "approve"})
+    _post(site, "/cases/requests", {"csrf": form_token(page), "request_id": request_id, "verdict": "approve"})
     return case_id
 
 
@@ -183,10 +189,10 @@ def test_the_office_resumes_a_suspended_case_from_its_list(site: SignedInSite) -
     page = site.client.get("/cases/requests").text
     r = site.client.post("/cases/requests/resume", data={"case_id": case_id}, follow_redirects=False)
     assert r.status_code == 403 and _status(site, case_id) == "suspended"  # no form token
-    back = _post(site, "/cases/requests/resume", {"csrf": _token(page), "case_id": case_id})
+    back = _post(site, "/cases/requests/resume", {"csrf": form_token(page), "case_id": case_id})
     assert back == f"/cases/requests?saved={case_id}" and _status(site, case_id) == "dispatched"
     assert f'data-suspended="{case_id}"' not in site.client.get("/cases/requests").text
-    r = site.client.post("/cases/requests/resume", data={"csrf": _token(page), "case_id": case_id})
+    r = site.client.post("/cases/requests/resume", data={"csrf": form_token(page), "case_id": case_id})
     assert r.status_code == 409  # the list was stale: resumed already
     site.login("hwc")
     assert f'data-case="{case_id}"' in site.client.get("/cases/todo").text

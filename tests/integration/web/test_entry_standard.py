@@ -12,18 +12,15 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 
-from db_testing import Build, dispose, opened_store
+from db_testing import Build, opened_store
 from examples_testing import EXAMPLES
 from kaoping.scheme.standard import load_standard
 from kaoping.server import create_app
-from kaoping.store import users
-from kaoping.store.db import open_store, transaction
+from kaoping.store.db import transaction
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
-from web_testing import PASSWORD, SignedInSite
+from web_testing import PASSWORD, SignedInSite, fast_passwords, signed_in_site
 
 SECRET = "entry-standard-" + "s" * 32
 
@@ -38,15 +35,12 @@ def _seed(url: str) -> None:
 def site(
     db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SignedInSite]:
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    fast_passwords(monkeypatch)
     restore_snapshot(_seed)
-    factory = open_store(db_url)
-    app = create_app(db_url, secret=SECRET, schemes=["district-onsite"], clock=lambda: datetime(2024, 6, 3, 9, 0))
-    try:
-        with TestClient(app) as client:
-            yield SignedInSite(client=client, factory=factory)
-    finally:
-        dispose(factory)
+    with signed_in_site(
+        db_url, create_app(db_url, secret=SECRET, schemes=["district-onsite"], clock=lambda: datetime(2024, 6, 3, 9, 0))
+    ) as site:
+        yield site
 
 
 def _kinds(page: str) -> dict[str, dict[str, str]]:

@@ -9,15 +9,11 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 
-from db_testing import Build, dispose
+from db_testing import Build
 from field_testing import NOW, OUTSIDE, entry, seed_field
 from kaoping.server import create_app
-from kaoping.store import users
-from kaoping.store.db import open_store
-from web_testing import SignedInSite
+from web_testing import SignedInSite, fast_passwords, signed_in_site
 
 SECRET = "field-pages-" + "p" * 32
 
@@ -26,15 +22,12 @@ SECRET = "field-pages-" + "p" * 32
 def site(
     db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SignedInSite]:
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    fast_passwords(monkeypatch)
     restore_snapshot(seed_field)
-    factory = open_store(db_url)
-    app = create_app(db_url, secret=SECRET, schemes=["district-onsite"], clock=lambda: NOW)
-    try:
-        with TestClient(app) as client:
-            yield SignedInSite(client=client, factory=factory)
-    finally:
-        dispose(factory)
+    with signed_in_site(
+        db_url, create_app(db_url, secret=SECRET, schemes=["district-onsite"], clock=lambda: NOW)
+    ) as site:
+        yield site
 
 
 def test_the_app_is_for_inspectors_and_the_office(site: SignedInSite) -> None:

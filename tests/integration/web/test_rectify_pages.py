@@ -11,20 +11,17 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
-from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from db_testing import Build, dispose, opened_store
+from db_testing import Build, opened_store
 from examples_testing import EXAMPLES
 from kaoping.server import create_app
-from kaoping.store import users
-from kaoping.store.db import open_store, transaction
+from kaoping.store.db import transaction
 from kaoping.store.rectify_tables import Rectification, Reinspection
 from kaoping.store.tables import NoticeRow
 from kaoping.store.users import create_user
 from store_testing import write_all_facts
-from web_testing import PASSWORD, SignedInSite
+from web_testing import PASSWORD, SignedInSite, fast_passwords, form_token, signed_in_site
 
 SECRET = "rectify-pages-" + "r" * 32
 
@@ -41,21 +38,12 @@ def _seed(url: str) -> None:
 def site(
     db_url: str, restore_snapshot: Callable[[Build], None], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SignedInSite]:
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    fast_passwords(monkeypatch)
     restore_snapshot(_seed)
-    factory = open_store(db_url)
-    app = create_app(db_url, secret=SECRET, schemes=["district-onsite"], clock=lambda: datetime(2024, 6, 3, 9, 0))
-    try:
-        with TestClient(app) as client:
-            yield SignedInSite(client=client, factory=factory)
-    finally:
-        dispose(factory)
-
-
-def _token(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
+    with signed_in_site(
+        db_url, create_app(db_url, secret=SECRET, schemes=["district-onsite"], clock=lambda: datetime(2024, 6, 3, 9, 0))
+    ) as site:
+        yield site
 
 
 def test_the_unit_records_its_plan_for_its_own_notice_only(site: SignedInSite) -> None:
@@ -64,7 +52,7 @@ def test_the_unit_records_its_plan_for_its_own_notice_only(site: SignedInSite) -
     assert 'data-problem="P4" data-unit="u3"' in page and 'data-due="2024-04-09"' in page and "已逾期" in page
     assert 'data-problem="P1"' not in page  # u1's
     assert '<a href="/rectify"' in page and '<a href="/reinspect"' not in page
-    form = {"csrf": _token(page), "unit_id": "u3", "problem_id": "P4", "first_notified": "2024-04-01"}
+    form = {"csrf": form_token(page), "unit_id": "u3", "problem_id": "P4", "first_notified": "2024-04-01"}
     plan = form | {"target": "清理绿化带垃圾", "time_limit": "2024-06-10", "measures": "每日巡查两次"}
     r = site.client.post("/rectify/plan", data=plan, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/rectify?saved=P4"
@@ -80,7 +68,7 @@ def test_the_inspector_fails_then_passes_and_the_office_supervises(site: SignedI
     page = site.client.get("/reinspect").text
     order = re.findall(r'<tr class="overdue" data-problem="(\w+)"', page)
     assert order == ["P1", "P4", "P2"]  # due 02-22, 04-09, 05-17
-    form = {"csrf": _token(page), "unit_id": "u3", "problem_id": "P4", "first_notified": "2024-04-01"}
+    form = {"csrf": form_token(page), "unit_id": "u3", "problem_id": "P4", "first_notified": "2024-04-01"}
     fail = form | {"inspected_on": "2024-06-03", "verdict": "fail", "note": "仍有垃圾"}
     assert site.client.post("/reinspect", data=fail, follow_redirects=False).status_code == 303
     passed = form | {"inspected_on": "2024-06-20", "verdict": "pass"}
@@ -98,7 +86,7 @@ def test_the_inspector_fails_then_passes_and_the_office_supervises(site: SignedI
     assert "转督办" not in page  # the inspector may not send to 督办
     site.login("admin")
     page = site.client.get("/reinspect").text
-    r = site.client.post("/rectify/supervise", data={"csrf": _token(page)}, follow_redirects=False)
+    r = site.client.post("/rectify/supervise", data={"csrf": form_token(page)}, follow_redirects=False)
     assert r.headers["location"] == "/reinspect?saved=supervised-2"  # P1 and P2 (P4 passed)
     with site.factory() as s:
         sent = {r.problem_id for r in s.scalars(select(Rectification).where(Rectification.supervised_on.is_not(None)))}
