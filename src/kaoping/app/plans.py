@@ -39,7 +39,7 @@ from kaoping.scheme.inspection import (
 )
 from kaoping.scheme.model import DeductionsLeaf
 from kaoping.store.audit import AuditWriter
-from kaoping.store.db import get_for_update
+from kaoping.store.db import get_for_update, savepoint
 from kaoping.store.plan_tables import InspectionPlanRow, PlanVisitRow
 from kaoping.store.tables import Unit, User
 
@@ -110,7 +110,7 @@ def create_plan(
         created_by=who.actor,
     )
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(row)
     except IntegrityError:
         raise Conflict(f"{spec.scheme} {spec.period} 已有检查计划“{spec.name}”") from None

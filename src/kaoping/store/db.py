@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 ENV = "KAOPING_DATABASE_URL"
 DEFAULT = "sqlite:///kaoping.db"
@@ -151,6 +151,15 @@ def claim_writes(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("UPDATE units SET name = name WHERE 0"))
+
+
+def savepoint(session: Session) -> SessionTransaction:
+    """A savepoint (保存点) for "insert, or take the row another writer inserted first", that the enclosing
+    transaction still owns: on SQLite the write lock is claimed first (:func:`claim_writes`), since a
+    SAVEPOINT taken before any write would begin a transaction of its own and its RELEASE commit the row at
+    once — a later rollback would leave it stored."""
+    claim_writes(session)
+    return session.begin_nested()
 
 
 def advisory_lock(session: Session, lock_class: int, key: str) -> None:

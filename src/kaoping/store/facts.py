@@ -33,7 +33,7 @@ from kaoping.store.audit import AuditWriter
 from kaoping.store.batch_write import BatchWriter, write_batch
 from kaoping.store.case_cells import read_cells
 from kaoping.store.columnar import read_frame
-from kaoping.store.db import claim_writes
+from kaoping.store.db import claim_writes, savepoint
 from kaoping.store.tables import Base
 
 
@@ -169,7 +169,7 @@ def _write_chunk(
         if not new:
             return
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 session.execute(insert(table), [values for _r, values in new])
         except IntegrityError:
             rows = [r for r, _values in new]  # inserted meanwhile by another writer: update them instead

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kaoping.store.db import savepoint
 from kaoping.store.tables import LoginThrottle
 
 WINDOW = timedelta(minutes=15)
@@ -104,7 +105,7 @@ def _row_for_update(session: Session, key: str, now: datetime) -> LoginThrottle:
     if row is not None:
         return row
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(LoginThrottle(key=key, failures=0, first_at=now, locked_until=None))
     except IntegrityError:
         pass  # inserted by another worker since the read: take theirs

@@ -27,7 +27,7 @@ from kaoping.periods import parse_period
 from kaoping.scheme import parse_scheme, scheme_text
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store.audit import now
-from kaoping.store.db import advisory_lock, claim_writes, get_for_update, get_or_raise
+from kaoping.store.db import advisory_lock, claim_writes, get_for_update, get_or_raise, savepoint
 from kaoping.store.tables import PublishedResult, SchemeVersion
 
 DRAFT, REVIEWED, PUBLISHED, SUPERSEDED = tuple(ResultStatus)
@@ -72,7 +72,7 @@ def store_scheme(session: Session, scheme_name_or_path: str, *, actor: str) -> S
         name=scheme.scheme, version=scheme.version, sha256=digest, text=text, created_at=now(), created_by=actor
     )
     try:
-        with session.begin_nested():  # two first drafts at once: the other stored the same text first
+        with savepoint(session):  # two first drafts at once: the other stored the same text first
             session.add(row)
     except IntegrityError:
         return session.scalars(
