@@ -73,28 +73,25 @@ def _check_audit(session: Session) -> bool:
 
 
 def _check_cells(session: Session) -> bool:
-    from kaoping.store.case_cells import differing_cells
+    """The kept summary cells — case cells (案卷汇总格) and deduction cells (扣分汇总格) — against a recount of
+    every case and every deduction row; both are reported, whatever the first one found."""
+    from kaoping.store import case_cells, deduction_cells
 
-    wrong = differing_cells(session)
-    return _report_cells(
-        wrong,
+    cases = case_cells.differing_cells(session)
+    cases_hold = _report_cells(
+        cases,
         t("案卷汇总格与逐件重算一致"),
-        t("[bold red]案卷汇总格与逐件重算不一致[/]：{n} 格", n=wrong.height),
+        t("[bold red]案卷汇总格与逐件重算不一致[/]：{n} 格", n=cases.height),
         ("measure",),
     )
-
-
-def _check_deduction_cells(session: Session) -> bool:
-    """The deduction cells (扣分汇总格) against a recount of every deduction row."""
-    from kaoping.store.deduction_cells import differing_cells
-
-    wrong = differing_cells(session)
-    return _report_cells(
-        wrong,
+    deductions = deduction_cells.differing_cells(session)
+    deductions_hold = _report_cells(
+        deductions,
         t("扣分汇总格与逐条重算一致"),
-        t("[bold red]扣分汇总格与逐条重算不一致[/]：{n} 格", n=wrong.height),
+        t("[bold red]扣分汇总格与逐条重算不一致[/]：{n} 格", n=deductions.height),
         ("part", "item"),
     )
+    return cases_hold and deductions_hold
 
 
 def _report_cells(wrong: pl.DataFrame, agree: str, differ: str, columns: tuple[str, ...]) -> bool:
@@ -186,6 +183,5 @@ def register(app: typer.Typer) -> None:
                 ok = _check_period(session, period, scheme) and ok
             if cells:
                 ok = _check_cells(session) and ok
-                ok = _check_deduction_cells(session) and ok
         if not ok:
             raise typer.Exit(1)
