@@ -28,19 +28,10 @@ from sqlalchemy.orm import Session
 from kaoping.bench_import import peak_mb
 from kaoping.periods import month, quarter, year_period
 from kaoping.store.tables import CaseRow, DeductionRow, ScoreRow
+from kaoping.timing import best_of
 
 REPEAT = 3
 """The baselines take the best of this many runs (the first warms the database's and DuckDB's caches)."""
-
-
-def _best(step: Callable[[], object]) -> float:
-    step()
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def year_periods(year: int) -> list[str]:
@@ -86,7 +77,7 @@ def score_db_child(url: str, scheme: str, key: str) -> tuple[float, float, float
 
     factory = open_store(url)
     with factory() as s:
-        baseline = _best(lambda: _group_by(s, key))
+        baseline = best_of(lambda: _group_by(s, key), REPEAT)
     close_store(factory)
     started = time.perf_counter()
     score_store(scheme, url, key)
@@ -156,7 +147,7 @@ def duckdb_unit_month(url: str, year: int) -> float:
             .fetchall(),
         )  # fmt: skip
 
-    best = _best(unit_month)
+    best = best_of(unit_month, REPEAT)
     con.close()
     return best
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.orm import Session
 
 from kaoping.commands.common import err, fail, out_console
 from kaoping.commands.lang import t
+
+if TYPE_CHECKING:
+    import polars as pl
 
 SHOWN = 20
 
@@ -70,33 +73,38 @@ def _check_audit(session: Session) -> bool:
 
 
 def _check_cells(session: Session) -> bool:
-    from kaoping.store.case_cells import differing_cells
+    """The kept summary cells — case cells (案卷汇总格) and deduction cells (扣分汇总格) — against a recount of
+    every case and every deduction row; both are reported, whatever the first one found."""
+    from kaoping.store import case_cells, deduction_cells
 
-    wrong = differing_cells(session)
+    cases = case_cells.differing_cells(session)
+    cases_hold = _report_cells(
+        cases,
+        t("案卷汇总格与逐件重算一致"),
+        t("[bold red]案卷汇总格与逐件重算不一致[/]：{n} 格", n=cases.height),
+        ("measure",),
+    )
+    deductions = deduction_cells.differing_cells(session)
+    deductions_hold = _report_cells(
+        deductions,
+        t("扣分汇总格与逐条重算一致"),
+        t("[bold red]扣分汇总格与逐条重算不一致[/]：{n} 格", n=deductions.height),
+        ("part", "item"),
+    )
+    return cases_hold and deductions_hold
+
+
+def _report_cells(wrong: pl.DataFrame, agree: str, differ: str, columns: tuple[str, ...]) -> bool:
+    """Kept summary cells against their recount, said one way for both kinds of cell: ``wrong`` has a row per
+    differing cell (unit_id, month as year*12 + month-1, the kind's ``columns``, kept, counted); the first
+    ``SHOWN`` of them are listed under ``differ``."""
     if wrong.is_empty():
-        out_console().print(t("案卷汇总格与逐件重算一致"), highlight=False)
+        out_console().print(agree, highlight=False)
         return True
-    err.print(t("[bold red]案卷汇总格与逐件重算不一致[/]：{n} 格", n=wrong.height), highlight=False)
+    err.print(differ, highlight=False)
     for r in wrong.head(SHOWN).iter_rows(named=True):
         year, month = divmod(r["month"], 12)
-        where = f"{r['unit_id']} {year}-{month + 1:02d} {r['measure']}"
-        said = t("保存 {kept}，重算 {counted}", kept=r["kept"], counted=r["counted"])
-        err.print(f"  {where}：{said}", highlight=False, markup=False)
-    return False
-
-
-def _check_deduction_cells(session: Session) -> bool:
-    """The deduction cells (扣分汇总格) against a recount of every deduction row."""
-    from kaoping.store.deduction_cells import differing_cells
-
-    wrong = differing_cells(session)
-    if wrong.is_empty():
-        out_console().print(t("扣分汇总格与逐条重算一致"), highlight=False)
-        return True
-    err.print(t("[bold red]扣分汇总格与逐条重算不一致[/]：{n} 格", n=wrong.height), highlight=False)
-    for r in wrong.head(SHOWN).iter_rows(named=True):
-        year, month = divmod(r["month"], 12)
-        where = f"{r['unit_id']} {year}-{month + 1:02d} {r['part']} {r['item']}"
+        where = " ".join([str(r["unit_id"]), f"{year}-{month + 1:02d}", *(str(r[c]) for c in columns)])
         said = t("保存 {kept}，重算 {counted}", kept=r["kept"], counted=r["counted"])
         err.print(f"  {where}：{said}", highlight=False, markup=False)
     return False
@@ -175,6 +183,5 @@ def register(app: typer.Typer) -> None:
                 ok = _check_period(session, period, scheme) and ok
             if cells:
                 ok = _check_cells(session) and ok
-                ok = _check_deduction_cells(session) and ok
         if not ok:
             raise typer.Exit(1)

@@ -26,6 +26,7 @@ from kaoping.facts.columns import FILES
 from kaoping.periods import PeriodKind, parse_period
 from kaoping.rollup.parquet_tree import scan_kind, write_city
 from kaoping.rollup.spark_metrics import spark_city_metrics, spark_session
+from kaoping.timing import best_of
 
 
 def build_tree(root: Path, cities: int, cases: int) -> dict[str, float]:
@@ -40,17 +41,6 @@ def build_tree(root: Path, cities: int, cases: int) -> dict[str, float]:
         written += time.perf_counter() - started
     size = sum(p.stat().st_size for p in (root / "cases").rglob("*.parquet"))
     return {"parquet_bytes": size, "bytes_per_case": size / (cities * cases), "write_s": written}
-
-
-def best(run: Callable[[], Any], repeat: int) -> float:
-    """Seconds of the fastest of ``repeat`` runs, after one run not counted (warm-up)."""
-    run()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def polars_pass(root: Path, text: str) -> pl.DataFrame:
@@ -72,9 +62,9 @@ def measure(cities: int, cases: int, master: str, repeat: int) -> dict[str, Any]
         jobs = {"month": ("2024-03", PeriodKind.MONTH), "quarter": ("2024-Q2", PeriodKind.QUARTER)}
         jobs["year_by_quarter"] = ("2024", PeriodKind.QUARTER)
         for name, (text, kind) in jobs.items():
-            out[f"spark_{name}_s"] = round(best(_spark_job(spark, root, text, kind), repeat), 2)
+            out[f"spark_{name}_s"] = round(best_of(_spark_job(spark, root, text, kind), repeat), 2)
         out["spark_year_rows_per_s"] = round(cities * cases / out["spark_year_by_quarter_s"])
-        out["polars_year_s"] = round(best(lambda: polars_pass(root, "2024"), repeat), 2)
+        out["polars_year_s"] = round(best_of(lambda: polars_pass(root, "2024"), repeat), 2)
         return out
 
 

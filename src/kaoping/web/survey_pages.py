@@ -55,6 +55,15 @@ def _units(session: Session, ctx: ApiContext, q: Questionnaire) -> list[tuple[st
     return [(u, n) for u, n in session.execute(stmt)]
 
 
+def _questionnaire_or_page(request: Request, who: Principal, ctx: ApiContext, name: str) -> Questionnaire | Response:
+    """The questionnaire a page's address names, or the page saying there is none (the two pages that show
+    one to a person; the posts answer a missing one as the use case refuses it)."""
+    try:
+        return questionnaire(ctx, name[:100])
+    except NotFound:
+        return error_page(request, who, 404, "未找到问卷", f"没有问卷 {name[:100]}。")
+
+
 def _form_page(
     request: Request, who: Principal, q: Questionnaire, units: list[tuple[str, str]], **extra: Any
 ) -> Response:
@@ -67,10 +76,9 @@ def _form_page(
 @router.get("/survey/{name}")
 def survey_form(request: Request, name: str, session: SessionDep, ctx: CtxDep, who: ViewerDep) -> Response:
     """The public questionnaire: the unit, every question with the scale, the phone number (hashed only)."""
-    try:
-        q = questionnaire(ctx, name[:100])
-    except NotFound:
-        return error_page(request, who, 404, "未找到问卷", f"没有问卷 {name[:100]}。")
+    q = _questionnaire_or_page(request, who, ctx, name)
+    if isinstance(q, Response):
+        return q
     return _form_page(request, who, q, _units(session, ctx, q))
 
 
@@ -116,10 +124,9 @@ def _period(request: Request, ctx: ApiContext, q: Questionnaire) -> str:
 @router.get("/surveys/{name}")
 def survey_office(request: Request, name: str, session: SessionDep, ctx: CtxDep, who: Enterer) -> Response:
     """问卷录入与结果: a period's results per unit (score, n, margin, flag, the sheets), entry, import, tally."""
-    try:
-        q = questionnaire(ctx, name[:100])
-    except NotFound:
-        return error_page(request, who, 404, "未找到问卷", f"没有问卷 {name[:100]}。")
+    q = _questionnaire_or_page(request, who, ctx, name)
+    if isinstance(q, Response):
+        return q
     period = _period(request, ctx, q)
     names = dict(_units(session, ctx, q))
     return render(

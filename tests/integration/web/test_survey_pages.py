@@ -171,3 +171,11 @@ def test_import_a_workbook(site: SignedInSite, tmp_path: Path) -> None:
     page = site.client.get(f"{OFFICE}?period=2024-03").text
     row = re.search(r'<tr data-unit="s3">(.*?)</tr>', page, re.S)
     assert row is not None and "10.00" in row.group(1)  # (50·0 + 30·100 + 20·100) / 100 = 50 → 50 × 20 / 100 = 10
+
+
+def test_a_questionnaire_nobody_runs_is_a_page_saying_so(site: SignedInSite) -> None:
+    public = site.client.get("/survey/no-such-survey")
+    assert public.status_code == 404 and "没有问卷 no-such-survey" in public.text
+    site.login("admin")
+    office = site.client.get("/surveys/no-such-survey")
+    assert office.status_code == 404 and "没有问卷 no-such-survey" in office.text
