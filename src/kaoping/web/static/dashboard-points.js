@@ -1,17 +1,16 @@
 /* 问题点位 on the 综合看板 (issue #16.5): the period's counted deductions that carry a point, drawn over the
    units' areas (when the store has them) as points coloured by category, or as heat; a category can be
-   chosen.  Data: the "points-data" island ([lon, lat, points, category, unit, row]); tooltips are text only. */
+   chosen.  Data: the "points-data" island ([lon, lat, points, category, unit, row]), read and the chart started
+   by island-chart.js; tooltips are text only. */
 (function () {
   "use strict";
-  var el = document.getElementById("points-chart");
-  var dataEl = document.getElementById("points-data");
-  if (!el || !dataEl || typeof echarts === "undefined") { return; }
-  var data = JSON.parse(dataEl.textContent || "{}");
+  var found = window.kpIslandChart("points-chart", "points-data");
+  if (!found) { return; }
+  var data = found.data, chart = found.chart;
   var labelsEl = document.getElementById("dash-labels");
   var L = Object.assign({ lon: "经度", lat: "纬度", pointsUnit: "分" }, labelsEl ? JSON.parse(labelsEl.textContent || "{}") : {});
   var mapEl = document.getElementById("map-data");
   var areas = mapEl ? (JSON.parse(mapEl.textContent || "{}").features || null) : null;
-  var chart = echarts.init(el, null, { renderer: "canvas" });
   var hasAreas = false;
   if (areas) {
     try { echarts.registerMap("point-areas", areas); hasAreas = true; } catch (e) { hasAreas = false; }
@@ -56,5 +55,4 @@
   draw();
   document.querySelectorAll("input[name=points-mode]").forEach(function (r) { r.addEventListener("change", draw); });
   document.getElementById("points-category").addEventListener("change", draw);
-  window.addEventListener("resize", function () { chart.resize(); });
 })();
