@@ -17,23 +17,13 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
-from kaoping.engine.signal_model import (
-    DEFAULTS,
-    Entry,
-    EntryKind,
-    Signal,
-    SignalKind,
-    Thresholds,
-    months_before,
-    percent,
-    share,
-)
+from kaoping.engine import signal_model as model
+from kaoping.engine.signal_model import DEFAULTS, Entry, EntryKind, Signal, SignalKind, Thresholds
 from kaoping.scheme.model import InspectionWindow
 
 ROWS: dict[str, pl.DataType] = {
@@ -111,7 +101,7 @@ def concentrated(counts: pl.DataFrame, month: str, th: Thresholds = DEFAULTS) ->
     for g in _records(top):
         unit, actor, rows, count = str(g["unit_id"]), str(g["actor"]), int(g["rows"]), int(g["count"])
         params = {"unit": unit, "month": month, "rows": str(rows), "count": str(count), "actor": actor}
-        params |= {"pct": percent(share(count, rows)), "threshold": percent(th.concentrated_share)}
+        params |= {"pct": model.percent(model.share(count, rows)), "threshold": model.percent(th.concentrated_share)}
         params["min_rows"] = str(th.concentrated_min_rows)
         found.append(Signal(SignalKind.CONCENTRATED, month, EntryKind(g["kind"]), unit, actor, params))
     return found
@@ -122,7 +112,7 @@ def dropped(counts: pl.DataFrame, month: str, th: Thresholds = DEFAULTS) -> list
     of the ``drop_months`` months before (months without rows count as zero), those months holding
     ``drop_min_rows`` or more."""
     p, q = _ratio(th.drop_share)
-    before = months_before(month, th.drop_months)
+    before = model.months_before(month, th.drop_months)
     kinds = [EntryKind.DEDUCTION.value, EntryKind.CASE.value]
     mine = counts.filter(pl.col("kind").is_in(kinds) & pl.col("month").is_in([*before, month]))
     per = mine.group_by(*_KEY, "month").agg(pl.col("n").sum())
@@ -140,7 +130,7 @@ def dropped(counts: pl.DataFrame, month: str, th: Thresholds = DEFAULTS) -> list
         mean = (Decimal(total) / th.drop_months).quantize(Decimal("0.01"))
         params = {"unit": unit, "month": month, "rows": str(current), "months": str(th.drop_months)}
         params["history"] = "、".join(f"{m}：{by_month.get((kind, unit, m), 0)}" for m in before)
-        params |= {"before": str(total), "mean": str(mean), "threshold": percent(th.drop_share)}
+        params |= {"before": str(total), "mean": str(mean), "threshold": model.percent(th.drop_share)}
         params |= {"limit": str((mean * th.drop_share).quantize(Decimal("0.01"))), "min_rows": str(th.drop_min_rows)}
         found.append(Signal(SignalKind.DROP, month, EntryKind(kind), unit, None, params))
     return found
@@ -193,9 +183,9 @@ def edge(rows: pl.DataFrame, month: str, windows: list[InspectionWindow], th: Th
     for g in _records(groups):
         actor, rows_n, count, last = str(g["actor"]), int(g["rows"]), int(g["count"]), int(g["last_day"])
         params = {"actor": actor, "month": month, "rows": str(rows_n), "count": str(count)}
-        params |= {"pct": percent(share(count, rows_n)), "last_day": str(last)}
+        params |= {"pct": model.percent(model.share(count, rows_n)), "last_day": str(last)}
         params |= {"minutes": str(th.edge_minutes), "late": str(count - last)}
-        params |= {"threshold": percent(th.edge_share), "min_rows": str(th.edge_min_rows)}
+        params |= {"threshold": model.percent(th.edge_share), "min_rows": str(th.edge_min_rows)}
         found.append(Signal(SignalKind.EDGE, month, EntryKind.DEDUCTION, None, actor, params))
     return found
 
@@ -220,7 +210,3 @@ def entries(rows: pl.DataFrame, photos: Mapping[int, tuple[int, ...]]) -> tuple[
               photos.get(r["row_id"], ()), r["key"] or "")
         for r in rows.sort("row_id", maintain_order=True).iter_rows(named=True)
     )  # fmt: skip
-
-
-def first_day(month: str) -> date:
-    return date.fromisoformat(month + "-01")

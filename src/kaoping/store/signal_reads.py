@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 import polars as pl
-from sqlalchemy import ColumnElement, Select, extract, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from kaoping.cases.lifecycle import Status
@@ -60,9 +60,12 @@ def _text_month(index: pl.Expr) -> pl.Expr:
     return pl.concat_str(year.str.zfill(4), pl.lit("-"), month.str.zfill(2))
 
 
-def _sql_month(column: Any) -> ColumnElement[int]:
-    """The month index of a timestamp, computed by the database (SQLite and PostgreSQL alike)."""
-    return extract("year", column) * 12 + extract("month", column) - 1
+def _sql_month(session: Session, column: Any) -> ColumnElement[str]:
+    """The ``YYYY-MM`` of a timestamp, computed by the database: on SQLite the first seven characters of the
+    stored text (half the time of ``strftime`` over a city's cases), elsewhere ``to_char``."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(column, 1, 7)
+    return func.to_char(column, "YYYY-MM")
 
 
 def _between(span: Span) -> tuple[datetime, datetime]:
@@ -80,13 +83,14 @@ def deduction_counts(session: Session, span: Span) -> pl.DataFrame:
 
 
 def _grouped(session: Session, stmt: Select[Any], kind: EntryKind, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """The rows of a ``GROUP BY`` whose last two columns are the month index and the count, as ``schema``."""
+    """The rows of a ``GROUP BY`` whose last two columns are the month (``YYYY-MM``) and the count, as
+    ``schema``."""
     names = [c for c in schema if c not in ("kind", "month", "n")]
     data = [tuple(row) for row in session.execute(stmt)]
-    raw = pl.DataFrame(data, schema=[*names, "m", "n"], orient="row", infer_schema_length=None)
+    raw = pl.DataFrame(data, schema=[*names, "month", "n"], orient="row", infer_schema_length=None)
     if raw.is_empty():
         return pl.DataFrame(schema=schema)
-    out = raw.with_columns(kind=pl.lit(kind.value), month=_text_month(pl.col("m").cast(pl.Int64)))
+    out = raw.with_columns(kind=pl.lit(kind.value))
     return out.select(pl.col(c).cast(t) for c, t in schema.items())
 
 
@@ -94,7 +98,7 @@ def case_counts(session: Session, span: Span) -> pl.DataFrame:
     """:data:`~kaoping.engine.signal_frames.UNIT_COUNTS` of the cases reported in ``span``, counted by the
     database (the time reported is indexed)."""
     start, end = _between(span)
-    month = _sql_month(CaseRow.reported_at)
+    month = _sql_month(session, CaseRow.reported_at)
     stmt = (
         _select(CaseRow.unit_id, month, func.count())
         .where(CaseRow.reported_at >= start, CaseRow.reported_at < end)
@@ -116,7 +120,7 @@ def verification_counts(session: Session, span: Span) -> pl.DataFrame:
     """:data:`~kaoping.engine.signal_frames.ACTOR_COUNTS` of the transitions out of 核查 in ``span``: per
     (unit, month, verifying account), counted by the database."""
     start, end = _between(span)
-    month = _sql_month(CaseTransition.at)
+    month = _sql_month(session, CaseTransition.at)
     stmt = (
         _verified()
         .add_columns(CaseRow.unit_id, CaseTransition.actor, month, func.count())
