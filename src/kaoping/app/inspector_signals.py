@@ -94,11 +94,14 @@ def _rows_of(
 def _with_rows(
     session: Session, read: _Read, found: list[Signal], windows: list[InspectionWindow], th: Thresholds
 ) -> list[Signal]:
-    """Each signal with its rows and their photos."""
+    """Each signal with its rows, and a deduction's rows with their photos (a case has none)."""
     rows = [_rows_of(session, read, signal, windows, th) for signal in found]
-    deductions = [r.filter(pl.col("kind") == EntryKind.DEDUCTION.value).get_column("row_id") for r in rows]
-    photos = reads.photos(session, pl.concat(deductions).to_list() if deductions else [])
-    return [replace(signal, rows=frames.entries(r, photos)) for signal, r in zip(found, rows, strict=True)]
+    ids = [r.get_column("row_id") for s, r in zip(found, rows, strict=True) if s.entry_kind is EntryKind.DEDUCTION]
+    photos = reads.photos(session, pl.concat(ids).to_list() if ids else [])
+    return [
+        replace(signal, rows=frames.entries(r, photos if signal.entry_kind is EntryKind.DEDUCTION else {}))
+        for signal, r in zip(found, rows, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
