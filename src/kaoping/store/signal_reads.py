@@ -4,9 +4,9 @@
   up to date first — a unit's whole history in a few thousand sums;
 * cases reported per (unit, month) and case verifications per (unit, month, person): counted by the
   database (``GROUP BY``), since the case cells keep cases by the month they were *dispatched*, not reported;
-* deductions as rows (:data:`~kaoping.engine.signal_frames.ROWS`, six columns) with who entered each: who
-  entered a row is what the audit trail says (the account of the row's ``insert`` entry, the latest if the
-  row was written again), else the account that imported its file, else :data:`UNKNOWN`;
+* deductions as a few columns (:data:`~kaoping.engine.signal_frames.ROWS`: id, unit, day, time) with who
+  entered each: who entered a row is what the audit trail says (the account of the row's ``insert`` entry,
+  the latest if the row was written again), else the account that imported its file, else :data:`UNKNOWN`;
 * the rows of one signal (a unit's verifications by one person, a unit's reported cases) and the photos of
   deductions: read for the signals shown only.
 
