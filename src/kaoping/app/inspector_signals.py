@@ -1,158 +1,107 @@
-"""督查信号 as a use case: the entries of a month (and the months before it) read from the store, with who
-entered each, handed to the pure signals of :mod:`kaoping.engine.signals`.
+"""督查信号 as a use case: the counts and columns of a month (and the months before it) read from the store
+(:mod:`kaoping.store.signal_reads`), handed to the columnar signals of :mod:`kaoping.engine.signal_frames`.
 
-Who entered a row is what the audit trail says (the account of the row's ``insert`` entry, the latest if
-the row was written again; else the account that imported its file); a case verification's is the account
-of the transition out of 核查 (verifying → closed or back to disposing).  The photos of a deduction are the
-evidence stored against ``deductions:<id>``.  Read only: nothing is written, flagged in the store or deleted.
+What is read, for the months shown by the page's chart and the ``drop_months`` before them:
+
+* 上报骤降: deductions per (unit, month) from the kept deduction cells, cases reported per (unit, month)
+  counted by the database — every row counts, whatever the volume (no row is read);
+* 核查集中: deductions per (unit, month, person) grouped from the deductions' columns, verifications per
+  (unit, month, person) counted by the database;
+* 窗口边缘集中: the deductions' columns (person, day, time).
+
+Only the signals of the month shown are given their rows and photos (a person's rows of a unit, a unit's
+rows of the month, a person's rows at the edge); the other months of the chart are counts.  Read only:
+nothing is written, flagged in the store or deleted (but the deduction cells brought up to date).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
 
-from sqlalchemy import select
+import polars as pl
 from sqlalchemy.orm import Session
 
-from kaoping.app.errors import Conflict
 from kaoping.app.policy import Perm, Principal, allowed, forbidden
-from kaoping.cases.lifecycle import Status
-from kaoping.engine.signals import Entry, EntryKind, Signal, SignalKind, Thresholds, months_before, signals
+from kaoping.app.signal_query import SignalQuery
+from kaoping.engine import signal_frames as frames
+from kaoping.engine.signal_model import EntryKind, Signal, SignalKind, Thresholds, months_before
 from kaoping.scheme.model import InspectionWindow
-from kaoping.store.tables import AuditEntry, CaseRow, CaseTransition, DeductionRow, Evidence, ImportBatch
+from kaoping.store import signal_reads as reads
 
-MAX_ROWS = 200_000
-"""At most this many rows of one kind over the months read (the month and the ones before it): a store
-holding more in four months is refused with a message rather than read into memory."""
-CHUNK = 500
-"""Keys per ``IN (…)`` when reading who entered the rows and their photos (well under every driver's limit)."""
 TREND_MONTHS = 6
 """The office's page charts the signals of this many months, ending with the month shown."""
-UNKNOWN = "（未知）"
-"""The entering account of a row neither the trail nor an import batch names."""
-
-T = TypeVar("T")
 
 
-def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+def _span(first: str, last: str) -> reads.Span:
+    """The first day of month ``first`` and the first day after month ``last``."""
+    year, m = (int(x) for x in last.split("-"))
+    return date.fromisoformat(first + "-01"), date(year + m // 12, m % 12 + 1, 1)
 
 
-def _span(month: str, back: int) -> tuple[date, date]:
-    """The first day of the earliest month read and the first day after ``month``."""
-    first = months_before(month, back)[0] if back else month
-    year, m = (int(x) for x in month.split("-"))
-    after = date(year + m // 12, m % 12 + 1, 1)
-    return date.fromisoformat(first + "-01"), after
+@dataclass(frozen=True)
+class _Read:
+    """What the months' signals are computed from (empty frames for the kinds not asked for)."""
+
+    rows: pl.DataFrame
+    """The deductions of the months shown, as columns (核查集中, 窗口边缘集中)."""
+    actors: pl.DataFrame
+    """Entries per (kind, unit, month, person) of the months shown (核查集中)."""
+    units: pl.DataFrame
+    """Entries per (kind, unit, month) of those months and the ones before (上报骤降)."""
 
 
-def _bounded(rows: list[T], what: str) -> list[T]:
-    if len(rows) > MAX_ROWS:
-        raise Conflict(f"所选月份及此前各月的{what}超过 {MAX_ROWS} 条，无法计算督查信号；请联系管理员。")
-    return rows
+def _read(session: Session, months: list[str], th: Thresholds, wanted: list[SignalKind]) -> _Read:
+    shown = _span(months[0], months[-1])
+    rows, actors = pl.DataFrame(schema=frames.ROWS), pl.DataFrame(schema=frames.ACTOR_COUNTS)
+    units = pl.DataFrame(schema=frames.UNIT_COUNTS)
+    if SignalKind.CONCENTRATED in wanted or SignalKind.EDGE in wanted:
+        rows = reads.deduction_rows(session, shown)
+    if SignalKind.CONCENTRATED in wanted:
+        actors = pl.concat([frames.actor_counts(rows), reads.verification_counts(session, shown)])
+    if SignalKind.DROP in wanted:
+        history = _span(months_before(months[0], th.drop_months)[0], months[-1])
+        units = pl.concat([reads.deduction_counts(session, history), reads.case_counts(session, history)])
+    return _Read(rows, actors, units)
 
 
-def _inserted(session: Session, *conditions: Any) -> dict[str, str]:
-    """Natural key → the account of the latest ``insert`` audit entry of a deduction, among those matching."""
-    stmt = (
-        select(AuditEntry.row_key, AuditEntry.actor)
-        .where(AuditEntry.table_name == "deductions", AuditEntry.action == "insert", *conditions)
-        .order_by(AuditEntry.id)
-    )
-    return {key: actor for key, actor in session.execute(stmt)}
-
-
-def _entered_by(session: Session, rows: list[Any], months: list[str]) -> dict[str, str]:
-    """Natural key → the account that entered the deduction (its latest ``insert``, else its import's).
-
-    The inserts are read by the trail's indexed month (``period``: the row's month when it was written); a
-    row not found there (its date changed to another month since) is looked up by key, in chunks."""
-    keys = {r.nkey for r in rows}
-    found = {k: a for k, a in _inserted(session, AuditEntry.period.in_(months)).items() if k in keys}
-    missing = [r.nkey for r in rows if r.nkey not in found and r.import_id is None]
-    for part in _chunks(missing):
-        found.update(_inserted(session, AuditEntry.row_key.in_(part)))
-    batches = sorted({r.import_id for r in rows if r.nkey not in found and r.import_id is not None})
-    named = select(ImportBatch.id, ImportBatch.imported_by).where(ImportBatch.id.in_(batches))
-    importers: dict[int | None, str] = {batch: by for batch, by in session.execute(named)}
-    for r in rows:
-        if r.nkey not in found:
-            found[r.nkey] = importers.get(r.import_id, UNKNOWN)
+def _signals_of(read: _Read, month: str, windows: list[InspectionWindow], asked: SignalQuery) -> list[Signal]:
+    """The signals of ``month`` of the kinds asked for, in the order 核查集中, 上报骤降, 窗口边缘集中 (no rows)."""
+    th, found = asked.thresholds, list[Signal]()
+    if SignalKind.CONCENTRATED in asked.kinds:
+        found += frames.concentrated(read.actors, month, th)
+    if SignalKind.DROP in asked.kinds:
+        found += frames.dropped(read.units, month, th)
+    if SignalKind.EDGE in asked.kinds:
+        found += frames.edge(read.rows, month, windows, th)
     return found
 
 
-def _photos(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
-    """Deduction id → the ids of the photos stored against it (``deductions:<id>``), oldest first: one read
-    of every deduction photo's id and target (never the bytes), kept for the rows asked about."""
-    wanted, found = set(ids), dict[int, list[int]]()
-    stmt = select(Evidence.id, Evidence.target).where(Evidence.target.startswith("deductions:")).order_by(Evidence.id)
-    for photo, target in session.execute(stmt):
-        key = target.partition(":")[2]
-        if key.isdigit() and len(key) <= 18 and int(key) in wanted:
-            found.setdefault(int(key), []).append(photo)
-    return {key: tuple(value) for key, value in found.items()}
+def _rows_of(
+    session: Session, read: _Read, signal: Signal, windows: list[InspectionWindow], th: Thresholds
+) -> pl.DataFrame:
+    """The rows ``signal`` rests on: from the deductions read, else from the store for its unit and month."""
+    span, unit = _span(signal.month, signal.month), signal.unit_id or ""
+    if signal.entry_kind is EntryKind.VERIFICATION:
+        return reads.verification_rows(session, span, unit, signal.actor or "")
+    if signal.entry_kind is EntryKind.CASE:
+        return reads.case_rows(session, span, unit)
+    source = read.rows if signal.kind is not SignalKind.DROP else reads.deduction_rows(session, span, unit)
+    return source.filter(frames.rests_on(signal, windows, th))
 
 
-def _deductions(session: Session, first: date, after: date) -> list[Entry]:
-    cols = (DeductionRow.id, DeductionRow.nkey, DeductionRow.unit_id, DeductionRow.date, DeductionRow.time)
-    stmt = select(*cols, DeductionRow.import_id).where(DeductionRow.date >= first, DeductionRow.date < after)
-    rows = _bounded(list(session.execute(stmt.order_by(DeductionRow.id).limit(MAX_ROWS + 1))), "扣分记录")
-    months = sorted({r.date.strftime("%Y-%m") for r in rows})
-    actors, photos = _entered_by(session, rows, months), _photos(session, [r.id for r in rows])
-    return [
-        Entry(EntryKind.DEDUCTION, r.id, r.unit_id, actors[r.nkey], r.date, r.time, photos.get(r.id, ())) for r in rows
-    ]
-
-
-def _stamp(at: datetime) -> tuple[date, time]:
-    return at.date(), at.time()
-
-
-def _verifications(session: Session, first: date, after: date) -> list[Entry]:
-    """Each transition out of 核查 in the span: the case's row, unit, number and the verifying account."""
-    start, end = datetime.combine(first, time()), datetime.combine(after, time())
-    stmt = (
-        select(CaseRow.id, CaseRow.case_id, CaseRow.unit_id, CaseTransition.actor, CaseTransition.at)
-        .join(CaseRow, CaseRow.case_id == CaseTransition.case_id)
-        .where(CaseTransition.from_status == Status.VERIFYING.value)
-        .where(CaseTransition.at >= start, CaseTransition.at < end)
-        .order_by(CaseTransition.id)
-        .limit(MAX_ROWS + 1)
-    )
-    rows = _bounded(list(session.execute(stmt)), "案件核查")
-    return [Entry(EntryKind.VERIFICATION, r.id, r.unit_id, r.actor, *_stamp(r.at), key=r.case_id) for r in rows]
-
-
-def _cases(session: Session, first: date, after: date) -> list[Entry]:
-    """Each case reported in the span (who reported it is not kept: the 上报骤降 signal needs no actor)."""
-    start, end = datetime.combine(first, time()), datetime.combine(after, time())
-    stmt = select(CaseRow.id, CaseRow.case_id, CaseRow.unit_id, CaseRow.reported_at).where(
-        CaseRow.reported_at >= start, CaseRow.reported_at < end
-    )
-    rows = _bounded(list(session.execute(stmt.order_by(CaseRow.id).limit(MAX_ROWS + 1))), "上报案件")
-    return [Entry(EntryKind.CASE, r.id, r.unit_id, "", *_stamp(r.reported_at), key=r.case_id) for r in rows]
-
-
-def read_entries(session: Session, month: str, back: int) -> list[Entry]:
-    """The deductions, case verifications and reported cases of ``month`` and the ``back`` months before."""
-    first, after = _span(month, back)
-    return _deductions(session, first, after) + _verifications(session, first, after) + _cases(session, first, after)
-
-
-def inspector_signals(
-    session: Session,
-    who: Principal,
-    month: str,
-    windows: list[InspectionWindow],
-    thresholds: Thresholds,
-    kinds: Iterable[SignalKind] = tuple(SignalKind),
+def _with_rows(
+    session: Session, read: _Read, found: list[Signal], windows: list[InspectionWindow], th: Thresholds
 ) -> list[Signal]:
-    """The signals of ``month`` of the ``kinds`` asked for (the office only; others are refused)."""
-    return month_view(session, who, month, windows, thresholds, kinds, trend_months=1).signals
+    """Each signal with its rows, and a deduction's rows with their photos (a case has none)."""
+    rows = [_rows_of(session, read, signal, windows, th) for signal in found]
+    ids = [r.get_column("row_id") for s, r in zip(found, rows, strict=True) if s.entry_kind is EntryKind.DEDUCTION]
+    photos = reads.photos(session, pl.concat(ids).to_list() if ids else [])
+    return [
+        replace(signal, rows=frames.entries(r, photos if signal.entry_kind is EntryKind.DEDUCTION else {}))
+        for signal, r in zip(found, rows, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -167,21 +116,32 @@ class MonthView:
 def month_view(
     session: Session,
     who: Principal,
+    asked: SignalQuery,
+    windows: list[InspectionWindow],
+    *,
+    trend_months: int = TREND_MONTHS,
+) -> MonthView:
+    """The signals of the month ``asked`` and the counts of the ``trend_months`` months ending with it, from
+    one read of the counts and columns (the office only; others are refused)."""
+    if not allowed(who.role, Perm.EVIDENCE_SIGNALS):
+        raise forbidden(who, "read inspector signals")
+    months = [*months_before(asked.month, trend_months - 1), asked.month]
+    read = _read(session, months, asked.thresholds, list(asked.kinds))
+    trend = []
+    for month in months:
+        found = _signals_of(read, month, windows, asked)
+        trend.append((month, {kind: sum(1 for s in found if s.kind is kind) for kind in asked.kinds}))
+    return MonthView(_with_rows(session, read, found, windows, asked.thresholds), trend)
+
+
+def inspector_signals(
+    session: Session,
+    who: Principal,
     month: str,
     windows: list[InspectionWindow],
     thresholds: Thresholds,
     kinds: Iterable[SignalKind] = tuple(SignalKind),
-    *,
-    trend_months: int = TREND_MONTHS,
-) -> MonthView:
-    """The signals of ``month`` and the counts of the ``trend_months`` months ending with it, from one read
-    of the entries (the office only; others are refused)."""
-    if not allowed(who.role, Perm.EVIDENCE_SIGNALS):
-        raise forbidden(who, "read inspector signals")
-    wanted = list(kinds)
-    entries = read_entries(session, month, thresholds.drop_months + trend_months - 1)
-    trend, found = [], []
-    for shown in [*months_before(month, trend_months - 1), month]:
-        found = [s for s in signals(entries, shown, windows, thresholds) if s.kind in wanted]
-        trend.append((shown, {kind: sum(1 for s in found if s.kind is kind) for kind in wanted}))
-    return MonthView(found, trend)
+) -> list[Signal]:
+    """The signals of ``month`` of the ``kinds`` asked for, with their rows (the office only)."""
+    asked = SignalQuery(month, tuple(kinds), None, thresholds)
+    return month_view(session, who, asked, windows, trend_months=1).signals

@@ -64,7 +64,7 @@ def signals_page(request: Request, ctx: CtxDep, session: SessionDep, who: Office
     try:
         asked = read_query(request.query_params, ctx.schemes, ctx.settings.clock().date())
         scheme, found = windows(ctx, asked.scheme)
-        view = month_view(session, who, asked.month, found, asked.thresholds, asked.kinds)
+        view = month_view(session, who, asked, found)
     except DomainError as error:
         return refusal(request, who, error, str(error))
     counts, lang = Counter(s.kind for s in view.signals), request_lang(request)
