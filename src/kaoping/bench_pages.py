@@ -114,14 +114,17 @@ def run_pages_bench(cases: int, folder: Path | None = None) -> PagesBench:
 
 
 def _case_then_ranking(client: Any, token: str, url: str, scheme_name: str) -> list[tuple[str, float]]:
-    """The month's ranking as a running server keeps it (:func:`~kaoping.app.kept_ranking.month_ranking`:
-    kept case and deduction cells, the year's small tables kept in the process), read once before any
-    write; then one new case posted and the month ranked again from the kept cells — and, for comparison in
-    the same run, through the pages' full path (:func:`~kaoping.app.results.scored`, which reads the year's
-    rows again); then one new deduction posted and the month ranked again from the kept cells."""
+    """The month's ranking as a running server keeps it (:func:`~kaoping.app.kept_ranking.month_ranking`, the
+    pages' :func:`~kaoping.app.results.scored`: kept case and deduction cells, kept units, the year's small
+    tables kept in the process), read once before any write; then one new case posted and the month ranked
+    again from the kept cells — and, for comparison in the same run, recomputed in full from the year's rows
+    (what the pages did before they kept results); then one new deduction posted and the month ranked again
+    from the kept cells."""
     from kaoping.app.kept_ranking import month_ranking
-    from kaoping.app.results import scored
+    from kaoping.app.scoring import score_facts
+    from kaoping.facts.snapshot import year_window
     from kaoping.scheme import load_scheme
+    from kaoping.store.facts import load_facts
 
     scheme = load_scheme(scheme_name)
     factory = open_store(url)
@@ -145,11 +148,12 @@ def _case_then_ranking(client: Any, token: str, url: str, scheme_name: str) -> l
     with factory() as s:
         kept = _timed(partial(month_ranking, s, scheme, month))
         steps.append((f"{month} 排名 录入后（汇总格）month's ranking after it, kept cells", kept))
+
+        def full() -> object:
+            return score_facts(scheme, load_facts(s, scheme, within=year_window(DAY.year)), month)
+
         steps.append(
-            (
-                f"{month} 排名 录入后（全量）month's ranking after it, full path",
-                _timed(partial(scored, s, scheme, month)),
-            )
+            (f"{month} 排名 录入后（全量）逐行重算 month's ranking after it, full recompute from rows", _timed(full))
         )
     row = {"date": DAY.isoformat(), "unit_id": UNIT, "part": "日常巡查", "item": "环境卫生", "points": 1,
            "time": "10:15", "source": "督查员", "problem": "bench 扣分后排名"}  # fmt: skip

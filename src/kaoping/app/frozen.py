@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaoping.app.scoring import score_facts
@@ -22,7 +23,7 @@ from kaoping.facts.snapshot import ChangedRow, changes, within
 from kaoping.periods import parse_period
 from kaoping.scheme import Scheme, parse_scheme
 from kaoping.store import publishing, snapshots
-from kaoping.store.tables import PublishedResult, SchemeVersion
+from kaoping.store.tables import FactSnapshot, PublishedResult, SchemeVersion
 
 __all__ = ["Frozen", "drift", "frozen", "published_frozen", "stored_scheme"]
 
@@ -54,7 +55,9 @@ def frozen(session: Session, row: PublishedResult) -> Frozen | None:
     """The result of version ``row`` from its snapshot, or None for a version kept without one (before
     snapshots existed).  Cached by content — the snapshot's and the scheme text's sha256 and the period —
     since the result is a function of those alone (a store rebuilt under the same ids is never confused)."""
-    snapshot = row.snapshot
+    # the snapshot's address alone: its bytes (megabytes) are read only when the result is not cached
+    found = session.execute(select(FactSnapshot.id, FactSnapshot.sha256).where(FactSnapshot.id == row.snapshot_id))
+    snapshot = found.first()
     if snapshot is None:
         return None
     scheme_row = session.get(SchemeVersion, row.scheme_version_id)

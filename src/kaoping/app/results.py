@@ -15,16 +15,19 @@ per process and bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaoping.app import frozen
+from kaoping.app.kept_results import kept_year, why_not_cells
 from kaoping.app.scoring import score_facts
 from kaoping.caching import Bounded
 from kaoping.cases.metrics import case_counts, failed_verifications
+from kaoping.engine.aggregate import cited_deductions as cited_deductions_of
 from kaoping.engine.evaluate import Evaluated, UnsupportedPeriod
 from kaoping.engine.phrases import Msg
 from kaoping.engine.result import Line, PeriodResult
@@ -32,6 +35,7 @@ from kaoping.facts import Facts
 from kaoping.facts.snapshot import scope_bounds, year_window
 from kaoping.periods import Period, PeriodKind, parse_period, period_keys, year_period
 from kaoping.scheme import Scheme
+from kaoping.store import deduction_cells
 from kaoping.store.case_cells import cells_version, refresh_and_commit, unit_cases
 from kaoping.store.facts import load_facts
 from kaoping.store.facts_refresh import refresh_facts
@@ -71,13 +75,22 @@ def span_keys(lo: date, hi: date) -> list[str]:
 
 
 def data_version(session: Session, span: tuple[date, date]) -> tuple[int, ...]:
-    """Changes whenever a fact placed in ``span`` (or a unit) does, or a month of the span's case cells is
-    counted again — cases written in bulk without an audit entry per row included (the table's triggers
-    mark them); the cells are brought up to date first."""
+    """Changes whenever a fact placed in ``span`` (or a unit) does, or a month of the span's case or
+    deduction cells is counted again — rows written in bulk or by plain SQL without an audit entry per row
+    included (the tables' triggers mark them); the cells are brought up to date first."""
     refresh_and_commit(session)
+    deduction_cells.refresh_and_commit(session)
     placed = (AuditEntry.period.in_(span_keys(*span))) | (AuditEntry.table_name == "units")
     audit = select(func.coalesce(func.max(AuditEntry.id), 0)).where(placed)
-    return int(session.scalar(audit) or 0), cells_version(session, span)
+    months = _span_months(span)
+    return int(session.scalar(audit) or 0), cells_version(session, span), deduction_cells.cells_version(session, months)
+
+
+def _span_months(span: tuple[date, date]) -> tuple[int, int]:
+    """The month indexes [first, last] that the span [lo, hi) touches."""
+    lo, hi = span
+    last = hi - timedelta(days=1)
+    return lo.year * 12 + lo.month - 1, last.year * 12 + last.month - 1
 
 
 def store_version(session: Session) -> tuple[int, ...]:
@@ -95,7 +108,10 @@ def _store_key(session: Session) -> str:
 def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     """The result of ``period`` under ``scheme`` from the store's current facts (cached by data version).
 
-    Raises UnsupportedPeriod, PeriodError or InputErrors like ``kaoping score``.
+    Ranked from the kept cells (:mod:`kaoping.app.kept_results`: months from kept units, only those a write
+    touched computed again; quarters and years combined from kept sub-period results) unless the scheme's
+    rules need the rows (:func:`~kaoping.app.kept_results.why_not_cells`).  Raises UnsupportedPeriod,
+    PeriodError or InputErrors like ``kaoping score``.
     """
     text = str(period if isinstance(period, Period) else parse_period(period))
     kept = frozen.published_frozen(session, scheme.scheme, text)
@@ -107,7 +123,8 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     hit = _results.get(key)
     if hit is not None:
         return hit
-    facts = live_facts(session, scheme, chosen.year)
+    if chosen.kind not in scheme.periods:
+        raise UnsupportedPeriod(scheme.scheme, scheme.periods, chosen)
     store, inner = key[0], _inner_periods(scheme, chosen)
     versions = {p: data_version(session, scope_bounds(parse_period(p))) for p in inner}
     known: Evaluated = {}
@@ -116,7 +133,14 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
         if sub_result is not None:
             known[(p, False)] = sub_result
     computed: Evaluated = {}
-    result = score_facts(scheme, facts, text, known=known, computed=computed)
+    if why_not_cells(scheme) is None:
+        year = kept_year(session, scheme, chosen.year)
+        facts = year.facts
+        units = year.units(scheme)
+        result = score_facts(scheme, facts, text, known=known, computed=computed, direct=units, checked=True)
+    else:
+        facts = live_facts(session, scheme, chosen.year)
+        result = score_facts(scheme, facts, text, known=known, computed=computed)
     for (p, full), sub_result in computed.items():  # keep the sub-periods for the next evaluation
         if not full and p in versions:
             _subs.put((store, scheme.scheme, p, versions[p]), sub_result)
@@ -174,24 +198,84 @@ def try_scored(session: Session, scheme: Scheme, period: Period) -> Scored | Non
         return None
 
 
+_CASE_LINES = (Msg.CASE_COUNTS, Msg.FAILED_VERIFICATIONS)
+
+
 def unit_lines(session: Session, kept: Scored, unit_id: str) -> list[Line]:
-    """The unit's explanation lines, their case rows filled in: a result computed from kept case cells
-    cites no case (cells have no rows), so the rows of this one unit are read now — a few hundred of them,
-    by the index on unit and time — and counted the way the engine counts them."""
+    """The unit's explanation lines, their case and deduction rows filled in: a result computed from kept
+    cells cites no row (cells have none), so the rows of this one unit are read now — a few hundred of
+    them, by the index on unit and time — and grouped the way the engine groups them."""
     unit = kept.result.unit(unit_id)
     if unit is None:
         return []
-    case_lines = (Msg.CASE_COUNTS, Msg.FAILED_VERIFICATIONS)
-    if kept.facts.case_cells is None or not any(ln.key in case_lines and not ln.rows for ln in unit.lines):
+    label = kept.facts.label("deductions")
+    cases = kept.facts.case_cells is not None and any(ln.key in _CASE_LINES and not ln.rows for ln in unit.lines)
+    deductions = kept.facts.deduction_cells is not None and any(_uncited(ln, label) for ln in unit.lines)
+    if not cases and not deductions:
         return unit.lines
     window = year_window(parse_period(kept.result.period).year)
-    cases = unit_cases(session, unit_id, window)
-    out: list[Line] = []
-    for ln in unit.lines:
-        if ln.key in case_lines and not ln.rows:
-            period = parse_period(ln.periods[-1] if ln.periods else kept.result.period)
-            found = (case_counts if ln.key == Msg.CASE_COUNTS else failed_verifications)(cases, period)
-            rows = found.get_column("rows").to_list()
-            ln = replace(ln, rows=tuple(rows[0]) if rows else ())
-        out.append(ln)
-    return out
+    filler = _Cited(
+        kept.scheme,
+        unit_id,
+        unit_cases(session, unit_id, window) if cases else None,
+        deduction_cells.rows_of(session, {unit_id}, *_span_months(window)) if deductions else None,
+        label,
+    )
+    return [filler.line(ln, parse_period(ln.periods[-1] if ln.periods else kept.result.period)) for ln in unit.lines]
+
+
+def _uncited(ln: Line, label: str) -> bool:
+    return ln.key == Msg.DEDUCTION_ITEM and ln.file == label and not ln.rows
+
+
+@dataclass
+class _Cited:
+    """One unit's case and deduction rows (None: not read), and the lines' rows found in them per period."""
+
+    scheme: Scheme
+    unit_id: str
+    cases: pl.DataFrame | None
+    deductions: pl.DataFrame | None
+    label: str
+    groups: dict[str, dict[tuple[str, str, str], tuple[int, ...]]] = field(default_factory=dict)
+
+    def line(self, ln: Line, period: Period) -> Line:
+        """``ln`` with the rows it counts in ``period`` (its innermost period), when it cites none."""
+        if self.cases is not None and ln.key in _CASE_LINES and not ln.rows:
+            found = (case_counts if ln.key == Msg.CASE_COUNTS else failed_verifications)(self.cases, period)
+            counted = found.get_column("rows").to_list()
+            return replace(ln, rows=tuple(counted[0]) if counted else ())
+        if self.deductions is not None and _uncited(ln, self.label):
+            text = str(period)
+            if text not in self.groups:
+                self.groups[text] = cited_deductions_of(self.scheme, self.deductions, period)
+            return replace(ln, rows=self.groups[text].get((ln.part, self.unit_id, str(ln.params["item"])), ()))
+        return ln
+
+
+_page_rows: Bounded[tuple[str, str, str, tuple[int, ...]], Facts] = Bounded(8)
+
+
+def counted_rows(session: Session, kept: Scored, period: Period) -> Facts:
+    """``kept``'s facts with the deduction rows of ``period`` as rows — what the dashboard draws (points
+    on the map, each unit's deductions) when the result was computed from kept cells, which hold none:
+    the scheme's units' rows of the period, read by date and kept under the period's data version."""
+    facts = kept.facts
+    if facts.deduction_cells is None:
+        return facts
+    span = (period.start(), period.end_exclusive())
+    key = (_store_key(session), kept.scheme.scheme, str(period), data_version(session, span))
+    units = set(facts.units.get_column("unit_id").to_list())
+
+    def read() -> Facts:
+        return replace(facts, deductions=deduction_cells.rows_of(session, units, *_span_months(span)))
+
+    return _page_rows.get_or_make(key, read)
+
+
+def row_facts(session: Session, kept: Scored) -> Facts:
+    """``kept``'s facts with every row (deductions as rows, not cells): what scoring another scheme on the
+    same facts needs (a what-if draft may check rows the kept cells cannot)."""
+    if kept.facts.deduction_cells is None:
+        return kept.facts
+    return live_facts(session, kept.scheme, parse_period(kept.result.period).year)

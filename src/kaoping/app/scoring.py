@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kaoping.app.unit_names import resolve_unit_names
 from kaoping.engine.consistency import check_facts
-from kaoping.engine.evaluate import Evaluated, UnsupportedPeriod, evaluate
+from kaoping.engine.evaluate import DirectUnits, Evaluated, UnsupportedPeriod, evaluate
 from kaoping.engine.result import PeriodResult
 from kaoping.errors import ErrorLog, InputErrors
 from kaoping.facts import Facts
@@ -17,15 +17,24 @@ from kaoping.scheme import Scheme, load_scheme
 
 
 def score_facts(
-    scheme: Scheme, facts: Facts, period_text: str, *, known: Evaluated | None = None, computed: Evaluated | None = None
+    scheme: Scheme,
+    facts: Facts,
+    period_text: str,
+    *,
+    known: Evaluated | None = None,
+    computed: Evaluated | None = None,
+    direct: DirectUnits | None = None,
+    checked: bool = False,
 ) -> PeriodResult:
-    """Check ``facts`` against ``scheme`` (raising InputErrors), then evaluate the period (``known`` and
-    ``computed``: sub-period results kept between evaluations, see :func:`~kaoping.engine.evaluate.evaluate`)."""
+    """Check ``facts`` against ``scheme`` (raising InputErrors; ``checked``: the caller did, when it read
+    them), then evaluate the period (``known``, ``computed`` and ``direct``: results kept between
+    evaluations, see :func:`~kaoping.engine.evaluate.evaluate`)."""
     period = parse_period(period_text)
     if period.kind not in scheme.periods:
         raise UnsupportedPeriod(scheme.scheme, scheme.periods, period)
-    check_facts(scheme, facts)
-    return evaluate(scheme, facts, period, known=known, computed=computed)
+    if not checked:
+        check_facts(scheme, facts)
+    return evaluate(scheme, facts, period, known=known, computed=computed, direct=direct)
 
 
 def score_store(scheme_name: str, url: str | None, period_text: str) -> tuple[Scheme, PeriodResult]:

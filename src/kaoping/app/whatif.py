@@ -59,12 +59,12 @@ def whatif_period(session: Session, scheme: Scheme, draft_text: str, period: str
     scheme it was computed with, which is returned) against the draft on the very same facts.
 
     Raises SchemeError for a bad draft, and what ``score`` raises for a period or facts the draft refuses."""
-    from kaoping.app.results import scored
+    from kaoping.app.results import row_facts, scored
 
     text = str(parse_period(period))
     new = draft_scheme(draft_text)
     kept = scored(session, scheme, text)
-    return kept.scheme, compare(kept.scheme, new, kept.result, score_facts(new, kept.facts, text))
+    return kept.scheme, compare(kept.scheme, new, kept.result, score_facts(new, row_facts(session, kept), text))
 
 
 def stored_scheme_named(session: Session, name: str) -> Scheme | None:

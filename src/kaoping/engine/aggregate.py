@@ -211,15 +211,7 @@ def _deduction_leaves(
     if facts.deduction_cells is not None:  # the store's kept cells: the same sums, without the rows
         grouped = cell_groups(facts.deduction_cells, period, names, normalise_item(names), outside_cells(windows))
     else:
-        grouped = (
-            facts.deductions.lazy()
-            .filter(period.holds("date") & pl.col("part").is_in(list(names)) & ~outside_windows(windows))
-            .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("points"))
-            .group_by("part", "unit_id", "item")
-            .agg(s=pl.col("u").sum(), n=pl.len(), rows=pl.col("_row").sort())
-            .sort("part", "unit_id", "item")
-            .collect()
-        )
+        grouped = row_groups(facts.deductions, period, names, windows)
     by_part = {p.name: p for p in parts}
     totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     lines: dict[tuple[str, str], list[Line]] = defaultdict(list)
@@ -239,6 +231,30 @@ def _deduction_leaves(
         params = {"max": full, "deducted": deducted, "value": value, "floored": value != full - deducted}
         out[key] = LeafValue(value, [*lines[key], Line(part.name, LineKind.PART, Msg.DEDUCTION_PART, params, value)])
     return out
+
+
+def row_groups(
+    rows: pl.DataFrame, period: Period, names: dict[str, str], windows: list[InspectionWindow]
+) -> pl.DataFrame:
+    """Deduction ``rows`` counted in ``period`` grouped as the 扣分制 leaves count them: (part, unit_id, item)
+    with ``s`` (millionths), ``n`` and ``rows`` (the row numbers a line cites)."""
+    return (
+        rows.lazy()
+        .filter(period.holds("date") & pl.col("part").is_in(list(names)) & ~outside_windows(windows))
+        .with_columns(item=normalise_item(names), part=pl.col("part").replace_strict(names), u=to_micro("points"))
+        .group_by("part", "unit_id", "item")
+        .agg(s=pl.col("u").sum(), n=pl.len(), rows=pl.col("_row").sort())
+        .sort("part", "unit_id", "item")
+        .collect()
+    )
+
+
+def cited_deductions(scheme: Scheme, rows: pl.DataFrame, period: Period) -> dict[tuple[str, str, str], tuple[int, ...]]:
+    """(part, unit_id, item) → the rows of ``rows`` its line cites in ``period``: what a result computed from
+    kept cells (which cite no row) fills in for the one unit it explains."""
+    names = canonical_parts([p for p in scheme.leaves() if p.source == Source.DEDUCTIONS])
+    grouped = row_groups(rows, period, names, scheme.inspection_windows)
+    return {(g["part"], g["unit_id"], g["item"]): tuple(g["rows"]) for g in grouped.iter_rows(named=True)}
 
 
 def deduction_value(part: DeductionsLeaf, deducted: Decimal) -> Decimal:

@@ -7,7 +7,7 @@ their evaluated sub-periods.  Flags over consecutive periods evaluate the earlie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -54,6 +54,9 @@ class UnsupportedPeriod(ValueError):
 Evaluated = dict[tuple[str, bool], PeriodResult]
 """Period results of one evaluation by (period text, full): full ones carry rewards and flags, the others are
 the sub-periods a derived period combines."""
+DirectUnits = Callable[[Period], list[UnitResult] | None]
+"""The units of a direct period as :func:`direct_units` gives them for the facts evaluated (kept by the
+caller, fresh copies: ranking writes ranks and lines into them), or None to compute them."""
 
 
 def evaluate(
@@ -63,18 +66,16 @@ def evaluate(
     *,
     known: Evaluated | None = None,
     computed: Evaluated | None = None,
-    direct: list[UnitResult] | None = None,
+    direct: DirectUnits | None = None,
 ) -> PeriodResult:
     """The full result of ``period``: ranking per group with rewards and flags where the scheme has them.
 
     ``known``: results of periods already evaluated *on these same facts* (a year's months kept from earlier
     evaluations), used instead of evaluating them again; ``computed`` receives every result this evaluation
-    made or used, so a caller can keep them for the next one.  ``direct``: the units of a direct ``period``
-    as :func:`direct_units` gives them for these facts (kept per unit by the caller, fresh copies), ranked
-    instead of being computed again."""
-    evaluation = _Evaluation(scheme, facts, dict(known or {}))
-    if direct is not None:
-        evaluation.direct[str(period)] = direct
+    made or used, so a caller can keep them for the next one.  ``direct``: asked for the units of each direct
+    period evaluated (the month itself, a quarter's months, a flag's earlier months), ranked instead of being
+    computed again when it gives them."""
+    evaluation = _Evaluation(scheme, facts, dict(known or {}), direct)
     result = evaluation.result(period, full=True)
     if computed is not None:
         computed.update(evaluation.cache)
@@ -90,8 +91,8 @@ class _Evaluation:
     scheme: Scheme
     facts: Facts
     cache: dict[tuple[str, bool], PeriodResult] = field(default_factory=dict)
-    direct: dict[str, list[UnitResult]] = field(default_factory=dict)
-    """Units of direct periods computed before (see ``evaluate``), by period text."""
+    direct: DirectUnits | None = None
+    """Units of direct periods computed before (see ``evaluate``)."""
 
     def result(self, period: Period, *, full: bool) -> PeriodResult:
         """``period``'s result; ``full``: with rewards and flags (sub-periods of a derived period go without)."""
@@ -114,7 +115,7 @@ class _Evaluation:
 
     def _direct(self, period: Period) -> PeriodResult:
         """Evaluate a period from the facts dated in it, rank it, and report the rows it excluded."""
-        given = self.direct.pop(str(period), None)
+        given = self.direct(period) if self.direct is not None else None
         units = given if given is not None else direct_units(self.scheme, self.facts, period)
         evaluated = has_facts(self.scheme, self.facts, period)
         # nothing was scored in the period: nobody is ranked (未考评) — except under deductions (扣分制),

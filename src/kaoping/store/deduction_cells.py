@@ -177,3 +177,19 @@ def differing_cells(session: Session) -> pl.DataFrame:
 def stale_pairs(session: Session) -> int:
     """How many (unit, month) pairs wait to be added up again."""
     return int(session.scalar(select(func.count()).select_from(DeductionCellMark)) or 0)
+
+
+def refresh_and_commit(session: Session) -> None:
+    """For readers: bring the cells up to date and commit that alone (a page's session holds nothing else),
+    so the next reader finds no marks."""
+    if session.scalar(select(DeductionCellMark.unit_id).limit(1)) is not None and bring_up_to_date(session):
+        session.commit()
+
+
+def cells_version(session: Session, months: tuple[int, int]) -> int:
+    """Changes whenever a (unit, month) of the months [lo, hi] is added up again — deductions written by
+    plain SQL, without an audit entry, included (the caller brought the cells up to date)."""
+    stmt = select(func.coalesce(func.max(DeductionCellStamp.version), 0)).where(
+        DeductionCellStamp.month.between(*months)
+    )
+    return int(session.scalar(stmt) or 0)

@@ -27,7 +27,7 @@ from kaoping.app import frozen
 from kaoping.app.entry_checks import evaluated_years
 from kaoping.app.period_states import PeriodState
 from kaoping.app.policy import Perm
-from kaoping.app.results import evaluated_kinds, period_rows, scored, store_version, try_scored
+from kaoping.app.results import counted_rows, evaluated_kinds, period_rows, scored, store_version, try_scored
 from kaoping.caching import Bounded
 from kaoping.errors import InputErrors
 from kaoping.periods import Period, PeriodError, parse_period
@@ -173,7 +173,8 @@ def _view(session: Session, scheme: Scheme, period: Period, months: set[int]) ->
         (p, now.result if p == period else scored(session, scheme, p).result)
         for p in dc.trend_periods(period, months, finer)
     ]
-    acts = dd.activity(now.facts, period, now.result)
+    rows = counted_rows(session, now, period)  # deductions as rows (a result from kept cells holds none)
+    acts = dd.activity(rows, period, now.result)
     unit_ids = [u.unit_id for g in now.result.groups for u in (*g.ranking, *g.unrated)]
     excluded = len(dd.excluded_rows(now.facts, now.result))
     return {
@@ -186,7 +187,7 @@ def _view(session: Session, scheme: Scheme, period: Period, months: set[int]) ->
         "trend": dc.trend(points),
         "parts": dc.part_comparison(scheme, now.result),
         "map": dc.map_data(now.result, _areas(session, unit_ids), acts, scheme.scheme, str(period)),
-        "points": problem_points(now.facts, period, now.result),
+        "points": problem_points(rows, period, now.result),
         "published": publishing.current(session, scheme=scheme.scheme, period=str(period)),
         "drift": _drift(session, scheme, period, {u.unit_id: u.name for u in now.result.units()}),
     }

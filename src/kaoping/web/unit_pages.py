@@ -28,7 +28,7 @@ from kaoping.app.row_history import Change, row_history
 from kaoping.app.surveys import unit_sheets
 from kaoping.engine.evaluate import UnsupportedPeriod
 from kaoping.engine.phrases import Msg
-from kaoping.engine.result import GroupResult, Line, UnitResult
+from kaoping.engine.result import GroupResult, Line
 from kaoping.errors import Forbidden, InputErrors, NotFound
 from kaoping.periods import Period, PeriodError, parse_period, period_of
 from kaoping.statuses import AppealStatus
@@ -324,8 +324,8 @@ def _history(session: Session, who: Principal, kind: str, row: CaseRow | Deducti
     }
 
 
-def _counted_in(unit_result: UnitResult | None, row_id: int) -> list[Line]:
-    return [ln for ln in (unit_result.lines if unit_result else []) if ln.file == "db:deductions" and row_id in ln.rows]
+def _counted_in(lines: list[Line], row_id: int) -> list[Line]:
+    return [ln for ln in lines if ln.file == "db:deductions" and row_id in ln.rows]
 
 
 @router.get("/units/{unit_id}/deductions/{row_id}")
@@ -352,15 +352,15 @@ def deduction_page(
     target = f"deductions:{row.id}"
     shots = data.photos(session, unit_id, [target])[target]
     now = ctx.settings.clock()
-    found = result.result.unit(unit_id)
+    lines = unit_lines(session, result, unit_id)  # a result from kept cells: the rows read for this unit
     context: dict[str, Any] = {
         "unit": unit,
         "scheme": office.scheme,
         "period": str(chosen),
         "row": row,
         "target": target,
-        "counted_in": _counted_in(found, row.id),
-        "excluded_reason": _excluded(found.lines if found else [], request_lang(request)).get(row.id),
+        "counted_in": _counted_in(lines, row.id),
+        "excluded_reason": _excluded(lines, request_lang(request)).get(row.id),
         "problem_photos": [p for p in shots if not p.rectification],
         "rectification_photos": [p for p in shots if p.rectification],
         "appeals": data.appeals(session, unit_id, target=target),

@@ -3,7 +3,8 @@
 updates and deletions through Core (no ORM, no audit, only the triggers see them), deletions through the write
 path, times inside, outside and on the edge of the demo city's inspection windows — and after each sequence
 the kept cells equal a recount of every row, and every touched month ranked from kept cells (cases,
-deductions, scores) equals the engine run on every row of the store: parts, totals, ranks, excluded rows."""
+deductions, scores) — and right after each write the quarter and the year holding it, which the pages combine
+from kept months — equals the engine run on every row of the store: parts, totals, ranks, excluded rows."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.facts import delete_row, one_row, write_row
 from kaoping.app.kept_ranking import month_ranking, why_not_cells
+from kaoping.app.results import scored
 from kaoping.engine.evaluate import evaluate
 from kaoping.engine.result import PeriodResult
 from kaoping.facts.snapshot import year_window
-from kaoping.periods import parse_period
+from kaoping.periods import PeriodKind, parse_period, period_of
 from kaoping.scheme import load_scheme
 from kaoping.store import deduction_cells
 from kaoping.store.cell_tables import DeductionCell
@@ -125,6 +127,8 @@ def test_kept_cells_and_ranking_equal_a_full_recompute(store: sessionmaker[Sessi
             touched.add(month := f"{day.year}-{day.month:02d}")
             with store() as s:
                 assert _shown(month_ranking(s, SCHEME, month)) == _shown(_full(s, month)), month
+                for wider in (str(period_of(day, PeriodKind.QUARTER)), str(day.year)):  # combined from kept months
+                    assert _shown(scored(s, SCHEME, wider).result) == _shown(_full(s, wider)), wider
     with store() as s:
         assert deduction_cells.differing_cells(s).is_empty()
         assert deduction_cells.stale_pairs(s) == 0
@@ -153,20 +157,22 @@ def test_a_scheme_with_a_standard_takes_the_full_path(
     store: sessionmaker[Session], db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """nansha's standards catalogue checks each deduction row when scored: the cells cannot, so its months
-    are ranked through the full path (the pages' ``scored``) — and equal it."""
-    from kaoping.app.results import scored
+    are ranked through the full path (rows) — and equal the pages' ``scored``.  A quarter of a scheme
+    without a catalogue is ranked from kept cells too, and equals the engine on every row."""
 
     def no_cells(*_: object) -> None:
         raise AssertionError("the kept cells were read")
 
-    monkeypatch.setattr("kaoping.app.kept_ranking._follow", no_cells)  # the full path, or this fails
-    nansha = load_scheme("nansha")
-    assert why_not_cells(nansha) is not None and why_not_cells(SCHEME) is None
-    factory = example_store(db_url, "nansha")
-    with factory() as s:
-        assert _shown(month_ranking(s, nansha, "2024-01")) == _shown(scored(s, nansha, "2024-01").result)
-    with store() as s:  # a quarter is not a month: the full path too
+    with monkeypatch.context() as patched:
+        patched.setattr("kaoping.app.kept_results._follow", no_cells)  # the full path, or this fails
+        nansha = load_scheme("nansha")
+        assert why_not_cells(nansha) is not None and why_not_cells(SCHEME) is None
+        factory = example_store(db_url, "nansha")
+        with factory() as s:
+            assert _shown(month_ranking(s, nansha, "2024-01")) == _shown(scored(s, nansha, "2024-01").result)
+    with store() as s:  # a quarter: from the kept cells, the same as the pages' and as every row's
         assert _shown(month_ranking(s, SCHEME, "2024-Q1")) == _shown(scored(s, SCHEME, "2024-Q1").result)
+        assert _shown(month_ranking(s, SCHEME, "2024-Q1")) == _shown(_full(s, "2024-Q1"))
 
 
 def test_verify_cells_recounts_deductions_and_catches_an_edited_cell(store: sessionmaker[Session], db_url: str) -> None:

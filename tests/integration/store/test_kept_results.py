@@ -1,8 +1,10 @@
 """Results the pages keep equal a full recompute, whatever is written (issue 13, point 2), on SQLite and
 PostgreSQL: random sequences of deductions and honors across three years go into the demo city's store, and
-after each write the pages' kept result of every touched month, quarter and year — read from the year's
-window of facts and cached under that window's data version — is the document a full recompute from every
-fact in the store gives, and a month before the write keeps its result untouched."""
+after each write the pages' kept result of every touched month, quarter and year — ranked from the kept
+case and deduction cells, months from kept units, quarters and years combined from kept months, cached under
+each period's data version — is the document a full recompute from every fact in the store gives, the
+written unit's explanation cites the rows a full recompute cites (line by line), and a month before the write
+keeps its result untouched."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.publish import document_bytes
-from kaoping.app.results import scored
+from kaoping.app.results import scored, unit_lines
 from kaoping.app.scoring import score_facts
 from kaoping.facts import facts_from_frames
 from kaoping.facts.snapshot import scope_bounds, year_window
@@ -113,6 +115,14 @@ def recomputed(s: Session, period: str) -> bytes:
     return document_bytes(result_document(SCHEME, score_facts(SCHEME, load_facts(s, SCHEME), period)))
 
 
+def cited(s: Session, period: str, unit: str) -> tuple[list[object], list[object]]:
+    """The unit's explanation as a page shows it (kept result, rows filled in for the unit) and as a full
+    recompute from every row cites it: every line with its rows, in order."""
+    full = score_facts(SCHEME, load_facts(s, SCHEME), period).unit(unit)
+    assert full is not None
+    return unit_lines(s, scored(s, SCHEME, period), unit), list(full.lines)
+
+
 def stored_day(s: Session, row: dict[str, object]) -> date | None:
     """The day a case of the same id is dispatched on in the store (earlier examples share the store)."""
     if "case_id" not in row:
@@ -150,6 +160,8 @@ def test_kept_results_equal_a_full_recompute(store: sessionmaker[Session], write
         with store() as s:
             for p in periods:
                 assert kept(s, p) == recomputed(s, p), (kind, row, p)
+                shown, full = cited(s, p, str(row["unit_id"]))  # the drill-down: each line's rows
+                assert shown == full, (kind, row, p)
             # a month before the write cannot see it: its result is kept (the same object), and still right
             assert scored(s, SCHEME, earlier) is untouched
             assert kept(s, earlier) == recomputed(s, earlier)

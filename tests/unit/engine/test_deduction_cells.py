@@ -16,12 +16,14 @@ from hypothesis import strategies as st
 
 from examples_testing import EXAMPLES
 from kaoping.app.scoring import read_data
+from kaoping.engine.aggregate import cited_deductions
 from kaoping.engine.deduction_cells import NO_CLOCK, clock_class, deduction_cells
-from kaoping.engine.evaluate import evaluate
-from kaoping.engine.result import PeriodResult
+from kaoping.engine.evaluate import direct_units, evaluate
+from kaoping.engine.phrases import Msg
+from kaoping.engine.result import Line, PeriodResult, UnitResult
 from kaoping.engine.windows import outside_windows
 from kaoping.facts import Facts, facts_from_frames
-from kaoping.periods import parse_period
+from kaoping.periods import Period, parse_period
 from kaoping.scheme import load_scheme
 
 SCHEME = load_scheme("demo-city")
@@ -73,6 +75,52 @@ def test_cells_rank_what_the_rows_rank(rows: list[dict[str, Any]]) -> None:
     for text in PERIODS:
         period = parse_period(text)
         assert _shown(evaluate(SCHEME, by_cells, period)) == _shown(evaluate(SCHEME, by_rows, period)), text
+
+
+def _cited(facts: Facts, result: PeriodResult) -> list[tuple[str, list[Line]]]:
+    """Each unit's lines, the deduction lines' rows filled in from ``facts``' rows as a page fills them in
+    for a result from cells (:func:`~kaoping.app.results.unit_lines`)."""
+    out = []
+    for u in result.units():
+        lines = []
+        for ln in u.lines:
+            if ln.key == Msg.DEDUCTION_ITEM and not ln.rows:
+                inner = parse_period(ln.periods[-1] if ln.periods else result.period)
+                rows = cited_deductions(SCHEME, facts.deductions, inner).get((ln.part, u.unit_id, ln.params["item"]))
+                ln = replace(ln, rows=rows or ())
+            lines.append(ln)
+        out.append((u.unit_id, lines))
+    return out
+
+
+def _kept_units(facts: Facts) -> Any:
+    """A caller's kept direct units (computed once per period, fresh copies each time), as the pages keep them."""
+    kept: dict[str, list[UnitResult]] = {}
+
+    def given(period: Period) -> list[UnitResult]:
+        if str(period) not in kept:
+            kept[str(period)] = direct_units(SCHEME, facts, period)
+        units = kept[str(period)]
+        return [replace(u, lines=list(u.lines), parts=dict(u.parts), bonus_detail=dict(u.bonus_detail)) for u in units]
+
+    return given
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(deduction(), max_size=30))
+def test_cells_cite_the_rows_and_kept_units_rank_the_same(rows: list[dict[str, Any]]) -> None:
+    """The rows a page fills into a result from cells are the rows the engine cites from rows (every line of
+    every unit, in order), and a period ranked from kept direct units — the same units twice, across the
+    periods of a year — is the period computed afresh."""
+    by_rows, by_cells = _both(rows)
+    units = _kept_units(by_cells)
+    for text in PERIODS:
+        period = parse_period(text)
+        from_rows = evaluate(SCHEME, by_rows, period)
+        assert _cited(by_rows, evaluate(SCHEME, by_cells, period)) == _cited(by_rows, from_rows), text
+        kept = evaluate(SCHEME, by_cells, period, direct=units)
+        assert _shown(kept) == _shown(from_rows), text
+        assert _shown(evaluate(SCHEME, by_cells, period, direct=units)) == _shown(kept), text  # kept units reused
 
 
 def test_clock_classes_by_hand() -> None:
