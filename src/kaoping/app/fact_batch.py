@@ -29,6 +29,10 @@ from kaoping.store.facts import columns
 
 MAX_ROWS = 1000
 """Rows one batch may hold: enough to amortise a request, small enough to answer within a second."""
+MAX_BYTES = MAX_ROWS * 2048
+"""Bytes one batch's body may hold (a row of the widest kind, every text at its longest, is under 2 KiB):
+the web layer refuses a longer body before reading it, so no more than this is ever parsed as JSON, and
+the row count is then checked as the rows are read."""
 
 
 @dataclass(frozen=True)
