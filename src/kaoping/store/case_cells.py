@@ -45,15 +45,15 @@ def _stale_cases(session: Session, units: set[str], lo: int, hi: int) -> pl.Data
     def within(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
         return and_(column >= start, column < end)
 
+    # the units' condition inside each term: so each term is one range of its own (unit, time) index
+    # (SQLite's multi-index OR); with the units outside, SQLite read every case of the units and filtered
+    ours = CaseRow.unit_id.in_(sorted(units))
     placed = or_(
-        within(CaseRow.dispatched_at),
-        within(CaseRow.closed_at),
-        and_(CaseRow.closed_at.is_(None), within(CaseRow.disposed_at)),
+        and_(ours, within(CaseRow.dispatched_at)),
+        and_(ours, within(CaseRow.closed_at)),
+        and_(ours, CaseRow.closed_at.is_(None), within(CaseRow.disposed_at)),
     )
-    stmt = select(*[getattr(CaseRow, c) for c in CASE_COLUMNS], CaseRow.id.label(ROW)).where(
-        CaseRow.unit_id.in_(sorted(units)),
-        placed,
-    )
+    stmt = select(*[getattr(CaseRow, c) for c in CASE_COLUMNS], CaseRow.id.label(ROW)).where(placed)
     return read_frame(session, stmt, dict(SCHEMAS["cases"]))
 
 
