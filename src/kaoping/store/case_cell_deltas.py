@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kaoping.cases.cells import cell_changes
+from kaoping.cases.cells import cell_changes, month_index
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.case_cells import LOCK, stamp
 from kaoping.store.cell_tables import CaseCellWriter
@@ -42,7 +42,9 @@ _KEY = ("unit_id", "month", "measure", "settle")
 @contextmanager
 def counting_own_changes(session: Session) -> Iterator[list[Change]]:
     """Within the block, the cases this transaction changes leave no mark; the caller puts each change
-    (before, after) in the list yielded and passes it to :func:`count_changes` before committing."""
+    (before, after) in the list yielded and passes it to :func:`count_changes` before committing.  What the
+    session holds unwritten is written first, so it leaves its marks as any other change would."""
+    session.flush()
     writer = session.execute(insert(CaseCellWriter).returning(CaseCellWriter.id)).scalar_one()
     changes: list[Change] = []
     try:
@@ -61,13 +63,15 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
 
 def count_changes(session: Session, changes: list[Change]) -> int:
     """Add what ``changes`` make the cells gain or lose, in the caller's transaction; returns how many cells
-    changed.  Cells that fall to 0 are removed (a recount keeps no cell of 0)."""
+    changed.  Cells that fall to 0 are removed (a recount keeps no cell of 0).  The months the rows sit in
+    get a new version even when no cell changed, as a mark of them would have given them."""
     if not changes:
         return 0
     advisory_lock(session, LOCK, "case-cells")
     before = _frame([b for b, _ in changes if b is not None])
     after = _frame([a for _, a in changes if a is not None])
     delta = cell_changes(before, after)
+    stamp(session, _months(before) | _months(after))
     if delta.is_empty():
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -79,5 +83,10 @@ def count_changes(session: Session, changes: list[Change]) -> int:
     units, months = delta.get_column("unit_id").unique().to_list(), delta.get_column("month").unique().to_list()
     empty = delete(CaseCell).where(CaseCell.value == 0, CaseCell.unit_id.in_(units), CaseCell.month.in_(months))
     session.execute(empty)
-    stamp(session, set(months))
     return delta.height
+
+
+def _months(rows: pl.DataFrame) -> set[int]:
+    """The months ``rows`` sit in, as the triggers mark them: dispatched, and closed (else disposed)."""
+    placed = rows.select(a=month_index("dispatched_at"), b=month_index(pl.coalesce("closed_at", "disposed_at")))
+    return {int(m) for m in pl.concat([placed.get_column("a"), placed.get_column("b")]).drop_nulls().to_list()}

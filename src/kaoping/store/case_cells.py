@@ -73,6 +73,8 @@ def bring_up_to_date(session: Session) -> int:
 
 def stamp(session: Session, months: set[int]) -> None:
     """Give the months whose cells changed the next version (one past the highest of any month)."""
+    if not months:
+        return
     version = int(session.scalar(select(func.coalesce(func.max(CaseCellMonth.version), 0))) or 0) + 1
     known = set(session.scalars(select(CaseCellMonth.month).where(CaseCellMonth.month.in_(sorted(months)))))
     if known:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.facts import delete_row, one_row, write_row
 from kaoping.store.case_cell_deltas import count_changes, counting_own_changes
-from kaoping.store.case_cells import bring_up_to_date, read_cells, recount, stale_pairs
+from kaoping.store.case_cells import bring_up_to_date, cells_version, read_cells, recount, stale_pairs
 from kaoping.store.cell_tables import CaseCellWriter
 from kaoping.store.db import transaction
 from kaoping.store.tables import CaseRow
@@ -65,7 +65,13 @@ def test_every_write_through_the_application_keeps_the_cells_equal_to_a_recount(
         with transaction(store) as s:
             assert stale_pairs(s) == 0
             _same(s)
+    july = (datetime(2024, 7, 1).date(), datetime(2024, 8, 1).date())
     with transaction(store) as s:
+        kept = cells_version(s, july)
+        same = {"channel": "12345", "satisfaction": "satisfied", "category": "井盖"}
+        _write(s, _case("d-3", "dh", datetime(2024, 7, 1), **same))  # another category: no cell changes
+    with transaction(store) as s:
+        assert cells_version(s, july) > kept  # the month's results are made again, as after a mark
         row = s.scalar(select(CaseRow.id).where(CaseRow.case_id == "d-1"))
         assert row is not None
         delete_row(s, "cases", row, actor="test", reason="删除")
