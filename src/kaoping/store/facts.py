@@ -174,7 +174,10 @@ def _write_chunk(
                 continue
             # read before the UPDATE, which also refreshes ``old`` in the session
             changed.append(({c: getattr(old, c) for c in cols}, {c: values[c] for c in cols}))
-            session.execute(update(table).where(key_attr == r["nkey"]).values(**values))
+            # no evaluation of the new values into the session's objects (a few ms per row): the rows were
+            # read with populate_existing and whoever reads them next reads them again the same way
+            quick = update(table).where(key_attr == r["nkey"]).values(**values)
+            session.execute(quick.execution_options(synchronize_session=False))
             audit.row("update", kind, r["nkey"], values, before, after)
             counts.updated += 1
         if not new:
