@@ -100,3 +100,36 @@ def test_marks_other_writers_left_are_still_counted_and_theirs_still_marked(stor
         assert stale_pairs(s) > 0
     with transaction(store) as s:
         _same(s)
+
+
+def test_concurrent_writers_and_a_refresh_leave_the_cells_equal_to_a_recount(store: sessionmaker[Session]) -> None:
+    """Four writers at once on one unit's month (new cases, then each moved on), while plain SQL leaves marks
+    and a reader refreshes: the writers' differences and the refreshes' recounts add up to a recount."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    march = datetime(2024, 3, 10, 9)
+
+    def write(values: dict[str, Any]) -> None:  # (marks the meddler leaves meanwhile may stand after it)
+        with transaction(store) as s:
+            write_row(s, "cases", one_row("cases", values), actor="test", reason="并发")
+
+    def writer(n: int) -> None:
+        for i in range(3):
+            key = f"w{n}-{i}"
+            write(_case(key, "dh", march + timedelta(hours=n)))
+            write(_case(key, "dh", march + timedelta(hours=n), closed_at=march + timedelta(days=25 + i)))
+
+    def meddler() -> None:
+        for _ in range(3):
+            with transaction(store) as s:
+                s.execute(text("UPDATE cases SET rework_count = rework_count + 1 WHERE case_id LIKE 'w1-%'"))
+            with transaction(store) as s:
+                read_cells(s)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        done = [pool.submit(writer, n) for n in range(4)] + [pool.submit(meddler)]
+        for future in done:
+            future.result()
+    with transaction(store) as s:
+        _same(s)
+        assert s.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.case_id.like("w%"))) == 12
