@@ -15,6 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kaoping.api.app import MAX_BODY, BodyLimit, build_api, unguarded_routes
+from kaoping.api.routes_facts import BATCH_LIMITS
 from kaoping.api.routes_field import MAX_BODY as SYNC_BODY
 from kaoping.api.routes_field import SYNC_PATH
 from kaoping.app.context import Given, load_settings
@@ -108,7 +109,7 @@ def create_app(db_url: str | None = None, **given: Unpack[Given]) -> FastAPI:
     app.include_router(open311_router)
     configure_open311(app, app.state.ctx.factory)
     wider = {UPLOAD_PATH: UPLOAD_BYTES + 256 * 1024, SYNC_PATH: SYNC_BODY}  # the field sync: photos as base64
-    app.add_middleware(BodyLimit, limit=MAX_BODY, wider=wider)
+    app.add_middleware(BodyLimit, limit=MAX_BODY, wider=wider | BATCH_LIMITS)  # a batch: narrower
     app.add_middleware(SecurityHeaders)  # outermost: also on the body limit's 413 and every error page
     app.add_route("/api/docs", api_docs, methods=["GET"], include_in_schema=False)
     mount_pages(app)

@@ -41,8 +41,8 @@ class BodyLimit:
     """Refuse (413) a request whose body exceeds ``limit``: at once when its declared Content-Length does,
     before reading any of it (an oversized upload is not first spooled to disk), and as soon as the bytes
     received pass the limit when it declares none (``Transfer-Encoding: chunked``), so no body of any size
-    is read into memory before the limit stops it.  ``wider`` gives some paths a larger limit (an Excel
-    workbook of a month's facts is bigger than a photo)."""
+    is read into memory before the limit stops it.  ``wider`` gives some paths a limit of their own: larger
+    (an Excel workbook of a month's facts is bigger than a photo) or smaller (a batch of rows)."""
 
     def __init__(self, app: ASGIApp, limit: int, wider: dict[str, int] | None = None) -> None:
         self.app = app

@@ -38,11 +38,13 @@ from kaoping.api.roles import (
     unit_scope,
 )
 from kaoping.app import facts as fact_rows
-from kaoping.app.fact_batch import MAX_ROWS, write_batch
+from kaoping.app.fact_batch import MAX_BYTES, MAX_ROWS, write_batch
 from kaoping.facts import KindSpec
 from kaoping.facts.kinds import ENTRY_ORDER, spec_of
 
 router = APIRouter(prefix="/api", tags=["facts"])
+BATCH_LIMITS = {f"/api/{kind}/batch": MAX_BYTES for kind in ENTRY_ORDER}
+"""The body limit of each batch path (:data:`~kaoping.app.fact_batch.MAX_BYTES`), narrower than the API's."""
 
 Out = TypeVar("Out", bound=BaseModel)
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])

@@ -19,17 +19,20 @@ from sqlalchemy.orm import Session
 
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Invalid, Problem
+from kaoping.app.fact_cells import write_counted
 from kaoping.app.facts import API_LABEL, canonical_names, normalise, plausible, validate
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.input_messages import Msg, say
-from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter
-from kaoping.store.case_cells import bring_up_to_date
-from kaoping.store.facts import columns, write_facts
+from kaoping.store.facts import columns
 
 MAX_ROWS = 1000
 """Rows one batch may hold: enough to amortise a request, small enough to answer within a second."""
+MAX_BYTES = MAX_ROWS * 2048
+"""Bytes one batch's body may hold (a row of the widest kind, every text at its longest, is under 2 KiB):
+the web layer refuses a longer body before reading it, so no more than this is ever parsed as JSON, and
+the row count is then checked as the rows are read."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,6 @@ def write_batch(
     validate(ctx, session, kind, frame)
     plausible(ctx, session, kind, frame, None)
     audit = AuditWriter(session, who.actor, reason=reason)
-    counts = write_facts(session, kind, frame, audit=audit, label=API_LABEL)
-    audit.flush()
-    if kind == "cases":
-        bring_up_to_date(session)
-    if kind == "deductions":
-        deduction_cells.bring_up_to_date(session)
+    counts = write_counted(session, kind, frame, audit, API_LABEL)
     session.commit()
     return BatchOutcome(counts.inserted, counts.updated, counts.unchanged)

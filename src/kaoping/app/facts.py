@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from kaoping.app import entry_checks
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Invalid, NeedsConfirmation, NotFound, Problem, problems_of
+from kaoping.app.fact_cells import cells_up_to_date, counting, write_counted
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.app.row_checks import check_rows, sets_for
 from kaoping.app.unit_names import one_unit
@@ -39,11 +40,9 @@ from kaoping.facts.columns import EXPECTED, FILES, ROW, SCHEMAS, Kind
 from kaoping.facts.kinds import spec_of
 from kaoping.input_messages import Msg, quoted, say
 from kaoping.periods import Period, PeriodError, parse_period, period_keys
-from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter
-from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import get_or_raise
-from kaoping.store.facts import TABLES, audit_value, columns, natural_keys, write_facts
+from kaoping.store.facts import TABLES, audit_value, columns, natural_keys
 from kaoping.store.tables import AuditEntry, Base, ImportBatch, Unit
 
 DATE_COLUMN = {s.name: s.time_column for s in UNIT_FACTS if s.time_column and s.time_column != "period"}
@@ -142,12 +141,7 @@ class Outcome:
 def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, reason: str) -> Outcome:
     """``write_facts`` with an audit writer for ``actor``; flushed, not committed."""
     audit = AuditWriter(session, actor, reason=reason)
-    counts = write_facts(session, kind, frame, audit=audit, label=API_LABEL)
-    audit.flush()
-    if kind == "cases":  # the case's months counted again in the same transaction: the next page reads them
-        bring_up_to_date(session)
-    if kind == "deductions":  # likewise the deduction's (unit, month) cells
-        deduction_cells.bring_up_to_date(session)
+    counts = write_counted(session, kind, frame, audit, API_LABEL)
     table: Any = TABLES[kind]
     stored: Base | None
     if kind == "units":
@@ -305,17 +299,16 @@ def delete_row(session: Session, kind: str, row_id: int, *, actor: str, reason: 
     values = {c: getattr(row, c) for c in columns(kind)}
     before = {c: audit_value(v) for c, v in values.items()}
     key = str(row.nkey)
-    session.delete(row)
     try:
-        session.flush()
+        with counting(session, kind) as changes:
+            session.delete(row)
+            session.flush()
+            changes.append((values, None))
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(say(Msg.ROW_STILL_REFERRED, kind=kind, id=row_id)) from exc
     audit = AuditWriter(session, actor, reason=reason)
     audit.row("delete", kind, key, values, before, None)
     audit.flush()
-    if kind == "cases":
-        bring_up_to_date(session)
-    if kind == "deductions":
-        deduction_cells.bring_up_to_date(session)
+    cells_up_to_date(session, kind, changes)
     return before

@@ -82,13 +82,29 @@ def _measure(name: str, term: Term, dispatched: pl.Expr) -> pl.Expr:
 
 def case_cells(cases: pl.DataFrame) -> pl.DataFrame:
     """Every cell the ``cases`` rows add up to (schema :data:`CELL_SCHEMA`), cells of value 0 left out."""
+    return _summed(cases.with_columns(_w=pl.lit(1, pl.Int64)))
+
+
+def cell_changes(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
+    """What the cells gain (a negative value: lose) when the ``before`` rows are replaced by the ``after`` rows:
+    a cell is a plain sum of each case's terms, so the cells of the rows after a write minus those of the rows
+    before it are the change of the kept cells (schema :data:`CELL_SCHEMA`, changes of 0 left out)."""
+    signed = pl.concat(
+        [before.with_columns(_w=pl.lit(-1, pl.Int64)), after.with_columns(_w=pl.lit(1, pl.Int64))],
+        how="vertical_relaxed",
+    )
+    return _summed(signed)
+
+
+def _summed(cases: pl.DataFrame) -> pl.DataFrame:
+    """The cells of ``cases``, each case's terms counted ``_w`` times (1, or −1 for a row taken away)."""
     dispatched = month_index("dispatched_at")
     measures = [_measure(name, term, dispatched) for name, term in COUNT_DEFS.items()]
     counted = (
         with_order_columns(cases)
         .lazy()
         .filter(pl.col("dispatched_at").is_not_null())
-        .select(pl.col("unit_id"), month=dispatched, m=pl.concat_list(measures))
+        .select(pl.col("unit_id"), pl.col("_w"), month=dispatched, m=pl.concat_list(measures))
         .explode("m")
         .unnest("m")
     )
@@ -98,6 +114,7 @@ def case_cells(cases: pl.DataFrame) -> pl.DataFrame:
         .filter((fails > 0) & pl.coalesce("closed_at", "disposed_at").is_not_null())
         .select(
             pl.col("unit_id"),
+            pl.col("_w"),
             month=month_index(pl.coalesce("closed_at", "disposed_at")),
             measure=pl.lit(FAILED),
             settle=month_index(pl.coalesce("closed_at", "disposed_at")),
@@ -108,7 +125,8 @@ def case_cells(cases: pl.DataFrame) -> pl.DataFrame:
     return (
         both.filter(pl.col("value") > 0)
         .group_by("unit_id", "month", "measure", "settle")
-        .agg(pl.col("value").sum())
+        .agg((pl.col("value") * pl.col("_w")).sum())
+        .filter(pl.col("value") != 0)
         .select(pl.col(c).cast(t) for c, t in CELL_SCHEMA.items())
         .sort("unit_id", "month", "measure", "settle")
         .collect()

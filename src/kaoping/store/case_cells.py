@@ -4,7 +4,9 @@ Whoever changes the ``cases`` table — a form, the API, an import, the demo's b
 the (unit, month) pairs the change touched in ``case_cell_marks``, in the same transaction (migration
 0008).  :func:`bring_up_to_date` takes the marks, reads only those units' cases of those months (indexed by
 unit and time), counts them again and replaces their cells; a reader calls it before reading cells, and
-single-row writes call it before committing, so the cells a page reads are never behind the cases.
+the application's writes call it before committing, so the cells a page reads are never behind the cases.
+The application's own case writes leave no mark: they add their difference to the cells instead
+(:mod:`kaoping.store.case_cell_deltas`), since recounting a unit's month reads thousands of cases.
 
 Refreshes take one lock (an advisory lock on PostgreSQL; SQLite has a single writer anyway), so two of them
 never count the same month at once; a mark left by a writer that commits during a refresh stays, and the
@@ -17,42 +19,23 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kaoping.cases.cells import CELL_SCHEMA, case_cells, empty_cells
 from kaoping.cases.metrics import COUNTS
 from kaoping.facts.columns import ROW, SCHEMAS
-from kaoping.store.batch_write import insert_rows
+from kaoping.store.cell_marks import replace_cells, take_marks
 from kaoping.store.columnar import read_frame
-from kaoping.store.db import advisory_lock
 from kaoping.store.tables import CaseCell, CaseCellMark, CaseCellMonth, CaseRow
 
 CASE_COLUMNS = [c for c in SCHEMAS["cases"] if c != ROW]
-_LOCK = 0x6B616F70  # "kaop": the one advisory lock of cell refreshes
-CHUNK = 5_000
+LOCK = 0x6B616F70  # "kaop": the one advisory lock of cell refreshes (and of writers counting their own changes)
 
 
 def _month_start(index: int) -> datetime:
     y, m0 = divmod(index, 12)
     return datetime(y, m0 + 1, 1)
-
-
-def _index(text_month: str) -> int:
-    y, m = text_month.split("-")
-    return int(y) * 12 + int(m) - 1
-
-
-def _take_marks(session: Session) -> set[tuple[str, int]]:
-    """The stale (unit, month) pairs, removed from the marks in this transaction."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        advisory_lock(session, _LOCK, "case-cells")
-        taken = session.execute(delete(CaseCellMark).returning(CaseCellMark.unit_id, CaseCellMark.month)).all()
-    else:
-        taken = session.execute(select(CaseCellMark.unit_id, CaseCellMark.month)).all()
-        session.execute(delete(CaseCellMark))
-    return {(unit, _index(month)) for unit, month in taken}
 
 
 def _stale_cases(session: Session, units: set[str], lo: int, hi: int) -> pl.DataFrame:
@@ -62,15 +45,15 @@ def _stale_cases(session: Session, units: set[str], lo: int, hi: int) -> pl.Data
     def within(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
         return and_(column >= start, column < end)
 
+    # the units' condition inside each term: so each term is one range of its own (unit, time) index
+    # (SQLite's multi-index OR); with the units outside, SQLite read every case of the units and filtered
+    ours = CaseRow.unit_id.in_(sorted(units))
     placed = or_(
-        within(CaseRow.dispatched_at),
-        within(CaseRow.closed_at),
-        and_(CaseRow.closed_at.is_(None), within(CaseRow.disposed_at)),
+        and_(ours, within(CaseRow.dispatched_at)),
+        and_(ours, within(CaseRow.closed_at)),
+        and_(ours, CaseRow.closed_at.is_(None), within(CaseRow.disposed_at)),
     )
-    stmt = select(*[getattr(CaseRow, c) for c in CASE_COLUMNS], CaseRow.id.label(ROW)).where(
-        CaseRow.unit_id.in_(sorted(units)),
-        placed,
-    )
+    stmt = select(*[getattr(CaseRow, c) for c in CASE_COLUMNS], CaseRow.id.label(ROW)).where(placed)
     return read_frame(session, stmt, dict(SCHEMAS["cases"]))
 
 
@@ -78,28 +61,20 @@ def bring_up_to_date(session: Session) -> int:
     """Count the marked (unit, month) pairs again and replace their cells; returns how many pairs.
 
     Runs in the caller's transaction (the caller commits)."""
-    marks = _take_marks(session)
+    marks = take_marks(session, CaseCellMark, LOCK, "case-cells")
     if not marks:
         return 0
-    units = {u for u, _ in marks}
     months = [m for _, m in marks]
-    fresh = case_cells(_stale_cases(session, units, min(months), max(months)))
-    wanted = pl.DataFrame(sorted(marks), schema={"unit_id": pl.String, "month": pl.Int32}, orient="row")
-    fresh = fresh.join(wanted, on=["unit_id", "month"], how="semi")
-    by_month: dict[int, list[str]] = {}
-    for unit, month in marks:
-        by_month.setdefault(month, []).append(unit)
-    for month, month_units in by_month.items():
-        for i in range(0, len(month_units), CHUNK):
-            gone = delete(CaseCell).where(CaseCell.month == month, CaseCell.unit_id.in_(month_units[i : i + CHUNK]))
-            session.execute(gone)
-    insert_rows(session, CaseCell.__table__, fresh)  # type: ignore[arg-type]  # COPY on PostgreSQL
-    _stamp(session, set(by_month))
+    fresh = case_cells(_stale_cases(session, {u for u, _ in marks}, min(months), max(months)))
+    replace_cells(session, CaseCell, marks, fresh)
+    stamp(session, set(months))
     return len(marks)
 
 
-def _stamp(session: Session, months: set[int]) -> None:
-    """Give the recounted months the next version (one past the highest of any month)."""
+def stamp(session: Session, months: set[int]) -> None:
+    """Give the months whose cells changed the next version (one past the highest of any month)."""
+    if not months:
+        return
     version = int(session.scalar(select(func.coalesce(func.max(CaseCellMonth.version), 0))) or 0) + 1
     known = set(session.scalars(select(CaseCellMonth.month).where(CaseCellMonth.month.in_(sorted(months)))))
     if known:

@@ -2,7 +2,8 @@
 
 Kept beside ``tables.py`` (which is near its size limit) on the same ``Base``, like the case cells' three
 tables: the cells, when each unit's cells of a month last changed, and the (unit, month) pairs a change of the
-``deductions`` table has made stale (left by its triggers, cleared by :mod:`kaoping.store.deduction_cells`).
+``deductions`` table has made stale (left by its triggers, cleared by :mod:`kaoping.store.deduction_cells`);
+and the writers that count their own case changes into the case cells (migration 0020_case_cell_writers).
 """
 
 from __future__ import annotations
@@ -43,3 +44,11 @@ class DeductionCellMark(Base):
     __tablename__ = "deduction_cell_marks"
     unit_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
+
+
+class CaseCellWriter(Base):
+    """A writer counting its own changes of ``cases`` into the case cells (:mod:`kaoping.store.case_cell_deltas`):
+    its row, never committed, tells the cells' triggers not to mark what it changes (migration 0020)."""
+
+    __tablename__ = "case_cell_writers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -19,44 +19,25 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from kaoping.engine.deduction_cells import CELL_SCHEMA, KEY, deduction_cells, empty_cells, outside_cells
 from kaoping.engine.windows import outside_windows
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import InspectionWindow
-from kaoping.store.batch_write import insert_rows
+from kaoping.store.cell_marks import CHUNK, delete_pairs, replace_cells, take_marks
 from kaoping.store.cell_tables import DeductionCell, DeductionCellMark, DeductionCellStamp
 from kaoping.store.columnar import read_frame
-from kaoping.store.db import advisory_lock
 from kaoping.store.tables import DeductionRow
 
 COLUMNS = [c for c in SCHEMAS["deductions"] if c != ROW]
 _LOCK = 0x6B616F71  # the one advisory lock of deduction cell refreshes
-CHUNK = 5_000
-
-
-def _index(text_month: str) -> int:
-    y, m = text_month.split("-")
-    return int(y) * 12 + int(m) - 1
 
 
 def _first_day(index: int) -> date:
     y, m0 = divmod(index, 12)
     return date(y, m0 + 1, 1)
-
-
-def _take_marks(session: Session) -> set[tuple[str, int]]:
-    """The stale (unit, month) pairs, removed from the marks in this transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        advisory_lock(session, _LOCK, "deduction-cells")
-        gone = delete(DeductionCellMark).returning(DeductionCellMark.unit_id, DeductionCellMark.month)
-        taken = session.execute(gone).all()
-    else:
-        taken = session.execute(select(DeductionCellMark.unit_id, DeductionCellMark.month)).all()
-        session.execute(delete(DeductionCellMark))
-    return {(unit, _index(month)) for unit, month in taken}
 
 
 def rows_of(session: Session, units: set[str], lo: int, hi: int) -> pl.DataFrame:
@@ -73,37 +54,20 @@ def bring_up_to_date(session: Session) -> int:
     """Add the marked (unit, month) pairs up again and replace their cells; returns how many pairs.
 
     Runs in the caller's transaction (the caller commits)."""
-    marks = _take_marks(session)
+    marks = take_marks(session, DeductionCellMark, _LOCK, "deduction-cells")
     if not marks:
         return 0
     months = [m for _, m in marks]
     fresh = deduction_cells(rows_of(session, {u for u, _ in marks}, min(months), max(months)))
-    wanted = pl.DataFrame(sorted(marks), schema={"unit_id": pl.String, "month": pl.Int32}, orient="row")
-    fresh = fresh.join(wanted, on=["unit_id", "month"], how="semi")
-    by_month: dict[int, list[str]] = {}
-    for unit, month in marks:
-        by_month.setdefault(month, []).append(unit)
-    for month, units in by_month.items():
-        for i in range(0, len(units), CHUNK):
-            cell = DeductionCell.month == month
-            session.execute(delete(DeductionCell).where(cell, DeductionCell.unit_id.in_(units[i : i + CHUNK])))
-    insert_rows(session, DeductionCell.__table__, fresh)  # type: ignore[arg-type]  # COPY on PostgreSQL
+    replace_cells(session, DeductionCell, marks, fresh)
     _stamp(session, marks)
     return len(marks)
 
 
 def _stamp(session: Session, pairs: set[tuple[str, int]]) -> None:
     """Give the (unit, month) pairs added up again the next version (one past the highest of any pair)."""
-    version = int(session.scalar(select(func.coalesce(func.max(DeductionCellStamp.version), 0))) or 0) + 1
-    by_month: dict[int, list[str]] = {}
-    for unit, month in pairs:
-        by_month.setdefault(month, []).append(unit)
-    for month, units in by_month.items():
-        for i in range(0, len(units), CHUNK):
-            stamp = DeductionCellStamp.month == month
-            session.execute(
-                delete(DeductionCellStamp).where(stamp, DeductionCellStamp.unit_id.in_(units[i : i + CHUNK]))
-            )
+    version = newest_version(session) + 1
+    delete_pairs(session, DeductionCellStamp, pairs)
     rows = [{"unit_id": u, "month": m, "version": version} for u, m in sorted(pairs)]
     for i in range(0, len(rows), CHUNK):
         session.execute(insert(DeductionCellStamp), rows[i : i + CHUNK])

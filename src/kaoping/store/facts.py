@@ -48,6 +48,10 @@ TABLES: dict[str, type[Base]] = _tables()
 CHUNK = 5000
 
 
+Change = tuple[dict[str, Any] | None, dict[str, Any] | None]
+"""One changed row's values (by interchange column) before and after the change; None: absent."""
+
+
 @dataclass
 class WriteCounts:
     inserted: int = 0
@@ -95,11 +99,14 @@ def write_facts(
     label: str = "",
     import_id: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    changed: list[Change] | None = None,
 ) -> WriteCounts:
     """Insert or update ``frame`` (interchange schema of ``kind``, with ``_row``) in its table.
 
     With ``import_id`` (an import batch) the rows are written in bulk and audited once for the batch
-    (:mod:`kaoping.store.batch_write`); otherwise — a form, the API, units — one audit row per change.
+    (:mod:`kaoping.store.batch_write`); otherwise — a form, the API, units — one audit row per change, and
+    ``changed`` (if given) receives each changed row's values before (None when new) and after, the before
+    read under the row's lock: what a writer counting its own changes into cells needs.
     """
     table = TABLES[kind]
     cols = columns(kind)
@@ -114,9 +121,10 @@ def write_facts(
         writer = BatchWriter(session, kind, table, cols, import_id)
         write_batch(writer, frame, audit=audit, label=label, on_progress=on_progress)
         return WriteCounts(writer.inserted, writer.updated, writer.unchanged)
+    seen: list[Change] = [] if changed is None else changed
     for start in range(0, frame.height, CHUNK):
         rows = frame.slice(start, CHUNK).to_dicts()
-        _write_chunk(session, kind, rows, audit=audit, label=label, import_id=import_id, counts=counts)
+        _write_chunk(session, kind, rows, audit=audit, label=label, import_id=import_id, counts=counts, changed=seen)
         if on_progress:
             on_progress(len(rows))
     return counts
@@ -131,6 +139,7 @@ def _write_chunk(
     label: str,
     import_id: int | None,
     counts: WriteCounts,
+    changed: list[Change],
 ) -> None:
     """One chunk of the per-row path: existing rows read under a row lock (the audit "before" is the row
     as it is while nobody else can change it), changed ones updated, new ones inserted.
@@ -163,7 +172,12 @@ def _write_chunk(
             if same_values(before, after):
                 counts.unchanged += 1
                 continue
-            session.execute(update(table).where(key_attr == r["nkey"]).values(**values))
+            # read before the UPDATE, which also refreshes ``old`` in the session
+            changed.append(({c: getattr(old, c) for c in cols}, {c: values[c] for c in cols}))
+            # no evaluation of the new values into the session's objects (a few ms per row): the rows were
+            # read with populate_existing and whoever reads them next reads them again the same way
+            quick = update(table).where(key_attr == r["nkey"]).values(**values)
+            session.execute(quick.execution_options(synchronize_session=False))
             audit.row("update", kind, r["nkey"], values, before, after)
             counts.updated += 1
         if not new:
@@ -176,6 +190,7 @@ def _write_chunk(
             continue
         for r, values in new:
             audit.row("insert", kind, r["nkey"], values, None, _json_dict(values, cols))
+            changed.append((None, {c: values[c] for c in cols}))
         counts.inserted += len(new)
         return
     raise Conflict(

@@ -70,3 +70,19 @@ def test_a_batch_keeps_the_role_rules_and_its_bounds(api: Any) -> None:
     too_many = {"rows": [_case(n) for n in range(1001)]}
     assert api.client.post("/api/cases/batch", json=too_many, headers=api.as_("admin")).status_code == 422
     assert api.client.post("/api/cases/batch", json={"rows": []}, headers=api.as_("admin")).status_code == 422
+
+
+def test_a_batch_body_past_its_byte_limit_is_413_before_it_is_parsed(api: Any) -> None:
+    """The batch paths have a byte limit of their own, far below the API's (which fits a photo): a body
+    declared longer is refused before any of it is read, one within it is parsed and its rows counted."""
+    from kaoping.api.app import MAX_BODY
+    from kaoping.app.fact_batch import MAX_BYTES, MAX_ROWS
+
+    assert MAX_BYTES < MAX_BODY
+    padded = {"rows": [_case(1)], "reason": "x" * MAX_BYTES}  # too long in bytes, one row
+    r = api.client.post("/api/cases/batch", json=padded, headers=api.as_("admin"))
+    assert r.status_code == 413 and r.json()["detail"] == "request body too large"
+    too_many = {"rows": [{"case_id": str(n)} for n in range(MAX_ROWS + 1)]}  # within the bytes, too many rows
+    r = api.client.post("/api/cases/batch", json=too_many, headers=api.as_("admin"))
+    assert r.status_code == 422, r.text
+    assert _count(api, CaseRow) == 0

@@ -11,7 +11,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaoping.cases.cells import FAILED, any_dispatched, case_cells, cell_counts, cell_failures
+from kaoping.cases.cells import FAILED, any_dispatched, case_cells, cell_changes, cell_counts, cell_failures
 from kaoping.cases.metrics import COUNTS, case_counts, failed_verifications
 from kaoping.facts import facts_from_frames
 from kaoping.periods import parse_period
@@ -111,3 +111,36 @@ def test_a_case_closed_on_the_first_instant_of_the_next_month_is_not_closed_in_t
     # the failure counts where the case was closed: April
     assert cell_failures(cells, parse_period("2024-04")).rows() == [("u1", 1, [])]
     assert set(cells.get_column("measure")) >= {FAILED, "应结案数"}
+
+
+KEY = ["unit_id", "month", "measure", "settle"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.lists(case_row(), min_size=0, max_size=20),
+    st.lists(st.tuples(st.booleans(), st.one_of(st.none(), case_row())), min_size=1, max_size=6),
+)
+def test_the_cells_of_a_write_are_the_old_cells_plus_its_changes(
+    kept: list[dict[str, Any]], writes: list[tuple[bool, dict[str, Any] | None]]
+) -> None:
+    """Rows replaced (True: an existing row taken away first), added or taken away: the cells of the rows
+    after equal the cells of the rows before plus :func:`cell_changes` of just the rows written."""
+    before_rows = list(kept)
+    gone: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    rows = list(kept)
+    for replace, row in writes:
+        if replace and rows:
+            gone.append(rows.pop(0))
+        if row is not None:
+            new.append(row)
+            rows.append(row)
+    changes = cell_changes(_cases(gone), _cases(new))
+    old = case_cells(_cases(before_rows)).rename({"value": "old"})
+    added = changes.rename({"value": "change"})
+    both = old.join(added, on=KEY, how="full", coalesce=True).fill_null(0)
+    summed = both.select(*KEY, value=pl.col("old") + pl.col("change")).filter(pl.col("value") != 0)
+    expected = case_cells(_cases(rows))
+    assert summed.sort(KEY).select(expected.columns).equals(expected.sort(KEY).cast(dict(summed.schema)))
+    assert changes.filter(pl.col("value") == 0).is_empty()

@@ -1,0 +1,92 @@
+"""A writer counting its own changes of cases into the case cells (案卷汇总格的增量维护).
+
+Recounting a marked (unit, month) reads every case of that unit and month again — thousands in a big city —
+so one case posted through the application cost a second.  A cell is a plain sum of each case's terms
+(:func:`kaoping.cases.cells.cell_changes`), so the application, which knows each row it changes before and
+after (read under the row's lock), adds the difference to the cells instead, in the same transaction.
+
+While it writes, the transaction holds a row of ``case_cell_writers`` (never committed), and the cells'
+triggers leave no mark while their transaction sees such a row (migration 0020).  Every other writer — an
+import, the demo's bulk load, plain SQL — sees none and still leaves its marks, which
+:func:`kaoping.store.case_cells.bring_up_to_date` counts again as before.
+
+The difference is added under the refreshes' lock, held until the commit: a refresh that read the cases
+before this write committed finishes first (and this write's difference then lands on its cells), and one
+that comes later waits and reads the cases with this write in them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import polars as pl
+from sqlalchemy import delete, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from kaoping.cases.cells import cell_changes, month_index
+from kaoping.facts.columns import ROW, SCHEMAS
+from kaoping.store.case_cells import LOCK, stamp
+from kaoping.store.cell_tables import CaseCellWriter
+from kaoping.store.db import advisory_lock
+from kaoping.store.facts import Change
+from kaoping.store.tables import CaseCell
+
+_SCHEMA = {c: t for c, t in SCHEMAS["cases"].items() if c != ROW}
+_KEY = ("unit_id", "month", "measure", "settle")
+
+
+@contextmanager
+def counting_own_changes(session: Session) -> Iterator[list[Change]]:
+    """Within the block, the cases this transaction changes leave no mark; the caller puts each change
+    (before, after) in the list yielded and passes it to :func:`count_changes` before committing.  What the
+    session holds unwritten is written first, so it leaves its marks as any other change would."""
+    session.flush()
+    writer = session.execute(insert(CaseCellWriter).returning(CaseCellWriter.id)).scalar_one()
+    changes: list[Change] = []
+    try:
+        yield changes
+        session.flush()
+    except BaseException:
+        with suppress(SQLAlchemyError):  # the transaction may be broken: rolled back, the row is gone anyway
+            session.execute(delete(CaseCellWriter).where(CaseCellWriter.id == writer))
+        raise
+    session.execute(delete(CaseCellWriter).where(CaseCellWriter.id == writer))
+
+
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    return pl.DataFrame([{c: r.get(c) for c in _SCHEMA} for r in rows], schema=_SCHEMA)
+
+
+def count_changes(session: Session, changes: list[Change]) -> int:
+    """Add what ``changes`` make the cells gain or lose, in the caller's transaction; returns how many cells
+    changed.  Cells that fall to 0 are removed (a recount keeps no cell of 0).  The months the rows sit in
+    get a new version even when no cell changed, as a mark of them would have given them."""
+    if not changes:
+        return 0
+    advisory_lock(session, LOCK, "case-cells")
+    before = _frame([b for b, _ in changes if b is not None])
+    after = _frame([a for _, a in changes if a is not None])
+    delta = cell_changes(before, after)
+    stamp(session, _months(before) | _months(after))
+    if delta.is_empty():
+        return 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert: Any = dialect.insert(CaseCell)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=list(_KEY), set_={"value": CaseCell.value + upsert.excluded.value}
+    )
+    session.execute(upsert, delta.to_dicts())
+    units, months = delta.get_column("unit_id").unique().to_list(), delta.get_column("month").unique().to_list()
+    empty = delete(CaseCell).where(CaseCell.value == 0, CaseCell.unit_id.in_(units), CaseCell.month.in_(months))
+    session.execute(empty)
+    return delta.height
+
+
+def _months(rows: pl.DataFrame) -> set[int]:
+    """The months ``rows`` sit in, as the triggers mark them: dispatched, and closed (else disposed)."""
+    placed = rows.select(a=month_index("dispatched_at"), b=month_index(pl.coalesce("closed_at", "disposed_at")))
+    return {int(m) for m in pl.concat([placed.get_column("a"), placed.get_column("b")]).drop_nulls().to_list()}
