@@ -174,8 +174,10 @@ class CaseRow(FactMixin, Base):
 
     __tablename__ = "cases"
     # a unit's cases of a month, read again when its cells are stale (kaoping.store.case_cells)
-    __table_args__ = tuple(
-        Index(f"ix_cases_unit_{c}", "unit_id", c) for c in ("dispatched_at", "closed_at", "disposed_at")
+    # and each unit's cases reported per month, counted by the 督查信号 screen (kaoping.store.signal_reads)
+    __table_args__ = (
+        *(Index(f"ix_cases_unit_{c}", "unit_id", c) for c in ("dispatched_at", "closed_at", "disposed_at")),
+        Index("ix_cases_reported_unit", "reported_at", "unit_id"),
     )
     case_id: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -1,5 +1,6 @@
-"""Migration 0019_lookup_indexes (both backends): the audit trail is indexed by (table, row key) and photos by
-target, as the models say — a row's history, who entered it and its photos no longer scan the whole table."""
+"""Migrations 0019_lookup_indexes and 0021_cases_reported_unit (both backends): the audit trail is indexed
+by (table, row key), photos by target and cases by (time reported, unit), as the models say — a row's history,
+who entered it, its photos and the signals' monthly count of reported cases no longer scan the whole table."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import create_engine, inspect
 
 from kaoping.store.tables import Base
 
-OURS = ("ix_audit_log_table_row", "ix_evidence_target")
+OURS = ("ix_audit_log_table_row", "ix_evidence_target", "ix_cases_reported_unit")
 
 
 def test_the_indexes_are_there_and_as_the_models_say(db_url: str) -> None:
@@ -20,8 +21,10 @@ def test_the_indexes_are_there_and_as_the_models_say(db_url: str) -> None:
             found = inspect(conn)
             audit = {ix["name"]: ix["column_names"] for ix in found.get_indexes("audit_log")}
             evidence = {ix["name"]: ix["column_names"] for ix in found.get_indexes("evidence")}
+            cases = {ix["name"]: ix["column_names"] for ix in found.get_indexes("cases")}
     finally:
         engine.dispose()
     assert [d for d in diffs if any(name in repr(d) for name in OURS)] == []
     assert audit["ix_audit_log_table_row"] == ["table_name", "row_key"]
     assert evidence["ix_evidence_target"] == ["target"]
+    assert cases["ix_cases_reported_unit"] == ["reported_at", "unit_id"]  # 0021: the signals' count per unit
