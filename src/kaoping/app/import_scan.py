@@ -74,54 +74,68 @@ def scan_import(
 ) -> Scanned:
     """Read and check every file of ``source`` chunk by chunk.  Raises every error (reading, unit names,
     entry refusals, scheme) in one :class:`InputErrors`, in file and row order; returns the warnings."""
-    read_log, names_log, scheme_log = ErrorLog(), ErrorLog(), ErrorLog()
-    read_log.add_counted(source.book_errors.kept, source.book_errors.total)
-    units = _whole("units", source.read("units", read_log))
-    stored = stored_units(session)
-    known = set(stored.get_column("unit_id")) | set(units.get_column("unit_id").drop_nulls())
-    theirs = stored.filter(~pl.col("unit_id").is_in(units.get_column("unit_id").implode()))
-    merged = pl.concat([units, theirs.with_columns(pl.lit(STORE_ROW, dtype=pl.Int64).alias(ROW))])
-    if scheme is not None:
-        check_units(scheme, with_frames(source.facts(), units=merged), scheme_log)
-    found, skipped = Findings(), Findings()
-    firsts = {spec.name: _FirstRows(spec.name, spec.natural_key) for spec in KINDS if spec.key_unique}
-    replaced = {n: list[pl.Series]() for n in _JUDGED if scheme is not None and _has_rows(session, n)}
-    rows = dict.fromkeys(FILE_NAMES, 0)
+    scan = _Scan(session, source, scheme)
     for name in FILE_NAMES:
         seen = Occurrences()
-        for read in [units] if name == "units" else source.read(name, read_log):
-            facts = source.facts()
-            chunk = read if name == "units" else _resolved(session, facts, units, name, read, names_log)
-            entry = check_rows(session, name, chunk, label=facts.label(name), schemes=_list(scheme), now=at)
-            (found if name in todo else skipped).merge(entry)
-            ours = chunk
-            if scheme is not None and name in UNIT_FILES:
-                ours = chunk.filter(pl.col("unit_id").is_in(list(known)) | pl.col("unit_id").is_null())
-                check_rows_of(scheme, with_frames(facts, units=merged, **{name: ours}), scheme_log)
-            if name in firsts:
-                firsts[name].check(ours, facts.label(name), scheme_log)
-            if name in replaced:
-                replaced[name].append(natural_keys(name, ours, seen).hash())
-            rows[name] += chunk.height
-            report(facts.label(name), sum(rows.values()), 0)
-    facts = source.facts()
-    if scheme is not None:
-        for name, keys in replaced.items():
-            _check_stored(session, scheme, with_frames(facts, units=merged), name, keys, scheme_log)
-    if read_log:  # with reading errors no file counts as imported before: all are entry-checked
-        found.merge(skipped)
-    log = ErrorLog()
-    for part in (read_log, names_log):
-        log.add_counted(part.kept, part.total)
-    log.add_counted([p.input_error() for p in found.refused], found.refused_total)
-    log.add_counted([_relabel(e, facts) for e in scheme_log.kept], scheme_log.total)
-    if log:
-        raise InputErrors(facts.in_file_order(log.kept), log.total)
-    return Scanned(found, rows, units)
+        for read in [scan.units] if name == "units" else source.read(name, scan.read_log):
+            scan.chunk(name, read, seen, skipped=name not in todo, at=at)
+            report(source.facts().label(name), sum(scan.rows.values()), 0)
+    return scan.result()
 
 
-def _list(scheme: Scheme | None) -> list[Scheme]:
-    return [scheme] if scheme is not None else []
+class _Scan:
+    """The check pass's state: the errors found so far, per kind of check (reported in this order, as the
+    checks of a whole import were), and what the checks of later chunks need."""
+
+    def __init__(self, session: Session, source: DataSource, scheme: Scheme | None) -> None:
+        self.session, self.source, self.scheme = session, source, scheme
+        self.read_log, self.names_log, self.scheme_log = ErrorLog(), ErrorLog(), ErrorLog()
+        self.read_log.add_counted(source.book_errors.kept, source.book_errors.total)
+        self.units = units = _whole("units", source.read("units", self.read_log))
+        stored = stored_units(session)
+        self.known = set(stored.get_column("unit_id")) | set(units.get_column("unit_id").drop_nulls())
+        theirs = stored.filter(~pl.col("unit_id").is_in(units.get_column("unit_id").implode()))
+        self.merged = pl.concat([units, theirs.with_columns(pl.lit(STORE_ROW, dtype=pl.Int64).alias(ROW))])
+        if scheme is not None:
+            check_units(scheme, with_frames(source.facts(), units=self.merged), self.scheme_log)
+        self.found, self.skipped = Findings(), Findings()
+        self.firsts = {spec.name: _FirstRows(spec.name, spec.natural_key) for spec in KINDS if spec.key_unique}
+        self.replaced = {n: list[pl.Series]() for n in _JUDGED if scheme is not None and _has_rows(session, n)}
+        self.rows = dict.fromkeys(FILE_NAMES, 0)
+
+    def chunk(self, name: str, read: pl.DataFrame, seen: Occurrences, *, skipped: bool, at: datetime) -> None:
+        """Every check of one chunk of file ``name`` (``skipped``: a file imported before, not entry-checked)."""
+        session, scheme, facts = self.session, self.scheme, self.source.facts()
+        chunk = read if name == "units" else _resolved(session, facts, self.units, name, read, self.names_log)
+        schemes = [scheme] if scheme is not None else []
+        entry = check_rows(session, name, chunk, label=facts.label(name), schemes=schemes, now=at)
+        (self.skipped if skipped else self.found).merge(entry)
+        ours = chunk
+        if scheme is not None and name in UNIT_FILES:
+            ours = chunk.filter(pl.col("unit_id").is_in(list(self.known)) | pl.col("unit_id").is_null())
+            check_rows_of(scheme, with_frames(facts, units=self.merged, **{name: ours}), self.scheme_log)
+        if name in self.firsts:
+            self.firsts[name].check(ours, facts.label(name), self.scheme_log)
+        if name in self.replaced:
+            self.replaced[name].append(natural_keys(name, ours, seen).hash())
+        self.rows[name] += chunk.height
+
+    def result(self) -> Scanned:
+        """The stored rows checked, then every error raised together or the warnings returned."""
+        facts, scheme, found = self.source.facts(), self.scheme, self.found
+        if scheme is not None:
+            for name, keys in self.replaced.items():
+                _check_stored(self.session, scheme, with_frames(facts, units=self.merged), name, keys, self.scheme_log)
+        if self.read_log:  # with reading errors no file counts as imported before: all are entry-checked
+            found.merge(self.skipped)
+        log = ErrorLog()
+        for part in (self.read_log, self.names_log):
+            log.add_counted(part.kept, part.total)
+        log.add_counted([p.input_error() for p in found.refused], found.refused_total)
+        log.add_counted([_relabel(e, facts) for e in self.scheme_log.kept], self.scheme_log.total)
+        if log:
+            raise InputErrors(facts.in_file_order(log.kept), log.total)
+        return Scanned(found, self.rows, self.units)
 
 
 def _whole(name: str, chunks: Iterable[pl.DataFrame]) -> pl.DataFrame:

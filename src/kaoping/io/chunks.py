@@ -40,9 +40,10 @@ _HASH_BLOCK = 1 << 24
 class DataSource:
     """The interchange files of a folder (read in chunks) or a workbook (read whole, once)."""
 
-    def __init__(self, source: Path, rows: int = CHUNK_ROWS) -> None:
-        """Raise ``FileNotFoundError`` (no such path) or :class:`InputErrors` (a file that is no data)."""
-        self.source, self.rows = source, rows
+    def __init__(self, source: Path, rows: int | None = None) -> None:
+        """Raise ``FileNotFoundError`` (no such path) or :class:`InputErrors` (a file that is no data).
+        ``rows``: rows a chunk (default :data:`CHUNK_ROWS`, looked up when opened: tests make it small)."""
+        self.source, self.rows = source, rows or CHUNK_ROWS
         self.book: Facts | None = None
         self.book_errors = ErrorLog()
         """What reading the workbook found (a folder's files report theirs as they are read)."""
