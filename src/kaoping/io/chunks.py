@@ -53,7 +53,8 @@ class DataSource:
         elif source.is_file() and source.suffix.lower() in _WORKBOOK_SUFFIXES:
             self.book = read_facts_leniently(source, self.book_errors)
             self.labels, self.headers = dict(self.book.labels), self.book.headers
-            self.present = present_sheets(source)
+            # a workbook that could not be read is hashed no further (see :meth:`hashes`)
+            self.present = set() if self.book_errors else present_sheets(source)
         elif source.is_file():
             hint = say(Msg.SAVE_AS_XLSX) if source.suffix.lower() == ".xls" else ("", "")
             raise InputErrors([InputError.said(str(source), None, None, say(Msg.NOT_DATA, hint=hint))])
