@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.entry_checks import Unconfirmed, audit_reason, record_confirmation
+from kaoping.app.import_cells import bring_cells_up_to_date
 from kaoping.app.import_scan import Progress, scan_import, with_frames
 from kaoping.app.unit_names import resolve_unit_names
 from kaoping.errors import Conflict, ErrorLog
@@ -44,9 +45,7 @@ from kaoping.facts import FILE_NAMES
 from kaoping.facts.columns import ROW
 from kaoping.io.chunks import DataSource
 from kaoping.scheme import Scheme
-from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter, now
-from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import is_busy, transaction
 from kaoping.store.facts import load_facts, write_facts
 from kaoping.store.tables import ImportBatch
@@ -210,10 +209,7 @@ def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress
             )
             audit.flush()
             files.append(FileReport(name, label, IMPORTED, rows, counts.inserted, counts.updated, counts.unchanged))
-        if "cases" in todo:  # the imported cases' cells, counted in the import's own transaction
-            bring_up_to_date(session)
-        if "deductions" in todo:
-            deduction_cells.bring_up_to_date(session)
+        bring_cells_up_to_date(session, todo)  # the imported rows' cells, counted in the import's own transaction
         record_confirmation(session, actor, "import", f"import {batch.source}"[-200:], found, confirm_reason)
     return ImportReport(str(batch.source), tuple(files))
 

@@ -13,14 +13,17 @@ import pytest
 from sqlalchemy import select
 
 from examples_testing import EXAMPLES
+from kaoping.app import import_cells
 from kaoping.app.imports import import_data
+from kaoping.bench_import import write_folder
 from kaoping.errors import InputErrors
 from kaoping.io import chunks
 from kaoping.io.readers import read_facts
 from kaoping.scheme import load_scheme
+from kaoping.store.cell_tables import DeductionCell
 from kaoping.store.db import close_store, open_store
 from kaoping.store.facts import TABLES, natural_keys
-from kaoping.store.tables import AuditEntry
+from kaoping.store.tables import AuditEntry, CaseCell
 
 CITY = EXAMPLES / "city-1000"
 SMALL = 3
@@ -100,3 +103,28 @@ def test_chunks_report_the_errors_a_whole_file_reports(
     assert errors() == whole
     assert any("row 10" in e and "row 3" in e for e in whole)  # the repeat names the row of the first
     assert any("row 12" in e and "row 2" in e for e in whole)
+
+
+def _cells(url: str) -> dict[str, list[tuple[object, ...]]]:
+    factory = open_store(url)
+    try:
+        with factory() as s:
+            return {
+                table.__tablename__: sorted(tuple(r) for r in s.execute(select(table.__table__)))
+                for table in (CaseCell, DeductionCell)
+            }
+    finally:
+        close_store(factory)
+
+
+def test_cells_counted_in_slices_are_the_cells_counted_at_once(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    write_folder(data, 3000)
+    import_data(open_store(db_url), data, actor="a")
+    other = _second_store(db_url, tmp_path)
+    monkeypatch.setattr(import_cells, "SLICE_ROWS", 1)  # one (unit, month) pair at a time
+    import_data(open_store(other), data, actor="a")
+    once, sliced = _cells(db_url), _cells(other)
+    assert once == sliced and all(once.values())
