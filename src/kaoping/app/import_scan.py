@@ -6,10 +6,11 @@ fact loaded, then joined with the whole file — so memory grew with both.  Here
 
 * a chunk's rows are checked on their own (the scheme's row checks need nothing but the row and the
   units: :func:`~kaoping.engine.consistency.check_rows_of`, with the units of the store and the import);
-* a key that must name one row (units, notices, cases, ranks) is checked across the file by keeping, per
-  key seen, two 64-bit hashes and its first row (24 bytes a key): a repeat in a later chunk names the row
-  of the first as before.  Against the store no repeat is possible: a stored row of the same key is the
-  row the import replaces;
+* a key that must name one row (units, notices, cases, ranks) is checked across the file by keeping a
+  64-bit hash of each row's key (16 bytes a row with its row number); only rows whose hash another row
+  shares are read again and compared on their keys, so a repeat in a later chunk names the row of the first
+  as before.  Against the store no repeat is possible: a stored row of the same key is the row the import
+  replaces;
 * the stored rows the scheme judges (scores, deductions) are read back in chunks, leaving out those the
   import replaces (their keys' hashes, kept while the file is read), and cited as ``db:<table>``.
 
@@ -99,26 +100,50 @@ class _Scan:
         if scheme is not None:
             check_units(scheme, with_frames(source.facts(), units=self.merged), self.scheme_log)
         self.found, self.skipped = Findings(), Findings()
-        self.firsts = {spec.name: _FirstRows(spec.name, spec.natural_key) for spec in KINDS if spec.key_unique}
+        self.repeats = {spec.name: _Repeats(spec.name, spec.natural_key) for spec in KINDS if spec.key_unique}
         self.replaced = {n: list[pl.Series]() for n in _JUDGED if scheme is not None and _has_rows(session, n)}
         self.rows = dict.fromkeys(FILE_NAMES, 0)
 
     def chunk(self, name: str, read: pl.DataFrame, seen: Occurrences, *, skipped: bool, at: datetime) -> None:
         """Every check of one chunk of file ``name`` (``skipped``: a file imported before, not entry-checked)."""
         session, scheme, facts = self.session, self.scheme, self.source.facts()
-        chunk = read if name == "units" else _resolved(session, facts, self.units, name, read, self.names_log)
+        chunk = self._resolved(name, read, self.names_log)
         schemes = [scheme] if scheme is not None else []
         entry = check_rows(session, name, chunk, label=facts.label(name), schemes=schemes, now=at)
         (self.skipped if skipped else self.found).merge(entry)
-        ours = chunk
+        ours = self._ours(name, chunk)
         if scheme is not None and name in UNIT_FILES:
-            ours = chunk.filter(pl.col("unit_id").is_in(list(self.known)) | pl.col("unit_id").is_null())
             check_rows_of(scheme, with_frames(facts, units=self.merged, **{name: ours}), self.scheme_log)
-        if name in self.firsts:
-            self.firsts[name].check(ours, facts.label(name), self.scheme_log)
+        if name in self.repeats:
+            self.repeats[name].add(ours)
         if name in self.replaced:
             self.replaced[name].append(natural_keys(name, ours, seen).hash())
         self.rows[name] += chunk.height
+
+    def _resolved(self, name: str, read: pl.DataFrame, log: ErrorLog) -> pl.DataFrame:
+        """The chunk with every unit name turned into its unit's id (:mod:`kaoping.app.unit_names`)."""
+        if name == "units":
+            return read
+        facts = with_frames(self.source.facts(), units=self.units, **{name: read})
+        frame: pl.DataFrame = getattr(resolve_unit_names(self.session, facts, log), name)
+        return frame
+
+    def _ours(self, name: str, chunk: pl.DataFrame) -> pl.DataFrame:
+        """The rows the scheme judges: not those naming an unknown unit (reported already, once is enough);
+        a row whose unit could not be resolved (null) stays, its other mistakes reported in the same answer."""
+        if self.scheme is None or name not in UNIT_FILES:
+            return chunk
+        return chunk.filter(pl.col("unit_id").is_in(list(self.known)) | pl.col("unit_id").is_null())
+
+    def _repeats(self) -> None:
+        """Every file's repeated keys, the file read again (its keys only matter) when hashes are shared."""
+        for name, repeats in self.repeats.items():
+            shared = repeats.shared()
+            if shared.is_empty():
+                continue
+            reads = [self.units] if name == "units" else self.source.read(name, ErrorLog())
+            chunks = (self._ours(name, self._resolved(name, read, ErrorLog())) for read in reads)
+            repeats.report(shared, chunks, self.source.facts().label(name), self.scheme_log)
 
     def result(self) -> Scanned:
         """The stored rows checked, then every error raised together or the warnings returned."""
@@ -126,6 +151,7 @@ class _Scan:
         if scheme is not None:
             for name, keys in self.replaced.items():
                 _check_stored(self.session, scheme, with_frames(facts, units=self.merged), name, keys, self.scheme_log)
+        self._repeats()
         if self.read_log:  # with reading errors no file counts as imported before: all are entry-checked
             found.merge(self.skipped)
         log = ErrorLog()
@@ -143,16 +169,6 @@ def _whole(name: str, chunks: Iterable[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames) if frames else empty_frame(name)
 
 
-def _resolved(
-    session: Session, facts: Facts, units: pl.DataFrame, name: str, chunk: pl.DataFrame, log: ErrorLog
-) -> pl.DataFrame:
-    """The chunk with every unit name turned into its unit's id (:mod:`kaoping.app.unit_names`)."""
-    frame: pl.DataFrame = getattr(
-        resolve_unit_names(session, with_frames(facts, units=units, **{name: chunk}), log), name
-    )
-    return frame
-
-
 def _has_rows(session: Session, name: str) -> bool:
     table = TABLES[name]
     return session.execute(select(table.id).limit(1)).first() is not None  # type: ignore[attr-defined]
@@ -168,24 +184,32 @@ def _check_stored(
         check_rows_of(scheme, with_frames(facts, **{name: kept.with_columns(pl.col(ROW) + STORE_ROW)}), log)
 
 
-class _FirstRows:
-    """The first row of every key seen so far in a file whose key must name one row (two 64-bit hashes of
-    the key and the row: 24 bytes a key; a chance collision of both is about 1 in 10^38 a pair)."""
+class _Repeats:
+    """A key that must name one row, checked across a file read in chunks.  Per row only a 64-bit hash of
+    its key and its row are kept (16 bytes a row); the rows whose hash another row shares — none in a file
+    without repeats — are read again with their keys and checked exactly, so a chance collision of hashes
+    costs a second read, never a false error."""
 
     def __init__(self, kind: str, key: tuple[str, ...]) -> None:
         self.kind, self.key = kind, list(key)
-        self.seen = pl.DataFrame(schema={"_h1": pl.UInt64, "_h2": pl.UInt64, "_before": pl.Int64})
+        self.parts: list[pl.DataFrame] = []
 
-    def check(self, chunk: pl.DataFrame, label: str, log: ErrorLog) -> None:
-        """Report the chunk's rows that repeat a key of an earlier row (of this chunk or an earlier one)."""
+    def add(self, chunk: pl.DataFrame) -> None:
         frame = chunk.drop_nulls(self.key)  # a key cell that could not be read is reported already
-        key = pl.struct(self.key)
-        frame = frame.with_columns(_h1=key.hash(11), _h2=key.hash(29), _first=pl.col(ROW).min().over(self.key))
-        frame = frame.join(self.seen, on=["_h1", "_h2"], how="left", maintain_order="left")
-        fresh = frame.filter(pl.col("_before").is_null()).group_by("_h1", "_h2").agg(_before=pl.col(ROW).min())
-        self.seen = pl.concat([self.seen, fresh])
-        frame = frame.with_columns(_first=pl.coalesce("_before", "_first"))
-        report_duplicates(self.kind, frame.filter(pl.col(ROW) > pl.col("_first")), label, log)
+        self.parts.append(frame.select(ROW, _h=pl.struct(self.key).hash(11)))
+
+    def shared(self) -> pl.Series:
+        """The rows whose key's hash another row shares (the candidates for a repeat)."""
+        rows = pl.concat(self.parts) if self.parts else pl.DataFrame(schema={ROW: pl.Int64, "_h": pl.UInt64})
+        self.parts = []
+        return rows.filter(pl.len().over("_h") > 1).get_column(ROW)
+
+    def report(self, shared: pl.Series, chunks: Iterable[pl.DataFrame], label: str, log: ErrorLog) -> None:
+        """Report each repeat among the ``shared`` rows of ``chunks`` (the file read again), naming the first."""
+        picked = [c.filter(pl.col(ROW).is_in(shared.implode())).select(*self.key, ROW) for c in chunks]
+        frame = pl.concat(picked).drop_nulls(self.key)
+        dup = frame.with_columns(_first=pl.col(ROW).min().over(self.key)).filter(pl.col(ROW) > pl.col("_first"))
+        report_duplicates(self.kind, dup, label, log)
 
 
 def _relabel(error: InputError, facts: Facts) -> InputError:

@@ -16,7 +16,10 @@ import must be safe to repeat and must never leave the store half-changed:
   :mod:`kaoping.app.unit_names`), then (given a scheme) the scheme's own checks on the store and the
   import merged, and the entry checks.  A row with five mistakes, or a file with five bad rows, is one
   answer, each error naming the column as the file heads it.
-* One transaction writes every file; any exception rolls all of it back.
+* Files are read in chunks, twice — once to check (:mod:`kaoping.app.import_scan`), once to write — so memory
+  is bounded by a chunk, not by the file or the store (a 10 M-row import, issue 13); the answer is the one
+  a check of everything at once gave.
+* One transaction checks and writes every file; any exception rolls all of it back.
 * A file's sha256 is recorded (``imports``); a file seen before is skipped as "already imported", and
   rows are written through :func:`~kaoping.store.facts.write_facts`, matched on their natural keys, so
   even a re-saved copy of a file only updates what really changed — with an audit row for each changed

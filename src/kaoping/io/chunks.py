@@ -31,7 +31,7 @@ from kaoping.io.workbook import present_sheets
 
 __all__ = ["CHUNK_ROWS", "DataSource"]
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 """Rows of a chunk: a few dozen megabytes typed, and few enough chunks that each one's fixed costs vanish."""
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _HASH_BLOCK = 1 << 24
