@@ -128,3 +128,13 @@ def test_cells_counted_in_slices_are_the_cells_counted_at_once(
     import_data(open_store(other), data, actor="a")
     once, sliced = _cells(db_url), _cells(other)
     assert once == sliced and all(once.values())
+
+
+def test_the_progress_advances_chunk_by_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", SMALL)
+    calls: list[tuple[str, int, int]] = []
+    import_data(open_store(f"sqlite:///{tmp_path / 'p.db'}"), CITY, actor="a", progress=lambda *c: calls.append(c))
+    checking = [done for label, done, total in calls if total == 0 and label.endswith("scores.csv")]
+    assert len(checking) == -(-81 // SMALL) and checking == sorted(checking)  # 81 rows: one call a chunk
+    writing = [(done, total) for _, done, total in calls if total]
+    assert writing[-1][0] == writing[-1][1] == 10 + 81 + 7
