@@ -169,12 +169,12 @@ def _step_xlsx(book: Path) -> None:
 def _step_openpyxl(book: Path) -> None:
     """The previous reader of a sheet: openpyxl read-only, every row to text, then the same validator."""
     from kaoping.errors import ErrorLog
-    from kaoping.io.readers import _WANTED
+    from kaoping.io.readers import WANTED
     from kaoping.io.validate import validate
     from kaoping.io.workbook import _streamed_table
 
     for name in ("units", "cases"):
-        validate(name, _streamed_table(book, name, name, _WANTED[name]), ErrorLog())
+        validate(name, _streamed_table(book, name, name, WANTED[name]), ErrorLog())
 
 
 STEPS = {"read": _step_read, "csv": _step_csv, "duckdb": _step_duckdb, "xlsx": _step_xlsx, "openpyxl": _step_openpyxl}

@@ -16,7 +16,10 @@ import must be safe to repeat and must never leave the store half-changed:
   :mod:`kaoping.app.unit_names`), then (given a scheme) the scheme's own checks on the store and the
   import merged, and the entry checks.  A row with five mistakes, or a file with five bad rows, is one
   answer, each error naming the column as the file heads it.
-* One transaction writes every file; any exception rolls all of it back.
+* Files are read in chunks, twice — once to check (:mod:`kaoping.app.import_scan`), once to write — so memory
+  is bounded by a chunk, not by the file or the store (a 10 M-row import, issue 13); the answer is the one
+  a check of everything at once gave.
+* One transaction checks and writes every file; any exception rolls all of it back.
 * A file's sha256 is recorded (``imports``); a file seen before is skipped as "already imported", and
   rows are written through :func:`~kaoping.store.facts.write_facts`, matched on their natural keys, so
   even a re-saved copy of a file only updates what really changed — with an audit row for each changed
@@ -26,35 +29,29 @@ import must be safe to repeat and must never leave the store half-changed:
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 
-import openpyxl
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kaoping.app.entry_checks import Findings, Unconfirmed, audit_reason, check_facts_entry, record_confirmation
+from kaoping.app.entry_checks import Unconfirmed, audit_reason, record_confirmation
+from kaoping.app.import_cells import bring_cells_up_to_date
+from kaoping.app.import_scan import Progress, scan_import, with_frames
 from kaoping.app.unit_names import resolve_unit_names
-from kaoping.engine.consistency import UNIT_FILES, check_facts, duplicate_keys
-from kaoping.errors import Conflict, ErrorLog, InputError, InputErrors
-from kaoping.facts import FILE_NAMES, Facts, facts_of
+from kaoping.errors import Conflict, ErrorLog
+from kaoping.facts import FILE_NAMES
 from kaoping.facts.columns import ROW
-from kaoping.io.export import csv_text
-from kaoping.io.readers import read_facts_leniently
-from kaoping.io.workbook import sheet_names
+from kaoping.io.chunks import DataSource
 from kaoping.scheme import Scheme
-from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter, now
-from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import is_busy, transaction
-from kaoping.store.facts import TABLES, load_facts, natural_keys, write_facts
-from kaoping.store.tables import FactMixin, ImportBatch, Unit
+from kaoping.store.facts import load_facts, write_facts
+from kaoping.store.tables import ImportBatch
 
 __all__ = [
     "ABSENT",
@@ -77,12 +74,6 @@ ABSENT = "absent"
 STATUS_NAMES = {IMPORTED: "已导入", ALREADY: "此前已导入，跳过", ABSENT: "无此表"}
 """What a file's import status is called where people read it (the CLI's report; the codes stay in the API)."""
 
-Progress = Callable[[str, int, int], None]
-"""``progress(description, rows_done, rows_total)``; ``rows_total`` 0 = not known yet (still checking)."""
-
-_STORE_ROW = 10**12
-"""Added to the id of a stored row in the merged facts, so a scheme error on it can be told apart from an
-error on a row of the import (rows of a sheet never get this far) and cited as ``db:<table>``."""
 _LABEL_MAX = 500  # the width of imports.label and src_file
 
 
@@ -154,12 +145,8 @@ def import_data(
     """
     report = progress or (lambda _description, _done, _total: None)
     report("reading and checking", 0, 0)
-    log = ErrorLog()
-    facts = read_facts_leniently(source, log)
-    # with reading errors the import fails anyway: a file is not hashed (a broken workbook cannot be), its
-    # rows are all checked as new ones
-    hashes = _hashes(Path(source), facts) if not log else {n: "" for n in FILE_NAMES if n in facts.headers}
-    batch = _Batch(source, facts, hashes, actor, scheme, confirm_reason, tuple(log.kept), log.total)
+    data = DataSource(Path(source))
+    batch = _Batch(Path(source), data, data.hashes(), actor, scheme, confirm_reason)
     for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
         try:
             return _write_batch(factory, batch, report, checked_at or now())
@@ -174,165 +161,73 @@ def import_data(
 
 @dataclass(frozen=True)
 class _Batch:
-    """What one import writes, read and hashed once, however often its transaction has to be tried."""
+    """What one import writes, opened and hashed once, however often its transaction has to be tried (each
+    attempt reads the files again, chunk by chunk: :class:`~kaoping.io.chunks.DataSource`)."""
 
     source: Path
-    facts: Facts
+    data: DataSource
     hashes: dict[str, str]
     actor: str
     scheme: Scheme | None
     confirm_reason: str | None
-    read_errors: tuple[InputError, ...]
-    """What reading found (cells that could not be read): reported with everything the checks find."""
-    read_total: int
 
 
 def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress, at: datetime) -> ImportReport:
     """The import's one transaction: skip files seen before, check everything, write the rest."""
-    hashes, actor, confirm_reason = batch.hashes, batch.actor, batch.confirm_reason
-    log = ErrorLog()
-    log.add_counted(batch.read_errors, batch.read_total)
+    hashes, actor, confirm_reason, data = batch.hashes, batch.actor, batch.confirm_reason, batch.data
     with transaction(factory) as session:
         seen = set(session.scalars(select(ImportBatch.sha256).where(ImportBatch.sha256.in_(list(hashes.values())))))
         todo = [n for n in FILE_NAMES if n in hashes and hashes[n] not in seen]
-        facts = resolve_unit_names(session, batch.facts, log)
-        found = _check(session, facts, batch.scheme, todo, at, log)
+        scanned = scan_import(session, data, batch.scheme, todo, at, report)
+        found = scanned.found
         if found.needs_confirmation(confirm_reason):
             raise Unconfirmed(found)
-        total = sum(getattr(facts, n).height for n in todo)
+        total = sum(scanned.rows[n] for n in todo)
         done = 0
         files: list[FileReport] = []
         for name in FILE_NAMES:
-            label = _fit(facts.label(name))
-            frame: pl.DataFrame = getattr(facts, name)
+            label = _fit(data.facts().label(name))
+            rows = scanned.rows[name]
             if name not in hashes:
                 files.append(FileReport(name, label, ABSENT))
                 continue
             if name not in todo:
-                files.append(FileReport(name, label, ALREADY, frame.height))
+                files.append(FileReport(name, label, ALREADY, rows))
                 continue
             row = ImportBatch(
-                sha256=hashes[name], kind=name, label=label, rows=frame.height, imported_at=now(), imported_by=actor
+                sha256=hashes[name], kind=name, label=label, rows=rows, imported_at=now(), imported_by=actor
             )
             session.add(row)
             session.flush()  # the batch id, for the rows' import_id
             audit = AuditWriter(session, actor, reason=audit_reason(f"import {label}", found, confirm_reason))
 
-            def advance(rows: int, label: str = label) -> None:
+            def advance(count: int, label: str = label) -> None:
                 nonlocal done
-                done += rows
+                done += count
                 report(label, done, total)
 
-            counts = write_facts(session, name, frame, audit=audit, label=label, import_id=row.id, on_progress=advance)
-            audit.flush()
-            files.append(
-                FileReport(name, label, IMPORTED, frame.height, counts.inserted, counts.updated, counts.unchanged)
+            rows_in = scanned.units if name == "units" else _chunks(session, data, scanned.units, name)
+            counts = write_facts(
+                session, name, rows_in, audit=audit, label=label, import_id=row.id, on_progress=advance
             )
-        if "cases" in todo:  # the imported cases' cells, counted in the import's own transaction
-            bring_up_to_date(session)
-        if "deductions" in todo:
-            deduction_cells.bring_up_to_date(session)
+            audit.flush()
+            files.append(FileReport(name, label, IMPORTED, rows, counts.inserted, counts.updated, counts.unchanged))
+        bring_cells_up_to_date(session, todo)  # the imported rows' cells, counted in the import's own transaction
         record_confirmation(session, actor, "import", f"import {batch.source}"[-200:], found, confirm_reason)
     return ImportReport(str(batch.source), tuple(files))
+
+
+def _chunks(session: Session, data: DataSource, units: pl.DataFrame, name: str) -> Iterator[pl.DataFrame]:
+    """File ``name`` read again chunk by chunk to be written, unit names resolved: the rows the check pass
+    accepted (the same files in the same transaction; its logs are therefore empty and dropped)."""
+    for chunk in data.read(name, ErrorLog()):
+        facts = with_frames(data.facts(), units=units, **{name: chunk})
+        yield getattr(resolve_unit_names(session, facts, ErrorLog()), name)
 
 
 def _fit(label: str) -> str:
     """A label short enough for its column, keeping the end (the file name is what identifies it)."""
     return label if len(label) <= _LABEL_MAX else "…" + label[-(_LABEL_MAX - 1) :]
-
-
-def _hashes(source: Path, facts: Facts) -> dict[str, str]:
-    """sha256 of every file present: the bytes of a CSV file; for a workbook, each sheet's canonical CSV
-    text (a workbook's bytes differ on every save even when no cell changed).  Absent files are left out."""
-    if source.is_dir():
-        out: dict[str, str] = {}
-        for name in FILE_NAMES:
-            path = Path(facts.label(name))
-            if path.is_file():
-                out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        return out
-    present = _sheet_names(source)
-    return {
-        name: hashlib.sha256(csv_text(name, getattr(facts, name)).encode("utf-8")).hexdigest()
-        for name in FILE_NAMES
-        if name in present
-    }
-
-
-def _sheet_names(book: Path) -> set[str]:
-    """The interchange names that have a sheet, matched as the reader matches them (case, spaces)."""
-    workbook = openpyxl.load_workbook(book, read_only=True)
-    try:
-        titles = {t.strip().lower() for t in workbook.sheetnames} | set(workbook.sheetnames)
-    finally:
-        workbook.close()
-    return {n for n in FILE_NAMES if any(t in titles for t in sheet_names(n))}
-
-
-def _check(
-    session: Session, facts: Facts, scheme: Scheme | None, todo: list[str], at: datetime, log: ErrorLog
-) -> Findings:
-    """The scheme on store + import merged; the entry checks on the files to be written (a file imported
-    before is skipped, so its rows are not re-asked).  Raises every error of ``log`` (reading, units) and
-    of these checks together, in file and row order; returns the warnings that need confirmation."""
-    found = check_facts_entry(session, facts, todo, [scheme] if scheme is not None else [], at)
-    log.add_counted([p.input_error() for p in found.refused], found.refused_total)
-    known = set(session.scalars(select(Unit.unit_id))) | set(facts.units.get_column("unit_id").drop_nulls())
-    if scheme is not None:
-        try:
-            check_facts(scheme, _merged(session, facts, known))
-        except InputErrors as exc:
-            log.add_counted([_relabel(e, facts) for e in exc.errors], exc.total)
-    else:  # with a scheme, check_facts reports them (the store's rows a key replaces are left out of the merge)
-        duplicate_keys(facts, log)
-    if log:
-        raise InputErrors(facts.in_file_order(log.kept), log.total)
-    return found
-
-
-def _merged(session: Session, facts: Facts, known: set[str]) -> Facts:
-    """The facts the store will hold after the import: the import's rows plus the stored rows it does not
-    replace (matched on natural keys, as ``write_facts`` will match them).
-
-    Rows naming an unknown unit are left out (they are reported already, and once is enough); a row whose
-    unit could not be resolved (null) stays, so its other mistakes are reported in the same answer.
-    """
-    stored = load_facts(session)
-    frames: dict[str, pl.DataFrame] = {}
-    for name in FILE_NAMES:
-        ours: pl.DataFrame = getattr(facts, name)
-        theirs: pl.DataFrame = getattr(stored, name)
-        if name in UNIT_FILES:
-            # a unit that names no unit is null (reported already); the row's other cells are still checked
-            ours = ours.filter(pl.col("unit_id").is_in(list(known)) | pl.col("unit_id").is_null())
-        if name == "units":
-            theirs = theirs.filter(~pl.col("unit_id").is_in(ours.get_column("unit_id").to_list()))
-            theirs = theirs.with_columns(pl.lit(_STORE_ROW, dtype=pl.Int64).alias(ROW))
-        elif not theirs.is_empty():
-            table = cast("type[FactMixin]", TABLES[name])
-            ids = pl.DataFrame(
-                [tuple(r) for r in session.execute(select(table.id, table.nkey))],
-                schema={ROW: pl.Int64, "nkey": pl.String},
-                orient="row",
-            )
-            replaced = natural_keys(name, ours).to_list() if not ours.is_empty() else []
-            theirs = (
-                theirs.join(ids, on=ROW, how="left")
-                .filter(~pl.col("nkey").is_in(replaced))
-                .drop("nkey")
-                .with_columns(pl.col(ROW) + _STORE_ROW)
-            )
-        frames[name] = pl.concat([ours, theirs]) if not theirs.is_empty() else ours
-    return facts_of(frames, facts.labels)
-
-
-def _relabel(error: InputError, facts: Facts) -> InputError:
-    """A scheme error on a stored row names the table and the row's id, not the file being imported."""
-    if error.row is None or error.row < _STORE_ROW:
-        return error
-    name = next((n for n in FILE_NAMES if facts.label(n) == error.file), error.file)
-    row = error.row - _STORE_ROW
-    return replace(error, file=f"db:{name}", row=row or None)
 
 
 def stored_frames(factory: sessionmaker[Session]) -> dict[str, pl.DataFrame]:

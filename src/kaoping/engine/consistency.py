@@ -32,7 +32,15 @@ _KIND_ZH = ("月", "季度", "半年", "年")
 def check_facts(scheme: Scheme, facts: Facts) -> None:
     """Raise InputErrors listing every row that does not fit ``scheme``."""
     log = ErrorLog()
-    _units(scheme, facts, log)
+    check_units(scheme, facts, log)
+    check_rows_of(scheme, facts, log)
+    duplicate_keys(facts, log)
+    log.raise_if_any()
+
+
+def check_rows_of(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
+    """The checks of :func:`check_facts` on the rows of the fact files, each row judged with the units of
+    ``facts`` alone (no other row): what an import read in chunks asks of each chunk."""
     known = facts.units.get_column("unit_id").unique().to_list()
     for name in UNIT_FILES:
         frame: pl.DataFrame = getattr(facts, name)
@@ -47,8 +55,6 @@ def check_facts(scheme: Scheme, facts: Facts) -> None:
         )
     _scores(scheme, facts, log)
     _deductions(scheme, facts, log)
-    duplicate_keys(facts, log)
-    log.raise_if_any()
 
 
 Message = Callable[[dict[str, Any]], tuple[str, str]]
@@ -64,7 +70,8 @@ def _report(log: ErrorLog, file: str, column: str, bad: pl.DataFrame, message: M
     log.add_counted(shown, bad.height)
 
 
-def _units(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
+def check_units(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
+    """Units there at all, each in a group of the scheme."""
     label = facts.label("units")
     units = facts.units
     if units.is_empty():
@@ -231,8 +238,15 @@ def duplicate_keys(facts: Facts, log: ErrorLog) -> None:
         key = list(spec.natural_key)
         frame = frame.drop_nulls(key)  # a key cell that could not be read is reported already
         dup = frame.with_columns(_first=pl.col("_row").min().over(key)).filter(pl.col("_row") > pl.col("_first"))
-        column = "rank" if spec.name == "ranks" else key[0]
-        _report(log, facts.label(spec.name), column, dup, _duplicate_message(spec.name, key))
+        report_duplicates(spec.name, dup, facts.label(spec.name), log)
+
+
+def report_duplicates(kind: str, dup: pl.DataFrame, label: str, log: ErrorLog) -> None:
+    """Report each row of ``dup`` as a repeat of the row ``_first`` of its key (an import read in chunks
+    finds the first row of a key in an earlier chunk)."""
+    key = list(next(spec for spec in KINDS if spec.name == kind).natural_key)
+    column = "rank" if kind == "ranks" else key[0]
+    _report(log, label, column, dup, _duplicate_message(kind, key))
 
 
 def _duplicate_message(kind: str, key: list[str]) -> Message:
@@ -279,4 +293,12 @@ def _deductions(scheme: Scheme, facts: Facts, log: ErrorLog) -> None:
 report_rows = _report
 """The row reporter, for checks run on a few rows outside ``check_facts`` (app/row_checks.py)."""
 
-__all__ = ["InputErrors", "check_facts", "duplicate_keys", "report_rows"]
+__all__ = [
+    "InputErrors",
+    "check_facts",
+    "check_rows_of",
+    "check_units",
+    "duplicate_keys",
+    "report_duplicates",
+    "report_rows",
+]

@@ -43,10 +43,13 @@ class RawTable:
     columns a reader asked for, not every column of the file — and ``_row`` (Int64, 2 = first data row)."""
 
 
-def make_table(label: str, header: Sequence[str], columns: Iterable[tuple[int, pl.Series]]) -> RawTable:
-    """A RawTable from the header cells and ``(header position, body column)`` pairs."""
+def make_table(
+    label: str, header: Sequence[str], columns: Iterable[tuple[int, pl.Series]], first_row: int = 2
+) -> RawTable:
+    """A RawTable from the header cells and ``(header position, body column)`` pairs; ``first_row``: the
+    sheet row of the first body row (a later chunk of a file read in chunks starts further down)."""
     body = pl.DataFrame([s.cast(pl.String).rename(f"c{i}") for i, s in columns])
-    body = body.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(ROW))
+    body = body.with_columns(pl.int_range(first_row, pl.len() + first_row, dtype=pl.Int64).alias(ROW))
     return RawTable(label, [h.strip() for h in header], body)
 
 

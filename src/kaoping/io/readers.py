@@ -21,10 +21,10 @@ from kaoping.input_messages import Msg, say
 from kaoping.io.sources import RawTable, read_csv_table, read_workbook
 from kaoping.io.validate import header_names, validate
 
-__all__ = ["read_facts", "read_facts_leniently"]
+__all__ = ["WANTED", "read_facts", "read_facts_leniently"]
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-_WANTED = {name: [h for c in columns for h in c.headers] for name, columns in FILES.items()}
+WANTED = {name: [h for c in columns for h in c.headers] for name, columns in FILES.items()}
 """Only the contract's columns are read (under any of their headers, English or Chinese): other columns are
 ignored by the contract, so parsing them is waste."""
 
@@ -45,7 +45,7 @@ def _folder_tables(folder: Path, log: ErrorLog) -> tuple[dict[str, RawTable], di
         labels[name] = str(path)
         if not path.exists():
             continue
-        table = read_csv_table(path, labels[name], _WANTED[name])
+        table = read_csv_table(path, labels[name], WANTED[name])
         if isinstance(table, InputError):
             log.add(table)
         else:
@@ -54,7 +54,7 @@ def _folder_tables(folder: Path, log: ErrorLog) -> tuple[dict[str, RawTable], di
 
 
 def _workbook_tables(book: Path, log: ErrorLog) -> tuple[dict[str, RawTable], dict[str, str]]:
-    tables, labels, errors = read_workbook(book, FILE_NAMES, _WANTED)
+    tables, labels, errors = read_workbook(book, FILE_NAMES, WANTED)
     for error in errors:
         log.add(error)
     return tables, labels

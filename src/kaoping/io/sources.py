@@ -11,7 +11,8 @@ columns with expressions, so Python only ever touches the few bad cells.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Collection
+from collections.abc import Collection, Generator, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -29,7 +30,16 @@ from kaoping.io.raw import (
 )
 from kaoping.io.workbook import cell_text, read_workbook, workbook_label
 
-__all__ = ["RawTable", "cell_text", "read_csv_table", "read_workbook", "workbook_label"]
+__all__ = [
+    "CsvHead",
+    "RawTable",
+    "cell_text",
+    "csv_chunks",
+    "open_csv",
+    "read_csv_table",
+    "read_workbook",
+    "workbook_label",
+]
 
 _CHUNK = 1 << 24
 
@@ -101,14 +111,20 @@ def _read(source: Path | bytes, *, n_rows: int, columns: list[int] | None = None
     )
 
 
-def read_csv_table(path: Path, label: str, wanted: Collection[str] | None = None) -> RawTable | InputError:
-    """Read one CSV file as text cells; a file that cannot be read, decoded or bounded at all is one error.
+@dataclass(frozen=True)
+class CsvHead:
+    """A CSV file opened for reading: bounded, decoded, its header read and the wanted columns located."""
 
-    ``wanted``: the column names to read (matched like the validator matches them); None reads all.
-    The header is read as an ordinary row (``has_header=False``) so that duplicate or blank header cells
-    are ours to report and row ``i`` of the frame is line ``i + 1`` of the sheet.  Polars keeps blank
-    lines as all-null rows, which is what keeps the row numbers equal to Excel's.
-    """
+    label: str
+    source: Path | bytes
+    header: list[str]
+    """The header cells, unstripped (empty: an empty file)."""
+    positions: list[int]
+    """The header positions to read."""
+
+
+def open_csv(path: Path, label: str, wanted: Collection[str] | None = None) -> CsvHead | InputError:
+    """Check the file's size, encoding and header and find the wanted columns; one error when it cannot be."""
     start = _check_bounds(path, label)
     if isinstance(start, InputError):
         return start
@@ -117,17 +133,82 @@ def read_csv_table(path: Path, label: str, wanted: Collection[str] | None = None
         return source
     try:
         head = _read(source, n_rows=1)
-        if head.height == 0:
-            return make_table(label, [], [])
-        header = [v or "" for v in head.row(0)]
-        positions = wanted_positions(header, wanted)
-        if not positions:
-            return make_table(label, header, [])
-        frame = _read(source, n_rows=MAX_ROWS + 2, columns=positions)
     except pl.exceptions.PolarsError as exc:
-        reason = _polars_reason(exc)
-        return InputError.said(label, None, None, say(Msg.CSV_UNREADABLE, reason=reason))
+        return InputError.said(label, None, None, say(Msg.CSV_UNREADABLE, reason=_polars_reason(exc)))
+    header = [v or "" for v in head.row(0)] if head.height else []
+    return CsvHead(label, source, header, wanted_positions(header, wanted) if header else [])
+
+
+def read_csv_table(path: Path, label: str, wanted: Collection[str] | None = None) -> RawTable | InputError:
+    """Read one CSV file as text cells; a file that cannot be read, decoded or bounded at all is one error.
+
+    ``wanted``: the column names to read (matched like the validator matches them); None reads all.
+    The header is read as an ordinary row (``has_header=False``) so that duplicate or blank header cells
+    are ours to report and row ``i`` of the frame is line ``i + 1`` of the sheet.  Polars keeps blank
+    lines as all-null rows, which is what keeps the row numbers equal to Excel's.
+    """
+    head = open_csv(path, label, wanted)
+    if isinstance(head, InputError):
+        return head
+    if not head.header or not head.positions:
+        return make_table(label, head.header, [])
+    try:
+        frame = _read(head.source, n_rows=MAX_ROWS + 2, columns=head.positions)
+    except pl.exceptions.PolarsError as exc:
+        return InputError.said(label, None, None, say(Msg.CSV_UNREADABLE, reason=_polars_reason(exc)))
     if frame.height > MAX_ROWS + 1:
-        return InputError.said(label, None, None, say(Msg.TOO_MANY_ROWS, limit=f"{MAX_ROWS:,}"))
-    body = frame.slice(1)
-    return make_table(label, header, zip(positions, body.get_columns(), strict=True))
+        return _too_many(label)
+    return make_table(label, head.header, zip(head.positions, frame.slice(1).get_columns(), strict=True))
+
+
+def _too_many(label: str) -> InputError:
+    return InputError.said(label, None, None, say(Msg.TOO_MANY_ROWS, limit=f"{MAX_ROWS:,}"))
+
+
+def csv_chunks(head: CsvHead, rows: int) -> Iterator[RawTable | InputError]:
+    """The file's body as tables of at most ``rows`` rows each, numbered as the sheet numbers them, read by
+    Polars' streaming engine (memory bounded by the chunk, whatever the file's size).  Ends with an error
+    when the file breaks off unreadable or passes :data:`MAX_ROWS`; yields at least one table or error.
+    The cells are those :func:`read_csv_table` reads (the same reader: blank lines kept as empty rows)."""
+    if not head.header or not head.positions:
+        yield make_table(head.label, head.header, [])
+        return
+    if isinstance(head.source, bytes):  # re-encoded GB18030: small and rare, read at once
+        frames: Iterable[pl.DataFrame] = [_read(head.source, n_rows=MAX_ROWS + 2, columns=head.positions)]
+    else:
+        scan = pl.scan_csv(
+            head.source, has_header=False, infer_schema=False, truncate_ragged_lines=True, raise_if_empty=False
+        )
+        frames = scan.select(pl.nth(head.positions)).collect_batches(chunk_size=min(rows, 50_000))
+    line, held, pending, in_body = 1, 0, list[pl.DataFrame](), False  # line: sheet row of the last row passed
+    try:
+        for frame in frames:
+            if not in_body:
+                if not frame.height:
+                    continue
+                frame, in_body = frame.slice(1), True  # the header line
+            pending.append(frame)
+            held += frame.height
+            while held >= rows:
+                body = pl.concat(pending)
+                pending, held = [body.slice(rows)], held - rows
+                line = yield from _emit(head, body.slice(0, rows), line)
+        if held or line == 1:
+            empty = [pl.Series(f"c{i}", [], pl.String) for i in head.positions]
+            yield from _emit(head, pl.concat(pending) if pending else pl.DataFrame(empty), line)
+    except _TooManyRows:
+        yield _too_many(head.label)
+    except pl.exceptions.PolarsError as exc:
+        yield InputError.said(head.label, None, None, say(Msg.CSV_UNREADABLE, reason=_polars_reason(exc)))
+
+
+class _TooManyRows(Exception):
+    pass
+
+
+def _emit(head: CsvHead, body: pl.DataFrame, line: int) -> Generator[RawTable, None, int]:
+    """One chunk as a table starting at sheet row ``line + 1``; returns the next chunk's ``line``."""
+    if line + body.height > MAX_ROWS + 1:
+        raise _TooManyRows
+    yield make_table(head.label, head.header, zip(head.positions, body.get_columns(), strict=True), line + 1)
+    return line + body.height

@@ -282,18 +282,21 @@ def _bad_name(index: int) -> str:
     return f"__bad_cell{index}"
 
 
-def validate(name: str, raw: RawTable, log: ErrorLog) -> pl.DataFrame:
+def validate(name: str, raw: RawTable, log: ErrorLog, *, header_checked: bool = False) -> pl.DataFrame:
     """The typed frame of file ``name`` read from ``raw``; every problem found goes to ``log``.
 
     Each column is parsed once, column-wise, into a typed column; the checks then look at the typed
     values, and only the cells that fail (at most MAX_ERRORS per check) are pulled into Python.
     When there are problems the frame is still returned with every bad cell null, so the checks that come
     after reading (units, the scheme) can look at the rest of the row and report its other mistakes in the
-    same answer; such a frame is never written.
+    same answer; such a frame is never written.  ``header_checked``: a later chunk of a file read in chunks,
+    whose header (missing or doubled columns) was reported with the first.
     """
     columns = FILES[name]
     header_errors: list[tuple[int, int, InputError]] = []
     where = _locate_columns(name, raw, header_errors)
+    if header_checked:
+        header_errors = []
     present = [c for c in columns if c.name in where]
 
     text = raw.body.select(

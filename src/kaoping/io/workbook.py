@@ -159,6 +159,16 @@ class _ChartSheet(Exception):
     pass
 
 
+def present_sheets(book: Path) -> set[str]:
+    """The interchange names that have a sheet, matched as the reader matches them (case, spaces)."""
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    try:
+        titles = {t.strip().lower() for t in workbook.sheetnames} | set(workbook.sheetnames)
+    finally:
+        workbook.close()
+    return {n for n in FILE_NAMES if any(t in titles for t in sheet_names(n))}
+
+
 def sheet_names(name: str) -> tuple[str, ...]:
     """The sheet titles that hold file ``name``: its own (``deductions``) or its kind's Chinese name
     (``督查扣分``), as a clerk may rename the template's sheets."""

@@ -212,13 +212,25 @@ def write_batch(
     on_progress: Callable[[int], None] | None,
 ) -> None:
     """``frame`` (with ``nkey`` and ``_row``) written chunk by chunk in source order, then the batch's entry."""
-    frame = frame.sort(ROW)
     try:
-        for start in range(0, frame.height, CHUNK):
-            chunk = frame.slice(start, CHUNK)
-            writer.chunk(chunk, label, audit)
-            if on_progress:
-                on_progress(chunk.height)
+        write_rows(writer, frame.sort(ROW), audit=audit, label=label, on_progress=on_progress)
         writer.finish(audit)
     finally:
         writer.close()
+
+
+def write_rows(
+    writer: BatchWriter,
+    frame: pl.DataFrame,
+    *,
+    audit: AuditWriter,
+    label: str,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    """``frame`` (with ``nkey`` and ``_row``, in source order) written in chunks of :data:`CHUNK` rows, the
+    progress reported after each: the whole batch, or one piece of a file read in pieces."""
+    for start in range(0, frame.height, CHUNK):
+        chunk = frame.slice(start, CHUNK)
+        writer.chunk(chunk, label, audit)
+        if on_progress:
+            on_progress(chunk.height)

@@ -14,7 +14,7 @@ of kinds says (:mod:`kaoping.facts.kinds`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,7 +30,7 @@ from kaoping.facts import FILE_NAMES, KINDS, UNIT_FACTS, Facts, facts_from_frame
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
-from kaoping.store.batch_write import BatchWriter, write_batch
+from kaoping.store.batch_write import BatchWriter, write_batch, write_rows
 from kaoping.store.case_cells import read_cells
 from kaoping.store.columnar import read_frame
 from kaoping.store.db import claim_writes, savepoint
@@ -72,20 +72,43 @@ def audit_value(v: Any) -> Any:
     return v
 
 
-def natural_keys(kind: str, frame: pl.DataFrame) -> pl.Series:
+class Occurrences:
+    """How often each natural key (of a kind whose key is not unique) came in the chunks of a file so far, so
+    the chunks of a file read in chunks are keyed as the whole file would be: the third row of a key is
+    occurrence 2 whichever chunk it is in.  A key is held as two 64-bit hashes of its text (a chance
+    collision of both, about 1 in 10^38 a pair, is ignored) and a count: 20 bytes a distinct key."""
+
+    def __init__(self) -> None:
+        self.counts = pl.DataFrame(schema={"_h1": pl.UInt64, "_h2": pl.UInt64, "_n": pl.UInt32})
+
+    def offsets(self, texts: pl.DataFrame) -> pl.Series:
+        """For each row of ``texts`` (key text ``_k``, in source order), how often its key came before."""
+        hashed = texts.select(_h1=pl.col("_k").hash(11), _h2=pl.col("_k").hash(29))
+        before = hashed.join(self.counts, on=["_h1", "_h2"], how="left", maintain_order="left")
+        now = hashed.group_by("_h1", "_h2").agg(_n=pl.len().cast(pl.UInt32))
+        self.counts = pl.concat([self.counts, now]).group_by("_h1", "_h2").agg(pl.col("_n").sum())
+        return before.get_column("_n").fill_null(0).cast(pl.Int64)
+
+
+def natural_keys(kind: str, frame: pl.DataFrame, seen: Occurrences | None = None) -> pl.Series:
     """sha256 hex of ``kind``, U+001D and the natural key's fields (+ occurrence, unless the key is unique).
 
-    The key text is built column-wise in Polars (occurrences counted in source order); only the sha256 is
-    per row.  The text is the one every store was keyed with, so stored rows keep matching.
+    The key text is built column-wise in Polars (occurrences counted in source order; with ``seen``, after
+    those of the file's earlier chunks); only the sha256 is per row.  The text is the one every store was
+    keyed with, so stored rows keep matching.
     """
     spec = spec_of(kind)
     keys = list(spec.natural_key)
     text = pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in keys], separator="\x1f")
-    if not spec.key_unique:
-        occ = pl.int_range(pl.len()).over(keys).cast(pl.String)
-        text = pl.concat_str([text, occ], separator="\x1e")
     ordered = frame.with_columns(pl.int_range(pl.len()).alias("_pos")).sort(ROW)
-    raw = ordered.select(key=pl.concat_str([pl.lit(f"{kind}\x1d"), text])).get_column("key")
+    texts = ordered.select(_k=text, _occ=pl.int_range(pl.len()).over(keys))
+    if spec.key_unique:
+        key = pl.col("_k")
+    else:
+        if seen is not None:
+            texts = texts.with_columns(pl.col("_occ") + seen.offsets(texts))
+        key = pl.concat_str(["_k", pl.col("_occ").cast(pl.String)], separator="\x1e")
+    raw = texts.select(key=pl.concat_str([pl.lit(f"{kind}\x1d"), key])).get_column("key")
     hashed = pl.Series("nkey", [hashlib.sha256(t.encode()).hexdigest() for t in raw], dtype=pl.String)
     return hashed.gather(ordered.get_column("_pos").arg_sort())
 
@@ -93,7 +116,7 @@ def natural_keys(kind: str, frame: pl.DataFrame) -> pl.Series:
 def write_facts(
     session: Session,
     kind: str,
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | Iterable[pl.DataFrame],
     *,
     audit: AuditWriter,
     label: str = "",
@@ -107,7 +130,13 @@ def write_facts(
     (:mod:`kaoping.store.batch_write`); otherwise — a form, the API, units — one audit row per change, and
     ``changed`` (if given) receives each changed row's values before (None when new) and after, the before
     read under the row's lock: what a writer counting its own changes into cells needs.
+    An import batch of a fact file may come as its chunks in source order instead of one frame (a file read
+    in chunks, :mod:`kaoping.io.chunks`): keyed and written as the whole file would be.
     """
+    if not isinstance(frame, pl.DataFrame):
+        if import_id is None or kind == "units":
+            raise ValueError("only an import batch of a fact file is written from chunks")
+        return _write_chunks(session, kind, frame, audit=audit, label=label, import_id=import_id, progress=on_progress)
     table = TABLES[kind]
     cols = columns(kind)
     counts = WriteCounts()
@@ -128,6 +157,36 @@ def write_facts(
         if on_progress:
             on_progress(len(rows))
     return counts
+
+
+def _write_chunks(
+    session: Session,
+    kind: str,
+    chunks: Iterable[pl.DataFrame],
+    *,
+    audit: AuditWriter,
+    label: str,
+    import_id: int,
+    progress: Callable[[int], None] | None,
+) -> WriteCounts:
+    """One import batch from the chunks of its file: occurrences of a key counted across the chunks
+    (:class:`Occurrences`); nothing at all (no batch entry) when the file has no rows, as for a frame."""
+    writer: BatchWriter | None = None
+    seen = Occurrences()
+    try:
+        for chunk in chunks:
+            if chunk.is_empty():
+                continue
+            writer = writer or BatchWriter(session, kind, TABLES[kind], columns(kind), import_id)
+            keyed = chunk.with_columns(natural_keys(kind, chunk, seen)).sort(ROW)
+            write_rows(writer, keyed, audit=audit, label=label, on_progress=progress)
+        if writer is None:
+            return WriteCounts()
+        writer.finish(audit)
+    finally:
+        if writer is not None:
+            writer.close()
+    return WriteCounts(writer.inserted, writer.updated, writer.unchanged)
 
 
 def _write_chunk(

@@ -1,0 +1,50 @@
+"""The kept cells brought up to date after an import, a slice of (unit, month) pairs at a time (分批汇总).
+
+An import's cases and deductions mark every (unit, month) they touch (triggers, migrations 0008 and 0012),
+and the cells are counted again from those pairs' rows in the import's own transaction.  Counted in one go,
+that reads every row of the marked pairs: after ten million cases, all of them, gigabytes of memory.  So
+when the marked pairs hold more rows than :data:`SLICE_ROWS` (estimated from the table's rows per marked
+pair, generously: the table may hold other months too), the marks are taken aside and given back a slice
+at a time, sorted by month and unit, each slice brought up to date on its own by the store's own
+:func:`~kaoping.store.case_cells.bring_up_to_date` (or the deductions'): the same cells, in bounded memory.
+An import that fits (every ordinary one) is brought up to date in one call, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from kaoping.store import case_cells, deduction_cells
+from kaoping.store.cell_tables import DeductionCellMark
+from kaoping.store.tables import Base, CaseCellMark, CaseRow, DeductionRow
+
+__all__ = ["SLICE_ROWS", "bring_cells_up_to_date"]
+
+SLICE_ROWS = 100_000
+"""Rows counted at a time (about 100 MB of rows read back, at most a few times that while counting)."""
+
+
+def bring_cells_up_to_date(session: Session, kinds: list[str]) -> None:
+    """The case cells (``cases`` in ``kinds``) and the deduction cells (``deductions``) brought up to date."""
+    if "cases" in kinds:
+        _in_slices(session, CaseCellMark, CaseRow, case_cells.bring_up_to_date)
+    if "deductions" in kinds:
+        _in_slices(session, DeductionCellMark, DeductionRow, deduction_cells.bring_up_to_date)
+
+
+def _in_slices(session: Session, mark: type[Base], rows: type[Base], bring_up: Callable[[Session], int]) -> None:
+    table: Table = mark.__table__  # type: ignore[assignment]
+    pairs = sorted(session.execute(select(table.c.month, table.c.unit_id)).all())
+    stored = int(session.scalar(select(func.count()).select_from(rows)) or 0)
+    per_slice = max(1, SLICE_ROWS * len(pairs) // max(1, stored))
+    if len(pairs) <= per_slice:
+        bring_up(session)
+        return
+    session.execute(delete(table))
+    for at in range(0, len(pairs), per_slice):
+        marks = [{"unit_id": unit, "month": month} for month, unit in pairs[at : at + per_slice]]
+        session.execute(insert(table), marks)
+        bring_up(session)
