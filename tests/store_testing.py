@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from examples_testing import EXAMPLES
@@ -30,3 +31,15 @@ def example_store(db_url: str, example: str = "city-1000") -> sessionmaker[Sessi
     with transaction(factory) as s:
         write_all_facts(s, EXAMPLES / example, "importer", "首次导入")
     return factory
+
+
+def insert_unit(conn: Connection, unit_id: str, name: str) -> None:
+    """One unit written in plain SQL, as a migration test needs it before a migration's own rows (the models
+    may already hold columns the migrated schema has not got yet)."""
+    conn.execute(
+        text(
+            "INSERT INTO units (unit_id, name, group_name, reward_eligible, src_file, src_row)"
+            " VALUES (:unit_id, :name, '一组', 1, '', 0)"
+        ),
+        {"unit_id": unit_id, "name": name},
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, create_engine, text
 from kaoping.store.cell_tables import CaseCellWriter
 from kaoping.store.db import alembic_config
 from kaoping.store.tables import Base
+from store_testing import insert_unit
 
 
 def test_the_migrated_schema_is_the_models(db_url: str) -> None:
@@ -49,12 +50,7 @@ def test_up_and_down_again_the_triggers_skip_only_for_a_writer_row(tmp_path: Pat
     config = alembic_config(engine)
     command.upgrade(config, "head")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO units (unit_id, name, group_name, reward_eligible, src_file, src_row)"
-                " VALUES ('d1', '甲区', '一组', 1, '', 0)"
-            )
-        )
+        insert_unit(conn, "d1", "甲区")
         assert _marks_after_each_change(conn, "c1") == [1, 2, 2]
         conn.execute(text("INSERT INTO case_cell_writers DEFAULT VALUES"))
         assert _marks_after_each_change(conn, "c2") == [0, 0, 0]

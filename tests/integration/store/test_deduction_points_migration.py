@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kaoping.store.db import alembic_config
 from kaoping.store.field_tables import FieldEntryRow
 from kaoping.store.tables import Base
+from store_testing import insert_unit
 
 
 def _ours(diff: object) -> bool:
@@ -60,12 +61,7 @@ def test_up_over_stored_deductions_and_down_again(tmp_path: Path) -> None:
     config = alembic_config(engine)
     command.upgrade(config, "0014_orders_media")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO units (unit_id, name, group_name, reward_eligible, src_file, src_row)"
-                " VALUES ('u1', '城东', '一组', 1, '', 0)"
-            )
-        )
+        insert_unit(conn, "u1", "城东")
         conn.execute(
             text(
                 "INSERT INTO deductions (nkey, unit_id, date, part, item, points, source, problem, location,"

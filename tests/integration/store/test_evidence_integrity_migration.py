@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kaoping.store.db import alembic_config
 from kaoping.store.integrity_tables import EvidenceFlag
 from kaoping.store.tables import Base, Evidence, Unit
+from store_testing import insert_unit
 
 
 def _ours(diff: object) -> bool:
@@ -39,12 +40,7 @@ def test_up_over_stored_photos_and_down_again(tmp_path: Path) -> None:
     config = alembic_config(engine)
     command.upgrade(config, "0012_inspection_plans")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO units (unit_id, name, group_name, reward_eligible, src_file, src_row)"
-                " VALUES ('d1', '甲区', '一组', 1, '', 0)"
-            )
-        )
+        insert_unit(conn, "d1", "甲区")
         conn.execute(
             text(
                 "INSERT INTO evidence (unit_id, target, filename, content_type, data, created_at, created_by)"
