@@ -169,9 +169,9 @@ def register(app: typer.Typer) -> None:
         db: Annotated[
             str | None, typer.Option(help="数据库地址（否则取 KAOPING_DATABASE_URL，再默认 ./kaoping.db）")
         ] = None,
-        cells: Annotated[bool, typer.Option("--cells", help="逐件重算案卷并比对保存的案卷汇总格")] = False,
+        cells: Annotated[bool, typer.Option("--cells", help="逐件重算案卷与扣分并比对保存的案卷、扣分汇总格")] = False,
     ) -> None:
-        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）、案卷汇总格（--cells），确认没有被篡改。"""
+        """核验：审计日志哈希链与数据（--audit）、已发布结果复算（--period）、案卷与扣分汇总格（--cells），确认没有被篡改。"""
         if not audit and period is None and not cells:
             what = t("--audit（审计日志哈希链与数据）、--period 考评期（复算已发布结果）或 --cells（案卷汇总格）")
             fail(t("请指定要核验的内容：{what}", what=what))
