@@ -43,3 +43,33 @@ def insert_unit(conn: Connection, unit_id: str, name: str) -> None:
         ),
         {"unit_id": unit_id, "name": name},
     )
+
+
+def schema_diffs(url: str) -> list[object]:
+    """How the migrated schema at ``url`` differs from the models (alembic's comparison): a migration test
+    keeps the differences that name its own tables."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from kaoping.store.tables import Base
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+    finally:
+        engine.dispose()
+
+
+def imported_demo_city(url: str) -> sessionmaker[Session]:
+    """The demo city's example folder put in the store at ``url`` by ``kaoping import`` (its own transaction,
+    as an office would): a store whose kept cells the import itself must have counted."""
+    from typer.testing import CliRunner
+
+    from kaoping.cli import app
+
+    args = ["import", str(EXAMPLES / "demo-city"), "--scheme", "demo-city", "--db", url, "--confirm"]
+    done = CliRunner().invoke(app, [*args, "--reason", "示例数据"])
+    assert done.exit_code == 0, done.output
+    return open_store(url)

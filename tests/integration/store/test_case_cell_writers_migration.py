@@ -7,24 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Connection, create_engine, text
 
 from kaoping.store.cell_tables import CaseCellWriter
 from kaoping.store.db import alembic_config
 from kaoping.store.tables import Base
-from store_testing import insert_unit
+from store_testing import insert_unit, schema_diffs
 
 
 def test_the_migrated_schema_is_the_models(db_url: str) -> None:
     assert CaseCellWriter.__tablename__ in Base.metadata.tables
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    finally:
-        engine.dispose()
+    diffs = schema_diffs(db_url)
     assert [d for d in diffs if "case_cell" in repr(d)] == []
 
 

@@ -194,16 +194,10 @@ def test_verify_cells_recounts_deductions_and_catches_an_edited_cell(store: sess
 
 
 def test_an_import_leaves_the_deduction_cells_added_up(db_url: str) -> None:
-    from typer.testing import CliRunner
+    from kaoping.store.db import close_store
+    from store_testing import imported_demo_city
 
-    from examples_testing import EXAMPLES
-    from kaoping.cli import app
-    from kaoping.store.db import close_store, open_store
-
-    args = ["import", str(EXAMPLES / "demo-city"), "--scheme", "demo-city", "--db", db_url, "--confirm"]
-    done = CliRunner().invoke(app, [*args, "--reason", "示例数据"])
-    assert done.exit_code == 0, done.output
-    factory = open_store(db_url)
+    factory = imported_demo_city(db_url)
     try:
         with factory() as s:
             assert deduction_cells.stale_pairs(s) == 0  # added up in the import's own transaction

@@ -9,16 +9,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kaoping.store.db import alembic_config
 from kaoping.store.field_tables import FieldEntryRow
-from kaoping.store.tables import Base
-from store_testing import insert_unit
+from store_testing import insert_unit, schema_diffs
 
 
 def _ours(diff: object) -> bool:
@@ -26,12 +23,7 @@ def _ours(diff: object) -> bool:
 
 
 def test_the_migrated_schema_is_the_models(db_url: str) -> None:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    finally:
-        engine.dispose()
+    diffs = schema_diffs(db_url)
     assert [d for d in diffs if _ours(d)] == []
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -17,7 +15,7 @@ from sqlalchemy.orm import Session
 from kaoping.store.db import alembic_config
 from kaoping.store.integrity_tables import EvidenceFlag
 from kaoping.store.tables import Base, Evidence, Unit
-from store_testing import insert_unit
+from store_testing import insert_unit, schema_diffs
 
 
 def _ours(diff: object) -> bool:
@@ -26,12 +24,7 @@ def _ours(diff: object) -> bool:
 
 def test_the_migrated_schema_is_the_models(db_url: str) -> None:
     assert EvidenceFlag.__tablename__ in Base.metadata.tables
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    finally:
-        engine.dispose()
+    diffs = schema_diffs(db_url)
     assert [d for d in diffs if _ours(d)] == []
 
 
