@@ -161,3 +161,31 @@ def test_store_rows_without_their_figures_say_not_measured() -> None:
     store = [line for line in lines if line.operation.startswith(("score --db", "全部 17", "目标 1："))]
     assert len(store) == 4
     assert all(line.verdict == NO_PROBE and line.met is None for line in store)
+
+
+class _Built(Exception):
+    """Stops the pages bench once its city's build was asked for."""
+
+
+def test_a_city_too_big_to_publish_is_built_live_and_the_run_says_so(tiny: Figures, monkeypatch: Any) -> None:
+    """Publishing still reads every fact (13.8 GB at 10 M cases), so the pages bench builds a bigger city with no
+    period published — and the printed table says its Q3 rows are live numbers."""
+    from kaoping import bench_pages
+
+    asked: list[tuple[int, bool]] = []
+
+    def build(_url: str, *, cases: int, publish: bool) -> None:
+        asked.append((cases, publish))
+        raise _Built
+
+    monkeypatch.setattr(bench_pages, "build_demo", build)
+    for cases in (bench_pages.PUBLISHED_UP_TO, bench_pages.PUBLISHED_UP_TO + 1):
+        with pytest.raises(_Built):
+            bench_pages.run_pages_bench(cases)
+    assert asked == [(bench_pages.PUBLISHED_UP_TO, True), (bench_pages.PUBLISHED_UP_TO + 1, False)]
+    monkeypatch.setattr("kaoping.bench_scale.run_scale_bench", lambda cases, urls, progress: tiny)
+    note = "不发布 Q1–Q3"
+    small = CliRunner().invoke(app, ["bench", "--scale", str(TINY)], env={"COLUMNS": "400"})
+    big = CliRunner().invoke(app, ["bench", "--scale", str(bench_pages.PUBLISHED_UP_TO + 1)], env={"COLUMNS": "400"})
+    assert small.exit_code == big.exit_code == 0, (small.output, big.output)
+    assert note not in small.stdout and note in big.stdout

@@ -190,6 +190,9 @@ class CaseDraw:
     year: int
     seed: int = 1
     calendar: WorkCalendar | None = None
+    first: int = 0
+    """The number of cases drawn before this draw: case ids start after it, so a city too big to draw at once
+    (10 M cases take far more memory than the machine has) is drawn in pieces whose ids never collide."""
 
 
 def generate_cases(draw: CaseDraw, city: City, handbook: Handbook) -> pl.DataFrame:
@@ -218,7 +221,7 @@ def generate_cases(draw: CaseDraw, city: City, handbook: Handbook) -> pl.DataFra
     registered = u["valid"] < 0.96
     shift = (day * 2 + (minute_s >= 1200).cast(pl.Int64)) % city.shift_leads.len()
     frame = grids.select(pl.all().gather(grid_ix)).with_columns(
-        i=pl.int_range(0, n),
+        i=pl.int_range(draw.first, draw.first + n),
         kind=pl.when(u["kind"] < 0.72).then(pl.lit("event")).otherwise(pl.lit("component")),
         event_cat=category("event"),
         component_cat=category("component"),

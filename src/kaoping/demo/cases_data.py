@@ -62,9 +62,10 @@ def demo_city() -> City:
     )
 
 
-def generate(n: int, year: int, seed: int) -> pl.DataFrame:
-    """``n`` cases reported in ``year`` (the generator's columns: interchange ones, then level extras)."""
-    return generate_cases(CaseDraw(n, year, seed=seed), demo_city(), demo_handbook())
+def generate(n: int, year: int, seed: int, first: int = 0) -> pl.DataFrame:
+    """``n`` cases reported in ``year`` (the generator's columns: interchange ones, then level extras), their
+    ids following the ``first`` cases drawn before."""
+    return generate_cases(CaseDraw(n, year, seed=seed, first=first), demo_city(), demo_handbook())
 
 
 def _step(
