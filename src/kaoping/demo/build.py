@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaoping.app import publish as publishing
+from kaoping.app.import_cells import bring_cells_up_to_date
 from kaoping.demo import bulk, cases_data, city, facts_data, photos
 from kaoping.demo.city import INSPECTORS, SCHEME, THIRD_PARTY, UNITS
 from kaoping.demo.photos import Caption
@@ -31,9 +32,7 @@ from kaoping.facts import FILE_NAMES, Facts
 from kaoping.io.images import check_image
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
-from kaoping.store import deduction_cells
 from kaoping.store.audit import AuditWriter, now
-from kaoping.store.case_cells import bring_up_to_date
 from kaoping.store.db import close_store, open_store, transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import Appeal, CaseRow, DeductionRow, PublishedResult, Unit, UnitArea, User
@@ -258,10 +257,10 @@ def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: P
 
 
 def _count_cells(s: Session, report: Progress) -> None:
-    """The cells the pages count cases from, made here rather than on the first page after the build."""
+    """The cells the pages count cases from, made here rather than on the first page after the build — a slice
+    of (unit, month) pairs at a time, as after an import (10 M cases read back at once would not fit)."""
     report("汇总数字城管案卷 counting the case cells", 0, 1)
-    bring_up_to_date(s)
-    deduction_cells.bring_up_to_date(s)
+    bring_cells_up_to_date(s, ["cases", "deductions"])
     report("汇总数字城管案卷 counting the case cells", 1, 1)
 
 
