@@ -6,7 +6,9 @@ filing back (no case, no Open311 fields, no audit row).
 A new Open311 case is 信息收集 (reported, not dispatched): it sits in no cell and its own row leaves no mark
 on either path.  What tells the counted path from a bare ``write_facts`` is what every application write of a
 case does: the marks other writers left (here plain SQL, as an import would) are counted in the same
-transaction.  Each test makes such a mark first, so going back to ``write_facts`` leaves it standing and fails.
+transaction.  Each test makes such a mark first, so going back to ``write_facts`` leaves it standing and fails;
+and a probe trigger records that each Open311 case row went in while its transaction held the counted
+writer's row (``case_cell_writers``, migration 0020), which only the counted path takes.
 """
 
 from __future__ import annotations
@@ -121,3 +123,35 @@ def test_a_failure_while_counting_files_nothing(server: Server, monkeypatch: pyt
     monkeypatch.undo()
     assert process_pending(server.ctx, str(token)) == 1
     _cells_current(server)
+
+
+_PROBE = {
+    "sqlite": [
+        "CREATE TABLE probe_writers (case_id VARCHAR(64), writers INTEGER)",
+        "CREATE TRIGGER probe_writers_cases AFTER INSERT ON cases BEGIN INSERT INTO probe_writers "
+        "SELECT NEW.case_id, COUNT(*) FROM case_cell_writers; END",
+    ],
+    "postgresql": [
+        "CREATE TABLE probe_writers (case_id VARCHAR(64), writers INTEGER)",
+        "CREATE FUNCTION probe_writers_cases() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "INSERT INTO probe_writers SELECT NEW.case_id, COUNT(*) FROM case_cell_writers; RETURN NEW; END $$",
+        "CREATE TRIGGER probe_writers_cases AFTER INSERT ON cases FOR EACH ROW EXECUTE FUNCTION probe_writers_cases()",
+    ],
+}
+
+
+def test_every_open311_case_is_written_by_the_counted_writer(server: Server) -> None:
+    with transaction(server.factory) as s:
+        for statement in _PROBE[s.get_bind().dialect.name]:
+            s.execute(text(statement))
+    realtime = server.post("/requests.json", _form(server, "EV0102")).json()[0]["service_request_id"]
+    batch = _filed(server, server.post("/requests.json", _form(server, "EV0101")).json()[0]["token"])
+    new = parse_post(
+        [("service_code", "EV0101"), ("address_id", "A2"), ("attribute[structure]", "brick")], server.ctx.settings.tz
+    )
+    pending = str(submit(server.ctx, new, "test-app")["token"])
+    assert process_pending(server.ctx, pending) == 1
+    with server.factory() as s:
+        seen = dict(s.execute(text("SELECT case_id, writers FROM probe_writers")).tuples().all())
+    assert set(seen) == {realtime, batch, _filed(server, pending)}
+    assert all(writers >= 1 for writers in seen.values()), seen
