@@ -64,6 +64,11 @@ class Msg(Enum):
         "expected a folder of CSV files or an .xlsx workbook{hint}",
     )
     SAVE_AS_XLSX = ("；请另存为 .xlsx", "; save it as .xlsx")
+    FILE_CHANGED = (
+        "文件在导入过程中被修改（检查之后、写入之时内容已不同）：未导入任何内容，请待文件写完后重新导入",
+        "the file was modified during the import (it changed after it was checked); "
+        "nothing was imported: import it again once the file is complete",
+    )
     # --- the header row -----------------------------------------------------------------------------
     HEADER_EMPTY = (
         "表头为空：第一行应为列名：{needed}",

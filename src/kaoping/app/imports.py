@@ -19,7 +19,9 @@ import must be safe to repeat and must never leave the store half-changed:
 * Files are read in chunks, twice — once to check (:mod:`kaoping.app.import_scan`), once to write — so memory
   is bounded by a chunk, not by the file or the store (a 10 M-row import, issue 13); the answer is the one
   a check of everything at once gave.
-* One transaction checks and writes every file; any exception rolls all of it back.
+* One transaction checks and writes every file; any exception rolls all of it back.  That includes a CSV
+  file another process rewrote between the passes (the write pass would write rows never checked): after
+  the write pass every file is hashed again and compared (:meth:`~kaoping.io.chunks.DataSource.changed`).
 * A file's sha256 is recorded (``imports``); a file seen before is skipped as "already imported", and
   rows are written through :func:`~kaoping.store.facts.write_facts`, matched on their natural keys, so
   even a re-saved copy of a file only updates what really changed — with an audit row for each changed
@@ -43,9 +45,10 @@ from kaoping.app.entry_checks import Unconfirmed, audit_reason, record_confirmat
 from kaoping.app.import_cells import bring_cells_up_to_date
 from kaoping.app.import_scan import Progress, scan_import, with_frames
 from kaoping.app.unit_names import resolve_unit_names
-from kaoping.errors import Conflict, ErrorLog
+from kaoping.errors import Conflict, ErrorLog, InputError, InputErrors
 from kaoping.facts import FILE_NAMES
 from kaoping.facts.columns import ROW
+from kaoping.input_messages import Msg, say
 from kaoping.io.chunks import DataSource
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
@@ -212,6 +215,7 @@ def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress
             )
             audit.flush()
             files.append(FileReport(name, label, IMPORTED, rows, counts.inserted, counts.updated, counts.unchanged))
+        _refuse_changed(data, hashes)
         bring_cells_up_to_date(session, todo)  # the imported rows' cells, counted in the import's own transaction
         record_confirmation(session, actor, "import", f"import {batch.source}"[-200:], found, confirm_reason)
     return ImportReport(str(batch.source), tuple(files))
@@ -223,6 +227,14 @@ def _chunks(session: Session, data: DataSource, units: pl.DataFrame, name: str) 
     for chunk in data.read(name, ErrorLog()):
         facts = with_frames(data.facts(), units=units, **{name: chunk})
         yield getattr(resolve_unit_names(session, facts, ErrorLog()), name)
+
+
+def _refuse_changed(data: DataSource, hashes: dict[str, str]) -> None:
+    """Raise :class:`InputErrors` naming every file that changed since it was hashed, before the check pass:
+    what was written may then not be what was checked, so the transaction is rolled back."""
+    changed = data.changed(hashes)
+    if changed:
+        raise InputErrors([InputError.said(label, None, None, say(Msg.FILE_CHANGED)) for label in changed])
 
 
 def _fit(label: str) -> str:

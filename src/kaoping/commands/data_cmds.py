@@ -90,7 +90,7 @@ def import_command(
             fail(t(NEEDS_CONFIRMATION, n=exc.total) + f"\n{exc}")
         except InputErrors as exc:
             bar.stop()
-            fail(t("输入有误（{n} 处问题），未导入任何内容：", n=exc.total) + f"\n{exc}")
+            fail(t("输入有误（{n} 处问题），未导入任何内容：", n=exc.total) + "\n" + exc.describe(current()))
         except FileNotFoundError as exc:
             bar.stop()
             fail(f"{source}：{exc.strerror or exc}")

@@ -7,12 +7,19 @@ kilobyte a row, so ten million rows would need ten gigabytes.  An import reads i
 chunk.  Each chunk is validated as the whole file would be (same messages, same sheet rows; the header's
 problems reported with the first chunk).  A workbook is read whole, as before: calamine reads a sheet at
 once and Excel bounds a sheet (1,048,576 rows); its sheets are then the chunks.
+
+Reading a CSV file twice means another process may rewrite it in between, and the write pass would then
+write rows the check pass never saw.  :meth:`DataSource.changed` tells: each file's sha256 (and its size,
+time of change and inode, which a rewrite that restores the bytes still changes) taken before the check
+pass is compared with the file as it is after the write pass, streaming, a block at a time.  A workbook is
+read once into memory and both passes read that copy: nothing to compare.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +54,8 @@ class DataSource:
         self.book: Facts | None = None
         self.book_errors = ErrorLog()
         """What reading the workbook found (a folder's files report theirs as they are read)."""
+        self.stamps: dict[str, tuple[int, int, int] | None] = {}
+        """Each CSV file's (size, time of change, inode) when :meth:`hashes` read it."""
         if source.is_dir():
             self.labels, self.present = _folder_files(source)
             self.headers: dict[str, dict[str, str]] = {}
@@ -80,14 +89,24 @@ class DataSource:
             }
         out: dict[str, str] = {}
         for name in (n for n in FILE_NAMES if n in self.present):
-            if not Path(self.labels[name]).is_file():
+            path = Path(self.labels[name])
+            if not path.is_file():
                 continue
-            digest = hashlib.sha256()
-            with Path(self.labels[name]).open("rb") as handle:
-                while block := handle.read(_HASH_BLOCK):
-                    digest.update(block)
-            out[name] = digest.hexdigest()
+            self.stamps[name] = _stamp(path)  # before reading: a change while hashing shows in :meth:`changed`
+            out[name] = _sha256(path)
         return out
+
+    def changed(self, hashes: dict[str, str]) -> list[str]:
+        """The labels of the CSV files that are no longer what ``hashes`` (from :meth:`hashes`) read: another
+        sha256, or another size, time of change or inode (rewritten, even if back to the same bytes), or gone.
+        Called after the last pass: the rows written are then the rows checked unless it names a file."""
+        if self.book is not None:
+            return []
+        return [
+            self.labels[name]
+            for name, digest in hashes.items()
+            if _stamp(Path(self.labels[name])) != self.stamps.get(name) or _sha256(Path(self.labels[name])) != digest
+        ]
 
     def read(self, name: str, log: ErrorLog) -> Iterator[pl.DataFrame]:
         """The typed rows of file ``name`` in chunks (none when absent or unreadable), its problems to ``log``."""
@@ -111,6 +130,27 @@ class DataSource:
             if at == 0:
                 self.headers[name] = header_names(name, table)
             yield validate(name, table, log, header_checked=at > 0)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What a rewrite of ``path`` changes even when it puts the same bytes back (None: no such file)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256, read a block at a time (bounded memory); "" when it is gone."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_HASH_BLOCK):
+                digest.update(block)
+    except FileNotFoundError:
+        return ""
+    return digest.hexdigest()
 
 
 def _folder_files(folder: Path) -> tuple[dict[str, str], set[str]]:

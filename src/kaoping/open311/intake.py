@@ -1,5 +1,8 @@
-"""Filing a posted request as a case: through ``write_facts`` (the one audited write path), in the same
-transaction as its Open311 fields, so a request is never half-filed.
+"""Filing a posted request as a case: through the application's counted write
+(:func:`kaoping.app.fact_cells.write_counted`, the path a form, ``POST /api/cases``, a batch and the case-flow
+steps share: ``write_facts`` audited, the case counted into the case cells by its own difference, marks
+other writers left counted again), in the same transaction as its Open311 fields, so a request is never
+half-filed and leaves no stale cell for a later reader to recount.
 
 A realtime service files the case at once and answers with its id (the case_id).  A batch service
 (私搭乱建: the centre reviews these before they count as cases) answers with a token and files the case
@@ -24,6 +27,7 @@ import polars as pl
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from kaoping.app.fact_cells import write_counted
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.open311.formats import Node, Open311Error
 from kaoping.open311.params import NewRequest
@@ -32,7 +36,6 @@ from kaoping.open311.settings import Open311Context, Open311Settings
 from kaoping.open311.tables import Open311Request
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
-from kaoping.store.facts import write_facts
 from kaoping.store.tables import Unit
 
 LABEL = "open311"
@@ -57,7 +60,7 @@ def intake_unit(session: Session, settings: Open311Settings) -> str:
 def file_case(
     session: Session, unit: str, service: Service, reported_at: datetime, client: str, channel: str = ""
 ) -> str:
-    """Insert the case row (reported, no deadline yet) and its audit row; the new case_id.  Its ``channel``
+    """Insert the case row (reported, no deadline yet), its audit row and its cells; the new case_id.  Its ``channel``
     (案件来源) is the endpoint's (KAOPING_OPEN311_CHANNEL) or else the client's name: a hotline client named
     ``12345`` files 12345 work orders (工单)."""
     case_id = f"311-{reported_at:%Y%m%d}-{secrets.token_hex(4)}"
@@ -77,8 +80,7 @@ def file_case(
     }
     frame = pl.DataFrame([row], schema=SCHEMAS["cases"])
     audit = AuditWriter(session, f"open311:{client}", reason=f"Open311 {service.code} {service.name}")
-    write_facts(session, "cases", frame, audit=audit, label=LABEL)
-    audit.flush()
+    write_counted(session, "cases", frame, audit, LABEL)
     return case_id
 
 
