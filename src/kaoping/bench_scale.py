@@ -60,7 +60,9 @@ def _pages(cases: int, folder: Path) -> Figures:
     found = run_pages_bench(cases, folder)
     out = {"sql": found.baseline_s}
     for key, start in _PAGE_STEPS.items():  # a step not run at this size (the full recompute) stays absent
-        out.update({key: s for name, s in found.steps if start in name})
+        seconds = next((s for name, s in found.steps if start in name), None)
+        if seconds is not None:
+            out[key] = seconds
     out.update(run_store_probes(f"sqlite:///{folder / f'bench-pages-{cases}.db'}", SCHEME, 2024))
     return out
 
