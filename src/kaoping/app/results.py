@@ -46,13 +46,19 @@ MAX_ENTRIES = 64
 
 @dataclass(frozen=True)
 class Scored:
-    """A period's result with the facts it was computed from (pages look rows up by id in them)."""
+    """A period's result with the facts it was computed from (pages look rows up by id in them): of a
+    published version, its snapshot's, read only when a page asks for :attr:`facts`."""
 
     scheme: Scheme
     result: PeriodResult
-    facts: Facts
+    given: Facts | frozen.SnapshotFacts = field(repr=False)
     version: int | None = None
     """The published version shown (its frozen facts and scheme), or None for live numbers."""
+
+    @property
+    def facts(self) -> Facts:
+        """The facts of the result (a published version's snapshot read now, if not yet)."""
+        return self.given if isinstance(self.given, Facts) else self.given()
 
 
 _results: Bounded[tuple[str, str, str, tuple[int, ...]], Scored] = Bounded(MAX_ENTRIES)
@@ -116,7 +122,7 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     text = str(period if isinstance(period, Period) else parse_period(period))
     kept = frozen.published_frozen(session, scheme.scheme, text)
     if kept is not None:
-        return Scored(kept.scheme, kept.result, kept.facts, kept.version)
+        return Scored(kept.scheme, kept.result, kept.snapshot, kept.version)
     chosen = parse_period(text)
     # a result changes only with the facts its period can see: a December entry leaves May's result kept
     key = (_store_key(session), scheme.scheme, text, data_version(session, scope_bounds(chosen)))
