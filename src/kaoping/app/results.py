@@ -212,8 +212,8 @@ def unit_lines(session: Session, kept: Scored, unit_id: str) -> list[Line]:
     cells cites no row (cells have none), so the rows of this one unit are read now — a few hundred of
     them, by the index on unit and time — and grouped the way the engine groups them."""
     unit = kept.result.unit(unit_id)
-    if unit is None:
-        return []
+    if unit is None or kept.version is not None:  # a published version was scored from its snapshot's rows
+        return [] if unit is None else unit.lines
     label = kept.facts.label("deductions")
     cases = kept.facts.case_cells is not None and any(ln.key in _CASE_LINES and not ln.rows for ln in unit.lines)
     deductions = kept.facts.deduction_cells is not None and any(_uncited(ln, label) for ln in unit.lines)
