@@ -27,7 +27,7 @@ from kaoping.cli import app
 from kaoping.engine import result_codec
 from kaoping.output.document import result_document
 from kaoping.scheme import load_scheme
-from kaoping.store import snapshots
+from kaoping.store import period_results, snapshots
 from kaoping.store.db import alembic_config, transaction
 from kaoping.store.publishing import PublishError, current
 from kaoping.store.result_tables import KeptPeriodResult
@@ -135,6 +135,13 @@ def test_the_kept_result_of_a_published_version_is_frozen(store: sessionmaker[Se
         s.delete(_kept_row(s))
         with pytest.raises(PublishError, match="永不删除"):
             s.flush()
+        s.rollback()
+        version = _kept_row(s).result_id
+        s.execute(text("DELETE FROM kept_period_results"))
+        with pytest.raises(PublishError, match="冻结"):  # nor is another one added afterwards
+            period_results.keep(
+                s, version, snapshot_sha256="0" * 64, scheme_sha256="0" * 64, period="2024-Q2", fmt=1, data=b"{}"
+            )
 
 
 def test_a_draft_computed_again_replaces_its_kept_result(db_url: str) -> None:
