@@ -32,10 +32,15 @@ def keep_result(
     session: Session, result_id: int, *, snapshot_sha256: str, scheme_sha256: str, result: PeriodResult
 ) -> bool:
     """Keep ``result`` — the one the snapshot and scheme text give — as version ``result_id``'s; checked to
-    read back equal first (else nothing is kept and readers recompute: never a kept result that differs).
-    Whether it was kept."""
-    data = result_codec.dump(result)
-    if result_codec.load(data) != result:
+    read back equal first (else nothing is kept and readers recompute: never a kept result that differs,
+    and never a draft refused for want of a kept form).  Whether it was kept."""
+    try:
+        data = result_codec.dump(result)
+        same = result_codec.load(data) == result
+    except ValueError as exc:  # a value the format has no form for (PydanticSerializationError, ValidationError)
+        log.warning("result of version %s has no kept form (%s): not kept", result_id, exc)
+        return False
+    if not same:
         log.warning("result of version %s does not read back equal: not kept", result_id)
         return False
     period_results.keep(

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from pydantic_core import PydanticSerializationError
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
@@ -238,3 +239,23 @@ def test_another_process_recomputes_the_same_bytes(store: sessionmaker[Session],
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "逐字节一致" in done.stdout
+
+
+def test_a_result_without_a_kept_form_is_published_all_the_same(
+    db_url: str, cold: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the format cannot hold (say a float among a line's parameters) keeps nothing — the draft is
+    computed and published as ever, and read back from its snapshot."""
+
+    def refuse(_result: object) -> bytes:
+        raise PydanticSerializationError("line parameter of type float has no kept form")
+
+    monkeypatch.setattr(result_codec, "dump", refuse)
+    factory = example_store(db_url)
+    with transaction(factory) as s:
+        rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
+        review(s, rid, actor="审核员")
+        publish(s, rid, actor="发布员")
+    with factory() as s:
+        assert s.scalars(select(KeptPeriodResult)).first() is None
+        assert frozen.published_frozen(s, "city-1000", "2024-Q2") is not None

@@ -96,3 +96,27 @@ def test_bytes_of_something_else_are_refused() -> None:
     data = result_codec.dump(_odd_result()).replace(b'{"decimal":"1.50"}', b'{"decimal":1.5}')
     with pytest.raises(ValidationError):
         result_codec.load(data)
+
+
+KEPT_LAYOUT = {
+    "PeriodResult": ["scheme: str", "period: str", "groups: list[GroupResult]", "excluded: list[Excluded]",
+                     "evaluated: bool"],
+    "GroupResult": ["group: str", "ranking: list[UnitResult]", "unrated: list[UnitResult]"],
+    "UnitResult": ["unit_id: str", "name: str", "group: str", "reward_eligible: bool", "parts: dict[str, Decimal]",
+                   "top_parts: list[str]", "bonus: Decimal", "bonus_detail: dict[str, Decimal]", "total: Decimal",
+                   "penalty: Decimal", "base: Decimal", "rated: bool", "shown_total: Decimal", "rank: int",
+                   "reward: int", "flags: list[str]", "lines: list[Line]", "grade: str | None"],
+    "Line": ["part: str", "kind: LineKind", "key: Msg", "params: Params", "points: Decimal", "file: str",
+             "rows: tuple[int, ...]", "periods: tuple[str, ...]"],
+    "Excluded": ["file: str", "row: int", "unit_id: str", "reason: str"],
+}  # fmt: skip
+"""The result's layout that kept results of :data:`~kaoping.engine.result_codec.FORMAT` 1 were written in."""
+
+
+def test_the_format_version_names_the_results_layout() -> None:
+    """Kept bytes of an older layout would read back with a new field's default (a wrong number shown as
+    published): a change of the result's fields must come with a new FORMAT (then older kept results are
+    recomputed from their snapshots) — update this pin together with it."""
+    classes = (PeriodResult, GroupResult, UnitResult, Line, Excluded)
+    layout = {c.__name__: [f"{f.name}: {f.type}" for f in dataclasses.fields(c)] for c in classes}
+    assert (result_codec.FORMAT, layout) == (1, KEPT_LAYOUT), "bump result_codec.FORMAT and this pin together"
