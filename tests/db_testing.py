@@ -33,6 +33,7 @@ import kaoping.store.field_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables
 import kaoping.store.rectify_tables
+import kaoping.store.result_tables
 import kaoping.store.survey_tables  # noqa: F401  (likewise)
 from kaoping.store.db import open_store
 from kaoping.store.tables import Base

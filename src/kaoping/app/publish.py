@@ -29,18 +29,21 @@ from kaoping.app.errors import Invalid, invalid_scheme_or_period
 from kaoping.app.frozen import stored_scheme
 from kaoping.app.owed import owed_report
 from kaoping.app.scoring import score_facts
+from kaoping.app.version_results import keep_result
 from kaoping.engine.evaluate import UnsupportedPeriod
+from kaoping.engine.result import PeriodResult
 from kaoping.facts import Facts
-from kaoping.facts.snapshot import scope
+from kaoping.facts.snapshot import pack, scope, unpack
 from kaoping.input_messages import Msg, say
 from kaoping.output.document import result_document
 from kaoping.periods import PeriodError, parse_period
-from kaoping.scheme import Scheme, SchemeError, parse_scheme
+from kaoping.scheme import SchemeError, parse_scheme
 from kaoping.statuses import FROZEN_RESULTS, OPEN_RESULTS, ResultStatus
 from kaoping.store import snapshots
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.chain import chain_head
 from kaoping.store.facts import load_facts
+from kaoping.store.period_results import kept_of
 from kaoping.store.publishing import (
     TABLE,
     PublishError,
@@ -52,7 +55,7 @@ from kaoping.store.publishing import (
     store_scheme,
     versions,
 )
-from kaoping.store.tables import FactSnapshot, PublishedResult
+from kaoping.store.tables import FactSnapshot, PublishedResult, SchemeVersion
 
 __all__ = ["PublishError", "UnknownResult", "compute_draft", "compute_for_office", "publish", "review"]
 
@@ -77,13 +80,21 @@ def document_digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(document_bytes(document)).hexdigest()
 
 
-def _keep_facts(session: Session, scheme: Scheme, facts: Facts, period: str, document: dict[str, Any]) -> FactSnapshot:
+def _keep_facts(
+    session: Session, stored: SchemeVersion, facts: Facts, period: str, document: dict[str, Any]
+) -> tuple[FactSnapshot, PeriodResult]:
     """Store the facts ``document`` was computed from: only those in the period's scope when the result
-    from them is the same document (checked here, not assumed), all of them otherwise."""
+    from them is the same document (checked here, not assumed), all of them otherwise; with the result the
+    stored snapshot gives under the stored scheme text — what a reader of the version would recompute, so
+    it is kept with the version (:func:`~kaoping.app.version_results.keep_result`)."""
+    scheme = stored_scheme(session, stored.id)
     scoped = scope(facts, parse_period(period))
-    if document_bytes(result_document(scheme, score_facts(scheme, scoped, period))) == document_bytes(document):
-        return snapshots.save(session, scoped, scoped=True)
-    return snapshots.save(session, facts, scoped=False)
+    data = pack(scoped)  # scored as it will be read back, so the check covers the packing too
+    result = score_facts(scheme, unpack(data), period)
+    if document_bytes(result_document(scheme, result)) == document_bytes(document):
+        return snapshots.save(session, scoped, scoped=True, data=data), result
+    snapshot = snapshots.save(session, facts, scoped=False)
+    return snapshot, score_facts(scheme, snapshots.snapshot_facts(session, snapshot.id), period)
 
 
 def _event(session: Session, action: str, row: PublishedResult, actor: str, **extra: Any) -> None:
@@ -98,6 +109,7 @@ def _event(session: Session, action: str, row: PublishedResult, actor: str, **ex
         "scheme_version_id": row.scheme_version_id,
         "document_sha256": document_digest(row.document),
         "snapshot_sha256": row.snapshot.sha256 if row.snapshot is not None else None,
+        "result_sha256": kept.sha256 if (kept := kept_of(session, row.id)) is not None else None,
         **extra,
     }
     audit.event(action, TABLE, result_key(row), period=row.period, detail=detail)
@@ -145,7 +157,7 @@ def compute_draft(
             )
         )
     document = result_document(parsed, result)
-    snapshot = _keep_facts(session, parsed, facts, period_text, document)
+    snapshot, kept = _keep_facts(session, stored, facts, period_text, document)
     action = "draft"
     if row is None:
         version = 1 + max((r.version for r in existing), default=0)
@@ -162,6 +174,7 @@ def compute_draft(
     row.created_by = actor
     row.reviewed_by = None
     session.flush()
+    keep_result(session, row.id, snapshot_sha256=snapshot.sha256, scheme_sha256=stored.sha256, result=kept)
     _event(session, action, row, actor)
     return row
 

@@ -46,13 +46,19 @@ MAX_ENTRIES = 64
 
 @dataclass(frozen=True)
 class Scored:
-    """A period's result with the facts it was computed from (pages look rows up by id in them)."""
+    """A period's result with the facts it was computed from (pages look rows up by id in them): of a
+    published version, its snapshot's, read only when a page asks for :attr:`facts`."""
 
     scheme: Scheme
     result: PeriodResult
-    facts: Facts
+    given: Facts | frozen.SnapshotFacts = field(repr=False)
     version: int | None = None
     """The published version shown (its frozen facts and scheme), or None for live numbers."""
+
+    @property
+    def facts(self) -> Facts:
+        """The facts of the result (a published version's snapshot read now, if not yet)."""
+        return self.given if isinstance(self.given, Facts) else self.given()
 
 
 _results: Bounded[tuple[str, str, str, tuple[int, ...]], Scored] = Bounded(MAX_ENTRIES)
@@ -116,7 +122,7 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     text = str(period if isinstance(period, Period) else parse_period(period))
     kept = frozen.published_frozen(session, scheme.scheme, text)
     if kept is not None:
-        return Scored(kept.scheme, kept.result, kept.facts, kept.version)
+        return Scored(kept.scheme, kept.result, kept.snapshot, kept.version)
     chosen = parse_period(text)
     # a result changes only with the facts its period can see: a December entry leaves May's result kept
     key = (_store_key(session), scheme.scheme, text, data_version(session, scope_bounds(chosen)))
@@ -206,8 +212,8 @@ def unit_lines(session: Session, kept: Scored, unit_id: str) -> list[Line]:
     cells cites no row (cells have none), so the rows of this one unit are read now — a few hundred of
     them, by the index on unit and time — and grouped the way the engine groups them."""
     unit = kept.result.unit(unit_id)
-    if unit is None:
-        return []
+    if unit is None or kept.version is not None:  # a published version was scored from its snapshot's rows
+        return [] if unit is None else unit.lines
     label = kept.facts.label("deductions")
     cases = kept.facts.case_cells is not None and any(ln.key in _CASE_LINES and not ln.rows for ln in unit.lines)
     deductions = kept.facts.deduction_cells is not None and any(_uncited(ln, label) for ln in unit.lines)

@@ -2,10 +2,11 @@
 and is everything that changed since accounted for?
 
 Four things are checked, each of which an office (or an auditor holding a copy of the database) can state:
-1. the version's facts snapshot is the one its publication recorded in the audit chain (sha256), and so is
-   the result document and the scheme text;
+1. the version's facts snapshot is the one its publication recorded in the audit chain (sha256), and so are
+   the result document, the kept result (when the publication recorded one) and the scheme text;
 2. recomputing the period from that snapshot with that scheme text gives the stored document, byte for byte
-   (canonical JSON, :func:`kaoping.app.publish.document_bytes`);
+   (canonical JSON, :func:`kaoping.app.publish.document_bytes`), and the kept result the pages read
+   (:mod:`kaoping.app.version_results`), byte for byte in its own format;
 3. live rows that differ from the snapshot were changed through the application (each has an audit entry
    after the publication, whose written values are the row's values now) — anything else was edited behind
    the application's back and is named.
@@ -13,6 +14,7 @@ Four things are checked, each of which an office (or an auditor holding a copy o
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,8 @@ from sqlalchemy.orm import Session
 from kaoping.app.frozen import stored_scheme
 from kaoping.app.publish import document_bytes, document_digest, result_key
 from kaoping.app.scoring import score_facts
+from kaoping.engine import result_codec
+from kaoping.engine.result import PeriodResult
 from kaoping.errors import NotFound
 from kaoping.facts.snapshot import ChangedRow, RowChange, changes, digest, scope, unpack
 from kaoping.output.document import result_document
@@ -29,6 +33,7 @@ from kaoping.periods import parse_period
 from kaoping.scheme import Scheme
 from kaoping.store import publishing
 from kaoping.store.facts import TABLES, load_facts, same_values
+from kaoping.store.period_results import kept_of
 from kaoping.store.tables import AuditEntry, FactSnapshot, PublishedResult, SchemeVersion
 from kaoping.store.trail_facts import (
     differences,
@@ -69,7 +74,16 @@ def _publication(session: Session, row: PublishedResult) -> AuditEntry | None:
     return session.scalars(stmt.order_by(AuditEntry.id.desc())).first()
 
 
-def _recorded(check: PeriodCheck, event: AuditEntry | None, row: PublishedResult, snap: FactSnapshot) -> None:
+KEPT_GONE = "发布时保存的结果已不在库中（保留结果被删除）"
+KEPT_NOT_RECORDED = "保留结果与发布时审计记录的摘要不符（保留结果被改动）"
+KEPT_ALTERED = "保留结果与其 sha256 不符（保留结果被改动）"
+KEPT_DIFFERS = "按发布时的数据与方案复算，结果与保留结果不一致（保留结果被改动）"
+KEPT_ELSEWHERE = "保留结果不是按本版本的数据快照、方案与考评期计算的"
+
+
+def _recorded(
+    check: PeriodCheck, session: Session, event: AuditEntry | None, row: PublishedResult, snap: FactSnapshot
+) -> None:
     """Point 1: the stored document, snapshot and scheme are the ones the publication recorded."""
     if event is None or event.after is None:
         check.problems.append("审计日志中找不到本版本的发布记录")
@@ -81,6 +95,11 @@ def _recorded(check: PeriodCheck, event: AuditEntry | None, row: PublishedResult
         check.problems.append("数据快照与发布时审计记录的摘要不符（快照被改动）")
     if recorded.get("scheme_version_id") != row.scheme_version_id:
         check.problems.append("本版本所用方案与发布时审计记录不符")
+    kept, digest_then = kept_of(session, row.id), recorded.get("result_sha256")
+    if digest_then is not None and kept is None:
+        check.problems.append(KEPT_GONE)
+    elif digest_then is not None and kept is not None and kept.sha256 != digest_then:
+        check.problems.append(KEPT_NOT_RECORDED)
 
 
 def _recomputed(check: PeriodCheck, session: Session, row: PublishedResult, scheme: Scheme, snap: FactSnapshot) -> None:
@@ -89,9 +108,27 @@ def _recomputed(check: PeriodCheck, session: Session, row: PublishedResult, sche
     if text is None or publishing.text_digest(text.text) != text.sha256:
         check.problems.append("库中方案文本与其 sha256 不符（方案被改动）")
         return
-    document = result_document(scheme, score_facts(scheme, unpack(snap.data), row.period))
+    result = score_facts(scheme, unpack(snap.data), row.period)
+    document = result_document(scheme, result)
     if document_bytes(as_published(document, row.document)) != document_bytes(row.document):
         check.problems.append("按发布时的数据与方案复算，结果与已发布结果不一致")
+    _kept(check, session, row, (snap.sha256, text.sha256), result)
+
+
+def _kept(
+    check: PeriodCheck, session: Session, row: PublishedResult, made_of: tuple[str, str], result: PeriodResult
+) -> None:
+    """Point 2 for the kept result: it is the recomputed result, byte for byte (a version kept before
+    results were, or in an older format, has none to compare — the pages recompute it)."""
+    kept = kept_of(session, row.id)
+    if kept is None or kept.format_version != result_codec.FORMAT:
+        return
+    if hashlib.sha256(kept.data).hexdigest() != kept.sha256:
+        check.problems.append(KEPT_ALTERED)
+    elif (kept.snapshot_sha256, kept.scheme_sha256, kept.period) != (*made_of, row.period):
+        check.problems.append(KEPT_ELSEWHERE)
+    if kept.data != result_codec.dump(result):
+        check.problems.append(KEPT_DIFFERS)
 
 
 ADDED_KEYS = frozenset({"base", "grade"})
@@ -170,7 +207,7 @@ def verify_period(session: Session, scheme: str, period: str) -> PeriodCheck:
         check.problems.append(f"第 {row.version} 版发布时尚未保存数据快照，无法复算（请发起更正以生成新版本）")
         return check
     event = _publication(session, row)
-    _recorded(check, event, row, snap)
+    _recorded(check, session, event, row, snap)
     if digest(snap.data) != snap.sha256:
         return check  # the snapshot's bytes are not the ones kept: nothing can be recomputed from them
     scheme_used = stored_scheme(session, row.scheme_version_id)

@@ -145,7 +145,7 @@ def _check_period(session: Session, period: str, scheme: str | None) -> bool:
         fail(str(exc))
     name = t("{scheme} {period} 第 {version} 版", scheme=check.scheme, period=check.period, version=check.version)
     for problem in check.problems:
-        err.print(f"[bold red]{name}[/]：{problem}", highlight=False)
+        err.print(f"[bold red]{name}[/]：{t(problem)}", highlight=False)
     for changed, why in check.unexplained[:SHOWN]:
         row = t("{kind} 行 {id}（{change}）：", kind=changed.kind, id=changed.row_id, change=changed.change.label)
         err.print(f"  {row}{why}", highlight=False, markup=False)

@@ -19,9 +19,10 @@ from kaoping.store.tables import FactSnapshot
 _cache: Bounded[str, Facts] = Bounded(8)
 
 
-def save(session: Session, facts: Facts, *, scoped: bool) -> FactSnapshot:
-    """The ``fact_snapshots`` row holding ``facts``, added if these bytes are new."""
-    data = pack(facts)
+def save(session: Session, facts: Facts, *, scoped: bool, data: bytes | None = None) -> FactSnapshot:
+    """The ``fact_snapshots`` row holding ``facts``, added if these bytes are new (``data``: the facts
+    already packed, when the caller has them)."""
+    data = pack(facts) if data is None else data
     sha = digest(data)
     found = session.scalars(select(FactSnapshot).where(FactSnapshot.sha256 == sha)).first()
     if found is not None:
@@ -35,7 +36,12 @@ def save(session: Session, facts: Facts, *, scoped: bool) -> FactSnapshot:
 
 def snapshot_facts(session: Session, snapshot_id: int) -> Facts:
     """The facts of snapshot ``snapshot_id`` (cached by content address; the bytes are checked against
-    their sha256 on first read, so a damaged or edited row is an error, never silently other facts)."""
+    their sha256 on first read, so a damaged or edited row is an error, never silently other facts).  When
+    they are cached only the address is read, not the bytes."""
+    sha = session.scalar(select(FactSnapshot.sha256).where(FactSnapshot.id == snapshot_id))
+    hit = None if sha is None else _cache.get(sha)
+    if hit is not None:
+        return hit
     row = session.get(FactSnapshot, snapshot_id)
     if row is None:
         raise LookupError(f"no facts snapshot with id {snapshot_id}")

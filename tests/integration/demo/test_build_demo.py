@@ -24,6 +24,7 @@ from kaoping.demo import build, city
 from kaoping.demo.build import DEMO_PASSWORD, DemoCity, DemoError, build_demo, existing_demo
 from kaoping.store import case_cells, publishing, users
 from kaoping.store.db import open_store
+from kaoping.store.result_tables import KeptPeriodResult
 from kaoping.store.tables import (
     Appeal,
     AuditEntry,
@@ -169,6 +170,9 @@ def check_published(s: Session, demo: DemoCity) -> None:
     assert publishing.versions(s, scheme="demo-city", period="2024-Q4") == []
     assert [p for p in demo.published if "Q" in p] == ["2024-Q1", "2024-Q2", "2024-Q3"]
     assert ("demo-city", "2024-Q3") in publishing.published_periods(s)
+    # every published version keeps its result, so the pages read it instead of recomputing the snapshot
+    published = set(s.scalars(select(PublishedResult.id).where(PublishedResult.status == "published")))
+    assert len(published) >= 12 and set(s.scalars(select(KeptPeriodResult.result_id))) >= published
 
 
 def check_areas(s: Session) -> None:

@@ -12,6 +12,7 @@ import kaoping.store.field_tables
 import kaoping.store.integrity_tables
 import kaoping.store.plan_tables
 import kaoping.store.rectify_tables
+import kaoping.store.result_tables
 import kaoping.store.survey_tables  # noqa: F401  (the 整改, case flow, field and 问卷 tables, same metadata)
 from kaoping.store.db import make_engine
 from kaoping.store.tables import Base
