@@ -33,6 +33,41 @@ def example_store(db_url: str, example: str = "city-1000") -> sessionmaker[Sessi
     return factory
 
 
+def published_example_store(db_url: str, period: str = "2024-Q2") -> sessionmaker[Session]:
+    """:func:`example_store` with city-1000's ``period`` computed, reviewed and published by three people."""
+    from kaoping.app.publish import compute_draft, publish, review
+
+    factory = example_store(db_url)
+    with transaction(factory) as s:
+        rid = compute_draft(s, scheme="city-1000", period=period, actor="计算员").id
+        review(s, rid, actor="审核员")
+        publish(s, rid, actor="发布员")
+    return factory
+
+
+def write_xlsx(folder: Path, book: Path) -> None:
+    """The folder's CSV files as sheets, numbers as number cells (as an office's Excel would hold them)."""
+    import csv
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for path in sorted(folder.glob("*.csv")):
+        sheet = wb.create_sheet(path.stem)
+        with path.open(encoding="utf-8-sig") as f:
+            for i, row in enumerate(csv.reader(f)):
+                sheet.append([_cell(v) if i else v for v in row])
+    wb.save(book)
+
+
+def _cell(value: str) -> object:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
 def insert_unit(conn: Connection, unit_id: str, name: str) -> None:
     """One unit written in plain SQL, as a migration test needs it before a migration's own rows (the models
     may already hold columns the migrated schema has not got yet)."""

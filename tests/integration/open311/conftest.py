@@ -32,6 +32,7 @@ from db_testing import Build, opened_store
 from kaoping.cases.lifecycle import Case, Event, Status, apply
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.open311 import Open311Context, load_settings, open311_app
+from kaoping.open311.tables import Open311Request
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
 from kaoping.store.facts import write_facts
@@ -119,6 +120,17 @@ class Server:
 
     def get(self, path: str, **params: str) -> httpx.Response:
         return self.http.get(PREFIX + path, params=params)
+
+    def filed(self, token: str) -> str:
+        """The case the background task filed for ``token`` (waits for it: the task runs after the answer)."""
+        deadline = time.monotonic() + 10
+        while True:
+            with self.factory() as s:
+                case_id = s.scalar(select(Open311Request.case_id).where(Open311Request.token == token))
+            if case_id or time.monotonic() > deadline:
+                assert case_id, "the batch request was not filed"
+                return str(case_id)
+            time.sleep(0.05)
 
     def post(self, path: str, data: dict[str, Any]) -> httpx.Response:
         return self.http.post(PREFIX + path, data=data)

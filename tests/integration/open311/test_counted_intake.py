@@ -13,7 +13,6 @@ writer's row (``case_cell_writers``, migration 0020), which only the counted pat
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -54,18 +53,6 @@ def _count(server: Server, table: Any) -> int:
         return int(s.scalar(select(func.count()).select_from(table)) or 0)
 
 
-def _filed(server: Server, token: str) -> str:
-    """The case the background task filed for ``token`` (it runs after the answer: waited for)."""
-    deadline = time.monotonic() + 10
-    while True:
-        with server.factory() as s:
-            case_id = s.scalar(select(Open311Request.case_id).where(Open311Request.token == token))
-        if case_id or time.monotonic() > deadline:
-            assert case_id, "the batch request was not filed"
-            return case_id
-        time.sleep(0.05)
-
-
 def test_a_realtime_post_leaves_no_mark_and_the_cells_equal_a_recount(server: Server) -> None:
     _marked_by_another_writer(server)
     r = server.post("/requests.json", _form(server, "EV0102"))
@@ -81,7 +68,7 @@ def test_a_batch_post_filed_in_the_background_leaves_no_mark(server: Server) -> 
     r = server.post("/requests.json", _form(server, "EV0101"))
     assert r.status_code == 200, r.text
     [answer] = r.json()
-    _filed(server, answer["token"])
+    server.filed(answer["token"])
     _cells_current(server)
 
 
@@ -93,7 +80,7 @@ def test_process_pending_leaves_no_mark(server: Server) -> None:
     assert isinstance(token, str)
     _marked_by_another_writer(server)
     assert process_pending(server.ctx) == 1
-    _filed(server, token)
+    server.filed(token)
     _cells_current(server)
 
 
@@ -145,7 +132,7 @@ def test_every_open311_case_is_written_by_the_counted_writer(server: Server) -> 
         for statement in _PROBE[s.get_bind().dialect.name]:
             s.execute(text(statement))
     realtime = server.post("/requests.json", _form(server, "EV0102")).json()[0]["service_request_id"]
-    batch = _filed(server, server.post("/requests.json", _form(server, "EV0101")).json()[0]["token"])
+    batch = server.filed(server.post("/requests.json", _form(server, "EV0101")).json()[0]["token"])
     new = parse_post(
         [("service_code", "EV0101"), ("address_id", "A2"), ("attribute[structure]", "brick")], server.ctx.settings.tz
     )
@@ -153,5 +140,5 @@ def test_every_open311_case_is_written_by_the_counted_writer(server: Server) -> 
     assert process_pending(server.ctx, pending) == 1
     with server.factory() as s:
         seen = dict(s.execute(text("SELECT case_id, writers FROM probe_writers")).tuples().all())
-    assert set(seen) == {realtime, batch, _filed(server, pending)}
+    assert set(seen) == {realtime, batch, server.filed(pending)}
     assert all(writers >= 1 for writers in seen.values()), seen

@@ -4,7 +4,6 @@ without an id; and every refusal (403 key, 404 service, 400 form) in both format
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -110,25 +109,13 @@ def test_realtime_request_files_a_reported_case_and_reads_back_in_json_and_xml(s
     assert xml_answer["service_request_id"] and xml_answer["account_id"] is None
 
 
-def _filed(server: Server, token: str) -> str:
-    """The case the background task filed for ``token`` (waits for it: the task runs after the answer)."""
-    deadline = time.monotonic() + 10
-    while True:
-        with server.factory() as s:
-            case_id = s.scalar(select(Open311Request.case_id).where(Open311Request.token == token))
-        if case_id or time.monotonic() > deadline:
-            assert case_id, "the batch request was not filed"
-            return case_id
-        time.sleep(0.05)
-
-
 def test_batch_request_answers_a_token_that_becomes_a_request_id_once_registered(server: Server) -> None:
     r = server.post("/requests.json", _form(server, service_code="EV0101", **{"attribute[structure]": "steel"}))
     assert r.status_code == 200, r.text
     [answer] = r.json()
     assert "service_request_id" not in answer
     token = answer["token"]
-    case_id = _filed(server, token)
+    case_id = server.filed(token)
     # a pending intake (信息收集): the centre has not registered it, so the token names no request yet
     assert server.get(f"/tokens/{token}.json").json() == [{"service_request_id": None, "token": token}]
     server.advance(case_id, Event.REGISTER, server.NOW)  # 立案
@@ -157,7 +144,7 @@ def test_a_pending_batch_request_shows_an_empty_id_until_filed_once_and_register
     assert process_pending(server.ctx) == 1
     assert process_pending(server.ctx) == 0  # filed once only
     assert server.get(f"/tokens/{token}.json").json() == [{"service_request_id": None, "token": token}]
-    server.advance(_filed(server, token), Event.REGISTER, server.NOW)  # 立案
+    server.advance(server.filed(token), Event.REGISTER, server.NOW)  # 立案
     [done] = server.get(f"/tokens/{token}.json").json()
     assert done["service_request_id"] in server.ids(f"/requests/{done['service_request_id']}.json")
 

@@ -9,14 +9,12 @@ before the write pass reads the file again.
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -28,6 +26,7 @@ from kaoping.cli import app
 from kaoping.errors import InputErrors
 from kaoping.store.db import close_store, open_store
 from kaoping.store.tables import Base, ScoreRow
+from store_testing import write_xlsx
 
 CITY = EXAMPLES / "city-1000"
 
@@ -117,24 +116,6 @@ def test_an_unchanged_file_still_imports(db_url: str, tmp_path: Path, monkeypatc
     assert _rows_per_table(db_url)["scores"] == report.file("scores").inserted
 
 
-def _workbook(folder: Path, book: Path) -> None:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for path in sorted(folder.glob("*.csv")):
-        sheet = wb.create_sheet(path.stem)
-        with path.open(encoding="utf-8-sig") as f:
-            for i, row in enumerate(csv.reader(f)):
-                sheet.append([_number(v) if i else v for v in row])
-    wb.save(book)
-
-
-def _number(value: str) -> object:
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
 def test_a_workbook_is_read_once_so_its_file_changing_meanwhile_changes_nothing(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -142,11 +123,11 @@ def test_a_workbook_is_read_once_so_its_file_changing_meanwhile_changes_nothing(
     on disk becomes (here: saved again with a score changed)."""
     data = _folder(tmp_path)
     book = tmp_path / "city.xlsx"
-    _workbook(data, book)
+    write_xlsx(data, book)
 
     def saved_with_another_score() -> None:
         _other_score(data / "scores.csv")
-        _workbook(data, book)
+        write_xlsx(data, book)
 
     _between_passes(monkeypatch, saved_with_another_score)
     report = import_data(open_store(db_url), book, actor="a")

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -23,6 +22,7 @@ from kaoping.scheme import load_scheme
 from kaoping.store.db import open_store
 from kaoping.store.facts import TABLES
 from kaoping.store.tables import AuditEntry, ImportBatch
+from store_testing import write_xlsx
 
 CITY = EXAMPLES / "city-1000"
 runner = CliRunner()
@@ -195,25 +195,6 @@ def test_scheme_checks_the_import_merged_with_the_store(db_url: str, tmp_path: P
     with pytest.raises(InputErrors) as caught:
         import_data(factory, CITY, actor="a", scheme=scheme)
     assert [e.file for e in caught.value.errors] == ["db:scores"] and caught.value.errors[0].column == "part"
-
-
-def write_xlsx(folder: Path, book: Path) -> None:
-    """The folder's CSV files as sheets, numbers as number cells (as an office's Excel would hold them)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for path in sorted(folder.glob("*.csv")):
-        sheet = wb.create_sheet(path.stem)
-        with path.open(encoding="utf-8-sig") as f:
-            for i, row in enumerate(csv.reader(f)):
-                sheet.append([_cell(v) if i else v for v in row])
-    wb.save(book)
-
-
-def _cell(value: str) -> object:
-    try:
-        return float(value)
-    except ValueError:
-        return value
 
 
 def test_xlsx_import_equals_csv_import(db_url: str, tmp_path: Path) -> None:

@@ -33,19 +33,14 @@ from kaoping.store.db import alembic_config, transaction
 from kaoping.store.publishing import PublishError, current
 from kaoping.store.result_tables import KeptPeriodResult
 from kaoping.store.tables import Base
-from store_testing import example_store, schema_diffs
+from store_testing import example_store, published_example_store, schema_diffs
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def store(db_url: str) -> sessionmaker[Session]:
-    factory = example_store(db_url)
-    with transaction(factory) as s:
-        rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
-        review(s, rid, actor="审核员")
-        publish(s, rid, actor="发布员")
-    return factory
+    return published_example_store(db_url)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import ScoreRow
-from store_testing import example_store
+from store_testing import example_store, published_example_store
 
 runner = CliRunner()
 ITEM = "生活垃圾收运(含城乡环卫一体化)"
@@ -28,12 +28,7 @@ ITEM = "生活垃圾收运(含城乡环卫一体化)"
 
 @pytest.fixture
 def store(db_url: str) -> sessionmaker[Session]:
-    factory = example_store(db_url)
-    with transaction(factory) as s:
-        rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
-        review(s, rid, actor="审核员")
-        publish(s, rid, actor="发布员")
-    return factory
+    return published_example_store(db_url)
 
 
 def verify(db_url: str, *args: str) -> tuple[int, str]:
