@@ -14,17 +14,18 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import polars as pl
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kaoping.engine.consistency import UNIT_FILES
 from kaoping.errors import MAX_ERRORS, ErrorLog, InputError, Invalid, Problem
 from kaoping.facts import Facts
 from kaoping.facts.columns import ROW
 from kaoping.input_messages import Msg, quoted, say
-from kaoping.store.tables import Unit
+
+if TYPE_CHECKING:  # the store is read only when a session is given: `score --data` never loads SQLAlchemy
+    from sqlalchemy.orm import Session
 
 __all__ = ["UnitDirectory", "one_unit", "resolve_unit_names"]
 
@@ -50,7 +51,7 @@ class UnitDirectory:
     @classmethod
     def of(cls, session: Session | None, facts: Facts) -> UnitDirectory:
         """The store's units (none without a session) and those of ``facts``."""
-        stored = [] if session is None else [(u.unit_id, u.name, u.group) for u in session.scalars(select(Unit))]
+        stored = [] if session is None else _stored_units(session)
         ours = facts.units.select("unit_id", "name", "group").drop_nulls().rows()
         return cls([*stored, *ours])
 
@@ -118,11 +119,22 @@ def resolve_unit_names(session: Session | None, facts: Facts, log: ErrorLog) -> 
 def one_unit(session: Session, kind: str, value: str) -> str:
     """The id of the unit ``value`` names (an id or a stored unit's name) for a single-row write of ``kind``;
     :class:`~kaoping.errors.Invalid` naming the candidates or the closest names otherwise."""
+    from kaoping.store.tables import Unit
+
     if session.get(Unit, value) is not None:
         return value
-    directory = UnitDirectory((u.unit_id, u.name, u.group) for u in session.scalars(select(Unit)))
+    directory = UnitDirectory(_stored_units(session))
     meaning = directory.resolve(value)
     if isinstance(meaning, str):
         return meaning
     zh, en = _message(directory, value, meaning)
     raise Invalid((zh, en), [Problem(f"api:{kind}", 0, "unit_id", zh, None, en)])
+
+
+def _stored_units(session: Session) -> list[tuple[str, str, str]]:
+    """Every unit of the store as (id, name, group); SQLAlchemy is imported here, when a store is read."""
+    from sqlalchemy import select
+
+    from kaoping.store.tables import Unit
+
+    return [(u.unit_id, u.name, u.group) for u in session.scalars(select(Unit))]

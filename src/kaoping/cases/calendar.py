@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import holidays as holiday_lib
 import yaml
 
 DEFAULT_HOURS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
@@ -63,6 +62,8 @@ class WorkCalendar:
         hours: tuple[tuple[time, time], ...] = DEFAULT_HOURS,
     ) -> WorkCalendar:
         """China's calendar for ``years`` from the holidays package, then the office's overrides."""
+        import holidays as holiday_lib  # loaded when a calendar is built, not by every engine import
+
         cn = holiday_lib.country_holidays("CN", years=list(years))
         days = set(cn.keys())
         workdays = set(getattr(cn, "weekend_workdays", set()))

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from kaoping.commands.common import err, fail, out_console
 from kaoping.commands.lang import current, t
 from kaoping.engine.phrases import Lang
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SQLAlchemy loads with the store, not with every command (`kaoping score --data` needs none)
+    from sqlalchemy.orm import Session
+
     from kaoping.app.policy import Principal
     from kaoping.store.tables import AuditEntry, PublishedResult
 

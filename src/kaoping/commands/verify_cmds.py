@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from kaoping.commands.common import err, fail, out_console
 from kaoping.commands.lang import t
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SQLAlchemy loads with the store, not with every command
     import polars as pl
+    from sqlalchemy.orm import Session
 
 SHOWN = 20
 

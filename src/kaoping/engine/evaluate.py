@@ -8,7 +8,7 @@ their evaluated sub-periods.  Flags over consecutive periods evaluate the earlie
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kaoping.cases.cells import period_dispatched
@@ -252,22 +252,38 @@ def _scored(root: Node, unit: str, leaves: LeafValues) -> bool:
 def derived_units(facts: Facts, subs: list[PeriodResult], how: Combine) -> list[UnitResult]:
     """Combine sub-period results; a mean counts only the sub-periods that were evaluated (had facts)."""
     used = subs if how == Combine.SUM else [s for s in subs if s.evaluated]
+    units = [_by_id(s) for s in used]
+    firsts = _by_id(subs[0])
     out: list[UnitResult] = []
     for u in _unit_rows(facts):
         uid = str(u["unit_id"])
         # a mean counts the sub-periods in which the unit was rated; a sum adds them all (a bonus added in a
         # quarter without scores still belongs to the year)
-        pairs = [(s, r) for s in used if (r := s.unit(uid)) is not None and (r.rated or how == Combine.SUM)]
-        first = subs[0].unit(uid)
+        pairs = [
+            (s, r)
+            for s, by in zip(used, units, strict=True)
+            if (r := by.get(uid)) is not None and (r.rated or how == Combine.SUM)
+        ]
+        first = firsts.get(uid)
         assert first is not None  # every unit is in every sub-period result
         out.append(_combined(first, pairs, how))
     return out
 
 
+def _by_id(result: PeriodResult) -> dict[str, UnitResult]:
+    """``result``'s units by id, as :meth:`PeriodResult.unit` finds them (the first of an id), looked up at once:
+    a derived period asks every sub-period for every unit."""
+    found: dict[str, UnitResult] = {}
+    for g in result.groups:
+        for u in (*g.ranking, *g.unrated):
+            found.setdefault(u.unit_id, u)
+    return found
+
+
 def _combined(first: UnitResult, pairs: list[tuple[PeriodResult, UnitResult]], how: Combine) -> UnitResult:
     """One unit over a derived period: each number combined over its sub-period results (``pairs``)."""
     per = [r for _, r in pairs]
-    lines = [replace(ln, periods=(s.period, *ln.periods)) for s, r in pairs for ln in r.lines]
+    lines = [ln.within(s.period) for s, r in pairs for ln in r.lines]
     total = combine([r.total for r in per], how)
     shown = ", ".join(f"{s.period} {fmt(r.total)}" for s, r in pairs)
     params: Params = {"how": how.value, "n": len(per), "values": shown, "total": total}

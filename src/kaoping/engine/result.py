@@ -63,6 +63,19 @@ class Line:
         """The line in ``lang`` (``zh`` or ``en``)."""
         return line_text(self, lang)
 
+    def within(self, period: str) -> Line:
+        """This line as a derived period shows it: the same line, from sub-period ``period``.
+
+        A year's lines are its months' lines twice over (month → quarter → year), tens of thousands of them:
+        the fields (params, row numbers) are shared, not copied, and the dataclass machinery of ``replace``
+        (a check and an ``__init__`` per line) is skipped — a frozen line is never changed, so sharing is safe.
+        """
+        copy = object.__new__(Line)
+        fields = copy.__dict__
+        fields.update(self.__dict__)
+        fields["periods"] = (period, *self.periods)
+        return copy
+
 
 @dataclass
 class UnitResult:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import fastexcel
-import openpyxl
 import polars as pl
 
 from kaoping.errors import InputError
@@ -121,6 +120,8 @@ class _TooWide(Exception):
 
 def _streamed_table(path: Path, title: str, label: str, wanted: Collection[str] | None) -> RawTable:
     """The sheet via openpyxl: only the header's columns, at most Excel's number of rows."""
+    import openpyxl  # only for a sheet calamine is not trusted with: not loaded by every reading
+
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = book[title]
@@ -161,6 +162,8 @@ class _ChartSheet(Exception):
 
 def present_sheets(book: Path) -> set[str]:
     """The interchange names that have a sheet, matched as the reader matches them (case, spaces)."""
+    import openpyxl
+
     workbook = openpyxl.load_workbook(book, read_only=True)
     try:
         titles = {t.strip().lower() for t in workbook.sheetnames} | set(workbook.sheetnames)
