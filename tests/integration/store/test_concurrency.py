@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from kaoping.app.appeals import answer_appeal
 from kaoping.app.facts import one_row, write_row
 from kaoping.app.policy import Principal
 from kaoping.app.publish import compute_draft, publish, review
+from kaoping.cli import app
 from kaoping.errors import Conflict
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
@@ -213,7 +215,9 @@ def test_answers_racing_to_accept_one_appeal_start_one_correction(factory: sessi
     assert [r.reason for r in drafts] == [f"受理申诉 #{appeal_id}（甲区）：{answered.answer}"]
 
 
-def test_fifty_writers_of_cases_and_deductions_keep_the_chain_and_the_cells(factory: sessionmaker[Session]) -> None:
+def test_fifty_writers_of_cases_and_deductions_keep_the_chain_and_the_cells(
+    factory: sessionmaker[Session], db_url: str
+) -> None:
     """Writers of different rows at once, each a case moved on in a second transaction or a deduction: the
     cells' difference is worked out before the audit chain's lock and the chain's head read under it, so
     every entry still follows the one before (the trail checks intact, one entry per write), and the kept
@@ -248,3 +252,5 @@ def test_fifty_writers_of_cases_and_deductions_keep_the_chain_and_the_cells(fact
         assert entries - entries_before == sum(2 if i % 2 else 1 for i in ok)
         assert case_cells.differing_cells(s).is_empty()
         assert deduction_cells.differing_cells(s).is_empty()
+    verified = CliRunner().invoke(app, ["verify", "--audit", "--cells", "--db", db_url])
+    assert verified.exit_code == 0, verified.output
