@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from kaoping.app import entry_checks
 from kaoping.app.context import AppContext
 from kaoping.app.errors import Conflict, Invalid, NeedsConfirmation, NotFound, Problem, problems_of
-from kaoping.app.fact_cells import cells_up_to_date, counting, write_counted
+from kaoping.app.fact_cells import cells_up_to_date, counting, finish_counted, stage_counted
 from kaoping.app.policy import Principal, check_fact_write, fill_scorer
 from kaoping.app.row_checks import check_rows, sets_for
 from kaoping.app.unit_names import one_unit
@@ -139,9 +139,11 @@ class Outcome:
 
 
 def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, reason: str) -> Outcome:
-    """``write_facts`` with an audit writer for ``actor``; flushed, not committed."""
+    """``write_facts`` with an audit writer for ``actor``; flushed, not committed.  The row is read back
+    between the write and the audit's flush: its values are final then, and the read is not made while
+    holding the audit chain's lock that every other writer waits for."""
     audit = AuditWriter(session, actor, reason=reason)
-    counts = write_counted(session, kind, frame, audit, API_LABEL)
+    staged = stage_counted(session, kind, frame, audit, API_LABEL)
     table: Any = TABLES[kind]
     stored: Base | None
     if kind == "units":
@@ -151,6 +153,7 @@ def write_row(session: Session, kind: str, frame: pl.DataFrame, *, actor: str, r
         stmt = select(table).where(table.nkey == key).execution_options(populate_existing=True)
         stored = session.scalars(stmt).one()
     assert stored is not None
+    counts = finish_counted(session, kind, audit, staged)
     action: Action = "insert" if counts.inserted else "update" if counts.updated else "unchanged"
     return Outcome(action, stored)
 

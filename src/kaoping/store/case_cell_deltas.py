@@ -12,13 +12,16 @@ import, the demo's bulk load, plain SQL — sees none and still leaves its marks
 
 The difference is added under the refreshes' lock, held until the commit: a refresh that read the cases
 before this write committed finishes first (and this write's difference then lands on its cells), and one
-that comes later waits and reads the cases with this write in them.
+that comes later waits and reads the cases with this write in them.  The difference itself depends only on
+the rows before and after (read under their row locks), so it is worked out first (:func:`cell_delta`,
+Polars, a few ms) while the transaction holds no store-wide lock yet; under the locks only the upsert runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -61,29 +64,46 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame([{c: r.get(c) for c in _SCHEMA} for r in rows], schema=_SCHEMA)
 
 
-def count_changes(session: Session, changes: list[Change]) -> int:
-    """Add what ``changes`` make the cells gain or lose, in the caller's transaction; returns how many cells
-    changed.  Cells that fall to 0 are removed (a recount keeps no cell of 0).  The months the rows sit in
-    get a new version even when no cell changed, as a mark of them would have given them."""
-    if not changes:
-        return 0
-    advisory_lock(session, LOCK, "case-cells")
+@dataclass(frozen=True)
+class CellDelta:
+    """What a list of changes does to the cells, worked out before any lock: the cells' gains (schema
+    :data:`~kaoping.cases.cells.CELL_SCHEMA`) and the months the changed rows sit in."""
+
+    cells: pl.DataFrame
+    months: set[int]
+
+
+def cell_delta(changes: list[Change]) -> CellDelta:
+    """The difference ``changes`` make to the cells (no session: pure, so it runs before the locks)."""
     before = _frame([b for b, _ in changes if b is not None])
     after = _frame([a for _, a in changes if a is not None])
-    delta = cell_changes(before, after)
-    stamp(session, _months(before) | _months(after))
-    if delta.is_empty():
+    return CellDelta(cell_changes(before, after), _months(before) | _months(after))
+
+
+def count_changes(session: Session, changes: list[Change], delta: CellDelta | None = None) -> int:
+    """Add what ``changes`` make the cells gain or lose, in the caller's transaction; returns how many cells
+    changed.  Cells that fall to 0 are removed (a recount keeps no cell of 0).  The months the rows sit in
+    get a new version even when no cell changed, as a mark of them would have given them.  ``delta``: the
+    difference already worked out by :func:`cell_delta` for these ``changes`` (else worked out here)."""
+    if not changes:
+        return 0
+    found = delta if delta is not None else cell_delta(changes)
+    advisory_lock(session, LOCK, "case-cells")
+    stamp(session, found.months)
+    if found.cells.is_empty():
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     upsert: Any = dialect.insert(CaseCell)
     upsert = upsert.on_conflict_do_update(
         index_elements=list(_KEY), set_={"value": CaseCell.value + upsert.excluded.value}
     )
-    session.execute(upsert, delta.to_dicts())
-    units, months = delta.get_column("unit_id").unique().to_list(), delta.get_column("month").unique().to_list()
-    empty = delete(CaseCell).where(CaseCell.value == 0, CaseCell.unit_id.in_(units), CaseCell.month.in_(months))
-    session.execute(empty)
-    return delta.height
+    session.execute(upsert, found.cells.to_dicts())
+    lost = found.cells.filter(pl.col("value") < 0)  # a kept cell is never 0: only a loss can bring it there
+    if not lost.is_empty():
+        units, months = lost.get_column("unit_id").unique().to_list(), lost.get_column("month").unique().to_list()
+        empty = delete(CaseCell).where(CaseCell.value == 0, CaseCell.unit_id.in_(units), CaseCell.month.in_(months))
+        session.execute(empty)
+    return found.cells.height
 
 
 def _months(rows: pl.DataFrame) -> set[int]:

@@ -19,13 +19,13 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kaoping.cases.cells import CELL_SCHEMA, case_cells, empty_cells
 from kaoping.cases.metrics import COUNTS
 from kaoping.facts.columns import ROW, SCHEMAS
-from kaoping.store.cell_marks import replace_cells, take_marks
+from kaoping.store.cell_marks import replace_cells, take_marks, upsert
 from kaoping.store.columnar import read_frame
 from kaoping.store.tables import CaseCell, CaseCellMark, CaseCellMonth, CaseRow
 
@@ -57,11 +57,11 @@ def _stale_cases(session: Session, units: set[str], lo: int, hi: int) -> pl.Data
     return read_frame(session, stmt, dict(SCHEMAS["cases"]))
 
 
-def bring_up_to_date(session: Session) -> int:
+def bring_up_to_date(session: Session, *, held: bool = False) -> int:
     """Count the marked (unit, month) pairs again and replace their cells; returns how many pairs.
 
-    Runs in the caller's transaction (the caller commits)."""
-    marks = take_marks(session, CaseCellMark, LOCK, "case-cells")
+    Runs in the caller's transaction (the caller commits); ``held``: it holds the refreshes' lock already."""
+    marks = take_marks(session, CaseCellMark, LOCK, "case-cells", held=held)
     if not marks:
         return 0
     months = [m for _, m in marks]
@@ -76,12 +76,7 @@ def stamp(session: Session, months: set[int]) -> None:
     if not months:
         return
     version = int(session.scalar(select(func.coalesce(func.max(CaseCellMonth.version), 0))) or 0) + 1
-    known = set(session.scalars(select(CaseCellMonth.month).where(CaseCellMonth.month.in_(sorted(months)))))
-    if known:
-        session.execute(update(CaseCellMonth).where(CaseCellMonth.month.in_(sorted(known))).values(version=version))
-    new = [{"month": m, "version": version} for m in sorted(months - known)]
-    if new:
-        session.execute(insert(CaseCellMonth), new)
+    upsert(session, CaseCellMonth, [{"month": m, "version": version} for m in sorted(months)], ["month"], "version")
 
 
 def refresh_and_commit(session: Session) -> None:

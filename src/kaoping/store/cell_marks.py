@@ -8,14 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kaoping.store.batch_write import insert_rows
 from kaoping.store.db import advisory_lock
 
 CHUNK = 5_000
-"""Units named in one DELETE (a bulk load marks every unit of every month)."""
+"""(unit, month) pairs named in one DELETE (a bulk load marks every unit of every month)."""
 
 
 def month_index(text_month: str) -> int:
@@ -24,11 +25,13 @@ def month_index(text_month: str) -> int:
     return int(y) * 12 + int(m) - 1
 
 
-def take_marks(session: Session, marks: Any, lock: int, key: str) -> set[tuple[str, int]]:
+def take_marks(session: Session, marks: Any, lock: int, key: str, *, held: bool = False) -> set[tuple[str, int]]:
     """The stale (unit, month) pairs of the mark table ``marks``, removed in this transaction, under the
-    refreshes' lock (``lock``, ``key``) on PostgreSQL, held until the commit."""
+    refreshes' lock (``lock``, ``key``) on PostgreSQL, held until the commit.  ``held``: the transaction
+    already holds it (a writer that has just added its own difference), so no round trip to take it again."""
     if session.get_bind().dialect.name == "postgresql":
-        advisory_lock(session, lock, key)
+        if not held:
+            advisory_lock(session, lock, key)
         taken = session.execute(delete(marks).returning(marks.unit_id, marks.month)).all()
     else:
         taken = session.execute(select(marks.unit_id, marks.month)).all()
@@ -37,13 +40,13 @@ def take_marks(session: Session, marks: Any, lock: int, key: str) -> set[tuple[s
 
 
 def delete_pairs(session: Session, table: Any, pairs: set[tuple[str, int]]) -> None:
-    """Delete the rows of ``table`` (with ``unit_id`` and ``month`` columns) of the (unit, month) ``pairs``."""
-    by_month: dict[int, list[str]] = {}
-    for unit, month in sorted(pairs):
-        by_month.setdefault(month, []).append(unit)
-    for month, units in by_month.items():
-        for i in range(0, len(units), CHUNK):
-            session.execute(delete(table).where(table.month == month, table.unit_id.in_(units[i : i + CHUNK])))
+    """Delete the rows of ``table`` (with ``unit_id`` and ``month`` columns) of the (unit, month) ``pairs``:
+    one DELETE per :data:`CHUNK` pairs, not one per month (a batch of rows marks a dozen months, and each
+    statement is a round trip made while the refreshes' lock is held)."""
+    ordered = sorted(pairs)
+    for i in range(0, len(ordered), CHUNK):
+        chunk = ordered[i : i + CHUNK]
+        session.execute(delete(table).where(tuple_(table.unit_id, table.month).in_(chunk)))
 
 
 def replace_cells(session: Session, table: Any, pairs: set[tuple[str, int]], fresh: pl.DataFrame) -> None:
@@ -52,3 +55,16 @@ def replace_cells(session: Session, table: Any, pairs: set[tuple[str, int]], fre
     wanted = pl.DataFrame(sorted(pairs), schema={"unit_id": pl.String, "month": pl.Int32}, orient="row")
     delete_pairs(session, table, pairs)
     insert_rows(session, table.__table__, fresh.join(wanted, on=["unit_id", "month"], how="semi"))
+
+
+def upsert(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], column: str) -> None:
+    """INSERT ``rows`` into ``table``, or where a row of the same ``keys`` is there, set its ``column`` to the
+    new value: one statement where "look which exist, update those, insert the rest" takes three round trips
+    made while the refreshes' lock is held."""
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt: Any = dialect.insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={column: getattr(stmt.excluded, column)})
+    for i in range(0, len(rows), CHUNK):
+        session.execute(stmt, rows[i : i + CHUNK])

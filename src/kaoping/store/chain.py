@@ -38,11 +38,20 @@ the same head."""
 
 def entry_hash(prev: str, entry: Mapping[str, Any]) -> str:
     """sha256 of the previous hash and the entry's hashed columns, as canonical JSON."""
+    return chained(prev, canonical_text(entry))
+
+
+def canonical_text(entry: Mapping[str, Any]) -> str:
+    """The entry's hashed columns as canonical JSON: what its hash covers besides the previous hash."""
     content = {name: entry.get(name) for name in HASHED}
     at = content["at"]
     content["at"] = at.isoformat(sep=" ", timespec="seconds") if isinstance(at, datetime) else at
     # the JSON columns come back from the database as JSON does: round-trip them the same way first
-    canonical = json.dumps(json.loads(json.dumps(content)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(json.loads(json.dumps(content)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def chained(prev: str, canonical: str) -> str:
+    """The hash of an entry whose canonical text is ``canonical``, chained onto ``prev``."""
     return hashlib.sha256(f"{prev}\n{canonical}".encode()).hexdigest()
 
 
@@ -56,13 +65,15 @@ def link(session: Session, pending: list[dict[str, Any]]) -> None:
     """Give each pending entry (in order) its previous hash and its own, chained onto the stored head.
 
     On PostgreSQL the transaction first takes the chain's advisory lock, held until it commits, so that
-    concurrent writers chain one after the other; SQLite already lets one writer at a time.
+    concurrent writers chain one after the other; SQLite already lets one writer at a time.  Each entry's
+    canonical text is built before the lock: under it only the head is read and the hashes chained.
     """
+    texts = [canonical_text(entry) for entry in pending]  # the JSON work before the lock others wait on
     advisory_lock(session, _CHAIN_LOCK, "audit-chain")
     prev = chain_head(session)
-    for entry in pending:
+    for entry, text in zip(pending, texts, strict=True):
         entry["prev_hash"] = prev
-        prev = entry["entry_hash"] = entry_hash(prev, entry)
+        prev = entry["entry_hash"] = chained(prev, text)
 
 
 @dataclass(frozen=True)

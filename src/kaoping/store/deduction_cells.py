@@ -19,14 +19,14 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kaoping.engine.deduction_cells import CELL_SCHEMA, KEY, deduction_cells, empty_cells, outside_cells
 from kaoping.engine.windows import outside_windows
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import InspectionWindow
-from kaoping.store.cell_marks import CHUNK, delete_pairs, replace_cells, take_marks
+from kaoping.store.cell_marks import replace_cells, take_marks, upsert
 from kaoping.store.cell_tables import DeductionCell, DeductionCellMark, DeductionCellStamp
 from kaoping.store.columnar import read_frame
 from kaoping.store.tables import DeductionRow
@@ -67,10 +67,8 @@ def bring_up_to_date(session: Session) -> int:
 def _stamp(session: Session, pairs: set[tuple[str, int]]) -> None:
     """Give the (unit, month) pairs added up again the next version (one past the highest of any pair)."""
     version = newest_version(session) + 1
-    delete_pairs(session, DeductionCellStamp, pairs)
     rows = [{"unit_id": u, "month": m, "version": version} for u, m in sorted(pairs)]
-    for i in range(0, len(rows), CHUNK):
-        session.execute(insert(DeductionCellStamp), rows[i : i + CHUNK])
+    upsert(session, DeductionCellStamp, rows, ["unit_id", "month"], "version")
 
 
 def pair_versions(session: Session, after: int = 0) -> dict[tuple[str, int], int]:

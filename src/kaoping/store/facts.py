@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, false, insert, select, update
+from sqlalchemy import Select, bindparam, false, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -216,6 +216,7 @@ def _write_chunk(
         stmt = stmt.execution_options(populate_existing=True)
         existing = {getattr(o, key_attr.key): o for o in session.scalars(stmt)}
         new: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        updates: list[dict[str, Any]] = []
         for r in rows:
             values = {c: r[c] for c in cols}
             values["src_file"], values["src_row"] = label, r["_row"]
@@ -231,19 +232,16 @@ def _write_chunk(
             if same_values(before, after):
                 counts.unchanged += 1
                 continue
-            # read before the UPDATE, which also refreshes ``old`` in the session
             changed.append(({c: getattr(old, c) for c in cols}, {c: values[c] for c in cols}))
-            # no evaluation of the new values into the session's objects (a few ms per row): the rows were
-            # read with populate_existing and whoever reads them next reads them again the same way
-            quick = update(table).where(key_attr == r["nkey"]).values(**values)
-            session.execute(quick.execution_options(synchronize_session=False))
+            updates.append(values)
             audit.row("update", kind, r["nkey"], values, before, after)
             counts.updated += 1
+        _update_rows(session, kind, updates)
         if not new:
             return
         try:
             with savepoint(session):
-                session.execute(insert(table), [values for _r, values in new])
+                session.execute(_insert_of(kind), [values for _r, values in new])
         except IntegrityError:
             rows = [r for r, _values in new]  # inserted meanwhile by another writer: update them instead
             continue
@@ -255,6 +253,33 @@ def _write_chunk(
     raise Conflict(
         (f"{kind}: 同一行正被他人同时写入，请重试", f"{kind}: the row is being written concurrently; try again")
     )
+
+
+def _update_rows(session: Session, kind: str, updates: list[dict[str, Any]]) -> None:
+    """The changed rows (already read and locked) set to their new values, in one executemany.
+
+    Core statements on the table, not the ORM: no evaluation of the new values into the session's objects
+    (a few ms per row) — the rows were read with populate_existing and whoever reads them next reads them
+    again the same way.  Units (an attribute named apart from its column, a handful of rows) go one by one
+    through the mapped class."""
+    if not updates:
+        return
+    table: Any = TABLES[kind]
+    if kind == "units":
+        for values in updates:
+            quick = update(table).where(table.unit_id == values["unit_id"]).values(**values)
+            session.execute(quick.execution_options(synchronize_session=False))
+        return
+    core = table.__table__
+    stmt = update(core).where(core.c.nkey == bindparam("k_nkey")).values({c: bindparam(f"v_{c}") for c in updates[0]})
+    session.connection().execute(stmt, [{f"v_{c}": v for c, v in u.items()} | {"k_nkey": u["nkey"]} for u in updates])
+
+
+def _insert_of(kind: str) -> Any:
+    """The INSERT of new rows of ``kind``: on the table itself (the ORM's bulk insert only adds per-row work),
+    except units, whose ``group`` attribute is stored in a column named otherwise."""
+    table: Any = TABLES[kind]
+    return insert(table) if kind == "units" else insert(table.__table__)
 
 
 def _json_dict(values: dict[str, Any], cols: Sequence[str]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kaoping.store.case_cells import read_cells
+from kaoping.store.case_cells import differing_cells, read_cells
+from kaoping.store.chain import check_trail
 from kaoping.store.tables import CaseRow, DeductionRow
 
 
@@ -47,6 +48,35 @@ def test_a_batch_of_cases_is_written_at_once_and_counted_in_the_cells(api: Any) 
     assert again.json() == {"inserted": 0, "updated": 0, "unchanged": 30}
     inserts = [e for e in api.audit() if e.get("table_name", e.get("table")) == "cases" and e["action"] == "insert"]
     assert len(inserts) == 30
+
+
+def test_a_batch_moving_cases_on_updates_each_row_with_its_own_before_and_after(api: Any) -> None:
+    """Rows already stored and changed are updated together (one statement for the batch): each stored row
+    holds what was sent, each has its own audit entry whose "before" is the row as it was, the chain checks
+    intact and the cells equal a recount."""
+    first = [_case(n) for n in range(1, 13)]
+    assert api.client.post("/api/cases/batch", json={"rows": first}, headers=api.as_("admin")).status_code == 201
+    moved = {n: _case(n, closed_at=f"2024-05-0{2 + n % 3}T1{n % 10}:00:00") for n in (1, 3, 4, 9)}
+    rows = [moved.get(n, _case(n)) for n in range(1, 13)] + [_case(13), _case(14)]
+    r = api.client.post("/api/cases/batch", json={"rows": rows, "reason": "状态同步"}, headers=api.as_("admin"))
+    assert r.status_code == 201, r.text
+    assert r.json() == {"inserted": 2, "updated": 4, "unchanged": 8}
+    with api.factory() as s:
+        stored = {c.case_id: c for c in s.scalars(select(CaseRow))}
+        assert len(stored) == 14
+        for n, row in moved.items():
+            assert stored[f"BATCH-{n}"].closed_at.isoformat() == row["closed_at"]
+        assert stored["BATCH-2"].closed_at.isoformat() == "2024-05-02T17:00:00"
+        assert check_trail(s).intact
+        assert differing_cells(s).is_empty()
+    updates = [e for e in api.audit() if e["table_name"] == "cases" and e["action"] == "update"]
+    by_key = {e["after"]["case_id"]: e for e in updates}
+    assert sorted(by_key) == sorted(f"BATCH-{n}" for n in moved)
+    for n, row in moved.items():
+        entry = by_key[f"BATCH-{n}"]
+        assert entry["before"]["closed_at"] == _case(n)["closed_at"]
+        assert entry["after"]["closed_at"] == row["closed_at"]
+        assert entry["reason"] == "状态同步"
 
 
 def test_one_bad_row_refuses_the_batch_and_names_its_place(api: Any) -> None:

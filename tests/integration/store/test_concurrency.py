@@ -18,14 +18,18 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from kaoping.app.appeals import answer_appeal
 from kaoping.app.facts import one_row, write_row
 from kaoping.app.policy import Principal
 from kaoping.app.publish import compute_draft, publish, review
+from kaoping.cli import app
 from kaoping.errors import Conflict
 from kaoping.roles import Role
 from kaoping.statuses import AppealStatus, ResultStatus
+from kaoping.store import case_cells, deduction_cells
+from kaoping.store.chain import check_trail
 from kaoping.store.db import transaction
 from kaoping.store.facts import TABLES, columns
 from kaoping.store.tables import Appeal, AuditEntry, PublishedResult, SchemeVersion
@@ -209,3 +213,44 @@ def test_answers_racing_to_accept_one_appeal_start_one_correction(factory: sessi
         drafts = [r for r in s.scalars(select(PublishedResult)) if r.status == ResultStatus.DRAFT]
     assert answered.status == AppealStatus.ACCEPTED
     assert [r.reason for r in drafts] == [f"受理申诉 #{appeal_id}（甲区）：{answered.answer}"]
+
+
+def test_fifty_writers_of_cases_and_deductions_keep_the_chain_and_the_cells(
+    factory: sessionmaker[Session], db_url: str
+) -> None:
+    """Writers of different rows at once, each a case moved on in a second transaction or a deduction: the
+    cells' difference is worked out before the audit chain's lock and the chain's head read under it, so
+    every entry still follows the one before (the trail checks intact, one entry per write), and the kept
+    case and deduction cells equal a recount."""
+    with factory() as s:
+        unit = s.scalars(select(TABLES["units"].unit_id).order_by(TABLES["units"].unit_id).limit(1)).one()  # type: ignore[attr-defined]
+        entries_before = len(list(s.scalars(select(AuditEntry.id))))
+
+    def write(session: Session, i: int) -> None:
+        if i % 2:
+            day = datetime(2024, 1 + i % 12, 1 + i % 27, 9)
+            case = {"case_id": f"RACE-{i}", "unit_id": unit, "kind": "event", "category": "井盖"}
+            case |= {"reported_at": day, "dispatched_at": day, "deadline": day.replace(hour=18)}
+            write_row(session, "cases", one_row("cases", case), actor=f"w{i}", reason="race")
+            session.commit()
+            closed = case | {"disposed_at": day.replace(hour=12), "closed_at": day.replace(hour=13)}
+            write_row(session, "cases", one_row("cases", closed), actor=f"w{i}", reason="race")
+        else:
+            row = {"date": datetime(2024, 1 + i % 12, 2).date(), "unit_id": unit, "part": "日常巡查"}
+            row |= {"item": "市容秩序", "points": 0.5, "source": "督查员", "problem": f"race {i}"}
+            write_row(session, "deductions", one_row("deductions", row), actor=f"w{i}", reason="race")
+        session.commit()
+
+    outcomes = race(factory, write)
+    assert [o for o in outcomes if o not in ("ok", "conflict")] == []
+    with factory() as s:
+        report = check_trail(s)
+        entries = len(list(s.scalars(select(AuditEntry.id))))
+        assert report.intact, report
+        assert report.entries == entries
+        ok = [i for i, o in enumerate(outcomes) if o == "ok"]
+        assert entries - entries_before == sum(2 if i % 2 else 1 for i in ok)
+        assert case_cells.differing_cells(s).is_empty()
+        assert deduction_cells.differing_cells(s).is_empty()
+    verified = CliRunner().invoke(app, ["verify", "--audit", "--cells", "--db", db_url])
+    assert verified.exit_code == 0, verified.output
