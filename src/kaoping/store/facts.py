@@ -276,10 +276,10 @@ def _update_rows(session: Session, kind: str, updates: list[dict[str, Any]]) -> 
 
 
 def _insert_of(kind: str) -> Any:
-    """The INSERT of new rows of ``kind``: on the table itself (the ORM's bulk insert only adds per-row work),
-    except units, whose ``group`` attribute is stored in a column named otherwise."""
-    table: Any = TABLES[kind]
-    return insert(table) if kind == "units" else insert(table.__table__)
+    """The INSERT of new rows of ``kind``, through the ORM's bulk insert: it fills a column's default where a
+    row holds None (``cases.rework_count``: a plain table INSERT sent NULL and the NOT NULL refused it) and maps
+    units' ``group`` attribute to its column."""
+    return insert(TABLES[kind])
 
 
 def _json_dict(values: dict[str, Any], cols: Sequence[str]) -> dict[str, Any]:
