@@ -193,11 +193,7 @@ def test_a_version_computed_before_results_were_kept_is_recomputed(
     from kaoping.app import publish as publish_module
 
     monkeypatch.setattr(publish_module, "keep_result", lambda *_a, **_k: False)
-    factory = example_store(db_url)
-    with transaction(factory) as s:
-        rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
-        review(s, rid, actor="审核员")
-        publish(s, rid, actor="发布员")
+    factory = published_example_store(db_url)
     monkeypatch.undo()
     with factory() as s:
         assert s.scalars(select(KeptPeriodResult)).first() is None

@@ -13,14 +13,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from kaoping.app.publish import compute_draft, publish, review
 from kaoping.cli import app
 from kaoping.facts import facts_from_frames
 from kaoping.store.audit import AuditWriter
 from kaoping.store.db import transaction
 from kaoping.store.facts import write_facts
 from kaoping.store.tables import ScoreRow
-from store_testing import example_store, published_example_store
+from store_testing import published_example_store
 
 runner = CliRunner()
 ITEM = "生活垃圾收运(含城乡环卫一体化)"
@@ -135,11 +134,7 @@ def test_a_version_published_before_a_key_was_added_still_verifies(
 
     plain = publish_module.result_document
     monkeypatch.setattr(publish_module, "result_document", lambda *a: _without_base(plain(*a)))
-    factory = example_store(db_url)
-    with transaction(factory) as s:
-        rid = compute_draft(s, scheme="city-1000", period="2024-Q2", actor="计算员").id
-        review(s, rid, actor="审核员")
-        publish(s, rid, actor="发布员")
+    published_example_store(db_url)
     monkeypatch.undo()
     code, out = verify(db_url, "--period", "2024-Q2")
     assert code == 0, out
