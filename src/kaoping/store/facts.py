@@ -218,7 +218,7 @@ def _write_chunk(
         new: list[tuple[dict[str, Any], dict[str, Any]]] = []
         updates: list[dict[str, Any]] = []
         for r in rows:
-            values = {c: r[c] for c in cols}
+            values = {c: _or_default(table.__table__, c, r[c]) for c in cols}
             values["src_file"], values["src_row"] = label, r["_row"]
             if kind != "units":
                 values["nkey"] = r["nkey"]
@@ -273,6 +273,17 @@ def _update_rows(session: Session, kind: str, updates: list[dict[str, Any]]) -> 
     core = table.__table__
     stmt = update(core).where(core.c.nkey == bindparam("k_nkey")).values({c: bindparam(f"v_{c}") for c in updates[0]})
     session.connection().execute(stmt, [{f"v_{c}": v for c, v in u.items()} | {"k_nkey": u["nkey"]} for u in updates])
+
+
+def _or_default(table: Any, column: str, value: Any) -> Any:
+    """``value``, or the column's own default where it is None: a NOT NULL column with a default (such as
+    ``cases.rework_count``) holds the default whether the row is inserted or updated (an UPDATE would send NULL
+    and be refused), and the audit entry records what is stored."""
+    found = table.c.get(column)  # units' ``group`` attribute has a column named otherwise (and no default)
+    default = found.default if found is not None else None
+    if value is None and default is not None and default.is_scalar:
+        return default.arg
+    return value
 
 
 def _insert_of(kind: str) -> Any:
