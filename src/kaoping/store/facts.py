@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -218,7 +219,8 @@ def _write_chunk(
         new: list[tuple[dict[str, Any], dict[str, Any]]] = []
         updates: list[dict[str, Any]] = []
         for r in rows:
-            values = {c: _or_default(table.__table__, c, r[c]) for c in cols}
+            defaults = _scalar_defaults(kind)
+            values = {c: defaults.get(c) if r[c] is None else r[c] for c in cols}
             values["src_file"], values["src_row"] = label, r["_row"]
             if kind != "units":
                 values["nkey"] = r["nkey"]
@@ -275,15 +277,14 @@ def _update_rows(session: Session, kind: str, updates: list[dict[str, Any]]) -> 
     session.connection().execute(stmt, [{f"v_{c}": v for c, v in u.items()} | {"k_nkey": u["nkey"]} for u in updates])
 
 
-def _or_default(table: Any, column: str, value: Any) -> Any:
-    """``value``, or the column's own default where it is None: a NOT NULL column with a default (such as
-    ``cases.rework_count``) holds the default whether the row is inserted or updated (an UPDATE would send NULL
-    and be refused), and the audit entry records what is stored."""
-    found = table.c.get(column)  # units' ``group`` attribute has a column named otherwise (and no default)
-    default = found.default if found is not None else None
-    if value is None and default is not None and default.is_scalar:
-        return default.arg
-    return value
+@cache
+def _scalar_defaults(kind: str) -> dict[str, Any]:
+    """The columns of ``kind`` with a scalar default, and that default: a row's None there is written (and
+    audited) as the default, on insert and update alike — an UPDATE would send NULL into a NOT NULL column such as
+    ``cases.rework_count``.  Looked up once per kind, not per row and column (units' ``group`` attribute has a
+    column named otherwise and no default)."""
+    table: Any = TABLES[kind].__table__
+    return {c.key: c.default.arg for c in table.c if c.default is not None and c.default.is_scalar}
 
 
 def _insert_of(kind: str) -> Any:
