@@ -121,11 +121,16 @@ def build_demo(
     progress: Progress | None = None,
     publish: bool = True,
 ) -> DemoCity:
-    """Migrate the empty store at ``url`` and fill it with the demo city; one transaction, all or nothing.
+    """Migrate the empty store at ``url`` and fill it with the demo city.
 
-    ``publish=False`` leaves every period unpublished: publishing computes each period from every stored fact,
-    which a 10 M-case city cannot hold in memory (a benchmark of the kept results at that size builds its
-    city so).  Raises DemoError when the store already has units (the demo never mixes with other data).
+    A city of one piece (up to :data:`CASES_AT_ONCE` cases, every city but a benchmark's) is one transaction,
+    all or nothing.  A bigger one is committed a piece at a time: ten million cases in one transaction grew
+    SQLite's write-ahead log past 12 GB, and every later read of the build went through it.  If such a build
+    stops, the store keeps the pieces written so far and building again refuses (DemoError): start over from
+    an empty store.  ``publish=False`` leaves every period unpublished: publishing computes each period from
+    every stored fact, which a 10 M-case city cannot hold in memory (a benchmark of the kept results at that
+    size builds its city so).  Raises DemoError when the store already has units (the demo never mixes with
+    other data).
     """
     report: Progress = progress or (lambda _stage, _done, _total: None)
     report("迁移数据库 migrating", 0, 0)
@@ -138,19 +143,38 @@ def build_demo(
             facts, inspectors = facts_data.generate_facts(year, seed)
             _write_facts(s, facts, inspectors, report)
             s.add_all(UnitArea(unit_id=u.unit_id, geometry=city.area(u)) for u in UNITS)
-            for first in range(0, cases, CASES_AT_ONCE):
-                report("生成数字城管案卷 generating cases", first, cases)
-                # the first piece from the demo's own seed: a city of up to CASES_AT_ONCE is the one it always was
-                frame = cases_data.generate(min(CASES_AT_ONCE, cases - first), year, seed + first, first)
-                _write_cases(s, frame, cases_data.transitions(frame), report)
-            _count_cells(s, report)
-            _accounts(s, report)
-            _photos(s, facts, inspectors, seed, report)
-            _appeals(s, year)
-            published = _publish(s, year, report) if publish else []
+            if cases:
+                _write_piece(s, cases, 0, year, seed, report)
+            if cases <= CASES_AT_ONCE:
+                published = _finish(s, facts, inspectors, year, seed, publish, report)
+        if cases > CASES_AT_ONCE:
+            for first in range(CASES_AT_ONCE, cases, CASES_AT_ONCE):
+                with transaction(factory) as s:
+                    _write_piece(s, cases, first, year, seed, report)
+            with transaction(factory) as s:
+                published = _finish(s, facts, inspectors, year, seed, publish, report)
     finally:
         close_store(factory)
     return DemoCity(url, SCHEME, year, len(UNITS), cases, published, demo_logins())
+
+
+def _write_piece(s: Session, cases: int, first: int, year: int, seed: int, report: Progress) -> None:
+    """The (at most :data:`CASES_AT_ONCE`) cases from case ``first`` on, and their steps: the first piece from
+    the demo's own seed (a city of one piece is the one it always was), the others numbered on."""
+    report("生成数字城管案卷 generating cases", first, cases)
+    frame = cases_data.generate(min(CASES_AT_ONCE, cases - first), year, seed + first, first)
+    _write_cases(s, frame, cases_data.transitions(frame), report)
+
+
+def _finish(
+    s: Session, facts: Facts, inspectors: dict[str, str], year: int, seed: int, publish: bool, report: Progress
+) -> list[str]:
+    """After the cases: kept cells, accounts, photos, appeals and (with ``publish``) the published periods."""
+    _count_cells(s, report)
+    _accounts(s, report)
+    _photos(s, facts, inspectors, seed, report)
+    _appeals(s, year)
+    return _publish(s, year, report) if publish else []
 
 
 def _publish(s: Session, year: int, report: Progress) -> list[str]:

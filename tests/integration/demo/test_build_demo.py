@@ -280,3 +280,31 @@ def test_a_big_city_is_drawn_in_pieces(db_url: str, monkeypatch: pytest.MonkeyPa
         engine = factory.kw.get("bind")
         if engine is not None:
             engine.dispose()
+
+
+def test_a_big_city_is_committed_piece_by_piece(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A city of several pieces commits each piece (one transaction of 10 M cases grew SQLite's log past
+    12 GB): a build that stops in its third piece keeps the two pieces before it, nothing of the third, and
+    building again refuses rather than mixing cities."""
+    monkeypatch.setattr(build, "CASES_AT_ONCE", 120)
+    written = build._write_piece
+
+    def third_fails(s: Session, cases: int, first: int, year: int, seed: int, report: build.Progress) -> None:
+        written(s, cases, first, year, seed, report)
+        if first == 240:
+            raise RuntimeError("stopped in the third piece")
+
+    monkeypatch.setattr(build, "_write_piece", third_fails)
+    with pytest.raises(RuntimeError, match="third piece"):
+        build_demo(db_url, cases=300, publish=False)
+    factory = open_store(db_url)
+    try:
+        with factory() as s:
+            assert s.scalar(select(func.count()).select_from(CaseRow)) == 240
+            assert s.scalar(select(func.count()).select_from(Unit)) == len(city.UNITS)
+    finally:
+        engine = factory.kw.get("bind")
+        if engine is not None:
+            engine.dispose()
+    with pytest.raises(DemoError):
+        build_demo(db_url, cases=300, publish=False)
