@@ -210,7 +210,8 @@ _CASE_LINES = (Msg.CASE_COUNTS, Msg.FAILED_VERIFICATIONS)
 def unit_lines(session: Session, kept: Scored, unit_id: str) -> list[Line]:
     """The unit's explanation lines, their case and deduction rows filled in: a result computed from kept
     cells cites no row (cells have none), so the rows of this one unit are read now — a few hundred of
-    them, by the index on unit and time — and grouped the way the engine groups them."""
+    them, by the index on unit and time, of the periods its lines count in — and grouped the way the engine
+    groups them."""
     unit = kept.result.unit(unit_id)
     if unit is None or kept.version is not None:  # a published version was scored from its snapshot's rows
         return [] if unit is None else unit.lines
@@ -219,7 +220,9 @@ def unit_lines(session: Session, kept: Scored, unit_id: str) -> list[Line]:
     deductions = kept.facts.deduction_cells is not None and any(_uncited(ln, label) for ln in unit.lines)
     if not cases and not deductions:
         return unit.lines
-    window = year_window(parse_period(kept.result.period).year)
+    # only the periods the lines count in: a quarter's cases, not the three years of the kept facts' window
+    periods = [parse_period(ln.periods[-1] if ln.periods else kept.result.period) for ln in unit.lines]
+    window = (min(p.start() for p in periods), max(p.end_exclusive() for p in periods))
     filler = _Cited(
         kept.scheme,
         unit_id,
