@@ -8,23 +8,45 @@ pair, generously: the table may hold other months too), the marks are taken asid
 at a time, sorted by month and unit, each slice brought up to date on its own by the store's own
 :func:`~kaoping.store.case_cells.bring_up_to_date` (or the deductions'): the same cells, in bounded memory.
 An import that fits (every ordinary one) is brought up to date in one call, as before.
+
+An import's cases leave no marks at all: :func:`counting_imported_cases` adds their difference to the case
+cells chunk by chunk as they are written (ten million cases recounted afterwards meant reading them all
+back, in the one transaction of the import), so only the deductions, and marks other writers left, are
+counted here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kaoping.store import case_cells, deduction_cells
+from kaoping.store.batch_write import WrittenRows
+from kaoping.store.case_cell_deltas import CellTally, add_delta, counting_own_changes
 from kaoping.store.cell_tables import DeductionCellMark
 from kaoping.store.tables import Base, CaseCellMark, CaseRow, DeductionRow
 
-__all__ = ["SLICE_ROWS", "bring_cells_up_to_date"]
+__all__ = ["SLICE_ROWS", "bring_cells_up_to_date", "counting_imported_cases"]
 
 SLICE_ROWS = 100_000
 """Rows counted at a time (about 100 MB of rows read back, at most a few times that while counting)."""
+
+
+@contextmanager
+def counting_imported_cases(session: Session, kind: str) -> Iterator[WrittenRows | None]:
+    """For ``cases``: the callback an import batch tells its chunks to (``write_facts``'s ``on_written``);
+    the rows written inside the block leave no mark, and their difference is added to the case cells when
+    the block ends, in the caller's transaction.  Other kinds: None (their marks are counted as before)."""
+    if kind != "cases":
+        yield None
+        return
+    tally = CellTally()
+    with counting_own_changes(session):
+        yield tally.add
+    add_delta(session, tally.delta())
 
 
 def bring_cells_up_to_date(session: Session, kinds: list[str]) -> None:

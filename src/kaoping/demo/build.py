@@ -281,8 +281,8 @@ def _write_cases(s: Session, frame: pl.DataFrame, steps: pl.DataFrame, report: P
 
 
 def _count_cells(s: Session, report: Progress) -> None:
-    """The cells the pages count cases from, made here rather than on the first page after the build — a slice
-    of (unit, month) pairs at a time, as after an import (10 M cases read back at once would not fit)."""
+    """The deduction cells, made here rather than on the first page after the build (the cases were counted
+    into their cells as they were written), a slice of (unit, month) pairs at a time, as after an import."""
     report("汇总数字城管案卷 counting the case cells", 0, 1)
     bring_cells_up_to_date(s, ["cases", "deductions"])
     report("汇总数字城管案卷 counting the case cells", 1, 1)

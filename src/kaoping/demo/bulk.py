@@ -3,7 +3,8 @@
 ``write_facts`` is the store's one audited write path, and the demo uses it for every score, deduction,
 notice and honor.  The 50,000 cases are written as an import of the 数字城管 system's export would be: one
 ``imports`` batch through ``write_facts``'s batch path (executemany or COPY per chunk, one ``import`` audit
-entry with the rows' digest, so ``kaoping verify --audit`` checks every case against it).
+entry with the rows' digest, so ``kaoping verify --audit`` checks every case against it), counted into the
+case cells chunk by chunk as an import's are.
 The lifecycle steps (no audit of their own) go in with one executemany per chunk, inside the caller's
 transaction: SQLAlchemy Core ``insert()`` on PostgreSQL (psycopg batches it), and on SQLite the same statement
 handed to the driver with plain tuples and timestamps already written in SQLAlchemy's own text format —
@@ -21,6 +22,7 @@ import polars as pl
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from kaoping.app.import_cells import counting_imported_cases
 from kaoping.cases.metrics import with_order_columns
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.audit import AuditWriter, now
@@ -70,7 +72,17 @@ def insert_cases(session: Session, cases: pl.DataFrame, *, actor: str, advance: 
     session.add(batch)
     session.flush()
     audit = AuditWriter(session, actor, reason=f"import {CASES_LABEL}")
-    write_facts(session, "cases", frame, audit=audit, label=CASES_LABEL, import_id=batch.id, on_progress=advance)
+    with counting_imported_cases(session, "cases") as on_written:  # counted into the cells as written
+        write_facts(
+            session,
+            "cases",
+            frame,
+            audit=audit,
+            label=CASES_LABEL,
+            import_id=batch.id,
+            on_progress=advance,
+            on_written=on_written,
+        )
     audit.flush()
     return batch.id
 

@@ -42,6 +42,9 @@ CANONICAL = "kaoping-row-v1"
 """Named in the batch's audit entry: a later change of the canonical text must come with a new name."""
 IMPORT_ACTION = "import"
 SQLITE_CACHE_KB = 256 * 1024
+WrittenRows = Callable[[pl.DataFrame, pl.DataFrame], None]
+"""Told each chunk's changed rows as they were (before) and its new and changed rows as written (after), in
+the kind's columns: what a caller keeping sums of the rows (the case cells) adds up instead of recounting."""
 _SQLITE_TEXT = {pl.Datetime: "%Y-%m-%d %H:%M:%S.%6f", pl.Date: "%Y-%m-%d", pl.Time: "%H:%M:%S.%6f"}
 """How SQLAlchemy stores dates and times in SQLite (compared as text: the formats must be exactly these)."""
 
@@ -126,8 +129,17 @@ def update_rows(session: Session, table: Table, cols: Sequence[str], rows: list[
 class BatchWriter:
     """Writes one import batch of one kind: :meth:`chunk` for each chunk in source order, then :meth:`finish`."""
 
-    def __init__(self, session: Session, kind: str, mapped: type[Base], cols: list[str], import_id: int) -> None:
+    def __init__(
+        self,
+        session: Session,
+        kind: str,
+        mapped: type[Base],
+        cols: list[str],
+        import_id: int,
+        on_written: WrittenRows | None = None,
+    ) -> None:
         self.session, self.kind, self.cols, self.import_id = session, kind, cols, import_id
+        self.on_written = on_written
         self.table: Table = mapped.__table__  # type: ignore[assignment]
         self.digest = new_digest()
         self.inserted = self.updated = self.unchanged = 0
@@ -151,6 +163,8 @@ class BatchWriter:
         self._update(changed, stored, audit)
         insert_rows(self.session, ImportRow.__table__, written.select("import_id", "src_row", "row_hash"))  # type: ignore[arg-type]
         digest_update(self.digest, written)
+        if self.on_written is not None and written.height:
+            self.on_written(changed.select(pl.col(f"_v_{c}").alias(c) for c in self.cols), written.select(self.cols))
         self.inserted += fresh.height
         self.updated += changed.height
         self.unchanged += chunk.height - written.height

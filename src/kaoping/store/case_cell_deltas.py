@@ -6,9 +6,9 @@ so one case posted through the application cost a second.  A cell is a plain sum
 after (read under the row's lock), adds the difference to the cells instead, in the same transaction.
 
 While it writes, the transaction holds a row of ``case_cell_writers`` (never committed), and the cells'
-triggers leave no mark while their transaction sees such a row (migration 0020).  Every other writer — an
-import, the demo's bulk load, plain SQL — sees none and still leaves its marks, which
-:func:`kaoping.store.case_cells.bring_up_to_date` counts again as before.
+triggers leave no mark while their transaction sees such a row (migration 0020).  An import (and the demo's
+bulk load) does the same chunk by chunk (:class:`CellTally`).  Every other writer — plain SQL — sees none
+and still leaves its marks, which :func:`kaoping.store.case_cells.bring_up_to_date` counts again as before.
 
 The difference is added under the refreshes' lock, held until the commit: a refresh that read the cases
 before this write committed finishes first (and this write's difference then lands on its cells), and one
@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kaoping.cases.cells import cell_changes, month_index
+from kaoping.cases.cells import cell_changes, empty_cells, month_index
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.case_cells import LOCK, stamp
 from kaoping.store.cell_tables import CaseCellWriter
@@ -82,12 +82,17 @@ def cell_delta(changes: list[Change]) -> CellDelta:
 
 def count_changes(session: Session, changes: list[Change], delta: CellDelta | None = None) -> int:
     """Add what ``changes`` make the cells gain or lose, in the caller's transaction; returns how many cells
-    changed.  Cells that fall to 0 are removed (a recount keeps no cell of 0).  The months the rows sit in
-    get a new version even when no cell changed, as a mark of them would have given them.  ``delta``: the
-    difference already worked out by :func:`cell_delta` for these ``changes`` (else worked out here)."""
+    changed.  ``delta``: the difference already worked out by :func:`cell_delta` for these ``changes`` (else
+    worked out here)."""
     if not changes:
         return 0
-    found = delta if delta is not None else cell_delta(changes)
+    return add_delta(session, delta if delta is not None else cell_delta(changes))
+
+
+def add_delta(session: Session, found: CellDelta) -> int:
+    """Add ``found`` to the kept cells, in the caller's transaction; returns how many cells changed.  Cells
+    that fall to 0 are removed (a recount keeps no cell of 0).  The months the rows sit in get a new version
+    even when no cell changed, as a mark of them would have given them."""
     advisory_lock(session, LOCK, "case-cells")
     stamp(session, found.months)
     if found.cells.is_empty():
@@ -104,6 +109,26 @@ def count_changes(session: Session, changes: list[Change], delta: CellDelta | No
         empty = delete(CaseCell).where(CaseCell.value == 0, CaseCell.unit_id.in_(units), CaseCell.month.in_(months))
         session.execute(empty)
     return found.cells.height
+
+
+class CellTally:
+    """The cells' difference of an import's rows, added up chunk by chunk as they are written (批量增量):
+    an import of ten million cases recounted afterwards read every one of them back."""
+
+    def __init__(self) -> None:
+        self.cells = empty_cells()
+        self.months: set[int] = set()
+
+    def add(self, before: pl.DataFrame, after: pl.DataFrame) -> None:
+        """One chunk: its changed rows as they were (``before``) and its new and changed rows (``after``)."""
+        typed = pl.Schema(_SCHEMA)
+        before, after = before.select(list(_SCHEMA)).cast(typed), after.select(list(_SCHEMA)).cast(typed)
+        both = pl.concat([self.cells, cell_changes(before, after)])
+        self.cells = both.group_by(_KEY).agg(pl.col("value").sum()).select(self.cells.columns)
+        self.months |= _months(before) | _months(after)
+
+    def delta(self) -> CellDelta:
+        return CellDelta(self.cells.filter(pl.col("value") != 0), self.months)
 
 
 def _months(rows: pl.DataFrame) -> set[int]:

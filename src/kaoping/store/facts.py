@@ -31,7 +31,7 @@ from kaoping.facts import FILE_NAMES, KINDS, UNIT_FACTS, Facts, facts_from_frame
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.scheme.model import Scheme
 from kaoping.store.audit import AuditWriter
-from kaoping.store.batch_write import BatchWriter, write_batch, write_rows
+from kaoping.store.batch_write import BatchWriter, WrittenRows, write_batch, write_rows
 from kaoping.store.case_cells import read_cells
 from kaoping.store.columnar import read_frame
 from kaoping.store.db import claim_writes, savepoint
@@ -124,20 +124,23 @@ def write_facts(
     import_id: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     changed: list[Change] | None = None,
+    on_written: WrittenRows | None = None,
 ) -> WriteCounts:
     """Insert or update ``frame`` (interchange schema of ``kind``, with ``_row``) in its table.
 
     With ``import_id`` (an import batch) the rows are written in bulk and audited once for the batch
     (:mod:`kaoping.store.batch_write`); otherwise — a form, the API, units — one audit row per change, and
     ``changed`` (if given) receives each changed row's values before (None when new) and after, the before
-    read under the row's lock: what a writer counting its own changes into cells needs.
+    read under the row's lock: what a writer counting its own changes into cells needs; an import batch tells
+    ``on_written`` the same of each chunk, as frames (:data:`~kaoping.store.batch_write.WrittenRows`).
     An import batch of a fact file may come as its chunks in source order instead of one frame (a file read
     in chunks, :mod:`kaoping.io.chunks`): keyed and written as the whole file would be.
     """
     if not isinstance(frame, pl.DataFrame):
         if import_id is None or kind == "units":
             raise ValueError("only an import batch of a fact file is written from chunks")
-        return _write_chunks(session, kind, frame, audit=audit, label=label, import_id=import_id, progress=on_progress)
+        writer = BatchWriter(session, kind, TABLES[kind], columns(kind), import_id, on_written)
+        return _write_chunks(writer, frame, audit=audit, label=label, progress=on_progress)
     table = TABLES[kind]
     cols = columns(kind)
     counts = WriteCounts()
@@ -148,7 +151,7 @@ def write_facts(
     else:
         frame = frame.with_columns(natural_keys(kind, frame))
     if import_id is not None and kind != "units":
-        writer = BatchWriter(session, kind, table, cols, import_id)
+        writer = BatchWriter(session, kind, table, cols, import_id, on_written)
         write_batch(writer, frame, audit=audit, label=label, on_progress=on_progress)
         return WriteCounts(writer.inserted, writer.updated, writer.unchanged)
     seen: list[Change] = [] if changed is None else changed
@@ -161,32 +164,29 @@ def write_facts(
 
 
 def _write_chunks(
-    session: Session,
-    kind: str,
+    writer: BatchWriter,
     chunks: Iterable[pl.DataFrame],
     *,
     audit: AuditWriter,
     label: str,
-    import_id: int,
     progress: Callable[[int], None] | None,
 ) -> WriteCounts:
     """One import batch from the chunks of its file: occurrences of a key counted across the chunks
     (:class:`Occurrences`); nothing at all (no batch entry) when the file has no rows, as for a frame."""
-    writer: BatchWriter | None = None
     seen = Occurrences()
+    wrote = False
     try:
         for chunk in chunks:
             if chunk.is_empty():
                 continue
-            writer = writer or BatchWriter(session, kind, TABLES[kind], columns(kind), import_id)
-            keyed = chunk.with_columns(natural_keys(kind, chunk, seen)).sort(ROW)
+            wrote = True
+            keyed = chunk.with_columns(natural_keys(writer.kind, chunk, seen)).sort(ROW)
             write_rows(writer, keyed, audit=audit, label=label, on_progress=progress)
-        if writer is None:
+        if not wrote:
             return WriteCounts()
         writer.finish(audit)
     finally:
-        if writer is not None:
-            writer.close()
+        writer.close()
     return WriteCounts(writer.inserted, writer.updated, writer.unchanged)
 
 
