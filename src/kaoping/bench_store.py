@@ -1,7 +1,7 @@
 """`kaoping bench --scale`'s two probes on the store the bench builds (the pages' demo city of N cases):
 
-- ``score --db`` for a month: the use case the command runs (:func:`~kaoping.app.scoring.score_store`: every
-  fact read from the store, checked, evaluated), against the irreducible work where the data lives — each
+- ``score --db`` for a month: the use case the command runs (:func:`~kaoping.app.store_scoring.score_kept`:
+  the store's kept cells and results, as the pages read them), against the irreducible work where the data lives — each
   unit's deductions, cases and scores for that month counted by a GROUP BY in the database;
 - all 17 periods of the year (12 months, 4 quarters, the year) as the office's pages get them
   (:func:`~kaoping.app.results.scored`: kept case cells, kept sub-period results, published periods as
@@ -72,7 +72,7 @@ def _group_by(s: Session, key: str) -> object:
 def score_db_child(url: str, scheme: str, key: str) -> tuple[float, float, float]:
     """In a fresh process: the GROUP BY baseline (best of REPEAT), then ``score --db``'s use case once —
     seconds, baseline seconds, peak MB."""
-    from kaoping.app.scoring import score_store
+    from kaoping.app.store_scoring import score_kept
     from kaoping.store.db import close_store, open_store
 
     factory = open_store(url)
@@ -80,7 +80,7 @@ def score_db_child(url: str, scheme: str, key: str) -> tuple[float, float, float
         baseline = best_of(lambda: _group_by(s, key), REPEAT)
     close_store(factory)
     started = time.perf_counter()
-    score_store(scheme, url, key)
+    score_kept(scheme, url, key)
     return time.perf_counter() - started, baseline, peak_mb()
 
 

@@ -23,7 +23,7 @@ from kaoping.commands import register_all
 from kaoping.commands.common import DataOption, PeriodOption, bad_input_exits, err, fail, out_console, require_free_port
 from kaoping.commands.lang import LANG_ENV, LocalizedGroup, current, t
 from kaoping.engine.phrases import Lang
-from kaoping.engine.result import PeriodResult
+from kaoping.engine.result import PeriodResult, UnitResult
 from kaoping.scheme import Scheme, SchemeError, builtin_names, load_scheme
 
 app = typer.Typer(
@@ -61,7 +61,11 @@ def score(
         fail(t("--format xlsx 需要 --out FILE.xlsx"))
     if data is not None and db is not None:
         fail(t("--data 与 --db 只能给一个"))
-    sch, result = _score(scheme, data, period) if data is not None else _score_db(scheme, db, period)
+    explained = None
+    if data is not None:
+        sch, result = _score(scheme, data, period)
+    else:
+        sch, result, explained = _score_db(scheme, db, period, explain)
     if result.excluded:
         err.print(
             t(
@@ -70,7 +74,7 @@ def score(
             )
         )
     if explain is not None:
-        _explain(sch, result, explain, chosen)
+        _explain(sch, result, explained or result.unit(explain), explain, chosen)
         return
     match chosen:
         case Format.JSON:
@@ -110,14 +114,18 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _score_db(scheme: str, url: str | None, period: str) -> tuple[Scheme, PeriodResult]:
-    """Score from the store at ``url`` (None: $KAOPING_DATABASE_URL, else ./kaoping.db), which must exist."""
-    from kaoping.app.scoring import score_store
+def _score_db(
+    scheme: str, url: str | None, period: str, explain: str | None = None
+) -> tuple[Scheme, PeriodResult, UnitResult | None]:
+    """Score from the store at ``url`` (None: $KAOPING_DATABASE_URL, else ./kaoping.db), which must exist:
+    from its kept results; with ``explain``, that unit's lines citing their rows."""
+    from kaoping.app.store_scoring import score_kept
     from kaoping.store.db import StoreMissing
 
     try:
         with bad_input_exits(scheme, what=t("数据库中的数据有误")):
-            return score_store(scheme, url, period)
+            found = score_kept(scheme, url, period, explain)
+            return found.scheme, found.result, found.explained
     except StoreMissing as exc:
         fail(
             str(exc)
@@ -136,8 +144,7 @@ def _emit(text: str, out: Path | None) -> None:
         tmp.replace(out)
 
 
-def _explain(sch: Scheme, result: PeriodResult, unit_id: str, chosen: Format) -> None:
-    unit = result.unit(unit_id)
+def _explain(sch: Scheme, result: PeriodResult, unit: UnitResult | None, unit_id: str, chosen: Format) -> None:
     if unit is None:
         fail(
             t(
@@ -209,7 +216,7 @@ def demo(
     if not serve:
         from kaoping.output.table import print_ranking
 
-        sch, result = _score_db(built.scheme, url, period or built.published[-1])
+        sch, result, _ = _score_db(built.scheme, url, period or built.published[-1])
         print_ranking(console, sch, result, t)
         console.print(demo_console.logins_table(built))
         return

@@ -123,6 +123,13 @@ def scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
     kept = frozen.published_frozen(session, scheme.scheme, text)
     if kept is not None:
         return Scored(kept.scheme, kept.result, kept.snapshot, kept.version)
+    return live_scored(session, scheme, text)
+
+
+def live_scored(session: Session, scheme: Scheme, period: str | Period) -> Scored:
+    """Like :func:`scored`, but the store's current numbers even for a published period (what ``kaoping
+    score --db`` prints: the calculator over the store, beside the published version the pages show)."""
+    text = str(period if isinstance(period, Period) else parse_period(period))
     chosen = parse_period(text)
     # a result changes only with the facts its period can see: a December entry leaves May's result kept
     key = (_store_key(session), scheme.scheme, text, data_version(session, scope_bounds(chosen)))
