@@ -17,22 +17,44 @@ counted here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+import polars as pl
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kaoping.store import case_cells, deduction_cells
+from kaoping.store.audit import AuditWriter
 from kaoping.store.batch_write import WrittenRows
 from kaoping.store.case_cell_deltas import CellTally, add_delta, counting_own_changes
 from kaoping.store.cell_tables import DeductionCellMark
+from kaoping.store.facts import WriteCounts, write_facts
 from kaoping.store.tables import Base, CaseCellMark, CaseRow, DeductionRow
 
-__all__ = ["SLICE_ROWS", "bring_cells_up_to_date", "counting_imported_cases"]
+__all__ = ["SLICE_ROWS", "bring_cells_up_to_date", "counting_imported_cases", "write_import_batch"]
 
 SLICE_ROWS = 100_000
 """Rows counted at a time (about 100 MB of rows read back, at most a few times that while counting)."""
+
+
+def write_import_batch(
+    session: Session,
+    kind: str,
+    rows: pl.DataFrame | Iterable[pl.DataFrame],
+    *,
+    audit: AuditWriter,
+    label: str,
+    import_id: int,
+    on_progress: Callable[[int], None] | None = None,
+) -> WriteCounts:
+    """One import batch written (``write_facts``'s batch path, in the caller's transaction), its cases
+    counted into the case cells chunk by chunk as they are written (:func:`counting_imported_cases`)."""
+    with counting_imported_cases(session, kind) as on_written:
+        return write_facts(
+            session, kind, rows, audit=audit, label=label, import_id=import_id, on_progress=on_progress,
+            on_written=on_written,
+        )  # fmt: skip
 
 
 @contextmanager

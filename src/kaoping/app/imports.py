@@ -42,7 +42,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaoping.app.entry_checks import Unconfirmed, audit_reason, record_confirmation
-from kaoping.app.import_cells import bring_cells_up_to_date, counting_imported_cases
+from kaoping.app.import_cells import bring_cells_up_to_date, write_import_batch
 from kaoping.app.import_scan import Progress, scan_import, with_frames
 from kaoping.app.unit_names import resolve_unit_names
 from kaoping.errors import Conflict, ErrorLog, InputError, InputErrors
@@ -53,7 +53,7 @@ from kaoping.io.chunks import DataSource
 from kaoping.scheme import Scheme
 from kaoping.store.audit import AuditWriter, now
 from kaoping.store.db import is_busy, transaction
-from kaoping.store.facts import load_facts, write_facts
+from kaoping.store.facts import load_facts
 from kaoping.store.tables import ImportBatch
 
 __all__ = [
@@ -210,17 +210,9 @@ def _write_batch(factory: sessionmaker[Session], batch: _Batch, report: Progress
                 report(label, done, total)
 
             rows_in = scanned.units if name == "units" else _chunks(session, data, scanned.units, name)
-            with counting_imported_cases(session, name) as on_written:
-                counts = write_facts(
-                    session,
-                    name,
-                    rows_in,
-                    audit=audit,
-                    label=label,
-                    import_id=row.id,
-                    on_progress=advance,
-                    on_written=on_written,
-                )
+            counts = write_import_batch(
+                session, name, rows_in, audit=audit, label=label, import_id=row.id, on_progress=advance
+            )
             audit.flush()
             files.append(FileReport(name, label, IMPORTED, rows, counts.inserted, counts.updated, counts.unchanged))
         _refuse_changed(data, hashes)

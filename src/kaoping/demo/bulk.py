@@ -22,11 +22,11 @@ import polars as pl
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from kaoping.app.import_cells import counting_imported_cases
+from kaoping.app.import_cells import write_import_batch
 from kaoping.cases.metrics import with_order_columns
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.audit import AuditWriter, now
-from kaoping.store.facts import columns, write_facts
+from kaoping.store.facts import columns
 from kaoping.store.tables import Base, CaseTransition, Evidence, ImportBatch
 
 CHUNK = 10_000
@@ -72,17 +72,7 @@ def insert_cases(session: Session, cases: pl.DataFrame, *, actor: str, advance: 
     session.add(batch)
     session.flush()
     audit = AuditWriter(session, actor, reason=f"import {CASES_LABEL}")
-    with counting_imported_cases(session, "cases") as on_written:  # counted into the cells as written
-        write_facts(
-            session,
-            "cases",
-            frame,
-            audit=audit,
-            label=CASES_LABEL,
-            import_id=batch.id,
-            on_progress=advance,
-            on_written=on_written,
-        )
+    write_import_batch(session, "cases", frame, audit=audit, label=CASES_LABEL, import_id=batch.id, on_progress=advance)
     audit.flush()
     return batch.id
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from examples_testing import EXAMPLES
-from kaoping.app import imports as importer
+from kaoping.app import import_cells
 from kaoping.app.imports import ABSENT, ALREADY, IMPORTED, import_data
 from kaoping.cli import app
 from kaoping.errors import InputErrors
@@ -135,18 +135,18 @@ def test_10000_rows_import_with_progress(db_url: str, tmp_path: Path) -> None:
 def test_failure_while_writing_rolls_everything_back(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     factory = open_store(db_url)
     before = counts(db_url)
-    real = importer.write_facts
+    real = import_cells.write_facts
 
     def failing(session: Any, kind: str, *args: Any, **kw: Any) -> Any:
         if kind == "honors":  # units and scores are written by now
             raise RuntimeError("disk full")
         return real(session, kind, *args, **kw)
 
-    monkeypatch.setattr(importer, "write_facts", failing)
+    monkeypatch.setattr(import_cells, "write_facts", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         import_data(factory, CITY, actor="a")
     assert counts(db_url) == before
-    monkeypatch.setattr(importer, "write_facts", real)
+    monkeypatch.setattr(import_cells, "write_facts", real)
     assert import_data(factory, CITY, actor="a").file("honors").status == IMPORTED  # not "already imported"
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from typer.testing import CliRunner
 
 from examples_testing import EXAMPLES
+from kaoping.app import import_cells
 from kaoping.app import imports as importer
 from kaoping.app.imports import IMPORT_ATTEMPTS, IMPORTED, ImportBusy, import_data
 from kaoping.cli import app
@@ -38,7 +39,7 @@ def _collide(
     monkeypatch: pytest.MonkeyPatch, times: int | None, error: Callable[[], Exception] = _wrapped
 ) -> list[str]:
     """Make writing scores fail as a deadlock victim ``times`` times (None: every time); returns the calls."""
-    real = importer.write_facts
+    real = import_cells.write_facts
     calls: list[str] = []
 
     def colliding(session: Any, kind: str, *args: Any, **kw: Any) -> Any:
@@ -48,7 +49,7 @@ def _collide(
                 raise error()
         return real(session, kind, *args, **kw)
 
-    monkeypatch.setattr(importer, "write_facts", colliding)
+    monkeypatch.setattr(import_cells, "write_facts", colliding)
     monkeypatch.setattr(importer, "RETRY_DELAYS", (0.0,) * (IMPORT_ATTEMPTS - 1))
     return calls
 
@@ -120,7 +121,7 @@ def test_other_errors_are_not_retried(db_url: str, monkeypatch: pytest.MonkeyPat
         calls.append(kind)
         raise error
 
-    monkeypatch.setattr(importer, "write_facts", broken)
+    monkeypatch.setattr(import_cells, "write_facts", broken)
     factory = open_store(db_url)
     try:
         with pytest.raises(type(error)):
@@ -140,7 +141,7 @@ def test_postgresql_aborting_the_transaction_is_rolled_back_and_retried(
 ) -> None:
     """The server itself ends the transaction as a deadlock victim (SQLSTATE 40P01), through the session or
     on the raw connection as the COPY runs: the attempt is rolled back and the next one imports everything."""
-    real = importer.write_facts
+    real = import_cells.write_facts
     calls: list[str] = []
 
     def aborted(session: Any, kind: str, *args: Any, **kw: Any) -> Any:
@@ -153,7 +154,7 @@ def test_postgresql_aborting_the_transaction_is_rolled_back_and_retried(
                     session.connection().connection.driver_connection.execute(RAISE_DEADLOCK)
         return real(session, kind, *args, **kw)
 
-    monkeypatch.setattr(importer, "write_facts", aborted)
+    monkeypatch.setattr(import_cells, "write_facts", aborted)
     monkeypatch.setattr(importer, "RETRY_DELAYS", (0.0,) * (IMPORT_ATTEMPTS - 1))
     result = runner.invoke(app, ["import", str(CITY), "--db", db_url, "--actor", "tester"])
     assert result.exit_code == 0, result.output

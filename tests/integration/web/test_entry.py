@@ -15,6 +15,7 @@ from psycopg import errors
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from kaoping.app import import_cells
 from kaoping.app import imports as importer
 from kaoping.store.db import transaction
 from kaoping.store.tables import AuditEntry, ScoreRow
@@ -313,7 +314,7 @@ def test_an_upload_the_database_keeps_refusing_is_a_409_saying_so(staff: Any, mo
     def colliding(*args: Any, **kw: Any) -> Any:
         raise OperationalError("UPDATE scores ...", {}, errors.DeadlockDetected("deadlock detected"))
 
-    monkeypatch.setattr(importer, "write_facts", colliding)
+    monkeypatch.setattr(import_cells, "write_facts", colliding)
     monkeypatch.setattr(importer, "RETRY_DELAYS", (0.0, 0.0, 0.0))
     staff.login("cgj")
     before = score_count(staff)
