@@ -69,10 +69,8 @@ def data_range(session: Session) -> tuple[date, date] | None:
     """The first and last day any fact falls on (scores by their period), for the period picker."""
     days: list[date] = []
     for col in (DeductionRow.date, NoticeRow.notified_on, HonorRow.date):
-        low, high = session.execute(select(func.min(col), func.max(col))).one()
-        days += [d for d in (low, high) if d is not None]
-    low, high = session.execute(select(func.min(CaseRow.reported_at), func.max(CaseRow.reported_at))).one()
-    days += [d.date() for d in (low, high) if d is not None]
+        days += [d for d in _ends(session, col) if d is not None]
+    days += [d.date() for d in _ends(session, CaseRow.reported_at) if d is not None]
     for text in session.scalars(select(ScoreRow.period).distinct()):
         try:
             p = parse_period(text)
@@ -80,6 +78,12 @@ def data_range(session: Session) -> tuple[date, date] | None:
             continue
         days += [p.start(), p.end_exclusive() - timedelta(days=1)]
     return (min(days), max(days)) if days else None
+
+
+def _ends(session: Session, column: Any) -> tuple[Any, Any]:
+    """The lowest and highest value of an indexed column, one query each: SQLite reads a lone min() or max()
+    from the index's end, but both in one query scan the table (10 M cases: most of a second)."""
+    return session.scalar(select(func.min(column))), session.scalar(select(func.max(column)))
 
 
 def deductions(session: Session, unit_id: str, period: Period) -> list[DeductionRow]:
