@@ -115,6 +115,8 @@ def _pages(f: Figures, cases: int) -> list[Line]:
         Line("单位得分说明，计算一期 explain one unit, compute a period", "1 M",
              f"{_t(g('explain', 0))}, {_t(g('dash_after', 0))}", base, _ratio(g("explain", 0), g("sql", 0)),
              missing=ok),
+        Line("单位页（得分说明）unit page, its score explained（目标 2 goal 2）", "10 M cases", _t(g("explain", 0)),
+             base, _ratio(g("explain", 0), g("sql", 0)), Goal("< 300 ms", 0.3), g("explain", 0), big),
         Line("录入一条，然后该月排名 one write, then the month's ranking (SQLite)", "10 M, PostgreSQL",
              f"{_t(g('case', 0))} + {_t(ranking)}", base, _ratio(ranking, g("sql", 0)), missing=big),
         Line("目标 2：一条新案卷后该月排名 goal 2: the month's ranking after one new case", "1 M cases/year",

@@ -17,6 +17,7 @@ ROWS = (
     "看板 首次 / 再次 / 录入后",
     "看板 首次 / 再次 dashboard first / warm（目标 2",
     "单位得分说明",
+    "单位页（得分说明）",
     "录入一条，然后该月排名",
     "目标 2：一条新案卷",
     "目标 2：一条新扣分",
@@ -70,6 +71,7 @@ def test_a_tiny_run_has_every_row_and_each_verdict_follows_from_its_figure(tiny:
     _assert_store_rows(tiny, by_start)
     for start in (
         "看板 首次 / 再次 dashboard first / warm（目标 2",
+        "单位页（得分说明）",
         "目标 5：导入 1000 万行",
         "目标 5：10 万行 .xlsx",
     ):
@@ -147,6 +149,9 @@ def test_verdicts_worked_by_hand() -> None:
     ten_m = table_lines(HAND, 10_000_000)
     dashboard = next(line for line in ten_m if "目标 2 goal 2" in line.operation)
     assert dashboard.verdict == "未达到：目标的 3.1 倍 (not met: 3.1× the goal)"  # first view 0.92 s of 0.3 s
+    unit_page = next(line for line in ten_m if line.operation.startswith("单位页"))
+    assert unit_page.verdict == "未达到：目标的 1.3 倍 (not met: 1.3× the goal)"  # 0.4 s of < 0.3 s
+    assert next(line for line in lines if line.operation.startswith("单位页")).verdict == NOT_AT_SCALE
     score_db = next(line for line in ten_m if line.operation.startswith("score --db"))
     assert score_db.ratio == pytest.approx(108)  # 27 s over the GROUP BY's 0.25 s; no goal in the issue
     assert score_db.verdict == "—"
