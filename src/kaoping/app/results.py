@@ -26,7 +26,6 @@ from kaoping.app import frozen
 from kaoping.app.kept_results import kept_year, why_not_cells
 from kaoping.app.scoring import score_facts
 from kaoping.caching import Bounded
-from kaoping.cases.metrics import case_counts, failed_verifications
 from kaoping.engine.aggregate import cited_deductions as cited_deductions_of
 from kaoping.engine.evaluate import Evaluated, UnsupportedPeriod
 from kaoping.engine.phrases import Msg
@@ -36,7 +35,7 @@ from kaoping.facts.snapshot import scope_bounds, year_window
 from kaoping.periods import Period, PeriodKind, parse_period, period_keys, year_period
 from kaoping.scheme import Scheme
 from kaoping.store import deduction_cells
-from kaoping.store.case_cells import cells_version, refresh_and_commit, unit_cases
+from kaoping.store.case_cells import cells_version, cited_case_rows, refresh_and_commit
 from kaoping.store.facts import load_facts
 from kaoping.store.facts_refresh import refresh_facts
 from kaoping.store.tables import AuditEntry, CaseRow, CaseTransition
@@ -233,7 +232,7 @@ def unit_lines(session: Session, kept: Scored, unit_id: str) -> list[Line]:
     filler = _Cited(
         kept.scheme,
         unit_id,
-        unit_cases(session, unit_id, window) if cases else None,
+        session if cases else None,
         deduction_cells.rows_of(session, {unit_id}, *_span_months(window)) if deductions else None,
         label,
     )
@@ -246,11 +245,13 @@ def _uncited(ln: Line, label: str) -> bool:
 
 @dataclass
 class _Cited:
-    """One unit's case and deduction rows (None: not read), and the lines' rows found in them per period."""
+    """One unit's deduction rows (None: not read) and where its case lines' rows are read, and the lines'
+    rows found per period."""
 
     scheme: Scheme
     unit_id: str
-    cases: pl.DataFrame | None
+    cases: Session | None
+    """Where the case lines' rows are read (None: none to read)."""
     deductions: pl.DataFrame | None
     label: str
     groups: dict[str, dict[tuple[str, str, str], tuple[int, ...]]] = field(default_factory=dict)
@@ -258,9 +259,9 @@ class _Cited:
     def line(self, ln: Line, period: Period) -> Line:
         """``ln`` with the rows it counts in ``period`` (its innermost period), when it cites none."""
         if self.cases is not None and ln.key in _CASE_LINES and not ln.rows:
-            found = (case_counts if ln.key == Msg.CASE_COUNTS else failed_verifications)(self.cases, period)
-            counted = found.get_column("rows").to_list()
-            return replace(ln, rows=tuple(counted[0]) if counted else ())
+            span = (period.start(), period.end_exclusive())
+            failed = ln.key == Msg.FAILED_VERIFICATIONS
+            return replace(ln, rows=cited_case_rows(self.cases, self.unit_id, span, failed=failed))
         if self.deductions is not None and _uncited(ln, self.label):
             text = str(period)
             if text not in self.groups:
