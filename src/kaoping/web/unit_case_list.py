@@ -22,8 +22,7 @@ from kaoping.app.case_lists import (
     CaseFilter,
     CaseState,
     Reach,
-    categories,
-    reconcile,
+    list_summary,
 )
 from kaoping.cases.lifecycle import LABELS
 from kaoping.engine.phrases import Msg
@@ -121,17 +120,21 @@ def cases_context(
             {"row": c, "cited": c.id in cited, "reach": reach, "marks": marks, "against": view.against(marks)}
             | {"steps": timeline}
         )
-    counts = data.case_counts(session, unit_id, period, now, wanted)
+    summary = list_summary(session, unit_id, period, now)
+    # unfiltered, the list's counts are the summary's (one pass over the unit's cases, not two)
+    filtered = wanted.active
+    counts = data.case_counts(session, unit_id, period, now, wanted) if filtered else None
+    counts = counts or data.CaseCounts(summary.reconciled.listed, summary.against)
     more = offset + len(rows) if offset + len(rows) < counts.total else None
     return {
         "case_items": items,
         "case_counts": counts,
         "case_more": more,
         "case_offset": offset,
-        "reconciled": reconcile(session, unit_id, period),
+        "reconciled": summary.reconciled,
         "score_counted": score_counted(lines),
         "case_filter": wanted,
-        "case_categories": [(c, c) for c in categories(session, unit_id, period)],
+        "case_categories": [(c, c) for c in summary.categories],
         "reach_names": REACH_NAMES,
         "state_names": STATE_NAMES,
     }
