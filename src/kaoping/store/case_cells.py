@@ -38,21 +38,27 @@ def _month_start(index: int) -> datetime:
     return datetime(y, m0 + 1, 1)
 
 
+def _within(column: InstrumentedAttribute[datetime | None], start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(column >= start, column < end)
+
+
+def _placed(ours: ColumnElement[bool], start: datetime, end: datetime, *, dispatched: bool) -> ColumnElement[bool]:
+    """Cases of ``ours`` (a condition on the unit) closed in [start, end), or not closed and disposed in it,
+    and — ``dispatched`` — dispatched in it.  The units' condition sits inside each term, so each term is one
+    range of its own (unit, time) index (SQLite's multi-index OR); with the units outside, SQLite read every
+    case of the units and filtered."""
+    terms = [
+        and_(ours, _within(CaseRow.closed_at, start, end)),
+        and_(ours, CaseRow.closed_at.is_(None), _within(CaseRow.disposed_at, start, end)),
+    ]
+    if dispatched:
+        terms.insert(0, and_(ours, _within(CaseRow.dispatched_at, start, end)))
+    return or_(*terms)
+
+
 def _stale_cases(session: Session, units: set[str], lo: int, hi: int) -> pl.DataFrame:
     """Cases of ``units`` that sit in a month of [lo, hi] by dispatch or by closing (disposing)."""
-    start, end = _month_start(lo), _month_start(hi + 1)
-
-    def within(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
-        return and_(column >= start, column < end)
-
-    # the units' condition inside each term: so each term is one range of its own (unit, time) index
-    # (SQLite's multi-index OR); with the units outside, SQLite read every case of the units and filtered
-    ours = CaseRow.unit_id.in_(sorted(units))
-    placed = or_(
-        and_(ours, within(CaseRow.dispatched_at)),
-        and_(ours, within(CaseRow.closed_at)),
-        and_(ours, CaseRow.closed_at.is_(None), within(CaseRow.disposed_at)),
-    )
+    placed = _placed(CaseRow.unit_id.in_(sorted(units)), _month_start(lo), _month_start(hi + 1), dispatched=True)
     stmt = select(*[getattr(CaseRow, c) for c in CASE_COLUMNS], CaseRow.id.label(ROW)).where(placed)
     return read_frame(session, stmt, dict(SCHEMAS["cases"]))
 
@@ -124,12 +130,6 @@ def month_versions(session: Session, after: int = 0) -> dict[int, int]:
     return {int(m): int(v) for m, v in session.execute(stmt)}
 
 
-def unit_cases(session: Session, unit_id: str, span: tuple[date, date]) -> pl.DataFrame:
-    """One unit's cases dispatched in ``span`` [lo, hi) or closed (disposed) in it: what its explanation cites."""
-    first, last = _months(span)
-    return _stale_cases(session, {unit_id}, first, last)
-
-
 def cited_case_rows(session: Session, unit_id: str, span: tuple[date, date], *, failed: bool) -> tuple[int, ...]:
     """The ids, ascending, of the rows a unit's case line cites for the period [lo, hi): the cases dispatched
     in it (案卷数), or — ``failed`` — those closed in it (or, not closed, disposed in it) with a failed check or
@@ -139,14 +139,10 @@ def cited_case_rows(session: Session, unit_id: str, span: tuple[date, date], *, 
     start, end = (datetime.combine(d, datetime.min.time()) for d in span)
     ours = CaseRow.unit_id == unit_id
     if failed:
-        closed = and_(CaseRow.closed_at >= start, CaseRow.closed_at < end)
-        reworked = and_(CaseRow.closed_at.is_(None), CaseRow.disposed_at >= start, CaseRow.disposed_at < end)
-        # the unit inside each term, so each is one range of its (unit, time) index (see _stale_cases)
-        where = and_(
-            or_(and_(ours, closed), and_(ours, reworked)), or_(CaseRow.verify_failed > 0, CaseRow.rework_count > 0)
-        )
+        fails = or_(CaseRow.verify_failed > 0, CaseRow.rework_count > 0)
+        where = and_(_placed(ours, start, end, dispatched=False), fails)
     else:
-        where = and_(ours, CaseRow.dispatched_at >= start, CaseRow.dispatched_at < end)
+        where = and_(ours, _within(CaseRow.dispatched_at, start, end))
     return tuple(session.scalars(select(CaseRow.id).where(where).order_by(CaseRow.id)))
 
 
