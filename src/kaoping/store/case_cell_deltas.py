@@ -26,13 +26,13 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import delete, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kaoping.cases.cells import cell_changes, empty_cells, month_index
 from kaoping.facts.columns import ROW, SCHEMAS
 from kaoping.store.case_cells import LOCK, stamp
+from kaoping.store.cell_marks import upsert
 from kaoping.store.cell_tables import CaseCellWriter
 from kaoping.store.db import advisory_lock
 from kaoping.store.facts import Change
@@ -97,12 +97,7 @@ def add_delta(session: Session, found: CellDelta) -> int:
     stamp(session, found.months)
     if found.cells.is_empty():
         return 0
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert: Any = dialect.insert(CaseCell)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=list(_KEY), set_={"value": CaseCell.value + upsert.excluded.value}
-    )
-    session.execute(upsert, found.cells.to_dicts())
+    upsert(session, CaseCell, found.cells.to_dicts(), list(_KEY), "value", add=True)
     lost = found.cells.filter(pl.col("value") < 0)  # a kept cell is never 0: only a loss can bring it there
     if not lost.is_empty():
         units, months = lost.get_column("unit_id").unique().to_list(), lost.get_column("month").unique().to_list()

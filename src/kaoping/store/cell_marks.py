@@ -57,14 +57,17 @@ def replace_cells(session: Session, table: Any, pairs: set[tuple[str, int]], fre
     insert_rows(session, table.__table__, fresh.join(wanted, on=["unit_id", "month"], how="semi"))
 
 
-def upsert(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], column: str) -> None:
+def upsert(
+    session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], column: str, *, add: bool = False
+) -> None:
     """INSERT ``rows`` into ``table``, or where a row of the same ``keys`` is there, set its ``column`` to the
-    new value: one statement where "look which exist, update those, insert the rest" takes three round trips
-    made while the refreshes' lock is held."""
+    new value (``add``: add the new value to it): one statement where "look which exist, update those, insert
+    the rest" takes three round trips made while the refreshes' lock is held."""
     if not rows:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt: Any = dialect.insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={column: getattr(stmt.excluded, column)})
+    new = getattr(stmt.excluded, column)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={column: getattr(table, column) + new if add else new})
     for i in range(0, len(rows), CHUNK):
         session.execute(stmt, rows[i : i + CHUNK])
