@@ -122,9 +122,11 @@ def cases_context(
         )
     summary = list_summary(session, unit_id, period, now)
     # unfiltered, the list's counts are the summary's (one pass over the unit's cases, not two)
-    filtered = wanted.active
-    counts = data.case_counts(session, unit_id, period, now, wanted) if filtered else None
-    counts = counts or data.CaseCounts(summary.reconciled.listed, summary.against)
+    counts = (
+        data.case_counts(session, unit_id, period, now, wanted)
+        if wanted.active
+        else data.CaseCounts(summary.reconciled.listed, summary.against)
+    )
     more = offset + len(rows) if offset + len(rows) < counts.total else None
     return {
         "case_items": items,
